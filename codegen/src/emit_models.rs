@@ -1,0 +1,196 @@
+//! Emits `models.rs`: the enums and response models.
+
+use crate::names;
+use crate::spec::{Field, Model, Spec};
+use crate::types::FieldType;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let enums = spec.models.enums.iter().map(|(name, values)| emit_enum(name, values));
+    let models = spec.models.models.iter().map(|(name, model)| emit_model(name, model));
+    quote! {
+        use rust_decimal::Decimal;
+        use serde::{Deserialize, Serialize};
+
+        #(#enums)*
+        #(#models)*
+    }
+}
+
+fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
+    let id = format_ident!("{}", name);
+    let doc = format!("Values of `{name}` as the exchange spells them; unknown ones are kept in `Unknown`.");
+    let variants: Vec<_> = values
+        .iter()
+        .map(|v| format_ident!("{}", names::variant(v).unwrap_or_default()))
+        .collect();
+    let wires: Vec<_> = values.iter().map(|v| v.wire().to_string()).collect();
+    let variant_docs = wires.iter().map(|w| format!("`{w}`"));
+    let alias_arms: Vec<TokenStream> = values
+        .iter()
+        .zip(&variants)
+        .flat_map(|(v, var)| v.aliases().iter().map(|a| quote!(#a => #id::#var,)).collect::<Vec<_>>())
+        .collect();
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #id {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the client does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #id {
+            /// Every known value.
+            pub const ALL: &'static [#id] = &[#(#id::#variants),*];
+
+            /// The exact string the exchange uses.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #id::#variants => #wires, )*
+                    #id::Unknown(other) => other,
+                }
+            }
+
+            /// Reads an exchange string; never fails.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #( #wires => #id::#variants, )*
+                    #(#alias_arms)*
+                    other => #id::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        crate::wire_enum!(#id);
+    }
+}
+
+fn emit_model(name: &str, model: &Model) -> TokenStream {
+    let id = format_ident!("{}", name);
+    let doc = if model.doc.is_empty() {
+        format!("The `{name}` reply.")
+    } else {
+        model.doc.clone()
+    };
+    if model.repr.as_deref() == Some("array") {
+        return emit_array_model(&id, &doc, &model.fields);
+    }
+    let fields = model.fields.iter().map(emit_field);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct #id {
+            #(#fields)*
+        }
+    }
+}
+
+/// Field types whose JSON spelling varies (number or string) and so decode through
+/// the core's lenient readers.
+fn is_lenient(ty: &FieldType) -> bool {
+    matches!(ty, FieldType::Int | FieldType::Long | FieldType::Bool)
+}
+
+fn emit_field(f: &Field) -> TokenStream {
+    let ty = FieldType::parse(&f.ty).expect("validated");
+    let rust_name = format_ident!("{}", names::field(f).expect("validated"));
+    let json = f.json.clone().expect("validated");
+    let base = ty.rust();
+    let doc = if f.doc.is_empty() {
+        format!("`{json}`")
+    } else {
+        format!("`{json}`: {}", f.doc)
+    };
+    let (rust_ty, attrs) = match (f.optional, &ty) {
+        (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
+        (false, _) => (base, quote!()),
+        (true, t) if is_lenient(t) => (
+            quote!(Option<#base>),
+            quote!(default, deserialize_with = "crate::de::opt_lenient", skip_serializing_if = "Option::is_none"),
+        ),
+        (true, FieldType::Decimal) => (
+            quote!(Option<#base>),
+            quote!(default, deserialize_with = "crate::de::opt_decimal", skip_serializing_if = "Option::is_none"),
+        ),
+        (true, _) => (
+            quote!(Option<#base>),
+            quote!(default, skip_serializing_if = "Option::is_none"),
+        ),
+    };
+    let attrs = if attrs.is_empty() {
+        quote!(rename = #json)
+    } else {
+        quote!(rename = #json, #attrs)
+    };
+    quote! {
+        #[doc = #doc]
+        #[serde(#attrs)]
+        pub #rust_name: #rust_ty,
+    }
+}
+
+/// A model sent as a JSON array: decoded position by position, extra trailing
+/// positions ignored so an added column does not break decoding.
+fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field]) -> TokenStream {
+    let field_ids: Vec<_> = fields
+        .iter()
+        .map(|f| format_ident!("{}", names::field(f).expect("validated")))
+        .collect();
+    let types: Vec<_> = fields.iter().map(|f| FieldType::parse(&f.ty).expect("validated")).collect();
+    let rust_types: Vec<_> = types.iter().map(FieldType::rust).collect();
+    let field_docs = fields.iter().enumerate().map(|(i, f)| {
+        if f.doc.is_empty() {
+            format!("Position {i}.")
+        } else {
+            format!("Position {i}: {}", f.doc)
+        }
+    });
+    let reads = field_ids.iter().zip(&types).enumerate().map(|(i, (fid, ty))| {
+        let rt = ty.rust();
+        if is_lenient(ty) {
+            quote! {
+                let #fid = seq.next_element::<crate::de::Lenient<#rt>>()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(#i, &self))?.0;
+            }
+        } else {
+            quote! {
+                let #fid = seq.next_element::<#rt>()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(#i, &self))?;
+            }
+        }
+    });
+    let expecting = format!("an array of at least {} values", fields.len());
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #id {
+            #( #[doc = #field_docs] pub #field_ids: #rust_types, )*
+        }
+
+        impl<'de> Deserialize<'de> for #id {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #id;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<#id, A::Error> {
+                        #(#reads)*
+                        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                        Ok(#id { #(#field_ids),* })
+                    }
+                }
+                deserializer.deserialize_seq(Visitor)
+            }
+        }
+
+        impl Serialize for #id {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                (#(&self.#field_ids,)*).serialize(serializer)
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Emits `rest.rs`: per endpoint a params struct, its `Endpoint` impl, the `Client` method
+//! and the builder setters; per param object a serialisable struct with setters.
+
+use crate::names;
+use crate::spec::{Endpoint, Param, ParamObject, Spec};
+use crate::types::{ParamType, ResponseType};
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let endpoints = spec.rest.endpoints.iter().map(|ep| emit_endpoint(spec, ep));
+    let objects = spec.rest.param_objects.iter().map(emit_object);
+    quote! {
+        use super::models::*;
+        use crate::core::{check, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security};
+        use crate::{Client, Error};
+        use rust_decimal::Decimal;
+        use serde::Serialize;
+
+        #(#endpoints)*
+        #(#objects)*
+    }
+}
+
+struct P<'a> {
+    spec: &'a Param,
+    ty: ParamType,
+    id: Ident,
+}
+
+fn params(list: &[Param]) -> Vec<P<'_>> {
+    list.iter()
+        .map(|p| P {
+            spec: p,
+            ty: ParamType::parse(&p.ty).expect("validated"),
+            id: format_ident!("{}", names::param(p)),
+        })
+        .collect()
+}
+
+fn param_doc(p: &P) -> String {
+    let mut doc = format!("`{}`", p.spec.name);
+    if !p.spec.doc.is_empty() {
+        doc.push_str(": ");
+        doc.push_str(&p.spec.doc);
+    }
+    if !p.spec.values.is_empty() {
+        let vals: Vec<String> = p.spec.values.iter().map(i64::to_string).collect();
+        doc.push_str(&format!(" Allowed: {}.", vals.join(", ")));
+    }
+    if let Some(pattern) = &p.spec.pattern {
+        doc.push_str(&format!(" Pattern: `{pattern}`."));
+    }
+    doc
+}
+
+fn security_variant(s: &str) -> Ident {
+    format_ident!("{}", s.to_lowercase().to_upper_camel_case())
+}
+
+fn method_variant(m: &str) -> Ident {
+    format_ident!("{}", m.to_lowercase().to_upper_camel_case())
+}
+
+fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    let security = ep.security.clone().unwrap_or_default();
+    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
+    let method_id = format_ident!("{}", ep.name);
+    let ps = params(&ep.params);
+    let response = ResponseType::parse(&ep.response).expect("validated").rust();
+    let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
+    let method_v = method_variant(&ep.method);
+    let security_v = security_variant(&security);
+
+    let struct_doc = format!("Parameters of [`Client::{name}`] ({title}).");
+    let fields = ps.iter().map(|p| {
+        let id = &p.id;
+        let ty = p.ty.rust();
+        let doc = param_doc(p);
+        if p.spec.required {
+            quote!(#[doc = #doc] pub #id: #ty,)
+        } else {
+            quote!(#[doc = #doc] pub #id: Option<#ty>,)
+        }
+    });
+    let writes = ps.iter().map(|p| {
+        let (id, key) = (&p.id, &p.spec.name);
+        if p.spec.required {
+            quote!(w.put(#key, &self.#id);)
+        } else {
+            quote!(w.put_opt(#key, self.#id.as_ref());)
+        }
+    });
+    let check_fn = emit_checks(spec, ep, &ps);
+
+    let required: Vec<&P> = ps.iter().filter(|p| p.spec.required).collect();
+    let args = required.iter().map(|p| {
+        let (id, ty) = (&p.id, p.ty.arg());
+        quote!(#id: #ty)
+    });
+    let inits = ps.iter().map(|p| {
+        let id = &p.id;
+        if p.spec.required {
+            let conv = p.ty.convert(id);
+            quote!(#id: #conv)
+        } else {
+            quote!(#id: None)
+        }
+    });
+    let mut method_doc = vec![format!("{title}."), String::new()];
+    if !ep.doc.is_empty() {
+        method_doc.push(ep.doc.clone());
+        method_doc.push(String::new());
+    }
+    method_doc.push(format!("`{} {path}` · security `{security}` · weight {weight}", ep.method));
+    if !ps.is_empty() {
+        method_doc.push(String::new());
+        for p in &ps {
+            let how = if p.spec.required { "argument" } else { "setter" };
+            method_doc.push(format!("- {} ({how} `{}`)", param_doc(p), p.id));
+        }
+    }
+    let method_doc: Vec<String> = method_doc.into_iter().map(|l| format!(" {l}")).collect();
+    let setters = ps
+        .iter()
+        .filter(|p| !p.spec.required)
+        .map(|p| emit_setter(p, quote!(self.params)));
+
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #struct_id {
+            #(#fields)*
+        }
+
+        impl Endpoint for #struct_id {
+            type Response = #response;
+            const SPEC: EndpointSpec = EndpointSpec {
+                name: #name,
+                title: #title,
+                method: Method::#method_v,
+                path: #path,
+                security: Security::#security_v,
+                weight: #weight,
+            };
+            #[allow(unused_variables)]
+            fn write_params(&self, w: &mut ParamWriter) {
+                #(#writes)*
+            }
+            #check_fn
+        }
+
+        impl Client {
+            #(#[doc = #method_doc])*
+            pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id> {
+                Call::new(self, #struct_id { #(#inits),* })
+            }
+        }
+
+        impl Call<'_, #struct_id> {
+            #(#setters)*
+        }
+    }
+}
+
+fn emit_setter(p: &P, target: TokenStream) -> TokenStream {
+    let id = &p.id;
+    let doc = param_doc(p);
+    let arg = p.ty.arg();
+    let conv = p.ty.convert(id);
+    quote! {
+        #[doc = #doc]
+        pub fn #id(mut self, #id: #arg) -> Self {
+            #target.#id = Some(#conv);
+            self
+        }
+    }
+}
+
+/// Checks that run before a request is sent: allowed values, ranges, list sizes,
+/// either-or groups and the params a given enum value makes mandatory.
+fn emit_checks(spec: &Spec, ep: &Endpoint, ps: &[P]) -> TokenStream {
+    let mut checks = Vec::new();
+    for p in ps {
+        let (id, key) = (&p.id, &p.spec.name);
+        let value = if p.spec.required {
+            quote!(Some(i64::from(self.#id)))
+        } else {
+            quote!(self.#id.map(i64::from))
+        };
+        if !p.spec.values.is_empty() {
+            let vals = &p.spec.values;
+            checks.push(quote!(check::allowed(#key, #value, &[#(#vals),*])?;));
+        }
+        if let Some([lo, hi]) = p.spec.range {
+            checks.push(quote!(check::range(#key, #value, #lo, #hi)?;));
+        }
+        if let ParamType::List(_) = p.ty {
+            let len = if p.spec.required {
+                quote!(Some(self.#id.len()))
+            } else {
+                quote!(self.#id.as_ref().map(Vec::len))
+            };
+            let max = p.spec.max_items.unwrap_or(usize::MAX);
+            let required = p.spec.required;
+            checks.push(quote!(check::list_len(#key, #len, #required, #max)?;));
+        }
+    }
+    for group in &ep.one_of {
+        let pairs = group.iter().map(|n| {
+            let p = ps.iter().find(|p| &p.spec.name == n).expect("validated");
+            let id = &p.id;
+            quote!((#n, self.#id.is_some()))
+        });
+        checks.push(quote!(check::one_of(&[#(#pairs),*])?;));
+    }
+    for rule in &ep.required_when {
+        let on = ps.iter().find(|p| p.spec.name == rule.param).expect("validated");
+        let on_id = &on.id;
+        let ParamType::Enum(enum_name) = &on.ty else { unreachable!("validated") };
+        let enum_id = format_ident!("{}", enum_name);
+        let value = spec.models.enums[enum_name]
+            .iter()
+            .find(|v| v.wire() == rule.value)
+            .expect("validated");
+        let variant = format_ident!("{}", names::variant(value).expect("validated"));
+        let (param_key, wire) = (&rule.param, &rule.value);
+        let pairs = rule.requires.iter().map(|n| {
+            let p = ps.iter().find(|p| &p.spec.name == n).expect("validated");
+            let id = &p.id;
+            if p.spec.required {
+                quote!((#n, true))
+            } else {
+                quote!((#n, self.#id.is_some()))
+            }
+        });
+        checks.push(quote! {
+            if self.#on_id == #enum_id::#variant {
+                check::required_for(#param_key, #wire, &[#(#pairs),*])?;
+            }
+        });
+    }
+    if checks.is_empty() {
+        return quote!();
+    }
+    quote! {
+        fn check(&self) -> Result<(), Error> {
+            #(#checks)*
+            Ok(())
+        }
+    }
+}
+
+fn emit_object(obj: &ParamObject) -> TokenStream {
+    let id = format_ident!("{}", obj.name);
+    let ps = params(&obj.params);
+    let doc = if obj.doc.is_empty() { format!("The `{}` object.", obj.name) } else { obj.doc.clone() };
+    let fields = ps.iter().map(|p| {
+        let (fid, key, ty) = (&p.id, &p.spec.name, p.ty.rust());
+        let doc = param_doc(p);
+        let bool_text = matches!(p.ty, ParamType::Bool);
+        match (p.spec.required, bool_text) {
+            (true, true) => quote! {
+                #[doc = #doc]
+                #[serde(rename = #key, serialize_with = "crate::core::bool_text")]
+                pub #fid: #ty,
+            },
+            (true, false) => quote! { #[doc = #doc] #[serde(rename = #key)] pub #fid: #ty, },
+            (false, true) => quote! {
+                #[doc = #doc]
+                #[serde(rename = #key, skip_serializing_if = "Option::is_none", serialize_with = "crate::core::opt_bool_text")]
+                pub #fid: Option<#ty>,
+            },
+            (false, false) => quote! {
+                #[doc = #doc]
+                #[serde(rename = #key, skip_serializing_if = "Option::is_none")]
+                pub #fid: Option<#ty>,
+            },
+        }
+    });
+    let required: Vec<&P> = ps.iter().filter(|p| p.spec.required).collect();
+    let args = required.iter().map(|p| {
+        let (pid, ty) = (&p.id, p.ty.arg());
+        quote!(#pid: #ty)
+    });
+    let inits = ps.iter().map(|p| {
+        let pid = &p.id;
+        if p.spec.required {
+            let conv = p.ty.convert(pid);
+            quote!(#pid: #conv)
+        } else {
+            quote!(#pid: None)
+        }
+    });
+    let setters = ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self)));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct #id {
+            #(#fields)*
+        }
+
+        impl #id {
+            /// Starts the object from its mandatory values.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The spec as written in `spec/*.yaml`, loaded without judgement; `validate` judges it.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestFile {
+    pub endpoints: Vec<Endpoint>,
+    #[serde(default)]
+    pub param_objects: Vec<ParamObject>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub name: String,
+    pub title: String,
+    pub group: String,
+    pub method: String,
+    pub path: String,
+    pub security: Option<String>,
+    pub weight: serde_yaml::Value,
+    #[serde(default)]
+    pub doc: String,
+    #[serde(default)]
+    pub params: Vec<Param>,
+    #[serde(default)]
+    pub one_of: Vec<Vec<String>>,
+    #[serde(default)]
+    pub required_when: Vec<RequiredWhen>,
+    pub response: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    pub name: String,
+    /// Rust name where the snake_case of `name` is a keyword or unclear.
+    pub rust: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The docs' type where it differs from the natural one for `ty`.
+    pub wire: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub values: Vec<i64>,
+    pub range: Option<[i64; 2]>,
+    pub max_items: Option<usize>,
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredWhen {
+    pub param: String,
+    pub value: String,
+    pub requires: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamObject {
+    pub name: String,
+    #[serde(default)]
+    pub doc: String,
+    pub params: Vec<Param>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsFile {
+    pub enums: BTreeMap<String, Vec<EnumValue>>,
+    pub models: BTreeMap<String, Model>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum EnumValue {
+    Plain(String),
+    Detailed {
+        wire: String,
+        name: Option<String>,
+        #[serde(default)]
+        aliases: Vec<String>,
+    },
+}
+
+impl EnumValue {
+    pub fn wire(&self) -> &str {
+        match self {
+            EnumValue::Plain(w) => w,
+            EnumValue::Detailed { wire, .. } => wire,
+        }
+    }
+    pub fn explicit_name(&self) -> Option<&str> {
+        match self {
+            EnumValue::Plain(_) => None,
+            EnumValue::Detailed { name, .. } => name.as_deref(),
+        }
+    }
+    pub fn aliases(&self) -> &[String] {
+        match self {
+            EnumValue::Plain(_) => &[],
+            EnumValue::Detailed { aliases, .. } => aliases,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    #[serde(default)]
+    pub doc: String,
+    #[serde(default)]
+    pub repr: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub json: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// The whole spec with the files it came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub rest: RestFile,
+    pub models: ModelsFile,
+    pub rest_path: PathBuf,
+    pub models_path: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError(format!("{}: cannot read: {e}", path.display())))?;
+    serde_yaml::from_str(&text).map_err(|e| LoadError(format!("{}: {e}", path.display())))
+}
+
+impl Spec {
+    pub fn load(dir: &Path) -> Result<Spec, LoadError> {
+        let rest_path = dir.join("rest.yaml");
+        let models_path = dir.join("models.yaml");
+        Ok(Spec {
+            rest: load_yaml(&rest_path)?,
+            models: load_yaml(&models_path)?,
+            rest_path,
+            models_path,
+        })
+    }
+
+    /// Files whose change must regenerate the client.
+    pub fn inputs(dir: &Path) -> Vec<PathBuf> {
+        vec![dir.join("rest.yaml"), dir.join("models.yaml")]
+    }
+}
+
+impl Endpoint {
+    /// The weight as written: a number or a short rule.
+    pub fn weight_text(&self) -> String {
+        match &self.weight {
+            serde_yaml::Value::Number(n) => n.to_string(),
+            serde_yaml::Value::String(s) => s.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Checks the spec before anything is emitted. Each problem names the file, the entry and
+//! what is wrong, so a spec edit that breaks the client is caught with a readable message.
+
+use crate::names;
+use crate::spec::{Param, Spec};
+use crate::types::{FieldType, ParamType, ResponseType};
+use std::collections::{BTreeSet, HashSet};
+
+pub const SECURITY_TYPES: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER"];
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
+pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream"];
+/// Added by the core to every signed request; the spec must not list them.
+pub const SIGNING_PARAMS: &[&str] = &["timestamp", "recvWindow", "signature"];
+
+pub fn is_signed(security: &str) -> bool {
+    matches!(security, "TRADE" | "USER_DATA" | "TRANSFER")
+}
+
+/// Every problem found, in spec order; empty when the spec is sound.
+pub fn validate(spec: &Spec) -> Vec<String> {
+    let mut errors = Vec::new();
+    let rest = spec.rest_path.display().to_string();
+    let models = spec.models_path.display().to_string();
+    let enums: HashSet<&str> = spec.models.enums.keys().map(String::as_str).collect();
+    let model_names: HashSet<&str> = spec.models.models.keys().map(String::as_str).collect();
+    let objects: HashSet<&str> = spec.rest.param_objects.iter().map(|o| o.name.as_str()).collect();
+
+    for name in &enums {
+        if model_names.contains(name) || objects.contains(name) {
+            errors.push(format!("{models}: `{name}` is both an enum and a model"));
+        }
+    }
+
+    let mut method_names = HashSet::new();
+    let mut routes = HashSet::new();
+    for ep in &spec.rest.endpoints {
+        let at = format!("{rest}: endpoint `{}`", ep.name);
+        if !names::is_snake_ident(&ep.name) {
+            errors.push(format!("{at}: name must be a snake_case identifier"));
+        }
+        if !method_names.insert(ep.name.clone()) {
+            errors.push(format!("{at}: duplicate method name"));
+        }
+        if !METHODS.contains(&ep.method.as_str()) {
+            errors.push(format!("{at}: unknown method `{}` (expected one of {METHODS:?})", ep.method));
+        }
+        if !ep.path.starts_with("/fapi/") || ep.path.contains(char::is_whitespace) {
+            errors.push(format!("{at}: path `{}` must start with /fapi/ and hold no spaces", ep.path));
+        }
+        if !routes.insert((ep.method.clone(), ep.path.clone())) {
+            errors.push(format!("{at}: {} {} is listed twice", ep.method, ep.path));
+        }
+        if !GROUPS.contains(&ep.group.as_str()) {
+            errors.push(format!("{at}: unknown group `{}` (expected one of {GROUPS:?})", ep.group));
+        }
+        let security = match &ep.security {
+            None => {
+                errors.push(format!("{at}: missing security"));
+                "NONE"
+            }
+            Some(s) if !SECURITY_TYPES.contains(&s.as_str()) => {
+                errors.push(format!("{at}: unknown security `{s}` (expected one of {SECURITY_TYPES:?})"));
+                "NONE"
+            }
+            Some(s) => s.as_str(),
+        };
+        if ep.weight_text().trim().is_empty() {
+            errors.push(format!("{at}: missing weight"));
+        }
+        check_params(&at, &ep.params, &enums, &objects, &mut errors);
+        for p in &ep.params {
+            if is_signed(security) && SIGNING_PARAMS.contains(&p.name.as_str()) {
+                errors.push(format!(
+                    "{at}: param `{}` is added by the signing core and must not be listed",
+                    p.name
+                ));
+            }
+        }
+        let param_names: HashSet<&str> = ep.params.iter().map(|p| p.name.as_str()).collect();
+        for group in &ep.one_of {
+            if group.len() < 2 {
+                errors.push(format!("{at}: one_of needs at least two params"));
+            }
+            for n in group {
+                match ep.params.iter().find(|p| &p.name == n) {
+                    None => errors.push(format!("{at}: one_of names unknown param `{n}`")),
+                    Some(p) if p.required => {
+                        errors.push(format!("{at}: one_of names `{n}`, which is already required"))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        for rule in &ep.required_when {
+            match ep.params.iter().find(|p| p.name == rule.param) {
+                None => errors.push(format!("{at}: required_when names unknown param `{}`", rule.param)),
+                Some(p) => match ParamType::parse(&p.ty) {
+                    Ok(ParamType::Enum(e)) => {
+                        let known = spec
+                            .models
+                            .enums
+                            .get(&e)
+                            .is_some_and(|vals| vals.iter().any(|v| v.wire() == rule.value));
+                        if !known {
+                            errors.push(format!(
+                                "{at}: required_when value `{}` is not a value of enum {e}",
+                                rule.value
+                            ));
+                        }
+                        if !p.required {
+                            errors.push(format!("{at}: required_when param `{}` must be required", p.name));
+                        }
+                    }
+                    _ => errors.push(format!("{at}: required_when param `{}` must be an enum", rule.param)),
+                },
+            }
+            for n in &rule.requires {
+                if !param_names.contains(n.as_str()) {
+                    errors.push(format!("{at}: required_when requires unknown param `{n}`"));
+                }
+            }
+        }
+        match ResponseType::parse(&ep.response) {
+            Err(e) => errors.push(format!("{at}: response: {e}")),
+            Ok(r) if !model_names.contains(r.model()) => {
+                errors.push(format!("{at}: response names unknown model `{}`", r.model()))
+            }
+            Ok(_) => {}
+        }
+    }
+
+    for obj in &spec.rest.param_objects {
+        let at = format!("{rest}: param object `{}`", obj.name);
+        check_params(&at, &obj.params, &enums, &objects, &mut errors);
+    }
+
+    for (name, values) in &spec.models.enums {
+        let at = format!("{models}: enum `{name}`");
+        let mut wires = HashSet::new();
+        let mut idents = HashSet::new();
+        if values.is_empty() {
+            errors.push(format!("{at}: has no values"));
+        }
+        for v in values {
+            if !wires.insert(v.wire().to_string()) {
+                errors.push(format!("{at}: value `{}` listed twice", v.wire()));
+            }
+            match names::variant(v) {
+                Some(id) => {
+                    if id == "Unknown" || !idents.insert(id.clone()) {
+                        errors.push(format!("{at}: variant name `{id}` is taken"));
+                    }
+                }
+                None => errors.push(format!(
+                    "{at}: value `{}` is not an identifier; give it a `name`",
+                    v.wire()
+                )),
+            }
+        }
+    }
+
+    for (name, model) in &spec.models.models {
+        let at = format!("{models}: model `{name}`");
+        let is_array = match model.repr.as_deref() {
+            None => false,
+            Some("array") => true,
+            Some(other) => {
+                errors.push(format!("{at}: unknown repr `{other}` (expected array)"));
+                false
+            }
+        };
+        let mut rust_names = HashSet::new();
+        let mut json_names = HashSet::new();
+        for f in &model.fields {
+            let fname = f.json.clone().or(f.name.clone()).unwrap_or_default();
+            let fat = format!("{at}: field `{fname}`");
+            if is_array && f.json.is_some() {
+                errors.push(format!("{fat}: array models take no `json` keys"));
+            }
+            if !is_array && f.json.is_none() {
+                errors.push(format!("{fat}: missing `json` key"));
+            }
+            if let Some(j) = &f.json {
+                if !json_names.insert(j.clone()) {
+                    errors.push(format!("{fat}: duplicate json key"));
+                }
+            }
+            match names::field(f) {
+                Some(id) if names::is_snake_ident(&id) && !names::is_keyword(&id) => {
+                    if !rust_names.insert(id.clone()) {
+                        errors.push(format!("{fat}: Rust name `{id}` used twice"));
+                    }
+                }
+                Some(id) => errors.push(format!("{fat}: `{id}` is not a usable Rust name; give it a `name`")),
+                None => errors.push(format!("{fat}: needs `json` or `name`")),
+            }
+            match FieldType::parse(&f.ty) {
+                Err(e) => errors.push(format!("{fat}: {e}")),
+                Ok(t) => {
+                    if let Some(n) = t.named() {
+                        if !enums.contains(n) && !model_names.contains(n) {
+                            errors.push(format!("{fat}: unknown type `{n}`"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    errors
+}
+
+fn check_params(
+    at: &str,
+    params: &[Param],
+    enums: &HashSet<&str>,
+    objects: &HashSet<&str>,
+    errors: &mut Vec<String>,
+) {
+    let mut seen = HashSet::new();
+    let mut rust_seen = BTreeSet::new();
+    for p in params {
+        let pat = format!("{at}: param `{}`", p.name);
+        if !seen.insert(p.name.clone()) {
+            errors.push(format!("{pat}: listed twice"));
+        }
+        let rust = names::param(p);
+        if names::is_keyword(&rust) || !names::is_snake_ident(&rust) {
+            errors.push(format!("{pat}: `{rust}` is not a usable Rust name; give it a `rust` name"));
+        }
+        if ["recv_window", "send", "raw", "send_with_meta", "params"].contains(&rust.as_str()) {
+            errors.push(format!("{pat}: Rust name `{rust}` collides with a request method"));
+        }
+        if !rust_seen.insert(rust.clone()) {
+            errors.push(format!("{pat}: Rust name `{rust}` used twice"));
+        }
+        match ParamType::parse(&p.ty) {
+            Err(e) => errors.push(format!("{pat}: {e}")),
+            Ok(t) => {
+                match &t {
+                    ParamType::Enum(n) if !enums.contains(n.as_str()) => {
+                        errors.push(format!("{pat}: unknown enum `{n}`"))
+                    }
+                    ParamType::List(item) => {
+                        if let ParamType::Object(n) = item.as_ref() {
+                            if !objects.contains(n.as_str()) {
+                                errors.push(format!("{pat}: unknown param object `{n}`"));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if (!p.values.is_empty() || p.range.is_some()) && !t.is_numeric() {
+                    errors.push(format!("{pat}: values and range apply to int and long params only"));
+                }
+                if p.max_items.is_some() && !matches!(t, ParamType::List(_)) {
+                    errors.push(format!("{pat}: max_items applies to list params only"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! A request being built: the endpoint's params plus per-request options. Await it, or call
+//! `send`, `send_with_meta` or `raw`.
+
+use super::endpoint::Endpoint;
+use super::response::Response;
+use crate::{Client, Result};
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+/// A request to one endpoint, built by a [`Client`] method.
+#[must_use = "a request does nothing until it is awaited or sent"]
+#[derive(Debug, Clone)]
+pub struct Call<'a, E> {
+    pub(crate) client: &'a Client,
+    pub(crate) params: E,
+    pub(crate) recv_window: Option<u64>,
+}
+
+impl<'a, E: Endpoint> Call<'a, E> {
+    pub(crate) fn new(client: &'a Client, params: E) -> Self {
+        Self { client, params, recv_window: None }
+    }
+
+    /// Milliseconds after `timestamp` that a signed request stays valid (at most 60000);
+    /// overrides the client's default. Ignored by unsigned endpoints.
+    pub fn recv_window(mut self, millis: u64) -> Self {
+        self.recv_window = Some(millis);
+        self
+    }
+
+    /// The parameters as they will be sent.
+    pub fn params(&self) -> &E {
+        &self.params
+    }
+
+    /// Sends the request and decodes the typed reply.
+    pub async fn send(self) -> Result<E::Response> {
+        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        reply.decode()
+    }
+
+    /// Sends the request; returns the typed reply with its status, rate-limit usage and
+    /// (with `show_header`) headers.
+    pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
+        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        reply.into_response()
+    }
+
+    /// Sends the request and returns the reply as untyped JSON, for when the typed model
+    /// does not fit what the exchange sent.
+    pub async fn raw(self) -> Result<serde_json::Value> {
+        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        reply.decode_as()
+    }
+}
+
+impl<'a, E> IntoFuture for Call<'a, E>
+where
+    E: Endpoint + Send + Sync + 'a,
+    E::Response: Send,
+{
+    type Output = Result<E::Response>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,12 @@
+//! The hand-written core the generated code stands on. It knows no endpoint by name.
+
+mod call;
+pub mod check;
+mod endpoint;
+mod params;
+mod response;
+
+pub use call::Call;
+pub use endpoint::{Endpoint, EndpointSpec, Method, Security};
+pub use params::{bool_text, encode_into, opt_bool_text, ParamValue, ParamWriter};
+pub use response::{ApiError, BatchResult, LimitUsage, OneOrMany, Response};

@@ -1,0 +1,249 @@
+//! Lenient decoding: the exchange writes some numbers and flags as strings in one place and
+//! as JSON numbers or booleans in another. Decoding accepts both, so one spelling change
+//! upstream does not break a whole call.
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::fmt;
+use std::str::FromStr;
+
+/// A value read from either its JSON type or its string spelling.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lenient<T>(pub T);
+
+struct IntVisitor;
+
+impl<'de> Visitor<'de> for IntVisitor {
+    type Value = i64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or a string holding one")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::custom(format!("{v} does not fit in i64")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Ok(v as i64)
+        } else {
+            Err(E::custom(format!("{v} is not a whole number")))
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        let t = v.trim();
+        if let Ok(n) = t.parse::<i64>() {
+            return Ok(n);
+        }
+        // "100.0" style whole numbers.
+        match Decimal::from_str(t) {
+            Ok(d) if d.fract().is_zero() => i64::try_from(d).map_err(|_| E::custom(format!("`{v}` does not fit in i64"))),
+            _ => Err(E::custom(format!("`{v}` is not an integer"))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Lenient<i64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IntVisitor).map(Lenient)
+    }
+}
+
+impl<'de> Deserialize<'de> for Lenient<i32> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = d.deserialize_any(IntVisitor)?;
+        i32::try_from(v).map(Lenient).map_err(|_| de::Error::custom(format!("{v} does not fit in i32")))
+    }
+}
+
+struct BoolVisitor;
+
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean or \"true\"/\"false\"")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::custom(format!("{v} is not a boolean"))),
+        }
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        self.visit_u64(u64::try_from(v).map_err(|_| E::custom(format!("{v} is not a boolean")))?)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        if v.eq_ignore_ascii_case("true") {
+            Ok(true)
+        } else if v.eq_ignore_ascii_case("false") {
+            Ok(false)
+        } else {
+            Err(E::custom(format!("`{v}` is not a boolean")))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Lenient<bool> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BoolVisitor).map(Lenient)
+    }
+}
+
+/// `deserialize_with` target for int, long and bool fields.
+pub fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    Lenient<T>: Deserialize<'de>,
+{
+    Lenient::<T>::deserialize(d).map(|l| l.0)
+}
+
+/// `deserialize_with` target for optional int, long and bool fields; `null` is `None`.
+pub fn opt_lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    Lenient<T>: Deserialize<'de>,
+{
+    Option::<Lenient<T>>::deserialize(d).map(|o| o.map(|l| l.0))
+}
+
+/// `deserialize_with` target for optional decimals; `null` and `""` are `None`.
+pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Decimal>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal as a string or number, or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            parse_opt_decimal(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Decimal::from(v)))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Decimal::from(v)))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // The shortest text that reads back as the same f64 is the JSON literal itself.
+            parse_opt_decimal(&v.to_string())
+        }
+    }
+    d.deserialize_option(V)
+}
+
+fn parse_opt_decimal<E: de::Error>(s: &str) -> Result<Option<Decimal>, E> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    Decimal::from_str(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map(Some)
+        .map_err(|_| E::custom(format!("`{s}` is not a decimal")))
+}
+
+/// Gives a generated enum (with `as_str`, `from_wire` and an `Unknown(String)` variant)
+/// its Display, FromStr, serde and parameter impls.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! wire_enum {
+    ($t:ident) => {
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $t {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from_wire(s))
+            }
+        }
+
+        impl ::serde::Serialize for $t {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $t {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::de::wire_str(d).map(|s| Self::from_wire(&s))
+            }
+        }
+
+        impl $crate::core::ParamValue for $t {
+            fn write_raw(&self, out: &mut String) {
+                out.push_str(self.as_str());
+            }
+        }
+    };
+}
+
+/// Reads a string without copying it when the input allows.
+#[doc(hidden)]
+pub fn wire_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = std::borrow::Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v))
+        }
+    }
+    d.deserialize_str(V)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct T {
+        #[serde(deserialize_with = "lenient")]
+        n: i64,
+        #[serde(deserialize_with = "lenient")]
+        b: bool,
+        d: Decimal,
+        #[serde(default, deserialize_with = "opt_decimal")]
+        o: Option<Decimal>,
+    }
+
+    #[test]
+    fn accepts_both_spellings() {
+        let a: T = serde_json::from_str(r#"{"n":"200","b":"false","d":"0.0065","o":""}"#).unwrap();
+        let b: T = serde_json::from_str(r#"{"n":200,"b":false,"d":0.0065,"o":1.5}"#).unwrap();
+        assert_eq!((a.n, a.b, a.d.to_string(), a.o), (200, false, "0.0065".to_string(), None));
+        assert_eq!((b.n, b.b, b.d.to_string(), b.o.map(|d| d.to_string())), (200, false, "0.0065".into(), Some("1.5".into())));
+    }
+
+    #[test]
+    fn rejects_garbage_without_panicking() {
+        assert!(serde_json::from_str::<T>(r#"{"n":"x","b":true,"d":"1"}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"n":1.5,"b":true,"d":"1"}"#).is_err());
+    }
+}

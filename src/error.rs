@@ -1,0 +1,121 @@
+//! The one error type of the crate. Messages say what went wrong and never carry the
+//! API secret, the signature or a full API key.
+
+use http::HeaderMap;
+use std::fmt;
+
+/// Everything a request can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The exchange rejected the request (HTTP 4xx other than 418/429).
+    Client {
+        status_code: u16,
+        /// The exchange's error code, e.g. -1121; `None` when the body held none.
+        error_code: Option<i64>,
+        error_message: String,
+        headers: HeaderMap,
+    },
+    /// The exchange failed (HTTP 5xx) on a request that changes nothing, or before acting.
+    Server { status_code: u16, message: String },
+    /// A request that changes state was sent but its outcome is not known: HTTP 503, or the
+    /// connection failed after the request left. The order may exist. Query before retrying.
+    UnknownOutcome { method: &'static str, path: String, status_code: Option<u16>, message: String },
+    /// Rate limited (HTTP 429) or IP-banned for ignoring limits (HTTP 418).
+    RateLimited {
+        status_code: u16,
+        /// Seconds to wait, from the Retry-After header.
+        retry_after: Option<u64>,
+        error_code: Option<i64>,
+        error_message: String,
+    },
+    /// A mandatory parameter is missing; nothing was sent.
+    ParameterRequired { name: String, reason: String },
+    /// A parameter has a value the endpoint does not accept; nothing was sent.
+    ParameterValue { name: String, reason: String },
+    /// A parameter has the wrong type; nothing was sent.
+    ParameterType { name: String, reason: String },
+    /// The endpoint needs an API key (and secret) the client was not given.
+    MissingCredentials { endpoint: &'static str, needs: &'static str },
+    /// The request could not be sent or the reply not read.
+    Transport(reqwest::Error),
+    /// The reply arrived but could not be decoded into the typed model.
+    Decode { message: String, excerpt: String },
+    /// The client was configured wrongly.
+    Config(String),
+    /// A WebSocket connection or stream failed.
+    WebSocket(String),
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The exchange's error code, when the exchange sent one.
+    pub fn error_code(&self) -> Option<i64> {
+        match self {
+            Error::Client { error_code, .. } | Error::RateLimited { error_code, .. } => *error_code,
+            _ => None,
+        }
+    }
+
+    /// True when a state-changing request may have taken effect.
+    pub fn is_unknown_outcome(&self) -> bool {
+        matches!(self, Error::UnknownOutcome { .. })
+    }
+
+    /// A short excerpt of a reply body, for messages: at most `max` chars, on a char boundary.
+    pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+        let text = String::from_utf8_lossy(body);
+        let mut out: String = text.chars().take(max).collect();
+        if text.chars().count() > max {
+            out.push('…');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Client { status_code, error_code, error_message, .. } => match error_code {
+                Some(code) => write!(f, "request rejected (HTTP {status_code}, code {code}): {error_message}"),
+                None => write!(f, "request rejected (HTTP {status_code}): {error_message}"),
+            },
+            Error::Server { status_code, message } => write!(f, "exchange error (HTTP {status_code}): {message}"),
+            Error::UnknownOutcome { method, path, status_code, message } => {
+                let status = status_code.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no reply".into());
+                write!(
+                    f,
+                    "outcome of {method} {path} is UNKNOWN ({status}): it may have been executed; query before retrying ({message})"
+                )
+            }
+            Error::RateLimited { status_code, retry_after, error_message, .. } => {
+                let kind = if *status_code == 418 { "IP banned" } else { "rate limited" };
+                match retry_after {
+                    Some(s) => write!(f, "{kind} (HTTP {status_code}), retry after {s}s: {error_message}"),
+                    None => write!(f, "{kind} (HTTP {status_code}): {error_message}"),
+                }
+            }
+            Error::ParameterRequired { name, reason } => write!(f, "parameter `{name}` is required: {reason}"),
+            Error::ParameterValue { name, reason } => write!(f, "parameter `{name}` has a bad value: {reason}"),
+            Error::ParameterType { name, reason } => write!(f, "parameter `{name}` has the wrong type: {reason}"),
+            Error::MissingCredentials { endpoint, needs } => {
+                write!(f, "`{endpoint}` needs {needs}; build the client with .key(..) and .secret(..)")
+            }
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Decode { message, excerpt } => write!(f, "cannot decode the reply ({message}); body starts: {excerpt}"),
+            Error::Config(m) => write!(f, "bad client configuration: {m}"),
+            Error::WebSocket(m) => write!(f, "websocket error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
