@@ -1,0 +1,151 @@
+//! aster-sandbox: a local Aster futures exchange on 127.0.0.1 for tests, examples and
+//! offline bot development. It serves the documented REST API over real HTTP, verifies
+//! API keys, HMAC signatures and timestamps, enforces rate limits, matches orders with
+//! price-time priority and keeps balances and positions.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = aster_sandbox::Sandbox::start(Default::default()).await?;
+//! println!("REST at {}, key {}", sandbox.base_url(), sandbox.api_key());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod faults;
+pub mod params;
+pub mod routes;
+pub mod server;
+
+pub use config::{AccountConfig, SandboxConfig, SymbolConfig, DEMO_API_KEY, DEMO_SECRET};
+pub use engine::Exchange;
+pub use faults::Fault;
+
+use server::{lock, now_ms, Shared};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    config: SandboxConfig,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1 on the configured port (0 picks a free one) and starts serving.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
+        let app = {
+            let shared = shared.clone();
+            axum::Router::new().fallback(move |method, uri, headers, body| server::handle(shared.clone(), method, uri, headers, body))
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let sweeper_state = shared.clone();
+        let task = tokio::spawn(async move {
+            // Countdown cancel-all fires even when no request arrives.
+            let sweeper = async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(10));
+                loop {
+                    tick.tick().await;
+                    lock(&sweeper_state.exchange).sweep(now_ms());
+                }
+            };
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            tokio::select! {
+                _ = serve => {}
+                _ = sweeper => {}
+            }
+        });
+        Ok(Sandbox { addr, shared, config, stop: Some(stop), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// API key of the first configured account.
+    pub fn api_key(&self) -> &str {
+        self.config.accounts.first().map(|a| a.api_key.as_str()).unwrap_or("")
+    }
+
+    /// Secret of the first configured account.
+    pub fn secret(&self) -> &str {
+        self.config.accounts.first().map(|a| a.secret.as_str()).unwrap_or("")
+    }
+
+    /// Adds an account while running; returns its (key, secret).
+    pub fn add_account(&self, account: AccountConfig) -> (String, String) {
+        lock(&self.shared.exchange).add_account(&account);
+        (account.api_key, account.secret)
+    }
+
+    /// Runs `f` on the exchange state, to inspect or arrange it.
+    pub fn with_exchange<R>(&self, f: impl FnOnce(&mut Exchange) -> R) -> R {
+        f(&mut lock(&self.shared.exchange))
+    }
+
+    /// Moves the seeded price process `steps` steps: the market maker re-quotes and
+    /// conditional orders may trigger.
+    pub fn advance(&self, steps: u32) {
+        lock(&self.shared.exchange).advance(steps, now_ms());
+    }
+
+    /// Makes the next `times` requests (to `path`, or to any path) fail with `fault`.
+    pub fn inject(&self, path: Option<&str>, fault: Fault, times: u32) {
+        lock(&self.shared.faults).push(path.map(str::to_string), fault, times);
+    }
+
+    /// Adds `latency` to every reply until changed.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared.faults).latency = latency;
+    }
+
+    /// Removes every planned fault and the added latency.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request received so far, as (method, path).
+    pub fn requests(&self) -> Vec<(String, String)> {
+        lock(&self.shared.request_log).clone()
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! How a sandbox is set up: symbols, accounts, seed, limits.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_default()
+}
+
+/// A tradable perpetual and its filters.
+#[derive(Debug, Clone)]
+pub struct SymbolConfig {
+    pub symbol: String,
+    pub base_asset: String,
+    pub quote_asset: String,
+    pub start_price: Decimal,
+    pub tick_size: Decimal,
+    pub step_size: Decimal,
+    pub min_qty: Decimal,
+    pub max_qty: Decimal,
+    pub market_max_qty: Decimal,
+    pub min_price: Decimal,
+    pub max_price: Decimal,
+    pub min_notional: Decimal,
+    pub multiplier_up: Decimal,
+    pub multiplier_down: Decimal,
+    pub max_num_orders: usize,
+    pub max_num_algo_orders: usize,
+}
+
+impl SymbolConfig {
+    /// A symbol with filters scaled to its price.
+    pub fn new(symbol: &str, start_price: &str, tick: &str, step: &str) -> Self {
+        let base = symbol.trim_end_matches("USDT").to_string();
+        SymbolConfig {
+            symbol: symbol.to_string(),
+            base_asset: base,
+            quote_asset: "USDT".into(),
+            start_price: dec(start_price),
+            tick_size: dec(tick),
+            step_size: dec(step),
+            min_qty: dec(step),
+            max_qty: dec("1000"),
+            market_max_qty: dec("500"),
+            min_price: dec(tick),
+            max_price: dec("1000000"),
+            min_notional: dec("5"),
+            multiplier_up: dec("1.1500"),
+            multiplier_down: dec("0.8500"),
+            max_num_orders: 200,
+            max_num_algo_orders: 100,
+        }
+    }
+
+    pub fn price_precision(&self) -> u32 {
+        self.tick_size.normalize().scale()
+    }
+
+    pub fn quantity_precision(&self) -> u32 {
+        self.step_size.normalize().scale()
+    }
+}
+
+/// An account the sandbox creates at start.
+#[derive(Debug, Clone)]
+pub struct AccountConfig {
+    pub api_key: String,
+    pub secret: String,
+    /// Starting wallet balances, e.g. `("USDT", 100000)`.
+    pub balances: Vec<(String, Decimal)>,
+}
+
+impl AccountConfig {
+    pub fn new(api_key: impl Into<String>, secret: impl Into<String>) -> Self {
+        AccountConfig {
+            api_key: api_key.into(),
+            secret: secret.into(),
+            balances: vec![("USDT".into(), dec("100000")), ("BNB".into(), dec("10"))],
+        }
+    }
+}
+
+/// Everything a sandbox starts from.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    pub seed: u64,
+    pub symbols: Vec<SymbolConfig>,
+    pub accounts: Vec<AccountConfig>,
+    /// REQUEST_WEIGHT per minute before 429.
+    pub weight_limit_1m: u64,
+    /// Orders per account per 10 seconds and per minute before 429.
+    pub order_limit_10s: u64,
+    pub order_limit_1m: u64,
+    /// How long an IP stays banned (418) after ignoring a 429, in ms.
+    pub ban_ms: i64,
+    pub maker_fee: Decimal,
+    pub taker_fee: Decimal,
+    /// Price levels per side the sandbox's own market maker quotes.
+    pub book_levels: usize,
+}
+
+/// The key pair of the first demo account.
+pub const DEMO_API_KEY: &str = "sandbox-demo-key-0000000000000000000000000000000000000000000000";
+pub const DEMO_SECRET: &str = "sandbox-demo-secret-00000000000000000000000000000000000000000000";
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            port: 0,
+            seed: 42,
+            symbols: vec![
+                SymbolConfig::new("BTCUSDT", "60000.0", "0.1", "0.001"),
+                SymbolConfig::new("ETHUSDT", "3000.00", "0.01", "0.001"),
+                SymbolConfig::new("BNBUSDT", "500.00", "0.01", "0.01"),
+            ],
+            accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET)],
+            weight_limit_1m: 2400,
+            order_limit_10s: 300,
+            order_limit_1m: 1200,
+            ban_ms: 120_000,
+            maker_fee: dec("0.0002"),
+            taker_fee: dec("0.0004"),
+            book_levels: 50,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! An account: wallet, positions, settings and the records the account endpoints report.
+
+use super::types::{IncomeType, MarginType, PositionSide, Side};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone, Default)]
+pub struct Position {
+    /// Signed: positive long, negative short.
+    pub amount: Decimal,
+    pub entry_price: Decimal,
+    /// Margin held by an isolated position.
+    pub isolated_wallet: Decimal,
+    pub realized: Decimal,
+    pub update_time: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountTrade {
+    pub id: i64,
+    pub order_id: i64,
+    pub symbol: String,
+    pub side: Side,
+    pub position_side: PositionSide,
+    pub price: Decimal,
+    pub qty: Decimal,
+    pub realized_pnl: Decimal,
+    pub commission: Decimal,
+    pub maker: bool,
+    pub time: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Income {
+    pub symbol: String,
+    pub kind: IncomeType,
+    pub amount: Decimal,
+    pub asset: String,
+    pub info: String,
+    pub time: i64,
+    pub tran_id: i64,
+    pub trade_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MarginChange {
+    pub amount: Decimal,
+    pub symbol: String,
+    pub kind: i64,
+    pub position_side: PositionSide,
+    pub time: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListenKey {
+    pub key: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub api_key: String,
+    pub secret: String,
+    /// The sandbox's own market maker: unlimited balance, no records.
+    pub house: bool,
+    pub wallets: BTreeMap<String, Decimal>,
+    pub positions: BTreeMap<(String, PositionSide), Position>,
+    pub leverage: HashMap<String, u32>,
+    pub margin_type: HashMap<String, MarginType>,
+    pub dual_side: bool,
+    pub multi_assets: bool,
+    pub trades: Vec<AccountTrade>,
+    pub income: Vec<Income>,
+    pub margin_changes: Vec<MarginChange>,
+    pub transfer_ids: HashSet<String>,
+    pub listen_key: Option<ListenKey>,
+    /// Per symbol: when all its open orders are cancelled unless renewed.
+    pub countdowns: HashMap<String, i64>,
+    pub update_time: i64,
+    /// USDT at creation; the wallet always equals this plus the USDT income records.
+    pub start_usdt: Decimal,
+}
+
+pub const DEFAULT_LEVERAGE: u32 = 20;
+
+impl Account {
+    pub fn new(api_key: String, secret: String, wallets: Vec<(String, Decimal)>, house: bool) -> Self {
+        let start_usdt = wallets.iter().find(|(a, _)| a == "USDT").map(|(_, v)| *v).unwrap_or_default();
+        Account {
+            start_usdt,
+            api_key,
+            secret,
+            house,
+            wallets: wallets.into_iter().collect(),
+            positions: BTreeMap::new(),
+            leverage: HashMap::new(),
+            margin_type: HashMap::new(),
+            dual_side: false,
+            multi_assets: false,
+            trades: Vec::new(),
+            income: Vec::new(),
+            margin_changes: Vec::new(),
+            transfer_ids: HashSet::new(),
+            listen_key: None,
+            countdowns: HashMap::new(),
+            update_time: 0,
+        }
+    }
+
+    pub fn leverage_of(&self, symbol: &str) -> u32 {
+        self.leverage.get(symbol).copied().unwrap_or(DEFAULT_LEVERAGE)
+    }
+
+    pub fn margin_type_of(&self, symbol: &str) -> MarginType {
+        self.margin_type.get(symbol).copied().unwrap_or(MarginType::Crossed)
+    }
+
+    pub fn usdt(&self) -> Decimal {
+        self.wallets.get("USDT").copied().unwrap_or_default()
+    }
+
+    pub fn add_usdt(&mut self, delta: Decimal) {
+        *self.wallets.entry("USDT".into()).or_default() += delta;
+    }
+
+    pub fn position(&self, symbol: &str, side: PositionSide) -> Option<&Position> {
+        self.positions.get(&(symbol.to_string(), side))
+    }
+
+    /// Position sides the account's mode uses.
+    pub fn position_sides(&self) -> &'static [PositionSide] {
+        if self.dual_side {
+            &[PositionSide::Long, PositionSide::Short]
+        } else {
+            &[PositionSide::Both]
+        }
+    }
+
+    pub fn has_any_position(&self) -> bool {
+        self.positions.values().any(|p| !p.amount.is_zero())
+    }
+}

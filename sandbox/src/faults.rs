@@ -1,0 +1,75 @@
+//! Fault knobs: make the next replies (or those of one path) fail in the ways real
+//! exchanges and networks fail, so clients can prove how they behave.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with this 5xx status and a JSON error, without executing the request.
+    ServerError(u16),
+    /// Execute the request, then answer 503 as if the backend timed out: the outcome is
+    /// unknown to the client although the order exists.
+    ExecutedButUnavailable,
+    /// Answer 429 with `Retry-After`, without executing.
+    RateLimited,
+    /// Execute, then answer 200 with a body that is not JSON.
+    MalformedJson,
+    /// Execute, then answer 200 with only the first half of the JSON.
+    TruncatedJson,
+    /// Answer 502 with an HTML page, as a proxy in front of the exchange would.
+    HtmlError,
+    /// Execute, send half the body, then reset the connection.
+    ResetMidResponse,
+    /// Delay this reply.
+    Latency(Duration),
+}
+
+impl Fault {
+    /// Whether the request is executed before the fault shows.
+    pub fn executes(&self) -> bool {
+        matches!(
+            self,
+            Fault::ExecutedButUnavailable | Fault::MalformedJson | Fault::TruncatedJson | Fault::ResetMidResponse | Fault::Latency(_)
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Planned {
+    path: Option<String>,
+    fault: Fault,
+    times: u32,
+}
+
+/// The faults waiting for requests, in order, plus a latency added to every reply.
+#[derive(Debug, Default)]
+pub struct Faults {
+    planned: VecDeque<Planned>,
+    pub latency: Duration,
+}
+
+impl Faults {
+    pub fn push(&mut self, path: Option<String>, fault: Fault, times: u32) {
+        if times > 0 {
+            self.planned.push_back(Planned { path, fault, times });
+        }
+    }
+
+    /// The fault for a request to `path`, if one is planned.
+    pub fn take(&mut self, path: &str) -> Option<Fault> {
+        let i = self.planned.iter().position(|p| p.path.as_deref().is_none_or(|want| want == path))?;
+        let planned = &mut self.planned[i];
+        let fault = planned.fault.clone();
+        planned.times -= 1;
+        if planned.times == 0 {
+            self.planned.remove(i);
+        }
+        Some(fault)
+    }
+
+    pub fn clear(&mut self) {
+        self.planned.clear();
+        self.latency = Duration::ZERO;
+    }
+}

@@ -1,0 +1,316 @@
+//! The HTTP front: parses a request, enforces security and rate limits exactly as the docs
+//! describe, runs the endpoint's handler on the engine and writes the reply, with any
+//! planned fault applied.
+
+use crate::engine::{AccountId, Exchange};
+use crate::error::ApiError;
+use crate::faults::{Fault, Faults};
+use crate::params::{split_signature, Params};
+use crate::routes::{self, Ctx, Route, Security};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Largest body accepted; bigger ones get -1101.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Largest `recvWindow` the exchange accepts.
+pub const MAX_RECV_WINDOW: i64 = 60_000;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Request weight and order counters.
+#[derive(Debug, Default)]
+pub struct Limits {
+    minute: i64,
+    used: u64,
+    /// Set when a 429 was sent in the current minute; another request then bans.
+    warned: bool,
+    banned_until: i64,
+    orders: HashMap<AccountId, VecDeque<i64>>,
+}
+
+pub struct Shared {
+    pub exchange: Mutex<Exchange>,
+    pub limits: Mutex<Limits>,
+    pub faults: Mutex<Faults>,
+    /// Every request's method and path, in arrival order, for tests that count calls.
+    pub request_log: Mutex<Vec<(String, String)>>,
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
+/// keep serving, and every engine update is completed before its lock is released.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub fn new(exchange: Exchange) -> Self {
+        Shared {
+            exchange: Mutex::new(exchange),
+            limits: Mutex::new(Limits::default()),
+            faults: Mutex::new(Faults::default()),
+            request_log: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+struct Reply {
+    status: u16,
+    body: String,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    fn error(e: &ApiError) -> Self {
+        Reply { status: e.status, body: e.body(), headers: Vec::new() }
+    }
+}
+
+fn json_response(status: u16, body: Body, headers: &[(&'static str, String)], content_type: &'static str) -> Response {
+    let mut resp = Response::new(body);
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    h.insert("content-type", HeaderValue::from_static(content_type));
+    for (k, v) in headers {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            h.insert(*k, v);
+        }
+    }
+    resp
+}
+
+pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+    let path = uri.path().to_string();
+    lock(&shared.request_log).push((method.to_string(), path.clone()));
+    let (fault, latency) = {
+        let mut f = lock(&shared.faults);
+        (f.take(&path), f.latency)
+    };
+    let extra = match &fault {
+        Some(Fault::Latency(d)) => *d,
+        _ => std::time::Duration::ZERO,
+    };
+    if !(latency + extra).is_zero() {
+        tokio::time::sleep(latency + extra).await;
+    }
+    match &fault {
+        Some(Fault::ServerError(code)) => {
+            let e = ApiError::new(i64::from(*code).clamp(500, 599) as u16, -1001, "Internal error; unable to process your request. Please try again.");
+            return json_response(e.status, Body::from(e.body()), &[], "application/json");
+        }
+        Some(Fault::RateLimited) => {
+            let e = ApiError::too_many_requests(0);
+            return json_response(429, Body::from(e.body()), &[("retry-after", "1".into())], "application/json");
+        }
+        Some(Fault::HtmlError) => {
+            let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+            return json_response(502, Body::from(page), &[], "text/html");
+        }
+        _ => {}
+    }
+
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return reply_to_response(Reply::error(&ApiError::too_many_params())),
+    };
+    let reply = serve(&shared, method.as_str(), &uri, &headers, &body);
+
+    match fault {
+        Some(Fault::ExecutedButUnavailable) => {
+            let e = ApiError::backend_timeout();
+            json_response(503, Body::from(e.body()), &reply.headers, "application/json")
+        }
+        Some(Fault::MalformedJson) => json_response(200, Body::from("{\"code\": 200, \"msg\": success,,}"), &reply.headers, "application/json"),
+        Some(Fault::TruncatedJson) => {
+            let half = reply.body.len() / 2;
+            json_response(200, Body::from(reply.body[..half].to_string()), &reply.headers, "application/json")
+        }
+        Some(Fault::ResetMidResponse) => {
+            let full = reply.body.len();
+            let first = Bytes::from(reply.body[..full / 2].to_string());
+            let chunks: Vec<Result<Bytes, std::io::Error>> =
+                vec![Ok(first), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: reset"))];
+            let mut headers = reply.headers.clone();
+            headers.push(("content-length", full.to_string()));
+            json_response(reply.status, Body::from_stream(futures_util::stream::iter(chunks)), &headers, "application/json")
+        }
+        _ => reply_to_response(reply),
+    }
+}
+
+fn reply_to_response(r: Reply) -> Response {
+    json_response(r.status, Body::from(r.body), &r.headers, "application/json")
+}
+
+/// Weight accounting for one request; `Err` is the 429 or 418 to send.
+fn charge_weight(shared: &Shared, weight: u64, limit: u64, ban_ms: i64, now: i64) -> Result<u64, Reply> {
+    let mut l = lock(&shared.limits);
+    if now < l.banned_until {
+        let mut r = Reply::error(&ApiError::banned(l.banned_until));
+        r.headers.push(("retry-after", ((l.banned_until - now + 999) / 1000).to_string()));
+        return Err(r);
+    }
+    let minute = now.div_euclid(60_000);
+    if minute != l.minute {
+        l.minute = minute;
+        l.used = 0;
+        l.warned = false;
+    }
+    if l.used + weight > limit {
+        let retry_after = ((minute + 1) * 60_000 - now + 999) / 1000;
+        if l.warned {
+            l.banned_until = now + ban_ms;
+            let mut r = Reply::error(&ApiError::banned(l.banned_until));
+            r.headers.push(("retry-after", (ban_ms / 1000).to_string()));
+            return Err(r);
+        }
+        l.warned = true;
+        let mut r = Reply::error(&ApiError::too_many_requests(limit));
+        r.headers.push(("retry-after", retry_after.to_string()));
+        r.headers.push(("x-mbx-used-weight-1m", l.used.to_string()));
+        return Err(r);
+    }
+    l.used += weight;
+    Ok(l.used)
+}
+
+/// Order-rate accounting per account: `(count_10s, count_1m)` or the 429 to send.
+fn charge_orders(shared: &Shared, acct: AccountId, limit_10s: u64, limit_1m: u64, now: i64) -> Result<(u64, u64), ApiError> {
+    let mut l = lock(&shared.limits);
+    let q = l.orders.entry(acct).or_default();
+    while q.front().is_some_and(|&t| t <= now - 60_000) {
+        q.pop_front();
+    }
+    let in_10s = q.iter().filter(|&&t| t > now - 10_000).count() as u64;
+    let in_1m = q.len() as u64;
+    if in_10s >= limit_10s {
+        return Err(ApiError::too_many_orders(limit_10s, "10 seconds"));
+    }
+    if in_1m >= limit_1m {
+        return Err(ApiError::too_many_orders(limit_1m, "1 minute"));
+    }
+    q.push_back(now);
+    Ok((in_10s + 1, in_1m + 1))
+}
+
+fn verify_signature(secret: &str, total: &str, signature: &str) -> bool {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
+    mac.update(total.as_bytes());
+    let Ok(sig) = hex::decode(signature.to_ascii_lowercase()) else { return false };
+    mac.verify_slice(&sig).is_ok()
+}
+
+/// Checks the API key and, for signed endpoints, timestamp, recvWindow and signature.
+fn authenticate(
+    ex: &Exchange,
+    route: &Route,
+    headers: &HeaderMap,
+    params: &Params,
+    query: &str,
+    body: &str,
+    now: i64,
+) -> Result<AccountId, ApiError> {
+    let key = headers.get("x-mbx-apikey").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty());
+    let Some(key) = key else { return Err(ApiError::bad_api_key_format()) };
+    let acct = ex.account_by_key(key).ok_or_else(ApiError::rejected_key)?;
+    if route.security != Security::Signed {
+        return Ok(acct);
+    }
+    let timestamp = params.req_i64("timestamp")?;
+    let recv_window = params.opt_i64("recvWindow")?.unwrap_or(5000);
+    if !(1..=MAX_RECV_WINDOW).contains(&recv_window) {
+        return Err(ApiError::invalid_param("recvWindow"));
+    }
+    let (query_rest, sig_q) = split_signature(query);
+    let (body_rest, sig_b) = split_signature(body);
+    let Some(signature) = sig_q.or(sig_b).filter(|s| !s.is_empty()) else { return Err(ApiError::mandatory("signature")) };
+    let total = format!("{query_rest}{body_rest}");
+    if !verify_signature(&ex.accounts[acct].secret, &total, &signature) {
+        return Err(ApiError::bad_signature());
+    }
+    if timestamp >= now + 1000 {
+        return Err(ApiError::timestamp_ahead());
+    }
+    if now - timestamp > recv_window {
+        return Err(ApiError::invalid_timestamp_window());
+    }
+    Ok(acct)
+}
+
+fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
+    let now = now_ms();
+    let route = match routes::find(method, uri.path()) {
+        Ok(r) => r,
+        Err(e) => return Reply::error(&e),
+    };
+    let query = uri.query().unwrap_or("");
+    // A body only counts as parameters when it is a form, as on the real exchange.
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let body: &[u8] = if is_form { body } else { b"" };
+    let params = match Params::parse(query.as_bytes(), body) {
+        Ok(p) => p,
+        Err(e) => return Reply::error(&e),
+    };
+
+    let (weight_limit, ban_ms, limit_10s, limit_1m) = {
+        let ex = lock(&shared.exchange);
+        (ex.cfg.weight_limit_1m, ex.cfg.ban_ms, ex.cfg.order_limit_10s, ex.cfg.order_limit_1m)
+    };
+    let used = match charge_weight(shared, (route.weight)(&params), weight_limit, ban_ms, now) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut extra_headers = vec![("x-mbx-used-weight-1m", used.to_string())];
+
+    let mut ex = lock(&shared.exchange);
+    ex.sweep(now);
+    let acct = if route.security == Security::None {
+        0
+    } else {
+        // Form bodies are ASCII after the parse above succeeded.
+        let body_text = std::str::from_utf8(body).unwrap_or("");
+        match authenticate(&ex, route, headers, &params, query, body_text, now) {
+            Ok(a) => a,
+            Err(e) => return with_headers(Reply::error(&e), extra_headers),
+        }
+    };
+    let signing: &[&str] = if route.security == Security::Signed { &["timestamp", "recvWindow", "signature"] } else { &[] };
+    let allowed: Vec<&str> = route.params.iter().chain(signing).copied().collect();
+    if let Err(e) = params.only(&allowed) {
+        return with_headers(Reply::error(&e), extra_headers);
+    }
+    if route.places_orders {
+        match charge_orders(shared, acct, limit_10s, limit_1m, now) {
+            Ok((n10, n1m)) => {
+                extra_headers.push(("x-mbx-order-count-10s", n10.to_string()));
+                extra_headers.push(("x-mbx-order-count-1m", n1m.to_string()));
+            }
+            Err(e) => return with_headers(Reply::error(&e), extra_headers),
+        }
+    }
+    let mut ctx = Ctx { ex: &mut ex, p: &params, acct, now };
+    let reply = match (route.handler)(&mut ctx) {
+        Ok(v) => Reply { status: 200, body: v.to_string(), headers: Vec::new() },
+        Err(e) => Reply::error(&e),
+    };
+    with_headers(reply, extra_headers)
+}
+
+fn with_headers(mut r: Reply, headers: Vec<(&'static str, String)>) -> Reply {
+    for h in headers {
+        if !r.headers.iter().any(|(k, _)| *k == h.0) {
+            r.headers.push(h);
+        }
+    }
+    r
+}
