@@ -177,7 +177,8 @@ impl ClientBuilder {
         let http = match self.http {
             Some(h) => h,
             None => {
-                let mut b = reqwest::Client::builder().user_agent(concat!("aster-connector-rust/", env!("CARGO_PKG_VERSION")));
+                let mut b =
+                    reqwest::Client::builder().user_agent(concat!("aster-connector-rust/", env!("CARGO_PKG_VERSION")));
                 if let Some(t) = self.timeout {
                     b = b.timeout(t);
                 }
@@ -241,7 +242,8 @@ impl Reply {
     pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
         // An empty 2xx body decodes as `{}` would, so `Empty` replies never fail on it.
         let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
-        serde_json::from_slice(body).map_err(|e| Error::Decode { message: e.to_string(), excerpt: Error::excerpt(&self.body, 200) })
+        serde_json::from_slice(body)
+            .map_err(|e| Error::Decode { message: e.to_string(), excerpt: Error::excerpt(&self.body, 200) })
     }
 
     pub(crate) fn into_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
@@ -469,7 +471,7 @@ fn classify(method: Method, path: &str, reply: Reply) -> Result<Reply> {
         }),
         400..=499 => {
             let (error_code, error_message) = parse_error_body(&reply.body);
-            Err(Error::Client { status_code: status, error_code, error_message, headers: reply.headers })
+            Err(Error::Client { status_code: status, error_code, error_message, headers: Box::new(reply.headers) })
         }
         _ => Err(Error::Server { status_code: status, message: parse_error_body(&reply.body).1 }),
     }

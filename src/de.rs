@@ -38,7 +38,9 @@ impl<'de> Visitor<'de> for IntVisitor {
         }
         // "100.0" style whole numbers.
         match Decimal::from_str(t) {
-            Ok(d) if d.fract().is_zero() => i64::try_from(d).map_err(|_| E::custom(format!("`{v}` does not fit in i64"))),
+            Ok(d) if d.fract().is_zero() => {
+                i64::try_from(d).map_err(|_| E::custom(format!("`{v}` does not fit in i64")))
+            }
             _ => Err(E::custom(format!("`{v}` is not an integer"))),
         }
     }
@@ -238,7 +240,10 @@ mod tests {
         let a: T = serde_json::from_str(r#"{"n":"200","b":"false","d":"0.0065","o":""}"#).unwrap();
         let b: T = serde_json::from_str(r#"{"n":200,"b":false,"d":0.0065,"o":1.5}"#).unwrap();
         assert_eq!((a.n, a.b, a.d.to_string(), a.o), (200, false, "0.0065".to_string(), None));
-        assert_eq!((b.n, b.b, b.d.to_string(), b.o.map(|d| d.to_string())), (200, false, "0.0065".into(), Some("1.5".into())));
+        assert_eq!(
+            (b.n, b.b, b.d.to_string(), b.o.map(|d| d.to_string())),
+            (200, false, "0.0065".into(), Some("1.5".into()))
+        );
     }
 
     #[test]

@@ -14,7 +14,8 @@ pub enum Error {
         /// The exchange's error code, e.g. -1121; `None` when the body held none.
         error_code: Option<i64>,
         error_message: String,
-        headers: HeaderMap,
+        /// Every reply header (boxed to keep `Result`s small).
+        headers: Box<HeaderMap>,
     },
     /// The exchange failed (HTTP 5xx) on a request that changes nothing, or before acting.
     Server { status_code: u16, message: String },
@@ -104,7 +105,9 @@ impl fmt::Display for Error {
                 write!(f, "`{endpoint}` needs {needs}; build the client with .key(..) and .secret(..)")
             }
             Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::Decode { message, excerpt } => write!(f, "cannot decode the reply ({message}); body starts: {excerpt}"),
+            Error::Decode { message, excerpt } => {
+                write!(f, "cannot decode the reply ({message}); body starts: {excerpt}")
+            }
             Error::Config(m) => write!(f, "bad client configuration: {m}"),
             Error::WebSocket(m) => write!(f, "websocket error: {m}"),
         }

@@ -30,6 +30,7 @@ pub mod client;
 pub mod core;
 pub mod de;
 pub mod error;
+#[rustfmt::skip]
 mod generated;
 pub mod sign;
 

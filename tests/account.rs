@@ -24,7 +24,8 @@ async fn position_mode_and_multi_assets() {
     assert_eq!(c.change_position_mode(true).await.unwrap().code, 200);
     assert!(c.get_position_mode().await.unwrap().dual_side_position);
     assert_eq!(c.change_position_mode(true).await.unwrap_err().error_code(), Some(-4059));
-    let sides: Vec<_> = c.get_position_risk().symbol("BTCUSDT").await.unwrap().into_iter().map(|p| p.position_side).collect();
+    let sides: Vec<_> =
+        c.get_position_risk().symbol("BTCUSDT").await.unwrap().into_iter().map(|p| p.position_side).collect();
     assert_eq!(sides, vec![PositionSide::Long, PositionSide::Short]);
 
     // Hedge mode: the position side must be given.

@@ -112,7 +112,8 @@ async fn recv_window_over_60000_fails_before_any_byte_is_sent() {
 #[tokio::test]
 async fn bad_credentials_get_the_exchange_codes() {
     let sb = sandbox().await;
-    let wrong_secret = aster::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret("wrong").build().unwrap();
+    let wrong_secret =
+        aster::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret("wrong").build().unwrap();
     assert_eq!(wrong_secret.account().await.unwrap_err().error_code(), Some(-1022));
     let wrong_key = aster::Client::builder().base_url(sb.base_url()).key("nobody").secret("x").build().unwrap();
     match wrong_key.account().await.unwrap_err() {

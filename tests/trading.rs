@@ -227,12 +227,8 @@ async fn stop_market_triggers_when_the_price_moves() {
     c.new_order("BTCUSDT", Side::Buy, OrderType::Market).quantity(dec("0.01")).await.unwrap();
     let last = c.ticker_price().symbol("BTCUSDT").await.unwrap().into_vec()[0].price;
     let stop = (last * dec("0.9")).round_dp(1);
-    let placed = c
-        .new_order("BTCUSDT", Side::Sell, OrderType::StopMarket)
-        .stop_price(stop)
-        .close_position(true)
-        .await
-        .unwrap();
+    let placed =
+        c.new_order("BTCUSDT", Side::Sell, OrderType::StopMarket).stop_price(stop).close_position(true).await.unwrap();
     assert_eq!(placed.status, OrderStatus::New);
     // Sell through the book far enough to cross the stop.
     sb.with_exchange(|ex| {
@@ -255,7 +251,10 @@ async fn filters_are_enforced_with_documented_codes() {
     let c = signed(&sb);
     let (bid, _) = best(&c, "BTCUSDT").await;
     let limit = |qty: &str, price: aster::Decimal| {
-        c.new_order("BTCUSDT", Side::Buy, OrderType::Limit).time_in_force(TimeInForce::Gtc).quantity(dec(qty)).price(price)
+        c.new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+            .time_in_force(TimeInForce::Gtc)
+            .quantity(dec(qty))
+            .price(price)
     };
     assert_eq!(limit("0.001", bid + dec("0.05")).await.unwrap_err().error_code(), Some(-1111));
     assert_eq!(limit("0.0015", bid).await.unwrap_err().error_code(), Some(-1111));

@@ -21,10 +21,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
 fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = format!("Values of `{name}` as the exchange spells them; unknown ones are kept in `Unknown`.");
-    let variants: Vec<_> = values
-        .iter()
-        .map(|v| format_ident!("{}", names::variant(v).unwrap_or_default()))
-        .collect();
+    let variants: Vec<_> = values.iter().map(|v| format_ident!("{}", names::variant(v).unwrap_or_default())).collect();
     let wires: Vec<_> = values.iter().map(|v| v.wire().to_string()).collect();
     let variant_docs = wires.iter().map(|w| format!("`{w}`"));
     let alias_arms: Vec<TokenStream> = values
@@ -69,11 +66,7 @@ fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
 
 fn emit_model(name: &str, model: &Model) -> TokenStream {
     let id = format_ident!("{}", name);
-    let doc = if model.doc.is_empty() {
-        format!("The `{name}` reply.")
-    } else {
-        model.doc.clone()
-    };
+    let doc = if model.doc.is_empty() { format!("The `{name}` reply.") } else { model.doc.clone() };
     if model.repr.as_deref() == Some("array") {
         return emit_array_model(&id, &doc, &model.fields);
     }
@@ -98,11 +91,7 @@ fn emit_field(f: &Field) -> TokenStream {
     let rust_name = format_ident!("{}", names::field(f).expect("validated"));
     let json = f.json.clone().expect("validated");
     let base = ty.rust();
-    let doc = if f.doc.is_empty() {
-        format!("`{json}`")
-    } else {
-        format!("`{json}`: {}", f.doc)
-    };
+    let doc = if f.doc.is_empty() { format!("`{json}`") } else { format!("`{json}`: {}", f.doc) };
     let (rust_ty, attrs) = match (f.optional, &ty) {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
         (false, _) => (base, quote!()),
@@ -114,16 +103,9 @@ fn emit_field(f: &Field) -> TokenStream {
             quote!(Option<#base>),
             quote!(default, deserialize_with = "crate::de::opt_decimal", skip_serializing_if = "Option::is_none"),
         ),
-        (true, _) => (
-            quote!(Option<#base>),
-            quote!(default, skip_serializing_if = "Option::is_none"),
-        ),
+        (true, _) => (quote!(Option<#base>), quote!(default, skip_serializing_if = "Option::is_none")),
     };
-    let attrs = if attrs.is_empty() {
-        quote!(rename = #json)
-    } else {
-        quote!(rename = #json, #attrs)
-    };
+    let attrs = if attrs.is_empty() { quote!(rename = #json) } else { quote!(rename = #json, #attrs) };
     quote! {
         #[doc = #doc]
         #[serde(#attrs)]
@@ -134,10 +116,7 @@ fn emit_field(f: &Field) -> TokenStream {
 /// A model sent as a JSON array: decoded position by position, extra trailing
 /// positions ignored so an added column does not break decoding.
 fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field]) -> TokenStream {
-    let field_ids: Vec<_> = fields
-        .iter()
-        .map(|f| format_ident!("{}", names::field(f).expect("validated")))
-        .collect();
+    let field_ids: Vec<_> = fields.iter().map(|f| format_ident!("{}", names::field(f).expect("validated"))).collect();
     let types: Vec<_> = fields.iter().map(|f| FieldType::parse(&f.ty).expect("validated")).collect();
     let rust_types: Vec<_> = types.iter().map(FieldType::rust).collect();
     let field_docs = fields.iter().enumerate().map(|(i, f)| {

@@ -122,10 +122,17 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
         }
     }
     let method_doc: Vec<String> = method_doc.into_iter().map(|l| format!(" {l}")).collect();
-    let setters = ps
-        .iter()
-        .filter(|p| !p.spec.required)
-        .map(|p| emit_setter(p, quote!(self.params)));
+    let setters: Vec<TokenStream> =
+        ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self.params))).collect();
+    let setters_impl = if setters.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl Call<'_, #struct_id> {
+                #(#setters)*
+            }
+        }
+    };
 
     quote! {
         #[doc = #struct_doc]
@@ -158,9 +165,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
             }
         }
 
-        impl Call<'_, #struct_id> {
-            #(#setters)*
-        }
+        #setters_impl
     }
 }
 
@@ -184,24 +189,18 @@ fn emit_checks(spec: &Spec, ep: &Endpoint, ps: &[P]) -> TokenStream {
     let mut checks = Vec::new();
     for p in ps {
         let (id, key) = (&p.id, &p.spec.name);
-        let value = if p.spec.required {
-            quote!(Some(i64::from(self.#id)))
-        } else {
-            quote!(self.#id.map(i64::from))
-        };
+        let value = if p.spec.required { quote!(Some(i64::from(self.#id))) } else { quote!(self.#id.map(i64::from)) };
         if !p.spec.values.is_empty() {
-            let vals = &p.spec.values;
+            let vals = p.spec.values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v));
             checks.push(quote!(check::allowed(#key, #value, &[#(#vals),*])?;));
         }
         if let Some([lo, hi]) = p.spec.range {
+            let (lo, hi) = (proc_macro2::Literal::i64_unsuffixed(lo), proc_macro2::Literal::i64_unsuffixed(hi));
             checks.push(quote!(check::range(#key, #value, #lo, #hi)?;));
         }
         if let ParamType::List(_) = p.ty {
-            let len = if p.spec.required {
-                quote!(Some(self.#id.len()))
-            } else {
-                quote!(self.#id.as_ref().map(Vec::len))
-            };
+            let len =
+                if p.spec.required { quote!(Some(self.#id.len())) } else { quote!(self.#id.as_ref().map(Vec::len)) };
             let max = p.spec.max_items.unwrap_or(usize::MAX);
             let required = p.spec.required;
             checks.push(quote!(check::list_len(#key, #len, #required, #max)?;));
@@ -220,10 +219,7 @@ fn emit_checks(spec: &Spec, ep: &Endpoint, ps: &[P]) -> TokenStream {
         let on_id = &on.id;
         let ParamType::Enum(enum_name) = &on.ty else { unreachable!("validated") };
         let enum_id = format_ident!("{}", enum_name);
-        let value = spec.models.enums[enum_name]
-            .iter()
-            .find(|v| v.wire() == rule.value)
-            .expect("validated");
+        let value = spec.models.enums[enum_name].iter().find(|v| v.wire() == rule.value).expect("validated");
         let variant = format_ident!("{}", names::variant(value).expect("validated"));
         let (param_key, wire) = (&rule.param, &rule.value);
         let pairs = rule.requires.iter().map(|n| {

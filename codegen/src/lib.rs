@@ -70,9 +70,26 @@ pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 }
 
 fn render(tokens: proc_macro2::TokenStream) -> Result<String, Error> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| Error(vec![format!("emitted code does not parse: {e}")]))?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error(vec![format!("emitted code does not parse: {e}")]))?;
+    Ok(format!("{HEADER}{}", space_doc_comments(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease writes `#[doc = "text"]` as `///text`; put the customary space after `///`.
+fn space_doc_comments(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        match trimmed.strip_prefix("///") {
+            Some(rest) if !rest.is_empty() && !rest.starts_with([' ', '/']) => {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str("/// ");
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Writes the files into `out_dir`, touching only those whose bytes differ, so that

@@ -155,8 +155,7 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError(format!("{}: cannot read: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError(format!("{}: cannot read: {e}", path.display())))?;
     serde_yaml::from_str(&text).map_err(|e| LoadError(format!("{}: {e}", path.display())))
 }
 
@@ -164,12 +163,7 @@ impl Spec {
     pub fn load(dir: &Path) -> Result<Spec, LoadError> {
         let rest_path = dir.join("rest.yaml");
         let models_path = dir.join("models.yaml");
-        Ok(Spec {
-            rest: load_yaml(&rest_path)?,
-            models: load_yaml(&models_path)?,
-            rest_path,
-            models_path,
-        })
+        Ok(Spec { rest: load_yaml(&rest_path)?, models: load_yaml(&models_path)?, rest_path, models_path })
     }
 
     /// Files whose change must regenerate the client.

@@ -70,10 +70,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         check_params(&at, &ep.params, &enums, &objects, &mut errors);
         for p in &ep.params {
             if is_signed(security) && SIGNING_PARAMS.contains(&p.name.as_str()) {
-                errors.push(format!(
-                    "{at}: param `{}` is added by the signing core and must not be listed",
-                    p.name
-                ));
+                errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
             }
         }
         let param_names: HashSet<&str> = ep.params.iter().map(|p| p.name.as_str()).collect();
@@ -96,16 +93,11 @@ pub fn validate(spec: &Spec) -> Vec<String> {
                 None => errors.push(format!("{at}: required_when names unknown param `{}`", rule.param)),
                 Some(p) => match ParamType::parse(&p.ty) {
                     Ok(ParamType::Enum(e)) => {
-                        let known = spec
-                            .models
-                            .enums
-                            .get(&e)
-                            .is_some_and(|vals| vals.iter().any(|v| v.wire() == rule.value));
+                        let known =
+                            spec.models.enums.get(&e).is_some_and(|vals| vals.iter().any(|v| v.wire() == rule.value));
                         if !known {
-                            errors.push(format!(
-                                "{at}: required_when value `{}` is not a value of enum {e}",
-                                rule.value
-                            ));
+                            errors
+                                .push(format!("{at}: required_when value `{}` is not a value of enum {e}", rule.value));
                         }
                         if !p.required {
                             errors.push(format!("{at}: required_when param `{}` must be required", p.name));
@@ -151,10 +143,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
                         errors.push(format!("{at}: variant name `{id}` is taken"));
                     }
                 }
-                None => errors.push(format!(
-                    "{at}: value `{}` is not an identifier; give it a `name`",
-                    v.wire()
-                )),
+                None => errors.push(format!("{at}: value `{}` is not an identifier; give it a `name`", v.wire())),
             }
         }
     }
@@ -209,13 +198,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     errors
 }
 
-fn check_params(
-    at: &str,
-    params: &[Param],
-    enums: &HashSet<&str>,
-    objects: &HashSet<&str>,
-    errors: &mut Vec<String>,
-) {
+fn check_params(at: &str, params: &[Param], enums: &HashSet<&str>, objects: &HashSet<&str>, errors: &mut Vec<String>) {
     let mut seen = HashSet::new();
     let mut rust_seen = BTreeSet::new();
     for p in params {

@@ -253,6 +253,10 @@ impl ApiError {
         Self::new(429, -1015, format!("Too many new orders; current limit is {limit} orders per {window}."))
     }
     pub fn backend_timeout() -> Self {
-        Self::new(503, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown.")
+        Self::new(
+            503,
+            -1007,
+            "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
+        )
     }
 }

@@ -30,7 +30,11 @@ impl Fault {
     pub fn executes(&self) -> bool {
         matches!(
             self,
-            Fault::ExecutedButUnavailable | Fault::MalformedJson | Fault::TruncatedJson | Fault::ResetMidResponse | Fault::Latency(_)
+            Fault::ExecutedButUnavailable
+                | Fault::MalformedJson
+                | Fault::TruncatedJson
+                | Fault::ResetMidResponse
+                | Fault::Latency(_)
         )
     }
 }

@@ -47,7 +47,8 @@ impl Sandbox {
         let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
         let app = {
             let shared = shared.clone();
-            axum::Router::new().fallback(move |method, uri, headers, body| server::handle(shared.clone(), method, uri, headers, body))
+            axum::Router::new()
+                .fallback(move |method, uri, headers, body| server::handle(shared.clone(), method, uri, headers, body))
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let sweeper_state = shared.clone();

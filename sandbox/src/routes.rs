@@ -94,10 +94,26 @@ fn w_20_or_50(p: &Params) -> u64 {
 
 macro_rules! route {
     ($m:literal, $path:literal, $sec:ident, $params:expr, $w:expr, $h:expr) => {
-        Route { method: $m, path: $path, security: Security::$sec, params: $params, weight: $w, places_orders: false, handler: $h }
+        Route {
+            method: $m,
+            path: $path,
+            security: Security::$sec,
+            params: $params,
+            weight: $w,
+            places_orders: false,
+            handler: $h,
+        }
     };
     ($m:literal, $path:literal, $sec:ident, $params:expr, $w:expr, $h:expr, orders) => {
-        Route { method: $m, path: $path, security: Security::$sec, params: $params, weight: $w, places_orders: true, handler: $h }
+        Route {
+            method: $m,
+            path: $path,
+            security: Security::$sec,
+            params: $params,
+            weight: $w,
+            places_orders: true,
+            handler: $h,
+        }
     };
 }
 
@@ -109,9 +125,25 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/fapi/v1/trades", None, &["symbol", "limit"], w1, trades),
     route!("GET", "/fapi/v1/historicalTrades", MarketData, &["symbol", "limit", "fromId"], w20, trades),
     route!("GET", "/fapi/v1/aggTrades", None, &["symbol", "fromId", "startTime", "endTime", "limit"], w20, agg_trades),
-    route!("GET", "/fapi/v1/klines", None, &["symbol", "interval", "startTime", "endTime", "limit"], w_klines, |c| klines(c, "symbol", PriceSource::Last)),
-    route!("GET", "/fapi/v1/indexPriceKlines", None, &["pair", "interval", "startTime", "endTime", "limit"], w_klines, |c| klines(c, "pair", PriceSource::Index)),
-    route!("GET", "/fapi/v1/markPriceKlines", None, &["symbol", "interval", "startTime", "endTime", "limit"], w_klines, |c| klines(c, "symbol", PriceSource::Mark)),
+    route!("GET", "/fapi/v1/klines", None, &["symbol", "interval", "startTime", "endTime", "limit"], w_klines, |c| {
+        klines(c, "symbol", PriceSource::Last)
+    }),
+    route!(
+        "GET",
+        "/fapi/v1/indexPriceKlines",
+        None,
+        &["pair", "interval", "startTime", "endTime", "limit"],
+        w_klines,
+        |c| klines(c, "pair", PriceSource::Index)
+    ),
+    route!(
+        "GET",
+        "/fapi/v1/markPriceKlines",
+        None,
+        &["symbol", "interval", "startTime", "endTime", "limit"],
+        w_klines,
+        |c| klines(c, "symbol", PriceSource::Mark)
+    ),
     route!("GET", "/fapi/v1/premiumIndex", None, &["symbol"], w1, premium_index),
     route!("GET", "/fapi/v1/fundingRate", None, &["symbol", "startTime", "endTime", "limit"], w1, funding_rate),
     route!("GET", "/fapi/v1/fundingInfo", None, &["symbol"], w1, funding_info),
@@ -119,32 +151,85 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/fapi/v1/ticker/price", None, &["symbol"], w_1_or_2, ticker_price),
     route!("GET", "/fapi/v1/ticker/bookTicker", None, &["symbol"], w_1_or_2, book_ticker),
     route!("POST", "/fapi/v1/positionSide/dual", Signed, &["dualSidePosition"], w1, change_position_mode),
-    route!("GET", "/fapi/v1/positionSide/dual", Signed, &[], w30, |c| Ok(json!({ "dualSidePosition": c.ex.accounts[c.acct].dual_side }))),
+    route!("GET", "/fapi/v1/positionSide/dual", Signed, &[], w30, |c| Ok(
+        json!({ "dualSidePosition": c.ex.accounts[c.acct].dual_side })
+    )),
     route!("POST", "/fapi/v1/multiAssetsMargin", Signed, &["multiAssetsMargin"], w1, change_multi_assets),
-    route!("GET", "/fapi/v1/multiAssetsMargin", Signed, &[], w30, |c| Ok(json!({ "multiAssetsMargin": c.ex.accounts[c.acct].multi_assets }))),
+    route!("GET", "/fapi/v1/multiAssetsMargin", Signed, &[], w30, |c| Ok(
+        json!({ "multiAssetsMargin": c.ex.accounts[c.acct].multi_assets })
+    )),
     route!("POST", "/fapi/v1/order", Signed, &ORDER_PARAMS, w1, new_order, orders),
     route!("POST", "/fapi/v1/batchOrders", Signed, &["batchOrders"], w5, batch_orders, orders),
-    route!("POST", "/fapi/v1/asset/wallet/transfer", Signed, &["amount", "asset", "clientTranId", "kindType"], w5, transfer),
+    route!(
+        "POST",
+        "/fapi/v1/asset/wallet/transfer",
+        Signed,
+        &["amount", "asset", "clientTranId", "kindType"],
+        w5,
+        transfer
+    ),
     route!("GET", "/fapi/v1/order", Signed, &["symbol", "orderId", "origClientOrderId"], w1, query_order),
     route!("DELETE", "/fapi/v1/order", Signed, &["symbol", "orderId", "origClientOrderId"], w1, cancel_order),
     route!("DELETE", "/fapi/v1/allOpenOrders", Signed, &["symbol"], w1, cancel_all),
-    route!("DELETE", "/fapi/v1/batchOrders", Signed, &["symbol", "orderIdList", "origClientOrderIdList"], w1, cancel_batch),
+    route!(
+        "DELETE",
+        "/fapi/v1/batchOrders",
+        Signed,
+        &["symbol", "orderIdList", "origClientOrderIdList"],
+        w1,
+        cancel_batch
+    ),
     route!("POST", "/fapi/v1/countdownCancelAll", Signed, &["symbol", "countdownTime"], w10, countdown),
     route!("GET", "/fapi/v1/openOrder", Signed, &["symbol", "orderId", "origClientOrderId"], w1, open_order),
     route!("GET", "/fapi/v1/openOrders", Signed, &["symbol"], w_1_or_40, open_orders),
-    route!("GET", "/fapi/v1/allOrders", Signed, &["symbol", "orderId", "startTime", "endTime", "limit"], w5, all_orders),
+    route!(
+        "GET",
+        "/fapi/v1/allOrders",
+        Signed,
+        &["symbol", "orderId", "startTime", "endTime", "limit"],
+        w5,
+        all_orders
+    ),
     route!("GET", "/fapi/v2/balance", Signed, &[], w5, balance),
     route!("GET", "/fapi/v4/account", Signed, &[], w5, account),
     route!("POST", "/fapi/v1/leverage", Signed, &["symbol", "leverage"], w1, change_leverage),
     route!("POST", "/fapi/v1/marginType", Signed, &["symbol", "marginType"], w1, change_margin_type),
-    route!("POST", "/fapi/v1/positionMargin", Signed, &["symbol", "positionSide", "amount", "type"], w1, position_margin),
-    route!("GET", "/fapi/v1/positionMargin/history", Signed, &["symbol", "type", "startTime", "endTime", "limit"], w1, margin_history),
+    route!(
+        "POST",
+        "/fapi/v1/positionMargin",
+        Signed,
+        &["symbol", "positionSide", "amount", "type"],
+        w1,
+        position_margin
+    ),
+    route!(
+        "GET",
+        "/fapi/v1/positionMargin/history",
+        Signed,
+        &["symbol", "type", "startTime", "endTime", "limit"],
+        w1,
+        margin_history
+    ),
     route!("GET", "/fapi/v2/positionRisk", Signed, &["symbol"], w5, position_risk),
-    route!("GET", "/fapi/v1/userTrades", Signed, &["symbol", "startTime", "endTime", "fromId", "limit"], w5, user_trades),
+    route!(
+        "GET",
+        "/fapi/v1/userTrades",
+        Signed,
+        &["symbol", "startTime", "endTime", "fromId", "limit"],
+        w5,
+        user_trades
+    ),
     route!("GET", "/fapi/v1/income", Signed, &["symbol", "incomeType", "startTime", "endTime", "limit"], w30, income),
     route!("GET", "/fapi/v1/leverageBracket", Signed, &["symbol"], w1, leverage_bracket),
     route!("GET", "/fapi/v1/adlQuantile", Signed, &["symbol"], w5, adl_quantile),
-    route!("GET", "/fapi/v1/forceOrders", Signed, &["symbol", "autoCloseType", "startTime", "endTime", "limit"], w_20_or_50, force_orders),
+    route!(
+        "GET",
+        "/fapi/v1/forceOrders",
+        Signed,
+        &["symbol", "autoCloseType", "startTime", "endTime", "limit"],
+        w_20_or_50,
+        force_orders
+    ),
     route!("GET", "/fapi/v1/commissionRate", Signed, &["symbol"], w20, commission_rate),
     route!("GET", "/fapi/v1/remainingOpenableNotionalValue", Signed, &["symbol", "leverage"], w20, remaining_notional),
     route!("POST", "/fapi/v1/listenKey", UserStream, &[], w1, listen_key_new),
@@ -153,8 +238,22 @@ pub static ROUTES: &[Route] = &[
 ];
 
 const ORDER_PARAMS: [&str; 16] = [
-    "symbol", "side", "positionSide", "type", "timeInForce", "quantity", "reduceOnly", "price", "newClientOrderId",
-    "stopPrice", "closePosition", "activationPrice", "callbackRate", "workingType", "priceProtect", "newOrderRespType",
+    "symbol",
+    "side",
+    "positionSide",
+    "type",
+    "timeInForce",
+    "quantity",
+    "reduceOnly",
+    "price",
+    "newClientOrderId",
+    "stopPrice",
+    "closePosition",
+    "activationPrice",
+    "callbackRate",
+    "workingType",
+    "priceProtect",
+    "newOrderRespType",
 ];
 
 /// The route for a method and path: `Err` with the right error when there is none.
@@ -168,7 +267,11 @@ pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
             }
         }
     }
-    Err(if path_known { ApiError::new(405, -1020, "This operation is not supported.") } else { ApiError::unsupported() })
+    Err(if path_known {
+        ApiError::new(405, -1020, "This operation is not supported.")
+    } else {
+        ApiError::unsupported()
+    })
 }
 
 // ---------------------------------------------------------------------- helpers
@@ -321,7 +424,9 @@ fn depth(c: &mut Ctx) -> ApiResult<Value> {
             .take(limit)
             .collect()
     };
-    Ok(json!({ "lastUpdateId": st.book.update_id, "E": c.now, "T": c.now, "bids": side(Side::Buy), "asks": side(Side::Sell) }))
+    Ok(
+        json!({ "lastUpdateId": st.book.update_id, "E": c.now, "T": c.now, "bids": side(Side::Buy), "asks": side(Side::Sell) }),
+    )
 }
 
 fn trades(c: &mut Ctx) -> ApiResult<Value> {
@@ -369,15 +474,40 @@ fn klines(c: &mut Ctx, key: &str, source: PriceSource) -> ApiResult<Value> {
     let sym = symbol(c, key)?;
     let interval = Interval::parse(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
-    let (start, end) = window(c.p)?;
-    let rows = c.ex.candles(sym, interval, start, end, limit, c.now, source);
+    let rows = c.ex.candles(sym, interval, window(c.p)?, limit, c.now, source);
     Ok(Value::Array(
         rows.into_iter()
             .map(|k| {
                 if source == PriceSource::Last {
-                    json!([k.open_time, s(k.open), s(k.high), s(k.low), s(k.close), s(k.volume), k.close_time, s(k.quote_volume), k.trades, s(k.taker_buy_volume), s(k.taker_buy_quote), "0"])
+                    json!([
+                        k.open_time,
+                        s(k.open),
+                        s(k.high),
+                        s(k.low),
+                        s(k.close),
+                        s(k.volume),
+                        k.close_time,
+                        s(k.quote_volume),
+                        k.trades,
+                        s(k.taker_buy_volume),
+                        s(k.taker_buy_quote),
+                        "0"
+                    ])
                 } else {
-                    json!([k.open_time, s(k.open), s(k.high), s(k.low), s(k.close), "0", k.close_time, "0", k.trades, "0", "0", "0"])
+                    json!([
+                        k.open_time,
+                        s(k.open),
+                        s(k.high),
+                        s(k.low),
+                        s(k.close),
+                        "0",
+                        k.close_time,
+                        "0",
+                        k.trades,
+                        "0",
+                        "0",
+                        "0"
+                    ])
                 }
             })
             .collect(),
@@ -469,7 +599,10 @@ fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
 
 fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
-    one_or_all(c, |ex, i| json!({ "symbol": ex.symbols[i].cfg.symbol, "price": s(ex.symbols[i].last_price), "time": now }))
+    one_or_all(
+        c,
+        |ex, i| json!({ "symbol": ex.symbols[i].cfg.symbol, "price": s(ex.symbols[i].last_price), "time": now }),
+    )
 }
 
 fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
@@ -602,8 +735,16 @@ fn position_margin(c: &mut Ctx) -> ApiResult<Value> {
         return Err(ApiError::isolated_balance_insufficient());
     }
     pos.isolated_wallet += if kind == 1 { amount } else { -amount };
-    a.margin_changes.push(crate::engine::account::MarginChange { amount, symbol, kind, position_side: ps, time: c.now });
-    Ok(json!({ "amount": amount.to_f64().unwrap_or(0.0), "code": 200, "msg": "Successfully modify position margin.", "type": kind }))
+    a.margin_changes.push(crate::engine::account::MarginChange {
+        amount,
+        symbol,
+        kind,
+        position_side: ps,
+        time: c.now,
+    });
+    Ok(
+        json!({ "amount": amount.to_f64().unwrap_or(0.0), "code": 200, "msg": "Successfully modify position margin.", "type": kind }),
+    )
 }
 
 fn margin_history(c: &mut Ctx) -> ApiResult<Value> {
@@ -713,7 +854,8 @@ fn transfer(c: &mut Ctx) -> ApiResult<Value> {
         _ => return Err(ApiError::invalid_param("kindType")),
     };
     if delta.is_sign_negative() {
-        let available = if asset == "USDT" { c.ex.available_balance(c.acct) } else { c.ex.accounts[c.acct].wallets[&asset] };
+        let available =
+            if asset == "USDT" { c.ex.available_balance(c.acct) } else { c.ex.accounts[c.acct].wallets[&asset] };
         if amount > available {
             return Err(ApiError::balance_insufficient());
         }
@@ -773,16 +915,14 @@ fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
 fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
-    let ids: Option<Vec<i64>> = c
-        .p
-        .str("orderIdList")
-        .map(|v| serde_json::from_str(v).map_err(|_| ApiError::invalid_param("orderIdList")))
-        .transpose()?;
-    let cids: Option<Vec<String>> = c
-        .p
-        .str("origClientOrderIdList")
-        .map(|v| serde_json::from_str(v).map_err(|_| ApiError::invalid_param("origClientOrderIdList")))
-        .transpose()?;
+    let ids: Option<Vec<i64>> =
+        c.p.str("orderIdList")
+            .map(|v| serde_json::from_str(v).map_err(|_| ApiError::invalid_param("orderIdList")))
+            .transpose()?;
+    let cids: Option<Vec<String>> =
+        c.p.str("origClientOrderIdList")
+            .map(|v| serde_json::from_str(v).map_err(|_| ApiError::invalid_param("origClientOrderIdList")))
+            .transpose()?;
     let targets: Vec<(Option<i64>, Option<String>)> = match (ids, cids) {
         (Some(ids), _) => ids.into_iter().map(|i| (Some(i), None)).collect(),
         (None, Some(cids)) => cids.into_iter().map(|c_| (None, Some(c_))).collect(),
@@ -794,10 +934,12 @@ fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
     let mut out = Vec::new();
     for (id, cid) in targets {
         let found = c.ex.find_order(c.acct, &symbol, id, cid.as_deref()).map(|o| o.id);
-        out.push(match found.ok_or_else(ApiError::unknown_order).and_then(|oid| c.ex.cancel(oid, c.now).map(|_| oid)) {
-            Ok(oid) => order_json(&c.ex.orders[&oid]),
-            Err(e) => json!({ "code": e.code, "msg": e.msg }),
-        });
+        out.push(
+            match found.ok_or_else(ApiError::unknown_order).and_then(|oid| c.ex.cancel(oid, c.now).map(|_| oid)) {
+                Ok(oid) => order_json(&c.ex.orders[&oid]),
+                Err(e) => json!({ "code": e.code, "msg": e.msg }),
+            },
+        );
     }
     Ok(Value::Array(out))
 }
@@ -958,7 +1100,11 @@ fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
             let liq = if pos.amount.is_zero() {
                 Decimal::ZERO
             } else {
-                let margin = if mt == MarginType::Isolated { pos.isolated_wallet } else { ex.available_balance(c.acct) + ex.position_margin(c.acct, symbol, &pos) };
+                let margin = if mt == MarginType::Isolated {
+                    pos.isolated_wallet
+                } else {
+                    ex.available_balance(c.acct) + ex.position_margin(c.acct, symbol, &pos)
+                };
                 (pos.entry_price - margin / pos.amount).max(Decimal::ZERO).round_dp(st.cfg.price_precision())
             };
             out.push(json!({
@@ -992,7 +1138,11 @@ fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
         .iter()
         .filter(|t| t.symbol == symbol && from.is_none_or(|f| t.id >= f) && in_window(t.time, w))
         .collect();
-    let picked = if from.is_some() { trades.into_iter().take(limit).collect::<Vec<_>>() } else { trades.into_iter().rev().take(limit).rev().collect() };
+    let picked = if from.is_some() {
+        trades.into_iter().take(limit).collect::<Vec<_>>()
+    } else {
+        trades.into_iter().rev().take(limit).rev().collect()
+    };
     Ok(Value::Array(
         picked
             .into_iter()
@@ -1015,12 +1165,18 @@ fn income(c: &mut Ctx) -> ApiResult<Value> {
         c.ex.accounts[c.acct]
             .income
             .iter()
-            .filter(|r| sym.as_ref().is_none_or(|s_| *s_ == r.symbol) && kind.is_none_or(|k| k == r.kind) && in_window(r.time, w))
+            .filter(|r| {
+                sym.as_ref().is_none_or(|s_| *s_ == r.symbol)
+                    && kind.is_none_or(|k| k == r.kind)
+                    && in_window(r.time, w)
+            })
             .take(limit)
-            .map(|r| json!({
-                "symbol": r.symbol, "incomeType": r.kind.as_str(), "income": s(r.amount), "asset": r.asset,
-                "info": r.info, "time": r.time, "tranId": r.tran_id.to_string(), "tradeId": r.trade_id,
-            }))
+            .map(|r| {
+                json!({
+                    "symbol": r.symbol, "incomeType": r.kind.as_str(), "income": s(r.amount), "asset": r.asset,
+                    "info": r.info, "time": r.time, "tranId": r.tran_id.to_string(), "tradeId": r.trade_id,
+                })
+            })
             .collect(),
     ))
 }
@@ -1054,7 +1210,9 @@ fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
         if only.is_some_and(|o| o != i) {
             continue;
         }
-        let q = |ps: PositionSide| -> i64 { a.position(&st.cfg.symbol, ps).map(|p| if p.amount.is_zero() { 0 } else { 1 }).unwrap_or(0) };
+        let q = |ps: PositionSide| -> i64 {
+            a.position(&st.cfg.symbol, ps).map(|p| if p.amount.is_zero() { 0 } else { 1 }).unwrap_or(0)
+        };
         let has = a.positions.iter().any(|((s_, _), p)| *s_ == st.cfg.symbol && !p.amount.is_zero());
         if !has && only.is_none() {
             continue;
@@ -1079,7 +1237,9 @@ fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
 
 fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    Ok(json!({ "symbol": c.ex.symbols[sym].cfg.symbol, "makerCommissionRate": c.ex.cfg.maker_fee.to_string(), "takerCommissionRate": c.ex.cfg.taker_fee.to_string() }))
+    Ok(
+        json!({ "symbol": c.ex.symbols[sym].cfg.symbol, "makerCommissionRate": c.ex.cfg.maker_fee.to_string(), "takerCommissionRate": c.ex.cfg.taker_fee.to_string() }),
+    )
 }
 
 fn remaining_notional(c: &mut Ctx) -> ApiResult<Value> {
@@ -1114,7 +1274,8 @@ fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
         Some(k) => k,
         None => c.ex.random_token(64),
     };
-    c.ex.accounts[c.acct].listen_key = Some(crate::engine::account::ListenKey { key: key.clone(), expires_at: now + LISTEN_KEY_TTL_MS });
+    c.ex.accounts[c.acct].listen_key =
+        Some(crate::engine::account::ListenKey { key: key.clone(), expires_at: now + LISTEN_KEY_TTL_MS });
     Ok(json!({ "listenKey": key }))
 }
 

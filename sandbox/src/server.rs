@@ -102,7 +102,11 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
     }
     match &fault {
         Some(Fault::ServerError(code)) => {
-            let e = ApiError::new(i64::from(*code).clamp(500, 599) as u16, -1001, "Internal error; unable to process your request. Please try again.");
+            let e = ApiError::new(
+                i64::from(*code).clamp(500, 599) as u16,
+                -1001,
+                "Internal error; unable to process your request. Please try again.",
+            );
             return json_response(e.status, Body::from(e.body()), &[], "application/json");
         }
         Some(Fault::RateLimited) => {
@@ -127,7 +131,9 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
             let e = ApiError::backend_timeout();
             json_response(503, Body::from(e.body()), &reply.headers, "application/json")
         }
-        Some(Fault::MalformedJson) => json_response(200, Body::from("{\"code\": 200, \"msg\": success,,}"), &reply.headers, "application/json"),
+        Some(Fault::MalformedJson) => {
+            json_response(200, Body::from("{\"code\": 200, \"msg\": success,,}"), &reply.headers, "application/json")
+        }
         Some(Fault::TruncatedJson) => {
             let half = reply.body.len() / 2;
             json_response(200, Body::from(reply.body[..half].to_string()), &reply.headers, "application/json")
@@ -139,7 +145,12 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
                 vec![Ok(first), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: reset"))];
             let mut headers = reply.headers.clone();
             headers.push(("content-length", full.to_string()));
-            json_response(reply.status, Body::from_stream(futures_util::stream::iter(chunks)), &headers, "application/json")
+            json_response(
+                reply.status,
+                Body::from_stream(futures_util::stream::iter(chunks)),
+                &headers,
+                "application/json",
+            )
         }
         _ => reply_to_response(reply),
     }
@@ -182,7 +193,13 @@ fn charge_weight(shared: &Shared, weight: u64, limit: u64, ban_ms: i64, now: i64
 }
 
 /// Order-rate accounting per account: `(count_10s, count_1m)` or the 429 to send.
-fn charge_orders(shared: &Shared, acct: AccountId, limit_10s: u64, limit_1m: u64, now: i64) -> Result<(u64, u64), ApiError> {
+fn charge_orders(
+    shared: &Shared,
+    acct: AccountId,
+    limit_10s: u64,
+    limit_1m: u64,
+    now: i64,
+) -> Result<(u64, u64), ApiError> {
     let mut l = lock(&shared.limits);
     let q = l.orders.entry(acct).or_default();
     while q.front().is_some_and(|&t| t <= now - 60_000) {
@@ -230,7 +247,9 @@ fn authenticate(
     }
     let (query_rest, sig_q) = split_signature(query);
     let (body_rest, sig_b) = split_signature(body);
-    let Some(signature) = sig_q.or(sig_b).filter(|s| !s.is_empty()) else { return Err(ApiError::mandatory("signature")) };
+    let Some(signature) = sig_q.or(sig_b).filter(|s| !s.is_empty()) else {
+        return Err(ApiError::mandatory("signature"));
+    };
     let total = format!("{query_rest}{body_rest}");
     if !verify_signature(&ex.accounts[acct].secret, &total, &signature) {
         return Err(ApiError::bad_signature());
@@ -284,7 +303,8 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
             Err(e) => return with_headers(Reply::error(&e), extra_headers),
         }
     };
-    let signing: &[&str] = if route.security == Security::Signed { &["timestamp", "recvWindow", "signature"] } else { &[] };
+    let signing: &[&str] =
+        if route.security == Security::Signed { &["timestamp", "recvWindow", "signature"] } else { &[] };
     let allowed: Vec<&str> = route.params.iter().chain(signing).copied().collect();
     if let Err(e) = params.only(&allowed) {
         return with_headers(Reply::error(&e), extra_headers);

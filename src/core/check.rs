@@ -5,10 +5,9 @@ use crate::Error;
 /// The value, when set, must be one of `allowed`.
 pub fn allowed(name: &str, value: Option<i64>, allowed: &[i64]) -> Result<(), Error> {
     match value {
-        Some(v) if !allowed.contains(&v) => Err(Error::ParameterValue {
-            name: name.into(),
-            reason: format!("{v} is not one of {allowed:?}"),
-        }),
+        Some(v) if !allowed.contains(&v) => {
+            Err(Error::ParameterValue { name: name.into(), reason: format!("{v} is not one of {allowed:?}") })
+        }
         _ => Ok(()),
     }
 }
@@ -16,10 +15,9 @@ pub fn allowed(name: &str, value: Option<i64>, allowed: &[i64]) -> Result<(), Er
 /// The value, when set, must lie in `lo..=hi`.
 pub fn range(name: &str, value: Option<i64>, lo: i64, hi: i64) -> Result<(), Error> {
     match value {
-        Some(v) if v < lo || v > hi => Err(Error::ParameterValue {
-            name: name.into(),
-            reason: format!("{v} is outside {lo}..={hi}"),
-        }),
+        Some(v) if v < lo || v > hi => {
+            Err(Error::ParameterValue { name: name.into(), reason: format!("{v} is outside {lo}..={hi}") })
+        }
         _ => Ok(()),
     }
 }
@@ -29,10 +27,9 @@ pub fn list_len(name: &str, len: Option<usize>, required: bool, max: usize) -> R
     match len {
         Some(0) if required => Err(Error::ParameterRequired { name: name.into(), reason: "the list is empty".into() }),
         Some(0) => Err(Error::ParameterValue { name: name.into(), reason: "an empty list cannot be sent".into() }),
-        Some(n) if n > max => Err(Error::ParameterValue {
-            name: name.into(),
-            reason: format!("{n} items, at most {max} allowed"),
-        }),
+        Some(n) if n > max => {
+            Err(Error::ParameterValue { name: name.into(), reason: format!("{n} items, at most {max} allowed") })
+        }
         _ => Ok(()),
     }
 }
@@ -43,19 +40,15 @@ pub fn one_of(params: &[(&str, bool)]) -> Result<(), Error> {
         return Ok(());
     }
     let names: Vec<&str> = params.iter().map(|(n, _)| *n).collect();
-    Err(Error::ParameterRequired {
-        name: names.join(" or "),
-        reason: format!("send one of {}", names.join(", ")),
-    })
+    Err(Error::ParameterRequired { name: names.join(" or "), reason: format!("send one of {}", names.join(", ")) })
 }
 
 /// Every named param must be set because `on` has the value `value`.
 pub fn required_for(on: &str, value: &str, params: &[(&str, bool)]) -> Result<(), Error> {
     match params.iter().find(|(_, set)| !*set) {
-        Some((name, _)) => Err(Error::ParameterRequired {
-            name: (*name).into(),
-            reason: format!("mandatory when {on} is {value}"),
-        }),
+        Some((name, _)) => {
+            Err(Error::ParameterRequired { name: (*name).into(), reason: format!("mandatory when {on} is {value}") })
+        }
         None => Ok(()),
     }
 }

@@ -2,38 +2,38 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-///Values of `AccountUpdateReason` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `AccountUpdateReason` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountUpdateReason {
-    ///`DEPOSIT`
+    /// `DEPOSIT`
     Deposit,
-    ///`WITHDRAW`
+    /// `WITHDRAW`
     Withdraw,
-    ///`ORDER`
+    /// `ORDER`
     Order,
-    ///`FUNDING_FEE`
+    /// `FUNDING_FEE`
     FundingFee,
-    ///`WITHDRAW_REJECT`
+    /// `WITHDRAW_REJECT`
     WithdrawReject,
-    ///`ADJUSTMENT`
+    /// `ADJUSTMENT`
     Adjustment,
-    ///`INSURANCE_CLEAR`
+    /// `INSURANCE_CLEAR`
     InsuranceClear,
-    ///`ADMIN_DEPOSIT`
+    /// `ADMIN_DEPOSIT`
     AdminDeposit,
-    ///`ADMIN_WITHDRAW`
+    /// `ADMIN_WITHDRAW`
     AdminWithdraw,
-    ///`MARGIN_TRANSFER`
+    /// `MARGIN_TRANSFER`
     MarginTransfer,
-    ///`MARGIN_TYPE_CHANGE`
+    /// `MARGIN_TYPE_CHANGE`
     MarginTypeChange,
-    ///`ASSET_TRANSFER`
+    /// `ASSET_TRANSFER`
     AssetTransfer,
-    ///`OPTIONS_PREMIUM_FEE`
+    /// `OPTIONS_PREMIUM_FEE`
     OptionsPremiumFee,
-    ///`OPTIONS_SETTLE_PROFIT`
+    /// `OPTIONS_SETTLE_PROFIT`
     OptionsSettleProfit,
-    ///`AUTO_EXCHANGE`
+    /// `AUTO_EXCHANGE`
     AutoExchange,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -101,12 +101,12 @@ impl AccountUpdateReason {
     }
 }
 crate::wire_enum!(AccountUpdateReason);
-///Values of `AutoCloseType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `AutoCloseType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AutoCloseType {
-    ///`LIQUIDATION`
+    /// `LIQUIDATION`
     Liquidation,
-    ///`ADL`
+    /// `ADL`
     Adl,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -135,18 +135,18 @@ impl AutoCloseType {
     }
 }
 crate::wire_enum!(AutoCloseType);
-///Values of `ContractStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `ContractStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractStatus {
-    ///`PENDING_TRADING`
+    /// `PENDING_TRADING`
     PendingTrading,
-    ///`TRADING`
+    /// `TRADING`
     Trading,
-    ///`PRE_SETTLE`
+    /// `PRE_SETTLE`
     PreSettle,
-    ///`SETTLING`
+    /// `SETTLING`
     Settling,
-    ///`CLOSE`
+    /// `CLOSE`
     Close,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -184,10 +184,10 @@ impl ContractStatus {
     }
 }
 crate::wire_enum!(ContractStatus);
-///Values of `ContractType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `ContractType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractType {
-    ///`PERPETUAL`
+    /// `PERPETUAL`
     Perpetual,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -211,18 +211,18 @@ impl ContractType {
     }
 }
 crate::wire_enum!(ContractType);
-///Values of `ExecutionType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `ExecutionType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExecutionType {
-    ///`NEW`
+    /// `NEW`
     New,
-    ///`CANCELED`
+    /// `CANCELED`
     Canceled,
-    ///`CALCULATED`
+    /// `CALCULATED`
     Calculated,
-    ///`EXPIRED`
+    /// `EXPIRED`
     Expired,
-    ///`TRADE`
+    /// `TRADE`
     Trade,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -260,22 +260,22 @@ impl ExecutionType {
     }
 }
 crate::wire_enum!(ExecutionType);
-///Values of `IncomeType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `IncomeType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncomeType {
-    ///`TRANSFER`
+    /// `TRANSFER`
     Transfer,
-    ///`WELCOME_BONUS`
+    /// `WELCOME_BONUS`
     WelcomeBonus,
-    ///`REALIZED_PNL`
+    /// `REALIZED_PNL`
     RealizedPnl,
-    ///`FUNDING_FEE`
+    /// `FUNDING_FEE`
     FundingFee,
-    ///`COMMISSION`
+    /// `COMMISSION`
     Commission,
-    ///`INSURANCE_CLEAR`
+    /// `INSURANCE_CLEAR`
     InsuranceClear,
-    ///`MARKET_MERCHANT_RETURN_REWARD`
+    /// `MARKET_MERCHANT_RETURN_REWARD`
     MarketMerchantReturnReward,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -319,38 +319,38 @@ impl IncomeType {
     }
 }
 crate::wire_enum!(IncomeType);
-///Values of `KlineInterval` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `KlineInterval` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KlineInterval {
-    ///`1m`
+    /// `1m`
     Minute1,
-    ///`3m`
+    /// `3m`
     Minute3,
-    ///`5m`
+    /// `5m`
     Minute5,
-    ///`15m`
+    /// `15m`
     Minute15,
-    ///`30m`
+    /// `30m`
     Minute30,
-    ///`1h`
+    /// `1h`
     Hour1,
-    ///`2h`
+    /// `2h`
     Hour2,
-    ///`4h`
+    /// `4h`
     Hour4,
-    ///`6h`
+    /// `6h`
     Hour6,
-    ///`8h`
+    /// `8h`
     Hour8,
-    ///`12h`
+    /// `12h`
     Hour12,
-    ///`1d`
+    /// `1d`
     Day1,
-    ///`3d`
+    /// `3d`
     Day3,
-    ///`1w`
+    /// `1w`
     Week1,
-    ///`1M`
+    /// `1M`
     Month1,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -418,12 +418,12 @@ impl KlineInterval {
     }
 }
 crate::wire_enum!(KlineInterval);
-///Values of `MarginType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `MarginType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MarginType {
-    ///`ISOLATED`
+    /// `ISOLATED`
     Isolated,
-    ///`CROSSED`
+    /// `CROSSED`
     Crossed,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -452,12 +452,12 @@ impl MarginType {
     }
 }
 crate::wire_enum!(MarginType);
-///Values of `NewOrderRespType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `NewOrderRespType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewOrderRespType {
-    ///`ACK`
+    /// `ACK`
     Ack,
-    ///`RESULT`
+    /// `RESULT`
     Result,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -486,24 +486,24 @@ impl NewOrderRespType {
     }
 }
 crate::wire_enum!(NewOrderRespType);
-///Values of `OrderStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `OrderStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
-    ///`NEW`
+    /// `NEW`
     New,
-    ///`PARTIALLY_FILLED`
+    /// `PARTIALLY_FILLED`
     PartiallyFilled,
-    ///`FILLED`
+    /// `FILLED`
     Filled,
-    ///`CANCELED`
+    /// `CANCELED`
     Canceled,
-    ///`REJECTED`
+    /// `REJECTED`
     Rejected,
-    ///`EXPIRED`
+    /// `EXPIRED`
     Expired,
-    ///`NEW_INSURANCE`
+    /// `NEW_INSURANCE`
     NewInsurance,
-    ///`NEW_ADL`
+    /// `NEW_ADL`
     NewAdl,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -550,24 +550,24 @@ impl OrderStatus {
     }
 }
 crate::wire_enum!(OrderStatus);
-///Values of `OrderType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `OrderType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderType {
-    ///`LIMIT`
+    /// `LIMIT`
     Limit,
-    ///`MARKET`
+    /// `MARKET`
     Market,
-    ///`STOP`
+    /// `STOP`
     Stop,
-    ///`STOP_MARKET`
+    /// `STOP_MARKET`
     StopMarket,
-    ///`TAKE_PROFIT`
+    /// `TAKE_PROFIT`
     TakeProfit,
-    ///`TAKE_PROFIT_MARKET`
+    /// `TAKE_PROFIT_MARKET`
     TakeProfitMarket,
-    ///`TRAILING_STOP_MARKET`
+    /// `TRAILING_STOP_MARKET`
     TrailingStopMarket,
-    ///`LIQUIDATION`
+    /// `LIQUIDATION`
     Liquidation,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -614,14 +614,14 @@ impl OrderType {
     }
 }
 crate::wire_enum!(OrderType);
-///Values of `PositionSide` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `PositionSide` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PositionSide {
-    ///`BOTH`
+    /// `BOTH`
     Both,
-    ///`LONG`
+    /// `LONG`
     Long,
-    ///`SHORT`
+    /// `SHORT`
     Short,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -653,10 +653,10 @@ impl PositionSide {
     }
 }
 crate::wire_enum!(PositionSide);
-///Values of `RateLimitInterval` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `RateLimitInterval` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RateLimitInterval {
-    ///`MINUTE`
+    /// `MINUTE`
     Minute,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -680,12 +680,12 @@ impl RateLimitInterval {
     }
 }
 crate::wire_enum!(RateLimitInterval);
-///Values of `RateLimitType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `RateLimitType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RateLimitType {
-    ///`REQUEST_WEIGHT`
+    /// `REQUEST_WEIGHT`
     RequestWeight,
-    ///`ORDERS`
+    /// `ORDERS`
     Orders,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -714,12 +714,12 @@ impl RateLimitType {
     }
 }
 crate::wire_enum!(RateLimitType);
-///Values of `Side` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `Side` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Side {
-    ///`BUY`
+    /// `BUY`
     Buy,
-    ///`SELL`
+    /// `SELL`
     Sell,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -745,18 +745,18 @@ impl Side {
     }
 }
 crate::wire_enum!(Side);
-///Values of `TimeInForce` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `TimeInForce` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeInForce {
-    ///`GTC`
+    /// `GTC`
     Gtc,
-    ///`IOC`
+    /// `IOC`
     Ioc,
-    ///`FOK`
+    /// `FOK`
     Fok,
-    ///`GTX`
+    /// `GTX`
     Gtx,
-    ///`HIDDEN`
+    /// `HIDDEN`
     Hidden,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -794,12 +794,12 @@ impl TimeInForce {
     }
 }
 crate::wire_enum!(TimeInForce);
-///Values of `TransferKind` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `TransferKind` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransferKind {
-    ///`FUTURE_SPOT`
+    /// `FUTURE_SPOT`
     FutureSpot,
-    ///`SPOT_FUTURE`
+    /// `SPOT_FUTURE`
     SpotFuture,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -828,12 +828,12 @@ impl TransferKind {
     }
 }
 crate::wire_enum!(TransferKind);
-///Values of `WorkingType` as the exchange spells them; unknown ones are kept in `Unknown`.
+/// Values of `WorkingType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WorkingType {
-    ///`MARK_PRICE`
+    /// `MARK_PRICE`
     MarkPrice,
-    ///`CONTRACT_PRICE`
+    /// `CONTRACT_PRICE`
     ContractPrice,
     /// A value this version of the client does not know, kept as received.
     Unknown(String),
@@ -862,104 +862,104 @@ impl WorkingType {
     }
 }
 crate::wire_enum!(WorkingType);
-///The `Account` reply.
+/// The `Account` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
-    ///`feeTier`
+    /// `feeTier`
     #[serde(rename = "feeTier", deserialize_with = "crate::de::lenient")]
     pub fee_tier: i32,
-    ///`canTrade`
+    /// `canTrade`
     #[serde(rename = "canTrade", deserialize_with = "crate::de::lenient")]
     pub can_trade: bool,
-    ///`canDeposit`
+    /// `canDeposit`
     #[serde(rename = "canDeposit", deserialize_with = "crate::de::lenient")]
     pub can_deposit: bool,
-    ///`canWithdraw`
+    /// `canWithdraw`
     #[serde(rename = "canWithdraw", deserialize_with = "crate::de::lenient")]
     pub can_withdraw: bool,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
-    ///`totalInitialMargin`
+    /// `totalInitialMargin`
     #[serde(rename = "totalInitialMargin")]
     pub total_initial_margin: Decimal,
-    ///`totalMaintMargin`
+    /// `totalMaintMargin`
     #[serde(rename = "totalMaintMargin")]
     pub total_maint_margin: Decimal,
-    ///`totalWalletBalance`
+    /// `totalWalletBalance`
     #[serde(rename = "totalWalletBalance")]
     pub total_wallet_balance: Decimal,
-    ///`totalUnrealizedProfit`
+    /// `totalUnrealizedProfit`
     #[serde(rename = "totalUnrealizedProfit")]
     pub total_unrealized_profit: Decimal,
-    ///`totalMarginBalance`
+    /// `totalMarginBalance`
     #[serde(rename = "totalMarginBalance")]
     pub total_margin_balance: Decimal,
-    ///`totalPositionInitialMargin`
+    /// `totalPositionInitialMargin`
     #[serde(rename = "totalPositionInitialMargin")]
     pub total_position_initial_margin: Decimal,
-    ///`totalOpenOrderInitialMargin`
+    /// `totalOpenOrderInitialMargin`
     #[serde(rename = "totalOpenOrderInitialMargin")]
     pub total_open_order_initial_margin: Decimal,
-    ///`totalCrossWalletBalance`
+    /// `totalCrossWalletBalance`
     #[serde(rename = "totalCrossWalletBalance")]
     pub total_cross_wallet_balance: Decimal,
-    ///`totalCrossUnPnl`
+    /// `totalCrossUnPnl`
     #[serde(rename = "totalCrossUnPnl")]
     pub total_cross_un_pnl: Decimal,
-    ///`availableBalance`
+    /// `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    ///`maxWithdrawAmount`
+    /// `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    ///`assets`
+    /// `assets`
     #[serde(rename = "assets")]
     pub assets: Vec<AccountAsset>,
-    ///`positions`
+    /// `positions`
     #[serde(rename = "positions")]
     pub positions: Vec<AccountPosition>,
 }
-///The `AccountAsset` reply.
+/// The `AccountAsset` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountAsset {
-    ///`asset`
+    /// `asset`
     #[serde(rename = "asset")]
     pub asset: String,
-    ///`walletBalance`
+    /// `walletBalance`
     #[serde(rename = "walletBalance")]
     pub wallet_balance: Decimal,
-    ///`unrealizedProfit`
+    /// `unrealizedProfit`
     #[serde(rename = "unrealizedProfit")]
     pub unrealized_profit: Decimal,
-    ///`marginBalance`
+    /// `marginBalance`
     #[serde(rename = "marginBalance")]
     pub margin_balance: Decimal,
-    ///`maintMargin`
+    /// `maintMargin`
     #[serde(rename = "maintMargin")]
     pub maint_margin: Decimal,
-    ///`initialMargin`
+    /// `initialMargin`
     #[serde(rename = "initialMargin")]
     pub initial_margin: Decimal,
-    ///`positionInitialMargin`
+    /// `positionInitialMargin`
     #[serde(rename = "positionInitialMargin")]
     pub position_initial_margin: Decimal,
-    ///`openOrderInitialMargin`
+    /// `openOrderInitialMargin`
     #[serde(rename = "openOrderInitialMargin")]
     pub open_order_initial_margin: Decimal,
-    ///`crossWalletBalance`
+    /// `crossWalletBalance`
     #[serde(rename = "crossWalletBalance")]
     pub cross_wallet_balance: Decimal,
-    ///`crossUnPnl`
+    /// `crossUnPnl`
     #[serde(rename = "crossUnPnl")]
     pub cross_un_pnl: Decimal,
-    ///`availableBalance`
+    /// `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    ///`maxWithdrawAmount`
+    /// `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    ///`marginAvailable`
+    /// `marginAvailable`
     #[serde(
         rename = "marginAvailable",
         default,
@@ -967,113 +967,113 @@ pub struct AccountAsset {
         skip_serializing_if = "Option::is_none"
     )]
     pub margin_available: Option<bool>,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-///The `AccountPosition` reply.
+/// The `AccountPosition` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountPosition {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`initialMargin`
+    /// `initialMargin`
     #[serde(rename = "initialMargin")]
     pub initial_margin: Decimal,
-    ///`maintMargin`
+    /// `maintMargin`
     #[serde(rename = "maintMargin")]
     pub maint_margin: Decimal,
-    ///`unrealizedProfit`
+    /// `unrealizedProfit`
     #[serde(rename = "unrealizedProfit")]
     pub unrealized_profit: Decimal,
-    ///`positionInitialMargin`
+    /// `positionInitialMargin`
     #[serde(rename = "positionInitialMargin")]
     pub position_initial_margin: Decimal,
-    ///`openOrderInitialMargin`
+    /// `openOrderInitialMargin`
     #[serde(rename = "openOrderInitialMargin")]
     pub open_order_initial_margin: Decimal,
-    ///`leverage`
+    /// `leverage`
     #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    ///`isolated`
+    /// `isolated`
     #[serde(rename = "isolated", deserialize_with = "crate::de::lenient")]
     pub isolated: bool,
-    ///`entryPrice`
+    /// `entryPrice`
     #[serde(rename = "entryPrice")]
     pub entry_price: Decimal,
-    ///`maxNotional`
+    /// `maxNotional`
     #[serde(rename = "maxNotional")]
     pub max_notional: Decimal,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    ///`positionAmt`
+    /// `positionAmt`
     #[serde(rename = "positionAmt")]
     pub position_amt: Decimal,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-///The `AccountTrade` reply.
+/// The `AccountTrade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountTrade {
-    ///`id`
+    /// `id`
     #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    ///`orderId`
+    /// `orderId`
     #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`side`
+    /// `side`
     #[serde(rename = "side")]
     pub side: Side,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    ///`price`
+    /// `price`
     #[serde(rename = "price")]
     pub price: Decimal,
-    ///`qty`
+    /// `qty`
     #[serde(rename = "qty")]
     pub qty: Decimal,
-    ///`quoteQty`
+    /// `quoteQty`
     #[serde(rename = "quoteQty")]
     pub quote_qty: Decimal,
-    ///`realizedPnl`
+    /// `realizedPnl`
     #[serde(rename = "realizedPnl")]
     pub realized_pnl: Decimal,
-    ///`commission`
+    /// `commission`
     #[serde(rename = "commission")]
     pub commission: Decimal,
-    ///`commissionAsset`
+    /// `commissionAsset`
     #[serde(rename = "commissionAsset")]
     pub commission_asset: String,
-    ///`buyer`
+    /// `buyer`
     #[serde(rename = "buyer", deserialize_with = "crate::de::lenient")]
     pub buyer: bool,
-    ///`maker`
+    /// `maker`
     #[serde(rename = "maker", deserialize_with = "crate::de::lenient")]
     pub maker: bool,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
-///The `AdlQuantile` reply.
+/// The `AdlQuantile` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantile {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`adlQuantile`
+    /// `adlQuantile`
     #[serde(rename = "adlQuantile")]
     pub adl_quantile: AdlQuantileValues,
 }
-///Queue position per position side; HEDGE only marks crossed hedge-mode positions.
+/// Queue position per position side; HEDGE only marks crossed hedge-mode positions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantileValues {
-    ///`LONG`
+    /// `LONG`
     #[serde(
         rename = "LONG",
         default,
@@ -1081,7 +1081,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub long: Option<i32>,
-    ///`SHORT`
+    /// `SHORT`
     #[serde(
         rename = "SHORT",
         default,
@@ -1089,7 +1089,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub short: Option<i32>,
-    ///`BOTH`
+    /// `BOTH`
     #[serde(
         rename = "BOTH",
         default,
@@ -1097,7 +1097,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub both: Option<i32>,
-    ///`HEDGE`
+    /// `HEDGE`
     #[serde(
         rename = "HEDGE",
         default,
@@ -1106,41 +1106,41 @@ pub struct AdlQuantileValues {
     )]
     pub hedge: Option<i32>,
 }
-///The `AggTrade` reply.
+/// The `AggTrade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggTrade {
-    ///`a`
+    /// `a`
     #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
     pub agg_trade_id: i64,
-    ///`p`
+    /// `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    ///`q`
+    /// `q`
     #[serde(rename = "q")]
     pub qty: Decimal,
-    ///`f`
+    /// `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
     pub first_trade_id: i64,
-    ///`l`
+    /// `l`
     #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
-    ///`T`
+    /// `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    ///`m`
+    /// `m`
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
-///The `AssetInfo` reply.
+/// The `AssetInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetInfo {
-    ///`asset`
+    /// `asset`
     #[serde(rename = "asset")]
     pub asset: String,
-    ///`marginAvailable`
+    /// `marginAvailable`
     #[serde(rename = "marginAvailable", deserialize_with = "crate::de::lenient")]
     pub margin_available: bool,
-    ///`autoAssetExchange`
+    /// `autoAssetExchange`
     #[serde(
         rename = "autoAssetExchange",
         default,
@@ -1149,31 +1149,31 @@ pub struct AssetInfo {
     )]
     pub auto_asset_exchange: Option<Decimal>,
 }
-///The `Balance` reply.
+/// The `Balance` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Balance {
-    ///`accountAlias`
+    /// `accountAlias`
     #[serde(rename = "accountAlias", default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
-    ///`asset`
+    /// `asset`
     #[serde(rename = "asset")]
     pub asset: String,
-    ///`balance`
+    /// `balance`
     #[serde(rename = "balance")]
     pub balance: Decimal,
-    ///`crossWalletBalance`
+    /// `crossWalletBalance`
     #[serde(rename = "crossWalletBalance")]
     pub cross_wallet_balance: Decimal,
-    ///`crossUnPnl`
+    /// `crossUnPnl`
     #[serde(rename = "crossUnPnl")]
     pub cross_un_pnl: Decimal,
-    ///`availableBalance`
+    /// `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    ///`maxWithdrawAmount`
+    /// `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    ///`marginAvailable`
+    /// `marginAvailable`
     #[serde(
         rename = "marginAvailable",
         default,
@@ -1181,29 +1181,29 @@ pub struct Balance {
         skip_serializing_if = "Option::is_none"
     )]
     pub margin_available: Option<bool>,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-///The `BookTicker` reply.
+/// The `BookTicker` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookTicker {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`bidPrice`
+    /// `bidPrice`
     #[serde(rename = "bidPrice")]
     pub bid_price: Decimal,
-    ///`bidQty`
+    /// `bidQty`
     #[serde(rename = "bidQty")]
     pub bid_qty: Decimal,
-    ///`askPrice`
+    /// `askPrice`
     #[serde(rename = "askPrice")]
     pub ask_price: Decimal,
-    ///`askQty`
+    /// `askQty`
     #[serde(rename = "askQty")]
     pub ask_qty: Decimal,
-    ///`time`
+    /// `time`
     #[serde(
         rename = "time",
         default,
@@ -1212,179 +1212,179 @@ pub struct BookTicker {
     )]
     pub time: Option<i64>,
 }
-///The `Bracket` reply.
+/// The `Bracket` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bracket {
-    ///`bracket`
+    /// `bracket`
     #[serde(rename = "bracket", deserialize_with = "crate::de::lenient")]
     pub bracket: i32,
-    ///`initialLeverage`
+    /// `initialLeverage`
     #[serde(rename = "initialLeverage", deserialize_with = "crate::de::lenient")]
     pub initial_leverage: i32,
-    ///`notionalCap`
+    /// `notionalCap`
     #[serde(rename = "notionalCap")]
     pub notional_cap: Decimal,
-    ///`notionalFloor`
+    /// `notionalFloor`
     #[serde(rename = "notionalFloor")]
     pub notional_floor: Decimal,
-    ///`maintMarginRatio`
+    /// `maintMarginRatio`
     #[serde(rename = "maintMarginRatio")]
     pub maint_margin_ratio: Decimal,
-    ///`cum`
+    /// `cum`
     #[serde(rename = "cum")]
     pub cum: Decimal,
 }
-///An acknowledgement carrying a status code and a message.
+/// An acknowledgement carrying a status code and a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeMsg {
-    ///`code`
+    /// `code`
     #[serde(rename = "code", deserialize_with = "crate::de::lenient")]
     pub code: i64,
-    ///`msg`
+    /// `msg`
     #[serde(rename = "msg")]
     pub msg: String,
 }
-///The `CommissionRate` reply.
+/// The `CommissionRate` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommissionRate {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`makerCommissionRate`
+    /// `makerCommissionRate`
     #[serde(rename = "makerCommissionRate")]
     pub maker_commission_rate: Decimal,
-    ///`takerCommissionRate`
+    /// `takerCommissionRate`
     #[serde(rename = "takerCommissionRate")]
     pub taker_commission_rate: Decimal,
 }
-///The `CountdownCancelAll` reply.
+/// The `CountdownCancelAll` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountdownCancelAll {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`countdownTime`
+    /// `countdownTime`
     #[serde(rename = "countdownTime", deserialize_with = "crate::de::lenient")]
     pub countdown_time: i64,
 }
-///A reply with no content.
+/// A reply with no content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
-///The `ExchangeInfo` reply.
+/// The `ExchangeInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExchangeInfo {
-    ///`exchangeFilters`
+    /// `exchangeFilters`
     #[serde(
         rename = "exchangeFilters",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exchange_filters: Option<Vec<serde_json::Value>>,
-    ///`rateLimits`
+    /// `rateLimits`
     #[serde(rename = "rateLimits")]
     pub rate_limits: Vec<RateLimit>,
-    ///`serverTime`
+    /// `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
-    ///`assets`
+    /// `assets`
     #[serde(rename = "assets", default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetInfo>>,
-    ///`symbols`
+    /// `symbols`
     #[serde(rename = "symbols")]
     pub symbols: Vec<SymbolInfo>,
-    ///`timezone`
+    /// `timezone`
     #[serde(rename = "timezone", default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
-///The `FundingInfo` reply.
+/// The `FundingInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingInfo {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`interestRate`
+    /// `interestRate`
     #[serde(rename = "interestRate")]
     pub interest_rate: Decimal,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    ///`fundingIntervalHours`
+    /// `fundingIntervalHours`
     #[serde(rename = "fundingIntervalHours", deserialize_with = "crate::de::lenient")]
     pub funding_interval_hours: i32,
-    ///`fundingFeeCap`
+    /// `fundingFeeCap`
     #[serde(rename = "fundingFeeCap")]
     pub funding_fee_cap: Decimal,
-    ///`fundingFeeFloor`
+    /// `fundingFeeFloor`
     #[serde(rename = "fundingFeeFloor")]
     pub funding_fee_floor: Decimal,
 }
-///The `FundingRate` reply.
+/// The `FundingRate` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingRate {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`fundingRate`
+    /// `fundingRate`
     #[serde(rename = "fundingRate")]
     pub funding_rate: Decimal,
-    ///`fundingTime`
+    /// `fundingTime`
     #[serde(rename = "fundingTime", deserialize_with = "crate::de::lenient")]
     pub funding_time: i64,
 }
-///The `Income` reply.
+/// The `Income` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Income {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`incomeType`
+    /// `incomeType`
     #[serde(rename = "incomeType")]
     pub income_type: IncomeType,
-    ///`income`
+    /// `income`
     #[serde(rename = "income")]
     pub income: Decimal,
-    ///`asset`
+    /// `asset`
     #[serde(rename = "asset")]
     pub asset: String,
-    ///`info`
+    /// `info`
     #[serde(rename = "info")]
     pub info: String,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    ///`tranId`
+    /// `tranId`
     #[serde(rename = "tranId", deserialize_with = "crate::de::lenient")]
     pub tran_id: i64,
-    ///`tradeId`
+    /// `tradeId`
     #[serde(rename = "tradeId")]
     pub trade_id: String,
 }
-///The `Kline` reply.
+/// The `Kline` reply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kline {
-    ///Position 0.
+    /// Position 0.
     pub open_time: i64,
-    ///Position 1.
+    /// Position 1.
     pub open: Decimal,
-    ///Position 2.
+    /// Position 2.
     pub high: Decimal,
-    ///Position 3.
+    /// Position 3.
     pub low: Decimal,
-    ///Position 4.
+    /// Position 4.
     pub close: Decimal,
-    ///Position 5.
+    /// Position 5.
     pub volume: Decimal,
-    ///Position 6.
+    /// Position 6.
     pub close_time: i64,
-    ///Position 7.
+    /// Position 7.
     pub quote_volume: Decimal,
-    ///Position 8.
+    /// Position 8.
     pub trade_count: i64,
-    ///Position 9.
+    /// Position 9.
     pub taker_buy_base_volume: Decimal,
-    ///Position 10.
+    /// Position 10.
     pub taker_buy_quote_volume: Decimal,
-    ///Position 11.
+    /// Position 11.
     pub ignore: serde_json::Value,
 }
 impl<'de> Deserialize<'de> for Kline {
@@ -1479,90 +1479,90 @@ impl Serialize for Kline {
             .serialize(serializer)
     }
 }
-///The `Leverage` reply.
+/// The `Leverage` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leverage {
-    ///`leverage`
+    /// `leverage`
     #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    ///`maxNotionalValue`
+    /// `maxNotionalValue`
     #[serde(rename = "maxNotionalValue")]
     pub max_notional_value: Decimal,
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
 }
-///The `LeverageBracket` reply.
+/// The `LeverageBracket` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageBracket {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`brackets`
+    /// `brackets`
     #[serde(rename = "brackets")]
     pub brackets: Vec<Bracket>,
 }
-///The `ListenKey` reply.
+/// The `ListenKey` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKey {
-    ///`listenKey`
+    /// `listenKey`
     #[serde(rename = "listenKey")]
     pub listen_key: String,
 }
-///The `MarkPrice` reply.
+/// The `MarkPrice` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkPrice {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`markPrice`
+    /// `markPrice`
     #[serde(rename = "markPrice")]
     pub mark_price: Decimal,
-    ///`indexPrice`
+    /// `indexPrice`
     #[serde(rename = "indexPrice")]
     pub index_price: Decimal,
-    ///`estimatedSettlePrice`
+    /// `estimatedSettlePrice`
     #[serde(rename = "estimatedSettlePrice")]
     pub estimated_settle_price: Decimal,
-    ///`lastFundingRate`
+    /// `lastFundingRate`
     #[serde(rename = "lastFundingRate")]
     pub last_funding_rate: Decimal,
-    ///`nextFundingTime`
+    /// `nextFundingTime`
     #[serde(rename = "nextFundingTime", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
-    ///`interestRate`
+    /// `interestRate`
     #[serde(rename = "interestRate")]
     pub interest_rate: Decimal,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
-///The `MultiAssetsMode` reply.
+/// The `MultiAssetsMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiAssetsMode {
-    ///`multiAssetsMargin`
+    /// `multiAssetsMargin`
     #[serde(rename = "multiAssetsMargin", deserialize_with = "crate::de::lenient")]
     pub multi_assets_margin: bool,
 }
-///An order as the exchange reports it after placing, querying or cancelling.
+/// An order as the exchange reports it after placing, querying or cancelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
-    ///`orderId`
+    /// `orderId`
     #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`status`
+    /// `status`
     #[serde(rename = "status")]
     pub status: OrderStatus,
-    ///`clientOrderId`
+    /// `clientOrderId`
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
-    ///`price`
+    /// `price`
     #[serde(rename = "price")]
     pub price: Decimal,
-    ///`avgPrice`
+    /// `avgPrice`
     #[serde(
         rename = "avgPrice",
         default,
@@ -1570,13 +1570,13 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub avg_price: Option<Decimal>,
-    ///`origQty`
+    /// `origQty`
     #[serde(rename = "origQty")]
     pub orig_qty: Decimal,
-    ///`executedQty`
+    /// `executedQty`
     #[serde(rename = "executedQty")]
     pub executed_qty: Decimal,
-    ///`cumQty`
+    /// `cumQty`
     #[serde(
         rename = "cumQty",
         default,
@@ -1584,7 +1584,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub cum_qty: Option<Decimal>,
-    ///`cumQuote`
+    /// `cumQuote`
     #[serde(
         rename = "cumQuote",
         default,
@@ -1592,16 +1592,16 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub cum_quote: Option<Decimal>,
-    ///`timeInForce`
+    /// `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: TimeInForce,
-    ///`type`
+    /// `type`
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    ///`origType`
+    /// `origType`
     #[serde(rename = "origType", default, skip_serializing_if = "Option::is_none")]
     pub orig_type: Option<OrderType>,
-    ///`reduceOnly`
+    /// `reduceOnly`
     #[serde(
         rename = "reduceOnly",
         default,
@@ -1609,7 +1609,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub reduce_only: Option<bool>,
-    ///`closePosition`
+    /// `closePosition`
     #[serde(
         rename = "closePosition",
         default,
@@ -1617,13 +1617,13 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub close_position: Option<bool>,
-    ///`side`
+    /// `side`
     #[serde(rename = "side")]
     pub side: Side,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    ///`stopPrice`
+    /// `stopPrice`
     #[serde(
         rename = "stopPrice",
         default,
@@ -1631,10 +1631,10 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_price: Option<Decimal>,
-    ///`workingType`
+    /// `workingType`
     #[serde(rename = "workingType", default, skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    ///`priceProtect`
+    /// `priceProtect`
     #[serde(
         rename = "priceProtect",
         default,
@@ -1642,7 +1642,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub price_protect: Option<bool>,
-    ///`activatePrice`
+    /// `activatePrice`
     #[serde(
         rename = "activatePrice",
         default,
@@ -1650,7 +1650,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub activate_price: Option<Decimal>,
-    ///`priceRate`
+    /// `priceRate`
     #[serde(
         rename = "priceRate",
         default,
@@ -1658,7 +1658,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub price_rate: Option<Decimal>,
-    ///`time`
+    /// `time`
     #[serde(
         rename = "time",
         default,
@@ -1666,7 +1666,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<i64>,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(
         rename = "updateTime",
         default,
@@ -1675,13 +1675,13 @@ pub struct Order {
     )]
     pub update_time: Option<i64>,
 }
-///The `OrderBook` reply.
+/// The `OrderBook` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderBook {
-    ///`lastUpdateId`
+    /// `lastUpdateId`
     #[serde(rename = "lastUpdateId", deserialize_with = "crate::de::lenient")]
     pub last_update_id: i64,
-    ///`E`
+    /// `E`
     #[serde(
         rename = "E",
         default,
@@ -1689,7 +1689,7 @@ pub struct OrderBook {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_time: Option<i64>,
-    ///`T`
+    /// `T`
     #[serde(
         rename = "T",
         default,
@@ -1697,107 +1697,107 @@ pub struct OrderBook {
         skip_serializing_if = "Option::is_none"
     )]
     pub transaction_time: Option<i64>,
-    ///`bids`
+    /// `bids`
     #[serde(rename = "bids")]
     pub bids: Vec<PriceLevel>,
-    ///`asks`
+    /// `asks`
     #[serde(rename = "asks")]
     pub asks: Vec<PriceLevel>,
 }
-///The `PositionMarginChange` reply.
+/// The `PositionMarginChange` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
-    ///`amount`
+    /// `amount`
     #[serde(rename = "amount")]
     pub amount: Decimal,
-    ///`asset`
+    /// `asset`
     #[serde(rename = "asset")]
     pub asset: String,
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    ///`type`
+    /// `type`
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
 }
-///The `PositionMarginResult` reply.
+/// The `PositionMarginResult` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginResult {
-    ///`amount`
+    /// `amount`
     #[serde(rename = "amount")]
     pub amount: Decimal,
-    ///`code`
+    /// `code`
     #[serde(rename = "code", deserialize_with = "crate::de::lenient")]
     pub code: i64,
-    ///`msg`
+    /// `msg`
     #[serde(rename = "msg")]
     pub msg: String,
-    ///`type`
+    /// `type`
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
 }
-///The `PositionMode` reply.
+/// The `PositionMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMode {
-    ///`dualSidePosition`
+    /// `dualSidePosition`
     #[serde(rename = "dualSidePosition", deserialize_with = "crate::de::lenient")]
     pub dual_side_position: bool,
 }
-///The `PositionRisk` reply.
+/// The `PositionRisk` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionRisk {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    ///`positionAmt`
+    /// `positionAmt`
     #[serde(rename = "positionAmt")]
     pub position_amt: Decimal,
-    ///`entryPrice`
+    /// `entryPrice`
     #[serde(rename = "entryPrice")]
     pub entry_price: Decimal,
-    ///`markPrice`
+    /// `markPrice`
     #[serde(rename = "markPrice")]
     pub mark_price: Decimal,
-    ///`unRealizedProfit`
+    /// `unRealizedProfit`
     #[serde(rename = "unRealizedProfit")]
     pub unrealized_profit: Decimal,
-    ///`liquidationPrice`
+    /// `liquidationPrice`
     #[serde(rename = "liquidationPrice")]
     pub liquidation_price: Decimal,
-    ///`leverage`
+    /// `leverage`
     #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    ///`maxNotionalValue`
+    /// `maxNotionalValue`
     #[serde(rename = "maxNotionalValue")]
     pub max_notional_value: Decimal,
-    ///`marginType`
+    /// `marginType`
     #[serde(rename = "marginType")]
     pub margin_type: MarginType,
-    ///`isolatedMargin`
+    /// `isolatedMargin`
     #[serde(rename = "isolatedMargin")]
     pub isolated_margin: Decimal,
-    ///`isAutoAddMargin`
+    /// `isAutoAddMargin`
     #[serde(rename = "isAutoAddMargin", deserialize_with = "crate::de::lenient")]
     pub is_auto_add_margin: bool,
-    ///`updateTime`
+    /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-///The `PriceLevel` reply.
+/// The `PriceLevel` reply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriceLevel {
-    ///Position 0.
+    /// Position 0.
     pub price: Decimal,
-    ///Position 1.
+    /// Position 1.
     pub qty: Decimal,
 }
 impl<'de> Deserialize<'de> for PriceLevel {
@@ -1832,16 +1832,16 @@ impl Serialize for PriceLevel {
         (&self.price, &self.qty).serialize(serializer)
     }
 }
-///The `PriceTicker` reply.
+/// The `PriceTicker` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriceTicker {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`price`
+    /// `price`
     #[serde(rename = "price")]
     pub price: Decimal,
-    ///`time`
+    /// `time`
     #[serde(
         rename = "time",
         default,
@@ -1850,43 +1850,43 @@ pub struct PriceTicker {
     )]
     pub time: Option<i64>,
 }
-///The `RateLimit` reply.
+/// The `RateLimit` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RateLimit {
-    ///`rateLimitType`
+    /// `rateLimitType`
     #[serde(rename = "rateLimitType")]
     pub rate_limit_type: RateLimitType,
-    ///`interval`
+    /// `interval`
     #[serde(rename = "interval")]
     pub interval: RateLimitInterval,
-    ///`intervalNum`
+    /// `intervalNum`
     #[serde(rename = "intervalNum", deserialize_with = "crate::de::lenient")]
     pub interval_num: i32,
-    ///`limit`
+    /// `limit`
     #[serde(rename = "limit", deserialize_with = "crate::de::lenient")]
     pub limit: i64,
 }
-///The `RemainingOpenableNotional` reply.
+/// The `RemainingOpenableNotional` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemainingOpenableNotional {
-    ///`remainingOpenableNotionalValue`
+    /// `remainingOpenableNotionalValue`
     #[serde(rename = "remainingOpenableNotionalValue")]
     pub remaining_openable_notional_value: Decimal,
 }
-///The `ServerTime` reply.
+/// The `ServerTime` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerTime {
-    ///`serverTime`
+    /// `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
 }
-///One trading rule of a symbol; which fields are present depends on `filter_type`.
+/// One trading rule of a symbol; which fields are present depends on `filter_type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolFilter {
-    ///`filterType`
+    /// `filterType`
     #[serde(rename = "filterType")]
     pub filter_type: String,
-    ///`minPrice`
+    /// `minPrice`
     #[serde(
         rename = "minPrice",
         default,
@@ -1894,7 +1894,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_price: Option<Decimal>,
-    ///`maxPrice`
+    /// `maxPrice`
     #[serde(
         rename = "maxPrice",
         default,
@@ -1902,7 +1902,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_price: Option<Decimal>,
-    ///`tickSize`
+    /// `tickSize`
     #[serde(
         rename = "tickSize",
         default,
@@ -1910,7 +1910,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub tick_size: Option<Decimal>,
-    ///`minQty`
+    /// `minQty`
     #[serde(
         rename = "minQty",
         default,
@@ -1918,7 +1918,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_qty: Option<Decimal>,
-    ///`maxQty`
+    /// `maxQty`
     #[serde(
         rename = "maxQty",
         default,
@@ -1926,7 +1926,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_qty: Option<Decimal>,
-    ///`stepSize`
+    /// `stepSize`
     #[serde(
         rename = "stepSize",
         default,
@@ -1934,7 +1934,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub step_size: Option<Decimal>,
-    ///`limit`
+    /// `limit`
     #[serde(
         rename = "limit",
         default,
@@ -1942,7 +1942,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub limit: Option<i64>,
-    ///`notional`
+    /// `notional`
     #[serde(
         rename = "notional",
         default,
@@ -1950,7 +1950,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub notional: Option<Decimal>,
-    ///`multiplierUp`
+    /// `multiplierUp`
     #[serde(
         rename = "multiplierUp",
         default,
@@ -1958,7 +1958,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiplier_up: Option<Decimal>,
-    ///`multiplierDown`
+    /// `multiplierDown`
     #[serde(
         rename = "multiplierDown",
         default,
@@ -1966,7 +1966,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiplier_down: Option<Decimal>,
-    ///`multiplierDecimal`
+    /// `multiplierDecimal`
     #[serde(
         rename = "multiplierDecimal",
         default,
@@ -1975,28 +1975,28 @@ pub struct SymbolFilter {
     )]
     pub multiplier_decimal: Option<i32>,
 }
-///The `SymbolInfo` reply.
+/// The `SymbolInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolInfo {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`pair`
+    /// `pair`
     #[serde(rename = "pair")]
     pub pair: String,
-    ///`contractType`
+    /// `contractType`
     #[serde(rename = "contractType")]
     pub contract_type: ContractType,
-    ///`deliveryDate`
+    /// `deliveryDate`
     #[serde(rename = "deliveryDate", deserialize_with = "crate::de::lenient")]
     pub delivery_date: i64,
-    ///`onboardDate`
+    /// `onboardDate`
     #[serde(rename = "onboardDate", deserialize_with = "crate::de::lenient")]
     pub onboard_date: i64,
-    ///`status`
+    /// `status`
     #[serde(rename = "status")]
     pub status: ContractStatus,
-    ///`maintMarginPercent`
+    /// `maintMarginPercent`
     #[serde(
         rename = "maintMarginPercent",
         default,
@@ -2004,7 +2004,7 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub maint_margin_percent: Option<Decimal>,
-    ///`requiredMarginPercent`
+    /// `requiredMarginPercent`
     #[serde(
         rename = "requiredMarginPercent",
         default,
@@ -2012,38 +2012,38 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub required_margin_percent: Option<Decimal>,
-    ///`baseAsset`
+    /// `baseAsset`
     #[serde(rename = "baseAsset")]
     pub base_asset: String,
-    ///`quoteAsset`
+    /// `quoteAsset`
     #[serde(rename = "quoteAsset")]
     pub quote_asset: String,
-    ///`marginAsset`
+    /// `marginAsset`
     #[serde(rename = "marginAsset")]
     pub margin_asset: String,
-    ///`pricePrecision`
+    /// `pricePrecision`
     #[serde(rename = "pricePrecision", deserialize_with = "crate::de::lenient")]
     pub price_precision: i32,
-    ///`quantityPrecision`
+    /// `quantityPrecision`
     #[serde(rename = "quantityPrecision", deserialize_with = "crate::de::lenient")]
     pub quantity_precision: i32,
-    ///`baseAssetPrecision`
+    /// `baseAssetPrecision`
     #[serde(rename = "baseAssetPrecision", deserialize_with = "crate::de::lenient")]
     pub base_asset_precision: i32,
-    ///`quotePrecision`
+    /// `quotePrecision`
     #[serde(rename = "quotePrecision", deserialize_with = "crate::de::lenient")]
     pub quote_precision: i32,
-    ///`underlyingType`
+    /// `underlyingType`
     #[serde(rename = "underlyingType", default, skip_serializing_if = "Option::is_none")]
     pub underlying_type: Option<String>,
-    ///`underlyingSubType`
+    /// `underlyingSubType`
     #[serde(
         rename = "underlyingSubType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub underlying_sub_type: Option<Vec<String>>,
-    ///`settlePlan`
+    /// `settlePlan`
     #[serde(
         rename = "settlePlan",
         default,
@@ -2051,19 +2051,19 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_plan: Option<i64>,
-    ///`triggerProtect`
+    /// `triggerProtect`
     #[serde(rename = "triggerProtect")]
     pub trigger_protect: Decimal,
-    ///`filters`
+    /// `filters`
     #[serde(rename = "filters")]
     pub filters: Vec<SymbolFilter>,
-    ///`OrderType`
+    /// `OrderType`
     #[serde(rename = "OrderType")]
     pub order_types: Vec<OrderType>,
-    ///`timeInForce`
+    /// `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: Vec<TimeInForce>,
-    ///`liquidationFee`
+    /// `liquidationFee`
     #[serde(
         rename = "liquidationFee",
         default,
@@ -2071,7 +2071,7 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub liquidation_fee: Option<Decimal>,
-    ///`marketTakeBound`
+    /// `marketTakeBound`
     #[serde(
         rename = "marketTakeBound",
         default,
@@ -2080,22 +2080,22 @@ pub struct SymbolInfo {
     )]
     pub market_take_bound: Option<Decimal>,
 }
-///The `Ticker24hr` reply.
+/// The `Ticker24hr` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticker24hr {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`priceChange`
+    /// `priceChange`
     #[serde(rename = "priceChange")]
     pub price_change: Decimal,
-    ///`priceChangePercent`
+    /// `priceChangePercent`
     #[serde(rename = "priceChangePercent")]
     pub price_change_percent: Decimal,
-    ///`weightedAvgPrice`
+    /// `weightedAvgPrice`
     #[serde(rename = "weightedAvgPrice")]
     pub weighted_avg_price: Decimal,
-    ///`prevClosePrice`
+    /// `prevClosePrice`
     #[serde(
         rename = "prevClosePrice",
         default,
@@ -2103,72 +2103,72 @@ pub struct Ticker24hr {
         skip_serializing_if = "Option::is_none"
     )]
     pub prev_close_price: Option<Decimal>,
-    ///`lastPrice`
+    /// `lastPrice`
     #[serde(rename = "lastPrice")]
     pub last_price: Decimal,
-    ///`lastQty`
+    /// `lastQty`
     #[serde(rename = "lastQty")]
     pub last_qty: Decimal,
-    ///`openPrice`
+    /// `openPrice`
     #[serde(rename = "openPrice")]
     pub open_price: Decimal,
-    ///`highPrice`
+    /// `highPrice`
     #[serde(rename = "highPrice")]
     pub high_price: Decimal,
-    ///`lowPrice`
+    /// `lowPrice`
     #[serde(rename = "lowPrice")]
     pub low_price: Decimal,
-    ///`volume`
+    /// `volume`
     #[serde(rename = "volume")]
     pub volume: Decimal,
-    ///`quoteVolume`
+    /// `quoteVolume`
     #[serde(rename = "quoteVolume")]
     pub quote_volume: Decimal,
-    ///`openTime`
+    /// `openTime`
     #[serde(rename = "openTime", deserialize_with = "crate::de::lenient")]
     pub open_time: i64,
-    ///`closeTime`
+    /// `closeTime`
     #[serde(rename = "closeTime", deserialize_with = "crate::de::lenient")]
     pub close_time: i64,
-    ///`firstId`
+    /// `firstId`
     #[serde(rename = "firstId", deserialize_with = "crate::de::lenient")]
     pub first_id: i64,
-    ///`lastId`
+    /// `lastId`
     #[serde(rename = "lastId", deserialize_with = "crate::de::lenient")]
     pub last_id: i64,
-    ///`count`
+    /// `count`
     #[serde(rename = "count", deserialize_with = "crate::de::lenient")]
     pub count: i64,
 }
-///The `Trade` reply.
+/// The `Trade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trade {
-    ///`id`
+    /// `id`
     #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    ///`price`
+    /// `price`
     #[serde(rename = "price")]
     pub price: Decimal,
-    ///`qty`
+    /// `qty`
     #[serde(rename = "qty")]
     pub qty: Decimal,
-    ///`quoteQty`
+    /// `quoteQty`
     #[serde(rename = "quoteQty")]
     pub quote_qty: Decimal,
-    ///`time`
+    /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    ///`isBuyerMaker`
+    /// `isBuyerMaker`
     #[serde(rename = "isBuyerMaker", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
-///The `TransferResult` reply.
+/// The `TransferResult` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferResult {
-    ///`tranId`
+    /// `tranId`
     #[serde(rename = "tranId", deserialize_with = "crate::de::lenient")]
     pub tran_id: i64,
-    ///`status`
+    /// `status`
     #[serde(rename = "status")]
     pub status: String,
 }

@@ -8,7 +8,7 @@ use crate::core::{
 use crate::{Client, Error};
 use rust_decimal::Decimal;
 use serde::Serialize;
-///Parameters of [`Client::ping`] (Test Connectivity).
+/// Parameters of [`Client::ping`] (Test Connectivity).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PingParams {}
 impl Endpoint for PingParams {
@@ -34,8 +34,7 @@ impl Client {
         Call::new(self, PingParams {})
     }
 }
-impl Call<'_, PingParams> {}
-///Parameters of [`Client::time`] (Check Server Time).
+/// Parameters of [`Client::time`] (Check Server Time).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeParams {}
 impl Endpoint for TimeParams {
@@ -61,8 +60,7 @@ impl Client {
         Call::new(self, TimeParams {})
     }
 }
-impl Call<'_, TimeParams> {}
-///Parameters of [`Client::exchange_info`] (Exchange Information).
+/// Parameters of [`Client::exchange_info`] (Exchange Information).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExchangeInfoParams {}
 impl Endpoint for ExchangeInfoParams {
@@ -88,13 +86,12 @@ impl Client {
         Call::new(self, ExchangeInfoParams {})
     }
 }
-impl Call<'_, ExchangeInfoParams> {}
-///Parameters of [`Client::depth`] (Order Book).
+/// Parameters of [`Client::depth`] (Order Book).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepthParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
+    /// `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for DepthParams {
@@ -116,7 +113,7 @@ impl Endpoint for DepthParams {
         check::allowed(
             "limit",
             self.limit.map(i64::from),
-            &[5i64, 10i64, 20i64, 50i64, 100i64, 500i64, 1000i64],
+            &[5, 10, 20, 50, 100, 500, 1000],
         )?;
         Ok(())
     }
@@ -141,18 +138,18 @@ impl Client {
     }
 }
 impl Call<'_, DepthParams> {
-    ///`limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
+    /// `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::trades`] (Recent Trades List).
+/// Parameters of [`Client::trades`] (Recent Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TradesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for TradesParams {
@@ -191,20 +188,20 @@ impl Client {
     }
 }
 impl Call<'_, TradesParams> {
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::historical_trades`] (Old Trades Lookup).
+/// Parameters of [`Client::historical_trades`] (Old Trades Lookup).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalTradesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
-    ///`fromId`: Trade id to start from; the newest trades when omitted.
+    /// `fromId`: Trade id to start from; the newest trades when omitted.
     pub from_id: Option<i64>,
 }
 impl Endpoint for HistoricalTradesParams {
@@ -249,29 +246,29 @@ impl Client {
     }
 }
 impl Call<'_, HistoricalTradesParams> {
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
-    ///`fromId`: Trade id to start from; the newest trades when omitted.
+    /// `fromId`: Trade id to start from; the newest trades when omitted.
     pub fn from_id(mut self, from_id: i64) -> Self {
         self.params.from_id = Some(from_id);
         self
     }
 }
-///Parameters of [`Client::agg_trades`] (Compressed/Aggregate Trades List).
+/// Parameters of [`Client::agg_trades`] (Compressed/Aggregate Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggTradesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`fromId`: First aggregate trade id, inclusive.
+    /// `fromId`: First aggregate trade id, inclusive.
     pub from_id: Option<i64>,
-    ///`startTime`: Start of the window in ms, inclusive.
+    /// `startTime`: Start of the window in ms, inclusive.
     pub start_time: Option<i64>,
-    ///`endTime`: End of the window in ms, inclusive; under one hour after startTime.
+    /// `endTime`: End of the window in ms, inclusive; under one hour after startTime.
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for AggTradesParams {
@@ -319,39 +316,39 @@ impl Client {
     }
 }
 impl Call<'_, AggTradesParams> {
-    ///`fromId`: First aggregate trade id, inclusive.
+    /// `fromId`: First aggregate trade id, inclusive.
     pub fn from_id(mut self, from_id: i64) -> Self {
         self.params.from_id = Some(from_id);
         self
     }
-    ///`startTime`: Start of the window in ms, inclusive.
+    /// `startTime`: Start of the window in ms, inclusive.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`: End of the window in ms, inclusive; under one hour after startTime.
+    /// `endTime`: End of the window in ms, inclusive; under one hour after startTime.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::klines`] (Kline/Candlestick Data).
+/// Parameters of [`Client::klines`] (Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KlinesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`interval`
+    /// `interval`
     pub interval: KlineInterval,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
 }
 impl Endpoint for KlinesParams {
@@ -403,34 +400,34 @@ impl Client {
     }
 }
 impl Call<'_, KlinesParams> {
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::index_price_klines`] (Index Price Kline/Candlestick Data).
+/// Parameters of [`Client::index_price_klines`] (Index Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexPriceKlinesParams {
-    ///`pair`
+    /// `pair`
     pub pair: String,
-    ///`interval`
+    /// `interval`
     pub interval: KlineInterval,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
 }
 impl Endpoint for IndexPriceKlinesParams {
@@ -482,34 +479,34 @@ impl Client {
     }
 }
 impl Call<'_, IndexPriceKlinesParams> {
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::mark_price_klines`] (Mark Price Kline/Candlestick Data).
+/// Parameters of [`Client::mark_price_klines`] (Mark Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceKlinesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`interval`
+    /// `interval`
     pub interval: KlineInterval,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
 }
 impl Endpoint for MarkPriceKlinesParams {
@@ -561,26 +558,26 @@ impl Client {
     }
 }
 impl Call<'_, MarkPriceKlinesParams> {
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted, at most 1500.
+    /// `limit`: 500 when omitted, at most 1500.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::mark_price`] (Mark Price).
+/// Parameters of [`Client::mark_price`] (Mark Price).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for MarkPriceParams {
@@ -611,22 +608,22 @@ impl Client {
     }
 }
 impl Call<'_, MarkPriceParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::funding_rate`] (Get Funding Rate History).
+/// Parameters of [`Client::funding_rate`] (Get Funding Rate History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRateParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
-    ///`startTime`: Start in ms, inclusive.
+    /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
-    ///`endTime`: End in ms, inclusive.
+    /// `endTime`: End in ms, inclusive.
     pub end_time: Option<i64>,
-    ///`limit`: 100 when omitted, at most 1000.
+    /// `limit`: 100 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for FundingRateParams {
@@ -671,31 +668,31 @@ impl Client {
     }
 }
 impl Call<'_, FundingRateParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
-    ///`startTime`: Start in ms, inclusive.
+    /// `startTime`: Start in ms, inclusive.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`: End in ms, inclusive.
+    /// `endTime`: End in ms, inclusive.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 100 when omitted, at most 1000.
+    /// `limit`: 100 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::funding_info`] (Get Funding Rate Config).
+/// Parameters of [`Client::funding_info`] (Get Funding Rate Config).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingInfoParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for FundingInfoParams {
@@ -726,16 +723,16 @@ impl Client {
     }
 }
 impl Call<'_, FundingInfoParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::ticker_24hr_price_change`] (24hr Ticker Price Change Statistics).
+/// Parameters of [`Client::ticker_24hr_price_change`] (24hr Ticker Price Change Statistics).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticker24hrPriceChangeParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for Ticker24hrPriceChangeParams {
@@ -771,16 +768,16 @@ impl Client {
     }
 }
 impl Call<'_, Ticker24hrPriceChangeParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::ticker_price`] (Symbol Price Ticker).
+/// Parameters of [`Client::ticker_price`] (Symbol Price Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TickerPriceParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for TickerPriceParams {
@@ -811,16 +808,16 @@ impl Client {
     }
 }
 impl Call<'_, TickerPriceParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::book_ticker`] (Symbol Order Book Ticker).
+/// Parameters of [`Client::book_ticker`] (Symbol Order Book Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookTickerParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for BookTickerParams {
@@ -851,16 +848,16 @@ impl Client {
     }
 }
 impl Call<'_, BookTickerParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::change_position_mode`] (Change Position Mode).
+/// Parameters of [`Client::change_position_mode`] (Change Position Mode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangePositionModeParams {
-    ///`dualSidePosition`: true for hedge mode, false for one-way mode.
+    /// `dualSidePosition`: true for hedge mode, false for one-way mode.
     pub dual_side_position: bool,
 }
 impl Endpoint for ChangePositionModeParams {
@@ -898,8 +895,7 @@ impl Client {
         )
     }
 }
-impl Call<'_, ChangePositionModeParams> {}
-///Parameters of [`Client::get_position_mode`] (Get Current Position Mode).
+/// Parameters of [`Client::get_position_mode`] (Get Current Position Mode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionModeParams {}
 impl Endpoint for GetPositionModeParams {
@@ -925,11 +921,10 @@ impl Client {
         Call::new(self, GetPositionModeParams {})
     }
 }
-impl Call<'_, GetPositionModeParams> {}
-///Parameters of [`Client::change_multi_asset_mode`] (Change Multi-Assets Mode).
+/// Parameters of [`Client::change_multi_asset_mode`] (Change Multi-Assets Mode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeMultiAssetModeParams {
-    ///`multiAssetsMargin`: true for multi-assets mode, false for single-asset mode.
+    /// `multiAssetsMargin`: true for multi-assets mode, false for single-asset mode.
     pub multi_assets_margin: bool,
 }
 impl Endpoint for ChangeMultiAssetModeParams {
@@ -967,8 +962,7 @@ impl Client {
         )
     }
 }
-impl Call<'_, ChangeMultiAssetModeParams> {}
-///Parameters of [`Client::get_multi_asset_mode`] (Get Current Multi-Assets Mode).
+/// Parameters of [`Client::get_multi_asset_mode`] (Get Current Multi-Assets Mode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMultiAssetModeParams {}
 impl Endpoint for GetMultiAssetModeParams {
@@ -994,41 +988,40 @@ impl Client {
         Call::new(self, GetMultiAssetModeParams {})
     }
 }
-impl Call<'_, GetMultiAssetModeParams> {}
-///Parameters of [`Client::new_order`] (New Order).
+/// Parameters of [`Client::new_order`] (New Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrderParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`side`
+    /// `side`
     pub side: Side,
-    ///`positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
+    /// `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
     pub position_side: Option<PositionSide>,
-    ///`type`
+    /// `type`
     pub order_type: OrderType,
-    ///`timeInForce`
+    /// `timeInForce`
     pub time_in_force: Option<TimeInForce>,
-    ///`quantity`: Not with closePosition=true.
+    /// `quantity`: Not with closePosition=true.
     pub quantity: Option<Decimal>,
-    ///`reduceOnly`: Not in hedge mode, not with closePosition=true.
+    /// `reduceOnly`: Not in hedge mode, not with closePosition=true.
     pub reduce_only: Option<bool>,
-    ///`price`
+    /// `price`
     pub price: Option<Decimal>,
-    ///`newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
+    /// `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     pub new_client_order_id: Option<String>,
-    ///`stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.
+    /// `stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.
     pub stop_price: Option<Decimal>,
-    ///`closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only.
+    /// `closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only.
     pub close_position: Option<bool>,
-    ///`activationPrice`: Activation price of a TRAILING_STOP_MARKET order.
+    /// `activationPrice`: Activation price of a TRAILING_STOP_MARKET order.
     pub activation_price: Option<Decimal>,
-    ///`callbackRate`: Trailing distance of a TRAILING_STOP_MARKET order in percent, 0.1 to 5.
+    /// `callbackRate`: Trailing distance of a TRAILING_STOP_MARKET order in percent, 0.1 to 5.
     pub callback_rate: Option<Decimal>,
-    ///`workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
+    /// `workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
     pub working_type: Option<WorkingType>,
-    ///`priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
+    /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
     pub price_protect: Option<bool>,
-    ///`newOrderRespType`: ACK when omitted.
+    /// `newOrderRespType`: ACK when omitted.
     pub new_order_resp_type: Option<NewOrderRespType>,
 }
 impl Endpoint for NewOrderParams {
@@ -1178,32 +1171,32 @@ impl Client {
     }
 }
 impl Call<'_, NewOrderParams> {
-    ///`positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
+    /// `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.params.position_side = Some(position_side);
         self
     }
-    ///`timeInForce`
+    /// `timeInForce`
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.params.time_in_force = Some(time_in_force);
         self
     }
-    ///`quantity`: Not with closePosition=true.
+    /// `quantity`: Not with closePosition=true.
     pub fn quantity(mut self, quantity: Decimal) -> Self {
         self.params.quantity = Some(quantity);
         self
     }
-    ///`reduceOnly`: Not in hedge mode, not with closePosition=true.
+    /// `reduceOnly`: Not in hedge mode, not with closePosition=true.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.params.reduce_only = Some(reduce_only);
         self
     }
-    ///`price`
+    /// `price`
     pub fn price(mut self, price: Decimal) -> Self {
         self.params.price = Some(price);
         self
     }
-    ///`newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
+    /// `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     pub fn new_client_order_id(
         mut self,
         new_client_order_id: impl Into<String>,
@@ -1211,46 +1204,46 @@ impl Call<'_, NewOrderParams> {
         self.params.new_client_order_id = Some(new_client_order_id.into());
         self
     }
-    ///`stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.
+    /// `stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.
     pub fn stop_price(mut self, stop_price: Decimal) -> Self {
         self.params.stop_price = Some(stop_price);
         self
     }
-    ///`closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only.
+    /// `closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only.
     pub fn close_position(mut self, close_position: bool) -> Self {
         self.params.close_position = Some(close_position);
         self
     }
-    ///`activationPrice`: Activation price of a TRAILING_STOP_MARKET order.
+    /// `activationPrice`: Activation price of a TRAILING_STOP_MARKET order.
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.params.activation_price = Some(activation_price);
         self
     }
-    ///`callbackRate`: Trailing distance of a TRAILING_STOP_MARKET order in percent, 0.1 to 5.
+    /// `callbackRate`: Trailing distance of a TRAILING_STOP_MARKET order in percent, 0.1 to 5.
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.params.callback_rate = Some(callback_rate);
         self
     }
-    ///`workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
+    /// `workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.params.working_type = Some(working_type);
         self
     }
-    ///`priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
+    /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.params.price_protect = Some(price_protect);
         self
     }
-    ///`newOrderRespType`: ACK when omitted.
+    /// `newOrderRespType`: ACK when omitted.
     pub fn new_order_resp_type(mut self, new_order_resp_type: NewOrderRespType) -> Self {
         self.params.new_order_resp_type = Some(new_order_resp_type);
         self
     }
 }
-///Parameters of [`Client::new_batch_order`] (Place Multiple Orders).
+/// Parameters of [`Client::new_batch_order`] (Place Multiple Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewBatchOrderParams {
-    ///`batchOrders`: The orders, at most 5.
+    /// `batchOrders`: The orders, at most 5.
     pub batch_orders: Vec<BatchOrder>,
 }
 impl Endpoint for NewBatchOrderParams {
@@ -1292,17 +1285,16 @@ impl Client {
         )
     }
 }
-impl Call<'_, NewBatchOrderParams> {}
-///Parameters of [`Client::futures_transfer`] (Transfer Between Futures And Spot).
+/// Parameters of [`Client::futures_transfer`] (Transfer Between Futures And Spot).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuturesTransferParams {
-    ///`amount`
+    /// `amount`
     pub amount: Decimal,
-    ///`asset`
+    /// `asset`
     pub asset: String,
-    ///`clientTranId`: Caller's unique id of the transfer.
+    /// `clientTranId`: Caller's unique id of the transfer.
     pub client_tran_id: String,
-    ///`kindType`: FUTURE_SPOT or SPOT_FUTURE.
+    /// `kindType`: FUTURE_SPOT or SPOT_FUTURE.
     pub kind_type: TransferKind,
 }
 impl Endpoint for FuturesTransferParams {
@@ -1352,15 +1344,14 @@ impl Client {
         )
     }
 }
-impl Call<'_, FuturesTransferParams> {}
-///Parameters of [`Client::query_order`] (Query Order).
+/// Parameters of [`Client::query_order`] (Query Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryOrderParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`orderId`
+    /// `orderId`
     pub order_id: Option<i64>,
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for QueryOrderParams {
@@ -1411,12 +1402,12 @@ impl Client {
     }
 }
 impl Call<'_, QueryOrderParams> {
-    ///`orderId`
+    /// `orderId`
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1425,14 +1416,14 @@ impl Call<'_, QueryOrderParams> {
         self
     }
 }
-///Parameters of [`Client::cancel_order`] (Cancel Order).
+/// Parameters of [`Client::cancel_order`] (Cancel Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOrderParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`orderId`
+    /// `orderId`
     pub order_id: Option<i64>,
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for CancelOrderParams {
@@ -1486,12 +1477,12 @@ impl Client {
     }
 }
 impl Call<'_, CancelOrderParams> {
-    ///`orderId`
+    /// `orderId`
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1500,10 +1491,10 @@ impl Call<'_, CancelOrderParams> {
         self
     }
 }
-///Parameters of [`Client::cancel_open_orders`] (Cancel All Open Orders).
+/// Parameters of [`Client::cancel_open_orders`] (Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOpenOrdersParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
 }
 impl Endpoint for CancelOpenOrdersParams {
@@ -1541,15 +1532,14 @@ impl Client {
         )
     }
 }
-impl Call<'_, CancelOpenOrdersParams> {}
-///Parameters of [`Client::cancel_batch_order`] (Cancel Multiple Orders).
+/// Parameters of [`Client::cancel_batch_order`] (Cancel Multiple Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelBatchOrderParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`orderIdList`: Exchange ids, at most 10.
+    /// `orderIdList`: Exchange ids, at most 10.
     pub order_id_list: Option<Vec<i64>>,
-    ///`origClientOrderIdList`: Client ids, at most 10.
+    /// `origClientOrderIdList`: Client ids, at most 10.
     pub orig_client_order_id_list: Option<Vec<String>>,
 }
 impl Endpoint for CancelBatchOrderParams {
@@ -1615,12 +1605,12 @@ impl Client {
     }
 }
 impl Call<'_, CancelBatchOrderParams> {
-    ///`orderIdList`: Exchange ids, at most 10.
+    /// `orderIdList`: Exchange ids, at most 10.
     pub fn order_id_list(mut self, order_id_list: Vec<i64>) -> Self {
         self.params.order_id_list = Some(order_id_list);
         self
     }
-    ///`origClientOrderIdList`: Client ids, at most 10.
+    /// `origClientOrderIdList`: Client ids, at most 10.
     pub fn orig_client_order_id_list(
         mut self,
         orig_client_order_id_list: Vec<String>,
@@ -1629,12 +1619,12 @@ impl Call<'_, CancelBatchOrderParams> {
         self
     }
 }
-///Parameters of [`Client::countdown_cancel_order`] (Auto-Cancel All Open Orders).
+/// Parameters of [`Client::countdown_cancel_order`] (Auto-Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountdownCancelOrderParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`countdownTime`: Milliseconds until cancellation; 0 stops the timer.
+    /// `countdownTime`: Milliseconds until cancellation; 0 stops the timer.
     pub countdown_time: i64,
 }
 impl Endpoint for CountdownCancelOrderParams {
@@ -1676,15 +1666,14 @@ impl Client {
         )
     }
 }
-impl Call<'_, CountdownCancelOrderParams> {}
-///Parameters of [`Client::get_open_orders`] (Query Current Open Order).
+/// Parameters of [`Client::get_open_orders`] (Query Current Open Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOpenOrdersParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`orderId`
+    /// `orderId`
     pub order_id: Option<i64>,
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for GetOpenOrdersParams {
@@ -1738,12 +1727,12 @@ impl Client {
     }
 }
 impl Call<'_, GetOpenOrdersParams> {
-    ///`orderId`
+    /// `orderId`
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    ///`origClientOrderId`
+    /// `origClientOrderId`
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1752,10 +1741,10 @@ impl Call<'_, GetOpenOrdersParams> {
         self
     }
 }
-///Parameters of [`Client::get_orders`] (Current All Open Orders).
+/// Parameters of [`Client::get_orders`] (Current All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrdersParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for GetOrdersParams {
@@ -1786,24 +1775,24 @@ impl Client {
     }
 }
 impl Call<'_, GetOrdersParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::get_all_orders`] (All Orders).
+/// Parameters of [`Client::get_all_orders`] (All Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAllOrdersParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`orderId`: Orders from this id on.
+    /// `orderId`: Orders from this id on.
     pub order_id: Option<i64>,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for GetAllOrdersParams {
@@ -1854,28 +1843,28 @@ impl Client {
     }
 }
 impl Call<'_, GetAllOrdersParams> {
-    ///`orderId`: Orders from this id on.
+    /// `orderId`: Orders from this id on.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::balance`] (Futures Account Balance V2).
+/// Parameters of [`Client::balance`] (Futures Account Balance V2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BalanceParams {}
 impl Endpoint for BalanceParams {
@@ -1901,8 +1890,7 @@ impl Client {
         Call::new(self, BalanceParams {})
     }
 }
-impl Call<'_, BalanceParams> {}
-///Parameters of [`Client::account`] (Account Information V4).
+/// Parameters of [`Client::account`] (Account Information V4).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountParams {}
 impl Endpoint for AccountParams {
@@ -1928,13 +1916,12 @@ impl Client {
         Call::new(self, AccountParams {})
     }
 }
-impl Call<'_, AccountParams> {}
-///Parameters of [`Client::change_leverage`] (Change Initial Leverage).
+/// Parameters of [`Client::change_leverage`] (Change Initial Leverage).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeLeverageParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`leverage`: 1 to 125.
+    /// `leverage`: 1 to 125.
     pub leverage: u32,
 }
 impl Endpoint for ChangeLeverageParams {
@@ -1953,7 +1940,7 @@ impl Endpoint for ChangeLeverageParams {
         w.put("leverage", &self.leverage);
     }
     fn check(&self) -> Result<(), Error> {
-        check::range("leverage", Some(i64::from(self.leverage)), 1i64, 125i64)?;
+        check::range("leverage", Some(i64::from(self.leverage)), 1, 125)?;
         Ok(())
     }
 }
@@ -1980,13 +1967,12 @@ impl Client {
         )
     }
 }
-impl Call<'_, ChangeLeverageParams> {}
-///Parameters of [`Client::change_margin_type`] (Change Margin Type).
+/// Parameters of [`Client::change_margin_type`] (Change Margin Type).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeMarginTypeParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`marginType`
+    /// `marginType`
     pub margin_type: MarginType,
 }
 impl Endpoint for ChangeMarginTypeParams {
@@ -2028,17 +2014,16 @@ impl Client {
         )
     }
 }
-impl Call<'_, ChangeMarginTypeParams> {}
-///Parameters of [`Client::modify_isolated_position_margin`] (Modify Isolated Position Margin).
+/// Parameters of [`Client::modify_isolated_position_margin`] (Modify Isolated Position Margin).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModifyIsolatedPositionMarginParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`positionSide`: Mandatory in hedge mode.
+    /// `positionSide`: Mandatory in hedge mode.
     pub position_side: Option<PositionSide>,
-    ///`amount`
+    /// `amount`
     pub amount: Decimal,
-    ///`type`: 1 adds margin, 2 removes it. Allowed: 1, 2.
+    /// `type`: 1 adds margin, 2 removes it. Allowed: 1, 2.
     pub change_type: u32,
 }
 impl Endpoint for ModifyIsolatedPositionMarginParams {
@@ -2059,7 +2044,7 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         w.put("type", &self.change_type);
     }
     fn check(&self) -> Result<(), Error> {
-        check::allowed("type", Some(i64::from(self.change_type)), &[1i64, 2i64])?;
+        check::allowed("type", Some(i64::from(self.change_type)), &[1, 2])?;
         Ok(())
     }
 }
@@ -2092,24 +2077,24 @@ impl Client {
     }
 }
 impl Call<'_, ModifyIsolatedPositionMarginParams> {
-    ///`positionSide`: Mandatory in hedge mode.
+    /// `positionSide`: Mandatory in hedge mode.
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.params.position_side = Some(position_side);
         self
     }
 }
-///Parameters of [`Client::get_position_margin_history`] (Get Position Margin Change History).
+/// Parameters of [`Client::get_position_margin_history`] (Get Position Margin Change History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionMarginHistoryParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`type`: 1 added, 2 removed. Allowed: 1, 2.
+    /// `type`: 1 added, 2 removed. Allowed: 1, 2.
     pub change_type: Option<u32>,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 500 when omitted.
+    /// `limit`: 500 when omitted.
     pub limit: Option<u32>,
 }
 impl Endpoint for GetPositionMarginHistoryParams {
@@ -2131,7 +2116,7 @@ impl Endpoint for GetPositionMarginHistoryParams {
         w.put_opt("limit", self.limit.as_ref());
     }
     fn check(&self) -> Result<(), Error> {
-        check::allowed("type", self.change_type.map(i64::from), &[1i64, 2i64])?;
+        check::allowed("type", self.change_type.map(i64::from), &[1, 2])?;
         Ok(())
     }
 }
@@ -2164,31 +2149,31 @@ impl Client {
     }
 }
 impl Call<'_, GetPositionMarginHistoryParams> {
-    ///`type`: 1 added, 2 removed. Allowed: 1, 2.
+    /// `type`: 1 added, 2 removed. Allowed: 1, 2.
     pub fn change_type(mut self, change_type: u32) -> Self {
         self.params.change_type = Some(change_type);
         self
     }
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 500 when omitted.
+    /// `limit`: 500 when omitted.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::get_position_risk`] (Position Information V2).
+/// Parameters of [`Client::get_position_risk`] (Position Information V2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionRiskParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for GetPositionRiskParams {
@@ -2224,24 +2209,24 @@ impl Client {
     }
 }
 impl Call<'_, GetPositionRiskParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::get_account_trades`] (Account Trade List).
+/// Parameters of [`Client::get_account_trades`] (Account Trade List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAccountTradesParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`fromId`: Trade id to start from; not with startTime or endTime.
+    /// `fromId`: Trade id to start from; not with startTime or endTime.
     pub from_id: Option<i64>,
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for GetAccountTradesParams {
@@ -2292,39 +2277,39 @@ impl Client {
     }
 }
 impl Call<'_, GetAccountTradesParams> {
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`fromId`: Trade id to start from; not with startTime or endTime.
+    /// `fromId`: Trade id to start from; not with startTime or endTime.
     pub fn from_id(mut self, from_id: i64) -> Self {
         self.params.from_id = Some(from_id);
         self
     }
-    ///`limit`: 500 when omitted, at most 1000.
+    /// `limit`: 500 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::get_income_history`] (Get Income History).
+/// Parameters of [`Client::get_income_history`] (Get Income History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetIncomeHistoryParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
-    ///`incomeType`
+    /// `incomeType`
     pub income_type: Option<IncomeType>,
-    ///`startTime`: Start in ms, inclusive.
+    /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
-    ///`endTime`: End in ms, inclusive.
+    /// `endTime`: End in ms, inclusive.
     pub end_time: Option<i64>,
-    ///`limit`: 100 when omitted, at most 1000.
+    /// `limit`: 100 when omitted, at most 1000.
     pub limit: Option<u32>,
 }
 impl Endpoint for GetIncomeHistoryParams {
@@ -2372,36 +2357,36 @@ impl Client {
     }
 }
 impl Call<'_, GetIncomeHistoryParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
-    ///`incomeType`
+    /// `incomeType`
     pub fn income_type(mut self, income_type: IncomeType) -> Self {
         self.params.income_type = Some(income_type);
         self
     }
-    ///`startTime`: Start in ms, inclusive.
+    /// `startTime`: Start in ms, inclusive.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`: End in ms, inclusive.
+    /// `endTime`: End in ms, inclusive.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 100 when omitted, at most 1000.
+    /// `limit`: 100 when omitted, at most 1000.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::leverage_brackets`] (Notional and Leverage Brackets).
+/// Parameters of [`Client::leverage_brackets`] (Notional and Leverage Brackets).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverageBracketsParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for LeverageBracketsParams {
@@ -2437,16 +2422,16 @@ impl Client {
     }
 }
 impl Call<'_, LeverageBracketsParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::adl_quantile`] (Position ADL Quantile Estimation).
+/// Parameters of [`Client::adl_quantile`] (Position ADL Quantile Estimation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdlQuantileParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
 }
 impl Endpoint for AdlQuantileParams {
@@ -2477,24 +2462,24 @@ impl Client {
     }
 }
 impl Call<'_, AdlQuantileParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
 }
-///Parameters of [`Client::force_orders`] (User's Force Orders).
+/// Parameters of [`Client::force_orders`] (User's Force Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceOrdersParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: Option<String>,
-    ///`autoCloseType`
+    /// `autoCloseType`
     pub auto_close_type: Option<AutoCloseType>,
-    ///`startTime`
+    /// `startTime`
     pub start_time: Option<i64>,
-    ///`endTime`
+    /// `endTime`
     pub end_time: Option<i64>,
-    ///`limit`: 50 when omitted, at most 100.
+    /// `limit`: 50 when omitted, at most 100.
     pub limit: Option<u32>,
 }
 impl Endpoint for ForceOrdersParams {
@@ -2542,36 +2527,36 @@ impl Client {
     }
 }
 impl Call<'_, ForceOrdersParams> {
-    ///`symbol`
+    /// `symbol`
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
-    ///`autoCloseType`
+    /// `autoCloseType`
     pub fn auto_close_type(mut self, auto_close_type: AutoCloseType) -> Self {
         self.params.auto_close_type = Some(auto_close_type);
         self
     }
-    ///`startTime`
+    /// `startTime`
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    ///`endTime`
+    /// `endTime`
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
     }
-    ///`limit`: 50 when omitted, at most 100.
+    /// `limit`: 50 when omitted, at most 100.
     pub fn limit(mut self, limit: u32) -> Self {
         self.params.limit = Some(limit);
         self
     }
 }
-///Parameters of [`Client::commission_rate`] (User Commission Rate).
+/// Parameters of [`Client::commission_rate`] (User Commission Rate).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommissionRateParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
 }
 impl Endpoint for CommissionRateParams {
@@ -2609,13 +2594,12 @@ impl Client {
         )
     }
 }
-impl Call<'_, CommissionRateParams> {}
-///Parameters of [`Client::remaining_openable_notional`] (Remaining Openable Notional Value).
+/// Parameters of [`Client::remaining_openable_notional`] (Remaining Openable Notional Value).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemainingOpenableNotionalParams {
-    ///`symbol`
+    /// `symbol`
     pub symbol: String,
-    ///`leverage`
+    /// `leverage`
     pub leverage: u32,
 }
 impl Endpoint for RemainingOpenableNotionalParams {
@@ -2657,8 +2641,7 @@ impl Client {
         )
     }
 }
-impl Call<'_, RemainingOpenableNotionalParams> {}
-///Parameters of [`Client::new_listen_key`] (Start User Data Stream).
+/// Parameters of [`Client::new_listen_key`] (Start User Data Stream).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewListenKeyParams {}
 impl Endpoint for NewListenKeyParams {
@@ -2684,11 +2667,10 @@ impl Client {
         Call::new(self, NewListenKeyParams {})
     }
 }
-impl Call<'_, NewListenKeyParams> {}
-///Parameters of [`Client::renew_listen_key`] (Keepalive User Data Stream).
+/// Parameters of [`Client::renew_listen_key`] (Keepalive User Data Stream).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenewListenKeyParams {
-    ///`listenKey`: The key to extend; checked against the account's active key.
+    /// `listenKey`: The key to extend; checked against the account's active key.
     pub listen_key: Option<String>,
 }
 impl Endpoint for RenewListenKeyParams {
@@ -2724,16 +2706,16 @@ impl Client {
     }
 }
 impl Call<'_, RenewListenKeyParams> {
-    ///`listenKey`: The key to extend; checked against the account's active key.
+    /// `listenKey`: The key to extend; checked against the account's active key.
     pub fn listen_key(mut self, listen_key: impl Into<String>) -> Self {
         self.params.listen_key = Some(listen_key.into());
         self
     }
 }
-///Parameters of [`Client::close_listen_key`] (Close User Data Stream).
+/// Parameters of [`Client::close_listen_key`] (Close User Data Stream).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseListenKeyParams {
-    ///`listenKey`: The key to close; checked against the account's active key.
+    /// `listenKey`: The key to close; checked against the account's active key.
     pub listen_key: Option<String>,
 }
 impl Endpoint for CloseListenKeyParams {
@@ -2769,66 +2751,66 @@ impl Client {
     }
 }
 impl Call<'_, CloseListenKeyParams> {
-    ///`listenKey`: The key to close; checked against the account's active key.
+    /// `listenKey`: The key to close; checked against the account's active key.
     pub fn listen_key(mut self, listen_key: impl Into<String>) -> Self {
         self.params.listen_key = Some(listen_key.into());
         self
     }
 }
-///One order of a batch; the same rules as `new_order`.
+/// One order of a batch; the same rules as `new_order`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOrder {
-    ///`symbol`
+    /// `symbol`
     #[serde(rename = "symbol")]
     pub symbol: String,
-    ///`side`
+    /// `side`
     #[serde(rename = "side")]
     pub side: Side,
-    ///`positionSide`
+    /// `positionSide`
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    ///`type`
+    /// `type`
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    ///`timeInForce`
+    /// `timeInForce`
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    ///`quantity`
+    /// `quantity`
     #[serde(rename = "quantity")]
     pub quantity: Decimal,
-    ///`reduceOnly`
+    /// `reduceOnly`
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::core::opt_bool_text"
     )]
     pub reduce_only: Option<bool>,
-    ///`price`
+    /// `price`
     #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
-    ///`newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
+    /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
     pub new_client_order_id: Option<String>,
-    ///`stopPrice`
+    /// `stopPrice`
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
     pub stop_price: Option<Decimal>,
-    ///`activationPrice`
+    /// `activationPrice`
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
-    ///`callbackRate`
+    /// `callbackRate`
     #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
     pub callback_rate: Option<Decimal>,
-    ///`workingType`
+    /// `workingType`
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    ///`priceProtect`
+    /// `priceProtect`
     #[serde(
         rename = "priceProtect",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::core::opt_bool_text"
     )]
     pub price_protect: Option<bool>,
-    ///`newOrderRespType`
+    /// `newOrderRespType`
     #[serde(rename = "newOrderRespType", skip_serializing_if = "Option::is_none")]
     pub new_order_resp_type: Option<NewOrderRespType>,
 }
@@ -2858,27 +2840,27 @@ impl BatchOrder {
             new_order_resp_type: None,
         }
     }
-    ///`positionSide`
+    /// `positionSide`
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.position_side = Some(position_side);
         self
     }
-    ///`timeInForce`
+    /// `timeInForce`
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.time_in_force = Some(time_in_force);
         self
     }
-    ///`reduceOnly`
+    /// `reduceOnly`
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.reduce_only = Some(reduce_only);
         self
     }
-    ///`price`
+    /// `price`
     pub fn price(mut self, price: Decimal) -> Self {
         self.price = Some(price);
         self
     }
-    ///`newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
+    /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     pub fn new_client_order_id(
         mut self,
         new_client_order_id: impl Into<String>,
@@ -2886,32 +2868,32 @@ impl BatchOrder {
         self.new_client_order_id = Some(new_client_order_id.into());
         self
     }
-    ///`stopPrice`
+    /// `stopPrice`
     pub fn stop_price(mut self, stop_price: Decimal) -> Self {
         self.stop_price = Some(stop_price);
         self
     }
-    ///`activationPrice`
+    /// `activationPrice`
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.activation_price = Some(activation_price);
         self
     }
-    ///`callbackRate`
+    /// `callbackRate`
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.callback_rate = Some(callback_rate);
         self
     }
-    ///`workingType`
+    /// `workingType`
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.working_type = Some(working_type);
         self
     }
-    ///`priceProtect`
+    /// `priceProtect`
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.price_protect = Some(price_protect);
         self
     }
-    ///`newOrderRespType`
+    /// `newOrderRespType`
     pub fn new_order_resp_type(mut self, new_order_resp_type: NewOrderRespType) -> Self {
         self.new_order_resp_type = Some(new_order_resp_type);
         self

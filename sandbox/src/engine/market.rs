@@ -75,7 +75,8 @@ impl Exchange {
         let high = prices.iter().copied().max().unwrap_or(open);
         let low = prices.iter().copied().min().unwrap_or(open);
         let base_volume = if source == PriceSource::Last {
-            let v = hash_unit(&[self.cfg.seed, sym as u64, open_time as u64, 7]) * 50.0 * (len as f64 / 60_000.0).sqrt();
+            let v =
+                hash_unit(&[self.cfg.seed, sym as u64, open_time as u64, 7]) * 50.0 * (len as f64 / 60_000.0).sqrt();
             Decimal::from_f64(v).unwrap_or_default().round_dp(s.cfg.quantity_precision())
         } else {
             Decimal::ZERO
@@ -86,7 +87,8 @@ impl Exchange {
         let buy_quote: Decimal = in_window.iter().filter(|t| !t.buyer_maker).map(|t| t.qty * t.price).sum();
         let mid = (open + close) / Decimal::TWO;
         let volume = base_volume + traded;
-        let synthetic_trades = if source == PriceSource::Last { (base_volume * Decimal::TEN).to_i64().unwrap_or(0) } else { 60 };
+        let synthetic_trades =
+            if source == PriceSource::Last { (base_volume * Decimal::TEN).to_i64().unwrap_or(0) } else { 60 };
         Candle {
             open_time,
             close_time,
@@ -107,12 +109,12 @@ impl Exchange {
         &self,
         sym: usize,
         interval: Interval,
-        start: Option<i64>,
-        end: Option<i64>,
+        window: (Option<i64>, Option<i64>),
         limit: usize,
         now: i64,
         source: PriceSource,
     ) -> Vec<Candle> {
+        let (start, end) = window;
         let len = interval.millis();
         let last_open = interval.open_time(end.unwrap_or(now).min(now));
         let first_open = match start {

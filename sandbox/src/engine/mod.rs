@@ -443,7 +443,10 @@ impl Exchange {
                 return Err(ApiError::invalid_param("callbackRate"));
             }
         }
-        let market_like = matches!(kind, OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket | OrderType::TrailingStopMarket);
+        let market_like = matches!(
+            kind,
+            OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket | OrderType::TrailingStopMarket
+        );
         if let Some(q) = req.qty {
             self.check_qty(&cfg, q, market_like)?;
         }
@@ -461,7 +464,8 @@ impl Exchange {
         if !reduce_only && !close_position && qty * ref_price < cfg.min_notional {
             return Err(ApiError::min_notional(&cfg.min_notional.to_string()));
         }
-        let open_here = self.orders.values().filter(|o| o.account == acct && o.symbol == cfg.symbol && o.status.is_open());
+        let open_here =
+            self.orders.values().filter(|o| o.account == acct && o.symbol == cfg.symbol && o.status.is_open());
         let (open_count, algo_count) =
             open_here.fold((0, 0), |(n, a), o| (n + 1, a + usize::from(o.kind.is_conditional())));
         if open_count >= cfg.max_num_orders {
@@ -471,7 +475,8 @@ impl Exchange {
             return Err(ApiError::new(400, -4045, "Reach max stop order limit."));
         }
         if reduce_only {
-            let pos = self.accounts[acct].position(&cfg.symbol, PositionSide::Both).map(|p| p.amount).unwrap_or_default();
+            let pos =
+                self.accounts[acct].position(&cfg.symbol, PositionSide::Both).map(|p| p.amount).unwrap_or_default();
             let reduces = match req.side {
                 Side::Buy => pos < Decimal::ZERO,
                 Side::Sell => pos > Decimal::ZERO,
@@ -490,7 +495,10 @@ impl Exchange {
         }
         let working_type = req.working_type.unwrap_or(WorkingType::ContractPrice);
         if let Some(stop) = req.stop_price {
-            if matches!(kind, OrderType::Stop | OrderType::StopMarket | OrderType::TakeProfit | OrderType::TakeProfitMarket) {
+            if matches!(
+                kind,
+                OrderType::Stop | OrderType::StopMarket | OrderType::TakeProfit | OrderType::TakeProfitMarket
+            ) {
                 let now_price = self.trigger_price(sym, working_type);
                 if Self::should_trigger(kind, req.side, now_price, stop) {
                     return Err(ApiError::would_trigger());
@@ -561,11 +569,10 @@ impl Exchange {
             (_, Side::Sell) => order.price <= book_price,
         };
         let opposite = order.side.opposite();
-        if order.kind == OrderType::Limit && order.tif == TimeInForce::Gtx {
-            if self.symbols[sym].book.best(opposite).is_some_and(crosses) {
-                self.finish(id, OrderStatus::Expired, now);
-                return;
-            }
+        let post_only = order.kind == OrderType::Limit && order.tif == TimeInForce::Gtx;
+        if post_only && self.symbols[sym].book.best(opposite).is_some_and(crosses) {
+            self.finish(id, OrderStatus::Expired, now);
+            return;
         }
         if order.kind == OrderType::Limit && order.tif == TimeInForce::Fok {
             let mut available = Decimal::ZERO;
@@ -595,7 +602,8 @@ impl Exchange {
         if order.remaining().is_zero() {
             return;
         }
-        let rests = order.kind == OrderType::Limit && matches!(order.tif, TimeInForce::Gtc | TimeInForce::Gtx | TimeInForce::Hidden);
+        let rests = order.kind == OrderType::Limit
+            && matches!(order.tif, TimeInForce::Gtc | TimeInForce::Gtx | TimeInForce::Hidden);
         if rests {
             let (side, price) = (order.side, order.price);
             self.symbols[sym].book.insert(side, price, id);
@@ -641,7 +649,15 @@ impl Exchange {
         self.record_public_trade(sym, price, qty, now, maker_side == Side::Buy, taker_id);
     }
 
-    fn record_public_trade(&mut self, sym: usize, price: Decimal, qty: Decimal, time: i64, buyer_maker: bool, taker: i64) {
+    fn record_public_trade(
+        &mut self,
+        sym: usize,
+        price: Decimal,
+        qty: Decimal,
+        time: i64,
+        buyer_maker: bool,
+        taker: i64,
+    ) {
         let id = Self::next_id(&mut self.next_trade_id);
         let s = &mut self.symbols[sym];
         s.last_price = price;
@@ -653,7 +669,16 @@ impl Exchange {
             }
             _ => {
                 let agg_id = Self::next_id(&mut self.next_agg_id);
-                s.agg_trades.push(AggTrade { id: agg_id, price, qty, first_id: id, last_id: id, time, buyer_maker, taker_order: taker });
+                s.agg_trades.push(AggTrade {
+                    id: agg_id,
+                    price,
+                    qty,
+                    first_id: id,
+                    last_id: id,
+                    time,
+                    buyer_maker,
+                    taker_order: taker,
+                });
             }
         }
         if s.trades.len() > TRADE_HISTORY {
@@ -860,7 +885,13 @@ impl Exchange {
     }
 
     /// Finds an account's order by id or client id.
-    pub fn find_order(&self, acct: AccountId, symbol: &str, id: Option<i64>, client_id: Option<&str>) -> Option<&Order> {
+    pub fn find_order(
+        &self,
+        acct: AccountId,
+        symbol: &str,
+        id: Option<i64>,
+        client_id: Option<&str>,
+    ) -> Option<&Order> {
         let matches = |o: &&Order| o.account == acct && o.symbol == symbol;
         match (id, client_id) {
             (Some(id), _) => self.orders.get(&id).filter(matches),

@@ -1,0 +1,83 @@
+//! Spec mistakes are caught with messages naming the file, the entry and the problem.
+
+use std::path::{Path, PathBuf};
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// Copies the spec, applies `edit` to rest.yaml or models.yaml, and returns the errors.
+fn problems(file: &str, edit: impl Fn(String) -> String) -> String {
+    let dir = std::env::temp_dir().join(format!("aster-spec-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["rest.yaml", "models.yaml"] {
+        let text = std::fs::read_to_string(spec_dir().join(f)).unwrap();
+        let text = if f == file { edit(text) } else { text };
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    let result = aster_codegen::generate(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    match result {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+#[test]
+fn unknown_type() {
+    let e = problems("rest.yaml", |s| s.replacen("{ name: fromId, type: long", "{ name: fromId, type: longg", 1));
+    assert!(e.contains("rest.yaml: endpoint `historical_trades`: param `fromId`: unknown type `longg`"), "{e}");
+}
+
+#[test]
+fn duplicate_method_name() {
+    let e = problems("rest.yaml", |s| s.replacen("- name: time\n", "- name: ping\n", 1));
+    assert!(e.contains("endpoint `ping`: duplicate method name"), "{e}");
+}
+
+#[test]
+fn missing_security() {
+    let e = problems("rest.yaml", |s| s.replacen("    path: /fapi/v1/time\n    security: NONE\n", "    path: /fapi/v1/time\n", 1));
+    assert!(e.contains("endpoint `time`: missing security"), "{e}");
+}
+
+#[test]
+fn signing_params_must_not_be_listed() {
+    let e = problems("rest.yaml", |s| {
+        s.replacen("      - { name: countdownTime,", "      - { name: timestamp, type: long }\n      - { name: countdownTime,", 1)
+    });
+    assert!(e.contains("endpoint `countdown_cancel_order`: param `timestamp` is added by the signing core"), "{e}");
+}
+
+#[test]
+fn unknown_response_model_and_enum() {
+    let e = problems("rest.yaml", |s| s.replacen("response: ServerTime", "response: ServerTimes", 1));
+    assert!(e.contains("endpoint `time`: response names unknown model `ServerTimes`"), "{e}");
+    let e = problems("models.yaml", |s| s.replacen("  Side: [BUY, SELL]\n", "", 1));
+    assert!(e.contains("unknown enum `Side`"), "{e}");
+}
+
+#[test]
+fn keyword_names_need_a_rust_name() {
+    let e = problems("rest.yaml", |s| s.replacen("{ name: type, rust: order_type, type: enum(OrderType), required: true }", "{ name: type, type: enum(OrderType), required: true }", 1));
+    assert!(e.contains("param `type`: `type` is not a usable Rust name"), "{e}");
+}
+
+#[test]
+fn required_when_must_name_real_params_and_values() {
+    let e = problems("rest.yaml", |s| s.replacen("value: MARKET, requires: [quantity]", "value: MARKETT, requires: [qty]", 1));
+    assert!(e.contains("required_when value `MARKETT` is not a value of enum OrderType"), "{e}");
+    assert!(e.contains("required_when requires unknown param `qty`"), "{e}");
+}
+
+#[test]
+fn broken_yaml_names_the_file_and_line() {
+    let e = problems("models.yaml", |s| s.replacen("models:\n", "models:\n  - [\n", 1));
+    assert!(e.contains("models.yaml") && e.contains("line"), "{e}");
+}
