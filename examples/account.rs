@@ -25,7 +25,10 @@ async fn main() -> Result<(), common::AnyError> {
         c.new_order("ETHUSDT", Side::Buy, OrderType::Market).quantity("0.1".parse()?).await?;
     }
     for p in c.get_position_risk().symbol("ETHUSDT").await? {
-        println!("  {} {}: {} @ {} (uPnL {})", p.symbol, p.position_side, p.position_amt, p.entry_price, p.unrealized_profit);
+        println!(
+            "  {} {}: {} @ {} (uPnL {})",
+            p.symbol, p.position_side, p.position_amt, p.entry_price, p.unrealized_profit
+        );
     }
     println!("income rows: {}", c.get_income_history().limit(20).await?.len());
     println!("brackets: {}", c.leverage_brackets().symbol("ETHUSDT").await?.into_vec()[0].brackets.len());
@@ -33,7 +36,10 @@ async fn main() -> Result<(), common::AnyError> {
     println!("force orders: {}", c.force_orders().limit(5).await?.len());
     let fee = c.commission_rate("ETHUSDT").await?;
     println!("fees: maker {} taker {}", fee.maker_commission_rate, fee.taker_commission_rate);
-    println!("can still open: {}", c.remaining_openable_notional("ETHUSDT", 10).await?.remaining_openable_notional_value);
+    println!(
+        "can still open: {}",
+        c.remaining_openable_notional("ETHUSDT", 10).await?.remaining_openable_notional_value
+    );
     println!("margin changes: {}", c.get_position_margin_history("ETHUSDT").await?.len());
     Ok(())
 }

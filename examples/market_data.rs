@@ -25,10 +25,16 @@ async fn main() -> Result<(), common::AnyError> {
     if let Some(m) = c.mark_price().symbol("BTCUSDT").await?.first() {
         println!("mark {} index {} funding {}", m.mark_price, m.index_price, m.last_funding_rate);
     }
-    println!("funding history: {:?}", c.funding_rate().symbol("BTCUSDT").limit(3).await?.iter().map(|r| r.funding_rate).collect::<Vec<_>>());
+    println!(
+        "funding history: {:?}",
+        c.funding_rate().symbol("BTCUSDT").limit(3).await?.iter().map(|r| r.funding_rate).collect::<Vec<_>>()
+    );
     println!("funding config entries: {}", c.funding_info().await?.len());
     println!("24h tickers: {}", c.ticker_24hr_price_change().await?.into_vec().len());
     println!("prices: {}", c.ticker_price().await?.into_vec().len());
-    println!("book tickers: {:?}", c.book_ticker().symbol("ETHUSDT").await?.first().map(|b| (b.bid_price, b.ask_price)));
+    println!(
+        "book tickers: {:?}",
+        c.book_ticker().symbol("ETHUSDT").await?.first().map(|b| (b.bid_price, b.ask_price))
+    );
     Ok(())
 }

@@ -26,8 +26,12 @@ async fn main() -> Result<(), common::AnyError> {
     println!("queried by client id: {}", same.order_id);
 
     let batch = vec![
-        BatchOrder::new("BTCUSDT", Side::Buy, OrderType::Limit, "0.002".parse()?).price(away).time_in_force(TimeInForce::Gtc),
-        BatchOrder::new("BTCUSDT", Side::Buy, OrderType::Limit, "0.002".parse()?).price(away).time_in_force(TimeInForce::Gtc),
+        BatchOrder::new("BTCUSDT", Side::Buy, OrderType::Limit, "0.002".parse()?)
+            .price(away)
+            .time_in_force(TimeInForce::Gtc),
+        BatchOrder::new("BTCUSDT", Side::Buy, OrderType::Limit, "0.002".parse()?)
+            .price(away)
+            .time_in_force(TimeInForce::Gtc),
     ];
     let placed = c.new_batch_order(batch).await?;
     let ids: Vec<i64> = placed.iter().filter_map(|r| r.ok()).map(|o| o.order_id).collect();

@@ -43,14 +43,20 @@ fn duplicate_method_name() {
 
 #[test]
 fn missing_security() {
-    let e = problems("rest.yaml", |s| s.replacen("    path: /fapi/v1/time\n    security: NONE\n", "    path: /fapi/v1/time\n", 1));
+    let e = problems("rest.yaml", |s| {
+        s.replacen("    path: /fapi/v1/time\n    security: NONE\n", "    path: /fapi/v1/time\n", 1)
+    });
     assert!(e.contains("endpoint `time`: missing security"), "{e}");
 }
 
 #[test]
 fn signing_params_must_not_be_listed() {
     let e = problems("rest.yaml", |s| {
-        s.replacen("      - { name: countdownTime,", "      - { name: timestamp, type: long }\n      - { name: countdownTime,", 1)
+        s.replacen(
+            "      - { name: countdownTime,",
+            "      - { name: timestamp, type: long }\n      - { name: countdownTime,",
+            1,
+        )
     });
     assert!(e.contains("endpoint `countdown_cancel_order`: param `timestamp` is added by the signing core"), "{e}");
 }
@@ -65,13 +71,21 @@ fn unknown_response_model_and_enum() {
 
 #[test]
 fn keyword_names_need_a_rust_name() {
-    let e = problems("rest.yaml", |s| s.replacen("{ name: type, rust: order_type, type: enum(OrderType), required: true }", "{ name: type, type: enum(OrderType), required: true }", 1));
+    let e = problems("rest.yaml", |s| {
+        s.replacen(
+            "{ name: type, rust: order_type, type: enum(OrderType), required: true }",
+            "{ name: type, type: enum(OrderType), required: true }",
+            1,
+        )
+    });
     assert!(e.contains("param `type`: `type` is not a usable Rust name"), "{e}");
 }
 
 #[test]
 fn required_when_must_name_real_params_and_values() {
-    let e = problems("rest.yaml", |s| s.replacen("value: MARKET, requires: [quantity]", "value: MARKETT, requires: [qty]", 1));
+    let e = problems("rest.yaml", |s| {
+        s.replacen("value: MARKET, requires: [quantity]", "value: MARKETT, requires: [qty]", 1)
+    });
     assert!(e.contains("required_when value `MARKETT` is not a value of enum OrderType"), "{e}");
     assert!(e.contains("required_when requires unknown param `qty`"), "{e}");
 }

@@ -32,7 +32,11 @@ pub async fn connect() -> Result<Target, AnyError> {
         None => {
             let sandbox = Sandbox::start(SandboxConfig::default()).await?;
             println!("using the in-process sandbox at {}", sandbox.base_url());
-            let client = Client::builder().base_url(sandbox.base_url()).key(sandbox.api_key()).secret(sandbox.secret()).build()?;
+            let client = Client::builder()
+                .base_url(sandbox.base_url())
+                .key(sandbox.api_key())
+                .secret(sandbox.secret())
+                .build()?;
             Ok(Target { client, has_keys: true, sandbox: Some(sandbox) })
         }
     }
