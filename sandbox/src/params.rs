@@ -47,6 +47,9 @@ fn parse_source(raw: &[u8]) -> ApiResult<Vec<(String, String)>> {
             return Err(ApiError::illegal_chars_any());
         }
         let value = String::from_utf8(decode(v)?).map_err(|_| ApiError::illegal_chars(&key))?;
+        if value.is_empty() {
+            return Err(ApiError::param_empty(&key));
+        }
         if pairs.iter().any(|(k, _)| *k == key) {
             return Err(ApiError::duplicate_param());
         }

@@ -174,14 +174,15 @@ fn charge_weight(shared: &Shared, weight: u64, limit: u64, ban_ms: i64, now: i64
         l.used = 0;
         l.warned = false;
     }
+    // Not backing off after a 429 (any request before the window resets) earns a ban.
+    if l.warned {
+        l.banned_until = now + ban_ms;
+        let mut r = Reply::error(&ApiError::banned(l.banned_until));
+        r.headers.push(("retry-after", (ban_ms / 1000).to_string()));
+        return Err(r);
+    }
     if l.used + weight > limit {
         let retry_after = ((minute + 1) * 60_000 - now + 999) / 1000;
-        if l.warned {
-            l.banned_until = now + ban_ms;
-            let mut r = Reply::error(&ApiError::banned(l.banned_until));
-            r.headers.push(("retry-after", (ban_ms / 1000).to_string()));
-            return Err(r);
-        }
         l.warned = true;
         let mut r = Reply::error(&ApiError::too_many_requests(limit));
         r.headers.push(("retry-after", retry_after.to_string()));

@@ -100,6 +100,8 @@ pub struct SymbolState {
     pub trades: Vec<PublicTrade>,
     pub agg_trades: Vec<AggTrade>,
     pub index: usize,
+    /// The market maker's net position: always the opposite of all accounts' together.
+    pub house_position: Decimal,
 }
 
 impl SymbolState {
@@ -174,6 +176,7 @@ impl Exchange {
                 trades: Vec::new(),
                 agg_trades: Vec::new(),
                 index,
+                house_position: Decimal::ZERO,
             })
             .collect();
         let mut ex = Exchange {
@@ -287,7 +290,9 @@ impl Exchange {
                         update_time: now,
                     },
                 );
-                self.symbols[sym].book.insert(side, price, id);
+                // Through the matcher, so a new quote that crosses a resting order trades
+                // with it instead of leaving the book crossed.
+                self.execute(id, sym, now);
             }
         }
     }
@@ -635,7 +640,9 @@ impl Exchange {
             o.update_time = now;
             o.status = if o.remaining().is_zero() { OrderStatus::Filled } else { OrderStatus::PartiallyFilled };
             let (acct, side, ps, oid, symbol) = (o.account, o.side, o.position_side, o.id, o.symbol.clone());
-            if acct != HOUSE {
+            if acct == HOUSE {
+                self.symbols[sym].house_position += if side == Side::Buy { qty } else { -qty };
+            } else {
                 let trade_id = self.next_trade_id;
                 self.apply_fill(acct, &symbol, side, ps, price, qty, maker, oid, trade_id, now);
             }
@@ -988,6 +995,21 @@ impl Exchange {
                     Some(o) if o.in_book() && o.symbol == s.cfg.symbol => {}
                     _ => return Err(format!("order {id} is in the {} book but not open", s.cfg.symbol)),
                 }
+            }
+        }
+        for s in &self.symbols {
+            let held: Decimal = self
+                .accounts
+                .iter()
+                .flat_map(|a| a.positions.iter())
+                .filter(|((symbol, _), _)| *symbol == s.cfg.symbol)
+                .map(|(_, p)| p.amount)
+                .sum();
+            if held + s.house_position != Decimal::ZERO {
+                return Err(format!(
+                    "{}: accounts hold {held} but the market maker {}",
+                    s.cfg.symbol, s.house_position
+                ));
             }
         }
         for o in self.orders.values() {
