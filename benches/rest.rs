@@ -1,1 +1,92 @@
-fn main() {}
+//! REST benchmarks: signing plus encoding of an order, the client's round trip against a raw
+//! reqwest round trip to the same sandbox URL, and typed decoding throughput.
+//!
+//! `cargo bench --bench rest`
+
+use aster::core::{Endpoint, ParamWriter};
+use aster::sign::Signer;
+use aster::{NewOrderParams, OrderBook, OrderType, Side, TimeInForce};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+fn order() -> NewOrderParams {
+    NewOrderParams {
+        symbol: "BTCUSDT".into(),
+        side: Side::Buy,
+        position_side: None,
+        order_type: OrderType::Limit,
+        time_in_force: Some(TimeInForce::Gtc),
+        quantity: Some("0.002".parse().unwrap()),
+        reduce_only: None,
+        price: Some("59808.5".parse().unwrap()),
+        new_client_order_id: Some("bench-order-1".into()),
+        stop_price: None,
+        close_position: None,
+        activation_price: None,
+        callback_rate: None,
+        working_type: None,
+        price_protect: None,
+        new_order_resp_type: None,
+    }
+}
+
+fn sign_and_encode(c: &mut Criterion) {
+    let signer = Signer::new("2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9");
+    let params = order();
+    c.bench_function("sign+encode new_order", |b| {
+        b.iter(|| {
+            let p = black_box(&params);
+            p.check().unwrap();
+            let mut w = ParamWriter::new();
+            p.write_params(&mut w);
+            w.put("timestamp", &1_591_702_613_943i64);
+            w.put("recvWindow", &5000u64);
+            let sig = signer.sign(w.as_str().as_bytes());
+            black_box((w, sig))
+        })
+    });
+}
+
+fn round_trip(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let sandbox = rt.block_on(aster_sandbox::Sandbox::start(Default::default())).unwrap();
+    let url = format!("{}/fapi/v1/ping", sandbox.base_url());
+    let client = aster::Client::builder().base_url(sandbox.base_url()).build().unwrap();
+    let raw = reqwest::Client::new();
+    let mut group = c.benchmark_group("ping round trip");
+    group.sample_size(200);
+    group.bench_function(BenchmarkId::new("raw reqwest", "ping"), |b| {
+        b.iter(|| rt.block_on(async { raw.get(&url).send().await.unwrap().bytes().await.unwrap() }))
+    });
+    group.bench_function(BenchmarkId::new("aster client", "ping"), |b| {
+        b.iter(|| rt.block_on(client.ping().send()).unwrap())
+    });
+    group.finish();
+    drop(sandbox);
+}
+
+fn decode(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let cfg = aster_sandbox::SandboxConfig { book_levels: 1000, ..Default::default() };
+    let sandbox = rt.block_on(aster_sandbox::Sandbox::start(cfg)).unwrap();
+    let fetch = |path: &str| {
+        let url = format!("{}{path}", sandbox.base_url());
+        rt.block_on(async { reqwest::get(url).await.unwrap().bytes().await.unwrap() })
+    };
+    let depth = fetch("/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
+    let info = fetch("/fapi/v1/exchangeInfo");
+    assert_eq!(serde_json::from_slice::<OrderBook>(&depth).unwrap().bids.len(), 1000);
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Bytes(depth.len() as u64));
+    group.bench_function("depth limit=1000", |b| {
+        b.iter(|| serde_json::from_slice::<OrderBook>(black_box(&depth)).unwrap())
+    });
+    group.throughput(Throughput::Bytes(info.len() as u64));
+    group.bench_function("exchange_info", |b| {
+        b.iter(|| serde_json::from_slice::<aster::ExchangeInfo>(black_box(&info)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sign_and_encode, round_trip, decode);
+criterion_main!(benches);

@@ -6,6 +6,8 @@
 //! aster_codegen::write_if_changed(std::path::Path::new("src/generated"), &files).unwrap();
 //! ```
 
+pub mod diff;
+pub mod docs;
 pub mod emit_models;
 pub mod emit_rest;
 pub mod names;

@@ -75,7 +75,67 @@ pub struct ParamObject {
 #[serde(deny_unknown_fields)]
 pub struct ModelsFile {
     pub enums: BTreeMap<String, Vec<EnumValue>>,
+    /// The docs' ENUM definitions labels and the spec enum each one is (`~` for none).
+    #[serde(default)]
+    pub docs_enums: BTreeMap<String, Option<String>>,
     pub models: BTreeMap<String, Model>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamsFile {
+    #[serde(default)]
+    pub streams: Vec<Stream>,
+    #[serde(default)]
+    pub events: Vec<UserEvent>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    pub name: String,
+    pub title: String,
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub speeds: Vec<String>,
+    pub event: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserEvent {
+    pub event: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsFile {
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    pub code: i64,
+    pub name: String,
+}
+
+/// Deliberate differences between the spec and the docs, each with its reason.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationsFile {
+    #[serde(default)]
+    pub deviations: Vec<Deviation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deviation {
+    /// The key of the difference the diff reports, e.g. `signing GET /fapi/v1/adlQuantile`.
+    pub key: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,8 +199,13 @@ pub struct Field {
 pub struct Spec {
     pub rest: RestFile,
     pub models: ModelsFile,
+    pub streams: StreamsFile,
+    pub errors: ErrorsFile,
+    pub deviations: DeviationsFile,
     pub rest_path: PathBuf,
     pub models_path: PathBuf,
+    pub streams_path: PathBuf,
+    pub errors_path: PathBuf,
 }
 
 #[derive(Debug)]
@@ -159,16 +224,37 @@ fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError
     serde_yaml::from_str(&text).map_err(|e| LoadError(format!("{}: {e}", path.display())))
 }
 
+/// A file that may be absent: absent reads as empty.
+fn load_optional<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T, LoadError> {
+    if path.exists() {
+        load_yaml(path)
+    } else {
+        Ok(T::default())
+    }
+}
+
 impl Spec {
     pub fn load(dir: &Path) -> Result<Spec, LoadError> {
         let rest_path = dir.join("rest.yaml");
         let models_path = dir.join("models.yaml");
-        Ok(Spec { rest: load_yaml(&rest_path)?, models: load_yaml(&models_path)?, rest_path, models_path })
+        let streams_path = dir.join("streams.yaml");
+        let errors_path = dir.join("errors.yaml");
+        Ok(Spec {
+            rest: load_yaml(&rest_path)?,
+            models: load_yaml(&models_path)?,
+            streams: load_optional(&streams_path)?,
+            errors: load_optional(&errors_path)?,
+            deviations: load_optional(&dir.join("deviations.yaml"))?,
+            rest_path,
+            models_path,
+            streams_path,
+            errors_path,
+        })
     }
 
     /// Files whose change must regenerate the client.
     pub fn inputs(dir: &Path) -> Vec<PathBuf> {
-        vec![dir.join("rest.yaml"), dir.join("models.yaml")]
+        ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml"].iter().map(|f| dir.join(f)).collect()
     }
 }
 

@@ -148,6 +148,54 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
     }
 
+    for (label, target) in &spec.models.docs_enums {
+        if let Some(t) = target {
+            if !enums.contains(t.as_str()) {
+                errors.push(format!("{models}: docs_enums `{label}` names unknown enum `{t}`"));
+            }
+        }
+    }
+
+    let streams = spec.streams_path.display().to_string();
+    let mut stream_names = HashSet::new();
+    let mut patterns = HashSet::new();
+    for s in &spec.streams.streams {
+        let at = format!("{streams}: stream `{}`", s.name);
+        if !names::is_snake_ident(&s.name) || !stream_names.insert(s.name.clone()) {
+            errors.push(format!("{at}: name must be a unique snake_case identifier"));
+        }
+        if s.patterns.is_empty() {
+            errors.push(format!("{at}: has no patterns"));
+        }
+        for p in &s.patterns {
+            if !patterns.insert(p.clone()) {
+                errors.push(format!("{at}: pattern `{p}` is listed twice"));
+            }
+            let placeholders_ok = p
+                .split('<')
+                .skip(1)
+                .all(|rest| matches!(rest.split('>').next(), Some("symbol" | "interval" | "levels")));
+            if !placeholders_ok || !(p.contains('@') || p.starts_with('!')) {
+                errors.push(format!(
+                    "{at}: pattern `{p}` must use <symbol>, <interval> or <levels> and hold `@` or start with `!`"
+                ));
+            }
+        }
+    }
+    let mut event_names = HashSet::new();
+    for e in &spec.streams.events {
+        if !event_names.insert(e.event.clone()) {
+            errors.push(format!("{streams}: event `{}` is listed twice", e.event));
+        }
+    }
+    let errors_file = spec.errors_path.display().to_string();
+    let mut codes = HashSet::new();
+    for e in &spec.errors.errors {
+        if !codes.insert(e.code) {
+            errors.push(format!("{errors_file}: error code {} is listed twice", e.code));
+        }
+    }
+
     for (name, model) in &spec.models.models {
         let at = format!("{models}: model `{name}`");
         let is_array = match model.repr.as_deref() {

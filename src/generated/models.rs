@@ -745,6 +745,33 @@ impl Side {
     }
 }
 crate::wire_enum!(Side);
+/// Values of `SymbolType` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SymbolType {
+    /// `FUTURE`
+    Future,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl SymbolType {
+    /// Every known value.
+    pub const ALL: &'static [SymbolType] = &[SymbolType::Future];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SymbolType::Future => "FUTURE",
+            SymbolType::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "FUTURE" => SymbolType::Future,
+            other => SymbolType::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(SymbolType);
 /// Values of `TimeInForce` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeInForce {

@@ -1,1 +1,130 @@
-fn main() {}
+//! `aster-spec check [SPEC_DIR]` validates the spec and summarises it.
+//! `aster-spec diff --docs FILE.md [SPEC_DIR] [--json]` lists every difference between the
+//! spec and an exchange docs file. Exit status: 0 when nothing unexplained differs, 1 when
+//! something does, 2 when a file cannot be read or parsed.
+
+use aster_codegen::{diff, docs};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--json]";
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(code)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("diff") => run_diff(&args[1..]),
+        _ => fail(2, USAGE),
+    }
+}
+
+fn check(args: &[String]) -> ExitCode {
+    let dir = PathBuf::from(args.first().map(String::as_str).unwrap_or("spec"));
+    let spec = match aster_codegen::load(&dir) {
+        Ok(s) => s,
+        Err(e) => return fail(1, e),
+    };
+    let mut by_security: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &spec.rest.endpoints {
+        *by_security.entry(e.security.clone().unwrap_or_default()).or_default() += 1;
+    }
+    let security: Vec<String> = by_security.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let patterns: usize = spec.streams.streams.iter().map(|s| s.patterns.len()).sum();
+    println!("spec in {} is valid", dir.display());
+    println!("  endpoints:   {} ({})", spec.rest.endpoints.len(), security.join(", "));
+    println!("  param objects: {}", spec.rest.param_objects.len());
+    println!("  models:      {}", spec.models.models.len());
+    println!("  enums:       {}", spec.models.enums.len());
+    println!("  streams:     {} ({patterns} name patterns)", spec.streams.streams.len());
+    println!("  events:      {}", spec.streams.events.len());
+    println!("  error codes: {}", spec.errors.errors.len());
+    println!("  deliberate differences from the docs: {}", spec.deviations.deviations.len());
+    ExitCode::SUCCESS
+}
+
+fn run_diff(args: &[String]) -> ExitCode {
+    let mut docs_file = None;
+    let mut dir = None;
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--docs" => docs_file = it.next().cloned(),
+            "--json" => json = true,
+            other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
+            _ => return fail(2, USAGE),
+        }
+    }
+    let Some(docs_file) = docs_file else { return fail(2, USAGE) };
+    let dir = PathBuf::from(dir.unwrap_or_else(|| "spec".into()));
+    let text = match std::fs::read_to_string(&docs_file) {
+        Ok(t) => t,
+        Err(e) => return fail(2, format!("{docs_file}: cannot read: {e}")),
+    };
+    let parsed = match docs::parse(&text) {
+        Ok(d) => d,
+        Err(e) => return fail(2, format!("{docs_file}: {e}")),
+    };
+    let spec = match aster_codegen::load(&dir) {
+        Ok(s) => s,
+        Err(e) => return fail(2, e),
+    };
+    let report = diff::diff(&spec, &parsed);
+    let unexplained = report.unexplained().count();
+    let explained = report.findings.len() - unexplained;
+    if json {
+        let findings: Vec<serde_json::Value> = report
+            .findings
+            .iter()
+            .map(|f| serde_json::json!({ "kind": f.kind, "key": f.key, "detail": f.detail, "explained": f.explained(), "reason": f.explanation }))
+            .collect();
+        let out = serde_json::json!({
+            "docs": docs_file, "spec": dir.display().to_string(), "unexplained": unexplained, "explained": explained,
+            "findings": findings, "stale_explanations": report.stale_explanations,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        print_human(&report, std::io::stdout().is_terminal());
+        println!(
+            "{docs_file} vs {}: {} endpoints, {} streams, {} events, {} error codes in the docs; {unexplained} unexplained, {explained} explained differences",
+            dir.display(),
+            parsed.endpoints.len(),
+            parsed.streams.len(),
+            parsed.events.len(),
+            parsed.errors.len()
+        );
+    }
+    if unexplained > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_human(report: &diff::Report, color: bool) {
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let mut by_kind: BTreeMap<&str, Vec<&diff::Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        by_kind.entry(f.kind).or_default().push(f);
+    }
+    for (kind, findings) in by_kind {
+        println!("{}", paint("1", kind));
+        for f in findings {
+            let subject = f.key.strip_prefix(kind).unwrap_or(&f.key).trim();
+            match &f.explanation {
+                None => println!("  {} {subject}: {}", paint("31", "✗"), f.detail),
+                Some(reason) => println!("  {} {subject}: {} — explained: {reason}", paint("33", "~"), f.detail),
+            }
+        }
+    }
+    for key in &report.stale_explanations {
+        println!("{} deviations.yaml explains `{key}`, which no longer differs", paint("33", "note:"));
+    }
+}

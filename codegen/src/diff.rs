@@ -1,0 +1,268 @@
+//! Compares the spec with a parsed docs file. Every difference gets a stable key; the keys
+//! listed in `spec/deviations.yaml` are deliberate and reported as explained.
+
+use crate::docs::{DocParam, Docs};
+use crate::spec::{Param, Spec};
+use crate::types::ParamType;
+use crate::validate::{is_signed, SIGNING_PARAMS};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// What kind of difference: `endpoint-missing-in-spec`, `param-type`, ...
+    pub kind: &'static str,
+    /// Stable identity: the kind and what it is about, e.g. `signing GET /fapi/v1/adlQuantile`.
+    pub key: String,
+    pub detail: String,
+    /// The reason from deviations.yaml when the difference is deliberate.
+    pub explanation: Option<String>,
+}
+
+impl Finding {
+    pub fn explained(&self) -> bool {
+        self.explanation.is_some()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// deviations.yaml keys that match no difference any more.
+    pub stale_explanations: Vec<String>,
+}
+
+impl Report {
+    pub fn unexplained(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.explained())
+    }
+}
+
+struct Collector(Vec<Finding>);
+
+impl Collector {
+    fn add(&mut self, kind: &'static str, subject: impl AsRef<str>, detail: impl Into<String>) {
+        self.0.push(Finding {
+            kind,
+            key: format!("{kind} {}", subject.as_ref()),
+            detail: detail.into(),
+            explanation: None,
+        });
+    }
+}
+
+fn spec_param_type(p: &Param) -> String {
+    p.wire.clone().unwrap_or_else(|| ParamType::parse(&p.ty).map(|t| t.docs_type()).unwrap_or_default()).to_uppercase()
+}
+
+fn numbers(text: &str) -> Vec<i64> {
+    let mut n: Vec<i64> = text.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok()).collect();
+    n.sort_unstable();
+    n
+}
+
+fn compare_params(out: &mut Collector, subject: &str, spec: &[Param], docs: &[DocParam], skip: &[&str]) {
+    let spec_by: BTreeMap<&str, &Param> = spec.iter().map(|p| (p.name.as_str(), p)).collect();
+    let docs_by: BTreeMap<&str, &DocParam> =
+        docs.iter().filter(|d| !skip.contains(&d.name.as_str())).map(|d| (d.name.as_str(), d)).collect();
+    for (name, d) in &docs_by {
+        match spec_by.get(name) {
+            None => out.add(
+                "param-missing-in-spec",
+                format!("{subject} {name}"),
+                format!("docs line {} lists `{name}` ({})", d.line, d.ty),
+            ),
+            Some(p) => {
+                let st = spec_param_type(p);
+                if st != d.ty {
+                    out.add(
+                        "param-type",
+                        format!("{subject} {name}"),
+                        format!("docs {} (line {}), spec {st}", d.ty, d.line),
+                    );
+                }
+                if p.required != d.mandatory {
+                    out.add(
+                        "param-mandatory",
+                        format!("{subject} {name}"),
+                        format!("docs mandatory={} (line {}), spec required={}", d.mandatory, d.line, p.required),
+                    );
+                }
+            }
+        }
+    }
+    for name in spec_by.keys().filter(|n| !docs_by.contains_key(*n)) {
+        out.add(
+            "param-missing-in-docs",
+            format!("{subject} {name}"),
+            format!("the spec has `{name}`, the docs do not"),
+        );
+    }
+}
+
+pub fn diff(spec: &Spec, docs: &Docs) -> Report {
+    let mut out = Collector(Vec::new());
+
+    let documented_types: BTreeSet<&str> = docs.security_types.iter().map(String::as_str).collect();
+    let mut undocumented = BTreeSet::new();
+    for d in &docs.endpoints {
+        if let Some(s) = &d.security {
+            if !documented_types.is_empty() && !documented_types.contains(s.as_str()) {
+                undocumented.insert(s.clone());
+            }
+        }
+    }
+    for s in undocumented {
+        out.add(
+            "undocumented-security-type",
+            &s,
+            format!("headings use {s}, the security type table does not list it"),
+        );
+    }
+    for (title, line) in &docs.toc_orphans {
+        out.add("docs-toc", title, format!("table of contents line {line} names a section no heading has"));
+    }
+
+    let spec_eps: BTreeMap<String, &crate::spec::Endpoint> =
+        spec.rest.endpoints.iter().map(|e| (format!("{} {}", e.method, e.path), e)).collect();
+    let mut seen = BTreeSet::new();
+    for d in &docs.endpoints {
+        let key = d.key();
+        seen.insert(key.clone());
+        let Some(s) = spec_eps.get(&key) else {
+            out.add("endpoint-missing-in-spec", &key, format!("docs line {}: {}", d.line, d.title));
+            continue;
+        };
+        if s.title != d.title {
+            out.add("title", &key, format!("docs `{}`, spec `{}`", d.title, s.title));
+        }
+        let spec_security = s.security.clone().unwrap_or_default();
+        let docs_security = d.security.clone().unwrap_or_else(|| "NONE".into());
+        if spec_security != docs_security {
+            out.add("security", &key, format!("docs heading {docs_security}, spec {spec_security}"));
+        }
+        let signed = is_signed(&spec_security);
+        if signed != d.hmac {
+            out.add(
+                "signing",
+                &key,
+                format!(
+                    "docs method line (line {}) {} the HMAC SHA256 marker; spec {} signed",
+                    d.line,
+                    if d.hmac { "has" } else { "lacks" },
+                    if signed { "is" } else { "is not" }
+                ),
+            );
+        }
+        let spec_weight = numbers(&s.weight_text());
+        if spec_weight != d.weight {
+            out.add("weight", &key, format!("docs {:?}, spec `{}`", d.weight, s.weight_text()));
+        }
+        let skip: &[&str] = if signed { SIGNING_PARAMS } else { &[] };
+        compare_params(&mut out, &key, &s.params, &d.params, skip);
+        let object = s.params.iter().find_map(|p| match ParamType::parse(&p.ty) {
+            Ok(ParamType::List(item)) => match *item {
+                ParamType::Object(name) => Some((p.name.clone(), name)),
+                _ => None,
+            },
+            _ => None,
+        });
+        match object {
+            Some((param, name)) => {
+                let fields =
+                    spec.rest.param_objects.iter().find(|o| o.name == name).map(|o| o.params.as_slice()).unwrap_or(&[]);
+                compare_params(&mut out, &format!("{key} {param}[]"), fields, &d.object_params, &[]);
+            }
+            None if !d.object_params.is_empty() => {
+                out.add(
+                    "param-missing-in-spec",
+                    format!("{key} object"),
+                    "the docs describe object fields the spec has no object param for",
+                );
+            }
+            None => {}
+        }
+    }
+    for key in spec_eps.keys().filter(|k| !seen.contains(*k)) {
+        out.add("endpoint-missing-in-docs", key, "the spec has it, the docs do not");
+    }
+
+    let docs_patterns: BTreeMap<&str, &crate::docs::DocStream> =
+        docs.streams.iter().flat_map(|s| s.patterns.iter().map(move |p| (p.as_str(), s))).collect();
+    let spec_patterns: BTreeMap<&str, &crate::spec::Stream> =
+        spec.streams.streams.iter().flat_map(|s| s.patterns.iter().map(move |p| (p.as_str(), s))).collect();
+    for (p, d) in &docs_patterns {
+        match spec_patterns.get(p) {
+            None => out.add("stream-missing-in-spec", p, format!("docs line {}: {}", d.line, d.title)),
+            Some(s) => {
+                let speeds: BTreeSet<String> = s.speeds.iter().cloned().collect();
+                if speeds != d.speeds && s.patterns.first().map(String::as_str) == Some(*p) {
+                    out.add("stream-speed", p, format!("docs {:?}, spec {:?}", d.speeds, speeds));
+                }
+            }
+        }
+    }
+    for p in spec_patterns.keys().filter(|p| !docs_patterns.contains_key(*p)) {
+        out.add("stream-missing-in-docs", p, "the spec has it, the docs do not");
+    }
+
+    let docs_events: BTreeSet<&str> = docs.events.iter().map(|e| e.event.as_str()).collect();
+    let spec_events: BTreeSet<&str> = spec.streams.events.iter().map(|e| e.event.as_str()).collect();
+    for e in docs_events.difference(&spec_events) {
+        out.add("event-missing-in-spec", e, "a user-data event of the docs");
+    }
+    for e in spec_events.difference(&docs_events) {
+        out.add("event-missing-in-docs", e, "the spec has it, the docs do not");
+    }
+
+    let spec_errors: BTreeMap<i64, &str> = spec.errors.errors.iter().map(|e| (e.code, e.name.as_str())).collect();
+    let docs_errors: BTreeMap<i64, (&str, usize)> =
+        docs.errors.iter().map(|(c, n, l)| (*c, (n.as_str(), *l))).collect();
+    for (code, (name, line)) in &docs_errors {
+        match spec_errors.get(code) {
+            None => out.add("error-missing-in-spec", code.to_string(), format!("docs line {line}: {name}")),
+            Some(s) if s != name => {
+                out.add("error-name", code.to_string(), format!("docs {name} (line {line}), spec {s}"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (code, name) in spec_errors.iter().filter(|(c, _)| !docs_errors.contains_key(c)) {
+        out.add("error-missing-in-docs", code.to_string(), format!("the spec has {name}, the docs do not"));
+    }
+
+    for e in &docs.enums {
+        let Some(target) = spec.models.docs_enums.get(&e.label) else {
+            out.add("enum-unmapped", &e.label, format!("docs line {}: no docs_enums entry in models.yaml", e.line));
+            continue;
+        };
+        let Some(name) = target else { continue };
+        let spec_values: BTreeSet<&str> =
+            spec.models.enums.get(name).map(|v| v.iter().map(|x| x.wire()).collect()).unwrap_or_default();
+        let doc_values: BTreeSet<&str> = e.values.iter().map(String::as_str).collect();
+        for v in doc_values.difference(&spec_values) {
+            out.add(
+                "enum-value-missing-in-spec",
+                format!("{} {v}", e.label),
+                format!("docs line {}; spec enum {name}", e.line),
+            );
+        }
+        for v in spec_values.difference(&doc_values) {
+            out.add(
+                "enum-value-missing-in-docs",
+                format!("{} {v}", e.label),
+                format!("spec enum {name} has it, the docs' list does not"),
+            );
+        }
+    }
+
+    let mut findings = out.0;
+    let reasons: BTreeMap<&str, &str> =
+        spec.deviations.deviations.iter().map(|d| (d.key.as_str(), d.reason.as_str())).collect();
+    for f in &mut findings {
+        f.explanation = reasons.get(f.key.as_str()).map(|r| r.to_string());
+    }
+    let keys: BTreeSet<&str> = findings.iter().map(|f| f.key.as_str()).collect();
+    let stale = reasons.keys().filter(|k| !keys.contains(*k)).map(|k| k.to_string()).collect();
+    findings.sort();
+    Report { findings, stale_explanations: stale }
+}
