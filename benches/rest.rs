@@ -1,12 +1,12 @@
-//! REST benchmarks: signing plus encoding of an order, the client's round trip against a raw
-//! reqwest round trip to the same sandbox URL, and typed decoding throughput.
+//! REST benchmarks: signing plus encoding of an order, and typed decoding throughput.
+//! (The round trip against raw reqwest is `benches/ping.rs`.)
 //!
 //! `cargo bench --bench rest`
 
 use aster::core::{Endpoint, ParamWriter};
 use aster::sign::Signer;
 use aster::{NewOrderParams, OrderBook, OrderType, Side, TimeInForce};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
 fn order() -> NewOrderParams {
@@ -47,24 +47,6 @@ fn sign_and_encode(c: &mut Criterion) {
     });
 }
 
-fn round_trip(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let sandbox = rt.block_on(aster_sandbox::Sandbox::start(Default::default())).unwrap();
-    let url = format!("{}/fapi/v1/ping", sandbox.base_url());
-    let client = aster::Client::builder().base_url(sandbox.base_url()).build().unwrap();
-    let raw = reqwest::Client::new();
-    let mut group = c.benchmark_group("ping round trip");
-    group.sample_size(200);
-    group.bench_function(BenchmarkId::new("raw reqwest", "ping"), |b| {
-        b.iter(|| rt.block_on(async { raw.get(&url).send().await.unwrap().bytes().await.unwrap() }))
-    });
-    group.bench_function(BenchmarkId::new("aster client", "ping"), |b| {
-        b.iter(|| rt.block_on(client.ping().send()).unwrap())
-    });
-    group.finish();
-    drop(sandbox);
-}
-
 fn decode(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let cfg = aster_sandbox::SandboxConfig { book_levels: 1000, ..Default::default() };
@@ -88,5 +70,5 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sign_and_encode, round_trip, decode);
+criterion_group!(benches, sign_and_encode, decode);
 criterion_main!(benches);

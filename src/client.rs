@@ -288,7 +288,8 @@ impl Client {
     }
 
     /// Sends a request to any path with string params and returns the JSON reply; for
-    /// endpoints the spec does not cover yet. Signing and headers follow `security`.
+    /// endpoints the spec does not cover yet. Signing and headers follow `security`; a
+    /// `recvWindow` among the params must be a whole number of ms, at most 60000.
     pub async fn request(
         &self,
         method: Method,
@@ -297,10 +298,19 @@ impl Client {
         params: &[(&str, &str)],
     ) -> Result<serde_json::Value> {
         let mut w = ParamWriter::new();
+        let mut recv_window = self.inner.recv_window;
         for (k, v) in params {
-            w.put(k, *v);
+            if *k == "recvWindow" {
+                let rw = v.trim().parse::<u64>().map_err(|_| Error::ParameterType {
+                    name: "recvWindow".into(),
+                    reason: format!("`{v}` is not a whole number of milliseconds"),
+                })?;
+                recv_window = Some(rw);
+            } else {
+                w.put(k, *v);
+            }
         }
-        let reply = self.dispatch(method, path, security, "request", w, self.inner.recv_window).await?;
+        let reply = self.dispatch(method, path, security, "request", w, recv_window).await?;
         reply.decode_as()
     }
 

@@ -50,9 +50,9 @@ async fn leverage_margin_type_and_isolated_margin() {
     let c = signed(&sb);
     let lev = c.change_leverage("BTCUSDT", 10).await.unwrap();
     assert_eq!((lev.leverage, lev.symbol.as_str()), (10, "BTCUSDT"));
-    let before = sb.requests().len();
+    let before = sb.request_count();
     assert!(matches!(c.change_leverage("BTCUSDT", 126).await.unwrap_err(), aster::Error::ParameterValue { .. }));
-    assert_eq!(sb.requests().len(), before);
+    assert_eq!(sb.request_count(), before);
 
     c.change_margin_type("BTCUSDT", MarginType::Isolated).await.unwrap();
     assert_eq!(c.change_margin_type("BTCUSDT", MarginType::Isolated).await.unwrap_err().error_code(), Some(-4046));

@@ -31,11 +31,11 @@ async fn a_503_on_an_order_is_an_unknown_outcome_and_the_order_exists() {
     let sb = sandbox().await;
     let c = signed(&sb);
     sb.inject(Some("/fapi/v1/order"), Fault::ExecutedButUnavailable, 1);
-    let before = sb.requests().len();
+    let before = sb.request_count();
     let err = limit_buy(&c).await.unwrap_err();
     assert!(err.is_unknown_outcome(), "{err}");
     assert!(err.to_string().contains("UNKNOWN"));
-    assert_eq!(sb.requests().len(), before + 1, "a write with an unknown outcome is never retried");
+    assert_eq!(sb.request_count(), before + 1, "a write with an unknown outcome is never retried");
     let found = c.query_order("BTCUSDT").orig_client_order_id("unknown-outcome").await.unwrap();
     assert_eq!(found.status, aster::OrderStatus::New);
 }
@@ -100,10 +100,10 @@ async fn malformed_truncated_and_html_replies_are_decode_or_server_errors() {
 async fn recv_window_over_60000_fails_before_any_byte_is_sent() {
     let sb = sandbox().await;
     let c = signed(&sb);
-    let before = sb.requests().len();
+    let before = sb.request_count();
     let err = c.account().recv_window(60_001).await.unwrap_err();
     assert!(matches!(err, Error::ParameterValue { ref name, .. } if name == "recvWindow"), "{err}");
-    assert_eq!(sb.requests().len(), before);
+    assert_eq!(sb.request_count(), before);
     let err = aster::Client::builder().base_url(sb.base_url()).recv_window(60_001).build().unwrap_err();
     assert!(matches!(err, Error::ParameterValue { .. }));
     c.account().recv_window(60_000).await.unwrap();

@@ -40,10 +40,10 @@ async fn depth_respects_limit_and_is_sorted() {
 #[tokio::test]
 async fn depth_rejects_a_limit_outside_the_allowed_values_before_sending() {
     let sb = sandbox().await;
-    let before = sb.requests().len();
+    let before = sb.request_count();
     let err = public(&sb).depth("BTCUSDT").limit(7).await.unwrap_err();
     assert!(matches!(err, aster::Error::ParameterValue { ref name, .. } if name == "limit"), "{err}");
-    assert_eq!(sb.requests().len(), before, "nothing may be sent");
+    assert_eq!(sb.request_count(), before, "nothing may be sent");
 }
 
 #[tokio::test]

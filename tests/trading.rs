@@ -47,19 +47,19 @@ async fn limit_order_rests_and_is_found_and_cancelled_by_either_id() {
 async fn query_and_cancel_require_an_id_before_sending() {
     let sb = sandbox().await;
     let c = signed(&sb);
-    let before = sb.requests().len();
+    let before = sb.request_count();
     let err = c.query_order("BTCUSDT").await.unwrap_err();
     assert!(matches!(err, aster::Error::ParameterRequired { .. }), "{err}");
     let err = c.cancel_batch_order("BTCUSDT").await.unwrap_err();
     assert!(matches!(err, aster::Error::ParameterRequired { .. }), "{err}");
-    assert_eq!(sb.requests().len(), before);
+    assert_eq!(sb.request_count(), before);
 }
 
 #[tokio::test]
 async fn order_type_requirements_are_checked_before_sending() {
     let sb = sandbox().await;
     let c = signed(&sb);
-    let before = sb.requests().len();
+    let before = sb.request_count();
     let err = c.new_order("BTCUSDT", Side::Buy, OrderType::Limit).quantity(dec("0.01")).await.unwrap_err();
     match err {
         aster::Error::ParameterRequired { name, reason } => {
@@ -70,7 +70,7 @@ async fn order_type_requirements_are_checked_before_sending() {
     }
     let err = c.new_order("BTCUSDT", Side::Buy, OrderType::StopMarket).await.unwrap_err();
     assert!(matches!(err, aster::Error::ParameterRequired { ref name, .. } if name == "stopPrice"));
-    assert_eq!(sb.requests().len(), before);
+    assert_eq!(sb.request_count(), before);
 }
 
 #[tokio::test]

@@ -47,8 +47,12 @@ impl Sandbox {
         let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
         let app = {
             let shared = shared.clone();
-            axum::Router::new()
-                .fallback(move |method, uri, headers, body| server::handle(shared.clone(), method, uri, headers, body))
+            axum::Router::new().fallback(move |method, uri, headers, body| {
+                // In its own task: like a real exchange, a request that arrived is executed
+                // even when the client hangs up before the reply.
+                let task = tokio::spawn(server::handle(shared.clone(), method, uri, headers, body));
+                async move { task.await.unwrap_or_else(|_| server::internal_error()) }
+            })
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let sweeper_state = shared.clone();
@@ -123,9 +127,14 @@ impl Sandbox {
         lock(&self.shared.faults).clear();
     }
 
-    /// Every request received so far, as (method, path).
+    /// The latest requests (up to 1024), as (method, path), oldest first.
     pub fn requests(&self) -> Vec<(String, String)> {
-        lock(&self.shared.request_log).clone()
+        lock(&self.shared.request_log).iter().cloned().collect()
+    }
+
+    /// How many requests have arrived since start.
+    pub fn request_count(&self) -> u64 {
+        self.shared.request_count.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stops serving and waits for the server task to end.

@@ -1,25 +1,55 @@
-//! `aster-sandbox --port 8080 [--seed N] [--weight-limit N]`: serves a local exchange until
-//! Ctrl-C and prints its URL and demo credentials.
+//! `aster-sandbox [--port 8080] [--seed N] [--symbol NAME:PRICE:TICK:STEP]... [--account KEY:SECRET]...
+//! [--weight-limit N] [--order-limit-10s N] [--order-limit-1m N] [--levels N]`
+//!
+//! Serves a local exchange until Ctrl-C and prints its URL and credentials. `--symbol` and
+//! `--account` may repeat; the first one given replaces the defaults.
 
-use aster_sandbox::{Sandbox, SandboxConfig};
+use aster_sandbox::{AccountConfig, Sandbox, SandboxConfig, SymbolConfig};
 
-fn usage() -> ! {
-    eprintln!("usage: aster-sandbox [--port N] [--seed N] [--weight-limit N]");
+const USAGE: &str = "usage: aster-sandbox [--port N] [--seed N] [--symbol NAME:PRICE:TICK:STEP]... [--account KEY:SECRET]...\n                     [--weight-limit N] [--order-limit-10s N] [--order-limit-1m N] [--levels N]";
+
+fn usage(problem: &str) -> ! {
+    eprintln!("{problem}\n{USAGE}");
     std::process::exit(2)
+}
+
+fn number<T: std::str::FromStr>(flag: &str, v: &str) -> T {
+    v.parse().unwrap_or_else(|_| usage(&format!("{flag} takes a number, not `{v}`")))
 }
 
 fn parse_args() -> SandboxConfig {
     let mut cfg = SandboxConfig { port: 8080, ..SandboxConfig::default() };
+    let (mut symbols, mut accounts) = (Vec::new(), Vec::new());
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let mut value = || args.next().unwrap_or_else(|| usage());
-        match flag.as_str() {
-            "--port" => cfg.port = value().parse().unwrap_or_else(|_| usage()),
-            "--seed" => cfg.seed = value().parse().unwrap_or_else(|_| usage()),
-            "--weight-limit" => cfg.weight_limit_1m = value().parse().unwrap_or_else(|_| usage()),
-            "-h" | "--help" => usage(),
-            _ => usage(),
+        if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            std::process::exit(0);
         }
+        let v = args.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        match flag.as_str() {
+            "--port" => cfg.port = number(&flag, &v),
+            "--seed" => cfg.seed = number(&flag, &v),
+            "--weight-limit" => cfg.weight_limit_1m = number(&flag, &v),
+            "--order-limit-10s" => cfg.order_limit_10s = number(&flag, &v),
+            "--order-limit-1m" => cfg.order_limit_1m = number(&flag, &v),
+            "--levels" => cfg.book_levels = number(&flag, &v),
+            "--symbol" => match v.split(':').collect::<Vec<_>>()[..] {
+                [name, price, tick, step] => symbols.push(SymbolConfig::new(name, price, tick, step)),
+                _ => usage("--symbol takes NAME:PRICE:TICK:STEP, e.g. BTCUSDT:60000:0.1:0.001"),
+            },
+            "--account" => match v.split_once(':') {
+                Some((key, secret)) => accounts.push(AccountConfig::new(key, secret)),
+                None => usage("--account takes KEY:SECRET"),
+            },
+            other => usage(&format!("unknown flag {other}")),
+        }
+    }
+    if !symbols.is_empty() {
+        cfg.symbols = symbols;
+    }
+    if !accounts.is_empty() {
+        cfg.accounts = accounts;
     }
     cfg
 }
@@ -27,7 +57,7 @@ fn parse_args() -> SandboxConfig {
 #[tokio::main]
 async fn main() {
     let cfg = parse_args();
-    let sandbox = match Sandbox::start(cfg).await {
+    let sandbox = match Sandbox::start(cfg.clone()).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("cannot start the sandbox: {e}");
@@ -35,9 +65,12 @@ async fn main() {
         }
     };
     println!("aster-sandbox serving REST at {}", sandbox.base_url());
-    println!("API key:    {}", sandbox.api_key());
-    println!("API secret: {}", sandbox.secret());
-    println!("Ctrl-C stops it.");
+    for a in &cfg.accounts {
+        println!("API key:    {}", a.api_key);
+        println!("API secret: {}", a.secret);
+    }
+    let symbols: Vec<&str> = cfg.symbols.iter().map(|s| s.symbol.as_str()).collect();
+    println!("symbols: {}; seed {}. Ctrl-C stops it.", symbols.join(", "), cfg.seed);
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
 }

@@ -13,9 +13,12 @@ use axum::response::Response;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How many of the latest requests the log keeps.
+const REQUEST_LOG_LEN: usize = 1024;
 /// Largest body accepted; bigger ones get -1101.
 pub const MAX_BODY: usize = 64 * 1024;
 /// Largest `recvWindow` the exchange accepts.
@@ -40,8 +43,9 @@ pub struct Shared {
     pub exchange: Mutex<Exchange>,
     pub limits: Mutex<Limits>,
     pub faults: Mutex<Faults>,
-    /// Every request's method and path, in arrival order, for tests that count calls.
-    pub request_log: Mutex<Vec<(String, String)>>,
+    /// The latest requests' method and path, oldest first, for tests that look at calls.
+    pub request_log: Mutex<VecDeque<(String, String)>>,
+    pub request_count: AtomicU64,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
@@ -56,7 +60,8 @@ impl Shared {
             exchange: Mutex::new(exchange),
             limits: Mutex::new(Limits::default()),
             faults: Mutex::new(Faults::default()),
-            request_log: Mutex::new(Vec::new()),
+            request_log: Mutex::new(VecDeque::new()),
+            request_count: AtomicU64::new(0),
         }
     }
 }
@@ -88,7 +93,20 @@ fn json_response(status: u16, body: Body, headers: &[(&'static str, String)], co
 
 pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
     let path = uri.path().to_string();
-    lock(&shared.request_log).push((method.to_string(), path.clone()));
+    // The whole request is received before anything else, so a delayed reply still
+    // executes a request whose client has gone.
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return reply_to_response(Reply::error(&ApiError::too_many_params())),
+    };
+    shared.request_count.fetch_add(1, Ordering::Relaxed);
+    {
+        let mut log = lock(&shared.request_log);
+        if log.len() == REQUEST_LOG_LEN {
+            log.pop_front();
+        }
+        log.push_back((method.to_string(), path.clone()));
+    }
     let (fault, latency) = {
         let mut f = lock(&shared.faults);
         (f.take(&path), f.latency)
@@ -120,10 +138,6 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
         _ => {}
     }
 
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => return reply_to_response(Reply::error(&ApiError::too_many_params())),
-    };
     let reply = serve(&shared, method.as_str(), &uri, &headers, &body);
 
     match fault {
@@ -154,6 +168,11 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
         }
         _ => reply_to_response(reply),
     }
+}
+
+/// The reply when a handler task failed.
+pub fn internal_error() -> Response {
+    reply_to_response(Reply::error(&ApiError::unknown("The request could not be completed.")))
 }
 
 fn reply_to_response(r: Reply) -> Response {

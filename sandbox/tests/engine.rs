@@ -172,3 +172,123 @@ proptest! {
         }
     }
 }
+
+fn order(side: Side, kind: OrderType) -> NewOrder {
+    NewOrder {
+        symbol: "BTCUSDT".into(),
+        side,
+        position_side: None,
+        kind,
+        tif: None,
+        qty: None,
+        price: None,
+        client_id: None,
+        stop_price: None,
+        close_position: None,
+        reduce_only: None,
+        activation_price: None,
+        callback_rate: None,
+        working_type: None,
+        price_protect: None,
+    }
+}
+
+#[test]
+fn fok_gtx_and_ioc() {
+    let mut ex = exchange();
+    let now = 1_700_000_000_000;
+    let ask = ex.symbols[0].book.best(Side::Sell).unwrap();
+    let bid = ex.symbols[0].book.best(Side::Buy).unwrap();
+    let status = |ex: &Exchange, id: i64| ex.orders[&id].status.as_str();
+    // FOK larger than the whole ladder: nothing fills.
+    let fok = ex
+        .place(
+            1,
+            NewOrder {
+                tif: Some(TimeInForce::Fok),
+                qty: Some(d("30")),
+                price: Some(ask),
+                ..order(Side::Buy, OrderType::Limit)
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!((status(&ex, fok), ex.orders[&fok].executed), ("EXPIRED", Decimal::ZERO));
+    // Post-only that would cross: expired, not filled.
+    let gtx = ex
+        .place(
+            1,
+            NewOrder {
+                tif: Some(TimeInForce::Gtx),
+                qty: Some(d("0.01")),
+                price: Some(ask),
+                ..order(Side::Buy, OrderType::Limit)
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(status(&ex, gtx), "EXPIRED");
+    // Post-only that rests.
+    let rest = ex
+        .place(
+            1,
+            NewOrder {
+                tif: Some(TimeInForce::Gtx),
+                qty: Some(d("0.01")),
+                price: Some(bid),
+                ..order(Side::Buy, OrderType::Limit)
+            },
+            now,
+        )
+        .unwrap();
+    assert_eq!(status(&ex, rest), "NEW");
+    // IOC at the best ask: fills what is there and expires the rest.
+    let ioc = ex
+        .place(
+            2,
+            NewOrder {
+                tif: Some(TimeInForce::Ioc),
+                qty: Some(d("30")),
+                price: Some(ask),
+                ..order(Side::Buy, OrderType::Limit)
+            },
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(status(&ex, ioc), "EXPIRED");
+    assert!(ex.orders[&ioc].executed > Decimal::ZERO);
+    ex.check_invariants().unwrap();
+}
+
+#[test]
+fn trailing_stop_fires_after_the_callback() {
+    let mut ex = exchange();
+    let now = 1_700_000_000_000;
+    ex.place(1, NewOrder { qty: Some(d("0.01")), ..order(Side::Buy, OrderType::Market) }, now).unwrap();
+    let trail = ex
+        .place(
+            1,
+            NewOrder {
+                qty: Some(d("0.01")),
+                callback_rate: Some(d("1")),
+                reduce_only: Some(true),
+                ..order(Side::Sell, OrderType::TrailingStopMarket)
+            },
+            now,
+        )
+        .unwrap();
+    let start = ex.symbols[0].last_price;
+    // Up 2%: the high water mark moves, nothing fires.
+    ex.symbols[0].last_price = (start * d("1.02")).round_dp(1);
+    ex.fire_triggers(0, now);
+    assert_eq!(ex.orders[&trail].status.as_str(), "NEW");
+    // Back down 1.5% from the high: more than the 1% callback, so it fires and sells.
+    ex.symbols[0].last_price = (start * d("1.02") * d("0.985")).round_dp(1);
+    ex.fire_triggers(0, now);
+    assert_eq!(ex.orders[&trail].status.as_str(), "FILLED");
+    assert_eq!(
+        ex.accounts[1].position("BTCUSDT", aster_sandbox::engine::types::PositionSide::Both).unwrap().amount,
+        Decimal::ZERO
+    );
+    ex.check_invariants().unwrap();
+}
