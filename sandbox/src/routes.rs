@@ -641,7 +641,7 @@ fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     if a.dual_side == dual {
         return Err(ApiError::no_need_position_side());
     }
-    if c.ex.orders.values().any(|o| o.account == c.acct && o.status.is_open()) {
+    if c.ex.open_orders().any(|o| o.account == c.acct) {
         return Err(ApiError::position_side_open_orders());
     }
     if a.has_any_position() {
@@ -692,7 +692,7 @@ fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
     if a.margin_type_of(&symbol) == mt {
         return Err(ApiError::no_need_margin_type());
     }
-    if c.ex.orders.values().any(|o| o.account == c.acct && o.symbol == symbol && o.status.is_open()) {
+    if c.ex.open_orders().any(|o| o.account == c.acct && o.symbol == symbol) {
         return Err(ApiError::margin_type_open_orders());
     }
     if a.positions.iter().any(|((s_, _), p)| *s_ == symbol && !p.amount.is_zero()) {
@@ -969,8 +969,8 @@ fn sorted_orders<'a>(c: &'a Ctx, f: impl Fn(&Order) -> bool) -> Vec<&'a Order> {
 fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
     let sym = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
     Ok(Value::Array(
-        sorted_orders(c, |o| o.status.is_open() && sym.as_ref().is_none_or(|s_| *s_ == o.symbol))
-            .into_iter()
+        c.ex.open_orders()
+            .filter(|o| o.account == c.acct && sym.as_ref().is_none_or(|s_| *s_ == o.symbol))
             .map(order_json)
             .collect(),
     ))

@@ -13,7 +13,7 @@ use account::{Account, AccountTrade, Income, Position};
 use book::Book;
 use rng::Rng;
 use rust_decimal::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use types::*;
 
 /// Index of an account in [`Exchange::accounts`].
@@ -146,6 +146,9 @@ pub struct Exchange {
     pub symbols: Vec<SymbolState>,
     pub accounts: Vec<Account>,
     pub orders: HashMap<i64, Order>,
+    /// Ids of the orders whose status is open, so that per-request work does not grow
+    /// with the history.
+    open: BTreeSet<i64>,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -185,6 +188,7 @@ impl Exchange {
             symbols,
             accounts,
             orders: HashMap::new(),
+            open: BTreeSet::new(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,
@@ -245,6 +249,7 @@ impl Exchange {
         for id in house_orders {
             self.remove_from_book(id);
             self.orders.remove(&id);
+            self.open.remove(&id);
         }
         let s = &self.symbols[sym];
         let tick = s.cfg.tick_size;
@@ -290,6 +295,7 @@ impl Exchange {
                         update_time: now,
                     },
                 );
+                self.open.insert(id);
                 // Through the matcher, so a new quote that crosses a resting order trades
                 // with it instead of leaving the book crossed.
                 self.execute(id, sym, now);
@@ -425,7 +431,7 @@ impl Exchange {
                 if !client_id_ok(id) {
                     return Err(ApiError::client_order_id_invalid());
                 }
-                let taken = self.orders.values().any(|o| o.account == acct && o.status.is_open() && &o.client_id == id);
+                let taken = self.open_orders().any(|o| o.account == acct && &o.client_id == id);
                 if taken {
                     return Err(ApiError::client_order_id_invalid());
                 }
@@ -469,8 +475,7 @@ impl Exchange {
         if !reduce_only && !close_position && qty * ref_price < cfg.min_notional {
             return Err(ApiError::min_notional(&cfg.min_notional.to_string()));
         }
-        let open_here =
-            self.orders.values().filter(|o| o.account == acct && o.symbol == cfg.symbol && o.status.is_open());
+        let open_here = self.open_orders().filter(|o| o.account == acct && o.symbol == cfg.symbol);
         let (open_count, algo_count) =
             open_here.fold((0, 0), |(n, a), o| (n + 1, a + usize::from(o.kind.is_conditional())));
         if open_count >= cfg.max_num_orders {
@@ -552,6 +557,7 @@ impl Exchange {
             update_time: now,
         };
         self.orders.insert(id, order);
+        self.open.insert(id);
         if !kind.is_conditional() {
             self.execute(id, sym, now);
         }
@@ -622,6 +628,9 @@ impl Exchange {
             o.status = status;
             o.update_time = now;
         }
+        if !status.is_open() {
+            self.open.remove(&id);
+        }
     }
 
     fn remove_from_book(&mut self, id: i64) {
@@ -639,6 +648,9 @@ impl Exchange {
             o.cum_quote += price * qty;
             o.update_time = now;
             o.status = if o.remaining().is_zero() { OrderStatus::Filled } else { OrderStatus::PartiallyFilled };
+            if o.status == OrderStatus::Filled {
+                self.open.remove(&id);
+            }
             let (acct, side, ps, oid, symbol) = (o.account, o.side, o.position_side, o.id, o.symbol.clone());
             if acct == HOUSE {
                 self.symbols[sym].house_position += if side == Side::Buy { qty } else { -qty };
@@ -793,8 +805,7 @@ impl Exchange {
         for _ in 0..16 {
             let symbol = self.symbols[sym].cfg.symbol.clone();
             let waiting: Vec<i64> = self
-                .orders
-                .values()
+                .open_orders()
                 .filter(|o| o.symbol == symbol && o.status == OrderStatus::New && o.kind.is_conditional())
                 .map(|o| o.id)
                 .collect();
@@ -857,7 +868,7 @@ impl Exchange {
             let Some(o) = self.orders.get_mut(&id) else { return };
             o.qty = pos;
             if pos.is_zero() {
-                o.status = OrderStatus::Expired;
+                self.finish(id, OrderStatus::Expired, now);
                 return;
             }
         }
@@ -879,16 +890,16 @@ impl Exchange {
 
     /// Cancels every open order of an account on a symbol.
     pub fn cancel_all(&mut self, acct: AccountId, symbol: &str, now: i64) {
-        let mut ids: Vec<i64> = self
-            .orders
-            .values()
-            .filter(|o| o.account == acct && o.symbol == symbol && o.status.is_open())
-            .map(|o| o.id)
-            .collect();
-        ids.sort_unstable();
+        let ids: Vec<i64> =
+            self.open_orders().filter(|o| o.account == acct && o.symbol == symbol).map(|o| o.id).collect();
         for id in ids {
             let _ = self.cancel(id, now);
         }
+    }
+
+    /// Orders whose status is open, oldest first.
+    pub fn open_orders(&self) -> impl Iterator<Item = &Order> + '_ {
+        self.open.iter().filter_map(|id| self.orders.get(id))
     }
 
     /// Finds an account's order by id or client id.
@@ -940,8 +951,7 @@ impl Exchange {
     pub fn open_order_margin(&self, acct: AccountId, symbol: &str) -> Decimal {
         let leverage = Decimal::from(self.accounts[acct].leverage_of(symbol));
         let mark = self.mark_of(symbol);
-        self.orders
-            .values()
+        self.open_orders()
             .filter(|o| o.account == acct && o.symbol == symbol && o.in_book() && !o.reduce_only)
             .map(|o| o.remaining() * if o.price.is_zero() { mark } else { o.price } / leverage)
             .sum::<Decimal>()
@@ -1022,6 +1032,9 @@ impl Exchange {
             let booked = self.symbols.iter().any(|s| s.book.order_ids().any(|id| id == o.id));
             if o.in_book() != booked {
                 return Err(format!("order {} is {:?} but booked={booked}", o.id, o.status));
+            }
+            if o.status.is_open() != self.open.contains(&o.id) {
+                return Err(format!("order {} is {:?} but the open index says otherwise", o.id, o.status));
             }
             if o.status == OrderStatus::Filled && o.executed != o.qty {
                 return Err(format!("order {} FILLED with {} of {}", o.id, o.executed, o.qty));
