@@ -33,6 +33,12 @@ pub mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod sign;
+pub mod ws;
+
+/// Subscription helpers for every market stream, and the user-data event type.
+pub mod streams {
+    pub use crate::generated::streams::*;
+}
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
 pub use core::{ApiError, BatchResult, Call, LimitUsage, OneOrMany, Response};

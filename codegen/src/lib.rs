@@ -10,6 +10,7 @@ pub mod diff;
 pub mod docs;
 pub mod emit_models;
 pub mod emit_rest;
+pub mod emit_streams;
 pub mod names;
 pub mod spec;
 pub mod types;
@@ -63,11 +64,12 @@ pub fn generate(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
 
 /// Emits every generated file for an already validated spec.
 pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
-    let module = "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod models;\npub mod rest;\n";
+    let module = "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod models;\npub mod rest;\npub mod streams;\n";
     Ok(vec![
         GeneratedFile { name: "mod.rs", contents: format!("{HEADER}{module}") },
         GeneratedFile { name: "models.rs", contents: render(emit_models::emit(spec))? },
         GeneratedFile { name: "rest.rs", contents: render(emit_rest::emit(spec))? },
+        GeneratedFile { name: "streams.rs", contents: render(emit_streams::emit(spec))? },
     ])
 }
 

@@ -96,9 +96,27 @@ pub struct Stream {
     pub name: String,
     pub title: String,
     pub patterns: Vec<String>,
+    pub template: String,
+    #[serde(default)]
+    pub params: Vec<StreamParam>,
     #[serde(default)]
     pub speeds: Vec<String>,
     pub event: String,
+    pub payload: String,
+    #[serde(default)]
+    pub array: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamParam {
+    pub name: String,
+    /// `symbol` or `enum(Name)`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Stands for `<name>` in the docs' patterns instead of expanding to each value.
+    #[serde(default)]
+    pub placeholder: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +124,9 @@ pub struct Stream {
 pub struct UserEvent {
     pub event: String,
     pub title: String,
+    /// Variant of the generated `UserDataEvent` enum.
+    pub variant: String,
+    pub payload: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -182,10 +182,33 @@ pub fn validate(spec: &Spec) -> Vec<String> {
             }
         }
     }
+    for s in &spec.streams.streams {
+        let at = format!("{streams}: stream `{}`", s.name);
+        if !model_names.contains(s.payload.as_str()) {
+            errors.push(format!("{at}: unknown payload model `{}`", s.payload));
+        }
+        match crate::emit_streams::expand(s, &spec.models.enums) {
+            Err(e) => errors.push(format!("{at}: {e}")),
+            Ok(made) => {
+                let made: BTreeSet<String> = made.into_iter().collect();
+                let listed: BTreeSet<String> = s.patterns.iter().cloned().collect();
+                if made != listed {
+                    errors.push(format!("{at}: the template makes {made:?}, the patterns list {listed:?}"));
+                }
+            }
+        }
+    }
     let mut event_names = HashSet::new();
+    let mut variants = HashSet::new();
     for e in &spec.streams.events {
         if !event_names.insert(e.event.clone()) {
             errors.push(format!("{streams}: event `{}` is listed twice", e.event));
+        }
+        if !variants.insert(e.variant.clone()) || e.variant == "Unknown" {
+            errors.push(format!("{streams}: event variant `{}` is taken", e.variant));
+        }
+        if !model_names.contains(e.payload.as_str()) {
+            errors.push(format!("{streams}: event `{}`: unknown payload model `{}`", e.event, e.payload));
         }
     }
     let errors_file = spec.errors_path.display().to_string();

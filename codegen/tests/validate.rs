@@ -10,7 +10,7 @@ fn spec_dir() -> PathBuf {
 fn problems(file: &str, edit: impl Fn(String) -> String) -> String {
     let dir = std::env::temp_dir().join(format!("aster-spec-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["rest.yaml", "models.yaml"] {
+    for f in ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml", "deviations.yaml"] {
         let text = std::fs::read_to_string(spec_dir().join(f)).unwrap();
         let text = if f == file { edit(text) } else { text };
         std::fs::write(dir.join(f), text).unwrap();
@@ -94,4 +94,16 @@ fn required_when_must_name_real_params_and_values() {
 fn broken_yaml_names_the_file_and_line() {
     let e = problems("models.yaml", |s| s.replacen("models:\n", "models:\n  - [\n", 1));
     assert!(e.contains("models.yaml") && e.contains("line"), "{e}");
+}
+
+#[test]
+fn a_stream_template_must_make_its_patterns() {
+    let e = problems("streams.yaml", |s| {
+        s.replacen("template: \"{symbol}@aggTrade\"", "template: \"{symbol}@aggTrades\"", 1)
+    });
+    assert!(e.contains("stream `agg_trade`: the template makes"), "{e}");
+    let e = problems("streams.yaml", |s| {
+        s.replacen("template: \"{symbol}@markPrice{speed}\"", "template: \"{symbol}@markPrice\"", 1)
+    });
+    assert!(e.contains("param `speed` does not appear in the template"), "{e}");
 }

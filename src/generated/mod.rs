@@ -6,3 +6,4 @@
 
 pub mod models;
 pub mod rest;
+pub mod streams;

@@ -211,6 +211,84 @@ impl ContractType {
     }
 }
 crate::wire_enum!(ContractType);
+/// Values of `DepthLevels` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepthLevels {
+    /// `5`
+    Levels5,
+    /// `10`
+    Levels10,
+    /// `20`
+    Levels20,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl DepthLevels {
+    /// Every known value.
+    pub const ALL: &'static [DepthLevels] = &[
+        DepthLevels::Levels5,
+        DepthLevels::Levels10,
+        DepthLevels::Levels20,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DepthLevels::Levels5 => "5",
+            DepthLevels::Levels10 => "10",
+            DepthLevels::Levels20 => "20",
+            DepthLevels::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "5" => DepthLevels::Levels5,
+            "10" => DepthLevels::Levels10,
+            "20" => DepthLevels::Levels20,
+            other => DepthLevels::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(DepthLevels);
+/// Values of `DepthSpeed` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepthSpeed {
+    /// ``
+    Ms250,
+    /// `@500ms`
+    Ms500,
+    /// `@100ms`
+    Ms100,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl DepthSpeed {
+    /// Every known value.
+    pub const ALL: &'static [DepthSpeed] = &[
+        DepthSpeed::Ms250,
+        DepthSpeed::Ms500,
+        DepthSpeed::Ms100,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DepthSpeed::Ms250 => "",
+            DepthSpeed::Ms500 => "@500ms",
+            DepthSpeed::Ms100 => "@100ms",
+            DepthSpeed::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "" => DepthSpeed::Ms250,
+            "@500ms" => DepthSpeed::Ms500,
+            "@100ms" => DepthSpeed::Ms100,
+            other => DepthSpeed::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(DepthSpeed);
 /// Values of `ExecutionType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExecutionType {
@@ -452,6 +530,40 @@ impl MarginType {
     }
 }
 crate::wire_enum!(MarginType);
+/// Values of `MarkPriceSpeed` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MarkPriceSpeed {
+    /// ``
+    Every3s,
+    /// `@1s`
+    Every1s,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl MarkPriceSpeed {
+    /// Every known value.
+    pub const ALL: &'static [MarkPriceSpeed] = &[
+        MarkPriceSpeed::Every3s,
+        MarkPriceSpeed::Every1s,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MarkPriceSpeed::Every3s => "",
+            MarkPriceSpeed::Every1s => "@1s",
+            MarkPriceSpeed::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "" => MarkPriceSpeed::Every3s,
+            "@1s" => MarkPriceSpeed::Every1s,
+            other => MarkPriceSpeed::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(MarkPriceSpeed);
 /// Values of `NewOrderRespType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NewOrderRespType {
@@ -998,6 +1110,48 @@ pub struct AccountAsset {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
+/// The `AccountConfig` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountConfig {
+    /// `j`
+    #[serde(rename = "j", deserialize_with = "crate::de::lenient")]
+    pub multi_assets_margin: bool,
+    /// `f`
+    #[serde(
+        rename = "f",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fee_deduction: Option<bool>,
+    /// `d`
+    #[serde(
+        rename = "d",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dual_side_position: Option<bool>,
+}
+/// The `AccountConfigUpdateEvent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountConfigUpdateEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub transaction_time: i64,
+    /// `ac`
+    #[serde(rename = "ac", default, skip_serializing_if = "Option::is_none")]
+    pub leverage_update: Option<LeverageUpdate>,
+    /// `ai`
+    #[serde(rename = "ai", default, skip_serializing_if = "Option::is_none")]
+    pub account_config: Option<AccountConfig>,
+}
 /// The `AccountPosition` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountPosition {
@@ -1087,6 +1241,35 @@ pub struct AccountTrade {
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
+/// The `AccountUpdateData` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountUpdateData {
+    /// `m`
+    #[serde(rename = "m")]
+    pub reason: AccountUpdateReason,
+    /// `B`
+    #[serde(rename = "B")]
+    pub balances: Vec<BalanceUpdate>,
+    /// `P`
+    #[serde(rename = "P", default, skip_serializing_if = "Option::is_none")]
+    pub positions: Option<Vec<PositionUpdate>>,
+}
+/// The `AccountUpdateEvent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountUpdateEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub transaction_time: i64,
+    /// `a`
+    #[serde(rename = "a")]
+    pub update: AccountUpdateData,
+}
 /// The `AdlQuantile` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantile {
@@ -1158,6 +1341,40 @@ pub struct AggTrade {
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
+/// One aggregate trade (`<symbol>@aggTrade`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AggTradeEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `a`
+    #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
+    pub agg_trade_id: i64,
+    /// `p`
+    #[serde(rename = "p")]
+    pub price: Decimal,
+    /// `q`
+    #[serde(rename = "q")]
+    pub qty: Decimal,
+    /// `f`
+    #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
+    pub first_trade_id: i64,
+    /// `l`
+    #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
+    pub last_trade_id: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub trade_time: i64,
+    /// `m`
+    #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
+    pub is_buyer_maker: bool,
+}
 /// The `AssetInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetInfo {
@@ -1212,6 +1429,27 @@ pub struct Balance {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
+/// The `BalanceUpdate` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceUpdate {
+    /// `a`
+    #[serde(rename = "a")]
+    pub asset: String,
+    /// `wb`
+    #[serde(rename = "wb")]
+    pub wallet_balance: Decimal,
+    /// `cw`
+    #[serde(rename = "cw")]
+    pub cross_wallet_balance: Decimal,
+    /// `bc`
+    #[serde(
+        rename = "bc",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub balance_change: Option<Decimal>,
+}
 /// The `BookTicker` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookTicker {
@@ -1238,6 +1476,47 @@ pub struct BookTicker {
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<i64>,
+}
+/// Best bid and ask (`<symbol>@bookTicker`, `!bookTicker`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookTickerEvent {
+    /// `e`
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `u`
+    #[serde(rename = "u", deserialize_with = "crate::de::lenient")]
+    pub update_id: i64,
+    /// `E`
+    #[serde(
+        rename = "E",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_time: Option<i64>,
+    /// `T`
+    #[serde(
+        rename = "T",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_time: Option<i64>,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `b`
+    #[serde(rename = "b")]
+    pub bid_price: Decimal,
+    /// `B`
+    #[serde(rename = "B")]
+    pub bid_qty: Decimal,
+    /// `a`
+    #[serde(rename = "a")]
+    pub ask_price: Decimal,
+    /// `A`
+    #[serde(rename = "A")]
+    pub ask_qty: Decimal,
 }
 /// The `Bracket` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1294,6 +1573,37 @@ pub struct CountdownCancelAll {
     #[serde(rename = "countdownTime", deserialize_with = "crate::de::lenient")]
     pub countdown_time: i64,
 }
+/// Order book levels (`<symbol>@depth<levels>` and `<symbol>@depth` diffs); quantities are absolute, 0 removes a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepthUpdateEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub transaction_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `U`
+    #[serde(rename = "U", deserialize_with = "crate::de::lenient")]
+    pub first_update_id: i64,
+    /// `u`
+    #[serde(rename = "u", deserialize_with = "crate::de::lenient")]
+    pub final_update_id: i64,
+    /// `pu`
+    #[serde(rename = "pu", deserialize_with = "crate::de::lenient")]
+    pub prev_final_update_id: i64,
+    /// `b`
+    #[serde(rename = "b")]
+    pub bids: Vec<PriceLevel>,
+    /// `a`
+    #[serde(rename = "a")]
+    pub asks: Vec<PriceLevel>,
+}
 /// A reply with no content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
@@ -1322,6 +1632,56 @@ pub struct ExchangeInfo {
     /// `timezone`
     #[serde(rename = "timezone", default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+/// The `ForceOrderData` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForceOrderData {
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `S`
+    #[serde(rename = "S")]
+    pub side: Side,
+    /// `o`
+    #[serde(rename = "o")]
+    pub order_type: OrderType,
+    /// `f`
+    #[serde(rename = "f")]
+    pub time_in_force: TimeInForce,
+    /// `q`
+    #[serde(rename = "q")]
+    pub orig_qty: Decimal,
+    /// `p`
+    #[serde(rename = "p")]
+    pub price: Decimal,
+    /// `ap`
+    #[serde(rename = "ap")]
+    pub avg_price: Decimal,
+    /// `X`
+    #[serde(rename = "X")]
+    pub status: OrderStatus,
+    /// `l`
+    #[serde(rename = "l")]
+    pub last_filled_qty: Decimal,
+    /// `z`
+    #[serde(rename = "z")]
+    pub filled_qty: Decimal,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub trade_time: i64,
+}
+/// A liquidation order (`<symbol>@forceOrder`, `!forceOrder@arr`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForceOrderEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `o`
+    #[serde(rename = "o")]
+    pub order: ForceOrderData,
 }
 /// The `FundingInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1506,6 +1866,74 @@ impl Serialize for Kline {
             .serialize(serializer)
     }
 }
+/// The `KlineData` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KlineData {
+    /// `t`
+    #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
+    pub start_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub close_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `i`
+    #[serde(rename = "i")]
+    pub interval: KlineInterval,
+    /// `f`
+    #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
+    pub first_trade_id: i64,
+    /// `L`
+    #[serde(rename = "L", deserialize_with = "crate::de::lenient")]
+    pub last_trade_id: i64,
+    /// `o`
+    #[serde(rename = "o")]
+    pub open: Decimal,
+    /// `c`
+    #[serde(rename = "c")]
+    pub close: Decimal,
+    /// `h`
+    #[serde(rename = "h")]
+    pub high: Decimal,
+    /// `l`
+    #[serde(rename = "l")]
+    pub low: Decimal,
+    /// `v`
+    #[serde(rename = "v")]
+    pub volume: Decimal,
+    /// `n`
+    #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
+    pub trade_count: i64,
+    /// `x`
+    #[serde(rename = "x", deserialize_with = "crate::de::lenient")]
+    pub is_closed: bool,
+    /// `q`
+    #[serde(rename = "q")]
+    pub quote_volume: Decimal,
+    /// `V`
+    #[serde(rename = "V")]
+    pub taker_buy_volume: Decimal,
+    /// `Q`
+    #[serde(rename = "Q")]
+    pub taker_buy_quote_volume: Decimal,
+}
+/// The current candle of a symbol and interval (`<symbol>@kline_<interval>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KlineEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `k`
+    #[serde(rename = "k")]
+    pub kline: KlineData,
+}
 /// The `Leverage` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leverage {
@@ -1529,12 +1957,86 @@ pub struct LeverageBracket {
     #[serde(rename = "brackets")]
     pub brackets: Vec<Bracket>,
 }
+/// The `LeverageUpdate` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeverageUpdate {
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `l`
+    #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
+    pub leverage: i32,
+}
 /// The `ListenKey` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKey {
     /// `listenKey`
     #[serde(rename = "listenKey")]
     pub listen_key: String,
+}
+/// The `ListenKeyExpiredEvent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListenKeyExpiredEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+}
+/// The `MarginCallEvent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarginCallEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `cw`
+    #[serde(
+        rename = "cw",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cross_wallet_balance: Option<Decimal>,
+    /// `p`
+    #[serde(rename = "p")]
+    pub positions: Vec<MarginCallPosition>,
+}
+/// The `MarginCallPosition` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarginCallPosition {
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `ps`
+    #[serde(rename = "ps")]
+    pub position_side: PositionSide,
+    /// `pa`
+    #[serde(rename = "pa")]
+    pub position_amt: Decimal,
+    /// `mt`
+    #[serde(rename = "mt")]
+    pub margin_type: MarginType,
+    /// `iw`
+    #[serde(
+        rename = "iw",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub isolated_wallet: Option<Decimal>,
+    /// `mp`
+    #[serde(rename = "mp")]
+    pub mark_price: Decimal,
+    /// `up`
+    #[serde(rename = "up")]
+    pub unrealized_pnl: Decimal,
+    /// `mm`
+    #[serde(rename = "mm")]
+    pub maint_margin: Decimal,
 }
 /// The `MarkPrice` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1563,6 +2065,75 @@ pub struct MarkPrice {
     /// `time`
     #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
     pub time: i64,
+}
+/// Mark price and funding of one symbol (`<symbol>@markPrice`, and each item of `!markPrice@arr`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkPriceEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `p`
+    #[serde(rename = "p")]
+    pub mark_price: Decimal,
+    /// `i`
+    #[serde(
+        rename = "i",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_price: Option<Decimal>,
+    /// `P`
+    #[serde(
+        rename = "P",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_settle_price: Option<Decimal>,
+    /// `r`
+    #[serde(rename = "r")]
+    pub funding_rate: Decimal,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub next_funding_time: i64,
+}
+/// Rolling 24-hour mini ticker (`<symbol>@miniTicker`, items of `!miniTicker@arr`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MiniTickerEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `c`
+    #[serde(rename = "c")]
+    pub close: Decimal,
+    /// `o`
+    #[serde(rename = "o")]
+    pub open: Decimal,
+    /// `h`
+    #[serde(rename = "h")]
+    pub high: Decimal,
+    /// `l`
+    #[serde(rename = "l")]
+    pub low: Decimal,
+    /// `v`
+    #[serde(rename = "v")]
+    pub volume: Decimal,
+    /// `q`
+    #[serde(rename = "q")]
+    pub quote_volume: Decimal,
 }
 /// The `MultiAssetsMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1731,6 +2302,156 @@ pub struct OrderBook {
     #[serde(rename = "asks")]
     pub asks: Vec<PriceLevel>,
 }
+/// The `OrderTradeUpdateEvent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderTradeUpdateEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub transaction_time: i64,
+    /// `o`
+    #[serde(rename = "o")]
+    pub order: OrderUpdate,
+}
+/// The `OrderUpdate` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderUpdate {
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `c`
+    #[serde(rename = "c")]
+    pub client_order_id: String,
+    /// `S`
+    #[serde(rename = "S")]
+    pub side: Side,
+    /// `o`
+    #[serde(rename = "o")]
+    pub order_type: OrderType,
+    /// `f`
+    #[serde(rename = "f")]
+    pub time_in_force: TimeInForce,
+    /// `q`
+    #[serde(rename = "q")]
+    pub orig_qty: Decimal,
+    /// `p`
+    #[serde(rename = "p")]
+    pub price: Decimal,
+    /// `ap`
+    #[serde(rename = "ap")]
+    pub avg_price: Decimal,
+    /// `sp`
+    #[serde(
+        rename = "sp",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stop_price: Option<Decimal>,
+    /// `x`
+    #[serde(rename = "x")]
+    pub execution_type: ExecutionType,
+    /// `X`
+    #[serde(rename = "X")]
+    pub status: OrderStatus,
+    /// `i`
+    #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
+    pub order_id: i64,
+    /// `l`
+    #[serde(rename = "l")]
+    pub last_filled_qty: Decimal,
+    /// `z`
+    #[serde(rename = "z")]
+    pub filled_qty: Decimal,
+    /// `L`
+    #[serde(rename = "L")]
+    pub last_filled_price: Decimal,
+    /// `N`
+    #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
+    pub commission_asset: Option<String>,
+    /// `n`
+    #[serde(
+        rename = "n",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commission: Option<Decimal>,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub trade_time: i64,
+    /// `t`
+    #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
+    pub trade_id: i64,
+    /// `b`
+    #[serde(
+        rename = "b",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bids_notional: Option<Decimal>,
+    /// `a`
+    #[serde(
+        rename = "a",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub asks_notional: Option<Decimal>,
+    /// `m`
+    #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
+    pub is_maker: bool,
+    /// `R`
+    #[serde(rename = "R", deserialize_with = "crate::de::lenient")]
+    pub reduce_only: bool,
+    /// `wt`
+    #[serde(rename = "wt", default, skip_serializing_if = "Option::is_none")]
+    pub working_type: Option<WorkingType>,
+    /// `ot`
+    #[serde(rename = "ot", default, skip_serializing_if = "Option::is_none")]
+    pub orig_type: Option<OrderType>,
+    /// `ps`
+    #[serde(rename = "ps")]
+    pub position_side: PositionSide,
+    /// `cp`
+    #[serde(
+        rename = "cp",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub close_position: Option<bool>,
+    /// `AP`
+    #[serde(
+        rename = "AP",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activation_price: Option<Decimal>,
+    /// `cr`
+    #[serde(
+        rename = "cr",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_rate: Option<Decimal>,
+    /// `rp`
+    #[serde(
+        rename = "rp",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub realized_profit: Option<Decimal>,
+}
 /// The `PositionMarginChange` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
@@ -1818,6 +2539,39 @@ pub struct PositionRisk {
     /// `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
+}
+/// The `PositionUpdate` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PositionUpdate {
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `pa`
+    #[serde(rename = "pa")]
+    pub position_amt: Decimal,
+    /// `ep`
+    #[serde(rename = "ep")]
+    pub entry_price: Decimal,
+    /// `cr`
+    #[serde(rename = "cr")]
+    pub accumulated_realized: Decimal,
+    /// `up`
+    #[serde(rename = "up")]
+    pub unrealized_pnl: Decimal,
+    /// `mt`
+    #[serde(rename = "mt")]
+    pub margin_type: MarginType,
+    /// `iw`
+    #[serde(
+        rename = "iw",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub isolated_wallet: Option<Decimal>,
+    /// `ps`
+    #[serde(rename = "ps")]
+    pub position_side: PositionSide,
 }
 /// The `PriceLevel` reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -2167,6 +2921,64 @@ pub struct Ticker24hr {
     #[serde(rename = "count", deserialize_with = "crate::de::lenient")]
     pub count: i64,
 }
+/// Rolling 24-hour ticker (`<symbol>@ticker`, items of `!ticker@arr`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TickerEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `p`
+    #[serde(rename = "p")]
+    pub price_change: Decimal,
+    /// `P`
+    #[serde(rename = "P")]
+    pub price_change_percent: Decimal,
+    /// `w`
+    #[serde(rename = "w")]
+    pub weighted_avg_price: Decimal,
+    /// `c`
+    #[serde(rename = "c")]
+    pub last_price: Decimal,
+    /// `Q`
+    #[serde(rename = "Q")]
+    pub last_qty: Decimal,
+    /// `o`
+    #[serde(rename = "o")]
+    pub open: Decimal,
+    /// `h`
+    #[serde(rename = "h")]
+    pub high: Decimal,
+    /// `l`
+    #[serde(rename = "l")]
+    pub low: Decimal,
+    /// `v`
+    #[serde(rename = "v")]
+    pub volume: Decimal,
+    /// `q`
+    #[serde(rename = "q")]
+    pub quote_volume: Decimal,
+    /// `O`
+    #[serde(rename = "O", deserialize_with = "crate::de::lenient")]
+    pub open_time: i64,
+    /// `C`
+    #[serde(rename = "C", deserialize_with = "crate::de::lenient")]
+    pub close_time: i64,
+    /// `F`
+    #[serde(rename = "F", deserialize_with = "crate::de::lenient")]
+    pub first_trade_id: i64,
+    /// `L`
+    #[serde(rename = "L", deserialize_with = "crate::de::lenient")]
+    pub last_trade_id: i64,
+    /// `n`
+    #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
+    pub trade_count: i64,
+}
 /// The `Trade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trade {
@@ -2188,6 +3000,37 @@ pub struct Trade {
     /// `isBuyerMaker`
     #[serde(rename = "isBuyerMaker", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
+}
+/// A trade with its transaction hash and participants (`<symbol>@tradepro`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TradeProEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `T`
+    #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
+    pub trade_time: i64,
+    /// `s`
+    #[serde(rename = "s")]
+    pub symbol: String,
+    /// `t`
+    #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
+    pub trade_id: i64,
+    /// `p`
+    #[serde(rename = "p")]
+    pub price: Decimal,
+    /// `q`
+    #[serde(rename = "q")]
+    pub qty: Decimal,
+    /// `h`
+    #[serde(rename = "h")]
+    pub tx_hash: String,
+    /// `m`
+    #[serde(rename = "m")]
+    pub participants: Vec<String>,
 }
 /// The `TransferResult` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
