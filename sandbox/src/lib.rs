@@ -18,11 +18,15 @@ pub mod faults;
 pub mod params;
 pub mod routes;
 pub mod server;
+pub mod ws;
 
 pub use config::{AccountConfig, SandboxConfig, SymbolConfig, DEMO_API_KEY, DEMO_SECRET};
 pub use engine::Exchange;
 pub use faults::Fault;
 
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, RawQuery};
+use axum::response::IntoResponse;
 use server::{lock, now_ms, Shared};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,23 +50,47 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
         let app = {
-            let shared = shared.clone();
-            axum::Router::new().fallback(move |method, uri, headers, body| {
-                // In its own task: like a real exchange, a request that arrived is executed
-                // even when the client hangs up before the reply.
-                let task = tokio::spawn(server::handle(shared.clone(), method, uri, headers, body));
-                async move { task.await.unwrap_or_else(|_| server::internal_error()) }
-            })
+            let (raw, combined, rest) = (shared.clone(), shared.clone(), shared.clone());
+            axum::Router::new()
+                .route(
+                    "/ws/{*name}",
+                    axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
+                        match ws::resolve_raw(&raw, &name) {
+                            Some(target) => upgrade.on_upgrade(move |socket| ws::serve(raw, socket, target)),
+                            None => {
+                                (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key").into_response()
+                            }
+                        }
+                    }),
+                )
+                .route(
+                    "/stream",
+                    axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
+                        match ws::resolve_combined(&combined, query.as_deref().unwrap_or("")) {
+                            Some(target) => upgrade.on_upgrade(move |socket| ws::serve(combined, socket, target)),
+                            None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response(),
+                        }
+                    }),
+                )
+                .fallback(move |method, uri, headers, body| {
+                    // In its own task: like a real exchange, a request that arrived is executed
+                    // even when the client hangs up before the reply.
+                    let task = tokio::spawn(server::handle(rest.clone(), method, uri, headers, body));
+                    async move { task.await.unwrap_or_else(|_| server::internal_error()) }
+                })
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let sweeper_state = shared.clone();
+        let publisher_state = shared.clone();
         let task = tokio::spawn(async move {
             // Countdown cancel-all fires even when no request arrives.
             let sweeper = async move {
                 let mut tick = tokio::time::interval(Duration::from_millis(10));
                 loop {
                     tick.tick().await;
-                    lock(&sweeper_state.exchange).sweep(now_ms());
+                    let mut ex = lock(&sweeper_state.exchange);
+                    ex.sweep(now_ms());
+                    ws::flush_user_events(&sweeper_state, &mut ex);
                 }
             };
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -71,6 +99,7 @@ impl Sandbox {
             tokio::select! {
                 _ = serve => {}
                 _ = sweeper => {}
+                _ = ws::publisher(publisher_state) => {}
             }
         });
         Ok(Sandbox { addr, shared, config, stop: Some(stop), task: Some(task) })
@@ -109,7 +138,59 @@ impl Sandbox {
     /// Moves the seeded price process `steps` steps: the market maker re-quotes and
     /// conditional orders may trigger.
     pub fn advance(&self, steps: u32) {
-        lock(&self.shared.exchange).advance(steps, now_ms());
+        let mut ex = lock(&self.shared.exchange);
+        ex.advance(steps, now_ms());
+        ws::flush_user_events(&self.shared, &mut ex);
+    }
+
+    /// `ws://127.0.0.1:PORT`: raw streams at `/ws/<name>`, combined at `/stream?streams=..`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// Drops every open WebSocket connection at once, as a network failure would.
+    pub fn drop_ws_connections(&self) {
+        self.shared.ws.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Cuts WebSocket connections at this age (the exchange does at 24 hours); applies to
+    /// connections opened from now on.
+    pub fn set_ws_max_age(&self, age: Duration) {
+        lock(&self.shared.ws.config).max_age = age;
+    }
+
+    /// How often connections get a ping frame; for connections opened from now on.
+    pub fn set_ws_ping_interval(&self, every: Duration) {
+        lock(&self.shared.ws.config).ping_interval = every;
+    }
+
+    /// Holds back every WebSocket message for `duration`, as a stalled network would.
+    pub fn stall_ws(&self, duration: Duration) {
+        lock(&self.shared.ws.config).stall_until = now_ms() + duration.as_millis() as i64;
+    }
+
+    /// Sends one frame that is not JSON on every open connection.
+    pub fn send_malformed_ws_frame(&self) {
+        lock(&self.shared.ws.config).malformed += 1;
+    }
+
+    /// Expires every listen key now: user streams get `listenKeyExpired` and go quiet.
+    pub fn expire_listen_keys(&self) {
+        for a in &mut lock(&self.shared.exchange).accounts {
+            if let Some(k) = a.listen_key.as_mut() {
+                k.expires_at = 0;
+            }
+        }
+    }
+
+    /// How many connections hold each stream now.
+    pub fn ws_subscribers(&self) -> std::collections::BTreeMap<String, usize> {
+        self.shared.ws.subscribers()
+    }
+
+    /// Every control message received: (connection id, time in ms).
+    pub fn ws_control_log(&self) -> Vec<(u64, i64)> {
+        lock(&self.shared.ws.control_log).clone()
     }
 
     /// Makes the next `times` requests (to `path`, or to any path) fail with `fault`.

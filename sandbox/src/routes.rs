@@ -650,12 +650,14 @@ fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     let a = &mut c.ex.accounts[c.acct];
     a.positions.clear();
     a.dual_side = dual;
+    c.ex.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
     Ok(ok())
 }
 
 fn change_multi_assets(c: &mut Ctx) -> ApiResult<Value> {
     let on = c.p.req_bool("multiAssetsMargin")?;
     c.ex.accounts[c.acct].multi_assets = on;
+    c.ex.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
     Ok(ok())
 }
 
@@ -668,6 +670,11 @@ fn change_leverage(c: &mut Ctx) -> ApiResult<Value> {
     }
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     c.ex.accounts[c.acct].leverage.insert(symbol.clone(), lev as u32);
+    c.ex.outbox.push(crate::engine::UserEvent::Leverage {
+        account: c.acct,
+        symbol: symbol.clone(),
+        leverage: lev as u32,
+    });
     Ok(json!({ "leverage": lev, "maxNotionalValue": max_notional(lev as u32).to_string(), "symbol": symbol }))
 }
 
@@ -698,7 +705,12 @@ fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
     if a.positions.iter().any(|((s_, _), p)| *s_ == symbol && !p.amount.is_zero()) {
         return Err(ApiError::margin_type_position());
     }
-    c.ex.accounts[c.acct].margin_type.insert(symbol, mt);
+    c.ex.accounts[c.acct].margin_type.insert(symbol.clone(), mt);
+    c.ex.outbox.push(crate::engine::UserEvent::Account {
+        account: c.acct,
+        reason: "MARGIN_TYPE_CHANGE",
+        symbol: Some(symbol),
+    });
     Ok(ok())
 }
 
@@ -875,6 +887,7 @@ fn transfer(c: &mut Ctx) -> ApiResult<Value> {
         tran_id,
         trade_id: String::new(),
     });
+    c.ex.outbox.push(crate::engine::UserEvent::Account { account: c.acct, reason: "ASSET_TRANSFER", symbol: None });
     Ok(json!({ "tranId": tran_id, "status": "SUCCESS" }))
 }
 

@@ -46,6 +46,7 @@ pub struct Shared {
     /// The latest requests' method and path, oldest first, for tests that look at calls.
     pub request_log: Mutex<VecDeque<(String, String)>>,
     pub request_count: AtomicU64,
+    pub ws: crate::ws::WsState,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
@@ -62,6 +63,7 @@ impl Shared {
             faults: Mutex::new(Faults::default()),
             request_log: Mutex::new(VecDeque::new()),
             request_count: AtomicU64::new(0),
+            ws: crate::ws::WsState::new(),
         }
     }
 }
@@ -343,6 +345,7 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
         Ok(v) => Reply { status: 200, body: v.to_string(), headers: Vec::new() },
         Err(e) => Reply::error(&e),
     };
+    crate::ws::flush_user_events(shared, &mut ex);
     with_headers(reply, extra_headers)
 }
 

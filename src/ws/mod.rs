@@ -1,6 +1,27 @@
-//! WebSocket streams.
+//! WebSocket streams: typed subscriptions over connections the client manages — sharded
+//! at 200 streams, throttled to the exchange's control-message limit, answered pings,
+//! reconnected with capped backoff, replaced before the 24-hour cut — and the user data
+//! stream with its listen key kept alive.
 
+mod connection;
+mod python;
+mod stream;
+mod user_data;
+
+pub use python::{Callback, WebsocketClient};
+pub use stream::{EventStream, WsError};
+
+use connection::{Command, Connection};
+use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stream::Route;
+use tokio::sync::{mpsc, oneshot};
+
+/// The exchange's production WebSocket endpoint.
+pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
 
 /// A stream to subscribe to: its name and the type its messages decode into. Made by the
 /// generated helpers in [`crate::streams`], so no stream name is written by hand.
@@ -18,5 +39,243 @@ impl<T> Subscription<T> {
     /// The stream name as sent in SUBSCRIBE, e.g. `btcusdt@depth20@100ms`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+}
+
+/// How the client treats its connections.
+#[derive(Debug, Clone)]
+pub struct WsConfig {
+    /// Streams per connection before another connection is opened (the exchange allows 200).
+    pub max_streams_per_connection: usize,
+    /// Least time between two control messages on a connection (the exchange allows 10/s).
+    pub control_interval: Duration,
+    /// A connection is replaced, without gap or duplicate, once this old (the exchange cuts
+    /// at 24 hours).
+    pub max_connection_age: Duration,
+    /// First reconnect delay; doubles per failed attempt up to `max_backoff`.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Messages buffered per subscriber before the subscriber is told it lagged.
+    pub buffer: usize,
+    /// How often a user data stream renews its listen key (the key lives 60 minutes).
+    pub listen_key_renewal: Duration,
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        WsConfig {
+            max_streams_per_connection: 200,
+            control_interval: Duration::from_millis(110),
+            max_connection_age: Duration::from_secs(23 * 3600),
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(30),
+            buffer: 4096,
+            listen_key_renewal: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) url: String,
+    pub(crate) config: WsConfig,
+    pub(crate) routes: Mutex<HashMap<String, Vec<Arc<Route>>>>,
+    connections: tokio::sync::Mutex<Vec<Connection>>,
+    next_id: AtomicU64,
+    pub(crate) stopped: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Hands a message to every subscriber of a stream.
+    pub(crate) fn dispatch(&self, stream: &str, text: Arc<str>) {
+        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(list) = routes.get(stream) {
+            for r in list {
+                r.deliver(Ok(text.clone()));
+            }
+        }
+    }
+
+    /// Hands an error to every subscriber of the given streams.
+    pub(crate) fn dispatch_error(&self, streams: &[String], error: WsError) {
+        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        for s in streams {
+            for r in routes.get(s).into_iter().flatten() {
+                r.deliver(Err(error.clone()));
+            }
+        }
+    }
+}
+
+/// A client of the exchange's market streams. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct WsClient {
+    inner: Arc<Shared>,
+}
+
+impl std::fmt::Debug for WsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsClient").field("url", &self.inner.url).field("config", &self.inner.config).finish()
+    }
+}
+
+impl WsClient {
+    /// A client of `url` (`wss://fstream.asterdex.com` for the exchange).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self::with_config(url, WsConfig::default())
+    }
+
+    pub fn with_config(url: impl Into<String>, config: WsConfig) -> Self {
+        WsClient {
+            inner: Arc::new(Shared {
+                url: url.into().trim_end_matches('/').to_string(),
+                config,
+                routes: Mutex::new(HashMap::new()),
+                connections: tokio::sync::Mutex::new(Vec::new()),
+                next_id: AtomicU64::new(1),
+                stopped: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// Subscribes and returns the stream's typed events. A message that does not decode
+    /// arrives as `Err(WsError::Decode)` with its text; the stream goes on.
+    pub async fn subscribe<T: serde::de::DeserializeOwned>(
+        &self,
+        sub: Subscription<T>,
+    ) -> crate::Result<EventStream<T>> {
+        let rx = self.subscribe_name(sub.name, None).await?;
+        Ok(EventStream::typed(rx))
+    }
+
+    /// Subscribes to a stream by name and returns its messages as JSON text.
+    pub async fn subscribe_raw(&self, name: impl Into<String>) -> crate::Result<EventStream<String>> {
+        let rx = self.subscribe_name(name.into(), None).await?;
+        Ok(EventStream::raw(rx))
+    }
+
+    pub(crate) async fn subscribe_name(
+        &self,
+        name: String,
+        request_id: Option<u64>,
+    ) -> crate::Result<mpsc::Receiver<stream::Item>> {
+        if self.inner.stopped.load(Ordering::Relaxed) {
+            return Err(crate::Error::WebSocket("the client was stopped".into()));
+        }
+        let (route, rx) = Route::new(self.inner.config.buffer);
+        let already = {
+            let mut routes = self.inner.routes.lock().unwrap_or_else(|e| e.into_inner());
+            let list = routes.entry(name.clone()).or_default();
+            list.push(route);
+            list.len() > 1
+        };
+        if already {
+            // The stream is live on a connection: share it rather than subscribe twice.
+            return Ok(rx);
+        }
+        let mut conns = self.inner.connections.lock().await;
+        let max = self.inner.config.max_streams_per_connection;
+        match conns.iter_mut().find(|c| c.stream_count() < max && !c.is_closed()) {
+            Some(conn) => {
+                let (reply, answer) = oneshot::channel();
+                let id = request_id.unwrap_or_else(|| self.inner.next_id());
+                conn.add_stream(&name);
+                conn.send(Command::Subscribe { names: vec![name.clone()], id, reply });
+                drop(conns);
+                match answer.await {
+                    Ok(Ok(())) => Ok(rx),
+                    Ok(Err(e)) => Err(e),
+                    Err(_) => Err(crate::Error::WebSocket("the connection ended before answering".into())),
+                }
+            }
+            None => {
+                conns.push(Connection::open(self.inner.clone(), vec![name]));
+                Ok(rx)
+            }
+        }
+    }
+
+    /// Subscribes to many streams by name in as few control messages as possible: one
+    /// SUBSCRIBE per connection with room, new connections (at most
+    /// `max_streams_per_connection` each) for the rest.
+    pub async fn subscribe_raw_many(&self, names: Vec<String>) -> crate::Result<Vec<EventStream<String>>> {
+        if self.inner.stopped.load(Ordering::Relaxed) {
+            return Err(crate::Error::WebSocket("the client was stopped".into()));
+        }
+        let mut out = Vec::with_capacity(names.len());
+        let mut fresh = Vec::new();
+        {
+            let mut routes = self.inner.routes.lock().unwrap_or_else(|e| e.into_inner());
+            for name in names {
+                let (route, rx) = Route::new(self.inner.config.buffer);
+                let list = routes.entry(name.clone()).or_default();
+                if list.is_empty() && !fresh.contains(&name) {
+                    fresh.push(name);
+                }
+                list.push(route);
+                out.push(EventStream::raw(rx));
+            }
+        }
+        let max = self.inner.config.max_streams_per_connection;
+        let mut answers = Vec::new();
+        let mut conns = self.inner.connections.lock().await;
+        let mut rest = fresh.into_iter().peekable();
+        for conn in conns.iter_mut().filter(|c| !c.is_closed()) {
+            let room = max.saturating_sub(conn.stream_count());
+            let batch: Vec<String> = rest.by_ref().take(room).collect();
+            if batch.is_empty() {
+                continue;
+            }
+            for n in &batch {
+                conn.add_stream(n);
+            }
+            let (reply, answer) = oneshot::channel();
+            conn.send(Command::Subscribe { names: batch, id: self.inner.next_id(), reply });
+            answers.push(answer);
+        }
+        while rest.peek().is_some() {
+            let batch: Vec<String> = rest.by_ref().take(max).collect();
+            conns.push(Connection::open(self.inner.clone(), batch));
+        }
+        drop(conns);
+        for a in answers {
+            match a.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(crate::Error::WebSocket("the connection ended before answering".into())),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of open connections (streams are spread at most 200 per connection).
+    pub async fn connection_count(&self) -> usize {
+        self.inner.connections.lock().await.iter().filter(|c| !c.is_closed()).count()
+    }
+
+    /// Closes every connection; every event stream ends with `WsError::Ended`.
+    pub async fn stop(&self) {
+        self.inner.stopped.store(true, Ordering::Relaxed);
+        let conns = std::mem::take(&mut *self.inner.connections.lock().await);
+        for c in conns {
+            c.stop().await;
+        }
+        let routes = std::mem::take(&mut *self.inner.routes.lock().unwrap_or_else(|e| e.into_inner()));
+        for r in routes.values().flatten() {
+            r.deliver(Err(WsError::Ended("the client was stopped".into())));
+        }
+    }
+
+    /// The user data stream of the account `rest` is keyed for: creates the listen key,
+    /// renews it every `listen_key_renewal`, and takes a new one when it expires.
+    pub async fn user_data(&self, rest: &crate::Client) -> crate::Result<EventStream<crate::streams::UserDataEvent>> {
+        user_data::start(self.inner.clone(), rest.clone()).await
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.inner
     }
 }

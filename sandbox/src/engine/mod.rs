@@ -114,6 +114,25 @@ impl SymbolState {
     }
 }
 
+/// Something a user data stream must hear about; rendered to JSON when published.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserEvent {
+    Order { account: AccountId, order_id: i64, execution: &'static str, fill: Option<Fill> },
+    Account { account: AccountId, reason: &'static str, symbol: Option<String> },
+    Leverage { account: AccountId, symbol: String, leverage: u32 },
+    Config { account: AccountId },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fill {
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub commission: Decimal,
+    pub realized: Decimal,
+    pub trade_id: i64,
+    pub maker: bool,
+}
+
 /// An order request after parameter parsing.
 #[derive(Debug, Clone)]
 pub struct NewOrder {
@@ -149,6 +168,8 @@ pub struct Exchange {
     /// Ids of the orders whose status is open, so that per-request work does not grow
     /// with the history.
     open: BTreeSet<i64>,
+    /// User-data events not yet published.
+    pub outbox: Vec<UserEvent>,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -189,6 +210,7 @@ impl Exchange {
             accounts,
             orders: HashMap::new(),
             open: BTreeSet::new(),
+            outbox: Vec::new(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,
@@ -558,6 +580,7 @@ impl Exchange {
         };
         self.orders.insert(id, order);
         self.open.insert(id);
+        self.outbox.push(UserEvent::Order { account: acct, order_id: id, execution: "NEW", fill: None });
         if !kind.is_conditional() {
             self.execute(id, sym, now);
         }
@@ -630,6 +653,12 @@ impl Exchange {
         }
         if !status.is_open() {
             self.open.remove(&id);
+        }
+        if let Some(o) = self.orders.get(&id) {
+            if o.account != HOUSE {
+                let execution = if status == OrderStatus::Canceled { "CANCELED" } else { "EXPIRED" };
+                self.outbox.push(UserEvent::Order { account: o.account, order_id: id, execution, fill: None });
+            }
         }
     }
 
@@ -797,6 +826,9 @@ impl Exchange {
             tran_id,
             trade_id: trade_id.to_string(),
         });
+        let fill = Fill { qty, price, commission, realized, trade_id, maker };
+        self.outbox.push(UserEvent::Order { account: acct, order_id, execution: "TRADE", fill: Some(fill) });
+        self.outbox.push(UserEvent::Account { account: acct, reason: "ORDER", symbol: Some(symbol.to_string()) });
     }
 
     /// Fires conditional orders whose trigger condition now holds; repeats while firing

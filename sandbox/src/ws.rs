@@ -1,0 +1,690 @@
+//! The WebSocket half: raw (`/ws/<name>`) and combined (`/stream?streams=..`) connections,
+//! live SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY, market
+//! streams published from the engine at the documented speeds, user-data events, ping
+//! frames, the 10 messages/s and 200 streams limits, and fault knobs.
+
+use crate::engine::market::PriceSource;
+use crate::engine::types::{Interval, Side};
+use crate::engine::{AccountId, Exchange, Order, UserEvent, HOUSE};
+use crate::server::{lock, now_ms, Shared};
+use axum::extract::ws::{Message, WebSocket};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Streams one connection may hold.
+pub const MAX_STREAMS: usize = 200;
+/// Incoming messages per second before the connection is dropped.
+pub const MAX_MESSAGES_PER_SECOND: usize = 10;
+/// How often the publisher looks for due streams.
+const TICK: Duration = Duration::from_millis(50);
+
+/// A stream name the sandbox knows how to publish.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Kind {
+    AggTrade(usize),
+    MarkPrice(Option<usize>, bool),
+    Kline(usize, Interval),
+    MiniTicker(Option<usize>),
+    Ticker(Option<usize>),
+    BookTicker(Option<usize>),
+    ForceOrder(Option<usize>),
+    PartialDepth(usize, usize, u64),
+    DiffDepth(usize, u64),
+    TradePro(usize),
+}
+
+fn parse_speed(rest: &str) -> Option<u64> {
+    match rest {
+        "" => Some(250),
+        "@500ms" => Some(500),
+        "@100ms" => Some(100),
+        _ => None,
+    }
+}
+
+fn parse_stream(ex: &Exchange, name: &str) -> Option<Kind> {
+    match name {
+        "!markPrice@arr" => return Some(Kind::MarkPrice(None, false)),
+        "!markPrice@arr@1s" => return Some(Kind::MarkPrice(None, true)),
+        "!miniTicker@arr" => return Some(Kind::MiniTicker(None)),
+        "!ticker@arr" => return Some(Kind::Ticker(None)),
+        "!bookTicker" => return Some(Kind::BookTicker(None)),
+        "!forceOrder@arr" => return Some(Kind::ForceOrder(None)),
+        _ => {}
+    }
+    let (symbol, rest) = name.split_once('@')?;
+    if symbol != symbol.to_lowercase() {
+        return None;
+    }
+    let sym = ex.symbol_index(&symbol.to_uppercase()).ok()?;
+    Some(match rest {
+        "aggTrade" => Kind::AggTrade(sym),
+        "markPrice" => Kind::MarkPrice(Some(sym), false),
+        "markPrice@1s" => Kind::MarkPrice(Some(sym), true),
+        "miniTicker" => Kind::MiniTicker(Some(sym)),
+        "ticker" => Kind::Ticker(Some(sym)),
+        "bookTicker" => Kind::BookTicker(Some(sym)),
+        "forceOrder" => Kind::ForceOrder(Some(sym)),
+        "tradepro" => Kind::TradePro(sym),
+        _ => {
+            if let Some(interval) = rest.strip_prefix("kline_") {
+                Kind::Kline(sym, Interval::parse(interval).ok()?)
+            } else if let Some(depth) = rest.strip_prefix("depth") {
+                let digits: String = depth.chars().take_while(char::is_ascii_digit).collect();
+                let speed = parse_speed(&depth[digits.len()..])?;
+                match digits.as_str() {
+                    "" => Kind::DiffDepth(sym, speed),
+                    "5" | "10" | "20" => Kind::PartialDepth(sym, digits.parse().ok()?, speed),
+                    _ => return None,
+                }
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+impl Kind {
+    fn period_ms(&self) -> i64 {
+        match self {
+            Kind::AggTrade(_) | Kind::BookTicker(_) | Kind::TradePro(_) => 0,
+            Kind::MarkPrice(_, fast) => {
+                if *fast {
+                    1000
+                } else {
+                    3000
+                }
+            }
+            Kind::Kline(..) => 250,
+            Kind::MiniTicker(s) | Kind::Ticker(s) => {
+                if s.is_some() {
+                    500
+                } else {
+                    1000
+                }
+            }
+            Kind::ForceOrder(_) => 1000,
+            Kind::PartialDepth(_, _, ms) | Kind::DiffDepth(_, ms) => *ms as i64,
+        }
+    }
+}
+
+/// What the publisher remembers of a stream between ticks.
+#[derive(Debug, Default)]
+struct Cursor {
+    last_sent: i64,
+    last_trade: i64,
+    last_update: i64,
+    last_top: Option<(Decimal, Decimal, Decimal, Decimal)>,
+    last_levels: BTreeMap<(bool, Decimal), Decimal>,
+}
+
+fn s(d: Decimal) -> Value {
+    Value::String(d.round_dp(8).to_string())
+}
+
+fn levels(ex: &Exchange, sym: usize, side: Side, limit: usize) -> Vec<(Decimal, Decimal)> {
+    ex.symbols[sym]
+        .book
+        .levels(side)
+        .filter_map(|(p, q)| {
+            let qty: Decimal = q.iter().filter_map(|id| ex.orders.get(id)).map(Order::remaining).sum();
+            (!qty.is_zero()).then_some((*p, qty))
+        })
+        .take(limit)
+        .collect()
+}
+
+fn mini(ex: &Exchange, sym: usize, now: i64, full: bool) -> Value {
+    let st = &ex.symbols[sym];
+    let c = ex.candle(sym, Interval::D1, now - 86_400_000, PriceSource::Last);
+    let last = st.last_price;
+    if !full {
+        return json!({ "e": "24hrMiniTicker", "E": now, "s": st.cfg.symbol, "c": s(last), "o": s(c.open), "h": s(c.high.max(last)), "l": s(c.low.min(last)), "v": s(c.volume), "q": s(c.quote_volume) });
+    }
+    let change = last - c.open;
+    json!({
+        "e": "24hrTicker", "E": now, "s": st.cfg.symbol, "p": s(change),
+        "P": s(if c.open.is_zero() { Decimal::ZERO } else { (change / c.open * Decimal::ONE_HUNDRED).round_dp(3) }),
+        "w": s((c.open + last) / Decimal::TWO), "c": s(last), "Q": s(st.trades.last().map(|t| t.qty).unwrap_or_default()),
+        "o": s(c.open), "h": s(c.high.max(last)), "l": s(c.low.min(last)), "v": s(c.volume), "q": s(c.quote_volume),
+        "O": now - 86_400_000, "C": now, "F": st.trades.first().map(|t| t.id).unwrap_or(0),
+        "L": st.trades.last().map(|t| t.id).unwrap_or(0), "n": st.trades.len(),
+    })
+}
+
+fn mark(ex: &Exchange, sym: usize, now: i64) -> Value {
+    let st = &ex.symbols[sym];
+    let funding = now.div_euclid(8 * 3_600_000) * 8 * 3_600_000;
+    json!({ "e": "markPriceUpdate", "E": now, "s": st.cfg.symbol, "p": s(st.mark_price()), "i": s(st.index_price()),
+        "P": s(st.index_price()), "r": s(ex.funding_rate_at(sym, funding)), "T": funding + 8 * 3_600_000 })
+}
+
+/// The payloads a stream has to publish now, as JSON text.
+fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String> {
+    let due = now - cur.last_sent >= kind.period_ms();
+    let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.symbols.len()).map(f).collect());
+    let out: Vec<Value> = match kind {
+        Kind::AggTrade(sym) => {
+            let new: Vec<Value> = ex.symbols[*sym]
+                .agg_trades
+                .iter()
+                .filter(|a| a.id > cur.last_trade && cur.last_trade != 0)
+                .map(|a| json!({ "e": "aggTrade", "E": now, "s": ex.symbols[*sym].cfg.symbol, "a": a.id, "p": s(a.price), "q": s(a.qty), "f": a.first_id, "l": a.last_id, "T": a.time, "m": a.buyer_maker }))
+                .collect();
+            cur.last_trade = ex.symbols[*sym].agg_trades.last().map(|a| a.id).unwrap_or(0).max(cur.last_trade);
+            new
+        }
+        Kind::TradePro(sym) => {
+            let st = &ex.symbols[*sym];
+            let new: Vec<Value> = st
+                .trades
+                .iter()
+                .filter(|t| t.id > cur.last_trade && cur.last_trade != 0)
+                .map(|t| json!({ "e": "tradepro", "E": now, "T": t.time, "s": st.cfg.symbol, "t": t.id, "p": s(t.price), "q": s(t.qty), "h": format!("0x{:064x}", t.id), "m": ["hidden", "hidden"] }))
+                .collect();
+            cur.last_trade = st.trades.last().map(|t| t.id).unwrap_or(0).max(cur.last_trade);
+            new
+        }
+        Kind::BookTicker(only) => {
+            let mut v = Vec::new();
+            for sym in (0..ex.symbols.len()).filter(|i| only.is_none_or(|o| o == *i)) {
+                let bid = levels(ex, sym, Side::Buy, 1).first().copied().unwrap_or_default();
+                let ask = levels(ex, sym, Side::Sell, 1).first().copied().unwrap_or_default();
+                let top = (bid.0, bid.1, ask.0, ask.1);
+                if only.is_some() && cur.last_top == Some(top) {
+                    continue;
+                }
+                if only.is_some() {
+                    cur.last_top = Some(top);
+                } else if !due {
+                    continue;
+                }
+                let st = &ex.symbols[sym];
+                v.push(json!({ "e": "bookTicker", "u": st.book.update_id, "E": now, "T": now, "s": st.cfg.symbol, "b": s(bid.0), "B": s(bid.1), "a": s(ask.0), "A": s(ask.1) }));
+            }
+            v
+        }
+        _ if !due => Vec::new(),
+        Kind::MarkPrice(Some(sym), _) => vec![mark(ex, *sym, now)],
+        Kind::MarkPrice(None, _) => vec![all(&|i| mark(ex, i, now))],
+        Kind::MiniTicker(Some(sym)) => vec![mini(ex, *sym, now, false)],
+        Kind::MiniTicker(None) => vec![all(&|i| mini(ex, i, now, false))],
+        Kind::Ticker(Some(sym)) => vec![mini(ex, *sym, now, true)],
+        Kind::Ticker(None) => vec![all(&|i| mini(ex, i, now, true))],
+        // The sandbox liquidates no one, so these streams stay quiet.
+        Kind::ForceOrder(_) => Vec::new(),
+        Kind::Kline(sym, interval) => {
+            let open = interval.open_time(now);
+            let c = ex.candle(*sym, *interval, open, PriceSource::Last);
+            let st = &ex.symbols[*sym];
+            vec![json!({ "e": "kline", "E": now, "s": st.cfg.symbol, "k": {
+                "t": c.open_time, "T": c.close_time, "s": st.cfg.symbol, "i": interval.as_str(),
+                "f": st.trades.first().map(|t| t.id).unwrap_or(0), "L": st.trades.last().map(|t| t.id).unwrap_or(0),
+                "o": s(c.open), "c": s(c.close), "h": s(c.high), "l": s(c.low), "v": s(c.volume), "n": c.trades,
+                "x": false, "q": s(c.quote_volume), "V": s(c.taker_buy_volume), "Q": s(c.taker_buy_quote), "B": "0" } })]
+        }
+        Kind::PartialDepth(sym, n, _) => {
+            let st = &ex.symbols[*sym];
+            let u = st.book.update_id;
+            let pu = if cur.last_update == 0 { u } else { cur.last_update };
+            cur.last_update = u;
+            let side = |side: Side| -> Vec<Value> {
+                levels(ex, *sym, side, *n).into_iter().map(|(p, q)| json!([p.to_string(), q.to_string()])).collect()
+            };
+            vec![
+                json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(Side::Buy), "a": side(Side::Sell) }),
+            ]
+        }
+        Kind::DiffDepth(sym, _) => {
+            let st = &ex.symbols[*sym];
+            let u = st.book.update_id;
+            let mut now_levels = BTreeMap::new();
+            for (bid, side) in [(true, Side::Buy), (false, Side::Sell)] {
+                for (p, q) in levels(ex, *sym, side, 1000) {
+                    now_levels.insert((bid, p), q);
+                }
+            }
+            if cur.last_update == u && !cur.last_levels.is_empty() {
+                Vec::new()
+            } else {
+                let mut changed: BTreeMap<(bool, Decimal), Decimal> = now_levels
+                    .iter()
+                    .filter(|(k, q)| cur.last_levels.get(k) != Some(q))
+                    .map(|(k, q)| (*k, *q))
+                    .collect();
+                for k in cur.last_levels.keys().filter(|k| !now_levels.contains_key(k)) {
+                    changed.insert(*k, Decimal::ZERO);
+                }
+                let pu = cur.last_update;
+                cur.last_update = u;
+                cur.last_levels = now_levels;
+                let side = |bid: bool| -> Vec<Value> {
+                    let mut v: Vec<_> = changed
+                        .iter()
+                        .filter(|((b, _), _)| *b == bid)
+                        .map(|((_, p), q)| json!([p.to_string(), q.to_string()]))
+                        .collect();
+                    if bid {
+                        v.reverse();
+                    }
+                    v
+                };
+                vec![
+                    json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(true), "a": side(false) }),
+                ]
+            }
+        }
+    };
+    // Event-driven streams count as sent whenever they were checked.
+    let event_driven = matches!(kind, Kind::AggTrade(_) | Kind::TradePro(_) | Kind::BookTicker(_));
+    if due && (!out.is_empty() || event_driven) {
+        cur.last_sent = now;
+    }
+    out.into_iter().map(|v| v.to_string()).collect()
+}
+
+/// Renders a user-data event with the account's current state.
+pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(AccountId, String)> {
+    let v = match ev {
+        UserEvent::Order { account, order_id, execution, fill } => {
+            let o = ex.orders.get(order_id)?;
+            let z = Decimal::ZERO;
+            let f = fill.as_ref();
+            let mut data = json!({
+                "s": o.symbol, "c": o.client_id, "S": o.side.as_str(), "o": o.kind.as_str(), "f": o.tif.as_str(),
+                "q": s(o.qty), "p": s(o.price), "ap": s(o.avg_price()), "sp": s(o.stop_price), "x": execution,
+                "X": o.status.as_str(), "i": o.id, "l": s(f.map(|f| f.qty).unwrap_or(z)), "z": s(o.executed),
+                "L": s(f.map(|f| f.price).unwrap_or(z)), "T": o.update_time, "t": f.map(|f| f.trade_id).unwrap_or(0),
+                "b": "0", "a": "0", "m": f.is_some_and(|f| f.maker), "R": o.reduce_only, "wt": o.working_type.as_str(),
+                "ot": o.orig_kind.as_str(), "ps": o.position_side.as_str(), "cp": o.close_position,
+                "rp": s(f.map(|f| f.realized).unwrap_or(z)),
+            });
+            if let Some(f) = f {
+                data["N"] = json!("USDT");
+                data["n"] = s(f.commission);
+            }
+            return Some((
+                *account,
+                json!({ "e": "ORDER_TRADE_UPDATE", "E": now, "T": o.update_time, "o": data }).to_string(),
+            ));
+        }
+        UserEvent::Account { account, reason, symbol } => {
+            let a = &ex.accounts[*account];
+            let cross = a.usdt() - ex.isolated_total(*account);
+            let positions: Vec<Value> = a
+                .positions
+                .iter()
+                .filter(|((sym, _), _)| symbol.as_ref().is_none_or(|s_| s_ == sym))
+                .map(|((sym, ps), p)| json!({ "s": sym, "pa": s(p.amount), "ep": s(p.entry_price), "cr": s(p.realized),
+                    "up": s(ex.unrealized(sym, p)), "mt": a.margin_type_of(sym).lower(), "iw": s(p.isolated_wallet), "ps": ps.as_str() }))
+                .collect();
+            (
+                *account,
+                json!({ "e": "ACCOUNT_UPDATE", "E": now, "T": now, "a": { "m": reason,
+                "B": [{ "a": "USDT", "wb": s(a.usdt()), "cw": s(cross), "bc": "0" }], "P": positions } }),
+            )
+        }
+        UserEvent::Leverage { account, symbol, leverage } => (
+            *account,
+            json!({ "e": "ACCOUNT_CONFIG_UPDATE", "E": now, "T": now, "ac": { "s": symbol, "l": leverage } }),
+        ),
+        UserEvent::Config { account } => {
+            let a = &ex.accounts[*account];
+            (
+                *account,
+                json!({ "e": "ACCOUNT_CONFIG_UPDATE", "E": now, "T": now, "ai": { "j": a.multi_assets, "f": false, "d": a.dual_side } }),
+            )
+        }
+    };
+    Some((v.0, v.1.to_string()))
+}
+
+/// Publishes the engine's pending user events to the user-data connections.
+pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
+    if ex.outbox.is_empty() {
+        return;
+    }
+    let now = now_ms();
+    for ev in std::mem::take(&mut ex.outbox) {
+        if let Some((acct, text)) = render_user_event(ex, &ev, now) {
+            if acct != HOUSE {
+                let _ = shared.ws.user.send((acct, Arc::from(text)));
+            }
+        }
+    }
+}
+
+/// Shared WebSocket state: the market and user broadcast channels, subscriber counts and
+/// the fault knobs.
+pub struct WsState {
+    pub market: broadcast::Sender<(Arc<str>, Arc<str>)>,
+    pub user: broadcast::Sender<(AccountId, Arc<str>)>,
+    subscribers: std::sync::Mutex<BTreeMap<String, usize>>,
+    /// Bumped to drop every open connection.
+    pub generation: std::sync::atomic::AtomicU64,
+    pub config: std::sync::Mutex<WsConfig>,
+    /// Control messages received per connection, for tests of the client's throttle.
+    pub control_log: std::sync::Mutex<Vec<(u64, i64)>>,
+    next_connection: std::sync::atomic::AtomicU64,
+}
+
+/// WebSocket behaviour knobs.
+#[derive(Debug, Clone)]
+pub struct WsConfig {
+    pub ping_interval: Duration,
+    /// Connections are cut at this age (the exchange: 24 hours).
+    pub max_age: Duration,
+    /// Pause sending until this time (ms), as a stalled connection would.
+    pub stall_until: i64,
+    /// Send one frame that is not JSON to every connection.
+    pub malformed: u64,
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        WsConfig {
+            ping_interval: Duration::from_secs(300),
+            max_age: Duration::from_secs(24 * 3600),
+            stall_until: 0,
+            malformed: 0,
+        }
+    }
+}
+
+impl WsState {
+    pub fn new() -> Self {
+        WsState {
+            market: broadcast::channel(65_536).0,
+            user: broadcast::channel(4096).0,
+            subscribers: std::sync::Mutex::new(BTreeMap::new()),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            config: std::sync::Mutex::new(WsConfig::default()),
+            control_log: std::sync::Mutex::new(Vec::new()),
+            next_connection: std::sync::atomic::AtomicU64::new(1),
+        }
+    }
+
+    pub fn subscribers(&self) -> BTreeMap<String, usize> {
+        lock(&self.subscribers).clone()
+    }
+
+    fn add(&self, name: &str) {
+        *lock(&self.subscribers).entry(name.to_string()).or_default() += 1;
+    }
+
+    fn remove(&self, name: &str) {
+        let mut subs = lock(&self.subscribers);
+        if let Some(n) = subs.get_mut(name) {
+            *n -= 1;
+            if *n == 0 {
+                subs.remove(name);
+            }
+        }
+    }
+}
+
+impl Default for WsState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Publishes every subscribed stream when due, forever.
+pub async fn publisher(shared: Arc<Shared>) {
+    let mut cursors: BTreeMap<String, (Kind, Cursor)> = BTreeMap::new();
+    let mut tick = tokio::time::interval(TICK);
+    loop {
+        tick.tick().await;
+        let wanted: Vec<String> = lock(&shared.ws.subscribers).keys().cloned().collect();
+        cursors.retain(|k, _| wanted.contains(k));
+        let now = now_ms();
+        let mut ex = lock(&shared.exchange);
+        flush_user_events(&shared, &mut ex);
+        for name in wanted {
+            let entry = match cursors.get_mut(&name) {
+                Some(e) => e,
+                None => match parse_stream(&ex, &name) {
+                    Some(kind) => cursors.entry(name.clone()).or_insert((kind, Cursor::default())),
+                    None => continue,
+                },
+            };
+            let name: Arc<str> = Arc::from(name.as_str());
+            for text in render(&ex, &entry.0, &mut entry.1, now) {
+                let _ = shared.ws.market.send((name.clone(), Arc::from(text)));
+            }
+        }
+    }
+}
+
+enum Control {
+    Reply(Value),
+    Close,
+}
+
+/// Answers one client message as the docs describe.
+fn control(ex: &Exchange, ws: &WsState, subs: &mut BTreeSet<String>, combined: &mut bool, text: &str) -> Control {
+    let err = |code: i64, msg: &str, id: Option<&Value>| {
+        let mut v = json!({ "code": code, "msg": msg });
+        if let Some(id) = id {
+            v["id"] = id.clone();
+        }
+        Control::Reply(v)
+    };
+    let Ok(req) = serde_json::from_str::<Value>(text) else {
+        return err(3, "Invalid JSON: expected value at line 1 column 1", None);
+    };
+    let id = req.get("id");
+    if !id.is_some_and(|i| i.is_u64()) {
+        return err(2, "Invalid request: request ID must be an unsigned integer", None);
+    }
+    let Some(method) = req.get("method").and_then(Value::as_str) else {
+        return err(2, "Invalid request: missing field `method`", id);
+    };
+    let params: Vec<Value> = req.get("params").and_then(Value::as_array).cloned().unwrap_or_default();
+    let ok = |result: Value| Control::Reply(json!({ "result": result, "id": id }));
+    match method {
+        "SUBSCRIBE" | "UNSUBSCRIBE" => {
+            let mut names = Vec::new();
+            for p in &params {
+                let Some(name) = p.as_str() else { return err(2, "Invalid request: stream name must be a string", id) };
+                if parse_stream(ex, name).is_none() {
+                    return err(2, &format!("Invalid request: unknown stream `{name}`"), id);
+                }
+                names.push(name.to_string());
+            }
+            if method == "SUBSCRIBE" {
+                let new: BTreeSet<&String> = names.iter().filter(|n| !subs.contains(*n)).collect();
+                if subs.len() + new.len() > MAX_STREAMS {
+                    return err(
+                        2,
+                        &format!("Invalid request: a connection may hold at most {MAX_STREAMS} streams"),
+                        id,
+                    );
+                }
+                for n in new {
+                    ws.add(n);
+                    subs.insert(n.clone());
+                }
+            } else {
+                for n in names {
+                    if subs.remove(&n) {
+                        ws.remove(&n);
+                    }
+                }
+            }
+            ok(Value::Null)
+        }
+        "LIST_SUBSCRIPTIONS" => ok(Value::Array(subs.iter().map(|s| json!(s)).collect())),
+        "SET_PROPERTY" => match params.as_slice() {
+            [Value::String(p), Value::Bool(b)] if p == "combined" => {
+                *combined = *b;
+                ok(Value::Null)
+            }
+            [Value::String(p), _] if p == "combined" => err(1, "Invalid value type: expected Boolean", id),
+            [Value::String(_), _] => err(0, "Unknown property", id),
+            [_, _] => err(2, "Invalid request: property name must be a string", id),
+            _ => err(2, "Invalid request: too many parameters", id),
+        },
+        "GET_PROPERTY" => match params.as_slice() {
+            [Value::String(p)] if p == "combined" => ok(Value::Bool(*combined)),
+            [Value::String(_)] => err(0, "Unknown property", id),
+            _ => err(2, "Invalid request: property name must be a string", id),
+        },
+        other => {
+            if other.is_empty() {
+                return Control::Close;
+            }
+            err(2, &format!("Invalid request: unknown variant `{other}`, expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY`"), id)
+        }
+    }
+}
+
+/// What a connection was opened for.
+pub enum Target {
+    Streams { names: Vec<String>, combined: bool },
+    User { account: AccountId, key: String },
+}
+
+/// Resolves `/ws/<name>`: a known stream, or a listen key.
+pub fn resolve_raw(shared: &Shared, name: &str) -> Option<Target> {
+    let ex = lock(&shared.exchange);
+    if parse_stream(&ex, name).is_some() {
+        return Some(Target::Streams { names: vec![name.to_string()], combined: false });
+    }
+    let now = now_ms();
+    let account =
+        ex.accounts.iter().position(|a| a.listen_key.as_ref().is_some_and(|k| k.key == name && k.expires_at > now))?;
+    Some(Target::User { account, key: name.to_string() })
+}
+
+pub fn resolve_combined(shared: &Shared, query: &str) -> Option<Target> {
+    let list = query.split('&').find_map(|kv| kv.strip_prefix("streams="))?;
+    let ex = lock(&shared.exchange);
+    let names: Vec<String> = list.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    if names.len() > MAX_STREAMS || names.iter().any(|n| parse_stream(&ex, n).is_none()) {
+        return None;
+    }
+    Some(Target::Streams { names, combined: true })
+}
+
+/// Serves one WebSocket connection until either side ends it.
+pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
+    let ws = &shared.ws;
+    let conn_id = ws.next_connection.fetch_add(1, Ordering::Relaxed);
+    let generation = ws.generation.load(Ordering::Relaxed);
+    let cfg = lock(&ws.config).clone();
+    let mut market = ws.market.subscribe();
+    let mut user = ws.user.subscribe();
+    let (mut subs, mut combined, user_account) = match target {
+        Target::Streams { names, combined } => (names.into_iter().collect::<BTreeSet<_>>(), combined, None),
+        Target::User { account, key } => (BTreeSet::new(), false, Some((account, key))),
+    };
+    for s in &subs {
+        ws.add(s);
+    }
+    let started = tokio::time::Instant::now();
+    let mut ping = tokio::time::interval_at(started + cfg.ping_interval, cfg.ping_interval);
+    let mut watch = tokio::time::interval(Duration::from_millis(20));
+    let mut received: VecDeque<tokio::time::Instant> = VecDeque::new();
+    let mut malformed_seen = lock(&ws.config).malformed;
+    loop {
+        let outgoing = tokio::select! {
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(text))) => {
+                    let at = tokio::time::Instant::now();
+                    received.push_back(at);
+                    while received.front().is_some_and(|t| at.duration_since(*t) > Duration::from_secs(1)) {
+                        received.pop_front();
+                    }
+                    lock(&ws.control_log).push((conn_id, now_ms()));
+                    if received.len() > MAX_MESSAGES_PER_SECOND {
+                        break;
+                    }
+                    let reply = {
+                        let ex = lock(&shared.exchange);
+                        control(&ex, ws, &mut subs, &mut combined, text.as_str())
+                    };
+                    match reply {
+                        Control::Reply(v) => Some(v.to_string()),
+                        Control::Close => break,
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => None,
+            },
+            item = market.recv(), if user_account.is_none() => match item {
+                Ok((name, text)) if subs.contains(&*name) => Some(if combined {
+                    format!("{{\"stream\":\"{name}\",\"data\":{text}}}")
+                } else {
+                    text.to_string()
+                }),
+                Ok(_) => None,
+                // Too slow to keep up: a real exchange would drop such a connection.
+                Err(broadcast::error::RecvError::Lagged(_)) => break,
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            item = user.recv(), if user_account.is_some() => match item {
+                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, _)| *a == acct) => Some(text.to_string()),
+                Ok(_) => None,
+                Err(_) => break,
+            },
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+                None
+            }
+            _ = watch.tick() => {
+                if ws.generation.load(Ordering::Relaxed) != generation || started.elapsed() >= cfg.max_age {
+                    break;
+                }
+                let current = lock(&ws.config).malformed;
+                if current != malformed_seen {
+                    malformed_seen = current;
+                    Some("{\"stream\": this is not json".to_string())
+                } else if let Some((account, key)) = &user_account {
+                    let now = now_ms();
+                    let expired = {
+                        let ex = lock(&shared.exchange);
+                        !ex.accounts[*account].listen_key.as_ref().is_some_and(|k| &k.key == key && k.expires_at > now)
+                    };
+                    if expired {
+                        let event = json!({ "e": "listenKeyExpired", "E": now }).to_string();
+                        let _ = socket.send(Message::Text(event.into())).await;
+                        // No more events on this key; the client must use a new one.
+                        let mut quiet = tokio::time::interval(Duration::from_millis(50));
+                        loop {
+                            tokio::select! {
+                                m = socket.recv() => if !matches!(m, Some(Ok(_))) { break },
+                                _ = quiet.tick() => if ws.generation.load(Ordering::Relaxed) != generation { break },
+                            }
+                        }
+                        break;
+                    }
+                    None
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(text) = outgoing {
+            let stall = lock(&ws.config).stall_until;
+            let wait = stall - now_ms();
+            if wait > 0 {
+                tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+            }
+            if socket.send(Message::Text(text.into())).await.is_err() {
+                break;
+            }
+        }
+    }
+    for s in &subs {
+        ws.remove(s);
+    }
+}
