@@ -319,3 +319,31 @@ async fn resting_order_keeps_time_in_force() {
         .unwrap();
     assert_eq!(o.time_in_force, TimeInForce::Gtc);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_requests_match_their_replies_and_surface_errors() {
+    let sb = sandbox().await;
+    let ws = WsClient::new(sb.ws_url());
+    let _a = ws.subscribe_raw("btcusdt@aggTrade").await.unwrap();
+    let mut b = ws.subscribe_raw("ethusdt@bookTicker").await.unwrap();
+    assert_eq!(ws.list_subscriptions().await.unwrap(), ["btcusdt@aggTrade", "ethusdt@bookTicker"]);
+    assert_eq!(ws.get_property("combined").await.unwrap(), serde_json::json!(true));
+    ws.set_property("combined", serde_json::json!(true)).await.unwrap();
+    let err = ws.get_property("colour").await.unwrap_err();
+    assert!(err.to_string().contains("Unknown property"), "{err}");
+    let err = ws.subscribe_raw("btcusdt@nonsense").await.unwrap_err();
+    assert!(err.to_string().contains("code 2"), "{err}");
+    ws.unsubscribe("ethusdt@bookTicker").await.unwrap();
+    assert_eq!(ws.list_subscriptions().await.unwrap(), ["btcusdt@aggTrade"]);
+    loop {
+        match tokio::time::timeout(WAIT, b.next()).await.unwrap() {
+            Some(Err(WsError::Ended(why))) => {
+                assert!(why.contains("unsubscribed"));
+                break;
+            }
+            Some(_) => {}
+            None => panic!("ended without a reason"),
+        }
+    }
+    ws.stop().await;
+}

@@ -22,7 +22,19 @@ use tokio_tungstenite::tungstenite::Message;
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub(crate) enum Command {
-    Subscribe { names: Vec<String>, id: u64, reply: oneshot::Sender<Result<()>> },
+    Subscribe {
+        names: Vec<String>,
+        id: u64,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    /// Any other control request (UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY,
+    /// GET_PROPERTY); the reply's `result`.
+    Request {
+        method: &'static str,
+        params: Vec<serde_json::Value>,
+        id: u64,
+        reply: oneshot::Sender<Result<serde_json::Value>>,
+    },
     Stop,
 }
 
@@ -46,6 +58,14 @@ impl Connection {
 
     pub(crate) fn add_stream(&mut self, name: &str) {
         self.streams.insert(name.to_string());
+    }
+
+    pub(crate) fn remove_stream(&mut self, name: &str) -> bool {
+        self.streams.remove(name)
+    }
+
+    pub(crate) fn has_stream(&self, name: &str) -> bool {
+        self.streams.contains(name)
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -77,6 +97,8 @@ struct Envelope<'a> {
 #[derive(Deserialize)]
 struct Reply {
     id: Option<u64>,
+    #[serde(default)]
+    result: serde_json::Value,
     #[serde(default)]
     code: Option<i64>,
     #[serde(default)]
@@ -121,11 +143,16 @@ impl Dedupe {
     }
 }
 
+enum Pending {
+    Subscribe(oneshot::Sender<Result<()>>),
+    Request(oneshot::Sender<Result<serde_json::Value>>),
+}
+
 /// The state of one connection task.
 struct Runner {
     shared: Arc<Shared>,
     streams: Vec<String>,
-    pending: HashMap<u64, oneshot::Sender<Result<()>>>,
+    pending: HashMap<u64, Pending>,
     last_control: Option<Instant>,
     dedupe: Dedupe,
 }
@@ -171,12 +198,19 @@ impl Runner {
             return Outcome::Data { duplicate: false };
         }
         if let Ok(reply) = serde_json::from_str::<Reply>(text) {
-            if let Some(tx) = reply.id.and_then(|id| self.pending.remove(&id)) {
+            if let Some(pending) = reply.id.and_then(|id| self.pending.remove(&id)) {
                 let result = match (reply.code, reply.msg) {
                     (Some(code), Some(msg)) => Err(Error::WebSocket(format!("request refused (code {code}): {msg}"))),
-                    _ => Ok(()),
+                    _ => Ok(reply.result),
                 };
-                let _ = tx.send(result);
+                match pending {
+                    Pending::Subscribe(tx) => {
+                        let _ = tx.send(result.map(|_| ()));
+                    }
+                    Pending::Request(tx) => {
+                        let _ = tx.send(result);
+                    }
+                }
                 return Outcome::Continue;
             }
         }
@@ -203,8 +237,16 @@ impl Runner {
     }
 
     fn fail_pending(&mut self, why: &str) {
-        for (_, tx) in self.pending.drain() {
-            let _ = tx.send(Err(Error::WebSocket(format!("connection lost before the reply: {why}"))));
+        let error = || Error::WebSocket(format!("connection lost before the reply: {why}"));
+        for (_, pending) in self.pending.drain() {
+            match pending {
+                Pending::Subscribe(tx) => {
+                    let _ = tx.send(Err(error()));
+                }
+                Pending::Request(tx) => {
+                    let _ = tx.send(Err(error()));
+                }
+            }
         }
     }
 }
@@ -239,10 +281,25 @@ async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::Unbo
                 cmd = commands.recv() => match cmd {
                     Some(Command::Subscribe { names, id, reply }) => {
                         r.streams.extend(names.iter().cloned());
-                        r.pending.insert(id, reply);
+                        r.pending.insert(id, Pending::Subscribe(reply));
                         let body = serde_json::json!({ "method": "SUBSCRIBE", "params": names, "id": id });
                         if !r.control(&mut current, body).await {
                             break "the subscribe could not be sent".to_string();
+                        }
+                    }
+                    Some(Command::Request { method, params, id, reply }) => {
+                        if method == "UNSUBSCRIBE" {
+                            let gone: Vec<&str> = params.iter().filter_map(|p| p.as_str()).collect();
+                            r.streams.retain(|s| !gone.contains(&s.as_str()));
+                        }
+                        r.pending.insert(id, Pending::Request(reply));
+                        let body = if params.is_empty() && method == "LIST_SUBSCRIPTIONS" {
+                            serde_json::json!({ "method": method, "id": id })
+                        } else {
+                            serde_json::json!({ "method": method, "params": params, "id": id })
+                        };
+                        if !r.control(&mut current, body).await {
+                            break "the request could not be sent".to_string();
                         }
                     }
                     Some(Command::Stop) | None => {

@@ -251,6 +251,63 @@ impl WsClient {
         Ok(out)
     }
 
+    async fn request_on(
+        &self,
+        conn: &Connection,
+        method: &'static str,
+        params: Vec<serde_json::Value>,
+    ) -> crate::Result<serde_json::Value> {
+        let (reply, answer) = oneshot::channel();
+        conn.send(Command::Request { method, params, id: self.inner.next_id(), reply });
+        answer.await.map_err(|_| crate::Error::WebSocket("the connection ended before answering".into()))?
+    }
+
+    /// Stops a stream: every subscriber's stream ends, and the connection sends UNSUBSCRIBE.
+    pub async fn unsubscribe(&self, name: &str) -> crate::Result<()> {
+        let routes = self.inner.routes.lock().unwrap_or_else(|e| e.into_inner()).remove(name);
+        for r in routes.into_iter().flatten() {
+            r.deliver(Err(WsError::Ended(format!("unsubscribed from {name}"))));
+        }
+        let mut conns = self.inner.connections.lock().await;
+        let Some(conn) = conns.iter_mut().find(|c| c.has_stream(name)) else { return Ok(()) };
+        conn.remove_stream(name);
+        let conn = &*conn;
+        self.request_on(conn, "UNSUBSCRIBE", vec![serde_json::json!(name)]).await.map(|_| ())
+    }
+
+    /// The streams the exchange has on every connection (LIST_SUBSCRIPTIONS), sorted.
+    pub async fn list_subscriptions(&self) -> crate::Result<Vec<String>> {
+        let conns = self.inner.connections.lock().await;
+        let mut all = Vec::new();
+        for c in conns.iter().filter(|c| !c.is_closed()) {
+            let v = self.request_on(c, "LIST_SUBSCRIPTIONS", Vec::new()).await?;
+            all.extend(v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)));
+        }
+        all.sort();
+        Ok(all)
+    }
+
+    /// GET_PROPERTY on the first connection, e.g. `"combined"`.
+    pub async fn get_property(&self, name: &str) -> crate::Result<serde_json::Value> {
+        let conns = self.inner.connections.lock().await;
+        let c = conns
+            .iter()
+            .find(|c| !c.is_closed())
+            .ok_or_else(|| crate::Error::WebSocket("no open connection".into()))?;
+        self.request_on(c, "GET_PROPERTY", vec![serde_json::json!(name)]).await
+    }
+
+    /// SET_PROPERTY on the first connection. The client reads combined payloads, so only
+    /// `("combined", true)` keeps its streams decodable.
+    pub async fn set_property(&self, name: &str, value: serde_json::Value) -> crate::Result<()> {
+        let conns = self.inner.connections.lock().await;
+        let c = conns
+            .iter()
+            .find(|c| !c.is_closed())
+            .ok_or_else(|| crate::Error::WebSocket("no open connection".into()))?;
+        self.request_on(c, "SET_PROPERTY", vec![serde_json::json!(name), value]).await.map(|_| ())
+    }
+
     /// Number of open connections (streams are spread at most 200 per connection).
     pub async fn connection_count(&self) -> usize {
         self.inner.connections.lock().await.iter().filter(|c| !c.is_closed()).count()

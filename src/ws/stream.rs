@@ -129,3 +129,9 @@ impl<T> Stream for EventStream<T> {
 }
 
 impl<T> Unpin for EventStream<T> {}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").field("ended", &self.ended).finish()
+    }
+}
