@@ -41,3 +41,47 @@ pub async fn connect() -> Result<Target, AnyError> {
         }
     }
 }
+
+/// The WebSocket side of the target: the sandbox's streams, or `ASTER_WS_URL` (default
+/// `wss://fstream.asterdex.com`) when talking to the exchange.
+pub fn ws_client(target: &Target) -> aster::ws::WsClient {
+    let url = match &target.sandbox {
+        Some(sb) => sb.ws_url(),
+        None => std::env::var("ASTER_WS_URL").unwrap_or_else(|_| aster::ws::DEFAULT_STREAM_URL.to_string()),
+    };
+    aster::ws::WsClient::new(url)
+}
+
+/// On the sandbox, trades back and forth so that streams have something to report.
+pub fn keep_market_moving(target: &Target) {
+    if target.sandbox.is_none() {
+        return;
+    }
+    let client = target.client.clone();
+    tokio::spawn(async move {
+        loop {
+            for side in [aster::Side::Buy, aster::Side::Sell] {
+                let _ = client
+                    .new_order("BTCUSDT", side, aster::OrderType::Market)
+                    .quantity(aster::Decimal::new(1, 3))
+                    .await;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    });
+}
+
+/// Prints the first `n` items of a stream.
+pub async fn print_some<T: std::fmt::Debug>(mut stream: aster::ws::EventStream<T>, n: usize) {
+    use futures_util::StreamExt;
+    for _ in 0..n {
+        match tokio::time::timeout(std::time::Duration::from_secs(15), stream.next()).await {
+            Ok(Some(item)) => println!("{item:?}"),
+            Ok(None) => break,
+            Err(_) => {
+                println!("(nothing for 15 s)");
+                break;
+            }
+        }
+    }
+}
