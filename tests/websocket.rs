@@ -347,3 +347,43 @@ async fn control_requests_match_their_replies_and_surface_errors() {
     }
     ws.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_order_book_follows_the_documented_procedure_and_matches_rest() {
+    let sb = sandbox().await;
+    let mover = keep_moving(&sb);
+    let rest = public(&sb);
+    let ws = WsClient::new(sb.ws_url());
+    let mut diff = ws.subscribe(streams::diff_book_depth("BTCUSDT", DepthSpeed::Ms100)).await.unwrap();
+    let mut book = aster::ws::LocalOrderBook::new();
+    // Buffer a first event, then the snapshot.
+    book.apply(next_ok(&mut diff).await).unwrap();
+    book.apply_snapshot(&rest.depth("BTCUSDT").limit(1000).await.unwrap()).unwrap();
+    for _ in 0..15 {
+        book.apply(next_ok(&mut diff).await).unwrap();
+    }
+    assert!(book.is_synced());
+    mover.abort();
+    // Quiet market: the last event and a fresh snapshot agree on the top of the book.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    while let Ok(Some(Ok(ev))) = tokio::time::timeout(Duration::from_millis(400), diff.next()).await {
+        book.apply(ev).unwrap();
+    }
+    let snap = rest.depth("BTCUSDT").limit(5).await.unwrap();
+    assert_eq!(book.best_bid(), Some((snap.bids[0].price, snap.bids[0].qty)));
+    assert_eq!(book.best_ask(), Some((snap.asks[0].price, snap.asks[0].qty)));
+    // A missed update is detected.
+    let mut gap = next_or_fake(&book);
+    gap.prev_final_update_id += 5;
+    assert!(matches!(book.apply(gap), Err(aster::ws::Resync::Gap { .. })));
+    assert!(!book.is_synced());
+    ws.stop().await;
+}
+
+fn next_or_fake(book: &aster::ws::LocalOrderBook) -> aster::DepthUpdateEvent {
+    let u = book.last_update_id().unwrap();
+    serde_json::from_value(
+        serde_json::json!({"e":"depthUpdate","E":0,"T":0,"s":"BTCUSDT","U":u + 1,"u":u + 1,"pu":u,"b":[],"a":[]}),
+    )
+    .unwrap()
+}

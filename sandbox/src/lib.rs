@@ -183,6 +183,20 @@ impl Sandbox {
         }
     }
 
+    /// Blast mode: publishes `count` copies of `payload` on stream `name` as fast as the
+    /// subscribed connections take them, for throughput benchmarks.
+    pub async fn blast(&self, name: &str, payload: &str, count: usize) {
+        let tx = &self.shared.ws.market;
+        let (name, text): (std::sync::Arc<str>, std::sync::Arc<str>) = (name.into(), payload.into());
+        for _ in 0..count {
+            // Back-pressure: never run so far ahead that a connection would lag out.
+            while tx.len() > 16_384 {
+                tokio::time::sleep(Duration::from_micros(200)).await;
+            }
+            let _ = tx.send((name.clone(), text.clone()));
+        }
+    }
+
     /// How many connections hold each stream now.
     pub fn ws_subscribers(&self) -> std::collections::BTreeMap<String, usize> {
         self.shared.ws.subscribers()

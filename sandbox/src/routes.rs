@@ -661,13 +661,18 @@ fn change_multi_assets(c: &mut Ctx) -> ApiResult<Value> {
     Ok(ok())
 }
 
+/// The `leverage` parameter: a whole number from 1 to 125.
+fn leverage_param(p: &Params) -> ApiResult<i64> {
+    let lev = p.req_i64("leverage")?;
+    if !(1..=125).contains(&lev) {
+        return Err(ApiError::invalid_leverage(&lev.to_string()));
+    }
+    Ok(lev)
+}
+
 fn change_leverage(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let raw = c.p.req_str("leverage")?.to_string();
-    let lev = c.p.req_i64("leverage")?;
-    if !(1..=125).contains(&lev) {
-        return Err(ApiError::invalid_leverage(&raw));
-    }
+    let lev = leverage_param(c.p)?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     c.ex.accounts[c.acct].leverage.insert(symbol.clone(), lev as u32);
     c.ex.outbox.push(crate::engine::UserEvent::Leverage {
@@ -1257,11 +1262,7 @@ fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
 
 fn remaining_notional(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let raw = c.p.req_str("leverage")?.to_string();
-    let lev = c.p.req_i64("leverage")?;
-    if !(1..=125).contains(&lev) {
-        return Err(ApiError::invalid_leverage(&raw));
-    }
+    let lev = leverage_param(c.p)?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     let held: Decimal = c.ex.accounts[c.acct]
         .positions

@@ -4,10 +4,12 @@
 //! stream with its listen key kept alive.
 
 mod connection;
+mod order_book;
 mod python;
 mod stream;
 mod user_data;
 
+pub use order_book::{LocalOrderBook, Resync};
 pub use python::{Callback, WebsocketClient};
 pub use stream::{EventStream, WsError};
 
