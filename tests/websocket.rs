@@ -387,3 +387,32 @@ fn next_or_fake(book: &aster::ws::LocalOrderBook) -> aster::DepthUpdateEvent {
     )
     .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_that_falls_behind_is_told_how_much_it_missed() {
+    let sb = sandbox().await;
+    let ws = WsClient::with_config(sb.ws_url(), WsConfig { buffer: 8, ..WsConfig::default() });
+    let name = "ethusdt@bookTicker";
+    let mut s = ws.subscribe(streams::book_ticker("ETHUSDT")).await.unwrap();
+    while sb.ws_subscribers().get(name).is_none() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let payload = r#"{"e":"bookTicker","u":1,"E":1,"T":1,"s":"ETHUSDT","b":"1","B":"1","a":"2","A":"1"}"#;
+    sb.blast(name, payload, 500).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut received = 0;
+    let mut missed = 0;
+    // Drain what was kept, then more traffic brings the report.
+    while missed == 0 {
+        match tokio::time::timeout(Duration::from_millis(500), s.next()).await {
+            Ok(Some(Ok(_))) => received += 1,
+            Ok(Some(Err(WsError::Lagged(n)))) => missed = n,
+            Ok(other) => panic!("{other:?}"),
+            Err(_) => sb.blast(name, payload, 20).await,
+        }
+    }
+    assert!(received >= 8, "the buffered messages arrive: {received}");
+    assert!(missed > 400, "missed {missed}");
+    assert!(received as u64 + missed >= 500);
+    ws.stop().await;
+}
