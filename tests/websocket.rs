@@ -394,7 +394,7 @@ async fn a_consumer_that_falls_behind_is_told_how_much_it_missed() {
     let ws = WsClient::with_config(sb.ws_url(), WsConfig { buffer: 8, ..WsConfig::default() });
     let name = "ethusdt@bookTicker";
     let mut s = ws.subscribe(streams::book_ticker("ETHUSDT")).await.unwrap();
-    while sb.ws_subscribers().get(name).is_none() {
+    while !sb.ws_subscribers().contains_key(name) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let payload = r#"{"e":"bookTicker","u":1,"E":1,"T":1,"s":"ETHUSDT","b":"1","B":"1","a":"2","A":"1"}"#;
