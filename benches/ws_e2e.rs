@@ -56,11 +56,16 @@ fn main() {
         println!("blast: {ok} typed bookTicker events ({lagged} reported lagged) in {:.2}s: {:.0} messages/s end to end", took.as_secs_f64(), ok as f64 / took.as_secs_f64());
         ws.stop().await;
 
-        // Memory: 200 streams on one connection.
+        // Memory: 200 streams on one connection, on a sandbox with enough symbols.
+        let symbols: Vec<aster_sandbox::SymbolConfig> =
+            (0..8).map(|i| aster_sandbox::SymbolConfig::new(&format!("S{i}USDT"), "100.00", "0.01", "0.01")).collect();
+        let sb = aster_sandbox::Sandbox::start(aster_sandbox::SandboxConfig { symbols: symbols.clone(), ..Default::default() }).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
         let before = rss_kib();
         let ws = WsClient::new(sb.ws_url());
         let mut names = Vec::new();
-        for s in ["btcusdt", "ethusdt", "bnbusdt"] {
+        for s in symbols.iter().map(|c| c.symbol.to_lowercase()) {
+            let s = s.as_str();
             for i in aster::KlineInterval::ALL {
                 names.push(aster::streams::kline(s, i.clone()).name().to_string());
             }
