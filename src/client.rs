@@ -397,26 +397,31 @@ impl Client {
         }
 
         let started = Instant::now();
-        let resp = req.send().await.map_err(|e| transport_error(method, path, e))?;
+        let mut resp = req.send().await.map_err(|e| transport_error(method, path, e))?;
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        // Taken, not cloned: the body read below consumes the response.
+        let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(|e| transport_error(method, path, e))?;
         let latency = started.elapsed();
 
-        let usage = LimitUsage::from_headers(&headers);
-        tracing::debug!(
-            target: "aster::rest",
-            method = method.as_str(),
-            path,
-            status,
-            latency_us = latency.as_micros() as u64,
-            used_weight_1m = usage.weight_1m(),
-            "request"
-        );
-        if inner.show_limit_usage {
-            tracing::info!(target: "aster::rest", path, ?usage, "limit usage");
-            if let Ok(mut last) = inner.last_usage.lock() {
-                *last = Some(usage);
+        // Parsed only when someone will look at it.
+        let debug = tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG);
+        if debug || inner.show_limit_usage {
+            let usage = LimitUsage::from_headers(&headers);
+            tracing::debug!(
+                target: "aster::rest",
+                method = method.as_str(),
+                path,
+                status,
+                latency_us = latency.as_micros() as u64,
+                used_weight_1m = usage.weight_1m(),
+                "request"
+            );
+            if inner.show_limit_usage {
+                tracing::info!(target: "aster::rest", path, ?usage, "limit usage");
+                if let Ok(mut last) = inner.last_usage.lock() {
+                    *last = Some(usage);
+                }
             }
         }
         classify(method, path, Reply { status, headers, body, keep_headers: inner.show_header })

@@ -65,6 +65,7 @@ async fn main() {
         }
     };
     println!("aster-sandbox serving REST at {}", sandbox.base_url());
+    println!("WebSocket streams at {}/ws/<name> and {}/stream?streams=<a>/<b>", sandbox.ws_url(), sandbox.ws_url());
     for a in &cfg.accounts {
         println!("API key:    {}", a.api_key);
         println!("API secret: {}", a.secret);
