@@ -96,21 +96,8 @@ fn apply(ex: &mut Exchange, step: &Step, now: i64) {
     let step_size = ex.symbols[sym].cfg.step_size;
     let mark = ex.symbols[sym].mark_price();
     let base = |trader: usize, buy: bool, kind: OrderType| NewOrder {
-        symbol: "BTCUSDT".into(),
-        side: if buy { Side::Buy } else { Side::Sell },
-        position_side: None,
-        kind,
-        tif: None,
-        qty: None,
-        price: None,
         client_id: Some(format!("p{trader}-{now}")),
-        stop_price: None,
-        close_position: None,
-        reduce_only: None,
-        activation_price: None,
-        callback_rate: None,
-        working_type: None,
-        price_protect: None,
+        ..order(if buy { Side::Buy } else { Side::Sell }, kind)
     };
     // Rejections are fine; they must just leave the state consistent.
     let _ = match *step {
