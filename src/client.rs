@@ -1,7 +1,9 @@
 //! The REST client: configuration and the request pipeline every endpoint goes through.
 
-use crate::core::{Call, Endpoint, LimitUsage, Method, ParamWriter, Response, Security};
+use crate::core::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Response, Security, WalletRole};
+use crate::nonce::NonceSource;
 use crate::sign::Signer;
+use crate::wallet::{Address, WalletKey};
 use crate::{Error, Result};
 use http::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -14,6 +16,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const DEFAULT_BASE_URL: &str = "https://fapi.asterdex.com";
 /// The exchange refuses larger receive windows.
 pub const MAX_RECV_WINDOW: u64 = 60_000;
+/// Whole-request timeout when none is configured: a request never waits forever.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connect timeout when none is configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A server clock further than this from ours is refused by `sync_time`: no real exchange
+/// is a day off, so such a reply is wrong, and signing with it would be worse.
+pub const MAX_CLOCK_OFFSET_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A client of the Aster futures REST API. Cheap to clone; clones share connections.
 ///
@@ -40,6 +49,83 @@ struct Inner {
     show_header: bool,
     time_offset_ms: AtomicI64,
     last_usage: Mutex<Option<LimitUsage>>,
+    wallet: Option<WalletAuth>,
+}
+
+/// The V3 identity: the user (main wallet), the API wallet that signs for it, and the
+/// nonces of this client and its clones.
+pub(crate) struct WalletAuth {
+    pub(crate) user: Address,
+    pub(crate) user_text: String,
+    pub(crate) signer_text: String,
+    pub(crate) api_key: WalletKey,
+    pub(crate) main_key: Option<WalletKey>,
+    pub(crate) nonces: NonceSource,
+}
+
+/// What a V3 client is built with; checked by [`ClientBuilder::build`].
+#[derive(Default, Clone)]
+pub(crate) struct WalletConfig {
+    pub(crate) user: Option<String>,
+    pub(crate) signer: Option<String>,
+    pub(crate) private_key: Option<zeroize::Zeroizing<String>>,
+    pub(crate) main_private_key: Option<zeroize::Zeroizing<String>>,
+}
+
+impl fmt::Debug for WalletConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WalletConfig")
+            .field("user", &self.user)
+            .field("signer", &self.signer)
+            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field("main_private_key", &self.main_private_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl WalletConfig {
+    fn build(&self) -> Result<WalletAuth> {
+        let api_key = match &self.private_key {
+            Some(k) => WalletKey::from_hex(k)?,
+            None => {
+                return Err(Error::Config("a V3 client needs the API wallet's private key (.private_key(..))".into()))
+            }
+        };
+        let Some(user) = &self.user else {
+            return Err(Error::Config("a V3 client needs the user's main wallet address (.user(..))".into()));
+        };
+        let user: Address = user.parse()?;
+        if let Some(signer) = &self.signer {
+            let configured: Address = signer.parse()?;
+            if configured != api_key.address() {
+                return Err(Error::Config(format!(
+                    "the private key signs for {} but the configured signer is {configured}",
+                    api_key.address()
+                )));
+            }
+        }
+        let main_key = match &self.main_private_key {
+            Some(k) => {
+                let key = WalletKey::from_hex(k)?;
+                if key.address() != user {
+                    return Err(Error::Config(format!(
+                        "the main private key signs for {} but the user is {user}",
+                        key.address()
+                    )));
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        Ok(WalletAuth {
+            user,
+            user_text: user.to_string(),
+            signer_text: api_key.address().to_string(),
+            api_key,
+            main_key,
+            nonces: NonceSource::new(),
+        })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -52,6 +138,8 @@ impl fmt::Debug for Client {
             .field("recv_window", &i.recv_window)
             .field("show_limit_usage", &i.show_limit_usage)
             .field("show_header", &i.show_header)
+            .field("user", &i.wallet.as_ref().map(|w| w.user))
+            .field("signer", &i.wallet.as_ref().map(|w| w.api_key.address()))
             .finish()
     }
 }
@@ -68,6 +156,8 @@ pub struct ClientBuilder {
     show_header: bool,
     recv_window: Option<u64>,
     http: Option<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    pub(crate) wallet: Option<WalletConfig>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -107,9 +197,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of a whole request.
+    /// Timeout of a whole request ([`DEFAULT_TIMEOUT`] when not set). A write that times
+    /// out after it was sent is an unknown outcome.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of connecting ([`DEFAULT_CONNECT_TIMEOUT`] when not set).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -177,11 +274,10 @@ impl ClientBuilder {
         let http = match self.http {
             Some(h) => h,
             None => {
-                let mut b =
-                    reqwest::Client::builder().user_agent(concat!("aster-connector-rust/", env!("CARGO_PKG_VERSION")));
-                if let Some(t) = self.timeout {
-                    b = b.timeout(t);
-                }
+                let mut b = http_builder(
+                    self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                    self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                );
                 for (scheme, url) in &self.proxies {
                     let proxy = match scheme.as_str() {
                         "http" => reqwest::Proxy::http(url),
@@ -195,6 +291,10 @@ impl ClientBuilder {
                 b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        let wallet = match &self.wallet {
+            Some(w) => Some(w.build()?),
+            None => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -207,9 +307,20 @@ impl ClientBuilder {
                 show_header: self.show_header,
                 time_offset_ms: AtomicI64::new(0),
                 last_usage: Mutex::new(None),
+                wallet,
             }),
         })
     }
+}
+
+/// The HTTP client every construction path uses: bounded waits, and no redirects, since a
+/// redirect would carry the key and the signed payload to another origin.
+fn http_builder(timeout: Duration, connect_timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("aster-connector-rust/", env!("CARGO_PKG_VERSION")))
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
 }
 
 fn check_recv_window(rw: u64) -> Result<()> {
@@ -222,7 +333,15 @@ fn check_recv_window(rw: u64) -> Result<()> {
     Ok(())
 }
 
-fn now_ms() -> i64 {
+/// Per-request options of a [`Call`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Options {
+    pub(crate) recv_window: Option<u64>,
+    /// A V3 nonce chosen by the caller (as `noop` needs) instead of the next automatic one.
+    pub(crate) nonce: Option<u64>,
+}
+
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
@@ -257,9 +376,12 @@ impl Reply {
 impl Client {
     /// A client for public endpoints on the production exchange.
     pub fn new() -> Self {
+        // Building with only these settings cannot fail short of a missing TLS backend, and
+        // then a plain client is all there is.
+        let http = http_builder(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT).build().unwrap_or_default();
         Client {
             inner: Arc::new(Inner {
-                http: reqwest::Client::new(),
+                http,
                 base_url: DEFAULT_BASE_URL.to_string(),
                 api_key: None,
                 key_hint: None,
@@ -269,6 +391,7 @@ impl Client {
                 show_header: false,
                 time_offset_ms: AtomicI64::new(0),
                 last_usage: Mutex::new(None),
+                wallet: None,
             }),
         }
     }
@@ -279,6 +402,10 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    pub(crate) fn wallet(&self) -> Option<&WalletAuth> {
+        self.inner.wallet.as_ref()
     }
 
     /// A request to an endpoint given by its params; for endpoints implemented outside
@@ -310,7 +437,10 @@ impl Client {
                 w.put(k, *v);
             }
         }
-        let reply = self.dispatch(method, path, security, "request", w, recv_window).await?;
+        let auth =
+            if self.inner.wallet.is_some() { Auth::Wallet(crate::core::WalletSigning::STANDARD) } else { Auth::Hmac };
+        let reply =
+            self.dispatch(method, path, security, auth, "request", w, Options { recv_window, nonce: None }).await?;
         reply.decode_as()
     }
 
@@ -320,8 +450,22 @@ impl Client {
         let before = now_ms();
         let server = self.time().await?.server_time;
         let after = now_ms();
-        let offset = server - (before + after) / 2;
+        self.apply_server_time(server, before, after)
+    }
+
+    /// Sets the clock offset from a server time read between `before` and `after` (local
+    /// ms); refuses a server time more than [`MAX_CLOCK_OFFSET_MS`] away.
+    pub(crate) fn apply_server_time(&self, server: i64, before: i64, after: i64) -> Result<i64> {
+        let local = before / 2 + after / 2;
+        let offset = server.checked_sub(local).filter(|o| o.abs() <= MAX_CLOCK_OFFSET_MS).ok_or_else(|| {
+            Error::Config(format!(
+                "the exchange reports server time {server} ms, too far from the local clock ({local} ms) to trust"
+            ))
+        })?;
         self.inner.time_offset_ms.store(offset, Ordering::Relaxed);
+        if let Some(w) = &self.inner.wallet {
+            w.nonces.set_offset_us(offset.saturating_mul(1000));
+        }
         Ok(offset)
     }
 
@@ -335,26 +479,25 @@ impl Client {
         self.inner.last_usage.lock().ok().and_then(|u| u.clone())
     }
 
-    pub(crate) async fn execute<E: Endpoint>(&self, params: &E, recv_window: Option<u64>) -> Result<Reply> {
+    /// The next V3 nonce of this client (microseconds, never repeated by it or its clones);
+    /// `None` for a client without an API wallet.
+    pub fn next_nonce(&self) -> Option<u64> {
+        self.inner.wallet.as_ref().map(|w| w.nonces.next())
+    }
+
+    pub(crate) async fn execute<E: Endpoint>(&self, params: &E, opts: Options) -> Result<Reply> {
         params.check()?;
         let mut w = ParamWriter::new();
         params.write_params(&mut w);
         let spec = E::SPEC;
-        let rw = recv_window.or(self.inner.recv_window);
-        self.dispatch(spec.method, spec.path, spec.security, spec.name, w, rw).await
+        let opts = Options { recv_window: opts.recv_window.or(self.inner.recv_window), ..opts };
+        self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts).await
     }
 
-    async fn dispatch(
-        &self,
-        method: Method,
-        path: &str,
-        security: Security,
-        name: &'static str,
-        mut w: ParamWriter,
-        recv_window: Option<u64>,
-    ) -> Result<Reply> {
+    /// Adds the V1 credentials: the key header is added later, the HMAC signature here.
+    fn sign_hmac(&self, security: Security, name: &'static str, w: &mut ParamWriter, opts: &Options) -> Result<()> {
         let inner = &*self.inner;
-        if let Some(rw) = recv_window {
+        if let Some(rw) = opts.recv_window {
             check_recv_window(rw)?;
         }
         if security.needs_key() && inner.api_key.is_none() {
@@ -364,33 +507,102 @@ impl Client {
             let Some(signer) = &inner.signer else {
                 return Err(Error::MissingCredentials { endpoint: name, needs: "an API key and secret" });
             };
-            let timestamp = now_ms() + inner.time_offset_ms.load(Ordering::Relaxed);
+            let timestamp = now_ms().saturating_add(inner.time_offset_ms.load(Ordering::Relaxed));
             w.put("timestamp", &timestamp);
-            if let Some(rw) = recv_window {
+            if let Some(rw) = opts.recv_window {
                 w.put("recvWindow", &rw);
             }
             let signature = signer.sign(w.as_str().as_bytes());
             w.put_encoded("signature", &signature);
         }
+        Ok(())
+    }
+
+    /// Adds the V3 wallet params and the EIP-712 signature; the result is the whole payload.
+    fn sign_wallet(
+        &self,
+        signing: &crate::core::WalletSigning,
+        name: &'static str,
+        w: ParamWriter,
+        opts: &Options,
+    ) -> Result<ParamWriter> {
+        let Some(wallet) = &self.inner.wallet else {
+            return Err(Error::MissingCredentials {
+                endpoint: name,
+                needs: "an API wallet (user, signer, private key)",
+            });
+        };
+        let key = match signing.key {
+            WalletRole::ApiWallet => &wallet.api_key,
+            WalletRole::MainWallet => wallet.main_key.as_ref().ok_or(Error::MissingCredentials {
+                endpoint: name,
+                needs: "the main wallet's private key (.main_private_key(..))",
+            })?,
+        };
+        let nonce = match opts.nonce {
+            Some(n) => {
+                wallet.nonces.observe(n);
+                n
+            }
+            None => wallet.nonces.next(),
+        };
+        let values =
+            crate::core::wallet_payload::WalletValues { user: &wallet.user_text, signer: &wallet.signer_text, nonce };
+        let built = crate::core::wallet_payload::build(signing, w, &values)?;
+        let signature = key.sign_message(built.chain_id, &built.message);
+        let mut out = ParamWriter::from_encoded(built.message);
+        for (k, v) in ParamWriter::from_encoded(built.unsigned).pairs() {
+            out.put_encoded(k, v);
+        }
+        out.put_encoded("signature", &signature);
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn dispatch(
+        &self,
+        method: Method,
+        path: &str,
+        security: Security,
+        auth: Auth,
+        name: &'static str,
+        mut w: ParamWriter,
+        opts: Options,
+    ) -> Result<Reply> {
+        let inner = &*self.inner;
+        let send_key = match auth {
+            Auth::Hmac => {
+                self.sign_hmac(security, name, &mut w, &opts)?;
+                security.needs_key()
+            }
+            Auth::Wallet(signing) => {
+                if security.is_wallet_signed() {
+                    w = self.sign_wallet(&signing, name, w, &opts)?;
+                }
+                false
+            }
+        };
+        // V3 sends DELETE params in the body, as its docs ask of every non-GET method.
+        let in_query = matches!(method, Method::Get) || (matches!(method, Method::Delete) && auth == Auth::Hmac);
         let payload = w.into_string();
         let mut url = String::with_capacity(inner.base_url.len() + path.len() + payload.len() + 1);
         url.push_str(&inner.base_url);
         url.push_str(path);
         let mut req = match method {
-            Method::Get | Method::Delete => {
+            _ if in_query => {
                 if !payload.is_empty() {
                     url.push('?');
                     url.push_str(&payload);
                 }
                 inner.http.request(method.to_http(), url)
             }
-            Method::Post | Method::Put => inner
+            _ => inner
                 .http
                 .request(method.to_http(), url)
                 .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(payload),
         };
-        if security.needs_key() {
+        if send_key {
             if let Some(key) = &inner.api_key {
                 req = req.header("X-MBX-APIKEY", key.clone());
             }
@@ -478,7 +690,7 @@ fn classify(method: Method, path: &str, reply: Reply) -> Result<Reply> {
             let (error_code, error_message) = parse_error_body(&reply.body);
             Err(Error::RateLimited { status_code: status, retry_after, error_code, error_message })
         }
-        503 | 504 if method.changes_state() => Err(Error::UnknownOutcome {
+        300..=399 | 500..=599 if method.changes_state() => Err(Error::UnknownOutcome {
             method: method.as_str(),
             path: path.to_string(),
             status_code: Some(status),

@@ -32,7 +32,10 @@ pub mod de;
 pub mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod nonce;
 pub mod sign;
+pub mod v3;
+pub mod wallet;
 pub mod ws;
 
 /// Subscription helpers for every market stream, and the user-data event type.

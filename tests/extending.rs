@@ -2,7 +2,7 @@
 //! the timeout's effect on reads and writes.
 
 mod common;
-use aster::core::{Endpoint, EndpointSpec, Method, ParamWriter, Security};
+use aster::core::{Auth, Endpoint, EndpointSpec, Method, ParamWriter, Security};
 use aster::Error;
 use aster_sandbox::Fault;
 use common::*;
@@ -46,6 +46,7 @@ impl Endpoint for CommissionRaw {
         path: "/fapi/v1/commissionRate",
         security: Security::UserData,
         weight: "20",
+        auth: Auth::Hmac,
     };
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", self.symbol);

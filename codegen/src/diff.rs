@@ -4,7 +4,6 @@
 use crate::docs::{DocParam, Docs};
 use crate::spec::{Param, Spec};
 use crate::types::ParamType;
-use crate::validate::{is_signed, SIGNING_PARAMS};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,7 +50,8 @@ impl Collector {
 }
 
 fn spec_param_type(p: &Param) -> String {
-    p.wire.clone().unwrap_or_else(|| ParamType::parse(&p.ty).map(|t| t.docs_type()).unwrap_or_default()).to_uppercase()
+    let ty = p.wire.clone().unwrap_or_else(|| ParamType::parse(&p.ty).map(|t| t.docs_type()).unwrap_or_default());
+    ty.to_uppercase().replace(' ', "")
 }
 
 fn numbers(text: &str) -> Vec<i64> {
@@ -99,6 +99,21 @@ fn compare_params(out: &mut Collector, subject: &str, spec: &[Param], docs: &[Do
     }
 }
 
+/// The API a docs file describes: the one named, or else the one whose path prefix most of
+/// the docs' endpoints start with.
+pub fn pick_api<'a>(apis: &'a [Spec], docs: &Docs, name: Option<&str>) -> Result<&'a Spec, String> {
+    if let Some(name) = name {
+        let known: Vec<&str> = apis.iter().map(|a| a.api.name.as_str()).collect();
+        return apis.iter().find(|a| a.api.name == name).ok_or(format!("no API `{name}` in the spec (have {known:?})"));
+    }
+    let matching = |a: &Spec| docs.endpoints.iter().filter(|e| e.path.starts_with(&a.api.path_prefix)).count();
+    // Longer prefixes are more specific: /fapi/v3/ beats /fapi/ on a V3 file.
+    apis.iter()
+        .max_by_key(|a| (matching(a), a.api.path_prefix.len()))
+        .filter(|a| matching(a) > 0)
+        .ok_or_else(|| "the docs describe no endpoint under any API's path prefix".to_string())
+}
+
 pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     let mut out = Collector(Vec::new());
 
@@ -140,8 +155,9 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
         if spec_security != docs_security {
             out.add("security", &key, format!("docs heading {docs_security}, spec {spec_security}"));
         }
-        let signed = is_signed(&spec_security);
-        if signed != d.hmac {
+        let signed = spec.api.is_signed(&spec_security);
+        // V3 docs mark no method line; signing follows from the security type alone.
+        if !spec.api.is_wallet() && signed != d.hmac {
             out.add(
                 "signing",
                 &key,
@@ -157,7 +173,7 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
         if spec_weight != d.weight {
             out.add("weight", &key, format!("docs {:?}, spec `{}`", d.weight, s.weight_text()));
         }
-        let skip: &[&str] = if signed { SIGNING_PARAMS } else { &[] };
+        let skip: &[&str] = if signed { spec.api.signing_params() } else { &[] };
         compare_params(&mut out, &key, &s.params, &d.params, skip);
         let object = s.params.iter().find_map(|p| match ParamType::parse(&p.ty) {
             Ok(ParamType::List(item)) => match *item {

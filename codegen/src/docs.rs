@@ -113,9 +113,24 @@ fn is_separator(row: &str) -> bool {
     !c.is_empty() && c.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
 }
 
+/// `Name | Type | Mandatory | …`; files of the doc set also head the third column
+/// `Required` or `Is it required?`.
 fn is_param_header(row: &str) -> bool {
     let c: Vec<String> = cells(row).iter().map(|c| c.to_lowercase()).collect();
-    c.len() >= 3 && c[0] == "name" && c[1] == "type" && c[2] == "mandatory"
+    c.len() >= 3
+        && c[0] == "name"
+        && c[1] == "type"
+        && (c[2] == "mandatory" || c[2] == "required" || c[2].starts_with("is it required"))
+}
+
+/// A mandatory cell: YES/TRUE or NO/FALSE. A starred value (`YES*`, `NO*`) is conditional:
+/// required only with some other value or in place of another param, so not mandatory.
+fn mandatory_cell(cell: &str) -> Option<bool> {
+    match cell.to_uppercase().as_str() {
+        "YES" | "TRUE" => Some(true),
+        "NO" | "FALSE" | "YES*" | "NO*" => Some(false),
+        _ => None,
+    }
 }
 
 fn numbers(text: &str) -> impl Iterator<Item = i64> + '_ {
@@ -169,14 +184,20 @@ fn method_line(text: &str) -> Option<(String, String, bool)> {
         Some((p, m)) => (p, m.trim()),
         None => (rest, ""),
     };
-    if !marker.is_empty() && marker != "(HMAC SHA256)" {
+    let hmac = marker == "(HMAC SHA256)";
+    // Some method lines repeat the heading's security type, e.g. `(TRANSFER)`.
+    let security_marker = marker
+        .strip_prefix('(')
+        .and_then(|m| m.strip_suffix(')'))
+        .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+    if !marker.is_empty() && !hmac && !security_marker {
         return None;
     }
-    Some((method.to_string(), path.to_string(), !marker.is_empty()))
+    Some((method.to_string(), path.to_string(), hmac))
 }
 
 /// Reads the parameter tables of a section: the first one after `**Parameters:**` and any
-/// later ones (object fields).
+/// later ones (object fields). A table may have a header and no rows (no parameters).
 fn param_tables(lines: &[Line]) -> Result<Vec<Vec<DocParam>>, ParseError> {
     let mut tables = Vec::new();
     let mut i = 0;
@@ -200,15 +221,11 @@ fn param_tables(lines: &[Line]) -> Result<Vec<Vec<DocParam>>, ParseError> {
                     message: format!("parameter row needs Name | Type | Mandatory: `{}`", l.text.trim()),
                 });
             }
-            let mandatory = match c[2].to_uppercase().as_str() {
-                "YES" => true,
-                "NO" => false,
-                other => {
-                    return Err(ParseError {
-                        line: l.no,
-                        message: format!("Mandatory must be YES or NO, not `{other}`"),
-                    })
-                }
+            let Some(mandatory) = mandatory_cell(&c[2]) else {
+                return Err(ParseError {
+                    line: l.no,
+                    message: format!("Mandatory must be YES, NO, TRUE, FALSE, YES* or NO*, not `{}`", c[2]),
+                });
             };
             rows.push(DocParam { name: c[0].clone(), ty: c[1].to_uppercase().replace(' ', ""), mandatory, line: l.no });
         }
@@ -234,9 +251,11 @@ fn parse_endpoint(section: &Section, method_at: usize) -> Result<DocEndpoint, Pa
         }
     }
     weight.sort_unstable();
-    let mut tables = param_tables(lines)?.into_iter();
+    let tables = param_tables(lines)?;
+    let has_table = !tables.is_empty();
+    let mut tables = tables.into_iter();
     let params = tables.next().unwrap_or_default();
-    if params.is_empty() {
+    if !has_table {
         // Without a table the section must say there are none.
         if let Some(p) = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Parameters")) {
             let said = lines[p + 1..].iter().map(|l| l.text.trim()).find(|t| !t.is_empty()).unwrap_or("");

@@ -11,10 +11,13 @@ use quote::{format_ident, quote};
 pub fn emit(spec: &Spec) -> TokenStream {
     let endpoints = spec.rest.endpoints.iter().map(|ep| emit_endpoint(spec, ep));
     let objects = spec.rest.param_objects.iter().map(emit_object);
+    let client: syn::Path = syn::parse_str(&spec.api.client).expect("validated client path");
     quote! {
+        #![allow(unused_imports)]
         use super::models::*;
-        use crate::core::{check, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security};
-        use crate::{Client, Error};
+        use crate::core::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security, WalletRole, WalletSigning};
+        use crate::Error;
+        use #client as Client;
         use rust_decimal::Decimal;
         use serde::Serialize;
 
@@ -63,6 +66,39 @@ fn method_variant(m: &str) -> Ident {
     format_ident!("{}", m.to_lowercase().to_upper_camel_case())
 }
 
+/// The `Auth` value of an endpoint: its API's scheme with the endpoint's own signing.
+fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    if !spec.api.is_wallet() {
+        return quote!(Auth::Hmac);
+    }
+    let Some(s) = ep.signing.as_ref().or(spec.api.wallet.as_ref()) else { return quote!(Auth::Hmac) };
+    let standard = crate::spec::WalletSigning {
+        key: "api_wallet".into(),
+        adds: vec!["user".into(), "signer".into(), "nonce".into()],
+        message: vec![],
+        unsigned: vec![],
+        chain_id_param: None,
+    };
+    if *s == standard {
+        return quote!(Auth::Wallet(WalletSigning::STANDARD));
+    }
+    let key = if s.key == "main_wallet" { quote!(WalletRole::MainWallet) } else { quote!(WalletRole::ApiWallet) };
+    let (adds, message, unsigned) = (&s.adds, &s.message, &s.unsigned);
+    let chain = match &s.chain_id_param {
+        Some(c) => quote!(Some(#c)),
+        None => quote!(None),
+    };
+    quote! {
+        Auth::Wallet(WalletSigning {
+            key: #key,
+            adds: &[#(#adds),*],
+            message: &[#(#message),*],
+            unsigned: &[#(#unsigned),*],
+            chain_id_param: #chain,
+        })
+    }
+}
+
 fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let security = ep.security.clone().unwrap_or_default();
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
@@ -72,6 +108,8 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
     let method_v = method_variant(&ep.method);
     let security_v = security_variant(&security);
+    let auth = auth_tokens(spec, ep);
+    let core = if spec.api.is_wallet() { quote!(&self.core) } else { quote!(self) };
 
     let struct_doc = format!("Parameters of [`Client::{name}`] ({title}).");
     let fields = ps.iter().map(|p| {
@@ -150,6 +188,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
                 path: #path,
                 security: Security::#security_v,
                 weight: #weight,
+                auth: #auth,
             };
             #[allow(unused_variables)]
             fn write_params(&self, w: &mut ParamWriter) {
@@ -161,7 +200,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
         impl Client {
             #(#[doc = #method_doc])*
             pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id> {
-                Call::new(self, #struct_id { #(#inits),* })
+                Call::new(#core, #struct_id { #(#inits),* })
             }
         }
 

@@ -23,7 +23,7 @@ pub use spec::Spec;
 /// One emitted file: its name inside the output directory and its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedFile {
-    pub name: &'static str,
+    pub name: String,
     pub contents: String,
 }
 
@@ -56,21 +56,59 @@ pub fn load(dir: &Path) -> Result<Spec, Error> {
     }
 }
 
-/// Emits every generated file for the spec in `dir`.
-pub fn generate(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = load(dir)?;
-    generate_from(&spec)
+/// Loads and validates every API in `dir` (see [`Spec::load_all`]); the first is the one
+/// at the top of `dir`. Shared files are judged once.
+pub fn load_all(dir: &Path) -> Result<Vec<Spec>, Error> {
+    let apis = Spec::load_all(dir).map_err(|e| Error(vec![e.0]))?;
+    let mut problems = Vec::new();
+    let mut modules = std::collections::HashSet::new();
+    for (i, spec) in apis.iter().enumerate() {
+        problems.extend(if i == 0 { validate::validate(spec) } else { validate::validate_api(spec) });
+        if !modules.insert(spec.api.module.clone()) {
+            problems.push(format!("{}: api module `{}` is used twice", spec.rest_path.display(), spec.api.module));
+        }
+    }
+    if problems.is_empty() {
+        Ok(apis)
+    } else {
+        Err(Error(problems))
+    }
 }
 
-/// Emits every generated file for an already validated spec.
+/// Emits every generated file for the spec in `dir`.
+pub fn generate(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let apis = load_all(dir)?;
+    generate_all(&apis)
+}
+
+/// Emits the generated files of one already validated API (models, REST, streams).
 pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
-    let module = "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod models;\npub mod rest;\npub mod streams;\n";
-    Ok(vec![
-        GeneratedFile { name: "mod.rs", contents: format!("{HEADER}{module}") },
-        GeneratedFile { name: "models.rs", contents: render(emit_models::emit(spec))? },
-        GeneratedFile { name: "rest.rs", contents: render(emit_rest::emit(spec))? },
-        GeneratedFile { name: "streams.rs", contents: render(emit_streams::emit(spec))? },
-    ])
+    generate_all(std::slice::from_ref(spec))
+}
+
+/// Emits every generated file for already validated APIs: the shared models, and per API
+/// its REST module and streams.
+pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
+    let Some(first) = apis.first() else { return Err(Error(vec!["no API to generate".into()])) };
+    let mut module = String::from(
+        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod models;\npub mod streams;\n",
+    );
+    let mut files = vec![
+        GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
+        GeneratedFile { name: "streams.rs".into(), contents: render(emit_streams::emit(first))? },
+    ];
+    for (i, api) in apis.iter().enumerate() {
+        module.push_str(&format!("pub mod {};\n", api.api.module));
+        files.push(GeneratedFile { name: format!("{}.rs", api.api.module), contents: render(emit_rest::emit(api))? });
+        // Later APIs with streams of their own get `<module>_streams.rs`.
+        if i > 0 && !api.streams.streams.is_empty() {
+            let name = format!("{}_streams", api.api.module);
+            module.push_str(&format!("pub mod {name};\n"));
+            files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(emit_streams::emit(api))? });
+        }
+    }
+    files.insert(0, GeneratedFile { name: "mod.rs".into(), contents: format!("{HEADER}{module}") });
+    Ok(files)
 }
 
 fn render(tokens: proc_macro2::TokenStream) -> Result<String, Error> {
@@ -99,16 +137,16 @@ fn space_doc_comments(code: &str) -> String {
 /// Writes the files into `out_dir`, touching only those whose bytes differ, so that
 /// unchanged builds stay incremental and read-only checkouts still build.
 /// Returns the names of the files written.
-pub fn write_if_changed(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<&'static str>> {
+pub fn write_if_changed(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>> {
     let mut written = Vec::new();
     for f in files {
-        let path = out_dir.join(f.name);
+        let path = out_dir.join(&f.name);
         if std::fs::read(&path).ok().as_deref() == Some(f.contents.as_bytes()) {
             continue;
         }
         std::fs::create_dir_all(out_dir)?;
         std::fs::write(&path, &f.contents)?;
-        written.push(f.name);
+        written.push(f.name.clone());
     }
     Ok(written)
 }

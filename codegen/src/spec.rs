@@ -7,9 +7,93 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestFile {
+    /// Which product and API version the file describes; futures V1 when absent.
+    #[serde(default)]
+    pub api: Option<ApiInfo>,
     pub endpoints: Vec<Endpoint>,
     #[serde(default)]
     pub param_objects: Vec<ParamObject>,
+}
+
+/// One API version of one product: where it lives and how it signs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiInfo {
+    /// Short name, e.g. `futures-v3`.
+    pub name: String,
+    pub product: String,
+    pub version: String,
+    /// `hmac` (API key and secret) or `eip712` (API wallet).
+    pub signing: String,
+    pub rest_url: String,
+    pub ws_url: String,
+    /// Every endpoint path starts with it.
+    pub path_prefix: String,
+    /// The generated file (`<module>.rs`) and the client type its methods belong to.
+    pub module: String,
+    pub client: String,
+    /// How endpoints sign unless they say otherwise (`eip712` only).
+    #[serde(default)]
+    pub wallet: Option<WalletSigning>,
+}
+
+impl ApiInfo {
+    /// The API of a spec directory without an `api` header: futures V1.
+    pub fn futures_v1() -> Self {
+        ApiInfo {
+            name: "futures-v1".into(),
+            product: "futures".into(),
+            version: "v1".into(),
+            signing: "hmac".into(),
+            rest_url: "https://fapi.asterdex.com".into(),
+            ws_url: "wss://fstream.asterdex.com".into(),
+            path_prefix: "/fapi/".into(),
+            module: "rest".into(),
+            client: "crate::Client".into(),
+            wallet: None,
+        }
+    }
+
+    pub fn is_wallet(&self) -> bool {
+        self.signing == "eip712"
+    }
+
+    /// Params the core adds to a signed request; the spec must not list them.
+    pub fn signing_params(&self) -> &'static [&'static str] {
+        if self.is_wallet() {
+            &["user", "signer", "nonce", "signature"]
+        } else {
+            &["timestamp", "recvWindow", "signature"]
+        }
+    }
+
+    /// Whether requests of this security type are signed in this API.
+    pub fn is_signed(&self, security: &str) -> bool {
+        if self.is_wallet() {
+            !matches!(security, "NONE" | "MARKET_DATA")
+        } else {
+            matches!(security, "TRADE" | "USER_DATA" | "TRANSFER")
+        }
+    }
+}
+
+/// How a V3 endpoint signs: which key, which wallet params it adds, the message layout.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WalletSigning {
+    /// `api_wallet` or `main_wallet`.
+    pub key: String,
+    /// Wallet params added, in order: a subset of user, signer, nonce.
+    pub adds: Vec<String>,
+    /// The signed message's keys in order; empty for "business params sorted, then adds".
+    #[serde(default)]
+    pub message: Vec<String>,
+    /// Params sent after the message but not signed (the docs leave them out of it).
+    #[serde(default)]
+    pub unsigned: Vec<String>,
+    /// The param holding the EIP-712 chain id, when it is not the exchange's 1666.
+    #[serde(default)]
+    pub chain_id_param: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -30,6 +114,9 @@ pub struct Endpoint {
     pub one_of: Vec<Vec<String>>,
     #[serde(default)]
     pub required_when: Vec<RequiredWhen>,
+    /// How this endpoint signs, where it differs from its API's default (`eip712` only).
+    #[serde(default)]
+    pub signing: Option<WalletSigning>,
     pub response: String,
 }
 
@@ -218,6 +305,7 @@ pub struct Field {
 /// The whole spec with the files it came from, for error messages.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    pub api: ApiInfo,
     pub rest: RestFile,
     pub models: ModelsFile,
     pub streams: StreamsFile,
@@ -255,17 +343,33 @@ fn load_optional<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Resul
 }
 
 impl Spec {
+    /// The API described at the top of `dir` (its `rest.yaml`), with the shared models and
+    /// error codes.
     pub fn load(dir: &Path) -> Result<Spec, LoadError> {
-        let rest_path = dir.join("rest.yaml");
         let models_path = dir.join("models.yaml");
-        let streams_path = dir.join("streams.yaml");
         let errors_path = dir.join("errors.yaml");
+        let models: ModelsFile = load_yaml(&models_path)?;
+        let errors: ErrorsFile = load_optional(&errors_path)?;
+        Self::load_api(dir, models, models_path, errors, errors_path)
+    }
+
+    fn load_api(
+        api_dir: &Path,
+        models: ModelsFile,
+        models_path: PathBuf,
+        errors: ErrorsFile,
+        errors_path: PathBuf,
+    ) -> Result<Spec, LoadError> {
+        let rest_path = api_dir.join("rest.yaml");
+        let streams_path = api_dir.join("streams.yaml");
+        let rest: RestFile = load_yaml(&rest_path)?;
         Ok(Spec {
-            rest: load_yaml(&rest_path)?,
-            models: load_yaml(&models_path)?,
+            api: rest.api.clone().unwrap_or_else(ApiInfo::futures_v1),
+            rest,
+            models,
             streams: load_optional(&streams_path)?,
-            errors: load_optional(&errors_path)?,
-            deviations: load_optional(&dir.join("deviations.yaml"))?,
+            errors,
+            deviations: load_optional(&api_dir.join("deviations.yaml"))?,
             rest_path,
             models_path,
             streams_path,
@@ -273,10 +377,43 @@ impl Spec {
         })
     }
 
+    /// Every API in `dir`: the one at its top, then one per subdirectory holding a
+    /// `rest.yaml`, in name order. All share `dir`'s models and error codes.
+    pub fn load_all(dir: &Path) -> Result<Vec<Spec>, LoadError> {
+        let root = Self::load(dir)?;
+        let mut apis = Vec::new();
+        for sub in api_dirs(dir) {
+            apis.push(Self::load_api(
+                &sub,
+                root.models.clone(),
+                root.models_path.clone(),
+                root.errors.clone(),
+                root.errors_path.clone(),
+            )?);
+        }
+        apis.insert(0, root);
+        Ok(apis)
+    }
+
     /// Files whose change must regenerate the client.
     pub fn inputs(dir: &Path) -> Vec<PathBuf> {
-        ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml"].iter().map(|f| dir.join(f)).collect()
+        let mut files: Vec<PathBuf> =
+            ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml"].iter().map(|f| dir.join(f)).collect();
+        for sub in api_dirs(dir) {
+            files.extend(["rest.yaml", "streams.yaml"].iter().map(|f| sub.join(f)));
+        }
+        files.push(dir.to_path_buf());
+        files
     }
+}
+
+/// Subdirectories of `dir` that describe an API (hold a `rest.yaml`), in name order.
+fn api_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("rest.yaml").is_file()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
 }
 
 impl Endpoint {

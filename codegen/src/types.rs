@@ -173,6 +173,8 @@ pub enum ResponseType {
     Vec(Box<ResponseType>),
     OneOrMany(String),
     BatchResult(String),
+    /// A bare JSON value of a Rust primitive (`bool`).
+    Plain(&'static str),
 }
 
 impl ResponseType {
@@ -187,6 +189,9 @@ impl ResponseType {
         if let Some(inner) = t.strip_prefix("BatchResult<").and_then(|r| r.strip_suffix('>')) {
             return Ok(ResponseType::BatchResult(inner.trim().to_string()));
         }
+        if t == "bool" {
+            return Ok(ResponseType::Plain("bool"));
+        }
         if is_type_name(t) {
             return Ok(ResponseType::Model(t.to_string()));
         }
@@ -197,6 +202,7 @@ impl ResponseType {
         match self {
             ResponseType::Model(n) | ResponseType::OneOrMany(n) | ResponseType::BatchResult(n) => n,
             ResponseType::Vec(inner) => inner.model(),
+            ResponseType::Plain(p) => p,
         }
     }
 
@@ -217,6 +223,10 @@ impl ResponseType {
             ResponseType::BatchResult(n) => {
                 let id = format_ident!("{}", n);
                 quote!(BatchResult<#id>)
+            }
+            ResponseType::Plain(p) => {
+                let id = format_ident!("{}", p);
+                quote!(#id)
             }
         }
     }

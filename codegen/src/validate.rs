@@ -6,18 +6,23 @@ use crate::spec::{Param, Spec};
 use crate::types::{FieldType, ParamType, ResponseType};
 use std::collections::{BTreeSet, HashSet};
 
-pub const SECURITY_TYPES: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER"];
+pub const SECURITY_TYPES: &[&str] =
+    &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER", "PUBLIC", "WITHDRAW"];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
-pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream"];
-/// Added by the core to every signed request; the spec must not list them.
-pub const SIGNING_PARAMS: &[&str] = &["timestamp", "recvWindow", "signature"];
-
-pub fn is_signed(security: &str) -> bool {
-    matches!(security, "TRADE" | "USER_DATA" | "TRANSFER")
-}
+pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream", "strategy", "sub_account"];
+pub const SIGNING_SCHEMES: &[&str] = &["hmac", "eip712"];
+pub const WALLET_KEYS: &[&str] = &["api_wallet", "main_wallet"];
+pub const WALLET_PARAMS: &[&str] = &["user", "signer", "nonce"];
 
 /// Every problem found, in spec order; empty when the spec is sound.
 pub fn validate(spec: &Spec) -> Vec<String> {
+    let mut errors = validate_api(spec);
+    errors.extend(validate_shared(spec));
+    errors
+}
+
+/// Problems of one API's own files: endpoints, param objects, streams and events.
+pub fn validate_api(spec: &Spec) -> Vec<String> {
     let mut errors = Vec::new();
     let rest = spec.rest_path.display().to_string();
     let models = spec.models_path.display().to_string();
@@ -29,6 +34,19 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         if model_names.contains(name) || objects.contains(name) {
             errors.push(format!("{models}: `{name}` is both an enum and a model"));
         }
+    }
+    let api = &spec.api;
+    if !SIGNING_SCHEMES.contains(&api.signing.as_str()) {
+        errors.push(format!("{rest}: api signing `{}` is not one of {SIGNING_SCHEMES:?}", api.signing));
+    }
+    match (&api.wallet, api.is_wallet()) {
+        (Some(w), true) => check_wallet_signing(&format!("{rest}: api"), w, &[], &mut errors),
+        (None, true) => errors.push(format!("{rest}: an eip712 api needs `wallet` signing defaults")),
+        (Some(_), false) => errors.push(format!("{rest}: `wallet` applies to eip712 APIs only")),
+        (None, false) => {}
+    }
+    if !names::is_snake_ident(&api.module) {
+        errors.push(format!("{rest}: api module `{}` must be a snake_case identifier", api.module));
     }
 
     let mut method_names = HashSet::new();
@@ -44,8 +62,9 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         if !METHODS.contains(&ep.method.as_str()) {
             errors.push(format!("{at}: unknown method `{}` (expected one of {METHODS:?})", ep.method));
         }
-        if !ep.path.starts_with("/fapi/") || ep.path.contains(char::is_whitespace) {
-            errors.push(format!("{at}: path `{}` must start with /fapi/ and hold no spaces", ep.path));
+        let prefix = &spec.api.path_prefix;
+        if !ep.path.starts_with(prefix.as_str()) || ep.path.contains(char::is_whitespace) {
+            errors.push(format!("{at}: path `{}` must start with {prefix} and hold no spaces", ep.path));
         }
         if !routes.insert((ep.method.clone(), ep.path.clone())) {
             errors.push(format!("{at}: {} {} is listed twice", ep.method, ep.path));
@@ -69,9 +88,15 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
         check_params(&at, &ep.params, &enums, &objects, &mut errors);
         for p in &ep.params {
-            if is_signed(security) && SIGNING_PARAMS.contains(&p.name.as_str()) {
+            if spec.api.is_signed(security) && spec.api.signing_params().contains(&p.name.as_str()) {
                 errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
             }
+        }
+        if let Some(signing) = &ep.signing {
+            if !spec.api.is_wallet() {
+                errors.push(format!("{at}: `signing` applies to eip712 APIs only"));
+            }
+            check_wallet_signing(&at, signing, &ep.params, &mut errors);
         }
         let param_names: HashSet<&str> = ep.params.iter().map(|p| p.name.as_str()).collect();
         for group in &ep.one_of {
@@ -114,6 +139,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
         match ResponseType::parse(&ep.response) {
             Err(e) => errors.push(format!("{at}: response: {e}")),
+            Ok(ResponseType::Plain(_)) => {}
             Ok(r) if !model_names.contains(r.model()) => {
                 errors.push(format!("{at}: response names unknown model `{}`", r.model()))
             }
@@ -125,37 +151,6 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         let at = format!("{rest}: param object `{}`", obj.name);
         check_params(&at, &obj.params, &enums, &objects, &mut errors);
     }
-
-    for (name, values) in &spec.models.enums {
-        let at = format!("{models}: enum `{name}`");
-        let mut wires = HashSet::new();
-        let mut idents = HashSet::new();
-        if values.is_empty() {
-            errors.push(format!("{at}: has no values"));
-        }
-        for v in values {
-            if !wires.insert(v.wire().to_string()) {
-                errors.push(format!("{at}: value `{}` listed twice", v.wire()));
-            }
-            match names::variant(v) {
-                Some(id) => {
-                    if id == "Unknown" || !idents.insert(id.clone()) {
-                        errors.push(format!("{at}: variant name `{id}` is taken"));
-                    }
-                }
-                None => errors.push(format!("{at}: value `{}` is not an identifier; give it a `name`", v.wire())),
-            }
-        }
-    }
-
-    for (label, target) in &spec.models.docs_enums {
-        if let Some(t) = target {
-            if !enums.contains(t.as_str()) {
-                errors.push(format!("{models}: docs_enums `{label}` names unknown enum `{t}`"));
-            }
-        }
-    }
-
     let streams = spec.streams_path.display().to_string();
     let mut stream_names = HashSet::new();
     let mut patterns = HashSet::new();
@@ -211,6 +206,46 @@ pub fn validate(spec: &Spec) -> Vec<String> {
             errors.push(format!("{streams}: event `{}`: unknown payload model `{}`", e.event, e.payload));
         }
     }
+    errors
+}
+
+/// Problems of the files every API shares: enums, models and error codes.
+pub fn validate_shared(spec: &Spec) -> Vec<String> {
+    let mut errors = Vec::new();
+    let models = spec.models_path.display().to_string();
+    let enums: HashSet<&str> = spec.models.enums.keys().map(String::as_str).collect();
+    let model_names: HashSet<&str> = spec.models.models.keys().map(String::as_str).collect();
+
+    for (name, values) in &spec.models.enums {
+        let at = format!("{models}: enum `{name}`");
+        let mut wires = HashSet::new();
+        let mut idents = HashSet::new();
+        if values.is_empty() {
+            errors.push(format!("{at}: has no values"));
+        }
+        for v in values {
+            if !wires.insert(v.wire().to_string()) {
+                errors.push(format!("{at}: value `{}` listed twice", v.wire()));
+            }
+            match names::variant(v) {
+                Some(id) => {
+                    if id == "Unknown" || !idents.insert(id.clone()) {
+                        errors.push(format!("{at}: variant name `{id}` is taken"));
+                    }
+                }
+                None => errors.push(format!("{at}: value `{}` is not an identifier; give it a `name`", v.wire())),
+            }
+        }
+    }
+
+    for (label, target) in &spec.models.docs_enums {
+        if let Some(t) = target {
+            if !enums.contains(t.as_str()) {
+                errors.push(format!("{models}: docs_enums `{label}` names unknown enum `{t}`"));
+            }
+        }
+    }
+
     let errors_file = spec.errors_path.display().to_string();
     let mut codes = HashSet::new();
     for e in &spec.errors.errors {
@@ -267,6 +302,39 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
     }
     errors
+}
+
+fn check_wallet_signing(at: &str, s: &crate::spec::WalletSigning, params: &[Param], errors: &mut Vec<String>) {
+    if !WALLET_KEYS.contains(&s.key.as_str()) {
+        errors.push(format!("{at}: signing key `{}` is not one of {WALLET_KEYS:?}", s.key));
+    }
+    for a in &s.adds {
+        if !WALLET_PARAMS.contains(&a.as_str()) {
+            errors.push(format!("{at}: signing adds `{a}`, not one of {WALLET_PARAMS:?}"));
+        }
+    }
+    if !s.message.is_empty() {
+        for p in params.iter().map(|p| &p.name).chain(&s.adds) {
+            if !s.message.contains(p) && !s.unsigned.contains(p) {
+                errors.push(format!("{at}: signing message leaves out `{p}`, which would go unsigned"));
+            }
+        }
+        for m in &s.message {
+            if !params.iter().any(|p| &p.name == m) && !s.adds.contains(m) {
+                errors.push(format!("{at}: signing message names `{m}`, which is neither a param nor added"));
+            }
+        }
+    }
+    for u in &s.unsigned {
+        if !params.iter().any(|p| &p.name == u && !p.required) || s.message.contains(u) {
+            errors.push(format!("{at}: unsigned `{u}` must be an optional param left out of the message"));
+        }
+    }
+    if let Some(c) = &s.chain_id_param {
+        if !params.iter().any(|p| &p.name == c && p.required) {
+            errors.push(format!("{at}: chain_id_param `{c}` must be a required param"));
+        }
+    }
 }
 
 fn check_params(at: &str, params: &[Param], enums: &HashSet<&str>, objects: &HashSet<&str>, errors: &mut Vec<String>) {

@@ -9,8 +9,19 @@ fn spec_dir() -> PathBuf {
 
 #[test]
 fn the_spec_is_valid_and_complete() {
-    let spec = aster_codegen::load(&spec_dir()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(spec.rest.endpoints.len(), 48, "every REST endpoint of the docs");
+    let apis = aster_codegen::load_all(&spec_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let counts: Vec<(&str, usize)> = apis.iter().map(|a| (a.api.name.as_str(), a.rest.endpoints.len())).collect();
+    assert_eq!(counts, [("futures-v1", 48), ("futures-v3", 71)], "every REST endpoint of each docs file");
+}
+
+#[test]
+fn each_api_names_its_signing_scheme() {
+    let apis = aster_codegen::load_all(&spec_dir()).unwrap();
+    let schemes: Vec<&str> = apis.iter().map(|a| a.api.signing.as_str()).collect();
+    assert_eq!(schemes, ["hmac", "eip712"]);
+    let v3 = aster_codegen::generate(&spec_dir()).unwrap().into_iter().find(|f| f.name == "futures_v3.rs").unwrap();
+    assert!(v3.contents.contains("auth: Auth::Wallet(WalletSigning::STANDARD)"));
+    assert!(!v3.contents.contains("auth: Auth::Hmac"));
 }
 
 #[test]
@@ -24,7 +35,7 @@ fn output_is_deterministic() {
 fn committed_generated_code_matches_the_generator() {
     let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/generated");
     for file in aster_codegen::generate(&spec_dir()).unwrap() {
-        let committed = std::fs::read_to_string(generated.join(file.name)).unwrap_or_default();
+        let committed = std::fs::read_to_string(generated.join(&file.name)).unwrap_or_default();
         assert!(committed == file.contents, "src/generated/{} is stale or hand-edited: rebuild and commit", file.name);
     }
 }
@@ -40,13 +51,20 @@ fn write_if_changed_leaves_identical_files_alone() {
 
 #[test]
 fn every_endpoint_has_a_documented_method() {
-    let rest = aster_codegen::generate(&spec_dir()).unwrap().into_iter().find(|f| f.name == "rest.rs").unwrap();
-    let spec = aster_codegen::load(&spec_dir()).unwrap();
+    let files = aster_codegen::generate(&spec_dir()).unwrap();
+    for spec in aster_codegen::load_all(&spec_dir()).unwrap() {
+        let module = format!("{}.rs", spec.api.module);
+        let rest = files.iter().find(|f| f.name == module).unwrap();
+        every_method_documented(&spec, &rest.contents);
+    }
+}
+
+fn every_method_documented(spec: &aster_codegen::Spec, contents: &str) {
     for ep in &spec.rest.endpoints {
         let sig = format!("pub fn {}(", ep.name);
-        let at = rest.contents.find(&sig).unwrap_or_else(|| panic!("no method {}", ep.name));
+        let at = contents.find(&sig).unwrap_or_else(|| panic!("no method {}", ep.name));
         let doc_line = format!("`{} {}`", ep.method, ep.path);
-        let before = &rest.contents[..at];
+        let before = &contents[..at];
         let doc_start = before.rfind("impl Client {").unwrap();
         assert!(before[doc_start..].contains(&doc_line), "{} lacks its `METHOD path` doc", ep.name);
     }

@@ -3,6 +3,7 @@
 
 use super::endpoint::Endpoint;
 use super::response::Response;
+use crate::client::Options;
 use crate::{Client, Result};
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -13,18 +14,25 @@ use std::pin::Pin;
 pub struct Call<'a, E> {
     pub(crate) client: &'a Client,
     pub(crate) params: E,
-    pub(crate) recv_window: Option<u64>,
+    pub(crate) opts: Options,
 }
 
 impl<'a, E: Endpoint> Call<'a, E> {
     pub(crate) fn new(client: &'a Client, params: E) -> Self {
-        Self { client, params, recv_window: None }
+        Self { client, params, opts: Options::default() }
     }
 
     /// Milliseconds after `timestamp` that a signed request stays valid (at most 60000);
     /// overrides the client's default. Ignored by unsigned endpoints.
     pub fn recv_window(mut self, millis: u64) -> Self {
-        self.recv_window = Some(millis);
+        self.opts.recv_window = Some(millis);
+        self
+    }
+
+    /// V3 only: sign with this nonce (microseconds) instead of the client's next one. `noop`
+    /// takes the nonce of the request it should overtake; see `Client::next_nonce`.
+    pub fn nonce(mut self, nonce: u64) -> Self {
+        self.opts.nonce = Some(nonce);
         self
     }
 
@@ -35,21 +43,21 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
-        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        let reply = self.client.execute(&self.params, self.opts).await?;
         reply.decode()
     }
 
     /// Sends the request; returns the typed reply with its status, rate-limit usage and
     /// (with `show_header`) headers.
     pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
-        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        let reply = self.client.execute(&self.params, self.opts).await?;
         reply.into_response()
     }
 
     /// Sends the request and returns the reply as untyped JSON, for when the typed model
     /// does not fit what the exchange sent.
     pub async fn raw(self) -> Result<serde_json::Value> {
-        let reply = self.client.execute(&self.params, self.recv_window).await?;
+        let reply = self.client.execute(&self.params, self.opts).await?;
         reply.decode_as()
     }
 }

@@ -39,31 +39,88 @@ impl Method {
     }
 }
 
-/// Security type of an endpoint, as the exchange defines them.
+/// Security type of an endpoint, as the exchange defines them. What each one requires
+/// depends on the API version's [`Auth`] scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Security {
     /// Open to anyone.
     None,
-    /// API key header.
+    /// V1: API key header. V3: open.
     MarketData,
-    /// API key header.
+    /// V1: API key header. V3: signed.
     UserStream,
-    /// API key header and HMAC signature.
+    /// Signed.
     Trade,
-    /// API key header and HMAC signature.
+    /// Signed.
     UserData,
-    /// API key header and HMAC signature.
+    /// Signed.
     Transfer,
+    /// V3: no API wallet, but signed by the main wallet (agent registration).
+    Public,
+    /// V3: signed by the main wallet (moving assets out).
+    Withdraw,
 }
 
 impl Security {
+    /// Whether a V1 (HMAC) request sends the `X-MBX-APIKEY` header.
     pub fn needs_key(self) -> bool {
         !matches!(self, Security::None)
     }
 
+    /// Whether a V1 (HMAC) request is signed.
     pub fn is_signed(self) -> bool {
         matches!(self, Security::Trade | Security::UserData | Security::Transfer)
     }
+
+    /// Whether a V3 (wallet) request is signed.
+    pub fn is_wallet_signed(self) -> bool {
+        !matches!(self, Security::None | Security::MarketData)
+    }
+}
+
+/// How an API version proves who sends a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// V1: the `X-MBX-APIKEY` header; signed security types add `timestamp`, optional
+    /// `recvWindow` and an HMAC-SHA256 `signature`.
+    Hmac,
+    /// V3: signed security types add wallet params and an EIP-712 `signature`.
+    Wallet(WalletSigning),
+}
+
+/// Which of the user's keys signs a V3 request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalletRole {
+    /// The API wallet (agent) acting for the user: almost every endpoint.
+    ApiWallet,
+    /// The user's main wallet: sub-accounts, asset migration, agent registration.
+    MainWallet,
+}
+
+/// How one V3 endpoint builds and signs its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletSigning {
+    pub key: WalletRole,
+    /// Wallet params the request carries, a subset of `user`, `signer`, `nonce`.
+    pub adds: &'static [&'static str],
+    /// The signed message's keys in order. Empty: the business params sorted by key, then
+    /// `adds` in order. Otherwise exactly these keys (optional ones left out when unset).
+    pub message: &'static [&'static str],
+    /// Params sent after the message without being signed (the docs leave them out of it).
+    pub unsigned: &'static [&'static str],
+    /// The param whose value is the EIP-712 chain id; the exchange's 1666 when `None`.
+    pub chain_id_param: Option<&'static str>,
+}
+
+impl WalletSigning {
+    /// The API wallet signs business params sorted by key, then user, signer and nonce.
+    pub const STANDARD: WalletSigning = WalletSigning {
+        key: WalletRole::ApiWallet,
+        adds: &["user", "signer", "nonce"],
+        message: &[],
+        unsigned: &[],
+        chain_id_param: None,
+    };
 }
 
 /// Static facts about an endpoint.
@@ -78,6 +135,8 @@ pub struct EndpointSpec {
     pub security: Security,
     /// Request weight, as a number or a short rule.
     pub weight: &'static str,
+    /// How requests prove who sends them.
+    pub auth: Auth,
 }
 
 /// An endpoint's parameters, ready to be sent. Generated for every endpoint of the spec;

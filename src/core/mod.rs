@@ -5,8 +5,9 @@ pub mod check;
 mod endpoint;
 mod params;
 mod response;
+pub(crate) mod wallet_payload;
 
 pub use call::Call;
-pub use endpoint::{Endpoint, EndpointSpec, Method, Security};
+pub use endpoint::{Auth, Endpoint, EndpointSpec, Method, Security, WalletRole, WalletSigning};
 pub use params::{bool_text, encode_into, opt_bool_text, ParamValue, ParamWriter};
 pub use response::{ApiError, BatchResult, LimitUsage, OneOrMany, Response};

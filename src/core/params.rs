@@ -70,6 +70,11 @@ impl ParamWriter {
         Self { query: String::with_capacity(256), scratch: String::with_capacity(64) }
     }
 
+    /// A writer holding an already encoded `key=value&…` string.
+    pub(crate) fn from_encoded(query: String) -> Self {
+        Self { query, scratch: String::new() }
+    }
+
     /// Appends a parameter.
     pub fn put<V: ParamValue + ?Sized>(&mut self, key: &str, value: &V) {
         self.scratch.clear();
@@ -101,6 +106,19 @@ impl ParamWriter {
 
     pub fn as_str(&self) -> &str {
         &self.query
+    }
+
+    /// The encoded `(key, value)` pairs written so far, in order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+    }
+
+    /// Reorders the pairs by key in ASCII order; pairs with equal keys keep their order.
+    pub(crate) fn sort_by_key(&mut self) {
+        let mut pairs: Vec<&str> = self.query.split('&').filter(|p| !p.is_empty()).collect();
+        pairs.sort_by_key(|p| p.split_once('=').map_or(*p, |(k, _)| k));
+        let sorted = pairs.join("&");
+        self.query = sorted;
     }
 
     pub fn into_string(self) -> String {

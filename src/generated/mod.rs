@@ -5,5 +5,7 @@
 #![allow(clippy::all, missing_docs)]
 
 pub mod models;
-pub mod rest;
 pub mod streams;
+pub mod rest;
+pub mod futures_v3;
+pub mod futures_v3_streams;

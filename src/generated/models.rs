@@ -135,6 +135,40 @@ impl AutoCloseType {
     }
 }
 crate::wire_enum!(AutoCloseType);
+/// Values of `ChaseOffsetType` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChaseOffsetType {
+    /// `ABSOLUTE`
+    Absolute,
+    /// `PERCENTAGE`
+    Percentage,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl ChaseOffsetType {
+    /// Every known value.
+    pub const ALL: &'static [ChaseOffsetType] = &[
+        ChaseOffsetType::Absolute,
+        ChaseOffsetType::Percentage,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChaseOffsetType::Absolute => "ABSOLUTE",
+            ChaseOffsetType::Percentage => "PERCENTAGE",
+            ChaseOffsetType::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => ChaseOffsetType::Absolute,
+            "PERCENTAGE" => ChaseOffsetType::Percentage,
+            other => ChaseOffsetType::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(ChaseOffsetType);
 /// Values of `ContractStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractStatus {
@@ -726,6 +760,40 @@ impl OrderType {
     }
 }
 crate::wire_enum!(OrderType);
+/// Values of `PegPriceType` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PegPriceType {
+    /// `COUNTERPARTY_1`
+    Counterparty1,
+    /// `QUEUE_1`
+    Queue1,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl PegPriceType {
+    /// Every known value.
+    pub const ALL: &'static [PegPriceType] = &[
+        PegPriceType::Counterparty1,
+        PegPriceType::Queue1,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PegPriceType::Counterparty1 => "COUNTERPARTY_1",
+            PegPriceType::Queue1 => "QUEUE_1",
+            PegPriceType::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "COUNTERPARTY_1" => PegPriceType::Counterparty1,
+            "QUEUE_1" => PegPriceType::Queue1,
+            other => PegPriceType::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(PegPriceType);
 /// Values of `PositionSide` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PositionSide {
@@ -765,6 +833,37 @@ impl PositionSide {
     }
 }
 crate::wire_enum!(PositionSide);
+/// Values of `QuantityUnit` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum QuantityUnit {
+    /// `BASE`
+    Base,
+    /// `QUOTE`
+    Quote,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl QuantityUnit {
+    /// Every known value.
+    pub const ALL: &'static [QuantityUnit] = &[QuantityUnit::Base, QuantityUnit::Quote];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            QuantityUnit::Base => "BASE",
+            QuantityUnit::Quote => "QUOTE",
+            QuantityUnit::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "BASE" => QuantityUnit::Base,
+            "QUOTE" => QuantityUnit::Quote,
+            other => QuantityUnit::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(QuantityUnit);
 /// Values of `RateLimitInterval` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RateLimitInterval {
@@ -857,6 +956,260 @@ impl Side {
     }
 }
 crate::wire_enum!(Side);
+/// Values of `StpMode` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StpMode {
+    /// `EXPIRE_TAKER`
+    ExpireTaker,
+    /// `EXPIRE_MAKER`
+    ExpireMaker,
+    /// `EXPIRE_BOTH`
+    ExpireBoth,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl StpMode {
+    /// Every known value.
+    pub const ALL: &'static [StpMode] = &[
+        StpMode::ExpireTaker,
+        StpMode::ExpireMaker,
+        StpMode::ExpireBoth,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StpMode::ExpireTaker => "EXPIRE_TAKER",
+            StpMode::ExpireMaker => "EXPIRE_MAKER",
+            StpMode::ExpireBoth => "EXPIRE_BOTH",
+            StpMode::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "EXPIRE_TAKER" => StpMode::ExpireTaker,
+            "EXPIRE_MAKER" => StpMode::ExpireMaker,
+            "EXPIRE_BOTH" => StpMode::ExpireBoth,
+            other => StpMode::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(StpMode);
+/// Values of `StrategyAction` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StrategyAction {
+    /// `PLACE_ORDER`
+    PlaceOrder,
+    /// `CANCEL_ORDER`
+    CancelOrder,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl StrategyAction {
+    /// Every known value.
+    pub const ALL: &'static [StrategyAction] = &[
+        StrategyAction::PlaceOrder,
+        StrategyAction::CancelOrder,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StrategyAction::PlaceOrder => "PLACE_ORDER",
+            StrategyAction::CancelOrder => "CANCEL_ORDER",
+            StrategyAction::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "PLACE_ORDER" => StrategyAction::PlaceOrder,
+            "CANCEL_ORDER" => StrategyAction::CancelOrder,
+            other => StrategyAction::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(StrategyAction);
+/// Values of `StrategyEvent` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StrategyEvent {
+    /// `NEW`
+    New,
+    /// `PARTIALLY_FILLED_OR_FILLED`
+    PartiallyFilledOrFilled,
+    /// `FILLED`
+    Filled,
+    /// `CANCELED`
+    Canceled,
+    /// `REPLACED`
+    Replaced,
+    /// `STOPPED`
+    Stopped,
+    /// `REJECTED`
+    Rejected,
+    /// `EXPIRED`
+    Expired,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl StrategyEvent {
+    /// Every known value.
+    pub const ALL: &'static [StrategyEvent] = &[
+        StrategyEvent::New,
+        StrategyEvent::PartiallyFilledOrFilled,
+        StrategyEvent::Filled,
+        StrategyEvent::Canceled,
+        StrategyEvent::Replaced,
+        StrategyEvent::Stopped,
+        StrategyEvent::Rejected,
+        StrategyEvent::Expired,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StrategyEvent::New => "NEW",
+            StrategyEvent::PartiallyFilledOrFilled => "PARTIALLY_FILLED_OR_FILLED",
+            StrategyEvent::Filled => "FILLED",
+            StrategyEvent::Canceled => "CANCELED",
+            StrategyEvent::Replaced => "REPLACED",
+            StrategyEvent::Stopped => "STOPPED",
+            StrategyEvent::Rejected => "REJECTED",
+            StrategyEvent::Expired => "EXPIRED",
+            StrategyEvent::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "NEW" => StrategyEvent::New,
+            "PARTIALLY_FILLED_OR_FILLED" => StrategyEvent::PartiallyFilledOrFilled,
+            "FILLED" => StrategyEvent::Filled,
+            "CANCELED" => StrategyEvent::Canceled,
+            "REPLACED" => StrategyEvent::Replaced,
+            "STOPPED" => StrategyEvent::Stopped,
+            "REJECTED" => StrategyEvent::Rejected,
+            "EXPIRED" => StrategyEvent::Expired,
+            other => StrategyEvent::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(StrategyEvent);
+/// Values of `StrategyType` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StrategyType {
+    /// `OTO`
+    Oto,
+    /// `OCO`
+    Oco,
+    /// `OTOCO`
+    Otoco,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl StrategyType {
+    /// Every known value.
+    pub const ALL: &'static [StrategyType] = &[
+        StrategyType::Oto,
+        StrategyType::Oco,
+        StrategyType::Otoco,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StrategyType::Oto => "OTO",
+            StrategyType::Oco => "OCO",
+            StrategyType::Otoco => "OTOCO",
+            StrategyType::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "OTO" => StrategyType::Oto,
+            "OCO" => StrategyType::Oco,
+            "OTOCO" => StrategyType::Otoco,
+            other => StrategyType::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(StrategyType);
+/// Values of `SubAccountStatus` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubAccountStatus {
+    /// `NORMAL`
+    Normal,
+    /// `FROZEN`
+    Frozen,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl SubAccountStatus {
+    /// Every known value.
+    pub const ALL: &'static [SubAccountStatus] = &[
+        SubAccountStatus::Normal,
+        SubAccountStatus::Frozen,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubAccountStatus::Normal => "NORMAL",
+            SubAccountStatus::Frozen => "FROZEN",
+            SubAccountStatus::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "NORMAL" => SubAccountStatus::Normal,
+            "FROZEN" => SubAccountStatus::Frozen,
+            other => SubAccountStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(SubAccountStatus);
+/// Values of `SubTransferKind` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubTransferKind {
+    /// `FUTURE_FUTURE`
+    FutureFuture,
+    /// `FUTURE_SPOT`
+    FutureSpot,
+    /// `SPOT_FUTURE`
+    SpotFuture,
+    /// `SPOT_SPOT`
+    SpotSpot,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl SubTransferKind {
+    /// Every known value.
+    pub const ALL: &'static [SubTransferKind] = &[
+        SubTransferKind::FutureFuture,
+        SubTransferKind::FutureSpot,
+        SubTransferKind::SpotFuture,
+        SubTransferKind::SpotSpot,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubTransferKind::FutureFuture => "FUTURE_FUTURE",
+            SubTransferKind::FutureSpot => "FUTURE_SPOT",
+            SubTransferKind::SpotFuture => "SPOT_FUTURE",
+            SubTransferKind::SpotSpot => "SPOT_SPOT",
+            SubTransferKind::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "FUTURE_FUTURE" => SubTransferKind::FutureFuture,
+            "FUTURE_SPOT" => SubTransferKind::FutureSpot,
+            "SPOT_FUTURE" => SubTransferKind::SpotFuture,
+            "SPOT_SPOT" => SubTransferKind::SpotSpot,
+            other => SubTransferKind::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(SubTransferKind);
 /// Values of `SymbolType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SymbolType {
@@ -1375,6 +1728,87 @@ pub struct AggTradeEvent {
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
+/// The `Announcement` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// `id`
+    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    pub id: i64,
+    /// `contents`
+    #[serde(rename = "contents")]
+    pub contents: Vec<AnnouncementContent>,
+    /// `category`
+    #[serde(rename = "category")]
+    pub category: String,
+    /// `publishTime`
+    #[serde(rename = "publishTime", deserialize_with = "crate::de::lenient")]
+    pub publish_time: i64,
+    /// `jumpLink`
+    #[serde(rename = "jumpLink", default, skip_serializing_if = "Option::is_none")]
+    pub jump_link: Option<String>,
+}
+/// The `AnnouncementBody` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnouncementBody {
+    /// `i`
+    #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
+    pub id: i64,
+    /// `t`
+    #[serde(rename = "t")]
+    pub title: String,
+    /// `s`
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// `c`
+    #[serde(rename = "c")]
+    pub category: String,
+    /// `d`
+    #[serde(rename = "d", deserialize_with = "crate::de::lenient")]
+    pub time: i64,
+    /// `S`
+    #[serde(
+        rename = "S",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read: Option<bool>,
+    /// `j`
+    #[serde(rename = "j", default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// `C`
+    #[serde(rename = "C")]
+    pub content: String,
+}
+/// The `AnnouncementContent` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnouncementContent {
+    /// `language`
+    #[serde(rename = "language")]
+    pub language: String,
+    /// `title`
+    #[serde(rename = "title")]
+    pub title: String,
+    /// `subtitle`
+    #[serde(rename = "subtitle", default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// `content`
+    #[serde(rename = "content")]
+    pub content: String,
+}
+/// A public (category NEW_LISTING) or direct (category DIRECT) announcement, per language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnouncementEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `en`
+    #[serde(rename = "en", default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<AnnouncementBody>,
+    /// `zh`
+    #[serde(rename = "zh", default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<AnnouncementBody>,
+}
 /// The `AssetInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetInfo {
@@ -1540,6 +1974,91 @@ pub struct Bracket {
     #[serde(rename = "cum")]
     pub cum: Decimal,
 }
+/// A chase strategy as placed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChaseOrder {
+    /// `strategyId`
+    #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
+    pub strategy_id: i64,
+    /// `clientStrategyId`
+    #[serde(rename = "clientStrategyId")]
+    pub client_strategy_id: String,
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    pub symbol: String,
+    /// `side`
+    #[serde(rename = "side")]
+    pub side: Side,
+    /// `positionSide`
+    #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
+    pub position_side: Option<PositionSide>,
+    /// `quantity`
+    #[serde(rename = "quantity")]
+    pub quantity: Decimal,
+    /// `quantityUnit`
+    #[serde(rename = "quantityUnit")]
+    pub quantity_unit: QuantityUnit,
+    /// `reduceOnly`
+    #[serde(
+        rename = "reduceOnly",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reduce_only: Option<bool>,
+    /// `chaseOffset`
+    #[serde(
+        rename = "chaseOffset",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub chase_offset: Option<Decimal>,
+    /// `chaseOffsetType`
+    #[serde(
+        rename = "chaseOffsetType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub chase_offset_type: Option<ChaseOffsetType>,
+    /// `maxChaseOffset`
+    #[serde(
+        rename = "maxChaseOffset",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_chase_offset: Option<Decimal>,
+    /// `maxChaseOffsetType`
+    #[serde(
+        rename = "maxChaseOffsetType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_chase_offset_type: Option<ChaseOffsetType>,
+    /// `timeInForce`
+    #[serde(rename = "timeInForce", default, skip_serializing_if = "Option::is_none")]
+    pub time_in_force: Option<TimeInForce>,
+    /// `strategyStatus`
+    #[serde(rename = "strategyStatus")]
+    pub strategy_status: String,
+    /// `bookTime`
+    #[serde(
+        rename = "bookTime",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub book_time: Option<i64>,
+    /// `updateTime`
+    #[serde(
+        rename = "updateTime",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_time: Option<i64>,
+}
 /// An acknowledgement carrying a status code and a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeMsg {
@@ -1603,6 +2122,16 @@ pub struct DepthUpdateEvent {
     /// `a`
     #[serde(rename = "a")]
     pub asks: Vec<PriceLevel>,
+}
+/// The `DirectAnnouncements` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirectAnnouncements {
+    /// `total`
+    #[serde(rename = "total", deserialize_with = "crate::de::lenient")]
+    pub total: i64,
+    /// `rows`
+    #[serde(rename = "rows")]
+    pub rows: Vec<Announcement>,
 }
 /// A reply with no content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1745,6 +2274,32 @@ pub struct Income {
     /// `tradeId`
     #[serde(rename = "tradeId")]
     pub trade_id: String,
+}
+/// The `IndexReference` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexReference {
+    /// `exchange`
+    #[serde(rename = "exchange")]
+    pub exchange: String,
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    pub symbol: String,
+    /// `weight`
+    #[serde(rename = "weight")]
+    pub weight: Decimal,
+}
+/// The outside markets an index price is made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexReferences {
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    pub symbol: String,
+    /// `time`
+    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    pub time: i64,
+    /// `references`
+    #[serde(rename = "references")]
+    pub references: Vec<IndexReference>,
 }
 /// The `Kline` reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -2104,6 +2659,80 @@ pub struct MarkPriceEvent {
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
 }
+/// The `MigrateBatch` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrateBatch {
+    /// `batchId`
+    #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+}
+/// One asset of a migration; status I (pending), S (done) or F (failed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrateDetail {
+    /// `id`
+    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    pub id: i64,
+    /// `asset`
+    #[serde(rename = "asset")]
+    pub asset: String,
+    /// `amount`
+    #[serde(rename = "amount")]
+    pub amount: Decimal,
+    /// `tranId`
+    #[serde(
+        rename = "tranId",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tran_id: Option<i64>,
+    /// `status`
+    #[serde(rename = "status")]
+    pub status: String,
+    /// `fromStatus`
+    #[serde(rename = "fromStatus", default, skip_serializing_if = "Option::is_none")]
+    pub from_status: Option<String>,
+    /// `fromErrorCode`
+    #[serde(rename = "fromErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub from_error_code: Option<serde_json::Value>,
+    /// `fromResponse`
+    #[serde(rename = "fromResponse", default, skip_serializing_if = "Option::is_none")]
+    pub from_response: Option<serde_json::Value>,
+    /// `toStatus`
+    #[serde(rename = "toStatus", default, skip_serializing_if = "Option::is_none")]
+    pub to_status: Option<String>,
+    /// `toErrorCode`
+    #[serde(rename = "toErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub to_error_code: Option<serde_json::Value>,
+    /// `toResponse`
+    #[serde(rename = "toResponse", default, skip_serializing_if = "Option::is_none")]
+    pub to_response: Option<serde_json::Value>,
+}
+/// The state of one asset migration batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrateHistory {
+    /// `batchId`
+    #[serde(rename = "batchId")]
+    pub batch_id: String,
+    /// `totalCount`
+    #[serde(rename = "totalCount", deserialize_with = "crate::de::lenient")]
+    pub total_count: i64,
+    /// `successCount`
+    #[serde(rename = "successCount", deserialize_with = "crate::de::lenient")]
+    pub success_count: i64,
+    /// `processingCount`
+    #[serde(rename = "processingCount", deserialize_with = "crate::de::lenient")]
+    pub processing_count: i64,
+    /// `failCount`
+    #[serde(rename = "failCount", deserialize_with = "crate::de::lenient")]
+    pub fail_count: i64,
+    /// `initCount`
+    #[serde(rename = "initCount", deserialize_with = "crate::de::lenient")]
+    pub init_count: i64,
+    /// `details`
+    #[serde(rename = "details")]
+    pub details: Vec<MigrateDetail>,
+}
 /// Rolling 24-hour mini ticker (`<symbol>@miniTicker`, items of `!miniTicker@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MiniTickerEvent {
@@ -2134,6 +2763,49 @@ pub struct MiniTickerEvent {
     /// `q`
     #[serde(rename = "q")]
     pub quote_volume: Decimal,
+}
+/// Market maker protection of one symbol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MmpConfig {
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    pub symbol: String,
+    /// `windowTimeInMilliseconds`
+    #[serde(
+        rename = "windowTimeInMilliseconds",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub window_ms: i64,
+    /// `frozenTimeInMilliseconds`
+    #[serde(
+        rename = "frozenTimeInMilliseconds",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub frozen_ms: i64,
+    /// `qtyLimit`
+    #[serde(
+        rename = "qtyLimit",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qty_limit: Option<i64>,
+    /// `valueLimit`
+    #[serde(
+        rename = "valueLimit",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_limit: Option<i64>,
+    /// `deltaLimit`
+    #[serde(
+        rename = "deltaLimit",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delta_limit: Option<i64>,
 }
 /// The `MultiAssetsMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2660,6 +3332,225 @@ pub struct ServerTime {
     /// `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
+}
+/// The `StpModeInfo` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StpModeInfo {
+    /// `stpMode`
+    #[serde(rename = "stpMode")]
+    pub stp_mode: StpMode,
+}
+/// A strategy with the state of each of its sub-orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyOrder {
+    /// `strategyId`
+    #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
+    pub strategy_id: i64,
+    /// `clientStrategyId`
+    #[serde(rename = "clientStrategyId")]
+    pub client_strategy_id: String,
+    /// `strategyType`
+    #[serde(rename = "strategyType")]
+    pub strategy_type: StrategyType,
+    /// `strategyStatus`
+    #[serde(rename = "strategyStatus")]
+    pub strategy_status: String,
+    /// `bookTime`
+    #[serde(rename = "bookTime", deserialize_with = "crate::de::lenient")]
+    pub book_time: i64,
+    /// `updateTime`
+    #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
+    pub update_time: i64,
+    /// `subOrders`
+    #[serde(rename = "subOrders")]
+    pub sub_orders: Vec<StrategySubOrderState>,
+}
+/// A strategy order as placed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyOrderResult {
+    /// `strategyId`
+    #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
+    pub strategy_id: i64,
+    /// `clientStrategyId`
+    #[serde(rename = "clientStrategyId")]
+    pub client_strategy_id: String,
+    /// `strategyType`
+    #[serde(rename = "strategyType")]
+    pub strategy_type: StrategyType,
+    /// `strategyStatus`
+    #[serde(rename = "strategyStatus")]
+    pub strategy_status: String,
+    /// `updateTime`
+    #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
+    pub update_time: i64,
+    /// `failureCode`
+    #[serde(
+        rename = "failureCode",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_code: Option<i64>,
+    /// `failureReason`
+    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+}
+/// The `StrategySubOrderState` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategySubOrderState {
+    /// `strategyId`
+    #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
+    pub strategy_id: i64,
+    /// `orderId`
+    #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
+    pub order_id: i64,
+    /// `clientOrderId`
+    #[serde(rename = "clientOrderId")]
+    pub client_order_id: String,
+    /// `status`
+    #[serde(rename = "status")]
+    pub status: OrderStatus,
+    /// `strategySubId`
+    #[serde(rename = "strategySubId", deserialize_with = "crate::de::lenient")]
+    pub strategy_sub_id: i64,
+    /// `firstDrivenId`
+    #[serde(
+        rename = "firstDrivenId",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_driven_id: Option<i64>,
+    /// `firstDrivenOn`
+    #[serde(rename = "firstDrivenOn", default, skip_serializing_if = "Option::is_none")]
+    pub first_driven_on: Option<String>,
+    /// `firstTrigger`
+    #[serde(rename = "firstTrigger", default, skip_serializing_if = "Option::is_none")]
+    pub first_trigger: Option<String>,
+    /// `secondDrivenId`
+    #[serde(
+        rename = "secondDrivenId",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_driven_id: Option<i64>,
+    /// `secondDrivenOn`
+    #[serde(rename = "secondDrivenOn", default, skip_serializing_if = "Option::is_none")]
+    pub second_driven_on: Option<String>,
+    /// `secondTrigger`
+    #[serde(rename = "secondTrigger", default, skip_serializing_if = "Option::is_none")]
+    pub second_trigger: Option<String>,
+    /// `securityType`
+    #[serde(rename = "securityType")]
+    pub security_type: String,
+    /// `symbol`
+    #[serde(rename = "symbol")]
+    pub symbol: String,
+    /// `side`
+    #[serde(rename = "side")]
+    pub side: Side,
+    /// `positionSide`
+    #[serde(rename = "positionSide")]
+    pub position_side: PositionSide,
+    /// `type`
+    #[serde(rename = "type")]
+    pub order_type: OrderType,
+    /// `timeInForce`
+    #[serde(rename = "timeInForce")]
+    pub time_in_force: TimeInForce,
+    /// `quantity`
+    #[serde(rename = "quantity")]
+    pub quantity: Decimal,
+    /// `reduceOnly`
+    #[serde(rename = "reduceOnly", deserialize_with = "crate::de::lenient")]
+    pub reduce_only: bool,
+    /// `closePosition`
+    #[serde(rename = "closePosition", deserialize_with = "crate::de::lenient")]
+    pub close_position: bool,
+    /// `price`
+    #[serde(rename = "price")]
+    pub price: Decimal,
+    /// `avgPrice`
+    #[serde(rename = "avgPrice")]
+    pub avg_price: Decimal,
+    /// `priceProtect`
+    #[serde(rename = "priceProtect", deserialize_with = "crate::de::lenient")]
+    pub price_protect: bool,
+    /// `stopPrice`
+    #[serde(rename = "stopPrice")]
+    pub stop_price: Decimal,
+    /// `activatePrice`
+    #[serde(
+        rename = "activatePrice",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activate_price: Option<Decimal>,
+    /// `callbackRate`
+    #[serde(
+        rename = "callbackRate",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_rate: Option<Decimal>,
+    /// `workingType`
+    #[serde(rename = "workingType")]
+    pub working_type: WorkingType,
+    /// `triggerTime`
+    #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
+    pub trigger_time: i64,
+}
+/// The result of updating one sub-order of a strategy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyUpdateResult {
+    /// `strategyId`
+    #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
+    pub strategy_id: i64,
+    /// `clientStrategyId`
+    #[serde(rename = "clientStrategyId")]
+    pub client_strategy_id: String,
+    /// `strategyType`
+    #[serde(rename = "strategyType")]
+    pub strategy_type: StrategyType,
+    /// `strategyStatus`
+    #[serde(rename = "strategyStatus")]
+    pub strategy_status: String,
+    /// `updatedSubOrder`
+    #[serde(rename = "updatedSubOrder", deserialize_with = "crate::de::lenient")]
+    pub updated_sub_order: i64,
+    /// `updateStatus`
+    #[serde(rename = "updateStatus")]
+    pub update_status: String,
+    /// `updateTime`
+    #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
+    pub update_time: i64,
+    /// `failureCode`
+    #[serde(
+        rename = "failureCode",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_code: Option<i64>,
+    /// `failureReason`
+    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+}
+/// The `SubAccount` reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubAccount {
+    /// `accountId`
+    #[serde(rename = "accountId", deserialize_with = "crate::de::lenient")]
+    pub account_id: i64,
+    /// `subAccountName`
+    #[serde(rename = "subAccountName")]
+    pub sub_account_name: String,
+    /// `parentAccount`
+    #[serde(rename = "parentAccount", deserialize_with = "crate::de::lenient")]
+    pub parent_account: bool,
 }
 /// One trading rule of a symbol; which fields are present depends on `filter_type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--json]";
+const USAGE: &str =
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME] [--json]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -27,17 +28,28 @@ fn main() -> ExitCode {
 
 fn check(args: &[String]) -> ExitCode {
     let dir = PathBuf::from(args.first().map(String::as_str).unwrap_or("spec"));
-    let spec = match aster_codegen::load(&dir) {
+    let apis = match aster_codegen::load_all(&dir) {
         Ok(s) => s,
         Err(e) => return fail(1, e),
     };
+    println!("spec in {} is valid", dir.display());
+    for spec in &apis {
+        summarise(spec);
+    }
+    ExitCode::SUCCESS
+}
+
+fn summarise(spec: &aster_codegen::Spec) {
     let mut by_security: BTreeMap<String, usize> = BTreeMap::new();
     for e in &spec.rest.endpoints {
         *by_security.entry(e.security.clone().unwrap_or_default()).or_default() += 1;
     }
     let security: Vec<String> = by_security.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let patterns: usize = spec.streams.streams.iter().map(|s| s.patterns.len()).sum();
-    println!("spec in {} is valid", dir.display());
+    println!(
+        "{} ({} {}, {} signing, {}):",
+        spec.api.name, spec.api.product, spec.api.version, spec.api.signing, spec.api.path_prefix
+    );
     println!("  endpoints:   {} ({})", spec.rest.endpoints.len(), security.join(", "));
     println!("  param objects: {}", spec.rest.param_objects.len());
     println!("  models:      {}", spec.models.models.len());
@@ -46,17 +58,18 @@ fn check(args: &[String]) -> ExitCode {
     println!("  events:      {}", spec.streams.events.len());
     println!("  error codes: {}", spec.errors.errors.len());
     println!("  deliberate differences from the docs: {}", spec.deviations.deviations.len());
-    ExitCode::SUCCESS
 }
 
 fn run_diff(args: &[String]) -> ExitCode {
     let mut docs_file = None;
     let mut dir = None;
     let mut json = false;
+    let mut api_name = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--docs" => docs_file = it.next().cloned(),
+            "--api" => api_name = it.next().cloned(),
             "--json" => json = true,
             other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
             _ => return fail(2, USAGE),
@@ -72,7 +85,11 @@ fn run_diff(args: &[String]) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail(2, format!("{docs_file}: {e}")),
     };
-    let spec = match aster_codegen::load(&dir) {
+    let apis = match aster_codegen::load_all(&dir) {
+        Ok(s) => s,
+        Err(e) => return fail(2, e),
+    };
+    let spec = match diff::pick_api(&apis, &parsed, api_name.as_deref()) {
         Ok(s) => s,
         Err(e) => return fail(2, e),
     };
@@ -86,15 +103,16 @@ fn run_diff(args: &[String]) -> ExitCode {
             .map(|f| serde_json::json!({ "kind": f.kind, "key": f.key, "detail": f.detail, "explained": f.explained(), "reason": f.explanation }))
             .collect();
         let out = serde_json::json!({
-            "docs": docs_file, "spec": dir.display().to_string(), "unexplained": unexplained, "explained": explained,
+            "docs": docs_file, "spec": dir.display().to_string(), "api": spec.api.name, "unexplained": unexplained, "explained": explained,
             "findings": findings, "stale_explanations": report.stale_explanations,
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_human(&report, std::io::stdout().is_terminal());
         println!(
-            "{docs_file} vs {}: {} endpoints, {} streams, {} events, {} error codes in the docs; {unexplained} unexplained, {explained} explained differences",
+            "{docs_file} vs {} ({}): {} endpoints, {} streams, {} events, {} error codes in the docs; {unexplained} unexplained, {explained} explained differences",
             dir.display(),
+            spec.api.name,
             parsed.endpoints.len(),
             parsed.streams.len(),
             parsed.events.len(),
