@@ -145,7 +145,29 @@ fn a_malformed_table_is_a_parse_error_with_its_line() {
     let err = docs::parse(&text).unwrap_err();
     let line = text.lines().position(|l| l.contains("MAYBE")).unwrap() + 1;
     assert_eq!(err.line, line);
-    assert!(err.message.contains("YES or NO"));
+    assert!(err.message.contains("Mandatory must be YES, NO"), "{}", err.message);
+}
+
+#[test]
+fn v3_table_conventions_parse_the_same() {
+    // A `Required` column, leading and trailing pipes, TRUE/FALSE cells.
+    let text = mutate(
+        "Name | Type | Mandatory | Description\n------------ | ------------ | ------------ | ------------\nsymbol | STRING | YES |\nlimit | INT | NO | How many levels.",
+        "| Name | Type | Required | Description |\n|---|---|---|---|\n| symbol | STRING | TRUE | |\n| limit | INT | FALSE | How many levels. |",
+    );
+    assert!(keys_for(&text).is_empty(), "{:?}", keys_for(&text));
+}
+
+#[test]
+fn a_starred_yes_is_conditional_not_mandatory() {
+    let text = mutate("symbol | STRING | YES |\nlimit | INT | NO |", "symbol | STRING | YES* |\nlimit | INT | NO* |");
+    assert_eq!(keys_for(&text).iter().filter(|k| k.starts_with("param-mandatory")).count(), 1);
+}
+
+#[test]
+fn an_empty_parameter_table_means_no_parameters() {
+    let parsed = docs::parse(&mutate("symbol | STRING | YES |\nlimit | INT | NO | How many levels.\n", "")).unwrap();
+    assert!(parsed.endpoints.iter().any(|e| e.params.is_empty()));
 }
 
 fn run(args: &[&str]) -> (i32, String) {

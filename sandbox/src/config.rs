@@ -68,7 +68,22 @@ pub struct AccountConfig {
     pub secret: String,
     /// Starting wallet balances, e.g. `("USDT", 100000)`.
     pub balances: Vec<(String, Decimal)>,
+    /// The V3 identity: the main wallet address and the API wallets allowed to sign for it.
+    pub wallet: Option<WalletAccount>,
 }
+
+/// An account's V3 identity (addresses as `0x` + 40 hex digits).
+#[derive(Debug, Clone)]
+pub struct WalletAccount {
+    pub user: String,
+    pub signers: Vec<String>,
+}
+
+/// The demo API wallet the exchange's V3 docs publish (it holds nothing anywhere): the first
+/// sandbox account answers to it, so the docs' own example runs against the sandbox.
+pub const DEMO_USER: &str = "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e";
+pub const DEMO_SIGNER: &str = "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0";
+pub const DEMO_SIGNER_KEY: &str = "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1";
 
 impl AccountConfig {
     pub fn new(api_key: impl Into<String>, secret: impl Into<String>) -> Self {
@@ -76,7 +91,14 @@ impl AccountConfig {
             api_key: api_key.into(),
             secret: secret.into(),
             balances: vec![("USDT".into(), dec("100000")), ("BNB".into(), dec("10"))],
+            wallet: None,
         }
+    }
+
+    /// Gives the account a V3 identity: its main wallet and one API wallet.
+    pub fn with_wallet(mut self, user: impl Into<String>, signer: impl Into<String>) -> Self {
+        self.wallet = Some(WalletAccount { user: user.into(), signers: vec![signer.into()] });
+        self
     }
 }
 
@@ -99,6 +121,9 @@ pub struct SandboxConfig {
     pub taker_fee: Decimal,
     /// Price levels per side the sandbox's own market maker quotes.
     pub book_levels: usize,
+    /// How far a V3 nonce may be from the server's clock, in ms (10 s in the docs; later
+    /// revisions of the docs widen it).
+    pub nonce_window_ms: i64,
 }
 
 /// The key pair of the first demo account.
@@ -115,7 +140,7 @@ impl Default for SandboxConfig {
                 SymbolConfig::new("ETHUSDT", "3000.00", "0.01", "0.001"),
                 SymbolConfig::new("BNBUSDT", "500.00", "0.01", "0.01"),
             ],
-            accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET)],
+            accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET).with_wallet(DEMO_USER, DEMO_SIGNER)],
             weight_limit_1m: 2400,
             order_limit_10s: 300,
             order_limit_1m: 1200,
@@ -123,6 +148,7 @@ impl Default for SandboxConfig {
             maker_fee: dec("0.0002"),
             taker_fee: dec("0.0004"),
             book_levels: 50,
+            nonce_window_ms: 10_000,
         }
     }
 }

@@ -31,6 +31,19 @@ impl ApiError {
     pub fn timestamp_ahead() -> Self {
         Self::new(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")
     }
+    /// The docs' example shows a repeated nonce answered with -4225 "Nonce Expired".
+    pub fn nonce_duplicate() -> Self {
+        Self::new(400, -4225, "Nonce Expired")
+    }
+    pub fn nonce_expired() -> Self {
+        Self::new(400, -4225, "Nonce Expired")
+    }
+    pub fn nonce_ahead() -> Self {
+        Self::new(400, -4225, "Nonce is ahead of the server's time.")
+    }
+    pub fn signer_not_allowed() -> Self {
+        Self::new(401, -2015, "Invalid API-key, IP, or permissions for action.")
+    }
     pub fn bad_signature() -> Self {
         Self::new(400, -1022, "Signature for this request is not valid.")
     }

@@ -17,10 +17,15 @@ pub mod error;
 pub mod faults;
 pub mod params;
 pub mod routes;
+pub mod routes_v3;
 pub mod server;
+pub mod wallet;
 pub mod ws;
 
-pub use config::{AccountConfig, SandboxConfig, SymbolConfig, DEMO_API_KEY, DEMO_SECRET};
+pub use config::{
+    AccountConfig, SandboxConfig, SymbolConfig, WalletAccount, DEMO_API_KEY, DEMO_SECRET, DEMO_SIGNER, DEMO_SIGNER_KEY,
+    DEMO_USER,
+};
 pub use engine::Exchange;
 pub use faults::Fault;
 

@@ -15,6 +15,21 @@ pub enum Security {
     MarketData,
     UserStream,
     Signed,
+    /// V3: signed by an API wallet of the user (user, signer, nonce, signature).
+    Wallet,
+    /// V3: signed by the user's main wallet (user, nonce, signature).
+    MainWallet,
+}
+
+impl Security {
+    /// The params a request of this security adds to the endpoint's own.
+    pub fn signing_params(self) -> &'static [&'static str] {
+        match self {
+            Security::Signed => &["timestamp", "recvWindow", "signature"],
+            Security::Wallet | Security::MainWallet => &["user", "signer", "nonce", "signature"],
+            _ => &[],
+        }
+    }
 }
 
 /// What a handler works with.
@@ -39,22 +54,22 @@ pub struct Route {
     pub handler: Handler,
 }
 
-fn w1(_: &Params) -> u64 {
+pub(crate) fn w1(_: &Params) -> u64 {
     1
 }
-fn w5(_: &Params) -> u64 {
+pub(crate) fn w5(_: &Params) -> u64 {
     5
 }
-fn w10(_: &Params) -> u64 {
+pub(crate) fn w10(_: &Params) -> u64 {
     10
 }
-fn w20(_: &Params) -> u64 {
+pub(crate) fn w20(_: &Params) -> u64 {
     20
 }
-fn w30(_: &Params) -> u64 {
+pub(crate) fn w30(_: &Params) -> u64 {
     30
 }
-fn w_depth(p: &Params) -> u64 {
+pub(crate) fn w_depth(p: &Params) -> u64 {
     match p.opt_i64("limit").ok().flatten().unwrap_or(500) {
         ..=50 => 2,
         100 => 5,
@@ -62,7 +77,7 @@ fn w_depth(p: &Params) -> u64 {
         _ => 20,
     }
 }
-fn w_klines(p: &Params) -> u64 {
+pub(crate) fn w_klines(p: &Params) -> u64 {
     match p.opt_i64("limit").ok().flatten().unwrap_or(500) {
         ..=99 => 1,
         100..=499 => 2,
@@ -70,21 +85,21 @@ fn w_klines(p: &Params) -> u64 {
         _ => 10,
     }
 }
-fn w_1_or_40(p: &Params) -> u64 {
+pub(crate) fn w_1_or_40(p: &Params) -> u64 {
     if p.has("symbol") {
         1
     } else {
         40
     }
 }
-fn w_1_or_2(p: &Params) -> u64 {
+pub(crate) fn w_1_or_2(p: &Params) -> u64 {
     if p.has("symbol") {
         1
     } else {
         2
     }
 }
-fn w_20_or_50(p: &Params) -> u64 {
+pub(crate) fn w_20_or_50(p: &Params) -> u64 {
     if p.has("symbol") {
         20
     } else {
@@ -92,6 +107,7 @@ fn w_20_or_50(p: &Params) -> u64 {
     }
 }
 
+#[macro_export]
 macro_rules! route {
     ($m:literal, $path:literal, $sec:ident, $params:expr, $w:expr, $h:expr) => {
         Route {
@@ -237,7 +253,7 @@ pub static ROUTES: &[Route] = &[
     route!("DELETE", "/fapi/v1/listenKey", UserStream, &["listenKey"], w1, listen_key_close),
 ];
 
-const ORDER_PARAMS: [&str; 16] = [
+pub(crate) const ORDER_PARAMS: [&str; 16] = [
     "symbol",
     "side",
     "positionSide",
@@ -259,7 +275,7 @@ const ORDER_PARAMS: [&str; 16] = [
 /// The route for a method and path: `Err` with the right error when there is none.
 pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    for r in ROUTES {
+    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3) {
         if r.path == path {
             path_known = true;
             if r.method == method {
@@ -276,11 +292,11 @@ pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
 
 // ---------------------------------------------------------------------- helpers
 
-fn s(d: Decimal) -> Value {
+pub(crate) fn s(d: Decimal) -> Value {
     Value::String(d.round_dp(8).to_string())
 }
 
-fn limit(p: &Params, default: i64, max: i64) -> ApiResult<usize> {
+pub(crate) fn limit(p: &Params, default: i64, max: i64) -> ApiResult<usize> {
     let l = p.opt_i64("limit")?.unwrap_or(default);
     if l < 1 || l > max {
         return Err(ApiError::invalid_param("limit"));
@@ -288,7 +304,7 @@ fn limit(p: &Params, default: i64, max: i64) -> ApiResult<usize> {
     Ok(l as usize)
 }
 
-fn window(p: &Params) -> ApiResult<(Option<i64>, Option<i64>)> {
+pub(crate) fn window(p: &Params) -> ApiResult<(Option<i64>, Option<i64>)> {
     let start = p.opt_i64("startTime")?;
     let end = p.opt_i64("endTime")?;
     if let (Some(a), Some(b)) = (start, end) {
@@ -299,15 +315,15 @@ fn window(p: &Params) -> ApiResult<(Option<i64>, Option<i64>)> {
     Ok((start, end))
 }
 
-fn in_window(t: i64, w: (Option<i64>, Option<i64>)) -> bool {
+pub(crate) fn in_window(t: i64, w: (Option<i64>, Option<i64>)) -> bool {
     w.0.is_none_or(|s| t >= s) && w.1.is_none_or(|e| t <= e)
 }
 
-fn symbol(c: &Ctx, key: &str) -> ApiResult<usize> {
+pub(crate) fn symbol(c: &Ctx, key: &str) -> ApiResult<usize> {
     c.ex.symbol_index(c.p.req_str(key)?)
 }
 
-fn opt_symbol(c: &Ctx) -> ApiResult<Option<usize>> {
+pub(crate) fn opt_symbol(c: &Ctx) -> ApiResult<Option<usize>> {
     c.p.str("symbol").map(|s| c.ex.symbol_index(s)).transpose()
 }
 
@@ -353,7 +369,7 @@ pub fn order_json(o: &Order) -> Value {
 
 // ---------------------------------------------------------------------- market data
 
-fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
     let symbols: Vec<Value> = c
         .ex
         .symbols
@@ -399,7 +415,7 @@ fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
     }))
 }
 
-fn depth(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn depth(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let limit = match c.p.str("limit") {
         None => 500,
@@ -429,7 +445,7 @@ fn depth(c: &mut Ctx) -> ApiResult<Value> {
     )
 }
 
-fn trades(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn trades(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let limit = limit(c.p, 500, 1000)?;
     let from = c.p.opt_i64("fromId")?;
@@ -446,7 +462,7 @@ fn trades(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let limit = limit(c.p, 500, 1000)?;
     let from = c.p.opt_i64("fromId")?;
@@ -470,7 +486,7 @@ fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn klines(c: &mut Ctx, key: &str, source: PriceSource) -> ApiResult<Value> {
+pub(crate) fn klines(c: &mut Ctx, key: &str, source: PriceSource) -> ApiResult<Value> {
     let sym = symbol(c, key)?;
     let interval = Interval::parse(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
@@ -516,7 +532,7 @@ fn klines(c: &mut Ctx, key: &str, source: PriceSource) -> ApiResult<Value> {
 
 const FUNDING_MS: i64 = 8 * 3_600_000;
 
-fn premium_index(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn premium_index(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
         let st = &ex.symbols[i];
@@ -529,7 +545,7 @@ fn premium_index(c: &mut Ctx) -> ApiResult<Value> {
     })
 }
 
-fn funding_rate(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn funding_rate(c: &mut Ctx) -> ApiResult<Value> {
     let limit = limit(c.p, 100, 1000)?;
     let w = window(c.p)?;
     let syms: Vec<usize> = match opt_symbol(c)? {
@@ -558,7 +574,7 @@ fn funding_rate(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(rows))
 }
 
-fn funding_info(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn funding_info(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     let syms: Vec<usize> = match opt_symbol(c)? {
         Some(i) => vec![i],
@@ -571,7 +587,7 @@ fn funding_info(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
         let st = &ex.symbols[i];
@@ -597,7 +613,7 @@ fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
     })
 }
 
-fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(
         c,
@@ -605,7 +621,7 @@ fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
     )
 }
 
-fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
         let st = &ex.symbols[i];
@@ -631,11 +647,11 @@ fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
 
 // ---------------------------------------------------------------------- account settings
 
-fn ok() -> Value {
+pub(crate) fn ok() -> Value {
     json!({ "code": 200, "msg": "success" })
 }
 
-fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     let dual = c.p.req_bool("dualSidePosition")?;
     let a = &c.ex.accounts[c.acct];
     if a.dual_side == dual {
@@ -654,7 +670,7 @@ fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     Ok(ok())
 }
 
-fn change_multi_assets(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn change_multi_assets(c: &mut Ctx) -> ApiResult<Value> {
     let on = c.p.req_bool("multiAssetsMargin")?;
     c.ex.accounts[c.acct].multi_assets = on;
     c.ex.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
@@ -670,7 +686,7 @@ fn leverage_param(p: &Params) -> ApiResult<i64> {
     Ok(lev)
 }
 
-fn change_leverage(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn change_leverage(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let lev = leverage_param(c.p)?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
@@ -696,7 +712,7 @@ fn max_notional(leverage: u32) -> i64 {
     BRACKETS.iter().filter(|b| b.1 >= leverage).map(|b| b.0).max().unwrap_or(BRACKETS[0].0)
 }
 
-fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let mt = MarginType::parse(c.p.req_str("marginType")?)?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
@@ -719,7 +735,7 @@ fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
     Ok(ok())
 }
 
-fn position_margin(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn position_margin(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let amount = c.p.req_dec("amount")?;
     let kind = c.p.req_i64("type")?;
@@ -764,7 +780,7 @@ fn position_margin(c: &mut Ctx) -> ApiResult<Value> {
     )
 }
 
-fn margin_history(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn margin_history(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let kind = c.p.opt_i64("type")?;
     let limit = limit(c.p, 500, 1000)?;
@@ -783,7 +799,7 @@ fn margin_history(c: &mut Ctx) -> ApiResult<Value> {
 
 // ---------------------------------------------------------------------- orders
 
-fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult<NewOrder> {
+pub(crate) fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult<NewOrder> {
     let p = Params::from_pairs(ORDER_PARAMS.iter().filter_map(|k| get(k).map(|v| (k.to_string(), v))));
     Ok(NewOrder {
         symbol: p.req_str("symbol")?.to_string(),
@@ -804,11 +820,11 @@ fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult<NewOrder> 
     })
 }
 
-fn check_resp_type(v: Option<&str>) -> ApiResult<()> {
+pub(crate) fn check_resp_type(v: Option<&str>) -> ApiResult<()> {
     v.map(RespType::parse).transpose().map(|_| ())
 }
 
-fn new_order(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn new_order(c: &mut Ctx) -> ApiResult<Value> {
     let p = c.p;
     let req = parse_new_order(&|k| p.str(k).map(str::to_string))?;
     check_resp_type(p.str("newOrderRespType"))?;
@@ -816,7 +832,7 @@ fn new_order(c: &mut Ctx) -> ApiResult<Value> {
     Ok(order_json(&c.ex.orders[&id]))
 }
 
-fn batch_orders(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn batch_orders(c: &mut Ctx) -> ApiResult<Value> {
     let raw = c.p.req_str("batchOrders")?;
     let list: Vec<serde_json::Map<String, Value>> =
         serde_json::from_str(raw).map_err(|_| ApiError::invalid_param("batchOrders"))?;
@@ -848,7 +864,7 @@ fn batch_orders(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(out))
 }
 
-fn transfer(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn transfer(c: &mut Ctx) -> ApiResult<Value> {
     let amount = c.p.req_dec("amount")?;
     let asset = c.p.req_str("asset")?.to_string();
     let tran = c.p.req_str("clientTranId")?.to_string();
@@ -896,7 +912,7 @@ fn transfer(c: &mut Ctx) -> ApiResult<Value> {
     Ok(json!({ "tranId": tran_id, "status": "SUCCESS" }))
 }
 
-fn lookup(c: &Ctx) -> ApiResult<Option<Order>> {
+pub(crate) fn lookup(c: &Ctx) -> ApiResult<Option<Order>> {
     let sym = symbol(c, "symbol")?;
     let id = c.p.opt_i64("orderId")?;
     let cid = c.p.str("origClientOrderId");
@@ -906,31 +922,31 @@ fn lookup(c: &Ctx) -> ApiResult<Option<Order>> {
     Ok(c.ex.find_order(c.acct, &c.ex.symbols[sym].cfg.symbol, id, cid).cloned())
 }
 
-fn query_order(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn query_order(c: &mut Ctx) -> ApiResult<Value> {
     lookup(c)?.map(|o| order_json(&o)).ok_or_else(ApiError::no_such_order)
 }
 
-fn open_order(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn open_order(c: &mut Ctx) -> ApiResult<Value> {
     match lookup(c)? {
         Some(o) if o.status.is_open() => Ok(order_json(&o)),
         _ => Err(ApiError::no_such_order()),
     }
 }
 
-fn cancel_order(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn cancel_order(c: &mut Ctx) -> ApiResult<Value> {
     let o = lookup(c)?.ok_or_else(ApiError::unknown_order)?;
     c.ex.cancel(o.id, c.now)?;
     Ok(order_json(&c.ex.orders[&o.id]))
 }
 
-fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     c.ex.cancel_all(c.acct, &symbol, c.now);
     Ok(json!({ "code": "200", "msg": "The operation of cancel all open order is done." }))
 }
 
-fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     let ids: Option<Vec<i64>> =
@@ -962,7 +978,7 @@ fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(out))
 }
 
-fn countdown(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn countdown(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let ms = c.p.req_i64("countdownTime")?;
     if ms < 0 {
@@ -984,7 +1000,7 @@ fn sorted_orders<'a>(c: &'a Ctx, f: impl Fn(&Order) -> bool) -> Vec<&'a Order> {
     v
 }
 
-fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
     let sym = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
     Ok(Value::Array(
         c.ex.open_orders()
@@ -994,7 +1010,7 @@ fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     let from = c.p.opt_i64("orderId")?;
@@ -1009,7 +1025,7 @@ fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
 
 // ---------------------------------------------------------------------- account views
 
-fn balance(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn balance(c: &mut Ctx) -> ApiResult<Value> {
     let ex = &*c.ex;
     let a = &ex.accounts[c.acct];
     let available = ex.available_balance(c.acct);
@@ -1036,7 +1052,7 @@ fn balance(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn account(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn account(c: &mut Ctx) -> ApiResult<Value> {
     let ex = &*c.ex;
     let a = &ex.accounts[c.acct];
     let mut positions = Vec::new();
@@ -1100,7 +1116,7 @@ fn account(c: &mut Ctx) -> ApiResult<Value> {
     }))
 }
 
-fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
     let only = opt_symbol(c)?;
     let ex = &*c.ex;
     let a = &ex.accounts[c.acct];
@@ -1137,7 +1153,7 @@ fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(out))
 }
 
-fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let symbol = c.ex.symbols[sym].cfg.symbol.clone();
     let from = c.p.opt_i64("fromId")?;
@@ -1174,7 +1190,7 @@ fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
     ))
 }
 
-fn income(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn income(c: &mut Ctx) -> ApiResult<Value> {
     let sym = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
     let kind = c.p.str("incomeType").map(IncomeType::parse).transpose()?;
     let w = window(c.p)?;
@@ -1216,11 +1232,11 @@ fn brackets_json(symbol: &str) -> Value {
     json!({ "symbol": symbol, "brackets": brackets })
 }
 
-fn leverage_bracket(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn leverage_bracket(c: &mut Ctx) -> ApiResult<Value> {
     one_or_all(c, |ex, i| brackets_json(&ex.symbols[i].cfg.symbol))
 }
 
-fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
     let only = opt_symbol(c)?;
     let a = &c.ex.accounts[c.acct];
     let mut out = Vec::new();
@@ -1240,7 +1256,7 @@ fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(out))
 }
 
-fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
     let _ = opt_symbol(c)?;
     if let Some(t) = c.p.str("autoCloseType") {
         if t != "LIQUIDATION" && t != "ADL" {
@@ -1253,7 +1269,7 @@ fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
     Ok(json!([]))
 }
 
-fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     Ok(
         json!({ "symbol": c.ex.symbols[sym].cfg.symbol, "makerCommissionRate": c.ex.cfg.maker_fee.to_string(), "takerCommissionRate": c.ex.cfg.taker_fee.to_string() }),
@@ -1281,7 +1297,7 @@ fn remaining_notional(c: &mut Ctx) -> ApiResult<Value> {
 /// A listen key stays valid this long after creation or keepalive.
 pub const LISTEN_KEY_TTL_MS: i64 = 60 * 60_000;
 
-fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     let active = c.ex.accounts[c.acct].listen_key.as_ref().filter(|k| k.expires_at > now).map(|k| k.key.clone());
     let key = match active {
@@ -1303,7 +1319,7 @@ fn live_key(c: &mut Ctx) -> ApiResult<()> {
     }
 }
 
-fn listen_key_keepalive(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn listen_key_keepalive(c: &mut Ctx) -> ApiResult<Value> {
     live_key(c)?;
     let now = c.now;
     if let Some(k) = c.ex.accounts[c.acct].listen_key.as_mut() {
@@ -1312,7 +1328,7 @@ fn listen_key_keepalive(c: &mut Ctx) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
-fn listen_key_close(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn listen_key_close(c: &mut Ctx) -> ApiResult<Value> {
     live_key(c)?;
     c.ex.accounts[c.acct].listen_key = None;
     Ok(json!({}))

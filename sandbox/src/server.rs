@@ -285,6 +285,51 @@ fn authenticate(
     Ok(acct)
 }
 
+/// Checks a V3 request: the signature over everything sent before it recovers the API
+/// wallet named in `signer` (or, for main-wallet endpoints, the `user`), that wallet acts
+/// for the account, and the nonce is fresh. Signatures are checked before nonces, so a
+/// forged request cannot use up a nonce.
+fn authenticate_wallet(
+    ex: &mut Exchange,
+    route: &Route,
+    params: &Params,
+    query: &str,
+    body: &str,
+    now: i64,
+) -> Result<AccountId, ApiError> {
+    use crate::wallet::{parse_address, recover, split_message, CHAIN_ID};
+    let (message, signature) = split_message(query, body)?;
+    let nonce = params.req_i64("nonce")?;
+    let nonce = u64::try_from(nonce).map_err(|_| ApiError::invalid_param("nonce"))?;
+    let address = |name: &str| -> Result<_, ApiError> {
+        parse_address(params.req_str(name)?).ok_or_else(|| ApiError::invalid_param(name))
+    };
+    let acct = if route.security == Security::MainWallet {
+        let chain = match params.str("signatureChainId") {
+            Some(c) => c.parse::<u64>().map_err(|_| ApiError::invalid_param("signatureChainId"))?,
+            None => CHAIN_ID,
+        };
+        let user = address("user")?;
+        if recover(chain, &message, &signature)? != user {
+            return Err(ApiError::bad_signature());
+        }
+        ex.account_by_user(&user).ok_or_else(ApiError::signer_not_allowed)?
+    } else {
+        let signer = address("signer")?;
+        if recover(CHAIN_ID, &message, &signature)? != signer {
+            return Err(ApiError::bad_signature());
+        }
+        let acct = ex.account_by_agent(&signer).ok_or_else(ApiError::signer_not_allowed)?;
+        if params.has("user") && ex.accounts[acct].wallet_user != Some(address("user")?) {
+            return Err(ApiError::signer_not_allowed());
+        }
+        acct
+    };
+    let window = ex.cfg.nonce_window_ms;
+    ex.accounts[acct].nonces.accept(nonce, now, window)?;
+    Ok(acct)
+}
+
 fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
     let now = now_ms();
     let route = match routes::find(method, uri.path()) {
@@ -315,19 +360,18 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
 
     let mut ex = lock(&shared.exchange);
     ex.sweep(now);
-    let acct = if route.security == Security::None {
-        0
-    } else {
-        // Form bodies are ASCII after the parse above succeeded.
-        let body_text = std::str::from_utf8(body).unwrap_or("");
-        match authenticate(&ex, route, headers, &params, query, body_text, now) {
-            Ok(a) => a,
-            Err(e) => return with_headers(Reply::error(&e), extra_headers),
-        }
+    // Form bodies are ASCII after the parse above succeeded.
+    let body_text = std::str::from_utf8(body).unwrap_or("");
+    let acct = match route.security {
+        Security::None => Ok(0),
+        Security::Wallet | Security::MainWallet => authenticate_wallet(&mut ex, route, &params, query, body_text, now),
+        _ => authenticate(&ex, route, headers, &params, query, body_text, now),
     };
-    let signing: &[&str] =
-        if route.security == Security::Signed { &["timestamp", "recvWindow", "signature"] } else { &[] };
-    let allowed: Vec<&str> = route.params.iter().chain(signing).copied().collect();
+    let acct = match acct {
+        Ok(a) => a,
+        Err(e) => return with_headers(Reply::error(&e), extra_headers),
+    };
+    let allowed: Vec<&str> = route.params.iter().chain(route.security.signing_params()).copied().collect();
     if let Err(e) = params.only(&allowed) {
         return with_headers(Reply::error(&e), extra_headers);
     }

@@ -1,6 +1,7 @@
 //! An account: wallet, positions, settings and the records the account endpoints report.
 
 use super::types::{IncomeType, MarginType, PositionSide, Side};
+use crate::wallet::{Address, NonceBook};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -79,6 +80,14 @@ pub struct Account {
     pub update_time: i64,
     /// USDT at creation; the wallet always equals this plus the USDT income records.
     pub start_usdt: Decimal,
+    /// V3: the main wallet, the API wallets that sign for it, and its recent nonces.
+    pub wallet_user: Option<Address>,
+    pub agents: Vec<Address>,
+    pub nonces: NonceBook,
+    /// V3: the default self-trade prevention mode.
+    pub stp_mode: String,
+    /// V3: market maker protection per symbol, as last set.
+    pub mmp: BTreeMap<String, serde_json::Value>,
 }
 
 pub const DEFAULT_LEVERAGE: u32 = 20;
@@ -104,6 +113,19 @@ impl Account {
             listen_key: None,
             countdowns: HashMap::new(),
             update_time: 0,
+            wallet_user: None,
+            agents: Vec::new(),
+            nonces: NonceBook::default(),
+            stp_mode: "EXPIRE_TAKER".into(),
+            mmp: BTreeMap::new(),
+        }
+    }
+
+    /// Takes the V3 identity of a configured account; unparsable addresses are left out.
+    pub fn set_wallet(&mut self, wallet: Option<&crate::config::WalletAccount>) {
+        if let Some(w) = wallet {
+            self.wallet_user = crate::wallet::parse_address(&w.user);
+            self.agents = w.signers.iter().filter_map(|s| crate::wallet::parse_address(s)).collect();
         }
     }
 

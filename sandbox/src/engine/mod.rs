@@ -4,6 +4,7 @@
 pub mod account;
 pub mod book;
 pub mod market;
+mod modify;
 pub mod rng;
 pub mod types;
 
@@ -186,7 +187,9 @@ impl Exchange {
     pub fn new(cfg: SandboxConfig, now: i64) -> Self {
         let mut accounts = vec![Account::new(String::new(), String::new(), Vec::new(), true)];
         for a in &cfg.accounts {
-            accounts.push(Account::new(a.api_key.clone(), a.secret.clone(), a.balances.clone(), false));
+            let mut acct = Account::new(a.api_key.clone(), a.secret.clone(), a.balances.clone(), false);
+            acct.set_wallet(a.wallet.as_ref());
+            accounts.push(acct);
         }
         let symbols = cfg
             .symbols
@@ -249,8 +252,20 @@ impl Exchange {
     }
 
     pub fn add_account(&mut self, cfg: &crate::config::AccountConfig) -> AccountId {
-        self.accounts.push(Account::new(cfg.api_key.clone(), cfg.secret.clone(), cfg.balances.clone(), false));
+        let mut acct = Account::new(cfg.api_key.clone(), cfg.secret.clone(), cfg.balances.clone(), false);
+        acct.set_wallet(cfg.wallet.as_ref());
+        self.accounts.push(acct);
         self.accounts.len() - 1
+    }
+
+    /// The account whose main wallet is `user`.
+    pub fn account_by_user(&self, user: &crate::wallet::Address) -> Option<AccountId> {
+        self.accounts.iter().position(|a| !a.house && a.wallet_user.as_ref() == Some(user))
+    }
+
+    /// The account an API wallet signs for.
+    pub fn account_by_agent(&self, signer: &crate::wallet::Address) -> Option<AccountId> {
+        self.accounts.iter().position(|a| !a.house && a.agents.contains(signer))
     }
 
     fn next_id(counter: &mut i64) -> i64 {

@@ -1,0 +1,155 @@
+//! V3 request authentication: recover the address that signed the request's EIP-712
+//! message, and keep each user's recent nonces.
+//!
+//! Written against the `k256`/`sha3` crates directly rather than reusing the client's
+//! signer, so the tests check the client against a second implementation.
+
+use crate::error::ApiError;
+use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use sha3::{Digest, Keccak256};
+use std::collections::BTreeSet;
+
+/// How many nonces the exchange remembers per user.
+pub const NONCE_HISTORY: usize = 100;
+pub const CHAIN_ID: u64 = 1666;
+
+pub type Address = [u8; 20];
+
+fn keccak(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Keccak256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+fn digest(chain_id: u64, msg: &str) -> [u8; 32] {
+    let mut chain = [0u8; 32];
+    chain[24..].copy_from_slice(&chain_id.to_be_bytes());
+    let domain = keccak(&[
+        &keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]),
+        &keccak(&[b"AsterSignTransaction"]),
+        &keccak(&[b"1"]),
+        &chain,
+        &[0u8; 32],
+    ]);
+    let body = keccak(&[&keccak(&[b"Message(string msg)"]), &keccak(&[msg.as_bytes()])]);
+    keccak(&[b"\x19\x01", &domain, &body])
+}
+
+/// Parses `0x` + 40 hex digits, any case.
+pub fn parse_address(s: &str) -> Option<Address> {
+    let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
+    let mut out = [0u8; 20];
+    hex::decode_to_slice(digits, &mut out).ok()?;
+    Some(out)
+}
+
+/// The address whose key signed `msg` on `chain_id`, or `-1022` for a malformed signature.
+pub fn recover(chain_id: u64, msg: &str, signature: &str) -> Result<Address, ApiError> {
+    let digits = signature.strip_prefix("0x").unwrap_or(signature);
+    let mut sig = [0u8; 65];
+    hex::decode_to_slice(digits, &mut sig).map_err(|_| ApiError::bad_signature())?;
+    let parsed = Signature::from_slice(&sig[..64]).map_err(|_| ApiError::bad_signature())?;
+    let v = match sig[64] {
+        27 | 28 => sig[64] - 27,
+        0 | 1 => sig[64],
+        _ => return Err(ApiError::bad_signature()),
+    };
+    let recid = RecoveryId::from_byte(v).ok_or_else(ApiError::bad_signature)?;
+    let key = VerifyingKey::recover_from_prehash(&digest(chain_id, msg), &parsed, recid)
+        .map_err(|_| ApiError::bad_signature())?;
+    let point = key.to_encoded_point(false);
+    let hash = keccak(&[&point.as_bytes()[1..]]);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&hash[12..]);
+    Ok(out)
+}
+
+/// The message a V3 request signed: everything it sent before `&signature=`, query first.
+/// Returns the message and the signature.
+pub fn split_message(query: &str, body: &str) -> Result<(String, String), ApiError> {
+    let raw = match (query.is_empty(), body.is_empty()) {
+        (false, false) => format!("{query}&{body}"),
+        (false, true) => query.to_string(),
+        _ => body.to_string(),
+    };
+    let (message, signature) = match raw.rfind("signature=") {
+        Some(at) if at == 0 || raw.as_bytes()[at - 1] == b'&' => {
+            let sig = &raw[at + "signature=".len()..];
+            if sig.contains('&') {
+                // The signature must come last: anything after it would be unsigned.
+                return Err(ApiError::bad_signature());
+            }
+            (raw[..at.saturating_sub(1)].to_string(), sig.to_string())
+        }
+        _ => return Err(ApiError::mandatory("signature")),
+    };
+    if signature.is_empty() {
+        return Err(ApiError::mandatory("signature"));
+    }
+    Ok((message, signature))
+}
+
+/// A user's recent nonces, as the docs describe: repeats are refused, and once 100 are kept
+/// a nonce below all of them is refused as expired.
+#[derive(Debug, Default, Clone)]
+pub struct NonceBook {
+    seen: BTreeSet<u64>,
+}
+
+impl NonceBook {
+    /// Checks a nonce (µs) against the time window around `now_ms` and the history, and
+    /// records it when accepted.
+    pub fn accept(&mut self, nonce: u64, now_ms: i64, window_ms: i64) -> Result<(), ApiError> {
+        let nonce_ms = i64::try_from(nonce / 1000).unwrap_or(i64::MAX);
+        if nonce_ms > now_ms.saturating_add(window_ms) {
+            return Err(ApiError::nonce_ahead());
+        }
+        if nonce_ms < now_ms.saturating_sub(window_ms) {
+            return Err(ApiError::nonce_expired());
+        }
+        if self.seen.contains(&nonce) {
+            return Err(ApiError::nonce_duplicate());
+        }
+        if self.seen.len() >= NONCE_HISTORY && self.seen.first().is_some_and(|min| nonce < *min) {
+            return Err(ApiError::nonce_expired());
+        }
+        self.seen.insert(nonce);
+        while self.seen.len() > NONCE_HISTORY {
+            self.seen.pop_first();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonce_book_refuses_repeats_old_and_far_ahead_nonces() {
+        let now = 1_700_000_000_000i64;
+        let base = now as u64 * 1000;
+        let mut book = NonceBook::default();
+        book.accept(base, now, 10_000).unwrap();
+        assert_eq!(book.accept(base, now, 10_000).unwrap_err().code, -4225);
+        assert!(book.accept(base + 11_000_000, now, 10_000).is_err());
+        assert!(book.accept(base - 11_000_000, now, 10_000).is_err());
+        for i in 1..=NONCE_HISTORY as u64 {
+            book.accept(base + i * 10, now, 10_000).unwrap();
+        }
+        // 100 kept, all above base + 5: a fresh one below them is expired.
+        assert!(book.accept(base + 5, now, 10_000).is_err());
+        book.accept(base + 5_000, now, 10_000).unwrap();
+    }
+
+    #[test]
+    fn message_is_everything_before_the_last_signature() {
+        assert_eq!(split_message("a=1&signature=0xab", "").unwrap(), ("a=1".into(), "0xab".into()));
+        assert_eq!(split_message("", "a=1&b=2&signature=0xab").unwrap(), ("a=1&b=2".into(), "0xab".into()));
+        assert!(split_message("a=1&signature=0xab&b=2", "").is_err());
+        assert!(split_message("a=1", "").is_err());
+        assert!(split_message("mysignature=1", "").is_err());
+    }
+}

@@ -1,0 +1,233 @@
+//! The V3 client against the sandbox over loopback: API-wallet signing, nonce rules,
+//! rejected identities, and the V3-only endpoints.
+
+mod common;
+
+use aster::v3::{self, Client};
+use aster::{Error, OrderType, Side, StpMode, TimeInForce};
+use aster_sandbox::{Sandbox, DEMO_SIGNER, DEMO_SIGNER_KEY, DEMO_USER};
+use common::{dec, sandbox};
+
+fn v3(sb: &Sandbox) -> Client {
+    Client::builder()
+        .base_url(sb.base_url())
+        .user(DEMO_USER)
+        .signer(DEMO_SIGNER)
+        .private_key(DEMO_SIGNER_KEY)
+        .build()
+        .expect("client builds")
+}
+
+fn code(e: &Error) -> Option<i64> {
+    e.error_code()
+}
+
+fn now_us() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64
+}
+
+#[tokio::test]
+async fn market_data_needs_no_credentials() {
+    let sb = sandbox().await;
+    let public = Client::builder().base_url(sb.base_url()).build();
+    // Without a wallet the builder refuses: V3 clients are built for one user.
+    assert!(matches!(public, Err(Error::Config(_))));
+    let client = v3(&sb);
+    client.ping().await.unwrap();
+    assert!(client.time().await.unwrap().server_time > 0);
+    let book = client.depth("BTCUSDT").limit(5).await.unwrap();
+    assert!(!book.bids.is_empty() && !book.asks.is_empty());
+    let refs = client.index_references("BTCUSDT").await.unwrap();
+    assert_eq!(refs.symbol, "BTCUSDT");
+    assert_eq!(refs.references.iter().map(|r| r.weight).sum::<aster::Decimal>(), dec("1"));
+    client.sync_time().await.unwrap();
+}
+
+#[tokio::test]
+async fn order_lifecycle_with_modify_in_place() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let bid = client.depth("BTCUSDT").limit(5).await.unwrap().bids[0].price;
+    let price = (bid * dec("0.95")).round_dp(1);
+    let order = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .price(price)
+        .stp_mode(StpMode::ExpireMaker)
+        .await
+        .unwrap();
+    let new_price = (bid * dec("0.94")).round_dp(1);
+    let modified = client.modify_order("BTCUSDT", dec("0.020"), new_price).order_id(order.order_id).await.unwrap();
+    assert_eq!(modified.order_id, order.order_id, "modify keeps the order id");
+    assert_eq!((modified.orig_qty, modified.price), (dec("0.020"), new_price));
+    let queried = client.query_order("BTCUSDT").order_id(order.order_id).await.unwrap();
+    assert_eq!(queried.price, new_price);
+    // A modify that breaks the tick size is refused and leaves the order as it was.
+    let bad = client.modify_order("BTCUSDT", dec("0.020"), new_price + dec("0.05")).order_id(order.order_id).await;
+    assert!(matches!(bad, Err(Error::Client { .. })), "{bad:?}");
+    assert_eq!(client.query_order("BTCUSDT").order_id(order.order_id).await.unwrap().price, new_price);
+    let cancelled = client.cancel_order("BTCUSDT").order_id(order.order_id).await.unwrap();
+    assert_eq!(cancelled.status, aster::OrderStatus::Canceled);
+    assert!(client.get_orders().symbol("BTCUSDT").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn account_endpoints_decode() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    assert!(client.balance().await.unwrap().iter().any(|b| b.asset == "USDT"));
+    let account = client.account().await.unwrap();
+    assert!(account.total_wallet_balance > dec("0"));
+    client.get_position_risk().symbol("BTCUSDT").await.unwrap();
+    client.get_position_mode().await.unwrap();
+    client.commission_rate("BTCUSDT").await.unwrap();
+    let key = client.new_listen_key().await.unwrap();
+    client.renew_listen_key().listen_key(key.listen_key.clone()).await.unwrap();
+    client.close_listen_key().listen_key(key.listen_key).await.unwrap();
+    assert_eq!(client.get_sub_account_list().await.unwrap().len(), 1);
+    assert_eq!(client.get_direct_announcements().page(1).size(20).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn stp_mode_and_mmp_round_trip() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    client.change_stp_mode(StpMode::ExpireBoth).await.unwrap();
+    assert_eq!(client.get_stp_mode().await.unwrap().stp_mode, StpMode::ExpireBoth);
+    assert!(client.update_mmp("BTCUSDT", 5_000, 10_000).qty_limit(10).await.unwrap());
+    let mmp = client.get_mmp().symbol("BTCUSDT").await.unwrap();
+    assert_eq!((mmp.len(), mmp[0].window_ms, mmp[0].qty_limit), (1, 5_000, Some(10)));
+    assert!(client.reset_mmp("BTCUSDT").await.unwrap());
+    assert!(client.delete_mmp("BTCUSDT").await.unwrap());
+    assert!(client.get_mmp().await.unwrap().is_empty());
+    assert!(client.reset_mmp("BTCUSDT").await.is_err(), "nothing left to reset");
+}
+
+#[tokio::test]
+async fn a_repeated_nonce_is_refused_as_the_docs_say() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let n = client.next_nonce();
+    client.get_stp_mode().nonce(n).await.unwrap();
+    let again = client.get_stp_mode().nonce(n).await.unwrap_err();
+    assert_eq!(code(&again), Some(-4225), "{again}");
+    // The client's own nonces stay above a pinned one.
+    client.get_stp_mode().await.unwrap();
+}
+
+#[tokio::test]
+async fn noop_takes_the_nonce_of_the_request_it_overtakes() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let n = client.next_nonce();
+    client.noop().nonce(n).await.unwrap();
+    let order = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .price(dec("50000"))
+        .nonce(n)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&order), Some(-4225), "{order}");
+    assert!(client.get_orders().await.unwrap().is_empty(), "the overtaken order was not placed");
+}
+
+#[tokio::test]
+async fn nonces_too_old_or_too_far_ahead_are_refused() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    for nonce in [now_us() - 60_000_000, now_us() + 60_000_000, (now_us() / 1000)] {
+        let e = client.get_position_mode().nonce(nonce).await.unwrap_err();
+        assert_eq!(code(&e), Some(-4225), "nonce {nonce}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_requests_from_many_tasks_and_clones_never_collide() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.get_stp_mode().await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().expect("no nonce was refused");
+    }
+}
+
+#[tokio::test]
+async fn an_api_wallet_the_user_never_approved_is_refused() {
+    let sb = sandbox().await;
+    let stranger = "0x".to_string() + &"22".repeat(32);
+    let client = Client::builder().base_url(sb.base_url()).user(DEMO_USER).private_key(stranger).build().unwrap();
+    let e = client.get_stp_mode().await.unwrap_err();
+    assert_eq!(code(&e), Some(-2015), "{e}");
+}
+
+#[tokio::test]
+async fn a_key_that_does_not_match_the_signer_fails_before_sending() {
+    let sb = sandbox().await;
+    let before = sb.request_count();
+    let e = Client::builder()
+        .base_url(sb.base_url())
+        .user(DEMO_USER)
+        .signer(DEMO_SIGNER)
+        .private_key("0x".to_string() + &"33".repeat(32))
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, Error::Config(_)), "{e}");
+    assert!(e.to_string().contains(DEMO_SIGNER), "{e}");
+    assert!(!e.to_string().contains(&"33".repeat(32)));
+    assert_eq!(sb.request_count(), before);
+}
+
+#[tokio::test]
+async fn a_tampered_request_is_refused_with_invalid_signature() {
+    let sb = sandbox().await;
+    let key = v3::WalletKey::from_hex(DEMO_SIGNER_KEY).unwrap();
+    let nonce = now_us();
+    let msg = format!("symbol=BTCUSDT&user={DEMO_USER}&signer={DEMO_SIGNER}&nonce={nonce}");
+    let sig = key.sign_message(v3::ASTER_CHAIN_ID, &msg);
+    let http = reqwest::Client::new();
+    let send = |body: String| {
+        let http = http.clone();
+        let url = format!("{}/fapi/v3/commissionRate?{body}", sb.base_url());
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let tampered = send(format!("{}&signature={sig}", msg.replace("BTCUSDT", "ETHUSDT"))).await;
+    assert_eq!(tampered.status(), 400);
+    assert!(tampered.text().await.unwrap().contains("-1022"));
+    // The untouched request goes through, so the refusal was the tampering.
+    assert_eq!(send(format!("{msg}&signature={sig}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn main_wallet_endpoints_need_the_main_key() {
+    let sb = sandbox().await;
+    let e =
+        v3(&sb).update_sub_account("0x".to_string() + &"44".repeat(20)).status(aster::SubAccountStatus::Frozen).await;
+    assert!(matches!(e, Err(Error::MissingCredentials { .. })), "{e:?}");
+}
+
+#[test]
+fn debug_never_shows_the_private_key() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .user(DEMO_USER)
+        .private_key(DEMO_SIGNER_KEY)
+        .main_private_key(DEMO_SIGNER_KEY)
+        .build();
+    // The main key must belong to the user: refused, and the message names addresses only.
+    let e = client.unwrap_err().to_string();
+    assert!(!e.contains(&DEMO_SIGNER_KEY[2..]), "{e}");
+    let client = v3::Client::builder().user(DEMO_USER).private_key(DEMO_SIGNER_KEY);
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(&DEMO_SIGNER_KEY[2..]), "{shown}");
+    let built = client.base_url("http://127.0.0.1:9").build().unwrap();
+    let shown = format!("{built:?}");
+    assert!(!shown.contains(&DEMO_SIGNER_KEY[2..]) && shown.contains(DEMO_SIGNER), "{shown}");
+}
