@@ -69,8 +69,12 @@ async fn main() {
     for a in &cfg.accounts {
         println!("API key:    {}", a.api_key);
         println!("API secret: {}", a.secret);
+        if let Some(w) = &a.wallet {
+            println!("V3 user:    {} (API wallets: {})", w.user, w.signers.join(", "));
+        }
     }
     let symbols: Vec<&str> = cfg.symbols.iter().map(|s| s.symbol.as_str()).collect();
+    println!("V3 demo API wallet key (from the exchange's docs): {}", aster_sandbox::DEMO_SIGNER_KEY);
     println!("symbols: {}; seed {}. Ctrl-C stops it.", symbols.join(", "), cfg.seed);
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;

@@ -93,7 +93,7 @@ fn run_diff(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(2, e),
     };
-    let report = diff::diff(&spec, &parsed);
+    let report = diff::diff(spec, &parsed);
     let unexplained = report.unexplained().count();
     let explained = report.findings.len() - unexplained;
     if json {
