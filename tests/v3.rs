@@ -231,3 +231,104 @@ fn debug_never_shows_the_private_key() {
     let shown = format!("{built:?}");
     assert!(!shown.contains(&DEMO_SIGNER_KEY[2..]) && shown.contains(DEMO_SIGNER), "{shown}");
 }
+
+async fn best(client: &Client) -> (aster::Decimal, aster::Decimal) {
+    let book = client.depth("BTCUSDT").limit(5).await.unwrap();
+    (book.bids[0].price, book.asks[0].price)
+}
+
+/// A sell resting one tick under the house's best ask: the best ask, the account's own.
+async fn own_best_ask(client: &Client) -> aster::Order {
+    let (_, ask) = best(client).await;
+    client
+        .new_order("BTCUSDT", Side::Sell, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .price(ask - dec("0.1"))
+        .await
+        .unwrap()
+}
+
+async fn buy_ioc(client: &Client, price: aster::Decimal, stp: Option<StpMode>) -> aster::Order {
+    let mut call = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Ioc)
+        .quantity(dec("0.010"))
+        .price(price);
+    if let Some(mode) = stp {
+        call = call.stp_mode(mode);
+    }
+    call.await.unwrap()
+}
+
+async fn status(client: &Client, id: i64) -> aster::OrderStatus {
+    client.query_order("BTCUSDT").order_id(id).await.unwrap().status
+}
+
+#[tokio::test]
+async fn self_trade_prevention_per_order_and_account_default() {
+    use aster::OrderStatus::{Expired, New};
+    let sb = sandbox().await;
+    let client = v3(&sb);
+
+    let maker = own_best_ask(&client).await;
+    let taker = buy_ioc(&client, maker.price, Some(StpMode::ExpireTaker)).await;
+    assert_eq!((status(&client, taker.order_id).await, status(&client, maker.order_id).await), (Expired, New));
+    assert_eq!(client.query_order("BTCUSDT").order_id(taker.order_id).await.unwrap().executed_qty, dec("0"));
+
+    let taker = buy_ioc(&client, maker.price, Some(StpMode::ExpireMaker)).await;
+    assert_eq!(status(&client, maker.order_id).await, Expired, "the maker gave way");
+    assert_eq!(status(&client, taker.order_id).await, Expired, "nothing else at that price: the IOC expired");
+
+    client.change_stp_mode(StpMode::ExpireBoth).await.unwrap();
+    let maker = own_best_ask(&client).await;
+    let taker = buy_ioc(&client, maker.price, None).await;
+    assert_eq!((status(&client, taker.order_id).await, status(&client, maker.order_id).await), (Expired, Expired));
+    assert!(client.get_account_trades("BTCUSDT").await.unwrap().is_empty(), "no self-trade happened");
+}
+
+#[tokio::test]
+async fn a_pegged_order_takes_its_price_from_the_book() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let (bid, _) = best(&client).await;
+    let order = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .peg_price_type(aster::PegPriceType::Queue1)
+        .peg_offset(dec("-0.5"))
+        .await
+        .unwrap();
+    assert_eq!(order.price, bid - dec("0.5"));
+    let wrong_sign = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .peg_price_type(aster::PegPriceType::Queue1)
+        .peg_offset(dec("0.5"))
+        .await;
+    assert!(matches!(wrong_sign, Err(Error::Client { .. })), "{wrong_sign:?}");
+    let unpegged_without_price = client
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .await;
+    assert!(matches!(unpegged_without_price, Err(Error::Client { .. })), "{unpegged_without_price:?}");
+}
+
+#[tokio::test]
+async fn market_maker_protection_freezes_after_its_limit_until_reset() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    client.update_mmp("BTCUSDT", 10_000, 60_000).qty_limit(1).await.unwrap();
+    let market = |qty: &str| client.new_order("BTCUSDT", Side::Buy, OrderType::Market).quantity(dec(qty));
+    market("0.5").await.unwrap();
+    market("0.5").await.unwrap();
+    let frozen = market("0.01").await.unwrap_err();
+    assert_eq!(code(&frozen), Some(-2010), "{frozen}");
+    // Other symbols are not frozen.
+    client.new_order("ETHUSDT", Side::Buy, OrderType::Market).quantity(dec("0.1")).await.unwrap();
+    client.reset_mmp("BTCUSDT").await.unwrap();
+    market("0.01").await.unwrap();
+}

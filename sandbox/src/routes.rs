@@ -42,6 +42,7 @@ pub struct Ctx<'a> {
 
 pub type Handler = fn(&mut Ctx) -> ApiResult<Value>;
 
+#[derive(Clone, Copy)]
 pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
@@ -275,7 +276,7 @@ pub(crate) const ORDER_PARAMS: [&str; 16] = [
 /// The route for a method and path: `Err` with the right error when there is none.
 pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3) {
+    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()) {
         if r.path == path {
             path_known = true;
             if r.method == method {
@@ -817,6 +818,7 @@ pub(crate) fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult
         callback_rate: p.opt_dec("callbackRate")?,
         working_type: p.str("workingType").map(WorkingType::parse).transpose()?,
         price_protect: p.opt_bool("priceProtect")?,
+        stp_mode: None,
     })
 }
 

@@ -1,10 +1,13 @@
 //! The futures V3 REST API (`/fapi/v3/…`): the V1 endpoints under V3 paths and V3
 //! authentication, and the V3-only ones. Handlers shared with V1 live in `routes`.
 
+use crate::engine::mmp::{MmpConfig, MmpState};
+use crate::engine::types::StpMode;
 use crate::error::{ApiError, ApiResult};
 use crate::route;
 use crate::routes::*;
 use serde_json::{json, Value};
+use std::sync::LazyLock;
 
 /// V1's order params plus V3's peg and self-trade prevention.
 const ORDER_PARAMS_V3: [&str; 19] = [
@@ -29,65 +32,47 @@ const ORDER_PARAMS_V3: [&str; 19] = [
     "stpMode",
 ];
 
-const STP_MODES: [&str; 3] = ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"];
+/// V3's routes: those that exist only in V3 (or take other params there), then every V1
+/// route carried over under its V3 path with V3 authentication.
+pub static ROUTES_V3: LazyLock<Vec<Route>> = LazyLock::new(|| {
+    let mut routes: Vec<Route> = V3_ONLY.to_vec();
+    for r in crate::routes::ROUTES {
+        let Some(path) = v3_path(r.path) else { continue };
+        if routes.iter().any(|v| v.method == r.method && v.path == path) {
+            continue;
+        }
+        let security = match r.security {
+            // V3 market data needs no credentials; everything keyed is wallet-signed.
+            Security::None | Security::MarketData => Security::None,
+            _ => Security::Wallet,
+        };
+        // Built once per process, for a bounded table: leaking gives the `&'static str`.
+        let path: &'static str = Box::leak(path.into_boxed_str());
+        routes.push(Route { path, security, ..*r });
+    }
+    routes
+});
 
-pub static ROUTES_V3: &[Route] = &[
+/// The V3 path of a V1 route, `None` for the V1 routes V3 dropped.
+fn v3_path(v1: &str) -> Option<String> {
+    match v1 {
+        "/fapi/v1/remainingOpenableNotionalValue" => None,
+        "/fapi/v4/account" => Some("/fapi/v3/accountWithJoinMargin".into()),
+        _ => {
+            let rest = v1.strip_prefix("/fapi/v")?.split_once('/')?.1;
+            Some(format!("/fapi/v3/{rest}"))
+        }
+    }
+}
+
+static V3_ONLY: &[Route] = &[
     route!("POST", "/fapi/v3/noop", Wallet, &[], w1, |_| Ok(ok())),
-    route!("GET", "/fapi/v3/ping", None, &[], w1, |_| Ok(json!({}))),
-    route!("GET", "/fapi/v3/time", None, &[], w1, |c| Ok(json!({ "serverTime": c.now }))),
-    route!("GET", "/fapi/v3/exchangeInfo", None, &[], w1, exchange_info),
-    route!("GET", "/fapi/v3/depth", None, &["symbol", "limit"], w_depth, depth),
-    route!("GET", "/fapi/v3/trades", None, &["symbol", "limit"], w1, trades),
-    route!("GET", "/fapi/v3/historicalTrades", None, &["symbol", "limit", "fromId"], w20, trades),
-    route!("GET", "/fapi/v3/aggTrades", None, &["symbol", "fromId", "startTime", "endTime", "limit"], w20, agg_trades),
-    route!("GET", "/fapi/v3/klines", None, &["symbol", "interval", "startTime", "endTime", "limit"], w_klines, |c| {
-        klines(c, "symbol", crate::engine::market::PriceSource::Last)
-    }),
-    route!(
-        "GET",
-        "/fapi/v3/indexPriceKlines",
-        None,
-        &["pair", "interval", "startTime", "endTime", "limit"],
-        w_klines,
-        |c| klines(c, "pair", crate::engine::market::PriceSource::Index)
-    ),
-    route!(
-        "GET",
-        "/fapi/v3/markPriceKlines",
-        None,
-        &["symbol", "interval", "startTime", "endTime", "limit"],
-        w_klines,
-        |c| klines(c, "symbol", crate::engine::market::PriceSource::Mark)
-    ),
-    route!("GET", "/fapi/v3/premiumIndex", None, &["symbol"], w1, premium_index),
-    route!("GET", "/fapi/v3/fundingRate", None, &["symbol", "startTime", "endTime", "limit"], w1, funding_rate),
-    route!("GET", "/fapi/v3/fundingInfo", None, &["symbol"], w1, funding_info),
-    route!("GET", "/fapi/v3/ticker/24hr", None, &["symbol"], w_1_or_40, ticker_24hr),
-    route!("GET", "/fapi/v3/ticker/price", None, &["symbol"], w_1_or_2, ticker_price),
-    route!("GET", "/fapi/v3/ticker/bookTicker", None, &["symbol"], w_1_or_2, book_ticker),
     route!("GET", "/fapi/v3/indexreferences", None, &["symbol"], w1, index_references),
-    route!("POST", "/fapi/v3/positionSide/dual", Wallet, &["dualSidePosition"], w1, change_position_mode),
-    route!("GET", "/fapi/v3/positionSide/dual", Wallet, &[], w30, |c| Ok(
-        json!({ "dualSidePosition": c.ex.accounts[c.acct].dual_side })
-    )),
     route!("POST", "/fapi/v3/stpMode", Wallet, &["stpMode"], w1, change_stp_mode),
-    route!("GET", "/fapi/v3/stpMode", Wallet, &[], w30, |c| Ok(json!({ "stpMode": c.ex.accounts[c.acct].stp_mode }))),
-    route!("POST", "/fapi/v3/multiAssetsMargin", Wallet, &["multiAssetsMargin"], w1, change_multi_assets),
-    route!("GET", "/fapi/v3/multiAssetsMargin", Wallet, &[], w30, |c| Ok(
-        json!({ "multiAssetsMargin": c.ex.accounts[c.acct].multi_assets })
+    route!("GET", "/fapi/v3/stpMode", Wallet, &[], w30, |c| Ok(
+        json!({ "stpMode": c.ex.accounts[c.acct].stp_mode.as_str() })
     )),
     route!("POST", "/fapi/v3/order", Wallet, &ORDER_PARAMS_V3, w1, new_order_v3, orders),
-    route!("POST", "/fapi/v3/batchOrders", Wallet, &["batchOrders"], w5, batch_orders, orders),
-    route!(
-        "POST",
-        "/fapi/v3/asset/wallet/transfer",
-        Wallet,
-        &["amount", "asset", "clientTranId", "kindType"],
-        w5,
-        transfer
-    ),
-    route!("GET", "/fapi/v3/order", Wallet, &["symbol", "orderId", "origClientOrderId"], w1, query_order),
-    route!("DELETE", "/fapi/v3/order", Wallet, &["symbol", "orderId", "origClientOrderId"], w1, cancel_order),
     route!(
         "PUT",
         "/fapi/v3/order",
@@ -97,67 +82,6 @@ pub static ROUTES_V3: &[Route] = &[
         modify_order,
         orders
     ),
-    route!("DELETE", "/fapi/v3/allOpenOrders", Wallet, &["symbol"], w1, cancel_all),
-    route!(
-        "DELETE",
-        "/fapi/v3/batchOrders",
-        Wallet,
-        &["symbol", "orderIdList", "origClientOrderIdList"],
-        w1,
-        cancel_batch
-    ),
-    route!("POST", "/fapi/v3/countdownCancelAll", Wallet, &["symbol", "countdownTime"], w10, countdown),
-    route!("GET", "/fapi/v3/openOrder", Wallet, &["symbol", "orderId", "origClientOrderId"], w1, open_order),
-    route!("GET", "/fapi/v3/openOrders", Wallet, &["symbol"], w_1_or_40, open_orders),
-    route!(
-        "GET",
-        "/fapi/v3/allOrders",
-        Wallet,
-        &["symbol", "orderId", "startTime", "endTime", "limit"],
-        w5,
-        all_orders
-    ),
-    route!("GET", "/fapi/v3/balance", Wallet, &[], w5, balance),
-    route!("GET", "/fapi/v3/accountWithJoinMargin", Wallet, &[], w5, account),
-    route!("POST", "/fapi/v3/leverage", Wallet, &["symbol", "leverage"], w1, change_leverage),
-    route!("POST", "/fapi/v3/marginType", Wallet, &["symbol", "marginType"], w1, change_margin_type),
-    route!(
-        "POST",
-        "/fapi/v3/positionMargin",
-        Wallet,
-        &["symbol", "positionSide", "amount", "type"],
-        w1,
-        position_margin
-    ),
-    route!(
-        "GET",
-        "/fapi/v3/positionMargin/history",
-        Wallet,
-        &["symbol", "type", "startTime", "endTime", "limit"],
-        w1,
-        margin_history
-    ),
-    route!("GET", "/fapi/v3/positionRisk", Wallet, &["symbol"], w5, position_risk),
-    route!(
-        "GET",
-        "/fapi/v3/userTrades",
-        Wallet,
-        &["symbol", "startTime", "endTime", "fromId", "limit"],
-        w5,
-        user_trades
-    ),
-    route!("GET", "/fapi/v3/income", Wallet, &["symbol", "incomeType", "startTime", "endTime", "limit"], w30, income),
-    route!("GET", "/fapi/v3/leverageBracket", Wallet, &["symbol"], w1, leverage_bracket),
-    route!("GET", "/fapi/v3/adlQuantile", Wallet, &["symbol"], w5, adl_quantile),
-    route!(
-        "GET",
-        "/fapi/v3/forceOrders",
-        Wallet,
-        &["symbol", "autoCloseType", "startTime", "endTime", "limit"],
-        w_20_or_50,
-        force_orders
-    ),
-    route!("GET", "/fapi/v3/commissionRate", Wallet, &["symbol"], w20, commission_rate),
     route!(
         "POST",
         "/fapi/v3/mmp",
@@ -177,31 +101,29 @@ pub static ROUTES_V3: &[Route] = &[
         c.p.req_i64("id")?;
         Err(ApiError::new(400, -1000, "Announcement not found."))
     }),
-    route!("POST", "/fapi/v3/listenKey", Wallet, &[], w1, listen_key_new),
-    route!("PUT", "/fapi/v3/listenKey", Wallet, &["listenKey"], w1, listen_key_keepalive),
-    route!("DELETE", "/fapi/v3/listenKey", Wallet, &["listenKey"], w1, listen_key_close),
 ];
 
 fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
-    if let Some(mode) = c.p.str("stpMode") {
-        if !STP_MODES.contains(&mode) {
-            return Err(ApiError::invalid_param("stpMode"));
+    let p = c.p;
+    let mut req = parse_new_order(&|k| p.str(k).map(str::to_string))?;
+    check_resp_type(p.str("newOrderRespType"))?;
+    req.stp_mode = p.str("stpMode").map(StpMode::parse).transpose()?;
+    match p.str("pegPriceType") {
+        Some(peg) => {
+            if req.kind != crate::engine::types::OrderType::Limit {
+                return Err(ApiError::invalid_param("pegPriceType"));
+            }
+            req.price = Some(c.ex.peg_price(&req.symbol, req.side, peg, p.opt_dec("pegOffset")?)?);
         }
+        None if p.has("pegOffset") => return Err(ApiError::param_not_required("pegOffset")),
+        None => {}
     }
-    if let Some(peg) = c.p.str("pegPriceType") {
-        if !["COUNTERPARTY_1", "QUEUE_1"].contains(&peg) {
-            return Err(ApiError::invalid_param("pegPriceType"));
-        }
-    }
-    new_order(c)
+    let id = c.ex.place(c.acct, req, c.now)?;
+    Ok(order_json(&c.ex.orders[&id]))
 }
 
 fn change_stp_mode(c: &mut Ctx) -> ApiResult<Value> {
-    let mode = c.p.req_str("stpMode")?;
-    if !STP_MODES.contains(&mode) {
-        return Err(ApiError::invalid_param("stpMode"));
-    }
-    c.ex.accounts[c.acct].stp_mode = mode.to_string();
+    c.ex.accounts[c.acct].stp_mode = StpMode::parse(c.p.req_str("stpMode")?)?;
     Ok(ok())
 }
 
@@ -238,44 +160,61 @@ fn index_references(c: &mut Ctx) -> ApiResult<Value> {
     }))
 }
 
-fn mmp_limits(c: &Ctx) -> ApiResult<Value> {
+fn mmp_limits(c: &Ctx) -> ApiResult<(String, MmpConfig)> {
     let sym = symbol(c, "symbol")?;
-    let window = c.p.req_i64("windowTimeInMilliseconds")?;
-    let frozen = c.p.req_i64("frozenTimeInMilliseconds")?;
-    if window <= 0 {
+    let window_ms = c.p.req_i64("windowTimeInMilliseconds")?;
+    let frozen_ms = c.p.req_i64("frozenTimeInMilliseconds")?;
+    if window_ms <= 0 {
         return Err(ApiError::invalid_param("windowTimeInMilliseconds"));
     }
-    if frozen < 0 {
+    if frozen_ms < 0 {
         return Err(ApiError::invalid_param("frozenTimeInMilliseconds"));
     }
-    let mut config = json!({
-        "symbol": c.ex.symbols[sym].cfg.symbol,
-        "windowTimeInMilliseconds": window,
-        "frozenTimeInMilliseconds": frozen,
+    let limit = |key: &str| -> ApiResult<Option<i64>> {
+        match c.p.opt_i64(key)? {
+            Some(v) if v <= 0 => Err(ApiError::invalid_param(key)),
+            v => Ok(v),
+        }
+    };
+    let config = MmpConfig {
+        window_ms,
+        frozen_ms,
+        qty_limit: limit("qtyLimit")?,
+        value_limit: limit("valueLimit")?,
+        delta_limit: limit("deltaLimit")?,
+    };
+    Ok((c.ex.symbols[sym].cfg.symbol.clone(), config))
+}
+
+fn mmp_json(symbol: &str, c: &MmpConfig) -> Value {
+    let mut v = json!({
+        "symbol": symbol,
+        "windowTimeInMilliseconds": c.window_ms,
+        "frozenTimeInMilliseconds": c.frozen_ms,
     });
-    for key in ["qtyLimit", "valueLimit", "deltaLimit"] {
-        if let Some(v) = c.p.opt_i64(key)? {
-            if v <= 0 {
-                return Err(ApiError::invalid_param(key));
-            }
-            config[key] = json!(v);
+    for (key, limit) in [("qtyLimit", c.qty_limit), ("valueLimit", c.value_limit), ("deltaLimit", c.delta_limit)] {
+        if let Some(l) = limit {
+            v[key] = json!(l);
         }
     }
-    Ok(config)
+    v
 }
 
 fn update_mmp(c: &mut Ctx) -> ApiResult<Value> {
-    let config = mmp_limits(c)?;
-    let name = config["symbol"].as_str().unwrap_or_default().to_string();
-    c.ex.accounts[c.acct].mmp.insert(name, config);
+    let (symbol, config) = mmp_limits(c)?;
+    c.ex.accounts[c.acct].mmp.insert(symbol, MmpState::new(config));
     Ok(json!(true))
 }
 
 fn get_mmp(c: &mut Ctx) -> ApiResult<Value> {
     let only = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
     let acct = &c.ex.accounts[c.acct];
-    let list: Vec<&Value> =
-        acct.mmp.iter().filter(|(s, _)| only.as_ref().is_none_or(|o| o == *s)).map(|(_, v)| v).collect();
+    let list: Vec<Value> = acct
+        .mmp
+        .iter()
+        .filter(|(s, _)| only.as_ref().is_none_or(|o| o == *s))
+        .map(|(s, state)| mmp_json(s, &state.config))
+        .collect();
     Ok(json!(list))
 }
 
@@ -295,7 +234,10 @@ fn delete_mmp(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 fn reset_mmp(c: &mut Ctx) -> ApiResult<Value> {
-    mmp_symbol(c)?;
+    let name = mmp_symbol(c)?;
+    if let Some(state) = c.ex.accounts[c.acct].mmp.get_mut(&name) {
+        state.reset();
+    }
     Ok(json!(true))
 }
 

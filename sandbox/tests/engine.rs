@@ -177,6 +177,7 @@ fn order(side: Side, kind: OrderType) -> NewOrder {
         callback_rate: None,
         working_type: None,
         price_protect: None,
+        stp_mode: None,
     }
 }
 

@@ -1228,7 +1228,6 @@ impl Endpoint for NewOrderParams {
                 &[
                     ("timeInForce", self.time_in_force.is_some()),
                     ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
                 ],
             )?;
         }

@@ -1,6 +1,6 @@
 //! An account: wallet, positions, settings and the records the account endpoints report.
 
-use super::types::{IncomeType, MarginType, PositionSide, Side};
+use super::types::{IncomeType, MarginType, PositionSide, Side, StpMode};
 use crate::wallet::{Address, NonceBook};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -84,10 +84,10 @@ pub struct Account {
     pub wallet_user: Option<Address>,
     pub agents: Vec<Address>,
     pub nonces: NonceBook,
-    /// V3: the default self-trade prevention mode.
-    pub stp_mode: String,
-    /// V3: market maker protection per symbol, as last set.
-    pub mmp: BTreeMap<String, serde_json::Value>,
+    /// The default self-trade prevention mode (set through V3, applied to every order).
+    pub stp_mode: StpMode,
+    /// V3: market maker protection per symbol.
+    pub mmp: BTreeMap<String, super::mmp::MmpState>,
 }
 
 pub const DEFAULT_LEVERAGE: u32 = 20;
@@ -116,7 +116,7 @@ impl Account {
             wallet_user: None,
             agents: Vec::new(),
             nonces: NonceBook::default(),
-            stp_mode: "EXPIRE_TAKER".into(),
+            stp_mode: StpMode::ExpireTaker,
             mmp: BTreeMap::new(),
         }
     }

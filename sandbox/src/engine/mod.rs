@@ -4,7 +4,11 @@
 pub mod account;
 pub mod book;
 pub mod market;
+pub mod mmp;
 mod modify;
+mod peg;
+mod stp;
+use stp::SelfTrade;
 pub mod rng;
 pub mod types;
 
@@ -47,6 +51,8 @@ pub struct Order {
     pub callback_rate: Option<Decimal>,
     /// Best price seen since a trailing stop activated.
     pub trail_extreme: Option<Decimal>,
+    /// What happens when it would trade against an order of the same account.
+    pub stp: StpMode,
     pub time: i64,
     pub update_time: i64,
 }
@@ -152,6 +158,8 @@ pub struct NewOrder {
     pub callback_rate: Option<Decimal>,
     pub working_type: Option<WorkingType>,
     pub price_protect: Option<bool>,
+    /// V3: self-trade prevention for this order; the account's mode when `None`.
+    pub stp_mode: Option<StpMode>,
 }
 
 /// Most trades kept per symbol for the trade endpoints.
@@ -328,6 +336,7 @@ impl Exchange {
                         activation_price: None,
                         callback_rate: None,
                         trail_extreme: None,
+                        stp: StpMode::ExpireTaker,
                         time: now,
                         update_time: now,
                     },
@@ -418,6 +427,7 @@ impl Exchange {
     pub fn place(&mut self, acct: AccountId, req: NewOrder, now: i64) -> ApiResult<i64> {
         let sym = self.symbol_index(&req.symbol)?;
         let cfg = self.symbols[sym].cfg.clone();
+        self.mmp_check(acct, &cfg.symbol, now)?;
         let kind = req.kind;
         let close_position = req.close_position.unwrap_or(false);
 
@@ -590,6 +600,7 @@ impl Exchange {
             activation_price: req.activation_price,
             callback_rate: req.callback_rate,
             trail_extreme: None,
+            stp: req.stp_mode.unwrap_or(self.accounts[acct].stp_mode),
             time: now,
             update_time: now,
         };
@@ -641,6 +652,11 @@ impl Exchange {
             let Some((price, maker_id)) = self.symbols[sym].book.front(opposite) else { break };
             if !crosses(price) {
                 break;
+            }
+            match self.self_trade(&order, maker_id, now) {
+                Some(SelfTrade::StopTaker) => return,
+                Some(SelfTrade::SkipMaker) => continue,
+                None => {}
             }
             let maker_left = self.orders.get(&maker_id).map(Order::remaining).unwrap_or_default();
             let qty = remaining.min(maker_left);
@@ -767,6 +783,7 @@ impl Exchange {
         trade_id: i64,
         now: i64,
     ) {
+        self.mmp_record(acct, symbol, side, price, qty, now);
         let fee_rate = if maker { self.cfg.maker_fee } else { self.cfg.taker_fee };
         let tran_id = Self::next_id(&mut self.next_tran_id);
         let account = &mut self.accounts[acct];

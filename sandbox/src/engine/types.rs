@@ -38,6 +38,9 @@ wire_enum!(OrderStatus, |_| ApiError::invalid_param("status"), {
     New => "NEW", PartiallyFilled => "PARTIALLY_FILLED", Filled => "FILLED",
     Canceled => "CANCELED", Rejected => "REJECTED", Expired => "EXPIRED",
 });
+wire_enum!(StpMode, |_| ApiError::invalid_param("stpMode"), {
+    ExpireTaker => "EXPIRE_TAKER", ExpireMaker => "EXPIRE_MAKER", ExpireBoth => "EXPIRE_BOTH",
+});
 wire_enum!(MarginType, |_| ApiError::invalid_param("marginType"), { Isolated => "ISOLATED", Crossed => "CROSSED" });
 wire_enum!(Interval, |_| ApiError::bad_interval(), {
     M1 => "1m", M3 => "3m", M5 => "5m", M15 => "15m", M30 => "30m", H1 => "1h", H2 => "2h",
