@@ -332,3 +332,135 @@ async fn market_maker_protection_freezes_after_its_limit_until_reset() {
     client.reset_mmp("BTCUSDT").await.unwrap();
     market("0.01").await.unwrap();
 }
+
+fn sub(n: u32, side: Side, kind: OrderType) -> v3::StrategySubOrder {
+    v3::StrategySubOrder::new(n.to_string(), "USDT_FUTURES", "BTCUSDT", side, kind)
+}
+
+async fn strategy(
+    client: &Client,
+    kind: aster::StrategyType,
+    id: i64,
+    open: bool,
+) -> aster::Result<aster::StrategyOrder> {
+    if open {
+        client.query_strategy_open_order(kind).strategy_id(id).await
+    } else {
+        client.query_strategy_history_order(kind).strategy_id(id).await
+    }
+}
+
+#[tokio::test]
+async fn oto_places_the_second_order_when_the_first_fills() {
+    use aster::StrategyType::Oto;
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let (_, ask) = best(&client).await;
+    let take_profit = (ask * dec("1.05")).round_dp(1);
+    let placed = client
+        .new_strategy_order(
+            Oto,
+            vec![
+                sub(1, Side::Buy, OrderType::Market).quantity(dec("0.010")),
+                sub(2, Side::Sell, OrderType::Limit)
+                    .quantity(dec("0.010"))
+                    .price(take_profit)
+                    .time_in_force(TimeInForce::Gtc),
+            ],
+        )
+        .client_strategy_id("oto-1")
+        .await
+        .unwrap();
+    assert_eq!(placed.strategy_status, "WORKING");
+    let s = strategy(&client, Oto, placed.strategy_id, true).await.unwrap();
+    assert_eq!(s.sub_orders[0].status, aster::OrderStatus::Filled);
+    assert_eq!((&s.sub_orders[1].status, s.sub_orders[1].price), (&aster::OrderStatus::New, take_profit));
+    assert!(s.sub_orders[1].order_id > 0 && s.sub_orders[1].trigger_time > 0, "placed by its trigger");
+    let open = client.query_order("BTCUSDT").order_id(s.sub_orders[1].order_id).await.unwrap();
+    assert_eq!(open.price, take_profit);
+}
+
+#[tokio::test]
+async fn oco_cancels_the_other_order_when_one_fills() {
+    use aster::StrategyType::Oco;
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let (bid, _) = best(&client).await;
+    let placed = client
+        .new_strategy_order(
+            Oco,
+            vec![
+                // Priced through the book: it fills as soon as it is placed.
+                sub(1, Side::Sell, OrderType::Limit)
+                    .quantity(dec("0.010"))
+                    .price((bid * dec("0.99")).round_dp(1))
+                    .time_in_force(TimeInForce::Gtc),
+                sub(2, Side::Sell, OrderType::StopMarket)
+                    .quantity(dec("0.010"))
+                    .stop_price((bid * dec("0.9")).round_dp(1)),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(strategy(&client, Oco, placed.strategy_id, true).await.is_err(), "no longer working");
+    let s = strategy(&client, Oco, placed.strategy_id, false).await.unwrap();
+    assert_eq!(s.strategy_status, "EXPIRED");
+    assert_eq!(s.sub_orders[0].status, aster::OrderStatus::Filled);
+    assert_eq!(s.sub_orders[1].status, aster::OrderStatus::Canceled);
+    assert!(client.get_orders().symbol("BTCUSDT").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn otoco_triggers_a_pair_that_then_cancels_each_other_and_updates_in_place() {
+    use aster::StrategyType::Otoco;
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let (bid, ask) = best(&client).await;
+    let placed = client
+        .new_strategy_order(
+            Otoco,
+            vec![
+                sub(1, Side::Buy, OrderType::Market).quantity(dec("0.010")),
+                sub(2, Side::Sell, OrderType::Limit)
+                    .quantity(dec("0.010"))
+                    .price((ask * dec("1.05")).round_dp(1))
+                    .time_in_force(TimeInForce::Gtc),
+                sub(3, Side::Sell, OrderType::StopMarket)
+                    .quantity(dec("0.010"))
+                    .stop_price((bid * dec("0.9")).round_dp(1)),
+            ],
+        )
+        .await
+        .unwrap();
+    let s = strategy(&client, Otoco, placed.strategy_id, true).await.unwrap();
+    assert!(s.sub_orders[1..].iter().all(|o| o.order_id > 0 && o.status == aster::OrderStatus::New), "{s:?}");
+
+    // Moving the take-profit through the book fills it, and the stop is cancelled.
+    let through = (bid * dec("0.99")).round_dp(1);
+    let update =
+        v3::StrategySubOrderUpdate::new("2", "USDT_FUTURES", "BTCUSDT", Side::Sell, OrderType::Limit).price(through);
+    let results = client.update_strategy_order(placed.strategy_id, Otoco, vec![update]).await.unwrap();
+    assert_eq!(results[0].update_status, "SUCCESS", "{results:?}");
+    let s = strategy(&client, Otoco, placed.strategy_id, false).await.unwrap();
+    assert_eq!(s.sub_orders[1].status, aster::OrderStatus::Filled);
+    assert_eq!(s.sub_orders[2].status, aster::OrderStatus::Canceled);
+
+    // A finished strategy cannot be updated.
+    let late = v3::StrategySubOrderUpdate::new("3", "USDT_FUTURES", "BTCUSDT", Side::Sell, OrderType::StopMarket);
+    let results = client.update_strategy_order(placed.strategy_id, Otoco, vec![late]).await.unwrap();
+    assert_eq!(results[0].update_status, "FAILED");
+}
+
+#[tokio::test]
+async fn a_strategy_of_the_wrong_shape_is_refused_and_places_nothing() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let one = vec![sub(1, Side::Buy, OrderType::Market).quantity(dec("0.010"))];
+    assert!(client.new_strategy_order(aster::StrategyType::Oco, one).await.is_err());
+    let ioc = vec![
+        sub(1, Side::Buy, OrderType::Limit).quantity(dec("0.010")).price(dec("50000")).time_in_force(TimeInForce::Ioc),
+        sub(2, Side::Sell, OrderType::Limit).quantity(dec("0.010")).price(dec("70000")).time_in_force(TimeInForce::Gtc),
+    ];
+    assert!(client.new_strategy_order(aster::StrategyType::Oco, ioc).await.is_err());
+    assert!(client.get_orders().await.unwrap().is_empty());
+}

@@ -144,7 +144,9 @@ impl Sandbox {
     /// conditional orders may trigger.
     pub fn advance(&self, steps: u32) {
         let mut ex = lock(&self.shared.exchange);
-        ex.advance(steps, now_ms());
+        let now = now_ms();
+        ex.advance(steps, now);
+        ex.run_strategies(now);
         ws::flush_user_events(&self.shared, &mut ex);
     }
 

@@ -389,6 +389,8 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
         Ok(v) => Reply { status: 200, body: v.to_string(), headers: Vec::new() },
         Err(e) => Reply::error(&e),
     };
+    // Any request may have filled or cancelled a strategy's sub-order.
+    ex.run_strategies(now);
     crate::ws::flush_user_events(shared, &mut ex);
     with_headers(reply, extra_headers)
 }

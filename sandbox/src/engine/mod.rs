@@ -8,6 +8,7 @@ pub mod mmp;
 mod modify;
 mod peg;
 mod stp;
+pub mod strategy;
 use stp::SelfTrade;
 pub mod rng;
 pub mod types;
@@ -179,6 +180,8 @@ pub struct Exchange {
     open: BTreeSet<i64>,
     /// User-data events not yet published.
     pub outbox: Vec<UserEvent>,
+    /// V3 strategy orders.
+    pub strategies: strategy::Strategies,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -222,6 +225,7 @@ impl Exchange {
             orders: HashMap::new(),
             open: BTreeSet::new(),
             outbox: Vec::new(),
+            strategies: Default::default(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,

@@ -41,6 +41,12 @@ wire_enum!(OrderStatus, |_| ApiError::invalid_param("status"), {
 wire_enum!(StpMode, |_| ApiError::invalid_param("stpMode"), {
     ExpireTaker => "EXPIRE_TAKER", ExpireMaker => "EXPIRE_MAKER", ExpireBoth => "EXPIRE_BOTH",
 });
+wire_enum!(StrategyType, |_| ApiError::invalid_param("strategyType"), { Oto => "OTO", Oco => "OCO", Otoco => "OTOCO" });
+wire_enum!(StrategyEvent, |_| ApiError::invalid_param("firstDrivenOn"), {
+    New => "NEW", PartiallyFilledOrFilled => "PARTIALLY_FILLED_OR_FILLED", Filled => "FILLED",
+    Canceled => "CANCELED", Replaced => "REPLACED", Stopped => "STOPPED", Rejected => "REJECTED", Expired => "EXPIRED",
+});
+wire_enum!(StrategyAction, |_| ApiError::invalid_param("firstTrigger"), { PlaceOrder => "PLACE_ORDER", CancelOrder => "CANCEL_ORDER" });
 wire_enum!(MarginType, |_| ApiError::invalid_param("marginType"), { Isolated => "ISOLATED", Crossed => "CROSSED" });
 wire_enum!(Interval, |_| ApiError::bad_interval(), {
     M1 => "1m", M3 => "3m", M5 => "5m", M15 => "15m", M30 => "30m", H1 => "1h", H2 => "2h",
