@@ -518,6 +518,27 @@ impl Client {
         Ok(())
     }
 
+    fn wallet_auth(&self, name: &'static str) -> Result<&WalletAuth> {
+        self.inner
+            .wallet
+            .as_ref()
+            .ok_or(Error::MissingCredentials { endpoint: name, needs: "an API wallet (user, signer, private key)" })
+    }
+
+    /// The message of a V3 request under `nonce`: what it signs and what it sends unsigned.
+    pub(crate) fn wallet_message(
+        &self,
+        signing: &crate::core::WalletSigning,
+        name: &'static str,
+        w: ParamWriter,
+        nonce: u64,
+    ) -> Result<crate::core::wallet_payload::Built> {
+        let wallet = self.wallet_auth(name)?;
+        let values =
+            crate::core::wallet_payload::WalletValues { user: &wallet.user_text, signer: &wallet.signer_text, nonce };
+        crate::core::wallet_payload::build(signing, w, &values)
+    }
+
     /// Adds the V3 wallet params and the EIP-712 signature; the result is the whole payload.
     fn sign_wallet(
         &self,
@@ -526,12 +547,7 @@ impl Client {
         w: ParamWriter,
         opts: &Options,
     ) -> Result<ParamWriter> {
-        let Some(wallet) = &self.inner.wallet else {
-            return Err(Error::MissingCredentials {
-                endpoint: name,
-                needs: "an API wallet (user, signer, private key)",
-            });
-        };
+        let wallet = self.wallet_auth(name)?;
         let key = match signing.key {
             WalletRole::ApiWallet => &wallet.api_key,
             WalletRole::MainWallet => wallet.main_key.as_ref().ok_or(Error::MissingCredentials {
@@ -546,9 +562,7 @@ impl Client {
             }
             None => wallet.nonces.next(),
         };
-        let values =
-            crate::core::wallet_payload::WalletValues { user: &wallet.user_text, signer: &wallet.signer_text, nonce };
-        let built = crate::core::wallet_payload::build(signing, w, &values)?;
+        let built = self.wallet_message(signing, name, w, nonce)?;
         let signature = key.sign_message(built.chain_id, &built.message);
         let mut out = ParamWriter::from_encoded(built.message);
         for (k, v) in ParamWriter::from_encoded(built.unsigned).pairs() {

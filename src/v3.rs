@@ -180,6 +180,35 @@ impl Client {
         self.core.time_offset()
     }
 
+    /// The `childSignature` of a sub-account request (`bind_sub_account`,
+    /// `create_sub_account`): the sub-account wallet's signature over the request's message
+    /// without `childSignature`. Pin the nonce on the call first, then set the result:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: aster::v3::Client, child: aster::v3::WalletKey) -> aster::Result<()> {
+    /// let mut call = client.create_sub_account(child.address().to_string(), "desk-1", "").nonce(client.next_nonce());
+    /// call.params_mut().child_signature = client.child_signature(&call, &child)?;
+    /// call.await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn child_signature<E: Endpoint>(&self, call: &Call<'_, E>, child: &WalletKey) -> Result<String> {
+        let nonce = call.pinned_nonce().ok_or_else(|| crate::Error::ParameterRequired {
+            name: "nonce".into(),
+            reason: "pin the request's nonce with .nonce(..) before signing as the sub-account".into(),
+        })?;
+        let crate::core::Auth::Wallet(signing) = E::SPEC.auth else {
+            return Err(crate::Error::Config(format!("`{}` is not a V3 endpoint", E::SPEC.name)));
+        };
+        let mut all = crate::core::ParamWriter::new();
+        call.params().write_params(&mut all);
+        let mut business = crate::core::ParamWriter::new();
+        for (k, v) in all.pairs().filter(|(k, _)| *k != "childSignature") {
+            business.put_encoded(k, v);
+        }
+        let built = self.core.wallet_message(&signing, E::SPEC.name, business, nonce)?;
+        Ok(child.sign_message(built.chain_id, &built.message))
+    }
+
     /// A request to an endpoint given by its params; for endpoints outside the spec.
     pub fn call<E: Endpoint>(&self, params: E) -> Call<'_, E> {
         Call::new(&self.core, params)

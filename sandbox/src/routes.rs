@@ -38,6 +38,8 @@ pub struct Ctx<'a> {
     pub p: &'a Params,
     pub acct: AccountId,
     pub now: i64,
+    /// V3: the message the request's signature covers ("" for other requests).
+    pub signed: &'a str,
 }
 
 pub type Handler = fn(&mut Ctx) -> ApiResult<Value>;
@@ -52,6 +54,8 @@ pub struct Route {
     pub weight: fn(&Params) -> u64,
     /// Whether the request counts against the order rate limits.
     pub places_orders: bool,
+    /// V3: params sent after the signed message, outside the signature.
+    pub unsigned: &'static [&'static str],
     pub handler: Handler,
 }
 
@@ -118,6 +122,7 @@ macro_rules! route {
             params: $params,
             weight: $w,
             places_orders: false,
+            unsigned: &[],
             handler: $h,
         }
     };
@@ -129,6 +134,7 @@ macro_rules! route {
             params: $params,
             weight: $w,
             places_orders: true,
+            unsigned: &[],
             handler: $h,
         }
     };

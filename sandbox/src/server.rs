@@ -296,9 +296,10 @@ fn authenticate_wallet(
     query: &str,
     body: &str,
     now: i64,
-) -> Result<AccountId, ApiError> {
+) -> Result<(AccountId, String), ApiError> {
     use crate::wallet::{parse_address, recover, split_message, CHAIN_ID};
     let (message, signature) = split_message(query, body)?;
+    let message = without_unsigned(&message, route.unsigned);
     let nonce = params.req_i64("nonce")?;
     let nonce = u64::try_from(nonce).map_err(|_| ApiError::invalid_param("nonce"))?;
     let address = |name: &str| -> Result<_, ApiError> {
@@ -313,13 +314,21 @@ fn authenticate_wallet(
         if recover(chain, &message, &signature)? != user {
             return Err(ApiError::bad_signature());
         }
-        ex.account_by_user(&user).ok_or_else(ApiError::signer_not_allowed)?
+        let acct = ex.account_by_user(&user).ok_or_else(ApiError::signer_not_allowed)?;
+        // Where the request names a signer too, it must be one of the user's API wallets.
+        if params.has("signer") {
+            let signer = address("signer")?;
+            if !ex.accounts[acct].agents.iter().any(|g| g.address == signer && g.expires > now) {
+                return Err(ApiError::signer_not_allowed());
+            }
+        }
+        acct
     } else {
         let signer = address("signer")?;
         if recover(CHAIN_ID, &message, &signature)? != signer {
             return Err(ApiError::bad_signature());
         }
-        let acct = ex.account_by_agent(&signer).ok_or_else(ApiError::signer_not_allowed)?;
+        let acct = ex.account_by_agent(&signer, now).ok_or_else(ApiError::signer_not_allowed)?;
         if params.has("user") && ex.accounts[acct].wallet_user != Some(address("user")?) {
             return Err(ApiError::signer_not_allowed());
         }
@@ -327,7 +336,19 @@ fn authenticate_wallet(
     };
     let window = ex.cfg.nonce_window_ms;
     ex.accounts[acct].nonces.accept(nonce, now, window)?;
-    Ok(acct)
+    Ok((acct, message))
+}
+
+/// The message without the `key=value` pairs of `unsigned` keys.
+fn without_unsigned(message: &str, unsigned: &[&str]) -> String {
+    if unsigned.is_empty() {
+        return message.to_string();
+    }
+    let kept: Vec<&str> = message
+        .split('&')
+        .filter(|pair| !unsigned.iter().any(|k| pair.split_once('=').map_or(*pair, |(key, _)| key) == *k))
+        .collect();
+    kept.join("&")
 }
 
 fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
@@ -363,11 +384,11 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
     // Form bodies are ASCII after the parse above succeeded.
     let body_text = std::str::from_utf8(body).unwrap_or("");
     let acct = match route.security {
-        Security::None => Ok(0),
+        Security::None => Ok((0, String::new())),
         Security::Wallet | Security::MainWallet => authenticate_wallet(&mut ex, route, &params, query, body_text, now),
-        _ => authenticate(&ex, route, headers, &params, query, body_text, now),
+        _ => authenticate(&ex, route, headers, &params, query, body_text, now).map(|a| (a, String::new())),
     };
-    let acct = match acct {
+    let (acct, signed) = match acct {
         Ok(a) => a,
         Err(e) => return with_headers(Reply::error(&e), extra_headers),
     };
@@ -384,7 +405,7 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
             Err(e) => return with_headers(Reply::error(&e), extra_headers),
         }
     }
-    let mut ctx = Ctx { ex: &mut ex, p: &params, acct, now };
+    let mut ctx = Ctx { ex: &mut ex, p: &params, acct, now, signed: &signed };
     let reply = match (route.handler)(&mut ctx) {
         Ok(v) => Reply { status: 200, body: v.to_string(), headers: Vec::new() },
         Err(e) => Reply::error(&e),

@@ -41,6 +41,17 @@ impl<'a, E: Endpoint> Call<'a, E> {
         &self.params
     }
 
+    /// The parameters, to change one after the call was built (e.g. a signature that
+    /// depends on the request itself, as `childSignature` does).
+    pub fn params_mut(&mut self) -> &mut E {
+        &mut self.params
+    }
+
+    /// The nonce pinned with [`Call::nonce`].
+    pub fn pinned_nonce(&self) -> Option<u64> {
+        self.opts.nonce
+    }
+
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
         let reply = self.client.execute(&self.params, self.opts).await?;

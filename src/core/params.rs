@@ -95,7 +95,7 @@ impl ParamWriter {
     }
 
     /// Appends an already encoded `key=value` pair.
-    pub(crate) fn put_encoded(&mut self, key: &str, encoded: &str) {
+    pub fn put_encoded(&mut self, key: &str, encoded: &str) {
         if !self.query.is_empty() {
             self.query.push('&');
         }
@@ -109,7 +109,7 @@ impl ParamWriter {
     }
 
     /// The encoded `(key, value)` pairs written so far, in order.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
     }
 

@@ -82,7 +82,12 @@ pub struct Account {
     pub start_usdt: Decimal,
     /// V3: the main wallet, the API wallets that sign for it, and its recent nonces.
     pub wallet_user: Option<Address>,
-    pub agents: Vec<Address>,
+    pub agents: Vec<Agent>,
+    /// V3 sub-accounts: the main account this one belongs to, its name, and whether it is
+    /// frozen (no transfers in or out).
+    pub parent: Option<usize>,
+    pub sub_name: String,
+    pub frozen: bool,
     pub nonces: NonceBook,
     /// The default self-trade prevention mode (set through V3, applied to every order).
     pub stp_mode: StpMode,
@@ -91,6 +96,13 @@ pub struct Account {
 }
 
 pub const DEFAULT_LEVERAGE: u32 = 20;
+
+/// An API wallet allowed to sign for an account, until `expires` (ms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub address: Address,
+    pub expires: i64,
+}
 
 impl Account {
     pub fn new(api_key: String, secret: String, wallets: Vec<(String, Decimal)>, house: bool) -> Self {
@@ -115,6 +127,9 @@ impl Account {
             update_time: 0,
             wallet_user: None,
             agents: Vec::new(),
+            parent: None,
+            sub_name: String::new(),
+            frozen: false,
             nonces: NonceBook::default(),
             stp_mode: StpMode::ExpireTaker,
             mmp: BTreeMap::new(),
@@ -125,7 +140,12 @@ impl Account {
     pub fn set_wallet(&mut self, wallet: Option<&crate::config::WalletAccount>) {
         if let Some(w) = wallet {
             self.wallet_user = crate::wallet::parse_address(&w.user);
-            self.agents = w.signers.iter().filter_map(|s| crate::wallet::parse_address(s)).collect();
+            self.agents = w
+                .signers
+                .iter()
+                .filter_map(|s| crate::wallet::parse_address(s))
+                .map(|address| Agent { address, expires: i64::MAX })
+                .collect();
         }
     }
 

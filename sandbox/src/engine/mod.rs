@@ -182,6 +182,8 @@ pub struct Exchange {
     pub outbox: Vec<UserEvent>,
     /// V3 strategy orders.
     pub strategies: strategy::Strategies,
+    /// V3 asset migrations by batch id: source, destination and the batch's record.
+    pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -226,6 +228,7 @@ impl Exchange {
             open: BTreeSet::new(),
             outbox: Vec::new(),
             strategies: Default::default(),
+            migrations: Default::default(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,
@@ -275,9 +278,9 @@ impl Exchange {
         self.accounts.iter().position(|a| !a.house && a.wallet_user.as_ref() == Some(user))
     }
 
-    /// The account an API wallet signs for.
-    pub fn account_by_agent(&self, signer: &crate::wallet::Address) -> Option<AccountId> {
-        self.accounts.iter().position(|a| !a.house && a.agents.contains(signer))
+    /// The account an API wallet signs for, while the wallet has not expired.
+    pub fn account_by_agent(&self, signer: &crate::wallet::Address, now: i64) -> Option<AccountId> {
+        self.accounts.iter().position(|a| !a.house && a.agents.iter().any(|g| &g.address == signer && g.expires > now))
     }
 
     fn next_id(counter: &mut i64) -> i64 {
