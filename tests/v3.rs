@@ -464,3 +464,64 @@ async fn a_strategy_of_the_wrong_shape_is_refused_and_places_nothing() {
     assert!(client.new_strategy_order(aster::StrategyType::Oco, ioc).await.is_err());
     assert!(client.get_orders().await.unwrap().is_empty());
 }
+
+/// Moves the sandbox market until the best bid changes (bounded).
+async fn move_bid(sb: &Sandbox, client: &Client) -> aster::Decimal {
+    let (start, _) = best(client).await;
+    for _ in 0..200 {
+        sb.advance(1);
+        let (bid, _) = best(client).await;
+        if bid != start {
+            return bid;
+        }
+    }
+    panic!("the market did not move in 200 steps");
+}
+
+#[tokio::test]
+async fn a_chase_order_follows_the_best_bid_until_cancelled() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let (bid, _) = best(&client).await;
+    let chase = client
+        .new_chase_order("BTCUSDT", Side::Buy, aster::QuantityUnit::Base, dec("0.010"))
+        .chase_offset(dec("0.5"))
+        .client_strategy_id("chase-1")
+        .await
+        .unwrap();
+    assert_eq!((chase.strategy_status.as_str(), chase.time_in_force), ("NEW", Some(TimeInForce::Gtx)));
+    let open = client.get_orders().symbol("BTCUSDT").await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].price, bid - dec("0.5"));
+
+    let new_bid = move_bid(&sb, &client).await;
+    let open = client.get_orders().symbol("BTCUSDT").await.unwrap();
+    assert_eq!(open.len(), 1, "still one order: re-priced, not duplicated");
+    assert_eq!((open[0].order_id, open[0].price), (open[0].order_id, new_bid - dec("0.5")));
+    client.cancel_order("BTCUSDT").order_id(open[0].order_id).await.unwrap();
+    move_bid(&sb, &client).await;
+    assert!(client.get_orders().symbol("BTCUSDT").await.unwrap().is_empty(), "a cancelled chase stays cancelled");
+}
+
+#[tokio::test]
+async fn a_chase_cancels_itself_when_the_market_runs_past_its_limit() {
+    let sb = sandbox().await;
+    let client = v3(&sb);
+    let chase = client
+        .new_chase_order("BTCUSDT", Side::Buy, aster::QuantityUnit::Quote, dec("600"))
+        .max_chase_offset(dec("0.1"))
+        .await
+        .unwrap();
+    assert_eq!(chase.quantity_unit, aster::QuantityUnit::Quote);
+    let order_id = client.get_orders().symbol("BTCUSDT").await.unwrap()[0].order_id;
+    let queried = client.query_order("BTCUSDT").order_id(order_id).await.unwrap();
+    assert!(queried.orig_qty > dec("0.005") && queried.orig_qty < dec("0.02"), "600 USDT in BTC: {}", queried.orig_qty);
+    move_bid(&sb, &client).await;
+    let moved = client.query_order("BTCUSDT").order_id(order_id).await.unwrap();
+    assert_eq!(moved.status, aster::OrderStatus::Canceled, "the bid moved more than 0.1");
+    let bad = client
+        .new_chase_order("BTCUSDT", Side::Buy, aster::QuantityUnit::Base, dec("0.010"))
+        .chase_offset_type(aster::ChaseOffsetType::Percentage)
+        .await;
+    assert!(matches!(bad, Err(Error::Client { .. })), "{bad:?}");
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod book;
+pub mod chase;
 pub mod market;
 pub mod mmp;
 mod modify;

@@ -61,7 +61,8 @@ impl Strategy {
 #[derive(Debug, Default)]
 pub struct Strategies {
     pub by_id: BTreeMap<i64, Strategy>,
-    next_id: i64,
+    pub chases: BTreeMap<i64, super::chase::Chase>,
+    pub(super) next_id: i64,
 }
 
 /// The triggers a strategy type implies when the caller gives none.
@@ -171,6 +172,7 @@ impl Exchange {
     /// Fires every trigger whose event has happened, until none does; marks strategies
     /// with nothing left to happen as done.
     pub fn run_strategies(&mut self, now: i64) {
+        self.run_chases(now);
         let working: Vec<i64> = self.strategies.by_id.values().filter(|s| !s.done).map(|s| s.id).collect();
         for id in working {
             while self.fire_one(id, now) {}

@@ -8,7 +8,7 @@ use crate::route;
 use crate::routes::*;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
-use strategy::{place_strategy, strategy_history, strategy_open, update_strategy};
+use strategy::{place_chase, place_strategy, strategy_history, strategy_open, update_strategy};
 
 mod accounts;
 mod strategy;
@@ -101,6 +101,28 @@ static V3_ONLY: &[Route] = &[
     route!("GET", "/fapi/v3/mmp", Wallet, &["symbol"], w1, get_mmp),
     route!("DELETE", "/fapi/v3/mmp", Wallet, &["symbol"], w1, delete_mmp),
     route!("POST", "/fapi/v3/mmpReset", Wallet, &["symbol"], w1, reset_mmp),
+    route!(
+        "POST",
+        "/fapi/v3/chase",
+        Wallet,
+        &[
+            "symbol",
+            "side",
+            "positionSide",
+            "quantityUnit",
+            "quantity",
+            "reduceOnly",
+            "chaseOffset",
+            "chaseOffsetType",
+            "maxChaseOffset",
+            "maxChaseOffsetType",
+            "timeInForce",
+            "clientStrategyId"
+        ],
+        w1,
+        place_chase,
+        orders
+    ),
     route!(
         "POST",
         "/fapi/v3/placeStrategyOrder",

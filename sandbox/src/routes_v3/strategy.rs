@@ -1,5 +1,6 @@
 //! Strategy orders over REST: parsing sub-order lists, placing, updating and querying.
 
+use crate::engine::chase::{ChaseRequest, MaxOffset};
 use crate::engine::strategy::{Strategy, SubOrder, Trigger};
 use crate::engine::types::{StrategyAction, StrategyEvent, StrategyType};
 use crate::error::{ApiError, ApiResult};
@@ -296,4 +297,71 @@ pub(super) fn strategy_history(c: &mut Ctx) -> ApiResult<Value> {
         return Err(ApiError::no_such_order());
     }
     Ok(strategy_json(c.ex, s))
+}
+
+pub(super) fn place_chase(c: &mut Ctx) -> ApiResult<Value> {
+    let p = c.p;
+    let quote_unit = match p.req_str("quantityUnit")? {
+        "BASE" => false,
+        "QUOTE" => true,
+        _ => return Err(ApiError::invalid_param("quantityUnit")),
+    };
+    match p.str("chaseOffsetType") {
+        None | Some("ABSOLUTE") => {}
+        Some("PERCENTAGE") => {
+            return Err(ApiError::new(400, -4253, "UNSUPPORTED_OPERATION: chaseOffsetType PERCENTAGE."))
+        }
+        Some(_) => return Err(ApiError::invalid_param("chaseOffsetType")),
+    }
+    let max_offset = match (p.opt_dec("maxChaseOffset")?, p.str("maxChaseOffsetType")) {
+        (None, _) => None,
+        (Some(m), None | Some("ABSOLUTE")) => Some(MaxOffset::Absolute(m)),
+        (Some(m), Some("PERCENTAGE")) => Some(MaxOffset::Percentage(m)),
+        (Some(_), Some(_)) => return Err(ApiError::invalid_param("maxChaseOffsetType")),
+    };
+    if let Some(id) = p.str("clientStrategyId") {
+        let ok = (1..=28).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'/' | b'_' | b'-'));
+        if !ok {
+            return Err(ApiError::invalid_param("clientStrategyId"));
+        }
+    }
+    let keys = ["symbol", "side", "positionSide", "reduceOnly", "timeInForce"];
+    let get = |k: &str| if keys.contains(&k) { p.str(k).map(str::to_string) } else { None };
+    let mut order = parse_new_order(&|k| if k == "type" { Some("LIMIT".into()) } else { get(k) })?;
+    order.stp_mode = None;
+    let req = ChaseRequest {
+        order,
+        quantity: p.req_dec("quantity")?,
+        quote_unit,
+        offset: p.opt_dec("chaseOffset")?.unwrap_or_default(),
+        max_offset,
+        client_id: p.str("clientStrategyId").map(str::to_string),
+    };
+    let id = c.ex.place_chase(c.acct, req, c.now)?;
+    let ch = &c.ex.strategies.chases[&id];
+    let order = &c.ex.orders[&ch.order_id];
+    let (max, max_type) = match ch.max_offset {
+        Some(MaxOffset::Absolute(m)) => (Some(s_dec(m)), Some("ABSOLUTE")),
+        Some(MaxOffset::Percentage(m)) => (Some(s_dec(m)), Some("PERCENTAGE")),
+        None => (None, None),
+    };
+    Ok(json!({
+        "strategyId": ch.id,
+        "clientStrategyId": ch.client_id,
+        "symbol": ch.symbol,
+        "side": ch.side.as_str(),
+        "positionSide": order.position_side.as_str(),
+        "quantity": s_dec(ch.quantity),
+        "quantityUnit": ch.quantity_unit,
+        "reduceOnly": order.reduce_only,
+        "chaseOffset": s_dec(ch.offset),
+        "chaseOffsetType": "ABSOLUTE",
+        "maxChaseOffset": max,
+        "maxChaseOffsetType": max_type,
+        "timeInForce": order.tif.as_str(),
+        "strategyStatus": ch.status,
+        "bookTime": ch.book_time,
+        "updateTime": ch.update_time,
+    }))
 }
