@@ -11,22 +11,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Keeps the sandbox's market moving so streams have something to say.
-fn keep_moving(sb: &aster_sandbox::Sandbox) -> tokio::task::JoinHandle<()> {
-    let base = sb.base_url();
-    let (key, secret) = (sb.api_key().to_string(), sb.secret().to_string());
-    tokio::spawn(async move {
-        let c = aster::Client::builder().base_url(base).key(key).secret(secret).build().unwrap();
-        loop {
-            // Alternate buys and sells so trades print and the book changes.
-            for side in [Side::Buy, Side::Sell] {
-                let _ = c.new_order("BTCUSDT", side, OrderType::Market).quantity(dec("0.001")).await;
-                tokio::time::sleep(Duration::from_millis(40)).await;
-            }
-        }
-    })
-}
-
 async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
     loop {
         match tokio::time::timeout(WAIT, s.next()).await.expect("an event in time") {

@@ -334,6 +334,18 @@ impl WsClient {
         user_data::start(self.inner.clone(), rest.clone()).await
     }
 
+    /// The V3 user data stream of `rest`'s user: the same management as [`user_data`]
+    /// (keys created, renewed and replaced), with listen keys signed by the API wallet and
+    /// the V3 events (announcements included).
+    ///
+    /// [`user_data`]: WsClient::user_data
+    pub async fn user_data_v3(
+        &self,
+        rest: &crate::v3::Client,
+    ) -> crate::Result<EventStream<crate::v3::streams::UserDataEvent>> {
+        user_data::start(self.inner.clone(), rest.clone()).await
+    }
+
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.inner
     }

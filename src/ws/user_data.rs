@@ -3,8 +3,10 @@
 
 use super::stream::{EventStream, Route, WsError};
 use super::Shared;
-use crate::streams::UserDataEvent;
 use futures_util::{SinkExt, StreamExt};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::time::{interval_at, sleep, Instant};
@@ -17,18 +19,52 @@ async fn connect(shared: &Shared, key: &str) -> Result<Socket, String> {
     tokio_tungstenite::connect_async(url).await.map(|(s, _)| s).map_err(|e| e.to_string())
 }
 
+type KeyFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
+
+/// Creates and renews the listen keys of a user data stream: the V1 client with its API
+/// key, the V3 client with its API wallet's signature.
+pub trait ListenKeys: Clone + Send + Sync + 'static {
+    /// The account's listen key, new or extended.
+    fn create_key(&self) -> KeyFuture<'_, String>;
+    /// Extends `key` for another 60 minutes.
+    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()>;
+}
+
+impl ListenKeys for crate::Client {
+    fn create_key(&self) -> KeyFuture<'_, String> {
+        Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
+    }
+
+    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
+        Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
+    }
+}
+
+impl ListenKeys for crate::v3::Client {
+    fn create_key(&self) -> KeyFuture<'_, String> {
+        Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
+    }
+
+    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
+        Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
+    }
+}
+
 /// Returns once the stream is connected, so no event after the call can be missed.
-pub(crate) async fn start(shared: Arc<Shared>, rest: crate::Client) -> crate::Result<EventStream<UserDataEvent>> {
-    let key = rest.new_listen_key().await?.listen_key;
+pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
+    shared: Arc<Shared>,
+    rest: K,
+) -> crate::Result<EventStream<T>> {
+    let key = rest.create_key().await?;
     let socket = connect(&shared, &key).await.map_err(crate::Error::WebSocket)?;
     let (route, rx) = Route::new(shared.config.buffer);
     tokio::spawn(run(shared, rest, key, route, Some(socket)));
     Ok(EventStream::typed(rx))
 }
 
-async fn new_key(rest: &crate::Client, route: &Route) -> Option<String> {
-    match rest.new_listen_key().await {
-        Ok(k) => Some(k.listen_key),
+async fn new_key<K: ListenKeys>(rest: &K, route: &Route) -> Option<String> {
+    match rest.create_key().await {
+        Ok(k) => Some(k),
         Err(e) => {
             route.deliver(Err(WsError::Reconnecting(format!("cannot get a listen key: {e}"))));
             None
@@ -36,7 +72,13 @@ async fn new_key(rest: &crate::Client, route: &Route) -> Option<String> {
     }
 }
 
-async fn run(shared: Arc<Shared>, rest: crate::Client, mut key: String, route: Arc<Route>, mut first: Option<Socket>) {
+async fn run<K: ListenKeys>(
+    shared: Arc<Shared>,
+    rest: K,
+    mut key: String,
+    route: Arc<Route>,
+    mut first: Option<Socket>,
+) {
     let config = shared.config.clone();
     let mut backoff = config.initial_backoff;
     loop {
@@ -79,7 +121,7 @@ async fn run(shared: Arc<Shared>, rest: crate::Client, mut key: String, route: A
                     Some(Ok(_)) => {}
                 },
                 _ = renew.tick() => {
-                    if let Err(e) = rest.renew_listen_key().listen_key(key.clone()).await {
+                    if let Err(e) = rest.renew_key(&key).await {
                         break format!("keepalive failed: {e}");
                     }
                     tracing::debug!(target: "aster::ws", "listen key renewed");

@@ -23,3 +23,19 @@ pub fn signed(sb: &Sandbox) -> Client {
 pub fn dec(s: &str) -> aster::Decimal {
     s.parse().expect("decimal literal")
 }
+
+/// Keeps the sandbox's market moving so streams have something to say.
+pub fn keep_moving(sb: &aster_sandbox::Sandbox) -> tokio::task::JoinHandle<()> {
+    let base = sb.base_url();
+    let (key, secret) = (sb.api_key().to_string(), sb.secret().to_string());
+    tokio::spawn(async move {
+        let c = aster::Client::builder().base_url(base).key(key).secret(secret).build().unwrap();
+        loop {
+            // Alternate buys and sells so trades print and the book changes.
+            for side in [aster::Side::Buy, aster::Side::Sell] {
+                let _ = c.new_order("BTCUSDT", side, aster::OrderType::Market).quantity(dec("0.001")).await;
+                tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+            }
+        }
+    })
+}
