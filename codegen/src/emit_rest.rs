@@ -12,6 +12,10 @@ pub fn emit(spec: &Spec) -> TokenStream {
     let endpoints = spec.rest.endpoints.iter().map(|ep| emit_endpoint(spec, ep));
     let objects = spec.rest.param_objects.iter().map(emit_object);
     let client: syn::Path = syn::parse_str(&spec.api.client).expect("validated client path");
+    let listed = spec.rest.endpoints.iter().map(|ep| {
+        let id = format_ident!("{}", names::params_struct(&ep.name));
+        quote!(<#id as Endpoint>::SPEC)
+    });
     quote! {
         #![allow(unused_imports)]
         use super::models::*;
@@ -20,6 +24,9 @@ pub fn emit(spec: &Spec) -> TokenStream {
         use #client as Client;
         use rust_decimal::Decimal;
         use serde::Serialize;
+
+        /// Every endpoint of this API, in spec order.
+        pub const ENDPOINTS: &[EndpointSpec] = &[#(#listed),*];
 
         #(#endpoints)*
         #(#objects)*

@@ -11,6 +11,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod announcements;
 pub mod config;
 pub mod engine;
 pub mod error;
@@ -127,6 +128,34 @@ impl Sandbox {
     /// Secret of the first configured account.
     pub fn secret(&self) -> &str {
         self.config.accounts.first().map(|a| a.secret.as_str()).unwrap_or("")
+    }
+
+    /// Publishes an announcement: to every account when `to` is `None` (category
+    /// NEW_LISTING), else to that account alone (category DIRECT), which can then also read
+    /// it over REST. Pushed on the user data streams at once. Returns its id.
+    pub fn announce(&self, title: &str, content: &str, to: Option<engine::AccountId>) -> i64 {
+        let mut ex = lock(&self.shared.exchange);
+        let id = 1000 + ex.announcements.len() as i64 + 1;
+        let a = announcements::Announcement {
+            id,
+            category: if to.is_some() { "DIRECT" } else { "NEW_LISTING" }.into(),
+            title: title.into(),
+            subtitle: String::new(),
+            content: content.into(),
+            link: format!("{}/announcement/{id}", self.base_url()),
+            time: now_ms(),
+            to,
+        };
+        let text: Arc<str> = Arc::from(a.event_json().to_string());
+        let targets: Vec<engine::AccountId> = match to {
+            Some(acct) => vec![acct],
+            None => (1..ex.accounts.len()).filter(|&i| !ex.accounts[i].house).collect(),
+        };
+        for acct in targets {
+            let _ = self.shared.ws.user.send((acct, text.clone()));
+        }
+        ex.announcements.push(a);
+        id
     }
 
     /// Adds an account while running; returns its (key, secret).

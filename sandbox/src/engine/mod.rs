@@ -183,6 +183,8 @@ pub struct Exchange {
     pub outbox: Vec<UserEvent>,
     /// V3 strategy orders.
     pub strategies: strategy::Strategies,
+    /// V3 announcements, oldest first.
+    pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
     pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
     next_order_id: i64,
@@ -230,6 +232,7 @@ impl Exchange {
             outbox: Vec::new(),
             strategies: Default::default(),
             migrations: Default::default(),
+            announcements: Vec::new(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,

@@ -212,13 +212,8 @@ static V3_ONLY: &[Route] = &[
             accounts::register_agent
         )
     },
-    route!("GET", "/fapi/v3/announcement/direct", Wallet, &["page", "size"], w1, |_| Ok(
-        json!({ "total": 0, "rows": [] })
-    )),
-    route!("GET", "/fapi/v3/announcement/directById", Wallet, &["id"], w1, |c| {
-        c.p.req_i64("id")?;
-        Err(ApiError::new(400, -1000, "Announcement not found."))
-    }),
+    route!("GET", "/fapi/v3/announcement/direct", Wallet, &["page", "size"], w1, direct_announcements),
+    route!("GET", "/fapi/v3/announcement/directById", Wallet, &["id"], w1, direct_announcement),
 ];
 
 fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
@@ -357,4 +352,27 @@ fn reset_mmp(c: &mut Ctx) -> ApiResult<Value> {
         state.reset();
     }
     Ok(json!(true))
+}
+
+fn direct_announcements(c: &mut Ctx) -> ApiResult<Value> {
+    let page = c.p.opt_i64("page")?.unwrap_or(1);
+    let size = c.p.opt_i64("size")?.unwrap_or(20);
+    if page < 1 || !(1..=100).contains(&size) {
+        return Err(ApiError::invalid_param(if page < 1 { "page" } else { "size" }));
+    }
+    // Newest first.
+    let mine: Vec<&crate::announcements::Announcement> =
+        c.ex.announcements.iter().rev().filter(|a| a.to == Some(c.acct)).collect();
+    let rows: Vec<Value> =
+        mine.iter().skip(((page - 1) * size) as usize).take(size as usize).map(|a| a.rest_json()).collect();
+    Ok(json!({ "total": mine.len(), "rows": rows }))
+}
+
+fn direct_announcement(c: &mut Ctx) -> ApiResult<Value> {
+    let id = c.p.req_i64("id")?;
+    c.ex.announcements
+        .iter()
+        .find(|a| a.id == id && a.to == Some(c.acct))
+        .map(|a| a.rest_json())
+        .ok_or_else(|| ApiError::new(400, -1000, "No such announcement for this account."))
 }

@@ -1,0 +1,220 @@
+//! Every V3 endpoint of the spec, called once through the typed client against the
+//! sandbox, each answered with success; the sandbox's request log then shows that no
+//! endpoint of `aster::v3::ENDPOINTS` was left out.
+
+mod common;
+
+use aster::v3::{self, BatchOrder, Client, WalletKey};
+use aster::{
+    KlineInterval, MarginType, OrderType, QuantityUnit, Side, StpMode, StrategyType, SubAccountStatus, SubTransferKind,
+    TimeInForce, TransferKind,
+};
+use aster_sandbox::AccountConfig;
+use common::{dec, sandbox};
+use std::collections::BTreeSet;
+
+fn key(byte: u8) -> WalletKey {
+    WalletKey::from_bytes(&[byte; 32]).unwrap()
+}
+
+fn hex_key(byte: u8) -> String {
+    format!("0x{}", hex::encode([byte; 32]))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+fn client_for(base: &str, main: u8, api: u8) -> Client {
+    Client::builder()
+        .base_url(base)
+        .user(key(main).address().to_string())
+        .private_key(hex_key(api))
+        .main_private_key(hex_key(main))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_v3_endpoint_answers_through_the_typed_client() {
+    let sb = sandbox().await;
+    sb.add_account(
+        AccountConfig::new("k", "s").with_wallet(key(0xa1).address().to_string(), key(0xb2).address().to_string()),
+    );
+    let c = client_for(&sb.base_url(), 0xa1, 0xb2);
+    let s = "BTCUSDT";
+
+    // Market data.
+    c.ping().await.unwrap();
+    c.time().await.unwrap();
+    c.exchange_info().await.unwrap();
+    let book = c.depth(s).limit(5).await.unwrap();
+    let (bid, ask) = (book.bids[0].price, book.asks[0].price);
+    c.trades(s).limit(5).await.unwrap();
+    c.historical_trades(s).limit(5).await.unwrap();
+    c.agg_trades(s).limit(5).await.unwrap();
+    c.klines(s, KlineInterval::Minute1).limit(5).await.unwrap();
+    c.index_price_klines(s, KlineInterval::Minute1).limit(5).await.unwrap();
+    c.mark_price_klines(s, KlineInterval::Minute1).limit(5).await.unwrap();
+    c.mark_price().symbol(s).await.unwrap();
+    c.funding_rate().symbol(s).await.unwrap();
+    c.funding_info().await.unwrap();
+    c.ticker_24hr_price_change().symbol(s).await.unwrap();
+    c.ticker_price().symbol(s).await.unwrap();
+    c.book_ticker().symbol(s).await.unwrap();
+    c.noop().await.unwrap();
+    c.index_references(s).await.unwrap();
+
+    // Account settings.
+    c.change_position_mode(true).await.unwrap();
+    c.change_position_mode(false).await.unwrap();
+    c.get_position_mode().await.unwrap();
+    c.change_stp_mode(StpMode::ExpireMaker).await.unwrap();
+    c.get_stp_mode().await.unwrap();
+    c.change_multi_asset_mode(true).await.unwrap();
+    c.change_multi_asset_mode(false).await.unwrap();
+    c.get_multi_asset_mode().await.unwrap();
+    c.change_leverage(s, 10).await.unwrap();
+    c.change_margin_type(s, MarginType::Isolated).await.unwrap();
+
+    // Orders.
+    let low = (bid * dec("0.95")).round_dp(1);
+    let order = c
+        .new_order(s, Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .price(low)
+        .await
+        .unwrap();
+    c.modify_order(s, dec("0.020"), low - dec("1")).order_id(order.order_id).await.unwrap();
+    c.query_order(s).order_id(order.order_id).await.unwrap();
+    c.get_open_orders(s).order_id(order.order_id).await.unwrap();
+    c.get_orders().symbol(s).await.unwrap();
+    c.get_all_orders(s).await.unwrap();
+    c.cancel_order(s).order_id(order.order_id).await.unwrap();
+    let batch = vec![
+        BatchOrder::new(s, Side::Buy, OrderType::Limit, dec("0.010")).price(low).time_in_force(TimeInForce::Gtc),
+        BatchOrder::new(s, Side::Buy, OrderType::Limit, dec("0.010"))
+            .price(low - dec("1"))
+            .time_in_force(TimeInForce::Gtc),
+    ];
+    let placed = c.new_batch_order(batch).await.unwrap();
+    let ids: Vec<i64> = placed.into_iter().map(|r| r.into_result().unwrap().order_id).collect();
+    c.cancel_batch_order(s).order_id_list(ids).await.unwrap();
+    c.new_order(s, Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.010"))
+        .price(low)
+        .await
+        .unwrap();
+    c.cancel_open_orders(s).await.unwrap();
+    c.countdown_cancel_order(s, 0).await.unwrap();
+    c.new_chase_order(s, Side::Buy, QuantityUnit::Base, dec("0.010")).chase_offset(dec("1")).await.unwrap();
+    c.cancel_open_orders(s).await.unwrap();
+    c.futures_transfer(dec("10"), "USDT", format!("t-{}", now_ms()), TransferKind::FutureSpot).await.unwrap();
+
+    // Positions and account reports.
+    c.new_order(s, Side::Buy, OrderType::Market).quantity(dec("0.010")).await.unwrap();
+    c.modify_isolated_position_margin(s, dec("5"), 1).await.unwrap();
+    c.get_position_margin_history(s).await.unwrap();
+    c.get_position_risk().symbol(s).await.unwrap();
+    c.get_account_trades(s).await.unwrap();
+    c.get_income_history().await.unwrap();
+    c.leverage_brackets().symbol(s).await.unwrap();
+    c.adl_quantile().symbol(s).await.unwrap();
+    c.force_orders().await.unwrap();
+    c.commission_rate(s).await.unwrap();
+    c.balance().await.unwrap();
+    c.account().await.unwrap();
+
+    // Market maker protection.
+    c.update_mmp(s, 5_000, 10_000).qty_limit(100).await.unwrap();
+    c.get_mmp().await.unwrap();
+    c.reset_mmp(s).await.unwrap();
+    c.delete_mmp(s).await.unwrap();
+
+    // Strategy orders: one left working and updated, one finished at once.
+    let sub = |n: u32, side, kind| v3::StrategySubOrder::new(n.to_string(), "USDT_FUTURES", s, side, kind);
+    let working = c
+        .new_strategy_order(
+            StrategyType::Oto,
+            vec![
+                sub(1, Side::Buy, OrderType::Limit).quantity(dec("0.010")).price(low).time_in_force(TimeInForce::Gtc),
+                sub(2, Side::Sell, OrderType::Limit)
+                    .quantity(dec("0.010"))
+                    .price((ask * dec("1.05")).round_dp(1))
+                    .time_in_force(TimeInForce::Gtc),
+            ],
+        )
+        .await
+        .unwrap();
+    let update =
+        v3::StrategySubOrderUpdate::new("1", "USDT_FUTURES", s, Side::Buy, OrderType::Limit).price(low - dec("2"));
+    c.update_strategy_order(working.strategy_id, StrategyType::Oto, vec![update]).await.unwrap();
+    c.query_strategy_open_order(StrategyType::Oto).strategy_id(working.strategy_id).await.unwrap();
+    let finished = c
+        .new_strategy_order(
+            StrategyType::Oco,
+            vec![
+                sub(1, Side::Sell, OrderType::Market).quantity(dec("0.010")),
+                sub(2, Side::Sell, OrderType::StopMarket)
+                    .quantity(dec("0.010"))
+                    .stop_price((bid * dec("0.9")).round_dp(1)),
+            ],
+        )
+        .await
+        .unwrap();
+    c.query_strategy_history_order(StrategyType::Oco).strategy_id(finished.strategy_id).await.unwrap();
+
+    // Agents, sub-accounts, transfers and migration.
+    c.register_and_approve_agent("bot", key(0xd4).address().to_string(), now_ms() + 60_000, 56, true, true, false)
+        .await
+        .unwrap();
+    let (child, bound) = (key(0x51), key(0x52));
+    let mut create = c.create_sub_account(child.address().to_string(), "desk", "").nonce(c.next_nonce());
+    create.params_mut().child_signature = c.child_signature(&create, &child).unwrap();
+    create.await.unwrap();
+    let mut bind = c.bind_sub_account(bound.address().to_string(), "bound", "").nonce(c.next_nonce());
+    bind.params_mut().child_signature = c.child_signature(&bind, &bound).unwrap();
+    bind.await.unwrap();
+    c.get_sub_account_list().await.unwrap();
+    c.update_sub_account(bound.address().to_string()).status(SubAccountStatus::Frozen).await.unwrap();
+    c.sub_account_transfer(child.address().to_string(), "USDT", dec("100"), SubTransferKind::FutureFuture)
+        .await
+        .unwrap();
+    let child_client = client_for(&sb.base_url(), 0x51, 0x53);
+    child_client
+        .register_and_approve_agent(
+            "child-bot",
+            key(0x53).address().to_string(),
+            now_ms() + 60_000,
+            56,
+            true,
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    let batch_id = child_client.migrate_user_assets().await.unwrap().batch_id.unwrap();
+    c.migrate_user_assets_history(batch_id).await.unwrap();
+
+    // Announcements addressed to this account.
+    let acct = sb.with_exchange(|ex| ex.account_by_user(&key(0xa1).address().as_bytes().to_owned())).unwrap();
+    let id = sb.announce("Maintenance", "<p>02:00 to 04:00 UTC</p>", Some(acct));
+    assert_eq!(c.get_direct_announcements().await.unwrap().total, 1);
+    assert_eq!(c.get_direct_announcement(id).await.unwrap().category, "DIRECT");
+
+    // User data stream keys.
+    let listen = c.new_listen_key().await.unwrap().listen_key;
+    c.renew_listen_key().listen_key(listen.clone()).await.unwrap();
+    c.close_listen_key().listen_key(listen).await.unwrap();
+
+    let called: BTreeSet<(String, String)> = sb.requests().into_iter().collect();
+    let missing: Vec<String> = v3::ENDPOINTS
+        .iter()
+        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
+        .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
+        .collect();
+    assert!(missing.is_empty(), "not called: {missing:?}");
+    assert_eq!(v3::ENDPOINTS.len(), 71);
+}
