@@ -199,7 +199,7 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     c.migrate_user_assets_history(batch_id).await.unwrap();
 
     // Announcements addressed to this account.
-    let acct = sb.with_exchange(|ex| ex.account_by_user(&key(0xa1).address().as_bytes().to_owned())).unwrap();
+    let acct = sb.with_exchange(|ex| ex.account_by_user(key(0xa1).address().as_bytes())).unwrap();
     let id = sb.announce("Maintenance", "<p>02:00 to 04:00 UTC</p>", Some(acct));
     assert_eq!(c.get_direct_announcements().await.unwrap().total, 1);
     assert_eq!(c.get_direct_announcement(id).await.unwrap().category, "DIRECT");
