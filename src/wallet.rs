@@ -166,6 +166,9 @@ impl WalletKey {
     }
 }
 
+// The secp256k1 key wipes itself on drop (ecdsa's `SigningKey`); the address is public.
+impl zeroize::ZeroizeOnDrop for WalletKey {}
+
 impl fmt::Debug for WalletKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "WalletKey(<redacted>, address {})", self.address)
@@ -190,6 +193,13 @@ mod tests {
     fn demo_key_derives_the_published_signer_address() {
         let key = WalletKey::from_hex(DEMO_KEY).unwrap();
         assert_eq!(key.address().to_string(), "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0");
+    }
+
+    #[test]
+    fn keys_are_wiped_on_drop() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<WalletKey>();
+        wiped_on_drop::<SigningKey>();
     }
 
     #[test]
