@@ -19,7 +19,8 @@
 //!     .quantity("0.002".parse().unwrap())
 //!     .price("59000".parse().unwrap())
 //!     .await?;
-//! client.modify_order("BTCUSDT").order_id(order.order_id).quantity("0.003".parse().unwrap()).price("59100".parse().unwrap()).await?;
+//! let (qty, price) = ("0.003".parse().unwrap(), "59100".parse().unwrap());
+//! client.modify_order("BTCUSDT", qty, price).order_id(order.order_id).await?;
 //! # Ok(()) }
 //! ```
 //!
