@@ -1,12 +1,12 @@
 //! The REST client: configuration and the request pipeline every endpoint goes through.
 
-use crate::core::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Response, Security, WalletRole};
+use crate::core::reply::{classify, read_body, Reply, Sent};
+use crate::core::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Security, WalletRole};
 use crate::nonce::NonceSource;
 use crate::sign::Signer;
 use crate::wallet::{Address, WalletKey};
 use crate::{Error, Result};
-use http::{HeaderMap, HeaderValue};
-use serde::de::DeserializeOwned;
+use http::HeaderValue;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,9 @@ pub const MAX_RECV_WINDOW: u64 = 60_000;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connect timeout when none is configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest reply body read when none is configured: far above any real reply (a full
+/// exchangeInfo is under 1 MiB), far below what would hurt.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
 /// A server clock further than this from ours is refused by `sync_time`: no real exchange
 /// is a day off, so such a reply is wrong, and signing with it would be worse.
 pub const MAX_CLOCK_OFFSET_MS: i64 = 24 * 60 * 60 * 1000;
@@ -50,6 +53,32 @@ struct Inner {
     time_offset_ms: AtomicI64,
     last_usage: Mutex<Option<LimitUsage>>,
     wallet: Option<WalletAuth>,
+    max_reply_bytes: usize,
+    client_ids: ClientIds,
+    resync_on_clock_error: bool,
+}
+
+/// Client order ids for requests that carry none: unique per process (a random prefix)
+/// and per request (a counter), within the exchange's 36-character pattern.
+#[derive(Debug)]
+struct ClientIds {
+    prefix: String,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl ClientIds {
+    fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState is seeded from the OS per process: enough to keep two processes'
+        // ids apart without a random-number crate.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        ClientIds { prefix: format!("aster-{:012x}", h.finish() & 0xffff_ffff_ffff), next: Default::default() }
+    }
+
+    fn next(&self) -> String {
+        format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 /// The V3 identity: the user (main wallet), the API wallet that signs for it, and the
@@ -157,6 +186,8 @@ pub struct ClientBuilder {
     recv_window: Option<u64>,
     http: Option<reqwest::Client>,
     connect_timeout: Option<Duration>,
+    max_reply_bytes: Option<usize>,
+    keep_clock: bool,
     pub(crate) wallet: Option<WalletConfig>,
 }
 
@@ -201,6 +232,21 @@ impl ClientBuilder {
     /// out after it was sent is an unknown outcome.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Largest reply body read ([`DEFAULT_MAX_REPLY_BYTES`] when not set); a larger one is
+    /// an error, for a request that changes state an unknown outcome.
+    pub fn max_reply_bytes(mut self, bytes: usize) -> Self {
+        self.max_reply_bytes = Some(bytes);
+        self
+    }
+
+    /// Whether a request the exchange refused for its time (-1021 on V1, -4225 on V3) is
+    /// sent once more after taking the exchange's clock. On by default: such a request was
+    /// not executed, and it is resent with the same client order ids.
+    pub fn resync_on_clock_error(mut self, on: bool) -> Self {
+        self.keep_clock = !on;
         self
     }
 
@@ -308,6 +354,9 @@ impl ClientBuilder {
                 time_offset_ms: AtomicI64::new(0),
                 last_usage: Mutex::new(None),
                 wallet,
+                max_reply_bytes: self.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY_BYTES),
+                client_ids: ClientIds::new(),
+                resync_on_clock_error: !self.keep_clock,
             }),
         })
     }
@@ -345,34 +394,6 @@ pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// A raw reply: status, headers and body, not yet decoded.
-pub(crate) struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-    keep_headers: bool,
-}
-
-impl Reply {
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        self.decode_as()
-    }
-
-    pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
-        // An empty 2xx body decodes as `{}` would, so `Empty` replies never fail on it.
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
-        serde_json::from_slice(body)
-            .map_err(|e| Error::Decode { message: e.to_string(), excerpt: Error::excerpt(&self.body, 200) })
-    }
-
-    pub(crate) fn into_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        let data = self.decode_as()?;
-        let limit_usage = LimitUsage::from_headers(&self.headers);
-        let headers = if self.keep_headers { self.headers } else { HeaderMap::new() };
-        Ok(Response { data, status: self.status, limit_usage, headers })
-    }
-}
-
 impl Client {
     /// A client for public endpoints on the production exchange.
     pub fn new() -> Self {
@@ -392,6 +413,9 @@ impl Client {
                 time_offset_ms: AtomicI64::new(0),
                 last_usage: Mutex::new(None),
                 wallet: None,
+                max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+                client_ids: ClientIds::new(),
+                resync_on_clock_error: true,
             }),
         }
     }
@@ -439,8 +463,8 @@ impl Client {
         }
         let auth =
             if self.inner.wallet.is_some() { Auth::Wallet(crate::core::WalletSigning::STANDARD) } else { Auth::Hmac };
-        let reply =
-            self.dispatch(method, path, security, auth, "request", w, Options { recv_window, nonce: None }).await?;
+        let opts = Options { recv_window, nonce: None };
+        let reply = self.dispatch(method, path, security, auth, "request", w, opts, Vec::new()).await?;
         reply.decode_as()
     }
 
@@ -456,7 +480,8 @@ impl Client {
     /// Sets the clock offset from a server time read between `before` and `after` (local
     /// ms); refuses a server time more than [`MAX_CLOCK_OFFSET_MS`] away.
     pub(crate) fn apply_server_time(&self, server: i64, before: i64, after: i64) -> Result<i64> {
-        let local = before / 2 + after / 2;
+        // The midpoint, without overflow whatever the inputs.
+        let local = before.saturating_add(after.saturating_sub(before) / 2);
         let offset = server.checked_sub(local).filter(|o| o.abs() <= MAX_CLOCK_OFFSET_MS).ok_or_else(|| {
             Error::Config(format!(
                 "the exchange reports server time {server} ms, too far from the local clock ({local} ms) to trust"
@@ -485,13 +510,54 @@ impl Client {
         self.inner.wallet.as_ref().map(|w| w.nonces.next())
     }
 
-    pub(crate) async fn execute<E: Endpoint>(&self, params: &E, opts: Options) -> Result<Reply> {
+    pub(crate) async fn execute<E: Endpoint>(&self, mut params: E, opts: Options) -> Result<Reply> {
         params.check()?;
-        let mut w = ParamWriter::new();
-        params.write_params(&mut w);
+        // Every order goes out with a client order id, so an unknown outcome can be resolved.
+        let ids = &self.inner.client_ids;
+        let client_order_ids = params.assign_client_order_ids(&mut || ids.next());
         let spec = E::SPEC;
         let opts = Options { recv_window: opts.recv_window.or(self.inner.recv_window), ..opts };
-        self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts).await
+        let send = |ids: Vec<String>| {
+            let mut w = ParamWriter::new();
+            params.write_params(&mut w);
+            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts, ids)
+        };
+        match send(client_order_ids.clone()).await {
+            Err(e) if self.inner.resync_on_clock_error && self.clock_rejected(&e, spec.auth, opts) => {
+                // The exchange refused the request's time, so it did not act: take its clock
+                // and send once more (the same client order ids keep it idempotent).
+                tracing::info!(target: "aster::rest", endpoint = spec.name, "clock rejected; resyncing and retrying once");
+                self.resync(spec.auth).await?;
+                send(client_order_ids).await
+            }
+            other => other,
+        }
+    }
+
+    /// Whether `e` is the exchange refusing the request's time: -1021 (timestamp outside
+    /// recvWindow) for V1, -4225 (nonce expired) for V3 with a nonce the client chose. A
+    /// nonce the caller pinned is theirs to manage: it is never replaced.
+    fn clock_rejected(&self, e: &Error, auth: Auth, opts: Options) -> bool {
+        match (auth, e.code()) {
+            (Auth::Hmac, Some(crate::ErrorCode::InvalidTimestamp)) => true,
+            (Auth::Wallet(_), Some(crate::ErrorCode::NonceExpired)) => opts.nonce.is_none(),
+            _ => false,
+        }
+    }
+
+    async fn resync(&self, auth: Auth) -> Result<i64> {
+        let path = match auth {
+            Auth::Hmac => "/fapi/v1/time",
+            Auth::Wallet(_) => "/fapi/v3/time",
+        };
+        let before = now_ms();
+        let reply = self.request(Method::Get, path, Security::None, &[]).await?;
+        let after = now_ms();
+        let server = reply.get("serverTime").and_then(serde_json::Value::as_i64).ok_or_else(|| Error::Decode {
+            message: "no serverTime in the time reply".into(),
+            excerpt: Error::excerpt(reply.to_string().as_bytes(), 200),
+        })?;
+        self.apply_server_time(server, before, after)
     }
 
     /// Adds the V1 credentials: the key header is added later, the HMAC signature here.
@@ -582,8 +648,10 @@ impl Client {
         name: &'static str,
         mut w: ParamWriter,
         opts: Options,
+        client_order_ids: Vec<String>,
     ) -> Result<Reply> {
         let inner = &*self.inner;
+        let sent = Sent { method, path: path.to_string(), client_order_ids };
         let send_key = match auth {
             Auth::Hmac => {
                 self.sign_hmac(security, name, &mut w, &opts)?;
@@ -623,11 +691,11 @@ impl Client {
         }
 
         let started = Instant::now();
-        let mut resp = req.send().await.map_err(|e| transport_error(method, path, e))?;
+        let mut resp = req.send().await.map_err(|e| sent.transport_error(e))?;
         let status = resp.status().as_u16();
         // Taken, not cloned: the body read below consumes the response.
         let headers = std::mem::take(resp.headers_mut());
-        let body = resp.bytes().await.map_err(|e| transport_error(method, path, e))?;
+        let body = read_body(&sent, &mut resp, inner.max_reply_bytes).await?;
         let latency = started.elapsed();
 
         // Parsed only when someone will look at it.
@@ -650,7 +718,7 @@ impl Client {
                 }
             }
         }
-        classify(method, path, Reply { status, headers, body, keep_headers: inner.show_header })
+        classify(Reply { status, headers, body, keep_headers: inner.show_header, sent })
     }
 }
 
@@ -660,60 +728,31 @@ impl Default for Client {
     }
 }
 
-/// A reqwest failure, without the URL (it carries the signature). For a request that
-/// changes state, any failure after the connection was made leaves the outcome unknown.
-fn transport_error(method: Method, path: &str, e: reqwest::Error) -> Error {
-    let e = e.without_url();
-    if method.changes_state() && !e.is_connect() && !e.is_builder() {
-        return Error::UnknownOutcome {
-            method: method.as_str(),
-            path: path.to_string(),
-            status_code: None,
-            message: e.to_string(),
-        };
-    }
-    Error::Transport(e)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(serde::Deserialize)]
-struct ErrorBody {
-    #[serde(default, deserialize_with = "crate::de::opt_lenient")]
-    code: Option<i64>,
-    #[serde(default)]
-    msg: Option<String>,
-}
-
-fn parse_error_body(body: &[u8]) -> (Option<i64>, String) {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { code, msg: Some(msg) }) => (code, msg),
-        Ok(ErrorBody { code, msg: None }) => (code, Error::excerpt(body, 200)),
-        Err(_) => (None, Error::excerpt(body, 200)),
-    }
-}
-
-fn classify(method: Method, path: &str, reply: Reply) -> Result<Reply> {
-    let status = reply.status;
-    match status {
-        200..=299 => Ok(reply),
-        418 | 429 => {
-            let retry_after = reply
-                .headers
-                .get(http::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok());
-            let (error_code, error_message) = parse_error_body(&reply.body);
-            Err(Error::RateLimited { status_code: status, retry_after, error_code, error_message })
+    #[test]
+    fn hostile_server_times_are_refused_not_overflowed() {
+        let c = Client::new();
+        let now = now_ms();
+        for server in [i64::MIN, i64::MAX, 0, now + 2 * MAX_CLOCK_OFFSET_MS] {
+            let e = c.apply_server_time(server, now, now).unwrap_err();
+            assert!(e.to_string().contains("too far"), "{e}");
         }
-        300..=399 | 500..=599 if method.changes_state() => Err(Error::UnknownOutcome {
-            method: method.as_str(),
-            path: path.to_string(),
-            status_code: Some(status),
-            message: parse_error_body(&reply.body).1,
-        }),
-        400..=499 => {
-            let (error_code, error_message) = parse_error_body(&reply.body);
-            Err(Error::Client { status_code: status, error_code, error_message, headers: Box::new(reply.headers) })
+        assert_eq!(c.time_offset(), 0, "a refused time changes nothing");
+        assert_eq!(c.apply_server_time(now + 1500, now, now).unwrap(), 1500);
+        let _ = c.apply_server_time(now, i64::MIN, i64::MAX);
+    }
+
+    #[test]
+    fn generated_client_order_ids_fit_the_exchange_pattern_and_differ() {
+        let ids = ClientIds::new();
+        let (a, b) = (ids.next(), ids.next());
+        assert_ne!(a, b);
+        for id in [a, b] {
+            assert!(id.len() <= 36 && id.bytes().all(|c| c.is_ascii_alphanumeric() || b".:/_-".contains(&c)), "{id}");
         }
-        _ => Err(Error::Server { status_code: status, message: parse_error_body(&reply.body).1 }),
+        assert_ne!(ClientIds::new().prefix, ClientIds::new().prefix, "two clients get different prefixes");
     }
 }

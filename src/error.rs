@@ -17,11 +17,29 @@ pub enum Error {
         /// Every reply header (boxed to keep `Result`s small).
         headers: Box<HeaderMap>,
     },
-    /// The exchange failed (HTTP 5xx) on a request that changes nothing, or before acting.
+    /// The exchange failed (HTTP 5xx) on a request that changes nothing.
     Server { status_code: u16, message: String },
-    /// A request that changes state was sent but its outcome is not known: HTTP 503, or the
-    /// connection failed after the request left. The order may exist. Query before retrying.
-    UnknownOutcome { method: &'static str, path: String, status_code: Option<u16>, message: String },
+    /// A request that changes state may have been executed, and the client cannot know:
+    /// a 3xx or 5xx reply, -1006/-1007, a lost, partial, oversized or undecodable reply, a
+    /// timeout after sending. The order may exist: resolve it by its client order id
+    /// (`resolve_order`) before retrying.
+    UnknownOutcome {
+        method: &'static str,
+        path: String,
+        status_code: Option<u16>,
+        message: String,
+        /// The client order ids the request carried; query them to learn what happened.
+        client_order_ids: Vec<String>,
+        /// The start of the reply body, when there was one.
+        body: Option<String>,
+    },
+    /// A request that changes nothing got no reply in time.
+    Timeout { method: &'static str, path: String },
+    /// A request that changes nothing was answered with a redirect; redirects are never
+    /// followed, since they would carry the key and signature to another origin.
+    Redirect { status_code: u16, location: Option<String> },
+    /// The reply was larger than the client's `max_reply_bytes`; the rest was not read.
+    ReplyTooLarge { limit: usize },
     /// Rate limited (HTTP 429) or IP-banned for ignoring limits (HTTP 418).
     RateLimited {
         status_code: u16,
@@ -60,6 +78,11 @@ impl Error {
         }
     }
 
+    /// The exchange's error code by name (`ErrorCode::InvalidTimestamp`, …), when it sent one.
+    pub fn code(&self) -> Option<crate::ErrorCode> {
+        self.error_code().map(crate::ErrorCode::from_code)
+    }
+
     /// True when a state-changing request may have taken effect.
     pub fn is_unknown_outcome(&self) -> bool {
         matches!(self, Error::UnknownOutcome { .. })
@@ -84,13 +107,24 @@ impl fmt::Display for Error {
                 None => write!(f, "request rejected (HTTP {status_code}): {error_message}"),
             },
             Error::Server { status_code, message } => write!(f, "exchange error (HTTP {status_code}): {message}"),
-            Error::UnknownOutcome { method, path, status_code, message } => {
+            Error::UnknownOutcome { method, path, status_code, message, client_order_ids, .. } => {
                 let status = status_code.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no reply".into());
                 write!(
                     f,
                     "outcome of {method} {path} is UNKNOWN ({status}): it may have been executed; query before retrying ({message})"
-                )
+                )?;
+                if !client_order_ids.is_empty() {
+                    write!(f, "; client order ids: {}", client_order_ids.join(", "))?;
+                }
+                Ok(())
             }
+            Error::Timeout { method, path } => write!(f, "{method} {path} timed out with no reply"),
+            Error::Redirect { status_code, location } => write!(
+                f,
+                "redirect (HTTP {status_code}) to {} refused: credentials never leave the configured origin",
+                location.as_deref().unwrap_or("an unnamed location")
+            ),
+            Error::ReplyTooLarge { limit } => write!(f, "the reply is larger than the {limit}-byte limit"),
             Error::RateLimited { status_code, retry_after, error_message, .. } => {
                 let kind = if *status_code == 418 { "IP banned" } else { "rate limited" };
                 match retry_after {

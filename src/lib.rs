@@ -33,6 +33,7 @@ pub mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod nonce;
+mod resolve;
 pub mod sign;
 pub mod v3;
 pub mod wallet;
@@ -46,6 +47,8 @@ pub mod streams {
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
 pub use core::{ApiError, BatchResult, Call, LimitUsage, OneOrMany, Response};
 pub use error::{Error, Result};
+pub use generated::errors::ErrorCode;
 pub use generated::models::*;
 pub use generated::rest::*;
+pub use resolve::Resolution;
 pub use rust_decimal::Decimal;

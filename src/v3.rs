@@ -115,6 +115,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest reply body read (64 MiB when not set).
+    pub fn max_reply_bytes(mut self, bytes: usize) -> Self {
+        self.core = self.core.max_reply_bytes(bytes);
+        self
+    }
+
+    /// Whether a request refused for a stale nonce (-4225) is sent once more, with a new
+    /// nonce, after taking the exchange's clock; on by default. Pinned nonces are never
+    /// replaced.
+    pub fn resync_on_clock_error(mut self, on: bool) -> Self {
+        self.core = self.core.resync_on_clock_error(on);
+        self
+    }
+
     /// Log the rate-limit usage of every reply and keep the last one.
     pub fn show_limit_usage(mut self, on: bool) -> Self {
         self.core = self.core.show_limit_usage(on);

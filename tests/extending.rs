@@ -64,7 +64,7 @@ async fn a_hand_written_endpoint_goes_through_the_same_pipeline() {
 }
 
 #[tokio::test]
-async fn a_timeout_is_transport_on_reads_and_unknown_on_writes() {
+async fn a_timeout_is_a_timeout_on_reads_and_unknown_on_writes() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
@@ -75,7 +75,8 @@ async fn a_timeout_is_transport_on_reads_and_unknown_on_writes() {
         .unwrap();
     sb.inject(None, Fault::Latency(Duration::from_millis(400)), 2);
     let read = c.time().await.unwrap_err();
-    assert!(matches!(read, Error::Transport(ref e) if e.is_timeout()), "{read}");
+    assert!(matches!(read, Error::Timeout { .. }), "{read}");
+    assert!(read.to_string().contains("timed out"), "{read}");
     let write = c.change_leverage("BTCUSDT", 3).await.unwrap_err();
     assert!(write.is_unknown_outcome(), "{write}");
     // The write did happen: the sandbox executes after the delay.

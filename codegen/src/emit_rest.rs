@@ -138,6 +138,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
         }
     });
     let check_fn = emit_checks(spec, ep, &ps);
+    let client_ids_fn = emit_client_order_ids(ep, &ps);
 
     let required: Vec<&P> = ps.iter().filter(|p| p.spec.required).collect();
     let args = required.iter().map(|p| {
@@ -202,6 +203,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
                 #(#writes)*
             }
             #check_fn
+            #client_ids_fn
         }
 
         impl Client {
@@ -212,6 +214,28 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
         }
 
         #setters_impl
+    }
+}
+
+/// `assign_client_order_ids` for endpoints whose spec names a client order id param.
+fn emit_client_order_ids(ep: &Endpoint, ps: &[P]) -> TokenStream {
+    let Some(target) = &ep.client_order_id else { return quote!() };
+    let field_of = |name: &str| format_ident!("{}", heck::ToSnakeCase::to_snake_case(name));
+    let body = match target.split_once("[].") {
+        Some((list, item)) => {
+            let list = &ps.iter().find(|p| p.spec.name == list).expect("validated").id;
+            let item = field_of(item);
+            quote!(self.#list.iter_mut().map(|o| o.#item.get_or_insert_with(|| next()).clone()).collect())
+        }
+        None => {
+            let id = &ps.iter().find(|p| &p.spec.name == target).expect("validated").id;
+            quote!(vec![self.#id.get_or_insert_with(|| next()).clone()])
+        }
+    };
+    quote! {
+        fn assign_client_order_ids(&mut self, next: &mut dyn FnMut() -> String) -> Vec<String> {
+            #body
+        }
     }
 }
 

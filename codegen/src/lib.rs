@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod docs;
+pub mod emit_errors;
 pub mod emit_models;
 pub mod emit_rest;
 pub mod emit_streams;
@@ -91,11 +92,12 @@ pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     let Some(first) = apis.first() else { return Err(Error(vec!["no API to generate".into()])) };
     let mut module = String::from(
-        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod models;\npub mod streams;\n",
+        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod errors;\npub mod models;\npub mod streams;\n",
     );
     let mut files = vec![
         GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
         GeneratedFile { name: "streams.rs".into(), contents: render(emit_streams::emit(first))? },
+        GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(first))? },
     ];
     for (i, api) in apis.iter().enumerate() {
         module.push_str(&format!("pub mod {};\n", api.api.module));

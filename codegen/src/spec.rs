@@ -117,6 +117,11 @@ pub struct Endpoint {
     /// How this endpoint signs, where it differs from its API's default (`eip712` only).
     #[serde(default)]
     pub signing: Option<WalletSigning>,
+    /// The param that names an order for the client (`newClientOrderId`, or
+    /// `batchOrders[].newClientOrderId` for one in each item): the core fills it in when
+    /// the caller did not, so an unknown outcome can always be resolved.
+    #[serde(default)]
+    pub client_order_id: Option<String>,
     pub response: String,
 }
 

@@ -92,6 +92,24 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
                 errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
             }
         }
+        if let Some(target) = &ep.client_order_id {
+            let optional_string =
+                |params: &[Param], name: &str| params.iter().any(|p| p.name == name && !p.required && p.ty == "string");
+            let ok = match target.split_once("[].") {
+                Some((list, item)) => ep.params.iter().any(|p| {
+                    p.name == list
+                        && p.ty.strip_prefix("list<").and_then(|r| r.strip_suffix('>')).is_some_and(|obj| {
+                            spec.rest.param_objects.iter().any(|o| o.name == obj && optional_string(&o.params, item))
+                        })
+                }),
+                None => optional_string(&ep.params, target),
+            };
+            if !ok {
+                errors.push(format!(
+                    "{at}: client_order_id `{target}` must name an optional string param (or list<Object>[].field)"
+                ));
+            }
+        }
         if let Some(signing) = &ep.signing {
             if !spec.api.is_wallet() {
                 errors.push(format!("{at}: `signing` applies to eip712 APIs only"));

@@ -23,6 +23,18 @@ pub enum Fault {
     ResetMidResponse,
     /// Delay this reply.
     Latency(Duration),
+    /// Answer `307 Temporary Redirect` to this URL (another origin), without executing.
+    Redirect(String),
+    /// Execute, then answer with this status and error code, as a gateway or the
+    /// exchange's "execution status unknown" (-1006, -1007) replies do.
+    ExecutedThenError { status: u16, code: i64 },
+    /// Answer 200 with an exchange error object in the body, without executing.
+    ErrorBody(i64),
+    /// Send the headers, then nothing for this long (then the reply), without executing.
+    StallAfterHeaders(Duration),
+    /// Answer 200 with a body of this many bytes (streamed, never held whole), without
+    /// executing; `u64::MAX` never ends.
+    HugeBody(u64),
 }
 
 impl Fault {
@@ -31,6 +43,7 @@ impl Fault {
         matches!(
             self,
             Fault::ExecutedButUnavailable
+                | Fault::ExecutedThenError { .. }
                 | Fault::MalformedJson
                 | Fault::TruncatedJson
                 | Fault::ResetMidResponse

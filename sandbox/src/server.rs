@@ -137,6 +137,22 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
             let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
             return json_response(502, Body::from(page), &[], "text/html");
         }
+        Some(Fault::Redirect(to)) => {
+            return json_response(307, Body::from(""), &[("location", to.clone())], "text/plain");
+        }
+        Some(Fault::ErrorBody(code)) => {
+            let e = ApiError::new(200, *code, "An error, sent with status 200.");
+            return json_response(200, Body::from(e.body()), &[], "application/json");
+        }
+        Some(Fault::StallAfterHeaders(d)) => {
+            let d = *d;
+            let body = futures_util::stream::once(async move {
+                tokio::time::sleep(d).await;
+                Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{}"))
+            });
+            return json_response(200, Body::from_stream(body), &[], "application/json");
+        }
+        Some(Fault::HugeBody(n)) => return json_response(200, huge_body(*n), &[], "application/json"),
         _ => {}
     }
 
@@ -146,6 +162,10 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
         Some(Fault::ExecutedButUnavailable) => {
             let e = ApiError::backend_timeout();
             json_response(503, Body::from(e.body()), &reply.headers, "application/json")
+        }
+        Some(Fault::ExecutedThenError { status, code }) => {
+            let e = ApiError::new(status, code, "Execution status unknown.");
+            json_response(status, Body::from(e.body()), &reply.headers, "application/json")
         }
         Some(Fault::MalformedJson) => {
             json_response(200, Body::from("{\"code\": 200, \"msg\": success,,}"), &reply.headers, "application/json")
@@ -170,6 +190,24 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
         }
         _ => reply_to_response(reply),
     }
+}
+
+/// A JSON array of zeros `n` bytes long, made as it is sent.
+fn huge_body(n: u64) -> Body {
+    const CHUNK: usize = 64 * 1024;
+    let chunk = Bytes::from(vec![b'0'; CHUNK]);
+    let mut left = n.saturating_sub(2);
+    let head = futures_util::stream::once(async { Ok::<Bytes, std::io::Error>(Bytes::from_static(b"[")) });
+    let middle = futures_util::stream::poll_fn(move |_| {
+        if left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        let take = left.min(CHUNK as u64);
+        left -= take;
+        std::task::Poll::Ready(Some(Ok(chunk.slice(..take as usize))))
+    });
+    let tail = futures_util::stream::once(async { Ok(Bytes::from_static(b"]")) });
+    Body::from_stream(futures_util::StreamExt::chain(futures_util::StreamExt::chain(head, middle), tail))
 }
 
 /// The reply when a handler task failed.

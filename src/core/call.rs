@@ -54,21 +54,21 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
-        let reply = self.client.execute(&self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts).await?;
         reply.decode()
     }
 
     /// Sends the request; returns the typed reply with its status, rate-limit usage and
     /// (with `show_header`) headers.
     pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
-        let reply = self.client.execute(&self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts).await?;
         reply.into_response()
     }
 
     /// Sends the request and returns the reply as untyped JSON, for when the typed model
     /// does not fit what the exchange sent.
     pub async fn raw(self) -> Result<serde_json::Value> {
-        let reply = self.client.execute(&self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts).await?;
         reply.decode_as()
     }
 }

@@ -152,4 +152,11 @@ pub trait Endpoint {
     fn check(&self) -> Result<(), Error> {
         Ok(())
     }
+    /// Gives every order of the request a client order id where it has none, using
+    /// `next`; returns the ids the request carries. Generated for the endpoints that place
+    /// orders (the spec's `client_order_id`); nothing for the others.
+    fn assign_client_order_ids(&mut self, next: &mut dyn FnMut() -> String) -> Vec<String> {
+        let _ = next;
+        Vec::new()
+    }
 }

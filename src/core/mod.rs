@@ -4,6 +4,7 @@ mod call;
 pub mod check;
 mod endpoint;
 mod params;
+pub(crate) mod reply;
 mod response;
 pub(crate) mod wallet_payload;
 

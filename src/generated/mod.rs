@@ -4,6 +4,7 @@
 
 #![allow(clippy::all, missing_docs)]
 
+pub mod errors;
 pub mod models;
 pub mod streams;
 pub mod rest;

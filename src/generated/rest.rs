@@ -1191,6 +1191,12 @@ impl Endpoint for NewOrderParams {
         }
         Ok(())
     }
+    fn assign_client_order_ids(
+        &mut self,
+        next: &mut dyn FnMut() -> String,
+    ) -> Vec<String> {
+        vec![self.new_client_order_id.get_or_insert_with(|| next()).clone()]
+    }
 }
 impl Client {
     /// New Order.
@@ -1338,6 +1344,15 @@ impl Endpoint for NewBatchOrderParams {
     fn check(&self) -> Result<(), Error> {
         check::list_len("batchOrders", Some(self.batch_orders.len()), true, 5usize)?;
         Ok(())
+    }
+    fn assign_client_order_ids(
+        &mut self,
+        next: &mut dyn FnMut() -> String,
+    ) -> Vec<String> {
+        self.batch_orders
+            .iter_mut()
+            .map(|o| o.new_client_order_id.get_or_insert_with(|| next()).clone())
+            .collect()
     }
 }
 impl Client {

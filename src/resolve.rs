@@ -1,0 +1,61 @@
+//! Answering an unknown outcome: every order goes out with a client order id
+//! (`Error::UnknownOutcome` carries it), and one query tells whether it exists.
+
+use crate::{Error, ErrorCode, Order, Result};
+
+/// What became of an order whose outcome was unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The exchange has the order: it was executed (placed; it may since have filled or
+    /// been cancelled, see its status).
+    Executed(Box<Order>),
+    /// The exchange does not know the client order id: the order was not placed. (Asked
+    /// right after the unknown outcome, a request still in flight could land later; ask
+    /// again after a moment when that matters.)
+    NotFound,
+}
+
+fn from_query(reply: Result<Order>) -> Result<Resolution> {
+    match reply {
+        Ok(order) => Ok(Resolution::Executed(Box::new(order))),
+        Err(e) if e.code() == Some(ErrorCode::NoSuchOrder) => Ok(Resolution::NotFound),
+        Err(e) => Err(e),
+    }
+}
+
+impl crate::Client {
+    /// Resolves an unknown outcome: looks the order up by its client order id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: aster::Client, order: aster::Call<'_, aster::NewOrderParams>) -> aster::Result<()> {
+    /// match order.await {
+    ///     Err(aster::Error::UnknownOutcome { client_order_ids, .. }) => {
+    ///         for id in client_order_ids {
+    ///             println!("{id}: {:?}", client.resolve_order("BTCUSDT", &id).await?);
+    ///         }
+    ///     }
+    ///     other => { other?; }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
+        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
+    }
+}
+
+impl crate::v3::Client {
+    /// Resolves an unknown outcome: looks the order up by its client order id.
+    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
+        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
+    }
+}
+
+impl Error {
+    /// The client order ids of an unknown outcome (empty for every other error).
+    pub fn client_order_ids(&self) -> &[String] {
+        match self {
+            Error::UnknownOutcome { client_order_ids, .. } => client_order_ids,
+            _ => &[],
+        }
+    }
+}
