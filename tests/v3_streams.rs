@@ -17,7 +17,7 @@ async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
     loop {
         match tokio::time::timeout(WAIT, s.next()).await.expect("an event in time") {
             Some(Ok(v)) => return v,
-            Some(Err(WsError::Reconnecting(_))) => continue,
+            Some(Err(WsError::Reconnecting(_) | WsError::Resumed(_))) => continue,
             Some(Err(e)) => panic!("stream error: {e}"),
             None => panic!("stream ended"),
         }

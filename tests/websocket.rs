@@ -15,7 +15,7 @@ async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
     loop {
         match tokio::time::timeout(WAIT, s.next()).await.expect("an event in time") {
             Some(Ok(v)) => return v,
-            Some(Err(WsError::Reconnecting(_))) => continue,
+            Some(Err(WsError::Reconnecting(_) | WsError::Resumed(_))) => continue,
             Some(Err(e)) => panic!("stream error: {e}"),
             None => panic!("stream ended"),
         }
@@ -143,12 +143,14 @@ async fn delivery_resumes_after_a_server_side_drop_without_duplicate_subscriptio
     next_ok(&mut book).await;
     next_ok(&mut agg).await;
     sb.drop_ws_connections();
-    let mut saw_reconnect = false;
+    // The drop and the recovery each arrive as an item, in that order, before data resumes.
+    let (mut saw_reconnect, mut saw_resumed) = (false, false);
     loop {
         match tokio::time::timeout(WAIT, book.next()).await.unwrap() {
             Some(Err(WsError::Reconnecting(_))) => saw_reconnect = true,
-            Some(Ok(_)) if saw_reconnect => break,
-            Some(Ok(_)) => {}
+            Some(Err(WsError::Resumed(_))) if saw_reconnect => saw_resumed = true,
+            Some(Ok(_)) if saw_resumed => break,
+            Some(Ok(_)) => assert!(!saw_reconnect, "data after the drop before Resumed"),
             other => panic!("{other:?}"),
         }
     }

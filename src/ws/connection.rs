@@ -11,12 +11,12 @@ use serde_json::value::RawValue;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::Ordering;
+
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, sleep_until, Instant};
+use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -39,46 +39,102 @@ pub(crate) enum Command {
 }
 
 pub(crate) struct Connection {
-    streams: BTreeSet<String>,
+    /// The streams on this connection, shared with its task (which drops the ones nobody
+    /// reads any more).
+    streams: Arc<std::sync::Mutex<BTreeSet<String>>>,
     commands: mpsc::UnboundedSender<Command>,
     task: JoinHandle<()>,
+}
+
+/// A way to send commands to a connection without holding the connection list.
+#[derive(Clone)]
+pub(crate) struct Handle(mpsc::UnboundedSender<Command>);
+
+impl Handle {
+    pub(crate) fn send(&self, command: Command) {
+        let _ = self.0.send(command);
+    }
+}
+
+fn lock_set(set: &std::sync::Mutex<BTreeSet<String>>) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+    set.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Connection {
     pub(crate) fn open(shared: Arc<Shared>, streams: Vec<String>) -> Connection {
         let (commands, rx) = mpsc::unbounded_channel();
-        let set = streams.iter().cloned().collect();
-        let task = tokio::spawn(run(shared, streams, rx));
+        let set = Arc::new(std::sync::Mutex::new(streams.iter().cloned().collect()));
+        let task = tokio::spawn(run(shared, streams, set.clone(), rx));
         Connection { streams: set, commands, task }
     }
 
     pub(crate) fn stream_count(&self) -> usize {
-        self.streams.len()
+        lock_set(&self.streams).len()
     }
 
     pub(crate) fn add_stream(&mut self, name: &str) {
-        self.streams.insert(name.to_string());
+        lock_set(&self.streams).insert(name.to_string());
     }
 
     pub(crate) fn remove_stream(&mut self, name: &str) -> bool {
-        self.streams.remove(name)
+        lock_set(&self.streams).remove(name)
     }
 
     pub(crate) fn has_stream(&self, name: &str) -> bool {
-        self.streams.contains(name)
+        lock_set(&self.streams).contains(name)
     }
 
     pub(crate) fn is_closed(&self) -> bool {
         self.task.is_finished()
     }
 
+    pub(crate) fn handle(&self) -> Handle {
+        Handle(self.commands.clone())
+    }
+
     pub(crate) fn send(&self, command: Command) {
         let _ = self.commands.send(command);
     }
 
+    /// Asks the task to close its sockets; past a second it is aborted, whatever the
+    /// server does.
     pub(crate) async fn stop(self) {
         let _ = self.commands.send(Command::Stop);
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(1), self.task).await.is_err() {
+            abort.abort();
+        }
+    }
+}
+
+/// Reconnect delays with full jitter: uniform in [0, min(cap, base × 2^attempt)].
+pub(crate) struct Backoff {
+    base: Duration,
+    cap: Duration,
+    attempt: u32,
+    state: u64,
+}
+
+impl Backoff {
+    pub(crate) fn new(base: Duration, cap: Duration) -> Self {
+        use std::hash::BuildHasher;
+        // Seeded per connection from the process's random state: shards draw apart.
+        let state = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now()) | 1;
+        Backoff { base, cap, attempt: 0, state }
+    }
+
+    pub(crate) fn next_delay(&mut self) -> Duration {
+        // xorshift64: plenty for spreading reconnects.
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        let ceiling = self.base.saturating_mul(1u32 << self.attempt.min(20)).min(self.cap);
+        self.attempt = self.attempt.saturating_add(1);
+        ceiling.mul_f64((self.state >> 11) as f64 / (1u64 << 53) as f64)
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.attempt = 0;
     }
 }
 
@@ -148,13 +204,27 @@ enum Pending {
     Request(oneshot::Sender<Result<serde_json::Value>>),
 }
 
+impl Pending {
+    /// Whether the requester stopped waiting (its control timeout passed).
+    fn abandoned(&self) -> bool {
+        match self {
+            Pending::Subscribe(tx) => tx.is_closed(),
+            Pending::Request(tx) => tx.is_closed(),
+        }
+    }
+}
+
 /// The state of one connection task.
 struct Runner {
     shared: Arc<Shared>,
     streams: Vec<String>,
+    /// The same set the `Connection` sees.
+    shared_streams: Arc<std::sync::Mutex<BTreeSet<String>>>,
     pending: HashMap<u64, Pending>,
     last_control: Option<Instant>,
     dedupe: Dedupe,
+    /// Streams whose last subscriber went away, to unsubscribe.
+    orphaned: Vec<String>,
 }
 
 enum Outcome {
@@ -182,6 +252,13 @@ impl Runner {
             Some(Ok(Message::Close(frame))) => {
                 Outcome::Closed(frame.map(|f| f.reason.to_string()).unwrap_or_else(|| "closed by the server".into()))
             }
+            Some(Ok(Message::Binary(data))) => {
+                // Not part of the protocol: say so rather than drop it.
+                let raw = format!("<binary frame of {} bytes>", data.len());
+                let error = "binary frames are not part of the stream protocol".to_string();
+                self.shared.dispatch_error(&self.streams, WsError::Decode { raw, error });
+                Outcome::Continue
+            }
             Some(Ok(_)) => Outcome::Continue,
             Some(Err(e)) => Outcome::Closed(e.to_string()),
             None => Outcome::Closed("the connection ended".into()),
@@ -194,7 +271,9 @@ impl Runner {
             if !self.dedupe.first_time(&env.stream, data) {
                 return Outcome::Data { duplicate: true };
             }
-            self.shared.dispatch(&env.stream, Arc::from(data));
+            if !self.shared.dispatch(&env.stream, Arc::from(data)) && self.streams.iter().any(|s| *s == env.stream) {
+                self.orphaned.push(env.stream.to_string());
+            }
             return Outcome::Data { duplicate: false };
         }
         if let Ok(reply) = serde_json::from_str::<Reply>(text) {
@@ -223,7 +302,7 @@ impl Runner {
     }
 
     /// Sends a control message no sooner than the exchange's rate allows.
-    async fn control(&mut self, socket: &mut Socket, body: serde_json::Value) -> bool {
+    async fn control(&mut self, socket: &mut Socket, body: &serde_json::Value) -> bool {
         if let Some(last) = self.last_control {
             sleep_until(last + self.shared.config.control_interval).await;
         }
@@ -231,9 +310,16 @@ impl Runner {
         socket.send(Message::Text(body.to_string().into())).await.is_ok()
     }
 
+    /// Opens a socket for the current streams, within the client's connect ceiling and the
+    /// control timeout.
     async fn connect(&self) -> std::result::Result<Socket, String> {
+        self.shared.connect_permit().await;
         let url = combined_url(&self.shared.url, &self.streams);
-        tokio_tungstenite::connect_async(url).await.map(|(s, _)| s).map_err(|e| e.to_string())
+        match tokio::time::timeout(self.shared.config.control_timeout, tokio_tungstenite::connect_async(url)).await {
+            Ok(Ok((s, _))) => Ok(s),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the handshake timed out".into()),
+        }
     }
 
     fn fail_pending(&mut self, why: &str) {
@@ -249,42 +335,143 @@ impl Runner {
             }
         }
     }
+
+    /// A command that arrives while there is no socket: subscriptions join the streams
+    /// the reconnect asks for; requests fail at once.
+    fn command_offline(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Subscribe { names, reply, .. } => {
+                self.streams.extend(names);
+                let _ = reply.send(Ok(()));
+                true
+            }
+            Command::Request { reply, .. } => {
+                let _ = reply.send(Err(Error::WebSocket("not connected; reconnecting".into())));
+                true
+            }
+            Command::Stop => false,
+        }
+    }
+
+    /// Drops the streams nobody reads any more and returns their UNSUBSCRIBE, if any.
+    fn take_orphans(&mut self) -> Option<serde_json::Value> {
+        if self.orphaned.is_empty() {
+            return None;
+        }
+        let gone: Vec<String> = std::mem::take(&mut self.orphaned);
+        self.streams.retain(|s| !gone.contains(s));
+        let mut set = self.shared_streams.lock().unwrap_or_else(|e| e.into_inner());
+        for g in &gone {
+            set.remove(g);
+        }
+        Some(serde_json::json!({ "method": "UNSUBSCRIBE", "params": gone, "id": self.shared.next_id() }))
+    }
 }
 
-async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::UnboundedReceiver<Command>) {
-    let config = shared.config.clone();
-    let mut r = Runner { shared, streams, pending: HashMap::new(), last_control: None, dedupe: Dedupe::default() };
-    let mut backoff = config.initial_backoff;
+/// Waits `delay` unless the client stops; answers commands meanwhile. False when stopped.
+async fn wait_offline(
+    r: &mut Runner,
+    delay: Duration,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    stop: &mut watch::Receiver<bool>,
+) -> bool {
+    let until = Instant::now() + delay;
     loop {
-        if r.shared.stopped.load(Ordering::Relaxed) {
+        tokio::select! {
+            _ = sleep_until(until) => return true,
+            _ = stop.changed() => return false,
+            cmd = commands.recv() => match cmd {
+                Some(cmd) => if !r.command_offline(cmd) { return false },
+                None => return false,
+            },
+        }
+    }
+}
+
+async fn run(
+    shared: Arc<Shared>,
+    streams: Vec<String>,
+    shared_streams: Arc<std::sync::Mutex<BTreeSet<String>>>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let config = shared.config.clone();
+    let mut stop = shared.stop_signal.subscribe();
+    let mut r = Runner {
+        shared,
+        streams,
+        shared_streams,
+        pending: HashMap::new(),
+        last_control: None,
+        dedupe: Dedupe::default(),
+        orphaned: Vec::new(),
+    };
+    let mut backoff = Backoff::new(config.initial_backoff, config.max_backoff);
+    // Why the stream is down, once it was up: reported again when it is back.
+    let mut down: Option<String> = None;
+    loop {
+        if *stop.borrow() {
+            r.fail_pending("the client stopped");
             return;
         }
-        let mut current = match r.connect().await {
+        let connected = tokio::select! {
+            c = r.connect() => c,
+            _ = stop.changed() => { r.fail_pending("the client stopped"); return; }
+        };
+        let mut current = match connected {
             Ok(s) => s,
             Err(e) => {
-                tracing::debug!(target: "aster::ws", error = %e, ?backoff, "connect failed");
-                tokio::select! {
-                    _ = sleep(backoff) => {}
-                    cmd = commands.recv() => if matches!(cmd, Some(Command::Stop) | None) { return },
+                tracing::debug!(target: "aster::ws", error = %e, "connect failed");
+                // The first connect too: a stream that never started must not look quiet.
+                r.shared.dispatch_error(&r.streams, WsError::Reconnecting(format!("cannot connect: {e}")));
+                down.get_or_insert(e);
+                let delay = backoff.next_delay();
+                if !wait_offline(&mut r, delay, &mut commands, &mut stop).await {
+                    r.fail_pending("the client stopped");
+                    return;
                 }
-                backoff = (backoff * 2).min(config.max_backoff);
                 continue;
             }
         };
-        backoff = config.initial_backoff;
+        if let Some(why) = down.take() {
+            r.shared.dispatch_error(&r.streams, WsError::Resumed(format!("reconnected after: {why}")));
+        }
         let mut born = Instant::now();
+        let up_since = born;
+        let mut last_seen = Instant::now();
+        let mut pinged = false;
         // A replacement connection during a rollover, and when its overlap began.
         let mut next: Option<(Socket, Instant, bool)> = None;
         let reason = loop {
             let rollover_at = born + config.max_connection_age;
+            let heartbeat_at =
+                last_seen + config.heartbeat_interval + if pinged { config.heartbeat_timeout } else { Duration::ZERO };
+            if let Some(body) = r.take_orphans() {
+                if !r.control(&mut current, &body).await {
+                    break "the unsubscribe could not be sent".to_string();
+                }
+            }
             tokio::select! {
-                cmd = commands.recv() => match cmd {
+                _ = stop.changed() => {
+                    let _ = current.close(None).await;
+                    if let Some((mut n, _, _)) = next {
+                        let _ = n.close(None).await;
+                    }
+                    r.fail_pending("the client stopped");
+                    return;
+                }
+                cmd = commands.recv() => {
+                    r.pending.retain(|_, p| !p.abandoned());
+                    match cmd {
                     Some(Command::Subscribe { names, id, reply }) => {
                         r.streams.extend(names.iter().cloned());
                         r.pending.insert(id, Pending::Subscribe(reply));
                         let body = serde_json::json!({ "method": "SUBSCRIBE", "params": names, "id": id });
-                        if !r.control(&mut current, body).await {
+                        if !r.control(&mut current, &body).await {
                             break "the subscribe could not be sent".to_string();
+                        }
+                        // During a rollover the replacement must carry the stream too.
+                        if let Some((n, _, _)) = next.as_mut() {
+                            let _ = r.control(n, &body).await;
                         }
                     }
                     Some(Command::Request { method, params, id, reply }) => {
@@ -298,8 +485,13 @@ async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::Unbo
                         } else {
                             serde_json::json!({ "method": method, "params": params, "id": id })
                         };
-                        if !r.control(&mut current, body).await {
+                        if !r.control(&mut current, &body).await {
                             break "the request could not be sent".to_string();
+                        }
+                        if method == "UNSUBSCRIBE" {
+                            if let Some((n, _, _)) = next.as_mut() {
+                                let _ = r.control(n, &body).await;
+                            }
                         }
                     }
                     Some(Command::Stop) | None => {
@@ -310,8 +502,10 @@ async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::Unbo
                         r.fail_pending("the client stopped");
                         return;
                     }
-                },
+                }},
                 frame = current.next() => {
+                    last_seen = Instant::now();
+                    pinged = false;
                     match r.frame(&mut current, frame).await {
                         Outcome::Closed(why) => match next.take() {
                             // The old connection ended during a rollover: the new one carries on.
@@ -352,9 +546,20 @@ async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::Unbo
                             let _ = current.close(None).await;
                             current = sock;
                             born = Instant::now();
+                            last_seen = Instant::now();
                         }
                         other => next = other,
                     }
+                }
+                _ = sleep_until(heartbeat_at) => {
+                    if pinged {
+                        break format!("no data and no pong for {:?}", config.heartbeat_interval + config.heartbeat_timeout);
+                    }
+                    // Quiet for a while: ask the server whether it is still there.
+                    if current.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break "the heartbeat ping could not be sent".to_string();
+                    }
+                    pinged = true;
                 }
                 _ = sleep_until(rollover_at), if next.is_none() => {
                     r.dedupe.until = Some(Instant::now() + Duration::from_secs(30));
@@ -367,12 +572,18 @@ async fn run(shared: Arc<Shared>, streams: Vec<String>, mut commands: mpsc::Unbo
             }
         };
         tracing::debug!(target: "aster::ws", %reason, "connection lost; reconnecting");
+        let _ = current.close(None).await;
         r.fail_pending(&reason);
-        r.shared.dispatch_error(&r.streams, WsError::Reconnecting(reason));
-        tokio::select! {
-            _ = sleep(backoff) => {}
-            cmd = commands.recv() => if matches!(cmd, Some(Command::Stop) | None) { return },
+        r.shared.dispatch_error(&r.streams, WsError::Reconnecting(reason.clone()));
+        down = Some(reason);
+        // Only a connection that stayed up a while proves the server healthy again.
+        if up_since.elapsed() >= config.healthy_after {
+            backoff.reset();
         }
-        backoff = (backoff * 2).min(config.max_backoff);
+        let delay = backoff.next_delay();
+        if !wait_offline(&mut r, delay, &mut commands, &mut stop).await {
+            r.fail_pending("the client stopped");
+            return;
+        }
     }
 }

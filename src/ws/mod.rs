@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stream::Route;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, watch};
 
 /// The exchange's production WebSocket endpoint.
 pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
@@ -51,14 +51,28 @@ pub struct WsConfig {
     pub max_streams_per_connection: usize,
     /// Least time between two control messages on a connection (the exchange allows 10/s).
     pub control_interval: Duration,
+    /// How long a control request (SUBSCRIBE, LIST_SUBSCRIPTIONS, …) waits for its reply.
+    pub control_timeout: Duration,
     /// A connection is replaced, without gap or duplicate, once this old (the exchange cuts
     /// at 24 hours).
     pub max_connection_age: Duration,
-    /// First reconnect delay; doubles per failed attempt up to `max_backoff`.
+    /// Reconnect delays are drawn at random up to `initial_backoff × 2^attempt`, capped at
+    /// `max_backoff` ("full jitter": shards and clients do not reconnect in lockstep).
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// A connection counts as healthy, and the backoff starts over, only after it has
+    /// stayed up this long: a server that accepts and drops at once is not hammered.
+    pub healthy_after: Duration,
+    /// Most new connections per second for the whole client, user data streams included.
+    pub max_connects_per_second: u32,
+    /// With nothing received for this long the client pings; with still nothing (not even
+    /// the pong) `heartbeat_timeout` later, the connection is taken as dead and replaced.
+    pub heartbeat_interval: Duration,
+    pub heartbeat_timeout: Duration,
     /// Messages buffered per subscriber before the subscriber is told it lagged.
     pub buffer: usize,
+    /// Bytes of messages buffered per subscriber before the subscriber is told it lagged.
+    pub buffer_bytes: usize,
     /// How often a user data stream renews its listen key (the key lives 60 minutes).
     pub listen_key_renewal: Duration,
 }
@@ -68,10 +82,16 @@ impl Default for WsConfig {
         WsConfig {
             max_streams_per_connection: 200,
             control_interval: Duration::from_millis(110),
+            control_timeout: Duration::from_secs(10),
             max_connection_age: Duration::from_secs(23 * 3600),
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(30),
+            healthy_after: Duration::from_secs(10),
+            max_connects_per_second: 5,
+            heartbeat_interval: Duration::from_secs(30),
+            heartbeat_timeout: Duration::from_secs(10),
             buffer: 4096,
+            buffer_bytes: 64 * 1024 * 1024,
             listen_key_renewal: Duration::from_secs(30 * 60),
         }
     }
@@ -84,6 +104,13 @@ pub(crate) struct Shared {
     connections: tokio::sync::Mutex<Vec<Connection>>,
     next_id: AtomicU64,
     pub(crate) stopped: AtomicBool,
+    /// Flips to true once, when the client stops or its last handle is dropped; every task
+    /// watches it.
+    pub(crate) stop_signal: watch::Sender<bool>,
+    /// When the next connection may be opened (the client-wide connect ceiling).
+    connect_gate: tokio::sync::Mutex<tokio::time::Instant>,
+    /// Connections opened so far, for tests and diagnostics.
+    pub(crate) connects: AtomicU64,
 }
 
 impl Shared {
@@ -91,14 +118,35 @@ impl Shared {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Hands a message to every subscriber of a stream.
-    pub(crate) fn dispatch(&self, stream: &str, text: Arc<str>) {
-        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(list) = routes.get(stream) {
-            for r in list {
-                r.deliver(Ok(text.clone()));
-            }
+    /// Waits for the client-wide connect ceiling, then counts a connection attempt.
+    pub(crate) async fn connect_permit(&self) {
+        let per_second = self.config.max_connects_per_second.max(1);
+        let spacing = Duration::from_secs(1) / per_second;
+        let at = {
+            let mut next = self.connect_gate.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = (*next).max(now);
+            *next = at + spacing;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+        self.connects.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Hands a message to every subscriber of a stream; false when none is left.
+    pub(crate) fn dispatch(&self, stream: &str, text: Arc<str>) -> bool {
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(list) = routes.get_mut(stream) else { return false };
+        // Subscribers that dropped their stream are let go here.
+        list.retain(|r| !r.is_closed());
+        for r in list.iter() {
+            r.deliver(Ok(text.clone()));
         }
+        if list.is_empty() {
+            routes.remove(stream);
+            return false;
+        }
+        true
     }
 
     /// Hands an error to every subscriber of the given streams.
@@ -110,18 +158,38 @@ impl Shared {
             }
         }
     }
+
+    fn stop_all(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        let _ = self.stop_signal.send(true);
+    }
+}
+
+/// Stops every task when the last `WsClient` handle is dropped.
+struct Alive(Arc<Shared>);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.stop_all();
+    }
 }
 
 /// A client of the exchange's market streams. Cheap to clone; clones share connections.
+/// Dropping the last clone stops every connection and task, as `stop()` does.
 #[derive(Clone)]
 pub struct WsClient {
     inner: Arc<Shared>,
+    _alive: Arc<Alive>,
 }
 
 impl std::fmt::Debug for WsClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WsClient").field("url", &self.inner.url).field("config", &self.inner.config).finish()
     }
+}
+
+fn ended_before_reply() -> crate::Error {
+    crate::Error::WebSocket("the connection ended before answering".into())
 }
 
 impl WsClient {
@@ -131,20 +199,23 @@ impl WsClient {
     }
 
     pub fn with_config(url: impl Into<String>, config: WsConfig) -> Self {
-        WsClient {
-            inner: Arc::new(Shared {
-                url: url.into().trim_end_matches('/').to_string(),
-                config,
-                routes: Mutex::new(HashMap::new()),
-                connections: tokio::sync::Mutex::new(Vec::new()),
-                next_id: AtomicU64::new(1),
-                stopped: AtomicBool::new(false),
-            }),
-        }
+        let inner = Arc::new(Shared {
+            url: url.into().trim_end_matches('/').to_string(),
+            config,
+            routes: Mutex::new(HashMap::new()),
+            connections: tokio::sync::Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(1),
+            stopped: AtomicBool::new(false),
+            stop_signal: watch::channel(false).0,
+            connect_gate: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            connects: AtomicU64::new(0),
+        });
+        WsClient { _alive: Arc::new(Alive(inner.clone())), inner }
     }
 
     /// Subscribes and returns the stream's typed events. A message that does not decode
-    /// arrives as `Err(WsError::Decode)` with its text; the stream goes on.
+    /// arrives as `Err(WsError::Decode)` with its text; the stream goes on. Dropping the
+    /// last stream of a name unsubscribes it.
     pub async fn subscribe<T: serde::de::DeserializeOwned>(
         &self,
         sub: Subscription<T>,
@@ -159,18 +230,31 @@ impl WsClient {
         Ok(EventStream::raw(rx))
     }
 
-    pub(crate) async fn subscribe_name(
-        &self,
-        name: String,
-        request_id: Option<u64>,
-    ) -> crate::Result<mpsc::Receiver<stream::Item>> {
+    fn new_route(&self) -> (Arc<Route>, stream::Mailbox) {
+        Route::new(self.inner.config.buffer, self.inner.config.buffer_bytes)
+    }
+
+    /// Waits for a control reply, at most `control_timeout`.
+    async fn answer<T>(&self, what: &str, answer: oneshot::Receiver<crate::Result<T>>) -> crate::Result<T> {
+        match tokio::time::timeout(self.inner.config.control_timeout, answer).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(ended_before_reply()),
+            Err(_) => Err(crate::Error::WebSocket(format!(
+                "no reply to {what} within {:?}",
+                self.inner.config.control_timeout
+            ))),
+        }
+    }
+
+    pub(crate) async fn subscribe_name(&self, name: String, request_id: Option<u64>) -> crate::Result<stream::Mailbox> {
         if self.inner.stopped.load(Ordering::Relaxed) {
             return Err(crate::Error::WebSocket("the client was stopped".into()));
         }
-        let (route, rx) = Route::new(self.inner.config.buffer);
+        let (route, rx) = self.new_route();
         let already = {
             let mut routes = self.inner.routes.lock().unwrap_or_else(|e| e.into_inner());
             let list = routes.entry(name.clone()).or_default();
+            list.retain(|r| !r.is_closed());
             list.push(route);
             list.len() > 1
         };
@@ -178,26 +262,25 @@ impl WsClient {
             // The stream is live on a connection: share it rather than subscribe twice.
             return Ok(rx);
         }
-        let mut conns = self.inner.connections.lock().await;
-        let max = self.inner.config.max_streams_per_connection;
-        match conns.iter_mut().find(|c| c.stream_count() < max && !c.is_closed()) {
-            Some(conn) => {
-                let (reply, answer) = oneshot::channel();
-                let id = request_id.unwrap_or_else(|| self.inner.next_id());
-                conn.add_stream(&name);
-                conn.send(Command::Subscribe { names: vec![name.clone()], id, reply });
-                drop(conns);
-                match answer.await {
-                    Ok(Ok(())) => Ok(rx),
-                    Ok(Err(e)) => Err(e),
-                    Err(_) => Err(crate::Error::WebSocket("the connection ended before answering".into())),
+        let answer = {
+            let mut conns = self.inner.connections.lock().await;
+            let max = self.inner.config.max_streams_per_connection;
+            match conns.iter_mut().find(|c| c.stream_count() < max && !c.is_closed()) {
+                Some(conn) => {
+                    let (reply, answer) = oneshot::channel();
+                    let id = request_id.unwrap_or_else(|| self.inner.next_id());
+                    conn.add_stream(&name);
+                    conn.send(Command::Subscribe { names: vec![name.clone()], id, reply });
+                    answer
+                }
+                None => {
+                    conns.retain(|c| !c.is_closed());
+                    conns.push(Connection::open(self.inner.clone(), vec![name]));
+                    return Ok(rx);
                 }
             }
-            None => {
-                conns.push(Connection::open(self.inner.clone(), vec![name]));
-                Ok(rx)
-            }
-        }
+        };
+        self.answer("SUBSCRIBE", answer).await.map(|()| rx)
     }
 
     /// Subscribes to many streams by name in as few control messages as possible: one
@@ -212,8 +295,9 @@ impl WsClient {
         {
             let mut routes = self.inner.routes.lock().unwrap_or_else(|e| e.into_inner());
             for name in names {
-                let (route, rx) = Route::new(self.inner.config.buffer);
+                let (route, rx) = self.new_route();
                 let list = routes.entry(name.clone()).or_default();
+                list.retain(|r| !r.is_closed());
                 if list.is_empty() && !fresh.contains(&name) {
                     fresh.push(name);
                 }
@@ -223,45 +307,48 @@ impl WsClient {
         }
         let max = self.inner.config.max_streams_per_connection;
         let mut answers = Vec::new();
-        let mut conns = self.inner.connections.lock().await;
-        let mut rest = fresh.into_iter().peekable();
-        for conn in conns.iter_mut().filter(|c| !c.is_closed()) {
-            let room = max.saturating_sub(conn.stream_count());
-            let batch: Vec<String> = rest.by_ref().take(room).collect();
-            if batch.is_empty() {
-                continue;
+        {
+            let mut conns = self.inner.connections.lock().await;
+            let mut rest = fresh.into_iter().peekable();
+            for conn in conns.iter_mut().filter(|c| !c.is_closed()) {
+                let room = max.saturating_sub(conn.stream_count());
+                let batch: Vec<String> = rest.by_ref().take(room).collect();
+                if batch.is_empty() {
+                    continue;
+                }
+                for n in &batch {
+                    conn.add_stream(n);
+                }
+                let (reply, answer) = oneshot::channel();
+                conn.send(Command::Subscribe { names: batch, id: self.inner.next_id(), reply });
+                answers.push(answer);
             }
-            for n in &batch {
-                conn.add_stream(n);
+            while rest.peek().is_some() {
+                let batch: Vec<String> = rest.by_ref().take(max).collect();
+                conns.push(Connection::open(self.inner.clone(), batch));
             }
-            let (reply, answer) = oneshot::channel();
-            conn.send(Command::Subscribe { names: batch, id: self.inner.next_id(), reply });
-            answers.push(answer);
         }
-        while rest.peek().is_some() {
-            let batch: Vec<String> = rest.by_ref().take(max).collect();
-            conns.push(Connection::open(self.inner.clone(), batch));
-        }
-        drop(conns);
         for a in answers {
-            match a.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Err(crate::Error::WebSocket("the connection ended before answering".into())),
-            }
+            self.answer("SUBSCRIBE", a).await?;
         }
         Ok(out)
     }
 
+    /// The command channels of the open connections, taken under the lock and used after
+    /// it: no lock is held while waiting on the network.
+    async fn open_channels(&self) -> Vec<connection::Handle> {
+        self.inner.connections.lock().await.iter().filter(|c| !c.is_closed()).map(Connection::handle).collect()
+    }
+
     async fn request_on(
         &self,
-        conn: &Connection,
+        conn: &connection::Handle,
         method: &'static str,
         params: Vec<serde_json::Value>,
     ) -> crate::Result<serde_json::Value> {
         let (reply, answer) = oneshot::channel();
         conn.send(Command::Request { method, params, id: self.inner.next_id(), reply });
-        answer.await.map_err(|_| crate::Error::WebSocket("the connection ended before answering".into()))?
+        self.answer(method, answer).await
     }
 
     /// Stops a stream: every subscriber's stream ends, and the connection sends UNSUBSCRIBE.
@@ -270,44 +357,45 @@ impl WsClient {
         for r in routes.into_iter().flatten() {
             r.deliver(Err(WsError::Ended(format!("unsubscribed from {name}"))));
         }
-        let mut conns = self.inner.connections.lock().await;
-        let Some(conn) = conns.iter_mut().find(|c| c.has_stream(name)) else { return Ok(()) };
-        conn.remove_stream(name);
-        let conn = &*conn;
-        self.request_on(conn, "UNSUBSCRIBE", vec![serde_json::json!(name)]).await.map(|_| ())
+        let handle = {
+            let mut conns = self.inner.connections.lock().await;
+            let Some(conn) = conns.iter_mut().find(|c| c.has_stream(name)) else { return Ok(()) };
+            conn.remove_stream(name);
+            conn.handle()
+        };
+        self.request_on(&handle, "UNSUBSCRIBE", vec![serde_json::json!(name)]).await.map(|_| ())
     }
 
     /// The streams the exchange has on every connection (LIST_SUBSCRIPTIONS), sorted.
     pub async fn list_subscriptions(&self) -> crate::Result<Vec<String>> {
-        let conns = self.inner.connections.lock().await;
         let mut all = Vec::new();
-        for c in conns.iter().filter(|c| !c.is_closed()) {
-            let v = self.request_on(c, "LIST_SUBSCRIPTIONS", Vec::new()).await?;
+        for c in self.open_channels().await {
+            let v = self.request_on(&c, "LIST_SUBSCRIPTIONS", Vec::new()).await?;
             all.extend(v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)));
         }
         all.sort();
         Ok(all)
     }
 
+    async fn first_channel(&self) -> crate::Result<connection::Handle> {
+        self.open_channels()
+            .await
+            .into_iter()
+            .next()
+            .ok_or_else(|| crate::Error::WebSocket("no open connection".into()))
+    }
+
     /// GET_PROPERTY on the first connection, e.g. `"combined"`.
     pub async fn get_property(&self, name: &str) -> crate::Result<serde_json::Value> {
-        let conns = self.inner.connections.lock().await;
-        let c = conns
-            .iter()
-            .find(|c| !c.is_closed())
-            .ok_or_else(|| crate::Error::WebSocket("no open connection".into()))?;
-        self.request_on(c, "GET_PROPERTY", vec![serde_json::json!(name)]).await
+        let c = self.first_channel().await?;
+        self.request_on(&c, "GET_PROPERTY", vec![serde_json::json!(name)]).await
     }
 
     /// SET_PROPERTY on the first connection. The client reads combined payloads, so only
     /// `("combined", true)` keeps its streams decodable.
     pub async fn set_property(&self, name: &str, value: serde_json::Value) -> crate::Result<()> {
-        let conns = self.inner.connections.lock().await;
-        let c = conns
-            .iter()
-            .find(|c| !c.is_closed())
-            .ok_or_else(|| crate::Error::WebSocket("no open connection".into()))?;
-        self.request_on(c, "SET_PROPERTY", vec![serde_json::json!(name), value]).await.map(|_| ())
+        let c = self.first_channel().await?;
+        self.request_on(&c, "SET_PROPERTY", vec![serde_json::json!(name), value]).await.map(|_| ())
     }
 
     /// Number of open connections (streams are spread at most 200 per connection).
@@ -315,19 +403,22 @@ impl WsClient {
         self.inner.connections.lock().await.iter().filter(|c| !c.is_closed()).count()
     }
 
-    /// Closes every connection; every event stream ends with `WsError::Ended`.
+    /// Connections opened so far (reconnects and rollovers included).
+    pub fn connects(&self) -> u64 {
+        self.inner.connects.load(Ordering::Relaxed)
+    }
+
+    /// Closes every connection, whatever the server does, within about a second; every
+    /// event stream ends with `WsError::Ended`.
     pub async fn stop(&self) {
-        self.inner.stopped.store(true, Ordering::Relaxed);
+        self.inner.stop_all();
         let conns = std::mem::take(&mut *self.inner.connections.lock().await);
-        for c in conns {
-            c.stop().await;
-        }
+        futures_util::future::join_all(conns.into_iter().map(Connection::stop)).await;
         let routes = std::mem::take(&mut *self.inner.routes.lock().unwrap_or_else(|e| e.into_inner()));
         for r in routes.values().flatten() {
             r.deliver(Err(WsError::Ended("the client was stopped".into())));
         }
     }
-
     /// The user data stream of the account `rest` is keyed for: creates the listen key,
     /// renews it every `listen_key_renewal`, and takes a new one when it expires.
     pub async fn user_data(&self, rest: &crate::Client) -> crate::Result<EventStream<crate::streams::UserDataEvent>> {

@@ -4,7 +4,7 @@
 use futures_util::Stream;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::mpsc;
@@ -16,8 +16,15 @@ pub enum WsError {
     Decode { raw: String, error: String },
     /// The subscriber fell behind and this many messages were dropped for it.
     Lagged(u64),
-    /// The connection dropped; the client is reconnecting and will resubscribe.
+    /// The connection dropped, or could not be made; the client is reconnecting and will
+    /// resubscribe. Messages from now until `Resumed` are missed.
     Reconnecting(String),
+    /// The connection is back and the stream resubscribed after a `Reconnecting`: anything
+    /// sent in between was missed.
+    Resumed(String),
+    /// A user data stream could not extend its listen key (the stream goes on; the key
+    /// expires in 60 minutes unless a later renewal succeeds).
+    KeepaliveFailed(String),
     /// The stream is over, and why.
     Ended(String),
 }
@@ -31,6 +38,8 @@ impl std::fmt::Display for WsError {
             }
             WsError::Lagged(n) => write!(f, "fell behind: {n} messages were dropped"),
             WsError::Reconnecting(why) => write!(f, "connection lost ({why}); reconnecting"),
+            WsError::Resumed(how) => write!(f, "connection back ({how}); messages in the gap were missed"),
+            WsError::KeepaliveFailed(why) => write!(f, "listen key keepalive failed: {why}"),
             WsError::Ended(why) => write!(f, "stream ended: {why}"),
         }
     }
@@ -40,20 +49,38 @@ impl std::error::Error for WsError {}
 
 pub(crate) type Item = Result<Arc<str>, WsError>;
 
-/// One subscriber's mailbox.
+/// One subscriber's mailbox, bounded in messages and in bytes.
 pub(crate) struct Route {
     tx: mpsc::Sender<Item>,
     missed: AtomicU64,
+    /// Bytes of message text queued and not yet taken by the subscriber.
+    queued: Arc<AtomicUsize>,
+    max_bytes: usize,
+}
+
+/// The receiving end of a route.
+pub(crate) struct Mailbox {
+    rx: mpsc::Receiver<Item>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Mailbox {
+    fn taken(&self, item: &Option<Item>) {
+        if let Some(Ok(text)) = item {
+            self.queued.fetch_sub(text.len(), Ordering::Relaxed);
+        }
+    }
 }
 
 impl Route {
-    pub(crate) fn new(buffer: usize) -> (Arc<Route>, mpsc::Receiver<Item>) {
+    pub(crate) fn new(buffer: usize, max_bytes: usize) -> (Arc<Route>, Mailbox) {
         let (tx, rx) = mpsc::channel(buffer.max(1));
-        (Arc::new(Route { tx, missed: AtomicU64::new(0) }), rx)
+        let queued = Arc::new(AtomicUsize::new(0));
+        (Arc::new(Route { tx, missed: AtomicU64::new(0), queued: queued.clone(), max_bytes }), Mailbox { rx, queued })
     }
 
-    /// Never blocks the connection: a full mailbox counts the message as missed, and the
-    /// count is reported before the next message that fits.
+    /// Never blocks the connection: a full mailbox (by count or by bytes) counts the
+    /// message as missed, and the count is reported before the next message that fits.
     pub(crate) fn deliver(&self, item: Item) {
         let missed = self.missed.load(Ordering::Relaxed);
         if missed > 0 {
@@ -63,7 +90,19 @@ impl Route {
             }
             self.missed.store(0, Ordering::Relaxed);
         }
+        let size = match &item {
+            Ok(text) => text.len(),
+            Err(_) => 0,
+        };
+        // A message larger than the whole budget still goes to an empty mailbox.
+        let queued = self.queued.load(Ordering::Relaxed);
+        if size > 0 && queued > 0 && queued + size > self.max_bytes {
+            self.missed.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        self.queued.fetch_add(size, Ordering::Relaxed);
         if self.tx.try_send(item).is_err() {
+            self.queued.fetch_sub(size, Ordering::Relaxed);
             self.missed.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -75,7 +114,7 @@ impl Route {
 
 /// The events of one subscription, as a `futures::Stream`.
 pub struct EventStream<T> {
-    rx: mpsc::Receiver<Item>,
+    rx: Mailbox,
     decode: fn(&str) -> Result<T, String>,
     ended: bool,
     _t: PhantomData<fn() -> T>,
@@ -90,13 +129,13 @@ fn keep_text(text: &str) -> Result<String, String> {
 }
 
 impl<T: serde::de::DeserializeOwned> EventStream<T> {
-    pub(crate) fn typed(rx: mpsc::Receiver<Item>) -> Self {
+    pub(crate) fn typed(rx: Mailbox) -> Self {
         EventStream { rx, decode: decode_json::<T>, ended: false, _t: PhantomData }
     }
 }
 
 impl EventStream<String> {
-    pub(crate) fn raw(rx: mpsc::Receiver<Item>) -> Self {
+    pub(crate) fn raw(rx: Mailbox) -> Self {
         EventStream { rx, decode: keep_text, ended: false, _t: PhantomData }
     }
 }
@@ -108,7 +147,11 @@ impl<T> Stream for EventStream<T> {
         if self.ended {
             return Poll::Ready(None);
         }
-        match self.rx.poll_recv(cx) {
+        let polled = self.rx.rx.poll_recv(cx);
+        if let Poll::Ready(item) = &polled {
+            self.rx.taken(item);
+        }
+        match polled {
             Poll::Ready(Some(Ok(text))) => {
                 let decode = self.decode;
                 Poll::Ready(Some(decode(&text).map_err(|error| WsError::Decode { raw: text.to_string(), error })))

@@ -1,22 +1,43 @@
 //! The user data stream: a listen key created, renewed on a timer and replaced when it
 //! expires, and the `/ws/<listenKey>` connection that carries the account's events.
 
+use super::connection::Backoff;
 use super::stream::{EventStream, Route, WsError};
 use super::Shared;
 use futures_util::{SinkExt, StreamExt};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::time::{interval_at, sleep, Instant};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{interval_at, sleep, sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(shared: &Shared, key: &str) -> Result<Socket, String> {
+    shared.connect_permit().await;
     let url = format!("{}/ws/{key}", shared.url);
-    tokio_tungstenite::connect_async(url).await.map(|(s, _)| s).map_err(|e| e.to_string())
+    match tokio::time::timeout(shared.config.control_timeout, tokio_tungstenite::connect_async(url)).await {
+        Ok(Ok((s, _))) => Ok(s),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the handshake timed out".into()),
+    }
+}
+
+/// The event type of a user data message, read by parsing (a client order id that
+/// happens to read `listenKeyExpired` is not an expiry).
+fn event_type(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        e: String,
+    }
+    serde_json::from_str::<Head>(text).ok().map(|h| h.e)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 type KeyFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
@@ -57,7 +78,7 @@ pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
 ) -> crate::Result<EventStream<T>> {
     let key = rest.create_key().await?;
     let socket = connect(&shared, &key).await.map_err(crate::Error::WebSocket)?;
-    let (route, rx) = Route::new(shared.config.buffer);
+    let (route, rx) = Route::new(shared.config.buffer, shared.config.buffer_bytes);
     tokio::spawn(run(shared, rest, key, route, Some(socket)));
     Ok(EventStream::typed(rx))
 }
@@ -80,21 +101,32 @@ async fn run<K: ListenKeys>(
     mut first: Option<Socket>,
 ) {
     let config = shared.config.clone();
-    let mut backoff = config.initial_backoff;
+    let mut stop = shared.stop_signal.subscribe();
+    let mut backoff = Backoff::new(config.initial_backoff, config.max_backoff);
+    // When the stream went down, and why: the gap reported when it is back.
+    let mut down: Option<(i64, String)> = None;
+    let (renewed_tx, mut renewed) = mpsc::unbounded_channel::<Result<(), String>>();
     loop {
-        if shared.stopped.load(Ordering::Relaxed) || route.is_closed() {
+        if *stop.borrow() || route.is_closed() {
+            route.deliver(Err(WsError::Ended("the client was stopped".into())));
             return;
         }
         let connected = match first.take() {
             Some(s) => Ok(s),
-            None => connect(&shared, &key).await,
+            None => tokio::select! {
+                c = connect(&shared, &key) => c,
+                _ = stop.changed() => continue,
+            },
         };
         let mut socket = match connected {
             Ok(s) => s,
             Err(e) => {
-                route.deliver(Err(WsError::Reconnecting(e)));
-                sleep(backoff).await;
-                backoff = (backoff * 2).min(config.max_backoff);
+                route.deliver(Err(WsError::Reconnecting(format!("cannot connect: {e}"))));
+                down.get_or_insert((now_ms(), e));
+                tokio::select! {
+                    _ = sleep(backoff.next_delay()) => {}
+                    _ = stop.changed() => continue,
+                }
                 // The key may be gone (expired or closed): get the account's current one.
                 if let Some(k) = new_key(&rest, &route).await {
                     key = k;
@@ -102,41 +134,86 @@ async fn run<K: ListenKeys>(
                 continue;
             }
         };
-        backoff = config.initial_backoff;
+        if let Some((since, why)) = down.take() {
+            let gap = format!("events from {since} to {} ms may be missing ({why}); reconcile over REST", now_ms());
+            route.deliver(Err(WsError::Resumed(gap)));
+        }
+        let up_since = Instant::now();
         let mut renew = interval_at(Instant::now() + config.listen_key_renewal, config.listen_key_renewal);
-        let mut stop_check = tokio::time::interval(std::time::Duration::from_millis(100));
+        let mut last_seen = Instant::now();
+        let mut pinged = false;
         let reason = loop {
+            let heartbeat_at =
+                last_seen + config.heartbeat_interval + if pinged { config.heartbeat_timeout } else { Duration::ZERO };
             tokio::select! {
-                frame = socket.next() => match frame {
-                    Some(Ok(Message::Text(text))) => {
-                        let expired = text.as_str().contains("\"listenKeyExpired\"");
-                        route.deliver(Ok(Arc::from(text.as_str())));
-                        if expired {
-                            break "the listen key expired".to_string();
+                frame = socket.next() => {
+                    last_seen = Instant::now();
+                    pinged = false;
+                    match frame {
+                        Some(Ok(Message::Text(text))) => {
+                            let expired = event_type(text.as_str()).as_deref() == Some("listenKeyExpired");
+                            route.deliver(Ok(Arc::from(text.as_str())));
+                            if expired {
+                                break "the listen key expired".to_string();
+                            }
                         }
+                        Some(Ok(Message::Ping(p))) => { let _ = socket.send(Message::Pong(p)).await; }
+                        Some(Ok(Message::Binary(data))) => route.deliver(Err(WsError::Decode {
+                            raw: format!("<binary frame of {} bytes>", data.len()),
+                            error: "binary frames are not part of the stream protocol".into(),
+                        })),
+                        Some(Ok(Message::Close(_))) | None => break "closed by the server".to_string(),
+                        Some(Err(e)) => break e.to_string(),
+                        Some(Ok(_)) => {}
                     }
-                    Some(Ok(Message::Ping(p))) => { let _ = socket.send(Message::Pong(p)).await; }
-                    Some(Ok(Message::Close(_))) | None => break "closed by the server".to_string(),
-                    Some(Err(e)) => break e.to_string(),
-                    Some(Ok(_)) => {}
                 },
                 _ = renew.tick() => {
-                    if let Err(e) = rest.renew_key(&key).await {
-                        break format!("keepalive failed: {e}");
-                    }
-                    tracing::debug!(target: "aster::ws", "listen key renewed");
+                    // Off the read loop: a hung keepalive never stops the events.
+                    let (rest, key, done, limit) = (rest.clone(), key.clone(), renewed_tx.clone(), config.control_timeout);
+                    tokio::spawn(async move {
+                        let result = match tokio::time::timeout(limit, rest.renew_key(&key)).await {
+                            Ok(r) => r.map_err(|e| e.to_string()),
+                            Err(_) => Err(format!("no reply within {limit:?}")),
+                        };
+                        let _ = done.send(result);
+                    });
                 }
-                _ = stop_check.tick() => {
-                    if shared.stopped.load(Ordering::Relaxed) || route.is_closed() {
-                        let _ = socket.close(None).await;
-                        route.deliver(Err(WsError::Ended("the client was stopped".into())));
-                        return;
+                Some(result) = renewed.recv() => match result {
+                    Ok(()) => tracing::debug!(target: "aster::ws", "listen key renewed"),
+                    Err(e) => route.deliver(Err(WsError::KeepaliveFailed(e))),
+                },
+                _ = sleep_until(heartbeat_at) => {
+                    if pinged {
+                        break format!("no data and no pong for {:?}", config.heartbeat_interval + config.heartbeat_timeout);
                     }
+                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break "the heartbeat ping could not be sent".to_string();
+                    }
+                    pinged = true;
                 }
+                _ = stop.changed() => {
+                    let _ = socket.close(None).await;
+                    route.deliver(Err(WsError::Ended("the client was stopped".into())));
+                    return;
+                }
+            }
+            if route.is_closed() {
+                let _ = socket.close(None).await;
+                return;
             }
         };
         let _ = socket.close(None).await;
         tracing::debug!(target: "aster::ws", %reason, "user data stream reconnecting");
+        // Said at once: events may be missed from now until the stream is back.
+        route.deliver(Err(WsError::Reconnecting(reason.clone())));
+        down = Some((now_ms(), reason));
+        if up_since.elapsed() >= config.healthy_after {
+            backoff.reset();
+        }
+        tokio::select! {
+            _ = sleep(backoff.next_delay()) => {}
+            _ = stop.changed() => continue,
+        }
         if let Some(k) = new_key(&rest, &route).await {
             key = k;
         }
