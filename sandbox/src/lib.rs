@@ -205,6 +205,32 @@ impl Sandbox {
         lock(&self.shared.ws.config).stall_until = now_ms() + duration.as_millis() as i64;
     }
 
+    /// Sends one binary frame on every open connection.
+    pub fn send_binary_ws_frame(&self) {
+        lock(&self.shared.ws.config).binary += 1;
+    }
+
+    /// Accepts WebSocket handshakes and closes them at once (on) or serves them (off).
+    pub fn set_ws_close_on_open(&self, on: bool) {
+        lock(&self.shared.ws.config).close_on_open = on;
+    }
+
+    /// Leaves control requests unanswered (on) or answers them (off).
+    pub fn set_ws_ignore_control(&self, on: bool) {
+        lock(&self.shared.ws.config).ignore_control = on;
+    }
+
+    /// Makes every connection a dead peer that neither reads nor writes nor closes (on),
+    /// or lets them live again (off).
+    pub fn set_ws_half_open(&self, on: bool) {
+        lock(&self.shared.ws.config).half_open = on;
+    }
+
+    /// WebSocket connections accepted so far.
+    pub fn ws_connections_opened(&self) -> u64 {
+        self.shared.ws.next_connection.load(std::sync::atomic::Ordering::Relaxed) - 1
+    }
+
     /// Sends one frame that is not JSON on every open connection.
     pub fn send_malformed_ws_frame(&self) {
         lock(&self.shared.ws.config).malformed += 1;

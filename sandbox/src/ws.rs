@@ -371,7 +371,7 @@ pub struct WsState {
     pub config: std::sync::Mutex<WsConfig>,
     /// Control messages received per connection, for tests of the client's throttle.
     pub control_log: std::sync::Mutex<Vec<(u64, i64)>>,
-    next_connection: std::sync::atomic::AtomicU64,
+    pub next_connection: std::sync::atomic::AtomicU64,
 }
 
 /// WebSocket behaviour knobs.
@@ -384,6 +384,15 @@ pub struct WsConfig {
     pub stall_until: i64,
     /// Send one frame that is not JSON to every connection.
     pub malformed: u64,
+    /// Send one binary frame to every connection.
+    pub binary: u64,
+    /// Accept the handshake, then close at once.
+    pub close_on_open: bool,
+    /// Never answer control requests (SUBSCRIBE, LIST_SUBSCRIPTIONS, …).
+    pub ignore_control: bool,
+    /// Go silent without closing: read nothing (so answer no ping), send nothing, as a
+    /// dead peer behind a half-open TCP connection.
+    pub half_open: bool,
 }
 
 impl Default for WsConfig {
@@ -393,6 +402,10 @@ impl Default for WsConfig {
             max_age: Duration::from_secs(24 * 3600),
             stall_until: 0,
             malformed: 0,
+            binary: 0,
+            close_on_open: false,
+            ignore_control: false,
+            half_open: false,
         }
     }
 }
@@ -593,7 +606,21 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
     let mut watch = tokio::time::interval(Duration::from_millis(20));
     let mut received: VecDeque<tokio::time::Instant> = VecDeque::new();
     let mut malformed_seen = lock(&ws.config).malformed;
+    let mut binary_seen = cfg.binary;
+    if cfg.close_on_open {
+        let _ = socket.send(Message::Close(None)).await;
+        return;
+    }
     loop {
+        if lock(&ws.config).half_open {
+            // A dead peer: nothing read, nothing sent, nothing closed, until told otherwise.
+            while lock(&ws.config).half_open && ws.generation.load(Ordering::Relaxed) == generation {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            if ws.generation.load(Ordering::Relaxed) != generation {
+                break;
+            }
+        }
         let outgoing = tokio::select! {
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Text(text))) => {
@@ -611,6 +638,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                         control(&ex, ws, &mut subs, &mut combined, text.as_str())
                     };
                     match reply {
+                        Control::Reply(_) if lock(&ws.config).ignore_control => None,
                         Control::Reply(v) => Some(v.to_string()),
                         Control::Close => break,
                     }
@@ -643,6 +671,13 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
             _ = watch.tick() => {
                 if ws.generation.load(Ordering::Relaxed) != generation || started.elapsed() >= cfg.max_age {
                     break;
+                }
+                let binary_now = lock(&ws.config).binary;
+                if binary_now != binary_seen {
+                    binary_seen = binary_now;
+                    if socket.send(Message::Binary(vec![0u8, 159, 146, 150].into())).await.is_err() {
+                        break;
+                    }
                 }
                 let current = lock(&ws.config).malformed;
                 if current != malformed_seen {
