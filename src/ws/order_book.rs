@@ -4,7 +4,10 @@
 
 use crate::{DepthUpdateEvent, OrderBook};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Events kept while no snapshot is applied, unless set otherwise.
+pub const DEFAULT_BUFFER_LIMIT: usize = 10_000;
 
 /// Why an event could not be applied; the book must be rebuilt from a new snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,18 +30,44 @@ impl std::fmt::Display for Resync {
 }
 
 /// Price levels of one symbol, with quantities as the stream reports them (absolute).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LocalOrderBook {
     bids: BTreeMap<Decimal, Decimal>,
     asks: BTreeMap<Decimal, Decimal>,
     snapshot_id: Option<i64>,
     last_u: Option<i64>,
-    pending: Vec<DepthUpdateEvent>,
+    /// Events waiting for a snapshot, oldest first, at most `buffer_limit`.
+    pending: VecDeque<DepthUpdateEvent>,
+    buffer_limit: usize,
+}
+
+impl Default for LocalOrderBook {
+    fn default() -> Self {
+        Self::with_buffer_limit(DEFAULT_BUFFER_LIMIT)
+    }
 }
 
 impl LocalOrderBook {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A book that keeps at most `limit` events while waiting for a snapshot; past it the
+    /// oldest go (the snapshot, taken later, covers them).
+    pub fn with_buffer_limit(limit: usize) -> Self {
+        LocalOrderBook {
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
+            snapshot_id: None,
+            last_u: None,
+            pending: VecDeque::new(),
+            buffer_limit: limit.max(1),
+        }
+    }
+
+    /// Events waiting for a snapshot.
+    pub fn buffered(&self) -> usize {
+        self.pending.len()
     }
 
     /// Whether a snapshot and a continuous run of events have been applied.
@@ -52,14 +81,20 @@ impl LocalOrderBook {
     }
 
     /// Step 3: starts from a REST snapshot (`depth(symbol).limit(1000)`), then applies
-    /// the events buffered while it was fetched.
+    /// the events buffered while it was fetched. When one of them does not fit, the book
+    /// starts over and keeps the events after it for the next snapshot: nothing newer is
+    /// thrown away.
     pub fn apply_snapshot(&mut self, snapshot: &OrderBook) -> Result<(), Resync> {
         self.bids = snapshot.bids.iter().map(|l| (l.price, l.qty)).collect();
         self.asks = snapshot.asks.iter().map(|l| (l.price, l.qty)).collect();
         self.snapshot_id = Some(snapshot.last_update_id);
         self.last_u = None;
-        for ev in std::mem::take(&mut self.pending) {
-            self.apply(ev)?;
+        let mut queued = std::mem::take(&mut self.pending);
+        while let Some(ev) = queued.pop_front() {
+            if let Err(why) = self.apply(ev) {
+                self.pending = queued;
+                return Err(why);
+            }
         }
         Ok(())
     }
@@ -68,7 +103,10 @@ impl LocalOrderBook {
     /// and applies absolute quantities (0 removes a level).
     pub fn apply(&mut self, ev: DepthUpdateEvent) -> Result<(), Resync> {
         let Some(snapshot) = self.snapshot_id else {
-            self.pending.push(ev);
+            if self.pending.len() == self.buffer_limit {
+                self.pending.pop_front();
+            }
+            self.pending.push_back(ev);
             return Ok(());
         };
         if ev.final_update_id < snapshot {
@@ -105,7 +143,7 @@ impl LocalOrderBook {
     }
 
     fn reset(&mut self, why: Resync) -> Resync {
-        *self = Self::default();
+        *self = Self::with_buffer_limit(self.buffer_limit);
         why
     }
 
@@ -125,5 +163,51 @@ impl LocalOrderBook {
 
     pub fn best_ask(&self) -> Option<(Decimal, Decimal)> {
         self.asks().next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(first: i64, last: i64, prev: i64, bid: &str) -> DepthUpdateEvent {
+        serde_json::from_value(serde_json::json!({
+            "e": "depthUpdate", "E": 1, "T": 1, "s": "BTCUSDT", "U": first, "u": last, "pu": prev,
+            "b": [[bid, "1"]], "a": []
+        }))
+        .unwrap()
+    }
+
+    fn snapshot(id: i64) -> OrderBook {
+        serde_json::from_value(serde_json::json!({ "lastUpdateId": id, "E": 1, "T": 1, "bids": [], "asks": [] }))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_pre_snapshot_buffer_is_bounded() {
+        let mut book = LocalOrderBook::with_buffer_limit(3);
+        for i in 0..10 {
+            book.apply(event(i * 10 + 1, i * 10 + 10, i * 10, "100")).unwrap();
+        }
+        assert_eq!(book.buffered(), 3);
+        // The kept ones are the newest: a snapshot inside the eighth event syncs.
+        book.apply_snapshot(&snapshot(75)).unwrap();
+        assert!(book.is_synced());
+        assert_eq!(book.last_update_id(), Some(100));
+    }
+
+    #[test]
+    fn a_replay_failure_keeps_the_newer_events_for_the_next_snapshot() {
+        let mut book = LocalOrderBook::new();
+        book.apply(event(1, 10, 0, "100")).unwrap();
+        book.apply(event(11, 20, 10, "101")).unwrap();
+        book.apply(event(25, 30, 24, "102")).unwrap(); // a gap before it
+        book.apply(event(31, 40, 30, "103")).unwrap();
+        let e = book.apply_snapshot(&snapshot(5)).unwrap_err();
+        assert_eq!(e, Resync::Gap { expected_pu: 20, got_pu: 24 });
+        assert!(!book.is_synced());
+        assert_eq!(book.buffered(), 1, "the event after the failure is kept");
+        book.apply_snapshot(&snapshot(35)).unwrap();
+        assert_eq!((book.last_update_id(), book.best_bid().map(|b| b.0)), (Some(40), Some("103".parse().unwrap())));
     }
 }
