@@ -678,11 +678,16 @@ impl Client {
                 }
                 inner.http.request(method.to_http(), url)
             }
-            _ => inner
-                .http
-                .request(method.to_http(), url)
-                .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(payload),
+            _ => {
+                // Stated even for an empty body: front ends answer 411 to a POST without it.
+                let length = payload.len();
+                inner
+                    .http
+                    .request(method.to_http(), url)
+                    .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(http::header::CONTENT_LENGTH, length)
+                    .body(payload)
+            }
         };
         if send_key {
             if let Some(key) = &inner.api_key {

@@ -34,6 +34,7 @@ pub mod error;
 mod generated;
 pub mod nonce;
 mod resolve;
+pub mod rounding;
 pub mod sign;
 pub mod v3;
 pub mod wallet;

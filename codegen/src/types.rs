@@ -11,6 +11,8 @@ pub enum ParamType {
     Long,
     Decimal,
     Bool,
+    /// A flag the docs spell `TRUE` / `FALSE`.
+    Flag,
     Enum(String),
     /// A JSON array: of longs, strings or a param object.
     List(Box<ParamType>),
@@ -26,6 +28,7 @@ impl ParamType {
             "long" => ParamType::Long,
             "decimal" => ParamType::Decimal,
             "bool" => ParamType::Bool,
+            "flag" => ParamType::Flag,
             _ => {
                 if let Some(inner) = t.strip_prefix("enum(").and_then(|r| r.strip_suffix(')')) {
                     ParamType::Enum(inner.trim().to_string())
@@ -39,7 +42,7 @@ impl ParamType {
                     ParamType::List(Box::new(item))
                 } else {
                     return Err(format!(
-                        "unknown type `{t}` (expected string, int, long, decimal, bool, enum(Name) or list<T>)"
+                        "unknown type `{t}` (expected string, int, long, decimal, bool, flag, enum(Name) or list<T>)"
                     ));
                 }
             }
@@ -54,6 +57,7 @@ impl ParamType {
             ParamType::Long => "LONG".into(),
             ParamType::Decimal => "DECIMAL".into(),
             ParamType::Bool => "BOOLEAN".into(),
+            ParamType::Flag => "STRING".into(),
             ParamType::Enum(_) => "ENUM".into(),
             ParamType::List(item) => match item.as_ref() {
                 ParamType::Object(_) => "LIST<JSON>".into(),
@@ -70,6 +74,7 @@ impl ParamType {
             ParamType::Long => quote!(i64),
             ParamType::Decimal => quote!(Decimal),
             ParamType::Bool => quote!(bool),
+            ParamType::Flag => quote!(crate::core::Flag),
             ParamType::Enum(n) | ParamType::Object(n) => {
                 let id = format_ident!("{}", n);
                 quote!(#id)
@@ -85,6 +90,7 @@ impl ParamType {
     pub fn arg(&self) -> TokenStream {
         match self {
             ParamType::String => quote!(impl Into<String>),
+            ParamType::Flag => quote!(bool),
             other => other.rust(),
         }
     }
@@ -93,6 +99,7 @@ impl ParamType {
     pub fn convert(&self, id: &proc_macro2::Ident) -> TokenStream {
         match self {
             ParamType::String => quote!(#id.into()),
+            ParamType::Flag => quote!(crate::core::Flag(#id)),
             _ => quote!(#id),
         }
     }

@@ -142,6 +142,17 @@ impl Params {
         }
     }
 
+    /// A flag the docs spell `TRUE` / `FALSE` (`priceProtect`); other spellings refused.
+    pub fn opt_upper_flag(&self, k: &str) -> ApiResult<Option<bool>> {
+        match self.values.get(k).map(String::as_str) {
+            None => Ok(None),
+            Some("TRUE") => Ok(Some(true)),
+            Some("FALSE") => Ok(Some(false)),
+            Some("") => Err(ApiError::param_empty(k)),
+            Some(_) => Err(ApiError::invalid_param(k)),
+        }
+    }
+
     pub fn req_bool(&self, k: &str) -> ApiResult<bool> {
         self.opt_bool(k)?.ok_or_else(|| ApiError::mandatory(k))
     }

@@ -823,7 +823,7 @@ pub(crate) fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult
         activation_price: p.opt_dec("activationPrice")?,
         callback_rate: p.opt_dec("callbackRate")?,
         working_type: p.str("workingType").map(WorkingType::parse).transpose()?,
-        price_protect: p.opt_bool("priceProtect")?,
+        price_protect: p.opt_upper_flag("priceProtect")?,
         stp_mode: None,
     })
 }

@@ -95,6 +95,12 @@ fn json_response(status: u16, body: Body, headers: &[(&'static str, String)], co
 
 pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
     let path = uri.path().to_string();
+    // Front ends of the exchange answer 411 to a POST or PUT that declares no length, even
+    // an empty one.
+    let declares_length = headers.contains_key("content-length") || headers.contains_key("transfer-encoding");
+    if matches!(method, Method::POST | Method::PUT) && !declares_length {
+        return json_response(411, Body::from("Length Required"), &[], "text/plain");
+    }
     // The whole request is received before anything else, so a delayed reply still
     // executes a request whose client has gone.
     let body = match axum::body::to_bytes(body, MAX_BODY).await {

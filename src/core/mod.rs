@@ -10,5 +10,5 @@ pub(crate) mod wallet_payload;
 
 pub use call::Call;
 pub use endpoint::{Auth, Endpoint, EndpointSpec, Method, Security, WalletRole, WalletSigning};
-pub use params::{bool_text, encode_into, opt_bool_text, ParamValue, ParamWriter};
+pub use params::{bool_text, encode_into, opt_bool_text, Flag, ParamValue, ParamWriter};
 pub use response::{ApiError, BatchResult, LimitUsage, OneOrMany, Response};

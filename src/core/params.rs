@@ -33,6 +33,32 @@ impl ParamValue for bool {
     }
 }
 
+/// A flag the exchange spells `TRUE` / `FALSE` (`priceProtect`), in the query and in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        if self.0 {
+            "TRUE"
+        } else {
+            "FALSE"
+        }
+    }
+}
+
+impl ParamValue for Flag {
+    fn write_raw(&self, out: &mut String) {
+        out.push_str(self.as_str());
+    }
+}
+
+impl serde::Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 macro_rules! display_param {
     ($($t:ty),*) => {$(
         impl ParamValue for $t {
@@ -42,9 +68,15 @@ macro_rules! display_param {
         }
     )*};
 }
-// Decimal's Display is plain notation with the scale it was given: never exponent form,
-// never rounded.
-display_param!(u32, u64, i32, i64, Decimal);
+display_param!(u32, u64, i32, i64);
+
+/// Decimals go out normalised: no trailing zeros (`0.0020` is `0.002`), never exponent
+/// form, never rounded; what the exchange's precision checks expect.
+impl ParamValue for Decimal {
+    fn write_raw(&self, out: &mut String) {
+        let _ = write!(out, "{}", self.normalize());
+    }
+}
 
 /// JSON-array parameters (`batchOrders`, `orderIdList`, `origClientOrderIdList`) are
 /// written by serde_json, so quotes, backslashes and unicode are escaped correctly.
@@ -166,11 +198,25 @@ mod tests {
     }
 
     #[test]
-    fn decimals_keep_their_scale() {
+    fn decimals_go_out_normalised_in_plain_notation() {
         let mut w = ParamWriter::new();
         w.put("p", &Decimal::new(1_000_000_000_000_001, 12));
-        w.put("q", &Decimal::new(2, 3));
-        assert_eq!(w.as_str(), "p=1000.000000000001&q=0.002");
+        w.put("q", &Decimal::new(20, 4));
+        w.put("r", &Decimal::new(5_000_000, 2));
+        w.put("s", &Decimal::from_scientific("1e-10").unwrap());
+        let mut negative_zero = Decimal::new(0, 3);
+        negative_zero.set_sign_negative(true);
+        w.put("t", &negative_zero);
+        assert_eq!(w.as_str(), "p=1000.000000000001&q=0.002&r=50000&s=0.0000000001&t=0");
+    }
+
+    #[test]
+    fn flags_are_spelled_as_the_docs_spell_them() {
+        let mut w = ParamWriter::new();
+        w.put("priceProtect", &Flag(true));
+        w.put("other", &Flag(false));
+        assert_eq!(w.as_str(), "priceProtect=TRUE&other=FALSE");
+        assert_eq!(serde_json::to_string(&Flag(true)).unwrap(), "\"TRUE\"");
     }
 
     #[test]

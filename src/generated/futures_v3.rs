@@ -1251,7 +1251,7 @@ pub struct NewOrderParams {
     /// `workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
     pub working_type: Option<WorkingType>,
     /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
-    pub price_protect: Option<bool>,
+    pub price_protect: Option<crate::core::Flag>,
     /// `newOrderRespType`: ACK when omitted.
     pub new_order_resp_type: Option<NewOrderRespType>,
     /// `pegPriceType`: Peg a LIMIT order to the best bid/offer: its price is set from the book when it triggers.
@@ -1483,7 +1483,7 @@ impl Call<'_, NewOrderParams> {
     }
     /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.params.price_protect = Some(price_protect);
+        self.params.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `newOrderRespType`: ACK when omitted.
@@ -4441,12 +4441,8 @@ pub struct BatchOrder {
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
     /// `priceProtect`
-    #[serde(
-        rename = "priceProtect",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::core::opt_bool_text"
-    )]
-    pub price_protect: Option<bool>,
+    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
+    pub price_protect: Option<crate::core::Flag>,
     /// `newOrderRespType`
     #[serde(rename = "newOrderRespType", skip_serializing_if = "Option::is_none")]
     pub new_order_resp_type: Option<NewOrderRespType>,
@@ -4527,7 +4523,7 @@ impl BatchOrder {
     }
     /// `priceProtect`
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.price_protect = Some(price_protect);
+        self.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `newOrderRespType`
@@ -4587,12 +4583,8 @@ pub struct StrategySubOrder {
     )]
     pub close_position: Option<bool>,
     /// `priceProtect`
-    #[serde(
-        rename = "priceProtect",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::core::opt_bool_text"
-    )]
-    pub price_protect: Option<bool>,
+    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
+    pub price_protect: Option<crate::core::Flag>,
     /// `clientOrderId`
     #[serde(rename = "clientOrderId", skip_serializing_if = "Option::is_none")]
     pub client_order_id: Option<String>,
@@ -4698,7 +4690,7 @@ impl StrategySubOrder {
     }
     /// `priceProtect`
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.price_protect = Some(price_protect);
+        self.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `clientOrderId`
@@ -4798,12 +4790,8 @@ pub struct StrategySubOrderUpdate {
     )]
     pub close_position: Option<bool>,
     /// `priceProtect`
-    #[serde(
-        rename = "priceProtect",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::core::opt_bool_text"
-    )]
-    pub price_protect: Option<bool>,
+    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
+    pub price_protect: Option<crate::core::Flag>,
     /// `activationPrice`
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
@@ -4881,7 +4869,7 @@ impl StrategySubOrderUpdate {
     }
     /// `priceProtect`
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.price_protect = Some(price_protect);
+        self.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `activationPrice`

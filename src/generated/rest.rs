@@ -1093,7 +1093,7 @@ pub struct NewOrderParams {
     /// `workingType`: Price that triggers stopPrice; CONTRACT_PRICE when omitted.
     pub working_type: Option<WorkingType>,
     /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
-    pub price_protect: Option<bool>,
+    pub price_protect: Option<crate::core::Flag>,
     /// `newOrderRespType`: ACK when omitted.
     pub new_order_resp_type: Option<NewOrderRespType>,
 }
@@ -1311,7 +1311,7 @@ impl Call<'_, NewOrderParams> {
     }
     /// `priceProtect`: Refuse to trigger when mark and contract price differ by more than triggerProtect.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.params.price_protect = Some(price_protect);
+        self.params.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `newOrderRespType`: ACK when omitted.
@@ -2920,12 +2920,8 @@ pub struct BatchOrder {
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
     /// `priceProtect`
-    #[serde(
-        rename = "priceProtect",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::core::opt_bool_text"
-    )]
-    pub price_protect: Option<bool>,
+    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
+    pub price_protect: Option<crate::core::Flag>,
     /// `newOrderRespType`
     #[serde(rename = "newOrderRespType", skip_serializing_if = "Option::is_none")]
     pub new_order_resp_type: Option<NewOrderRespType>,
@@ -3006,7 +3002,7 @@ impl BatchOrder {
     }
     /// `priceProtect`
     pub fn price_protect(mut self, price_protect: bool) -> Self {
-        self.price_protect = Some(price_protect);
+        self.price_protect = Some(crate::core::Flag(price_protect));
         self
     }
     /// `newOrderRespType`

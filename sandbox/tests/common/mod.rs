@@ -59,8 +59,11 @@ impl Http {
         if key {
             req = req.header("X-MBX-APIKEY", &self.key);
         }
-        if let Some(b) = body {
-            req = req.header("content-type", "application/x-www-form-urlencoded").body(b.to_string());
+        match body {
+            Some(b) => req = req.header("content-type", "application/x-www-form-urlencoded").body(b.to_string()),
+            // An empty POST or PUT states its length, or the front end answers 411.
+            None if matches!(method, "POST" | "PUT") => req = req.header("content-length", "0"),
+            None => {}
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
