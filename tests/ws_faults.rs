@@ -231,6 +231,16 @@ async fn the_user_data_stream_announces_its_gaps_and_ignores_look_alike_ids() {
     assert!(matches!(e, WsError::Reconnecting(_)));
     let e = until_error(&mut events, |e| matches!(e, WsError::Resumed(_))).await;
     assert!(e.to_string().contains("reconcile"), "{e}");
+    // Then the account as REST sees it, to reconcile the gap.
+    match next_item(&mut events).await {
+        Ok(UserDataEvent::AccountSnapshot(s)) => {
+            let btc = s.positions.iter().find(|p| p.symbol == "BTCUSDT").expect("the BTCUSDT position");
+            assert_eq!(btc.position_amt, dec("0.002"));
+            assert!(s.balances.iter().any(|b| b.asset == "USDT"));
+            assert!(s.open_orders.is_empty());
+        }
+        other => panic!("expected the account snapshot, got {other:?}"),
+    }
     rest.new_order("BTCUSDT", Side::Sell, OrderType::Market).quantity(dec("0.002")).await.unwrap();
     loop {
         if let Ok(UserDataEvent::OrderTradeUpdate(_)) = next_item(&mut events).await {

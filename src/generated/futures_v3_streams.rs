@@ -88,6 +88,8 @@ pub enum UserDataEvent {
     TradePro(TradeProEvent),
     /// `announcement`: Event: Public Announcement.
     Announcement(AnnouncementEvent),
+    /// `ACCOUNT_SNAPSHOT`: Account snapshot after a reconnect.
+    AccountSnapshot(AccountSnapshotEvent),
     /// An event this version does not know, kept as received.
     Unknown(serde_json::Value),
 }
@@ -102,6 +104,7 @@ impl UserDataEvent {
             UserDataEvent::AccountConfigUpdate(_) => "ACCOUNT_CONFIG_UPDATE",
             UserDataEvent::TradePro(_) => "tradepro",
             UserDataEvent::Announcement(_) => "announcement",
+            UserDataEvent::AccountSnapshot(_) => "ACCOUNT_SNAPSHOT",
             UserDataEvent::Unknown(v) => {
                 v.get("e").and_then(|e| e.as_str()).unwrap_or("")
             }
@@ -146,6 +149,11 @@ impl<'de> serde::Deserialize<'de> for UserDataEvent {
             Some("announcement") => {
                 serde_json::from_value(v)
                     .map(UserDataEvent::Announcement)
+                    .map_err(D::Error::custom)
+            }
+            Some("ACCOUNT_SNAPSHOT") => {
+                serde_json::from_value(v)
+                    .map(UserDataEvent::AccountSnapshot)
                     .map_err(D::Error::custom)
             }
             _ => Ok(UserDataEvent::Unknown(v)),

@@ -1548,6 +1548,25 @@ pub struct AccountPosition {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
+/// Made by the client, not sent by the exchange: after a user data stream reconnects, the account's open orders, positions and balances read over REST, so a consumer can reconcile what the gap hid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSnapshotEvent {
+    /// `e`
+    #[serde(rename = "e")]
+    pub event_type: String,
+    /// `E`
+    #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
+    pub event_time: i64,
+    /// `openOrders`
+    #[serde(rename = "openOrders")]
+    pub open_orders: Vec<Order>,
+    /// `positions`
+    #[serde(rename = "positions")]
+    pub positions: Vec<PositionRisk>,
+    /// `balances`
+    #[serde(rename = "balances")]
+    pub balances: Vec<Balance>,
+}
 /// The `AccountTrade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountTrade {

@@ -86,6 +86,8 @@ pub enum UserDataEvent {
     AccountConfigUpdate(AccountConfigUpdateEvent),
     /// `tradepro`: Event: TradePro.
     TradePro(TradeProEvent),
+    /// `ACCOUNT_SNAPSHOT`: Account snapshot after a reconnect.
+    AccountSnapshot(AccountSnapshotEvent),
     /// An event this version does not know, kept as received.
     Unknown(serde_json::Value),
 }
@@ -99,6 +101,7 @@ impl UserDataEvent {
             UserDataEvent::OrderTradeUpdate(_) => "ORDER_TRADE_UPDATE",
             UserDataEvent::AccountConfigUpdate(_) => "ACCOUNT_CONFIG_UPDATE",
             UserDataEvent::TradePro(_) => "tradepro",
+            UserDataEvent::AccountSnapshot(_) => "ACCOUNT_SNAPSHOT",
             UserDataEvent::Unknown(v) => {
                 v.get("e").and_then(|e| e.as_str()).unwrap_or("")
             }
@@ -138,6 +141,11 @@ impl<'de> serde::Deserialize<'de> for UserDataEvent {
             Some("tradepro") => {
                 serde_json::from_value(v)
                     .map(UserDataEvent::TradePro)
+                    .map_err(D::Error::custom)
+            }
+            Some("ACCOUNT_SNAPSHOT") => {
+                serde_json::from_value(v)
+                    .map(UserDataEvent::AccountSnapshot)
                     .map_err(D::Error::custom)
             }
             _ => Ok(UserDataEvent::Unknown(v)),

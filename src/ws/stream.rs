@@ -22,6 +22,9 @@ pub enum WsError {
     /// The connection is back and the stream resubscribed after a `Reconnecting`: anything
     /// sent in between was missed.
     Resumed(String),
+    /// A user data stream reconnected but could not read the account over REST to
+    /// reconcile the gap; reconcile by other means.
+    SnapshotFailed(String),
     /// A user data stream could not extend its listen key (the stream goes on; the key
     /// expires in 60 minutes unless a later renewal succeeds).
     KeepaliveFailed(String),
@@ -40,6 +43,7 @@ impl std::fmt::Display for WsError {
             WsError::Reconnecting(why) => write!(f, "connection lost ({why}); reconnecting"),
             WsError::Resumed(how) => write!(f, "connection back ({how}); messages in the gap were missed"),
             WsError::KeepaliveFailed(why) => write!(f, "listen key keepalive failed: {why}"),
+            WsError::SnapshotFailed(why) => write!(f, "cannot read the account after reconnecting: {why}"),
             WsError::Ended(why) => write!(f, "stream ended: {why}"),
         }
     }

@@ -49,9 +49,31 @@ pub trait ListenKeys: Clone + Send + Sync + 'static {
     fn create_key(&self) -> KeyFuture<'_, String>;
     /// Extends `key` for another 60 minutes.
     fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()>;
+    /// The account as REST sees it now, as an `ACCOUNT_SNAPSHOT` message.
+    fn snapshot(&self) -> KeyFuture<'_, String>;
+}
+
+/// Builds the `ACCOUNT_SNAPSHOT` message from the three REST replies.
+fn snapshot_message(orders: serde_json::Value, positions: serde_json::Value, balances: serde_json::Value) -> String {
+    serde_json::json!({
+        "e": "ACCOUNT_SNAPSHOT",
+        "E": now_ms(),
+        "openOrders": orders,
+        "positions": positions,
+        "balances": balances,
+    })
+    .to_string()
 }
 
 impl ListenKeys for crate::Client {
+    fn snapshot(&self) -> KeyFuture<'_, String> {
+        Box::pin(async move {
+            let (orders, positions, balances) =
+                tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
+            Ok(snapshot_message(orders, positions, balances))
+        })
+    }
+
     fn create_key(&self) -> KeyFuture<'_, String> {
         Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
     }
@@ -62,6 +84,14 @@ impl ListenKeys for crate::Client {
 }
 
 impl ListenKeys for crate::v3::Client {
+    fn snapshot(&self) -> KeyFuture<'_, String> {
+        Box::pin(async move {
+            let (orders, positions, balances) =
+                tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
+            Ok(snapshot_message(orders, positions, balances))
+        })
+    }
+
     fn create_key(&self) -> KeyFuture<'_, String> {
         Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
     }
@@ -135,8 +165,17 @@ async fn run<K: ListenKeys>(
             }
         };
         if let Some((since, why)) = down.take() {
-            let gap = format!("events from {since} to {} ms may be missing ({why}); reconcile over REST", now_ms());
+            let gap = format!(
+                "events from {since} to {} ms may be missing ({why}); an ACCOUNT_SNAPSHOT follows to reconcile",
+                now_ms()
+            );
             route.deliver(Err(WsError::Resumed(gap)));
+            // Taken after the socket is back, so nothing after it can be missed.
+            match tokio::time::timeout(config.control_timeout, rest.snapshot()).await {
+                Ok(Ok(text)) => route.deliver(Ok(Arc::from(text.as_str()))),
+                Ok(Err(e)) => route.deliver(Err(WsError::SnapshotFailed(e.to_string()))),
+                Err(_) => route.deliver(Err(WsError::SnapshotFailed(format!("no reply within {:?}", config.control_timeout)))),
+            }
         }
         let up_since = Instant::now();
         let mut renew = interval_at(Instant::now() + config.listen_key_renewal, config.listen_key_renewal);
