@@ -268,3 +268,53 @@ async fn a_failed_keepalive_is_reported_and_events_keep_flowing() {
     }
     ws.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_data_stream_rolls_over_before_the_age_cut_without_gap_or_duplicate() {
+    use aster::streams::UserDataEvent;
+    use std::collections::BTreeMap;
+    let sb = sandbox().await;
+    // The server cuts at 1.5 s; the client replaces its socket at 0.5 s.
+    sb.set_ws_max_age(Duration::from_millis(1500));
+    let rest = signed(&sb);
+    let cfg = WsConfig { max_connection_age: Duration::from_millis(500), ..fast() };
+    let ws = WsClient::with_config(sb.ws_url(), cfg);
+    let mut events = ws.user_data(&rest).await.unwrap();
+    let bid = rest.depth("BTCUSDT").limit(5).await.unwrap().bids[0].price;
+    let price = (bid * dec("0.9")).round_dp(1);
+    let placing = {
+        let rest = rest.clone();
+        tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for _ in 0..30 {
+                let o = rest
+                    .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+                    .time_in_force(aster::TimeInForce::Gtc)
+                    .quantity(dec("0.002"))
+                    .price(price)
+                    .await
+                    .unwrap();
+                ids.push(o.order_id);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            ids
+        })
+    };
+    let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
+    let deadline = Instant::now() + Duration::from_secs(6);
+    while Instant::now() < deadline && seen.len() < 30 {
+        match tokio::time::timeout(Duration::from_millis(500), events.next()).await {
+            Ok(Some(Ok(UserDataEvent::OrderTradeUpdate(o)))) if o.order.execution_type == aster::ExecutionType::New => {
+                *seen.entry(o.order.order_id).or_default() += 1;
+            }
+            Ok(Some(Err(e))) => panic!("no gap expected during rollover: {e}"),
+            _ => {}
+        }
+    }
+    let ids = placing.await.unwrap();
+    assert!(ws.connects() >= 4, "the socket was replaced several times ({})", ws.connects());
+    for id in ids {
+        assert_eq!(seen.get(&id), Some(&1), "order {id}: {seen:?}");
+    }
+    ws.stop().await;
+}

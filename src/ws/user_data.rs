@@ -36,6 +36,75 @@ fn event_type(text: &str) -> Option<String> {
     serde_json::from_str::<Head>(text).ok().map(|h| h.e)
 }
 
+/// How long old and new sockets are read together when one replaces the other.
+const ROLLOVER_OVERLAP: Duration = Duration::from_secs(2);
+
+/// The events delivered while two sockets overlap, so each is delivered once.
+#[derive(Default)]
+struct Overlap {
+    active: bool,
+    seen: std::collections::HashSet<u64>,
+}
+
+impl Overlap {
+    fn begin(&mut self) {
+        self.active = true;
+        self.seen.clear();
+    }
+
+    fn end(&mut self) {
+        self.active = false;
+        self.seen.clear();
+    }
+
+    /// True the first time a message is seen (always, outside an overlap).
+    fn first_time(&mut self, text: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        if !self.active {
+            return true;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        self.seen.insert(h.finish())
+    }
+}
+
+/// Handles one frame of a user data socket; `Err` with the reason when the socket is done.
+async fn on_frame(
+    socket: &mut Socket,
+    frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    route: &Route,
+    overlap: &mut Overlap,
+) -> Result<(), String> {
+    match frame {
+        Some(Ok(Message::Text(text))) => {
+            if !overlap.first_time(text.as_str()) {
+                return Ok(());
+            }
+            let expired = event_type(text.as_str()).as_deref() == Some("listenKeyExpired");
+            route.deliver(Ok(Arc::from(text.as_str())));
+            if expired {
+                return Err("the listen key expired".into());
+            }
+            Ok(())
+        }
+        Some(Ok(Message::Ping(p))) => {
+            let _ = socket.send(Message::Pong(p)).await;
+            Ok(())
+        }
+        Some(Ok(Message::Binary(data))) => {
+            route.deliver(Err(WsError::Decode {
+                raw: format!("<binary frame of {} bytes>", data.len()),
+                error: "binary frames are not part of the stream protocol".into(),
+            }));
+            Ok(())
+        }
+        Some(Ok(Message::Close(_))) | None => Err("closed by the server".into()),
+        Some(Err(e)) => Err(e.to_string()),
+        Some(Ok(_)) => Ok(()),
+    }
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
@@ -174,38 +243,70 @@ async fn run<K: ListenKeys>(
             match tokio::time::timeout(config.control_timeout, rest.snapshot()).await {
                 Ok(Ok(text)) => route.deliver(Ok(Arc::from(text.as_str()))),
                 Ok(Err(e)) => route.deliver(Err(WsError::SnapshotFailed(e.to_string()))),
-                Err(_) => route.deliver(Err(WsError::SnapshotFailed(format!("no reply within {:?}", config.control_timeout)))),
+                Err(_) => {
+                    route.deliver(Err(WsError::SnapshotFailed(format!("no reply within {:?}", config.control_timeout))))
+                }
             }
         }
         let up_since = Instant::now();
         let mut renew = interval_at(Instant::now() + config.listen_key_renewal, config.listen_key_renewal);
         let mut last_seen = Instant::now();
         let mut pinged = false;
+        // A replacement socket on the same key while the old one is near the age cut, when
+        // the overlap ends, and the events already delivered during it.
+        let mut next: Option<(Socket, Instant)> = None;
+        let mut overlap = Overlap::default();
+        let mut born = Instant::now();
         let reason = loop {
             let heartbeat_at =
                 last_seen + config.heartbeat_interval + if pinged { config.heartbeat_timeout } else { Duration::ZERO };
+            let rollover_at = born + config.max_connection_age;
+            let overlap_end = next.as_ref().map(|(_, at)| *at + ROLLOVER_OVERLAP);
             tokio::select! {
                 frame = socket.next() => {
                     last_seen = Instant::now();
                     pinged = false;
-                    match frame {
-                        Some(Ok(Message::Text(text))) => {
-                            let expired = event_type(text.as_str()).as_deref() == Some("listenKeyExpired");
-                            route.deliver(Ok(Arc::from(text.as_str())));
-                            if expired {
-                                break "the listen key expired".to_string();
+                    match on_frame(&mut socket, frame, &route, &mut overlap).await {
+                        Ok(()) => {}
+                        // The old socket ended during a rollover: the new one carries on.
+                        Err(_) if next.is_some() => {
+                            if let Some((n, _)) = next.take() {
+                                socket = n;
+                                born = Instant::now();
+                                overlap.end();
                             }
                         }
-                        Some(Ok(Message::Ping(p))) => { let _ = socket.send(Message::Pong(p)).await; }
-                        Some(Ok(Message::Binary(data))) => route.deliver(Err(WsError::Decode {
-                            raw: format!("<binary frame of {} bytes>", data.len()),
-                            error: "binary frames are not part of the stream protocol".into(),
-                        })),
-                        Some(Ok(Message::Close(_))) | None => break "closed by the server".to_string(),
-                        Some(Err(e)) => break e.to_string(),
-                        Some(Ok(_)) => {}
+                        Err(why) => break why,
                     }
                 },
+                frame = async { match next.as_mut() { Some((n, _)) => n.next().await, None => std::future::pending().await } } => {
+                    if let Some((mut n, at)) = next.take() {
+                        if on_frame(&mut n, frame, &route, &mut overlap).await.is_ok() {
+                            next = Some((n, at));
+                        }
+                    }
+                }
+                _ = sleep_until(rollover_at), if next.is_none() => {
+                    match connect(&shared, &key).await {
+                        Ok(s) => {
+                            next = Some((s, Instant::now()));
+                            overlap.begin();
+                        }
+                        Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement user data socket failed; retrying"),
+                    }
+                    // Try again a second later, unless the replacement is up.
+                    born = Instant::now() - config.max_connection_age + Duration::from_secs(1).min(config.max_connection_age);
+                }
+                _ = sleep_until(overlap_end.unwrap_or(rollover_at)), if overlap_end.is_some() => {
+                    // Both sockets have read the same events for a while: the old one goes.
+                    if let Some((n, _)) = next.take() {
+                        let _ = socket.close(None).await;
+                        socket = n;
+                        born = Instant::now();
+                        last_seen = Instant::now();
+                        overlap.end();
+                    }
+                }
                 _ = renew.tick() => {
                     // Off the read loop: a hung keepalive never stops the events.
                     let (rest, key, done, limit) = (rest.clone(), key.clone(), renewed_tx.clone(), config.control_timeout);
@@ -232,6 +333,9 @@ async fn run<K: ListenKeys>(
                 }
                 _ = stop.changed() => {
                     let _ = socket.close(None).await;
+                    if let Some((mut n, _)) = next.take() {
+                        let _ = n.close(None).await;
+                    }
                     route.deliver(Err(WsError::Ended("the client was stopped".into())));
                     return;
                 }
@@ -241,6 +345,9 @@ async fn run<K: ListenKeys>(
                 return;
             }
         };
+        if let Some((mut n, _)) = next.take() {
+            let _ = n.close(None).await;
+        }
         let _ = socket.close(None).await;
         tracing::debug!(target: "aster::ws", %reason, "user data stream reconnecting");
         // Said at once: events may be missed from now until the stream is back.
