@@ -292,15 +292,15 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
 /// Renders a user-data event with the account's current state.
 pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(AccountId, String)> {
     let v = match ev {
-        UserEvent::Order { account, order_id, execution, fill } => {
+        UserEvent::Order { account, order_id, execution, fill, state: at } => {
             let o = ex.orders.get(order_id)?;
             let z = Decimal::ZERO;
             let f = fill.as_ref();
             let mut data = json!({
                 "s": o.symbol, "c": o.client_id, "S": o.side.as_str(), "o": o.kind.as_str(), "f": o.tif.as_str(),
-                "q": s(o.qty), "p": s(o.price), "ap": s(o.avg_price()), "sp": s(o.stop_price), "x": execution,
-                "X": o.status.as_str(), "i": o.id, "l": s(f.map(|f| f.qty).unwrap_or(z)), "z": s(o.executed),
-                "L": s(f.map(|f| f.price).unwrap_or(z)), "T": o.update_time, "t": f.map(|f| f.trade_id).unwrap_or(0),
+                "q": s(at.qty), "p": s(at.price), "ap": s(at.avg_price), "sp": s(o.stop_price), "x": execution,
+                "X": at.status.as_str(), "i": o.id, "l": s(f.map(|f| f.qty).unwrap_or(z)), "z": s(at.executed),
+                "L": s(f.map(|f| f.price).unwrap_or(z)), "T": at.update_time, "t": f.map(|f| f.trade_id).unwrap_or(0),
                 "b": "0", "a": "0", "m": f.is_some_and(|f| f.maker), "R": o.reduce_only, "wt": o.working_type.as_str(),
                 "ot": o.orig_kind.as_str(), "ps": o.position_side.as_str(), "cp": o.close_position,
                 "rp": s(f.map(|f| f.realized).unwrap_or(z)),
@@ -308,6 +308,11 @@ pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(Acc
             if let Some(f) = f {
                 data["N"] = json!("USDT");
                 data["n"] = s(f.commission);
+            }
+            // Trailing stops carry their activation price and callback rate.
+            if o.orig_kind == crate::engine::types::OrderType::TrailingStopMarket {
+                data["AP"] = s(o.activation_price.unwrap_or(z));
+                data["cr"] = s(o.callback_rate.unwrap_or(z));
             }
             return Some((
                 *account,

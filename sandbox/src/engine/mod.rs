@@ -126,7 +126,9 @@ impl SymbolState {
 /// Something a user data stream must hear about; rendered to JSON when published.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserEvent {
-    Order { account: AccountId, order_id: i64, execution: &'static str, fill: Option<Fill> },
+    /// `state` is the order as it was when the event happened (the event is rendered
+    /// later, when the order may have moved on).
+    Order { account: AccountId, order_id: i64, execution: &'static str, fill: Option<Fill>, state: OrderState },
     Account { account: AccountId, reason: &'static str, symbol: Option<String> },
     Leverage { account: AccountId, symbol: String, leverage: u32 },
     Config { account: AccountId },
@@ -143,6 +145,17 @@ pub struct Fill {
 }
 
 /// An order request after parameter parsing.
+/// What an order event says about its order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderState {
+    pub status: OrderStatus,
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub executed: Decimal,
+    pub avg_price: Decimal,
+    pub update_time: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewOrder {
     pub symbol: String,
@@ -617,7 +630,7 @@ impl Exchange {
         };
         self.orders.insert(id, order);
         self.open.insert(id);
-        self.outbox.push(UserEvent::Order { account: acct, order_id: id, execution: "NEW", fill: None });
+        self.push_order_event(id, "NEW", None);
         if !kind.is_conditional() {
             self.execute(id, sym, now);
         }
@@ -699,9 +712,23 @@ impl Exchange {
         if let Some(o) = self.orders.get(&id) {
             if o.account != HOUSE {
                 let execution = if status == OrderStatus::Canceled { "CANCELED" } else { "EXPIRED" };
-                self.outbox.push(UserEvent::Order { account: o.account, order_id: id, execution, fill: None });
+                self.push_order_event(id, execution, None);
             }
         }
+    }
+
+    /// Queues an order event with the order's state as it is now.
+    pub(crate) fn push_order_event(&mut self, order_id: i64, execution: &'static str, fill: Option<Fill>) {
+        let Some(o) = self.orders.get(&order_id) else { return };
+        let state = OrderState {
+            status: o.status,
+            qty: o.qty,
+            price: o.price,
+            executed: o.executed,
+            avg_price: o.avg_price(),
+            update_time: o.update_time,
+        };
+        self.outbox.push(UserEvent::Order { account: o.account, order_id, execution, fill, state });
     }
 
     fn remove_from_book(&mut self, id: i64) {
@@ -870,7 +897,7 @@ impl Exchange {
             trade_id: trade_id.to_string(),
         });
         let fill = Fill { qty, price, commission, realized, trade_id, maker };
-        self.outbox.push(UserEvent::Order { account: acct, order_id, execution: "TRADE", fill: Some(fill) });
+        self.push_order_event(order_id, "TRADE", Some(fill));
         self.outbox.push(UserEvent::Account { account: acct, reason: "ORDER", symbol: Some(symbol.to_string()) });
     }
 

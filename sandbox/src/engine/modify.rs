@@ -30,12 +30,7 @@ impl Exchange {
             o.price = price;
             o.update_time = now;
         }
-        self.outbox.push(super::UserEvent::Order {
-            account: order.account,
-            order_id: id,
-            execution: "AMENDMENT",
-            fill: None,
-        });
+        self.push_order_event(id, "AMENDMENT", None);
         self.execute(id, sym, now);
         self.fire_triggers(sym, now);
         Ok(())
