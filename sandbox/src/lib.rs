@@ -236,6 +236,17 @@ impl Sandbox {
         lock(&self.shared.ws.config).malformed += 1;
     }
 
+    /// Moves a symbol's (mark) price at once, as a fast market would: requotes the book,
+    /// fires triggered orders and liquidates positions past their liquidation price.
+    pub fn set_price(&self, symbol: &str, price: rust_decimal::Decimal) {
+        let mut ex = lock(&self.shared.exchange);
+        let Ok(sym) = ex.symbol_index(symbol) else { return };
+        let now = now_ms();
+        ex.set_price(sym, price, now);
+        ex.run_strategies(now);
+        ws::flush_user_events(&self.shared, &mut ex);
+    }
+
     /// Expires every listen key now: user streams get `listenKeyExpired` and go quiet.
     pub fn expire_listen_keys(&self) {
         for a in &mut lock(&self.shared.exchange).accounts {

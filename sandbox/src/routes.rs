@@ -1138,17 +1138,7 @@ pub(crate) fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
             let pos = a.position(symbol, ps).cloned().unwrap_or_default();
             let lev = a.leverage_of(symbol);
             let mt = a.margin_type_of(symbol);
-            // Price at which the position's margin is used up, ignoring fees.
-            let liq = if pos.amount.is_zero() {
-                Decimal::ZERO
-            } else {
-                let margin = if mt == MarginType::Isolated {
-                    pos.isolated_wallet
-                } else {
-                    ex.available_balance(c.acct) + ex.position_margin(c.acct, symbol, &pos)
-                };
-                (pos.entry_price - margin / pos.amount).max(Decimal::ZERO).round_dp(st.cfg.price_precision())
-            };
+            let liq = ex.liquidation_price(c.acct, symbol, &pos).unwrap_or_default();
             out.push(json!({
                 "entryPrice": s(pos.entry_price), "marginType": mt.lower(), "isAutoAddMargin": "false",
                 "isolatedMargin": s(pos.isolated_wallet), "leverage": lev.to_string(), "liquidationPrice": s(liq),
@@ -1265,16 +1255,25 @@ pub(crate) fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 pub(crate) fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
-    let _ = opt_symbol(c)?;
-    if let Some(t) = c.p.str("autoCloseType") {
-        if t != "LIQUIDATION" && t != "ADL" {
-            return Err(ApiError::invalid_param("autoCloseType"));
-        }
-    }
-    window(c.p)?;
-    limit(c.p, 50, 100)?;
-    // The sandbox never liquidates, so there are no force orders to report.
-    Ok(json!([]))
+    let only = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
+    let adl = match c.p.str("autoCloseType") {
+        None | Some("LIQUIDATION") => false,
+        Some("ADL") => true,
+        Some(_) => return Err(ApiError::invalid_param("autoCloseType")),
+    };
+    let w = window(c.p)?;
+    let n = limit(c.p, 50, 100)?;
+    // The sandbox liquidates but never auto-deleverages.
+    let list: Vec<Value> = c
+        .ex
+        .force_orders
+        .iter()
+        .rev()
+        .filter(|f| !adl && f.account == c.acct && only.as_ref().is_none_or(|s| *s == f.symbol) && in_window(f.time, w))
+        .take(n)
+        .filter_map(|f| c.ex.orders.get(&f.order_id).map(order_json))
+        .collect();
+    Ok(Value::Array(list))
 }
 
 pub(crate) fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {

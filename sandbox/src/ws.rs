@@ -122,6 +122,8 @@ struct Cursor {
     last_update: i64,
     last_top: Option<(Decimal, Decimal, Decimal, Decimal)>,
     last_levels: BTreeMap<(bool, Decimal), Decimal>,
+    force_init: bool,
+    last_force: usize,
 }
 
 fn s(d: Decimal) -> Value {
@@ -217,8 +219,22 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
         Kind::MiniTicker(None) => vec![all(&|i| mini(ex, i, now, false))],
         Kind::Ticker(Some(sym)) => vec![mini(ex, *sym, now, true)],
         Kind::Ticker(None) => vec![all(&|i| mini(ex, i, now, true))],
-        // The sandbox liquidates no one, so these streams stay quiet.
-        Kind::ForceOrder(_) => Vec::new(),
+        Kind::ForceOrder(only) => {
+            // Baseline at the first look, then every forced order since.
+            if !cur.force_init {
+                cur.force_init = true;
+                cur.last_force = ex.force_orders.len();
+                return Vec::new();
+            }
+            let symbol = only.map(|i| ex.symbols[i].cfg.symbol.as_str());
+            let new: Vec<Value> = ex.force_orders[cur.last_force.min(ex.force_orders.len())..]
+                .iter()
+                .filter(|f| symbol.is_none_or(|s| s == f.symbol))
+                .map(|f| f.event.clone())
+                .collect();
+            cur.last_force = ex.force_orders.len();
+            new
+        }
         Kind::Kline(sym, interval) => {
             let open = interval.open_time(now);
             let c = ex.candle(*sym, *interval, open, PriceSource::Last);
@@ -333,6 +349,17 @@ pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(Acc
                 *account,
                 json!({ "e": "ACCOUNT_UPDATE", "E": now, "T": now, "a": { "m": reason,
                 "B": [{ "a": "USDT", "wb": s(a.usdt()), "cw": s(cross), "bc": "0" }], "P": positions } }),
+            )
+        }
+        UserEvent::MarginCall { account, symbol, position_side, amount, mark, unrealized, maint_margin } => {
+            let a = &ex.accounts[*account];
+            let cross = a.usdt() - ex.isolated_total(*account);
+            let iw = a.position(symbol, *position_side).map(|p| p.isolated_wallet).unwrap_or_default();
+            (
+                *account,
+                json!({ "e": "MARGIN_CALL", "E": now, "cw": s(cross), "p": [{
+                    "s": symbol, "ps": position_side.as_str(), "pa": s(*amount), "mt": a.margin_type_of(symbol).as_str(),
+                    "iw": s(iw), "mp": s(*mark), "up": s(*unrealized), "mm": s(*maint_margin) }] }),
             )
         }
         UserEvent::Leverage { account, symbol, leverage } => (

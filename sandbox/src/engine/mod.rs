@@ -4,6 +4,7 @@
 pub mod account;
 pub mod book;
 pub mod chase;
+pub mod liquidation;
 pub mod market;
 pub mod mmp;
 mod modify;
@@ -128,10 +129,36 @@ impl SymbolState {
 pub enum UserEvent {
     /// `state` is the order as it was when the event happened (the event is rendered
     /// later, when the order may have moved on).
-    Order { account: AccountId, order_id: i64, execution: &'static str, fill: Option<Fill>, state: OrderState },
-    Account { account: AccountId, reason: &'static str, symbol: Option<String> },
-    Leverage { account: AccountId, symbol: String, leverage: u32 },
-    Config { account: AccountId },
+    Order {
+        account: AccountId,
+        order_id: i64,
+        execution: &'static str,
+        fill: Option<Fill>,
+        state: OrderState,
+    },
+    /// A position is about to be liquidated.
+    MarginCall {
+        account: AccountId,
+        symbol: String,
+        position_side: PositionSide,
+        amount: Decimal,
+        mark: Decimal,
+        unrealized: Decimal,
+        maint_margin: Decimal,
+    },
+    Account {
+        account: AccountId,
+        reason: &'static str,
+        symbol: Option<String>,
+    },
+    Leverage {
+        account: AccountId,
+        symbol: String,
+        leverage: u32,
+    },
+    Config {
+        account: AccountId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +223,8 @@ pub struct Exchange {
     pub outbox: Vec<UserEvent>,
     /// V3 strategy orders.
     pub strategies: strategy::Strategies,
+    /// Forced (liquidation) orders, oldest first.
+    pub force_orders: Vec<liquidation::ForceOrder>,
     /// V3 announcements, oldest first.
     pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
@@ -246,6 +275,7 @@ impl Exchange {
             strategies: Default::default(),
             migrations: Default::default(),
             announcements: Vec::new(),
+            force_orders: Vec::new(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,
@@ -384,8 +414,19 @@ impl Exchange {
                 s.ref_price = ((s.ref_price * factor) / tick).round().max(Decimal::ONE) * tick;
                 self.requote(sym, now);
                 self.fire_triggers(sym, now);
+                self.liquidate(sym, now);
             }
         }
+    }
+
+    /// Moves a symbol's price to `price` at once (as a fast market would), then does what
+    /// a price move does: requotes, fires triggered orders, liquidates.
+    pub fn set_price(&mut self, sym: usize, price: Decimal, now: i64) {
+        let tick = self.symbols[sym].cfg.tick_size;
+        self.symbols[sym].ref_price = ((price / tick).round() * tick).max(tick);
+        self.requote(sym, now);
+        self.fire_triggers(sym, now);
+        self.liquidate(sym, now);
     }
 
     // ------------------------------------------------------------------ orders
