@@ -205,6 +205,15 @@ impl Sandbox {
         lock(&self.shared.ws.config).stall_until = now_ms() + duration.as_millis() as i64;
     }
 
+    /// Sends `count` messages of about `bytes` bytes each on the first stream of every open
+    /// market connection, as a burst of huge payloads would.
+    pub fn flood_ws(&self, count: usize, bytes: usize) {
+        let mut c = lock(&self.shared.ws.config);
+        c.flood_count = count;
+        c.flood_bytes = bytes;
+        c.flood += 1;
+    }
+
     /// Sends one binary frame on every open connection.
     pub fn send_binary_ws_frame(&self) {
         lock(&self.shared.ws.config).binary += 1;

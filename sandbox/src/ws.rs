@@ -418,6 +418,11 @@ pub struct WsConfig {
     pub malformed: u64,
     /// Send one binary frame to every connection.
     pub binary: u64,
+    /// Bumped to send `flood_count` messages of `flood_bytes` bytes each, on the first stream
+    /// of every market connection.
+    pub flood: u64,
+    pub flood_count: usize,
+    pub flood_bytes: usize,
     /// Accept the handshake, then close at once.
     pub close_on_open: bool,
     /// Never answer control requests (SUBSCRIBE, LIST_SUBSCRIPTIONS, …).
@@ -435,6 +440,9 @@ impl Default for WsConfig {
             stall_until: 0,
             malformed: 0,
             binary: 0,
+            flood: 0,
+            flood_count: 0,
+            flood_bytes: 0,
             close_on_open: false,
             ignore_control: false,
             half_open: false,
@@ -639,6 +647,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
     let mut received: VecDeque<tokio::time::Instant> = VecDeque::new();
     let mut malformed_seen = lock(&ws.config).malformed;
     let mut binary_seen = cfg.binary;
+    let mut flood_seen = cfg.flood;
     if cfg.close_on_open {
         let _ = socket.send(Message::Close(None)).await;
         return;
@@ -703,6 +712,22 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
             _ = watch.tick() => {
                 if ws.generation.load(Ordering::Relaxed) != generation || started.elapsed() >= cfg.max_age {
                     break;
+                }
+                let (flood_now, count, size) = {
+                    let c = lock(&ws.config);
+                    (c.flood, c.flood_count, c.flood_bytes)
+                };
+                if flood_now != flood_seen {
+                    flood_seen = flood_now;
+                    if let Some(name) = subs.iter().next().cloned() {
+                        let pad = "x".repeat(size.saturating_sub(60));
+                        for _ in 0..count {
+                            let text = format!("{{\"stream\":\"{name}\",\"data\":{{\"e\":\"flood\",\"pad\":\"{pad}\"}}}}");
+                            if socket.send(Message::Text(text.into())).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
                 }
                 let binary_now = lock(&ws.config).binary;
                 if binary_now != binary_seen {
