@@ -6,33 +6,21 @@ mod common;
 use aster::v3::{Client, WalletKey};
 use aster::{Error, SubAccountStatus, SubTransferKind};
 use aster_sandbox::{AccountConfig, Sandbox};
-use common::{dec, sandbox};
-
-fn key(byte: u8) -> WalletKey {
-    WalletKey::from_bytes(&[byte; 32]).unwrap()
-}
-
-fn hex_key(byte: u8) -> String {
-    format!("0x{}", hex::encode([byte; 32]))
-}
+use common::{dec, sandbox, unix_ms, wallet_key, wallet_key_hex};
 
 /// A sandbox account whose main wallet key the test holds, and a client for it.
 fn main_account(sb: &Sandbox) -> Client {
-    let (main, api) = (key(0xa1), key(0xb2));
+    let (main, api) = (wallet_key(0xa1), wallet_key(0xb2));
     sb.add_account(
         AccountConfig::new("k-main", "s-main").with_wallet(main.address().to_string(), api.address().to_string()),
     );
     Client::builder()
         .base_url(sb.base_url())
         .user(main.address().to_string())
-        .private_key(hex_key(0xb2))
-        .main_private_key(hex_key(0xa1))
+        .private_key(wallet_key_hex(0xb2))
+        .main_private_key(wallet_key_hex(0xa1))
         .build()
         .unwrap()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
 
 async fn usdt(client: &Client) -> aster::Decimal {
@@ -43,17 +31,17 @@ async fn usdt(client: &Client) -> aster::Decimal {
 async fn the_main_wallet_registers_an_agent_that_can_then_trade() {
     let sb = sandbox().await;
     let client = main_account(&sb);
-    let agent = key(0xd4);
+    let agent = wallet_key(0xd4);
     let agent_client = Client::builder()
         .base_url(sb.base_url())
         .user(client.user().to_string())
-        .private_key(hex_key(0xd4))
+        .private_key(wallet_key_hex(0xd4))
         .build()
         .unwrap();
     assert_eq!(agent_client.get_stp_mode().await.unwrap_err().error_code(), Some(-2015), "not yet approved");
 
     client
-        .register_and_approve_agent("bot-1", agent.address().to_string(), now_ms() + 3_600_000, 56, true, true, false)
+        .register_and_approve_agent("bot-1", agent.address().to_string(), unix_ms() + 3_600_000, 56, true, true, false)
         .agent_code("ref-123")
         .await
         .unwrap();
@@ -61,11 +49,19 @@ async fn the_main_wallet_registers_an_agent_that_can_then_trade() {
 
     // Withdrawal rights need an IP whitelist; the API wallet cannot register agents.
     let e = client
-        .register_and_approve_agent("bot-2", agent.address().to_string(), now_ms() + 60_000, 56, false, false, true)
+        .register_and_approve_agent("bot-2", agent.address().to_string(), unix_ms() + 60_000, 56, false, false, true)
         .await;
     assert_eq!(e.unwrap_err().error_code(), Some(-1102));
     let by_agent = agent_client
-        .register_and_approve_agent("bot-3", key(0xe5).address().to_string(), now_ms() + 60_000, 56, true, true, false)
+        .register_and_approve_agent(
+            "bot-3",
+            wallet_key(0xe5).address().to_string(),
+            unix_ms() + 60_000,
+            56,
+            true,
+            true,
+            false,
+        )
         .await;
     assert!(matches!(by_agent, Err(Error::MissingCredentials { .. })), "{by_agent:?}");
 }
@@ -74,16 +70,16 @@ async fn the_main_wallet_registers_an_agent_that_can_then_trade() {
 async fn an_expired_agent_is_refused() {
     let sb = sandbox().await;
     let client = main_account(&sb);
-    let agent = key(0xd5);
+    let agent = wallet_key(0xd5);
     client
-        .register_and_approve_agent("short", agent.address().to_string(), now_ms() + 300, 56, true, true, false)
+        .register_and_approve_agent("short", agent.address().to_string(), unix_ms() + 300, 56, true, true, false)
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let late = Client::builder()
         .base_url(sb.base_url())
         .user(client.user().to_string())
-        .private_key(hex_key(0xd5))
+        .private_key(wallet_key_hex(0xd5))
         .build()
         .unwrap();
     assert_eq!(late.get_stp_mode().await.unwrap_err().error_code(), Some(-2015));
@@ -99,12 +95,13 @@ async fn create_sub(client: &Client, child: &WalletKey, name: &str) -> aster::Re
 async fn sub_accounts_are_created_bound_listed_renamed_and_frozen() {
     let sb = sandbox().await;
     let client = main_account(&sb);
-    let (a, b) = (key(0x51), key(0x52));
+    let (a, b) = (wallet_key(0x51), wallet_key(0x52));
     create_sub(&client, &a, "desk-a").await.unwrap();
     assert!(create_sub(&client, &a, "again").await.is_err(), "one account per address");
 
     // A childSignature by another key is refused.
-    let mut forged = client.create_sub_account(key(0x53).address().to_string(), "x", "").nonce(client.next_nonce());
+    let mut forged =
+        client.create_sub_account(wallet_key(0x53).address().to_string(), "x", "").nonce(client.next_nonce());
     forged.params_mut().child_signature = client.child_signature(&forged, &b).unwrap();
     assert_eq!(forged.await.unwrap_err().error_code(), Some(-1022));
 
@@ -131,7 +128,7 @@ async fn sub_accounts_are_created_bound_listed_renamed_and_frozen() {
 async fn transfers_move_balances_between_main_and_sub_accounts_and_migration_brings_them_back() {
     let sb = sandbox().await;
     let client = main_account(&sb);
-    let child = key(0x61);
+    let child = wallet_key(0x61);
     create_sub(&client, &child, "desk").await.unwrap();
     let before = usdt(&client).await;
     client
@@ -145,14 +142,14 @@ async fn transfers_move_balances_between_main_and_sub_accounts_and_migration_bri
     let sub = Client::builder()
         .base_url(sb.base_url())
         .user(child.address().to_string())
-        .private_key(hex_key(0x62))
+        .private_key(wallet_key_hex(0x62))
         .main_private_key(child_main)
         .build()
         .unwrap();
     sub.register_and_approve_agent(
         "sub-bot",
-        key(0x62).address().to_string(),
-        now_ms() + 60_000,
+        wallet_key(0x62).address().to_string(),
+        unix_ms() + 60_000,
         56,
         true,
         true,
@@ -169,7 +166,7 @@ async fn transfers_move_balances_between_main_and_sub_accounts_and_migration_bri
         .await
         .unwrap();
     let stranger = client
-        .sub_account_transfer(key(0x99).address().to_string(), "USDT", dec("1"), SubTransferKind::FutureFuture)
+        .sub_account_transfer(wallet_key(0x99).address().to_string(), "USDT", dec("1"), SubTransferKind::FutureFuture)
         .await;
     assert!(stranger.is_err());
 

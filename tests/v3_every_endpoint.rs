@@ -4,33 +4,21 @@
 
 mod common;
 
-use aster::v3::{self, BatchOrder, Client, WalletKey};
+use aster::v3::{self, BatchOrder, Client};
 use aster::{
     KlineInterval, MarginType, OrderType, QuantityUnit, Side, StpMode, StrategyType, SubAccountStatus, SubTransferKind,
     TimeInForce, TransferKind,
 };
 use aster_sandbox::AccountConfig;
-use common::{dec, sandbox};
+use common::{dec, sandbox, unix_ms, wallet_key, wallet_key_hex};
 use std::collections::BTreeSet;
-
-fn key(byte: u8) -> WalletKey {
-    WalletKey::from_bytes(&[byte; 32]).unwrap()
-}
-
-fn hex_key(byte: u8) -> String {
-    format!("0x{}", hex::encode([byte; 32]))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
-}
 
 fn client_for(base: &str, main: u8, api: u8) -> Client {
     Client::builder()
         .base_url(base)
-        .user(key(main).address().to_string())
-        .private_key(hex_key(api))
-        .main_private_key(hex_key(main))
+        .user(wallet_key(main).address().to_string())
+        .private_key(wallet_key_hex(api))
+        .main_private_key(wallet_key_hex(main))
         .build()
         .unwrap()
 }
@@ -39,7 +27,8 @@ fn client_for(base: &str, main: u8, api: u8) -> Client {
 async fn every_v3_endpoint_answers_through_the_typed_client() {
     let sb = sandbox().await;
     sb.add_account(
-        AccountConfig::new("k", "s").with_wallet(key(0xa1).address().to_string(), key(0xb2).address().to_string()),
+        AccountConfig::new("k", "s")
+            .with_wallet(wallet_key(0xa1).address().to_string(), wallet_key(0xb2).address().to_string()),
     );
     let c = client_for(&sb.base_url(), 0xa1, 0xb2);
     let s = "BTCUSDT";
@@ -111,7 +100,7 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     c.countdown_cancel_order(s, 0).await.unwrap();
     c.new_chase_order(s, Side::Buy, QuantityUnit::Base, dec("0.010")).chase_offset(dec("1")).await.unwrap();
     c.cancel_open_orders(s).await.unwrap();
-    c.futures_transfer(dec("10"), "USDT", format!("t-{}", now_ms()), TransferKind::FutureSpot).await.unwrap();
+    c.futures_transfer(dec("10"), "USDT", format!("t-{}", unix_ms()), TransferKind::FutureSpot).await.unwrap();
 
     // Positions and account reports.
     c.new_order(s, Side::Buy, OrderType::Market).quantity(dec("0.010")).await.unwrap();
@@ -167,10 +156,18 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     c.query_strategy_history_order(StrategyType::Oco).strategy_id(finished.strategy_id).await.unwrap();
 
     // Agents, sub-accounts, transfers and migration.
-    c.register_and_approve_agent("bot", key(0xd4).address().to_string(), now_ms() + 60_000, 56, true, true, false)
-        .await
-        .unwrap();
-    let (child, bound) = (key(0x51), key(0x52));
+    c.register_and_approve_agent(
+        "bot",
+        wallet_key(0xd4).address().to_string(),
+        unix_ms() + 60_000,
+        56,
+        true,
+        true,
+        false,
+    )
+    .await
+    .unwrap();
+    let (child, bound) = (wallet_key(0x51), wallet_key(0x52));
     let mut create = c.create_sub_account(child.address().to_string(), "desk", "").nonce(c.next_nonce());
     create.params_mut().child_signature = c.child_signature(&create, &child).unwrap();
     create.await.unwrap();
@@ -186,8 +183,8 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     child_client
         .register_and_approve_agent(
             "child-bot",
-            key(0x53).address().to_string(),
-            now_ms() + 60_000,
+            wallet_key(0x53).address().to_string(),
+            unix_ms() + 60_000,
             56,
             true,
             true,
@@ -199,7 +196,7 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     c.migrate_user_assets_history(batch_id).await.unwrap();
 
     // Announcements addressed to this account.
-    let acct = sb.with_exchange(|ex| ex.account_by_user(key(0xa1).address().as_bytes())).unwrap();
+    let acct = sb.with_exchange(|ex| ex.account_by_user(wallet_key(0xa1).address().as_bytes())).unwrap();
     let id = sb.announce("Maintenance", "<p>02:00 to 04:00 UTC</p>", Some(acct));
     assert_eq!(c.get_direct_announcements().await.unwrap().total, 1);
     assert_eq!(c.get_direct_announcement(id).await.unwrap().category, "DIRECT");

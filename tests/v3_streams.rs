@@ -4,25 +4,11 @@ mod common;
 
 use aster::v3::streams::{self, UserDataEvent};
 use aster::v3::Client;
-use aster::ws::{WsClient, WsConfig, WsError};
+use aster::ws::{WsClient, WsConfig};
 use aster::{OrderType, Side};
 use aster_sandbox::{DEMO_SIGNER_KEY, DEMO_USER};
-use common::{dec, sandbox};
-use futures_util::StreamExt;
+use common::{dec, next_ok, sandbox};
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
-    loop {
-        match tokio::time::timeout(WAIT, s.next()).await.expect("an event in time") {
-            Some(Ok(v)) => return v,
-            Some(Err(WsError::Reconnecting(_) | WsError::Resumed(_))) => continue,
-            Some(Err(e)) => panic!("stream error: {e}"),
-            None => panic!("stream ended"),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v3_user_data_stream_carries_fills_with_keys_signed_by_the_api_wallet() {

@@ -11,17 +11,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
-    loop {
-        match tokio::time::timeout(WAIT, s.next()).await.expect("an event in time") {
-            Some(Ok(v)) => return v,
-            Some(Err(WsError::Reconnecting(_) | WsError::Resumed(_))) => continue,
-            Some(Err(e)) => panic!("stream error: {e}"),
-            None => panic!("stream ended"),
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_stream_family_subscribes_and_decodes() {
     let sb = sandbox().await;

@@ -134,41 +134,30 @@ fn snapshot_message(orders: serde_json::Value, positions: serde_json::Value, bal
     .to_string()
 }
 
-impl ListenKeys for crate::Client {
-    fn snapshot(&self) -> KeyFuture<'_, String> {
-        Box::pin(async move {
-            let (orders, positions, balances) =
-                tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
-            Ok(snapshot_message(orders, positions, balances))
-        })
-    }
+/// Both clients have the same three endpoints under the same names.
+macro_rules! listen_keys_via_rest {
+    ($($client:ty),*) => {$(
+        impl ListenKeys for $client {
+            fn create_key(&self) -> KeyFuture<'_, String> {
+                Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
+            }
 
-    fn create_key(&self) -> KeyFuture<'_, String> {
-        Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
-    }
+            fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
+                Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
+            }
 
-    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
-        Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
-    }
+            fn snapshot(&self) -> KeyFuture<'_, String> {
+                Box::pin(async move {
+                    let (orders, positions, balances) =
+                        tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
+                    Ok(snapshot_message(orders, positions, balances))
+                })
+            }
+        }
+    )*};
 }
 
-impl ListenKeys for crate::v3::Client {
-    fn snapshot(&self) -> KeyFuture<'_, String> {
-        Box::pin(async move {
-            let (orders, positions, balances) =
-                tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
-            Ok(snapshot_message(orders, positions, balances))
-        })
-    }
-
-    fn create_key(&self) -> KeyFuture<'_, String> {
-        Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
-    }
-
-    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
-        Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
-    }
-}
+listen_keys_via_rest!(crate::Client, crate::v3::Client);
 
 /// Returns once the stream is connected, so no event after the call can be missed.
 pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(

@@ -39,3 +39,30 @@ pub fn keep_moving(sb: &aster_sandbox::Sandbox) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// The next data item of a stream, skipping reconnect notices; panics on anything else.
+pub async fn next_ok<T>(s: &mut aster::ws::EventStream<T>) -> T {
+    use futures_util::StreamExt;
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), s.next()).await.expect("an event in time") {
+            Some(Ok(v)) => return v,
+            Some(Err(aster::ws::WsError::Reconnecting(_) | aster::ws::WsError::Resumed(_))) => continue,
+            Some(Err(e)) => panic!("stream error: {e}"),
+            None => panic!("stream ended"),
+        }
+    }
+}
+
+/// A wallet key made of one repeated byte, for tests that need several.
+pub fn wallet_key(byte: u8) -> aster::v3::WalletKey {
+    aster::v3::WalletKey::from_bytes(&[byte; 32]).expect("a valid key")
+}
+
+/// The same key as 0x-prefixed hex, as a client builder takes it.
+pub fn wallet_key_hex(byte: u8) -> String {
+    format!("0x{}", hex::encode([byte; 32]))
+}
+
+pub fn unix_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
