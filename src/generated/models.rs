@@ -1548,7 +1548,7 @@ pub struct AccountPosition {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-/// Made by the client, not sent by the exchange: after a user data stream reconnects, the account's open orders, positions and balances read over REST, so a consumer can reconcile what the gap hid.
+/// Made by the client, not sent by the exchange: after a user data stream reconnects, the account's open orders, positions and balances read over REST, so a consumer can reconcile what the gap hid. `E` is when the reads began: events stamped at or after it may be newer than the snapshot and apply over it; older ones are already in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountSnapshotEvent {
     /// `e`

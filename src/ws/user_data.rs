@@ -122,11 +122,18 @@ pub trait ListenKeys: Clone + Send + Sync + 'static {
     fn snapshot(&self) -> KeyFuture<'_, String>;
 }
 
-/// Builds the `ACCOUNT_SNAPSHOT` message from the three REST replies.
-fn snapshot_message(orders: serde_json::Value, positions: serde_json::Value, balances: serde_json::Value) -> String {
+/// Builds the `ACCOUNT_SNAPSHOT` message from the three REST replies. Its time `E` is when
+/// the reads began (on the exchange's clock): any event stamped at or after it may be newer
+/// than the snapshot and should be applied over it; anything older is in it.
+fn snapshot_message(
+    started: i64,
+    orders: serde_json::Value,
+    positions: serde_json::Value,
+    balances: serde_json::Value,
+) -> String {
     serde_json::json!({
         "e": "ACCOUNT_SNAPSHOT",
-        "E": now_ms(),
+        "E": started,
         "openOrders": orders,
         "positions": positions,
         "balances": balances,
@@ -148,9 +155,10 @@ macro_rules! listen_keys_via_rest {
 
             fn snapshot(&self) -> KeyFuture<'_, String> {
                 Box::pin(async move {
+                    let started = now_ms().saturating_add(self.time_offset());
                     let (orders, positions, balances) =
                         tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
-                    Ok(snapshot_message(orders, positions, balances))
+                    Ok(snapshot_message(started, orders, positions, balances))
                 })
             }
         }
