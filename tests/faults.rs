@@ -60,6 +60,26 @@ async fn a_stalled_reply_times_out_a_read_and_leaves_a_write_unknown() {
 }
 
 #[tokio::test]
+async fn a_dripping_body_times_out_a_read_and_leaves_a_write_unknown() {
+    let sb = sandbox().await;
+    let c = aster::Client::builder()
+        .base_url(sb.base_url())
+        .key(sb.api_key())
+        .secret(sb.secret())
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    // One byte every 100 ms: every read makes progress, the whole never arrives in time.
+    sb.inject(None, Fault::DripBody(Duration::from_millis(100)), 2);
+    let started = Instant::now();
+    let read = c.time().await.unwrap_err();
+    assert!(matches!(read, Error::Timeout { .. }), "{read}");
+    let write = c.change_leverage("BTCUSDT", 3).await.unwrap_err();
+    assert!(write.is_unknown_outcome(), "{write}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn an_endless_body_is_cut_at_the_limit() {
     let sb = sandbox().await;
     let c = aster::Client::builder()

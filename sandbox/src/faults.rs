@@ -32,6 +32,8 @@ pub enum Fault {
     ErrorBody(i64),
     /// Send the headers, then nothing for this long (then the reply), without executing.
     StallAfterHeaders(Duration),
+    /// Answer 200, then send the body one byte per this interval, without executing.
+    DripBody(Duration),
     /// Answer 200 with a body of this many bytes (streamed, never held whole), without
     /// executing; `u64::MAX` never ends.
     HugeBody(u64),

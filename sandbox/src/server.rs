@@ -159,6 +159,15 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
             return json_response(200, Body::from_stream(body), &[], "application/json");
         }
         Some(Fault::HugeBody(n)) => return json_response(200, huge_body(*n), &[], "application/json"),
+        Some(Fault::DripBody(every)) => {
+            let every = *every;
+            let bytes: Vec<u8> = b"{\"serverTime\":1}".to_vec();
+            let drip = futures_util::StreamExt::then(futures_util::stream::iter(bytes), move |b| async move {
+                tokio::time::sleep(every).await;
+                Ok::<Bytes, std::io::Error>(Bytes::from(vec![b]))
+            });
+            return json_response(200, Body::from_stream(drip), &[], "application/json");
+        }
         _ => {}
     }
 
@@ -198,7 +207,7 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
     }
 }
 
-/// A JSON array of zeros `n` bytes long, made as it is sent.
+/// A body `n` bytes long (an array of zero digits), made as it is sent.
 fn huge_body(n: u64) -> Body {
     const CHUNK: usize = 64 * 1024;
     let chunk = Bytes::from(vec![b'0'; CHUNK]);

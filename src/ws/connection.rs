@@ -488,10 +488,10 @@ async fn run(
                         if !r.control(&mut current, &body).await {
                             break "the request could not be sent".to_string();
                         }
-                        if method == "UNSUBSCRIBE" {
-                            if let Some((n, _, _)) = next.as_mut() {
-                                let _ = r.control(n, &body).await;
-                            }
+                        // During a rollover the request goes to both sockets: whichever is
+                        // kept answers it, so promotion never strands a pending request.
+                        if let Some((n, _, _)) = next.as_mut() {
+                            let _ = r.control(n, &body).await;
                         }
                     }
                     Some(Command::Stop) | None => {
