@@ -260,24 +260,19 @@ pub static ROUTES: &[Route] = &[
     route!("DELETE", "/fapi/v1/listenKey", UserStream, &["listenKey"], w1, listen_key_close),
 ];
 
-pub(crate) const ORDER_PARAMS: [&str; 16] = [
-    "symbol",
-    "side",
-    "positionSide",
-    "type",
-    "timeInForce",
-    "quantity",
-    "reduceOnly",
-    "price",
-    "newClientOrderId",
-    "stopPrice",
-    "closePosition",
-    "activationPrice",
-    "callbackRate",
-    "workingType",
-    "priceProtect",
-    "newOrderRespType",
-];
+/// The params of a new order, with any more an API version adds.
+#[macro_export]
+macro_rules! order_params {
+    ($($more:literal),*) => {
+        [
+            "symbol", "side", "positionSide", "type", "timeInForce", "quantity", "reduceOnly", "price",
+            "newClientOrderId", "stopPrice", "closePosition", "activationPrice", "callbackRate",
+            "workingType", "priceProtect", "newOrderRespType", $($more),*
+        ]
+    };
+}
+
+pub(crate) const ORDER_PARAMS: [&str; 16] = order_params!();
 
 /// The route for a method and path: `Err` with the right error when there is none.
 pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {

@@ -18,27 +18,7 @@ fn w50(_: &crate::params::Params) -> u64 {
 }
 
 /// V1's order params plus V3's peg and self-trade prevention.
-const ORDER_PARAMS_V3: [&str; 19] = [
-    "symbol",
-    "side",
-    "positionSide",
-    "type",
-    "timeInForce",
-    "quantity",
-    "reduceOnly",
-    "price",
-    "newClientOrderId",
-    "stopPrice",
-    "closePosition",
-    "activationPrice",
-    "callbackRate",
-    "workingType",
-    "priceProtect",
-    "newOrderRespType",
-    "pegPriceType",
-    "pegOffset",
-    "stpMode",
-];
+const ORDER_PARAMS_V3: [&str; 19] = crate::order_params!("pegPriceType", "pegOffset", "stpMode");
 
 /// V3's routes: those that exist only in V3 (or take other params there), then every V1
 /// route carried over under its V3 path with V3 authentication.
