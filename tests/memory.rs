@@ -11,6 +11,9 @@ use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
 
+/// RSS is per process: under `cargo test` both tests share one, so they take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn rss() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
@@ -19,6 +22,7 @@ fn rss() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_body_does_not_grow_memory_past_the_reply_cap() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let sb = sandbox().await;
     let c = common::signed(&sb);
     c.ping().await.unwrap();
@@ -33,6 +37,7 @@ async fn an_endless_body_does_not_grow_memory_past_the_reply_cap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_huge_messages_to_a_slow_reader_stays_within_the_byte_budget() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let sb = sandbox().await;
     let _mover = keep_moving(&sb);
     let cfg = WsConfig { buffer_bytes: 16 * MIB as usize, ..WsConfig::default() };
