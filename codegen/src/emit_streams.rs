@@ -80,16 +80,26 @@ fn emit_stream(s: &Stream) -> TokenStream {
 }
 
 pub fn emit(spec: &Spec) -> TokenStream {
-    let streams = spec.streams.streams.iter().map(emit_stream);
+    let streams: Vec<TokenStream> = spec.streams.streams.iter().map(emit_stream).collect();
+    emit_with(spec, quote!(use crate::ws::Subscription; #(#streams)*))
+}
+
+/// For an API whose streams are those of `module`: its helpers re-exported from there (a
+/// glob that the local `UserDataEvent` shadows), and its own event enum.
+pub fn emit_reusing(spec: &Spec, module: &str) -> TokenStream {
+    let module = format_ident!("{}", module);
+    emit_with(spec, quote!(pub use super::#module::*;))
+}
+
+fn emit_with(spec: &Spec, helpers: TokenStream) -> TokenStream {
     let variants: Vec<_> = spec.streams.events.iter().map(|e| format_ident!("{}", e.variant)).collect();
     let payloads: Vec<_> = spec.streams.events.iter().map(|e| format_ident!("{}", e.payload)).collect();
     let wires: Vec<_> = spec.streams.events.iter().map(|e| e.event.clone()).collect();
     let docs = spec.streams.events.iter().map(|e| format!(" `{}`: {}.", e.event, e.title));
     quote! {
         use super::models::*;
-        use crate::ws::Subscription;
 
-        #(#streams)*
+        #helpers
 
         /// An event of a user data stream, by its `"e"` value.
         #[derive(Debug, Clone, PartialEq)]

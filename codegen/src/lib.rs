@@ -106,7 +106,13 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         if i > 0 && !api.streams.streams.is_empty() {
             let name = format!("{}_streams", api.api.module);
             module.push_str(&format!("pub mod {name};\n"));
-            files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(emit_streams::emit(api))? });
+            // The same streams as the first API: only the event enum is its own.
+            let tokens = if api.streams.streams == first.streams.streams {
+                emit_streams::emit_reusing(api, "streams")
+            } else {
+                emit_streams::emit(api)
+            };
+            files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(tokens)? });
         }
     }
     files.insert(0, GeneratedFile { name: "mod.rs".into(), contents: format!("{HEADER}{module}") });

@@ -182,7 +182,7 @@ pub struct StreamsFile {
     pub events: Vec<UserEvent>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stream {
     pub name: String,
@@ -199,7 +199,7 @@ pub struct Stream {
     pub array: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamParam {
     pub name: String,
