@@ -128,10 +128,13 @@ fn parse_error_body(body: &[u8]) -> (Option<i64>, String) {
 }
 
 /// `{"code": <negative>, "msg": ..}` in a 2xx body: the exchange's error object. Success
-/// acknowledgements carry a positive code (200), so they do not match.
+/// acknowledgements carry a positive code (200), so they do not match. Only a body whose
+/// first key is `code` is parsed, so a large reply costs a glance at its first bytes.
 fn error_object(body: &[u8]) -> Option<(i64, String)> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    if !body[start..].starts_with(b"{") || !body.windows(6).any(|w| w == b"\"code\"") {
+    let rest = body[start..].strip_prefix(b"{")?;
+    let key = rest.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &rest[i..])?;
+    if !key.starts_with(b"\"code\"") {
         return None;
     }
     match serde_json::from_slice::<ErrorBody>(body).ok()? {
@@ -210,6 +213,7 @@ mod tests {
         assert_eq!(error_object(br#" {"code": "-2011", "msg": "x"}"#), Some((-2011, "x".into())));
         assert_eq!(error_object(br#"{"code":200,"msg":"success"}"#), None);
         assert_eq!(error_object(br#"{"orderId":1,"code":-1}"#), None);
+        assert_eq!(error_object(b"{ \n \"code\": -1000, \"msg\": \"x\"}"), Some((-1000, "x".into())));
         assert_eq!(error_object(br#"[{"code":-2022,"msg":"batch item"}]"#), None);
     }
 
