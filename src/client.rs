@@ -471,10 +471,7 @@ impl Client {
     /// Measures the offset between the exchange's clock and this machine's and applies it
     /// to the `timestamp` of every later signed request. Returns the offset in ms.
     pub async fn sync_time(&self) -> Result<i64> {
-        let before = now_ms();
-        let server = self.time().await?.server_time;
-        let after = now_ms();
-        self.apply_server_time(server, before, after)
+        self.resync(Auth::Hmac).await
     }
 
     /// Sets the clock offset from a server time read between `before` and `after` (local
@@ -545,7 +542,9 @@ impl Client {
         }
     }
 
-    async fn resync(&self, auth: Auth) -> Result<i64> {
+    /// Reads the exchange's clock through the time endpoint of `auth`'s API version and
+    /// applies it; the one way the clock is set, by `sync_time` and by the retry on -1021.
+    pub(crate) async fn resync(&self, auth: Auth) -> Result<i64> {
         let path = match auth {
             Auth::Hmac => "/fapi/v1/time",
             Auth::Wallet(_) => "/fapi/v3/time",

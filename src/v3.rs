@@ -184,10 +184,7 @@ impl Client {
     /// Measures the offset to the exchange's clock (`GET /fapi/v3/time`) and applies it to
     /// every later nonce. Returns the offset in ms.
     pub async fn sync_time(&self) -> Result<i64> {
-        let before = crate::client::now_ms();
-        let server = self.time().await?.server_time;
-        let after = crate::client::now_ms();
-        self.core.apply_server_time(server, before, after)
+        self.core.resync(crate::core::Auth::Wallet(crate::core::WalletSigning::STANDARD)).await
     }
 
     /// The clock offset applied to nonces, in ms.
