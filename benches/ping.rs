@@ -29,7 +29,8 @@ fn main() {
     let base = rx.recv().unwrap();
     let url = format!("{base}/fapi/v1/ping");
     let client = aster::Client::builder().base_url(&base).build().unwrap();
-    let raw = reqwest::Client::new();
+    // The same reqwest setup the client uses, so the difference is the client's own work.
+    let raw = aster::http_client_builder().unwrap().build().unwrap();
     let (mut raw_t, mut client_t) = (Vec::new(), Vec::new());
     rt.block_on(async {
         for _ in 0..200 {

@@ -53,7 +53,8 @@ fn decode(c: &mut Criterion) {
     let sandbox = rt.block_on(aster_sandbox::Sandbox::start(cfg)).unwrap();
     let fetch = |path: &str| {
         let url = format!("{}{path}", sandbox.base_url());
-        rt.block_on(async { reqwest::get(url).await.unwrap().bytes().await.unwrap() })
+        let http = aster::http_client_builder().unwrap().build().unwrap();
+        rt.block_on(async { http.get(url).send().await.unwrap().bytes().await.unwrap() })
     };
     let depth = fetch("/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
     let info = fetch("/fapi/v1/exchangeInfo");

@@ -42,7 +42,9 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// `Err` when no HTTP client could be made (TLS unavailable on this machine): said on
+    /// each request rather than at `Client::new`, which cannot fail.
+    http: std::result::Result<reqwest::Client, String>,
     base_url: String,
     api_key: Option<HeaderValue>,
     key_hint: Option<String>,
@@ -293,7 +295,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this reqwest client (its own timeout and proxy settings apply).
+    /// Use this reqwest client (its own timeout and proxy settings apply). Start from
+    /// [`http_client_builder`](crate::http_client_builder) to keep this crate's TLS setup and
+    /// its refusal to follow redirects.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -323,7 +327,8 @@ impl ClientBuilder {
                 let mut b = http_builder(
                     self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                     self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                );
+                )
+                .map_err(Error::Config)?;
                 for (scheme, url) in &self.proxies {
                     let proxy = match scheme.as_str() {
                         "http" => reqwest::Proxy::http(url),
@@ -343,7 +348,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                http: Ok(http),
                 base_url,
                 key_hint: self.key.as_deref().map(key_hint),
                 api_key,
@@ -362,14 +367,27 @@ impl ClientBuilder {
     }
 }
 
-/// The HTTP client every construction path uses: bounded waits, and no redirects, since a
-/// redirect would carry the key and the signed payload to another origin.
-fn http_builder(timeout: Duration, connect_timeout: Duration) -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
+/// A reqwest builder with this crate's TLS setup, default timeouts (30 s per request, 10 s
+/// to connect) and no redirects, to customise and hand to
+/// [`ClientBuilder::http_client`].
+///
+/// With the default `rustls` feature, reqwest is built without a crypto provider of its own
+/// (that provider needs a C toolchain), so a plain `reqwest::Client::new()` in the same
+/// program panics unless the program enables one; this builder brings the crate's.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder> {
+    http_builder(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT).map_err(Error::Config)
+}
+
+/// The HTTP client every construction path uses: the shared TLS settings, bounded waits,
+/// and no redirects, since a redirect would carry the key and the signed payload to
+/// another origin.
+fn http_builder(timeout: Duration, connect_timeout: Duration) -> std::result::Result<reqwest::ClientBuilder, String> {
+    let builder = reqwest::Client::builder()
         .user_agent(concat!("aster-connector-rust/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
         .connect_timeout(connect_timeout)
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    crate::tls::rest(builder)
 }
 
 fn check_recv_window(rw: u64) -> Result<()> {
@@ -397,9 +415,8 @@ pub(crate) fn now_ms() -> i64 {
 impl Client {
     /// A client for public endpoints on the production exchange.
     pub fn new() -> Self {
-        // Building with only these settings cannot fail short of a missing TLS backend, and
-        // then a plain client is all there is.
-        let http = http_builder(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT).build().unwrap_or_default();
+        let http = http_builder(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT)
+            .and_then(|b| b.build().map_err(|e| format!("cannot build the HTTP client: {e}")));
         Client {
             inner: Arc::new(Inner {
                 http,
@@ -650,6 +667,7 @@ impl Client {
         client_order_ids: Vec<String>,
     ) -> Result<Reply> {
         let inner = &*self.inner;
+        let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
         let sent = Sent { method, path: path.to_string(), client_order_ids };
         let send_key = match auth {
             Auth::Hmac => {
@@ -675,14 +693,12 @@ impl Client {
                     url.push('?');
                     url.push_str(&payload);
                 }
-                inner.http.request(method.to_http(), url)
+                http.request(method.to_http(), url)
             }
             _ => {
                 // Stated even for an empty body: front ends answer 411 to a POST without it.
                 let length = payload.len();
-                inner
-                    .http
-                    .request(method.to_http(), url)
+                http.request(method.to_http(), url)
                     .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(http::header::CONTENT_LENGTH, length)
                     .body(payload)

@@ -36,16 +36,19 @@ pub mod nonce;
 mod resolve;
 pub mod rounding;
 pub mod sign;
+mod tls;
 pub mod v3;
 pub mod wallet;
+#[cfg(feature = "ws")]
 pub mod ws;
 
 /// Subscription helpers for every market stream, and the user-data event type.
+#[cfg(feature = "ws")]
 pub mod streams {
     pub use crate::generated::streams::*;
 }
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
+pub use client::{http_client_builder, Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
 pub use core::{ApiError, BatchResult, Call, LimitUsage, OneOrMany, Response};
 pub use error::{Error, Result};
 pub use generated::errors::ErrorCode;

@@ -41,6 +41,7 @@ pub use crate::generated::futures_v3::*;
 
 /// Subscription helpers for every V3 market stream, and the V3 user-data event type (the
 /// V1 events plus announcements). The streams are the V1 ones, on the same host.
+#[cfg(feature = "ws")]
 pub mod streams {
     pub use crate::generated::futures_v3_streams::*;
 }

@@ -192,7 +192,7 @@ async fn a_tampered_request_is_refused_with_invalid_signature() {
     let nonce = now_us();
     let msg = format!("symbol=BTCUSDT&user={DEMO_USER}&signer={DEMO_SIGNER}&nonce={nonce}");
     let sig = key.sign_message(v3::ASTER_CHAIN_ID, &msg);
-    let http = reqwest::Client::new();
+    let http = aster::http_client_builder().unwrap().build().unwrap();
     let send = |body: String| {
         let http = http.clone();
         let url = format!("{}/fapi/v3/commissionRate?{body}", sb.base_url());

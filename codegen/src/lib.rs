@@ -92,7 +92,7 @@ pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     let Some(first) = apis.first() else { return Err(Error(vec!["no API to generate".into()])) };
     let mut module = String::from(
-        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod errors;\npub mod models;\npub mod streams;\n",
+        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod errors;\npub mod models;\n#[cfg(feature = \"ws\")]\npub mod streams;\n",
     );
     let mut files = vec![
         GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
@@ -105,7 +105,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         // Later APIs with streams of their own get `<module>_streams.rs`.
         if i > 0 && !api.streams.streams.is_empty() {
             let name = format!("{}_streams", api.api.module);
-            module.push_str(&format!("pub mod {name};\n"));
+            module.push_str(&format!("#[cfg(feature = \"ws\")]\npub mod {name};\n"));
             // The same streams as the first API: only the event enum is its own.
             let tokens = if api.streams.streams == first.streams.streams {
                 emit_streams::emit_reusing(api, "streams")

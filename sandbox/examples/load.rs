@@ -36,6 +36,7 @@ async fn drive(
     for _ in 0..connections {
         let (done, failed, make) = (done.clone(), failed.clone(), make.clone());
         tasks.push(tokio::spawn(async move {
+            let _ = rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
             let http = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
             while Instant::now() < deadline {
                 match make(&http).send().await {

@@ -6,7 +6,9 @@
 
 pub mod errors;
 pub mod models;
+#[cfg(feature = "ws")]
 pub mod streams;
 pub mod rest;
 pub mod futures_v3;
+#[cfg(feature = "ws")]
 pub mod futures_v3_streams;

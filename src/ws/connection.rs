@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use super::Socket;
 
 pub(crate) enum Command {
     Subscribe {
@@ -315,9 +315,8 @@ impl Runner {
     async fn connect(&self) -> std::result::Result<Socket, String> {
         self.shared.connect_permit().await;
         let url = combined_url(&self.shared.url, &self.streams);
-        match tokio::time::timeout(self.shared.config.control_timeout, tokio_tungstenite::connect_async(url)).await {
-            Ok(Ok((s, _))) => Ok(s),
-            Ok(Err(e)) => Err(e.to_string()),
+        match tokio::time::timeout(self.shared.config.control_timeout, super::dial(&url)).await {
+            Ok(result) => result,
             Err(_) => Err("the handshake timed out".into()),
         }
     }

@@ -22,6 +22,19 @@ use std::time::Duration;
 use stream::Route;
 use tokio::sync::{oneshot, watch};
 
+/// A client WebSocket over TCP, with or without TLS.
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a socket with the crate's shared TLS settings; Nagle is off, since every frame
+/// we send (a pong, a subscription) is small and waiting would only delay it.
+pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, String> {
+    let connector = crate::tls::websocket()?;
+    match tokio_tungstenite::connect_async_tls_with_config(url, None, true, connector).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// The exchange's production WebSocket endpoint.
 pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
 

@@ -130,8 +130,11 @@ impl WebsocketClient {
     pub async fn user_data(&self, listen_key: &str, id: u64, callback: Callback) -> crate::Result<()> {
         let _ = id;
         let url = format!("{}/ws/{listen_key}", self.ws.shared().url);
-        let (mut socket, _) =
-            tokio_tungstenite::connect_async(url).await.map_err(|e| crate::Error::WebSocket(e.to_string()))?;
+        let handshake = tokio::time::timeout(self.ws.shared().config.control_timeout, super::dial(&url));
+        let mut socket = match handshake.await {
+            Ok(result) => result.map_err(crate::Error::WebSocket)?,
+            Err(_) => return Err(crate::Error::WebSocket("the handshake timed out".into())),
+        };
         let task = tokio::spawn(async move {
             use futures_util::SinkExt;
             use tokio_tungstenite::tungstenite::Message;

@@ -14,14 +14,13 @@ use tokio::sync::mpsc;
 use tokio::time::{interval_at, sleep, sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use super::Socket;
 
 async fn connect(shared: &Shared, key: &str) -> Result<Socket, String> {
     shared.connect_permit().await;
     let url = format!("{}/ws/{key}", shared.url);
-    match tokio::time::timeout(shared.config.control_timeout, tokio_tungstenite::connect_async(url)).await {
-        Ok(Ok((s, _))) => Ok(s),
-        Ok(Err(e)) => Err(e.to_string()),
+    match tokio::time::timeout(shared.config.control_timeout, super::dial(&url)).await {
+        Ok(result) => result,
         Err(_) => Err("the handshake timed out".into()),
     }
 }

@@ -1,4 +1,6 @@
 //! `aster-spec check [SPEC_DIR]` validates the spec and summarises it.
+//! `aster-spec generate [SPEC_DIR] [OUT_DIR]` writes the generated client code (only the
+//! files whose bytes change; the crate's build script runs this inside the repository).
 //! `aster-spec diff --docs FILE.md [SPEC_DIR] [--json]` lists every difference between the
 //! spec and an exchange docs file. Exit status: 0 when nothing unexplained differs, 1 when
 //! something does, 2 when a file cannot be read or parsed.
@@ -10,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME] [--json]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME] [--json]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
         Some("diff") => run_diff(&args[1..]),
+        Some("generate") => generate(&args[1..]),
         _ => fail(2, USAGE),
     }
 }
@@ -37,6 +40,24 @@ fn check(args: &[String]) -> ExitCode {
         summarise(spec);
     }
     ExitCode::SUCCESS
+}
+
+fn generate(args: &[String]) -> ExitCode {
+    let dir = PathBuf::from(args.first().map(String::as_str).unwrap_or("spec"));
+    let out = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("src/generated"));
+    let files = match aster_codegen::generate(&dir) {
+        Ok(files) => files,
+        Err(e) => return fail(1, e),
+    };
+    match aster_codegen::write_if_changed(&out, &files) {
+        Ok(written) => {
+            for name in written {
+                println!("wrote {}", out.join(name).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(1, format!("cannot write {}: {e}", out.display())),
+    }
 }
 
 fn summarise(spec: &aster_codegen::Spec) {

@@ -40,14 +40,15 @@ pub async fn start() -> (Sandbox, Http) {
     start_with(SandboxConfig::default()).await
 }
 
+/// A plain reqwest client; see Cargo.toml for why a crypto provider is installed first.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
+    reqwest::Client::new()
+}
+
 pub async fn start_with(cfg: SandboxConfig) -> (Sandbox, Http) {
     let sb = Sandbox::start(cfg).await.unwrap();
-    let http = Http {
-        base: sb.base_url(),
-        key: sb.api_key().into(),
-        secret: sb.secret().into(),
-        http: reqwest::Client::new(),
-    };
+    let http = Http { base: sb.base_url(), key: sb.api_key().into(), secret: sb.secret().into(), http: http_client() };
     (sb, http)
 }
 
