@@ -76,7 +76,9 @@ mod imp {
 
     pub(crate) fn rest(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
         let mut config = rustls::ClientConfig::clone(shared()?);
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        // Offer HTTP/2 only when reqwest can speak it.
+        config.alpn_protocols = if cfg!(feature = "http2") { vec![b"h2".to_vec()] } else { Vec::new() };
+        config.alpn_protocols.push(b"http/1.1".to_vec());
         Ok(builder.tls_backend_preconfigured(config))
     }
 
