@@ -3,9 +3,11 @@
 //!
 //! `cargo bench --bench rest`
 
-use aster::core::{Endpoint, ParamWriter};
+use aster::endpoint::{Endpoint, ParamWriter};
+use aster::models::OrderBook;
+use aster::params::NewOrderParams;
 use aster::sign::Signer;
-use aster::{NewOrderParams, OrderBook, OrderType, Side, TimeInForce};
+use aster::{OrderType, Side, TimeInForce};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
@@ -66,7 +68,7 @@ fn decode(c: &mut Criterion) {
     });
     group.throughput(Throughput::Bytes(info.len() as u64));
     group.bench_function("exchange_info", |b| {
-        b.iter(|| serde_json::from_slice::<aster::ExchangeInfo>(black_box(&info)).unwrap())
+        b.iter(|| serde_json::from_slice::<aster::models::ExchangeInfo>(black_box(&info)).unwrap())
     });
     group.finish();
 }

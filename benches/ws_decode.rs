@@ -23,14 +23,14 @@ fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("stream decode");
     g.throughput(Throughput::Elements(1));
     g.bench_function("bookTicker", |b| {
-        b.iter(|| serde_json::from_str::<aster::BookTickerEvent>(black_box(BOOK_TICKER)).unwrap())
+        b.iter(|| serde_json::from_str::<aster::models::BookTickerEvent>(black_box(BOOK_TICKER)).unwrap())
     });
     g.bench_function("aggTrade", |b| {
-        b.iter(|| serde_json::from_str::<aster::AggTradeEvent>(black_box(AGG_TRADE)).unwrap())
+        b.iter(|| serde_json::from_str::<aster::models::AggTradeEvent>(black_box(AGG_TRADE)).unwrap())
     });
     let depth = depth_update();
     g.bench_function("depthUpdate (20+20 levels)", |b| {
-        b.iter(|| serde_json::from_str::<aster::DepthUpdateEvent>(black_box(&depth)).unwrap())
+        b.iter(|| serde_json::from_str::<aster::models::DepthUpdateEvent>(black_box(&depth)).unwrap())
     });
     g.finish();
 }

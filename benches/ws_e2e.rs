@@ -28,7 +28,7 @@ fn main() {
         let ws = WsClient::new(sb.ws_url());
         // A symbol the sandbox quotes but the blast does not touch keeps organic traffic out.
         let name = "bnbusdt@bookTicker";
-        let mut stream = ws.subscribe(aster::ws::Subscription::<aster::BookTickerEvent>::new(name.to_string())).await.unwrap();
+        let mut stream = ws.subscribe(aster::ws::Subscription::<aster::models::BookTickerEvent>::new(name.to_string())).await.unwrap();
         wait_for_subscribers(&sb, name).await;
         let blaster = {
             let started = Instant::now();

@@ -1,8 +1,8 @@
 //! The REST client: configuration and the request pipeline every endpoint goes through.
 
-use crate::core::reply::{classify, read_body, Reply, Sent};
-use crate::core::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Security, WalletRole};
 use crate::nonce::NonceSource;
+use crate::request::reply::{classify, read_body, Reply, Sent};
+use crate::request::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Security, WalletRole};
 use crate::sign::Signer;
 use crate::wallet::{Address, WalletKey};
 use crate::{Error, Result};
@@ -283,7 +283,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Keep every reply header in [`Response::headers`] of `send_with_meta()`.
+    /// Keep every reply header in [`Response::headers`](crate::Response::headers) of `send_with_meta()`.
     pub fn show_header(mut self, on: bool) -> Self {
         self.show_header = on;
         self
@@ -296,13 +296,14 @@ impl ClientBuilder {
     }
 
     /// Use this reqwest client (its own timeout and proxy settings apply). Start from
-    /// [`http_client_builder`](crate::http_client_builder) to keep this crate's TLS setup and
+    /// [`http_client_builder`] to keep this crate's TLS setup and
     /// its refusal to follow redirects.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
+    /// Checks the settings and makes the client; nothing is sent.
     pub fn build(self) -> Result<Client> {
         if let Some(rw) = self.recv_window {
             check_recv_window(rw)?;
@@ -437,10 +438,12 @@ impl Client {
         }
     }
 
+    /// A builder for a client with credentials, another host or other settings.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
+    /// The REST base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -478,8 +481,11 @@ impl Client {
                 w.put(k, *v);
             }
         }
-        let auth =
-            if self.inner.wallet.is_some() { Auth::Wallet(crate::core::WalletSigning::STANDARD) } else { Auth::Hmac };
+        let auth = if self.inner.wallet.is_some() {
+            Auth::Wallet(crate::request::WalletSigning::STANDARD)
+        } else {
+            Auth::Hmac
+        };
         let opts = Options { recv_window, nonce: None };
         let reply = self.dispatch(method, path, security, auth, "request", w, opts, Vec::new()).await?;
         reply.decode_as()
@@ -610,21 +616,24 @@ impl Client {
     /// The message of a V3 request under `nonce`: what it signs and what it sends unsigned.
     pub(crate) fn wallet_message(
         &self,
-        signing: &crate::core::WalletSigning,
+        signing: &crate::request::WalletSigning,
         name: &'static str,
         w: ParamWriter,
         nonce: u64,
-    ) -> Result<crate::core::wallet_payload::Built> {
+    ) -> Result<crate::request::wallet_payload::Built> {
         let wallet = self.wallet_auth(name)?;
-        let values =
-            crate::core::wallet_payload::WalletValues { user: &wallet.user_text, signer: &wallet.signer_text, nonce };
-        crate::core::wallet_payload::build(signing, w, &values)
+        let values = crate::request::wallet_payload::WalletValues {
+            user: &wallet.user_text,
+            signer: &wallet.signer_text,
+            nonce,
+        };
+        crate::request::wallet_payload::build(signing, w, &values)
     }
 
     /// Adds the V3 wallet params and the EIP-712 signature; the result is the whole payload.
     fn sign_wallet(
         &self,
-        signing: &crate::core::WalletSigning,
+        signing: &crate::request::WalletSigning,
         name: &'static str,
         w: ParamWriter,
         opts: &Options,

@@ -190,7 +190,7 @@ macro_rules! wire_enum {
             }
         }
 
-        impl $crate::core::ParamValue for $t {
+        impl $crate::request::ParamValue for $t {
             fn write_raw(&self, out: &mut String) {
                 out.push_str(self.as_str());
             }

@@ -10,23 +10,34 @@ use std::fmt;
 pub enum Error {
     /// The exchange rejected the request (HTTP 4xx other than 418/429).
     Client {
+        /// The HTTP status of the reply.
         status_code: u16,
         /// The exchange's error code, e.g. -1121; `None` when the body held none.
         error_code: Option<i64>,
+        /// The exchange's message, as sent.
         error_message: String,
         /// Every reply header (boxed to keep `Result`s small).
         headers: Box<HeaderMap>,
     },
     /// The exchange failed (HTTP 5xx) on a request that changes nothing.
-    Server { status_code: u16, message: String },
+    Server {
+        /// The HTTP status of the reply.
+        status_code: u16,
+        /// The reply body or the exchange's message.
+        message: String,
+    },
     /// A request that changes state may have been executed, and the client cannot know:
     /// a 3xx or 5xx reply, -1006/-1007, a lost, partial, oversized or undecodable reply, a
     /// timeout after sending. The order may exist: resolve it by its client order id
     /// (`resolve_order`) before retrying.
     UnknownOutcome {
+        /// The HTTP method sent.
         method: &'static str,
+        /// The endpoint's path.
         path: String,
+        /// The HTTP status, when a reply arrived at all.
         status_code: Option<u16>,
+        /// What was seen instead of a decidable reply.
         message: String,
         /// The client order ids the request carried; query them to learn what happened.
         client_order_ids: Vec<String>,
@@ -34,32 +45,73 @@ pub enum Error {
         body: Option<String>,
     },
     /// A request that changes nothing got no reply in time.
-    Timeout { method: &'static str, path: String },
+    Timeout {
+        /// The HTTP method sent.
+        method: &'static str,
+        /// The endpoint's path.
+        path: String,
+    },
     /// A request that changes nothing was answered with a redirect; redirects are never
     /// followed, since they would carry the key and signature to another origin.
-    Redirect { status_code: u16, location: Option<String> },
+    Redirect {
+        /// The 3xx status of the reply.
+        status_code: u16,
+        /// Where the server pointed, when it said.
+        location: Option<String>,
+    },
     /// The reply was larger than the client's `max_reply_bytes`; the rest was not read.
-    ReplyTooLarge { limit: usize },
+    ReplyTooLarge {
+        /// The limit in bytes that was reached.
+        limit: usize,
+    },
     /// Rate limited (HTTP 429) or IP-banned for ignoring limits (HTTP 418).
     RateLimited {
+        /// 429 or 418.
         status_code: u16,
         /// Seconds to wait, from the Retry-After header.
         retry_after: Option<u64>,
+        /// The exchange's error code, when the body held one.
         error_code: Option<i64>,
+        /// The exchange's message, as sent.
         error_message: String,
     },
     /// A mandatory parameter is missing; nothing was sent.
-    ParameterRequired { name: String, reason: String },
+    ParameterRequired {
+        /// The parameter's name on the wire.
+        name: String,
+        /// Why it is missing.
+        reason: String,
+    },
     /// A parameter has a value the endpoint does not accept; nothing was sent.
-    ParameterValue { name: String, reason: String },
+    ParameterValue {
+        /// The parameter's name on the wire.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+    },
     /// A parameter has the wrong type; nothing was sent.
-    ParameterType { name: String, reason: String },
+    ParameterType {
+        /// The parameter's name on the wire.
+        name: String,
+        /// Why it is mistyped.
+        reason: String,
+    },
     /// The endpoint needs an API key (and secret) the client was not given.
-    MissingCredentials { endpoint: &'static str, needs: &'static str },
+    MissingCredentials {
+        /// The method that was called.
+        endpoint: &'static str,
+        /// What it needs, e.g. "an API key and secret".
+        needs: &'static str,
+    },
     /// The request could not be sent or the reply not read.
     Transport(reqwest::Error),
     /// The reply arrived but could not be decoded into the typed model.
-    Decode { message: String, excerpt: String },
+    Decode {
+        /// What did not fit the model.
+        message: String,
+        /// The start of the reply body.
+        excerpt: String,
+    },
     /// The client was configured wrongly.
     Config(String),
     /// A WebSocket connection or stream failed.

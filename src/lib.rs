@@ -26,10 +26,13 @@
 //!
 //! Every request can also be sent with `.raw()` to get the reply as `serde_json::Value`.
 
+#![warn(missing_docs)]
+
 pub mod client;
-pub mod core;
-pub mod de;
+mod de;
+pub mod endpoint;
 pub mod error;
+mod request;
 #[rustfmt::skip]
 mod generated;
 pub mod nonce;
@@ -49,10 +52,24 @@ pub mod streams {
 }
 
 pub use client::{http_client_builder, Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
-pub use core::{ApiError, BatchResult, Call, LimitUsage, OneOrMany, Response};
 pub use error::{Error, Result};
+pub use generated::enums::*;
 pub use generated::errors::ErrorCode;
-pub use generated::models::*;
-pub use generated::rest::*;
+pub use params::{BatchOrder, ENDPOINTS};
+pub use request::{ApiError, BatchResult, Call, Flag, LimitUsage, OneOrMany, Response};
+
+/// Reply models of every endpoint and event, shared by V1 and V3: exact decimals for money,
+/// enums with an `Unknown` fallback, optional fields where the exchange omits them.
+pub mod models {
+    pub use crate::generated::models::*;
+}
+
+/// The request type of every futures V1 endpoint. A client method returns a
+/// [`Call`](crate::Call) on one of these; its builder setters (the optional parameters) are
+/// listed on that `Call`. Also the objects some endpoints take (`BatchOrder`) and
+/// [`ENDPOINTS`](params::ENDPOINTS), the spec's table of every endpoint.
+pub mod params {
+    pub use crate::generated::rest::*;
+}
 pub use resolve::Resolution;
 pub use rust_decimal::Decimal;

@@ -21,6 +21,7 @@ fn local_micros() -> u64 {
 }
 
 impl NonceSource {
+    /// A source with no clock offset.
     pub fn new() -> Self {
         Self::default()
     }
@@ -30,6 +31,7 @@ impl NonceSource {
         self.offset_us.store(offset, Ordering::Relaxed);
     }
 
+    /// The offset added to the local clock, in microseconds (exchange minus local).
     pub fn offset_us(&self) -> i64 {
         self.offset_us.load(Ordering::Relaxed)
     }

@@ -1,7 +1,8 @@
 //! Answering an unknown outcome: every order goes out with a client order id
 //! (`Error::UnknownOutcome` carries it), and one query tells whether it exists.
 
-use crate::{Error, ErrorCode, Order, Result};
+use crate::models::Order;
+use crate::{Error, ErrorCode, Result};
 
 /// What became of an order whose outcome was unknown.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +28,7 @@ impl crate::Client {
     /// Resolves an unknown outcome: looks the order up by its client order id.
     ///
     /// ```no_run
-    /// # async fn demo(client: aster::Client, order: aster::Call<'_, aster::NewOrderParams>) -> aster::Result<()> {
+    /// # async fn demo(client: aster::Client, order: aster::Call<'_, aster::params::NewOrderParams>) -> aster::Result<()> {
     /// match order.await {
     ///     Err(aster::Error::UnknownOutcome { client_order_ids, .. }) => {
     ///         for id in client_order_ids {

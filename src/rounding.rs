@@ -1,7 +1,8 @@
 //! Prices and quantities on a symbol's grid (`tickSize`, `stepSize` from exchangeInfo), so a
 //! caller never meets -1111 ("precision is over the maximum") by accident.
 
-use crate::{Decimal, ExchangeInfo, SymbolInfo};
+use crate::models::{ExchangeInfo, SymbolInfo};
+use crate::Decimal;
 use rust_decimal::RoundingStrategy;
 
 /// Which way a value off the grid moves.
@@ -29,7 +30,11 @@ fn to_step(value: Decimal, step: Decimal, how: Round) -> Decimal {
 }
 
 impl SymbolInfo {
-    fn filter_value(&self, filter: &str, pick: impl Fn(&crate::SymbolFilter) -> Option<Decimal>) -> Option<Decimal> {
+    fn filter_value(
+        &self,
+        filter: &str,
+        pick: impl Fn(&crate::models::SymbolFilter) -> Option<Decimal>,
+    ) -> Option<Decimal> {
         self.filters.iter().find(|f| f.filter_type == filter).and_then(pick)
     }
 

@@ -12,6 +12,7 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// A signer for this API secret; the secret is kept only inside the HMAC state.
     pub fn new(secret: &str) -> Self {
         // HMAC accepts keys of any length, so this cannot fail.
         let mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())

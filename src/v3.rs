@@ -31,13 +31,19 @@
 //! registration) also need `main_private_key`.
 
 use crate::client::{ClientBuilder as CoreBuilder, WalletConfig};
-use crate::core::{Call, Endpoint};
+use crate::request::{Call, Endpoint};
 use crate::wallet::Address;
 use crate::Result;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-pub use crate::generated::futures_v3::*;
+pub use params::{BatchOrder, StrategySubOrder, StrategySubOrderUpdate, ENDPOINTS};
+
+/// The request type of every futures V3 endpoint, the objects some endpoints take, and
+/// [`ENDPOINTS`](params::ENDPOINTS).
+pub mod params {
+    pub use crate::generated::futures_v3::*;
+}
 
 /// Subscription helpers for every V3 market stream, and the V3 user-data event type (the
 /// V1 events plus announcements). The streams are the V1 ones, on the same host.
@@ -158,6 +164,7 @@ impl ClientBuilder {
 }
 
 impl Client {
+    /// A builder: the user's main wallet address, the API wallet (signer) and its private key.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -172,6 +179,7 @@ impl Client {
         self.core.wallet().map(|w| w.api_key.address()).unwrap_or(Address::from_bytes([0; 20]))
     }
 
+    /// The REST base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
@@ -185,7 +193,7 @@ impl Client {
     /// Measures the offset to the exchange's clock (`GET /fapi/v3/time`) and applies it to
     /// every later nonce. Returns the offset in ms.
     pub async fn sync_time(&self) -> Result<i64> {
-        self.core.resync(crate::core::Auth::Wallet(crate::core::WalletSigning::STANDARD)).await
+        self.core.resync(crate::request::Auth::Wallet(crate::request::WalletSigning::STANDARD)).await
     }
 
     /// The clock offset applied to nonces, in ms.
@@ -209,12 +217,12 @@ impl Client {
             name: "nonce".into(),
             reason: "pin the request's nonce with .nonce(..) before signing as the sub-account".into(),
         })?;
-        let crate::core::Auth::Wallet(signing) = E::SPEC.auth else {
+        let crate::request::Auth::Wallet(signing) = E::SPEC.auth else {
             return Err(crate::Error::Config(format!("`{}` is not a V3 endpoint", E::SPEC.name)));
         };
-        let mut all = crate::core::ParamWriter::new();
+        let mut all = crate::request::ParamWriter::new();
         call.params().write_params(&mut all);
-        let mut business = crate::core::ParamWriter::new();
+        let mut business = crate::request::ParamWriter::new();
         for (k, v) in all.pairs().filter(|(k, _)| *k != "childSignature") {
             business.put_encoded(k, v);
         }
@@ -232,9 +240,9 @@ impl Client {
     /// does not cover yet.
     pub async fn request(
         &self,
-        method: crate::core::Method,
+        method: crate::request::Method,
         path: &str,
-        security: crate::core::Security,
+        security: crate::request::Security,
         params: &[(&str, &str)],
     ) -> Result<serde_json::Value> {
         self.core.request(method, path, security, params).await

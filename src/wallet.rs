@@ -41,10 +41,12 @@ pub fn typed_data_digest(chain_id: u64, msg: &str) -> [u8; 32] {
 pub struct Address([u8; 20]);
 
 impl Address {
+    /// The address with these 20 bytes.
     pub fn from_bytes(bytes: [u8; 20]) -> Self {
         Address(bytes)
     }
 
+    /// The address's 20 bytes.
     pub fn as_bytes(&self) -> &[u8; 20] {
         &self.0
     }

@@ -42,7 +42,7 @@ impl View {
         }
     }
 
-    fn snapshot(&mut self, s: &aster::AccountSnapshotEvent) {
+    fn snapshot(&mut self, s: &aster::models::AccountSnapshotEvent) {
         let open: BTreeSet<i64> = s.open_orders.iter().map(|o| o.order_id).collect();
         for (id, entry) in self.orders.iter_mut() {
             if !open.contains(id) && entry.0 {

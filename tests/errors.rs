@@ -5,7 +5,7 @@ use aster::{Error, OrderType, Side, TimeInForce};
 use aster_sandbox::Fault;
 use common::*;
 
-fn limit_buy(c: &aster::Client) -> aster::Call<'_, aster::NewOrderParams> {
+fn limit_buy(c: &aster::Client) -> aster::Call<'_, aster::params::NewOrderParams> {
     c.new_order("BTCUSDT", Side::Buy, OrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("0.001"))

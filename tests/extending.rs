@@ -2,7 +2,7 @@
 //! the timeout's effect on reads and writes.
 
 mod common;
-use aster::core::{Auth, Endpoint, EndpointSpec, Method, ParamWriter, Security};
+use aster::endpoint::{Auth, Endpoint, EndpointSpec, Method, ParamWriter, Security};
 use aster::Error;
 use aster_sandbox::Fault;
 use common::*;

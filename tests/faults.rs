@@ -16,7 +16,7 @@ fn no_secrets(sb: &aster_sandbox::Sandbox, e: &Error) {
     }
 }
 
-fn limit_buy(c: &aster::Client) -> aster::Call<'_, aster::NewOrderParams> {
+fn limit_buy(c: &aster::Client) -> aster::Call<'_, aster::params::NewOrderParams> {
     c.new_order("BTCUSDT", Side::Buy, OrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("0.002"))

@@ -31,7 +31,7 @@ fn stream_names_are_built_from_typed_params() {
 fn depth_update_decodes_with_exact_decimals() {
     let text = r#"{"e":"depthUpdate","E":1700000000123,"T":1700000000120,"s":"BTCUSDT","U":100,"u":105,"pu":99,
         "b":[["60000.10","1.500"],["59999.9","0"]],"a":[["60000.20",2]],"extra":"ignored"}"#;
-    let ev: aster::DepthUpdateEvent = serde_json::from_str(text).unwrap();
+    let ev: aster::models::DepthUpdateEvent = serde_json::from_str(text).unwrap();
     assert_eq!((ev.first_update_id, ev.final_update_id, ev.prev_final_update_id), (100, 105, 99));
     assert_eq!(ev.bids[0].price.to_string(), "60000.10");
     assert_eq!(ev.asks[0].qty.to_string(), "2");
@@ -39,12 +39,12 @@ fn depth_update_decodes_with_exact_decimals() {
 
 #[test]
 fn book_ticker_and_kline_decode() {
-    let bt: aster::BookTickerEvent = serde_json::from_str(
+    let bt: aster::models::BookTickerEvent = serde_json::from_str(
         r#"{"e":"bookTicker","u":7,"E":1,"T":1,"s":"BNBUSDT","b":"25.35","B":"31.21","a":"25.36","A":"40.66"}"#,
     )
     .unwrap();
     assert!(bt.bid_price < bt.ask_price);
-    let k: aster::KlineEvent = serde_json::from_str(
+    let k: aster::models::KlineEvent = serde_json::from_str(
         r#"{"e":"kline","E":1,"s":"BTCUSDT","k":{"t":0,"T":59999,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":"1.0","c":"2.0",
         "h":"2.5","l":"0.5","v":"10","n":3,"x":false,"q":"15","V":"5","Q":"7.5","B":"0"}}"#,
     )

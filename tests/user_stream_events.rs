@@ -10,7 +10,7 @@ use common::{dec, sandbox, signed};
 use futures_util::StreamExt;
 use std::time::Duration;
 
-async fn next_order(events: &mut aster::ws::EventStream<UserDataEvent>) -> aster::OrderUpdate {
+async fn next_order(events: &mut aster::ws::EventStream<UserDataEvent>) -> aster::models::OrderUpdate {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), events.next()).await.unwrap().unwrap() {
             Ok(UserDataEvent::OrderTradeUpdate(o)) => return o.order,

@@ -238,7 +238,7 @@ async fn best(client: &Client) -> (aster::Decimal, aster::Decimal) {
 }
 
 /// A sell resting one tick under the house's best ask: the best ask, the account's own.
-async fn own_best_ask(client: &Client) -> aster::Order {
+async fn own_best_ask(client: &Client) -> aster::models::Order {
     let (_, ask) = best(client).await;
     client
         .new_order("BTCUSDT", Side::Sell, OrderType::Limit)
@@ -249,7 +249,7 @@ async fn own_best_ask(client: &Client) -> aster::Order {
         .unwrap()
 }
 
-async fn buy_ioc(client: &Client, price: aster::Decimal, stp: Option<StpMode>) -> aster::Order {
+async fn buy_ioc(client: &Client, price: aster::Decimal, stp: Option<StpMode>) -> aster::models::Order {
     let mut call = client
         .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
         .time_in_force(TimeInForce::Ioc)
@@ -342,7 +342,7 @@ async fn strategy(
     kind: aster::StrategyType,
     id: i64,
     open: bool,
-) -> aster::Result<aster::StrategyOrder> {
+) -> aster::Result<aster::models::StrategyOrder> {
     if open {
         client.query_strategy_open_order(kind).strategy_id(id).await
     } else {

@@ -85,7 +85,7 @@ async fn an_expired_agent_is_refused() {
     assert_eq!(late.get_stp_mode().await.unwrap_err().error_code(), Some(-2015));
 }
 
-async fn create_sub(client: &Client, child: &WalletKey, name: &str) -> aster::Result<aster::CodeMsg> {
+async fn create_sub(client: &Client, child: &WalletKey, name: &str) -> aster::Result<aster::models::CodeMsg> {
     let mut call = client.create_sub_account(child.address().to_string(), name, "").nonce(client.next_nonce());
     call.params_mut().child_signature = client.child_signature(&call, child)?;
     call.await

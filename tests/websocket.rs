@@ -355,7 +355,7 @@ async fn a_local_order_book_follows_the_documented_procedure_and_matches_rest() 
     ws.stop().await;
 }
 
-fn next_or_fake(book: &aster::ws::LocalOrderBook) -> aster::DepthUpdateEvent {
+fn next_or_fake(book: &aster::ws::LocalOrderBook) -> aster::models::DepthUpdateEvent {
     let u = book.last_update_id().unwrap();
     serde_json::from_value(
         serde_json::json!({"e":"depthUpdate","E":0,"T":0,"s":"BTCUSDT","U":u + 1,"u":u + 1,"pu":u,"b":[],"a":[]}),

@@ -53,9 +53,9 @@ async fn price_protect_goes_out_as_the_docs_spell_it() {
     // The sandbox refuses other spellings, as the docs allow only TRUE and FALSE.
     let e = c
         .request(
-            aster::core::Method::Post,
+            aster::endpoint::Method::Post,
             "/fapi/v1/order",
-            aster::core::Security::Trade,
+            aster::endpoint::Security::Trade,
             &[
                 ("symbol", "BTCUSDT"),
                 ("side", "SELL"),

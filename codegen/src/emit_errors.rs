@@ -23,6 +23,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         }
 
         impl ErrorCode {
+            /// The named code for `code`, or `Other(code)` for one the spec does not list.
             pub fn from_code(code: i64) -> Self {
                 match code {
                     #( #codes => ErrorCode::#variants, )*

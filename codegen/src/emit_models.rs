@@ -1,4 +1,5 @@
-//! Emits `models.rs`: the enums and response models.
+//! Emits `enums.rs` (the closed value sets, each with an unknown fallback) and `models.rs`
+//! (the response models).
 
 use crate::names;
 use crate::spec::{Field, Model, Spec};
@@ -6,14 +7,21 @@ use crate::types::FieldType;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(spec: &Spec) -> TokenStream {
+pub fn emit_enums(spec: &Spec) -> TokenStream {
     let enums = spec.models.enums.iter().map(|(name, values)| emit_enum(name, values));
-    let models = spec.models.models.iter().map(|(name, model)| emit_model(name, model));
     quote! {
+        #(#enums)*
+    }
+}
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let glossary = &spec.models.field_docs;
+    let models = spec.models.models.iter().map(|(name, model)| emit_model(name, model, glossary));
+    quote! {
+        use super::enums::*;
         use rust_decimal::Decimal;
         use serde::{Deserialize, Serialize};
 
-        #(#enums)*
         #(#models)*
     }
 }
@@ -64,13 +72,15 @@ fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
     }
 }
 
-fn emit_model(name: &str, model: &Model) -> TokenStream {
+type Glossary = std::collections::BTreeMap<String, String>;
+
+fn emit_model(name: &str, model: &Model, glossary: &Glossary) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = if model.doc.is_empty() { format!("The `{name}` reply.") } else { model.doc.clone() };
     if model.repr.as_deref() == Some("array") {
         return emit_array_model(&id, &doc, &model.fields);
     }
-    let fields = model.fields.iter().map(emit_field);
+    let fields = model.fields.iter().map(|f| emit_field(f, glossary));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,12 +96,13 @@ fn is_lenient(ty: &FieldType) -> bool {
     matches!(ty, FieldType::Int | FieldType::Long | FieldType::Bool)
 }
 
-fn emit_field(f: &Field) -> TokenStream {
+fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
     let ty = FieldType::parse(&f.ty).expect("validated");
     let rust_name = format_ident!("{}", names::field(f).expect("validated"));
     let json = f.json.clone().expect("validated");
     let base = ty.rust();
-    let doc = if f.doc.is_empty() { format!("`{json}`") } else { format!("`{json}`: {}", f.doc) };
+    let meaning = if f.doc.is_empty() { glossary.get(&json).map(String::as_str).unwrap_or("") } else { &f.doc };
+    let doc = if meaning.is_empty() { format!("`{json}`") } else { format!("{meaning} (`{json}`)") };
     let (rust_ty, attrs) = match (f.optional, &ty) {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
         (false, _) => (base, quote!()),

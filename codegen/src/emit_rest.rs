@@ -18,8 +18,9 @@ pub fn emit(spec: &Spec) -> TokenStream {
     });
     quote! {
         #![allow(unused_imports)]
+        use super::enums::*;
         use super::models::*;
-        use crate::core::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security, WalletRole, WalletSigning};
+        use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security, WalletRole, WalletSigning};
         use crate::Error;
         use #client as Client;
         use rust_decimal::Decimal;
@@ -159,7 +160,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
         method_doc.push(ep.doc.clone());
         method_doc.push(String::new());
     }
-    method_doc.push(format!("`{} {path}` · security `{security}` · weight {weight}", ep.method));
+    method_doc.push(format!("`{} {path}` · security `{security}` · weight `{weight}`", ep.method));
     if !ps.is_empty() {
         method_doc.push(String::new());
         for p in &ps {
@@ -329,13 +330,13 @@ fn emit_object(obj: &ParamObject) -> TokenStream {
         match (p.spec.required, bool_text) {
             (true, true) => quote! {
                 #[doc = #doc]
-                #[serde(rename = #key, serialize_with = "crate::core::bool_text")]
+                #[serde(rename = #key, serialize_with = "crate::request::bool_text")]
                 pub #fid: #ty,
             },
             (true, false) => quote! { #[doc = #doc] #[serde(rename = #key)] pub #fid: #ty, },
             (false, true) => quote! {
                 #[doc = #doc]
-                #[serde(rename = #key, skip_serializing_if = "Option::is_none", serialize_with = "crate::core::opt_bool_text")]
+                #[serde(rename = #key, skip_serializing_if = "Option::is_none", serialize_with = "crate::request::opt_bool_text")]
                 pub #fid: Option<#ty>,
             },
             (false, false) => quote! {

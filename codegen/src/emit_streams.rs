@@ -81,7 +81,7 @@ fn emit_stream(s: &Stream) -> TokenStream {
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let streams: Vec<TokenStream> = spec.streams.streams.iter().map(emit_stream).collect();
-    emit_with(spec, quote!(use crate::ws::Subscription; #(#streams)*))
+    emit_with(spec, quote!(use super::enums::*; use crate::ws::Subscription; #(#streams)*))
 }
 
 /// For an API whose streams are those of `module`: its helpers re-exported from there (a

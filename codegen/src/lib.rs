@@ -92,9 +92,10 @@ pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     let Some(first) = apis.first() else { return Err(Error(vec!["no API to generate".into()])) };
     let mut module = String::from(
-        "//! Code generated from the API spec.\n\n#![allow(clippy::all, missing_docs)]\n\npub mod errors;\npub mod models;\n#[cfg(feature = \"ws\")]\npub mod streams;\n",
+        "//! Code generated from the API spec.\n\n#![allow(clippy::all)]\n\npub mod enums;\npub mod errors;\npub mod models;\n#[cfg(feature = \"ws\")]\npub mod streams;\n",
     );
     let mut files = vec![
+        GeneratedFile { name: "enums.rs".into(), contents: render(emit_models::emit_enums(first))? },
         GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
         GeneratedFile { name: "streams.rs".into(), contents: render(emit_streams::emit(first))? },
         GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(first))? },

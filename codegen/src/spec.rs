@@ -171,6 +171,9 @@ pub struct ModelsFile {
     #[serde(default)]
     pub docs_enums: BTreeMap<String, Option<String>>,
     pub models: BTreeMap<String, Model>,
+    /// What a JSON key means wherever a model carries it; a field's own `doc` wins.
+    #[serde(default)]
+    pub field_docs: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -74,7 +74,7 @@ impl ParamType {
             ParamType::Long => quote!(i64),
             ParamType::Decimal => quote!(Decimal),
             ParamType::Bool => quote!(bool),
-            ParamType::Flag => quote!(crate::core::Flag),
+            ParamType::Flag => quote!(crate::request::Flag),
             ParamType::Enum(n) | ParamType::Object(n) => {
                 let id = format_ident!("{}", n);
                 quote!(#id)
@@ -99,7 +99,7 @@ impl ParamType {
     pub fn convert(&self, id: &proc_macro2::Ident) -> TokenStream {
         match self {
             ParamType::String => quote!(#id.into()),
-            ParamType::Flag => quote!(crate::core::Flag(#id)),
+            ParamType::Flag => quote!(crate::request::Flag(#id)),
             _ => quote!(#id),
         }
     }

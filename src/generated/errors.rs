@@ -326,6 +326,7 @@ pub enum ErrorCode {
     Other(i64),
 }
 impl ErrorCode {
+    /// The named code for `code`, or `Other(code)` for one the spec does not list.
     pub fn from_code(code: i64) -> Self {
         match code {
             -1000 => ErrorCode::Unknown,

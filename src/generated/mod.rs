@@ -2,8 +2,9 @@
 
 //! Code generated from the API spec.
 
-#![allow(clippy::all, missing_docs)]
+#![allow(clippy::all)]
 
+pub mod enums;
 pub mod errors;
 pub mod models;
 #[cfg(feature = "ws")]

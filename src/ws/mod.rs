@@ -47,6 +47,7 @@ pub struct Subscription<T> {
 }
 
 impl<T> Subscription<T> {
+    /// A subscription to the stream of this name, e.g. `btcusdt@aggTrade`.
     pub fn new(name: String) -> Self {
         Self { name, payload: PhantomData }
     }
@@ -72,6 +73,7 @@ pub struct WsConfig {
     /// Reconnect delays are drawn at random up to `initial_backoff × 2^attempt`, capped at
     /// `max_backoff` ("full jitter": shards and clients do not reconnect in lockstep).
     pub initial_backoff: Duration,
+    /// The longest wait between reconnection attempts.
     pub max_backoff: Duration,
     /// A connection counts as healthy, and the backoff starts over, only after it has
     /// stayed up this long: a server that accepts and drops at once is not hammered.
@@ -81,6 +83,7 @@ pub struct WsConfig {
     /// With nothing received for this long the client pings; with still nothing (not even
     /// the pong) `heartbeat_timeout` later, the connection is taken as dead and replaced.
     pub heartbeat_interval: Duration,
+    /// How long a ping may go unanswered before the connection counts as dead.
     pub heartbeat_timeout: Duration,
     /// Messages buffered per subscriber before the subscriber is told it lagged.
     pub buffer: usize,
@@ -211,6 +214,7 @@ impl WsClient {
         Self::with_config(url, WsConfig::default())
     }
 
+    /// A client for streams at `url` with these settings.
     pub fn with_config(url: impl Into<String>, config: WsConfig) -> Self {
         let inner = Arc::new(Shared {
             url: url.into().trim_end_matches('/').to_string(),

@@ -2,7 +2,7 @@
 //! procedure: buffer events, take a REST snapshot, drop events older than it, check that
 //! each event's `pu` is the previous event's `u`, and start over when it is not.
 
-use crate::{DepthUpdateEvent, OrderBook};
+use crate::models::{DepthUpdateEvent, OrderBook};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -13,9 +13,21 @@ pub const DEFAULT_BUFFER_LIMIT: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resync {
     /// The first event after the snapshot does not cover its `lastUpdateId`.
-    SnapshotNotCovered { last_update_id: i64, first: i64, last: i64 },
+    SnapshotNotCovered {
+        /// The snapshot's `lastUpdateId`.
+        last_update_id: i64,
+        /// The event's first update id (`U`).
+        first: i64,
+        /// The event's last update id (`u`).
+        last: i64,
+    },
     /// An event's `pu` is not the previous event's `u`: an update was missed.
-    Gap { expected_pu: i64, got_pu: i64 },
+    Gap {
+        /// The previous event's `u`.
+        expected_pu: i64,
+        /// The `pu` this event carried.
+        got_pu: i64,
+    },
 }
 
 impl std::fmt::Display for Resync {
@@ -48,6 +60,7 @@ impl Default for LocalOrderBook {
 }
 
 impl LocalOrderBook {
+    /// An empty book, waiting for its snapshot.
     pub fn new() -> Self {
         Self::default()
     }
@@ -157,10 +170,12 @@ impl LocalOrderBook {
         self.asks.iter().map(|(p, q)| (*p, *q))
     }
 
+    /// The highest bid: (price, quantity).
     pub fn best_bid(&self) -> Option<(Decimal, Decimal)> {
         self.bids().next()
     }
 
+    /// The lowest ask: (price, quantity).
     pub fn best_ask(&self) -> Option<(Decimal, Decimal)> {
         self.asks().next()
     }

@@ -61,6 +61,7 @@ impl WebsocketClient {
         self.live(sub.name().to_string(), id, callback).await
     }
 
+    /// Aggregate trades of `symbol` (`<symbol>@aggTrade`).
     pub async fn agg_trade(&self, symbol: &str, id: u64, callback: Callback) -> crate::Result<()> {
         self.typed(crate::streams::agg_trade(symbol), id, callback).await
     }
@@ -71,6 +72,7 @@ impl WebsocketClient {
         self.typed(crate::streams::mark_price(symbol, speed), id, callback).await
     }
 
+    /// Klines of `symbol` at `interval` (`<symbol>@kline_<interval>`).
     pub async fn kline(&self, symbol: &str, id: u64, interval: KlineInterval, callback: Callback) -> crate::Result<()> {
         self.typed(crate::streams::kline(symbol, interval), id, callback).await
     }
@@ -83,6 +85,7 @@ impl WebsocketClient {
         }
     }
 
+    /// 24-hour rolling statistics of `symbol`, or of every symbol when `None`.
     pub async fn ticker(&self, id: u64, callback: Callback, symbol: Option<&str>) -> crate::Result<()> {
         match symbol {
             Some(s) => self.typed(crate::streams::ticker(s), id, callback).await,
@@ -90,6 +93,7 @@ impl WebsocketClient {
         }
     }
 
+    /// Best bid and ask of `symbol`, or of every symbol when `None`.
     pub async fn book_ticker(&self, id: u64, callback: Callback, symbol: Option<&str>) -> crate::Result<()> {
         match symbol {
             Some(s) => self.typed(crate::streams::book_ticker(s), id, callback).await,
@@ -97,6 +101,7 @@ impl WebsocketClient {
         }
     }
 
+    /// Liquidation orders of `symbol`, or of every symbol when `None`.
     pub async fn liquidation_order(&self, id: u64, callback: Callback, symbol: Option<&str>) -> crate::Result<()> {
         match symbol {
             Some(s) => self.typed(crate::streams::liquidation_order(s), id, callback).await,
@@ -104,6 +109,7 @@ impl WebsocketClient {
         }
     }
 
+    /// The top `level` bids and asks of `symbol`, every `speed`.
     pub async fn partial_book_depth(
         &self,
         symbol: &str,
@@ -115,6 +121,7 @@ impl WebsocketClient {
         self.typed(crate::streams::partial_book_depth(symbol, level, speed), id, callback).await
     }
 
+    /// Order book changes of `symbol`, every `speed`.
     pub async fn diff_book_depth(
         &self,
         symbol: &str,

@@ -13,7 +13,12 @@ use tokio::sync::mpsc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WsError {
     /// A message that did not decode into the typed event; `raw` is the message as sent.
-    Decode { raw: String, error: String },
+    Decode {
+        /// The message as it arrived.
+        raw: String,
+        /// Why it did not decode.
+        error: String,
+    },
     /// The subscriber fell behind and this many messages were dropped for it.
     Lagged(u64),
     /// The connection dropped, or could not be made; the client is reconnecting and will

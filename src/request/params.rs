@@ -38,6 +38,7 @@ impl ParamValue for bool {
 pub struct Flag(pub bool);
 
 impl Flag {
+    /// `"TRUE"` or `"FALSE"`, as sent.
     pub fn as_str(self) -> &'static str {
         if self.0 {
             "TRUE"
@@ -98,6 +99,7 @@ pub struct ParamWriter {
 }
 
 impl ParamWriter {
+    /// An empty parameter list.
     pub fn new() -> Self {
         Self { query: String::with_capacity(256), scratch: String::with_capacity(64) }
     }
@@ -136,6 +138,7 @@ impl ParamWriter {
         self.query.push_str(encoded);
     }
 
+    /// The encoded parameters written so far.
     pub fn as_str(&self) -> &str {
         &self.query
     }
@@ -153,6 +156,7 @@ impl ParamWriter {
         self.query = sorted;
     }
 
+    /// The encoded parameters.
     pub fn into_string(self) -> String {
         self.query
     }

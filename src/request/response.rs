@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
+    /// The reply was a single object.
     One(T),
+    /// The reply was a list.
     Many(Vec<T>),
 }
 
 impl<T> OneOrMany<T> {
+    /// The item or items as a list.
     pub fn into_vec(self) -> Vec<T> {
         match self {
             OneOrMany::One(t) => vec![t],
@@ -32,7 +35,9 @@ impl<T> OneOrMany<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     #[serde(deserialize_with = "crate::de::lenient")]
+    /// The exchange's error code, e.g. -2011.
     pub code: i64,
+    /// The exchange's message.
     pub msg: String,
 }
 
@@ -40,11 +45,14 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum BatchResult<T> {
+    /// This item was refused.
     Err(ApiError),
+    /// This item was accepted.
     Ok(T),
 }
 
 impl<T> BatchResult<T> {
+    /// The item as a `Result`.
     pub fn into_result(self) -> Result<T, ApiError> {
         match self {
             BatchResult::Ok(t) => Ok(t),
@@ -52,6 +60,7 @@ impl<T> BatchResult<T> {
         }
     }
 
+    /// The accepted item, if it was.
     pub fn ok(&self) -> Option<&T> {
         match self {
             BatchResult::Ok(t) => Some(t),
@@ -59,6 +68,7 @@ impl<T> BatchResult<T> {
         }
     }
 
+    /// The refusal, if it was refused.
     pub fn err(&self) -> Option<&ApiError> {
         match self {
             BatchResult::Ok(_) => None,
@@ -73,10 +83,12 @@ impl<T> BatchResult<T> {
 pub struct LimitUsage {
     /// `(interval, used)` pairs, e.g. `("1M", 12)` for `X-MBX-USED-WEIGHT-1M: 12`.
     pub used_weight: Vec<(String, u64)>,
+    /// Orders counted per interval, from `X-MBX-ORDER-COUNT-*` headers.
     pub order_count: Vec<(String, u64)>,
 }
 
 impl LimitUsage {
+    /// Reads the usage headers of a reply; absent headers give empty lists.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let mut usage = LimitUsage::default();
         for (name, value) in headers {
@@ -102,8 +114,11 @@ impl LimitUsage {
 /// A typed reply with its HTTP metadata.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
+    /// The decoded reply.
     pub data: T,
+    /// The HTTP status.
     pub status: u16,
+    /// Rate-limit usage the exchange reported with this reply.
     pub limit_usage: LimitUsage,
     /// Every reply header when the client was built with `show_header(true)`, else empty.
     pub headers: HeaderMap,

@@ -90,7 +90,7 @@ pub(crate) fn build(signing: &WalletSigning, mut business: ParamWriter, wallet: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::endpoint::WalletRole;
+    use crate::request::endpoint::WalletRole;
 
     const W: WalletValues = WalletValues { user: "0xU", signer: "0xS", nonce: 7 };
 

@@ -7,13 +7,18 @@ use serde::de::DeserializeOwned;
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// `GET`: parameters in the query string.
     Get,
+    /// `POST`: parameters in a form body.
     Post,
+    /// `PUT`: parameters in a form body.
     Put,
+    /// `DELETE`: parameters in the query (V1) or the body (V3).
     Delete,
 }
 
 impl Method {
+    /// The method's name as sent.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -100,6 +105,7 @@ pub enum WalletRole {
 /// How one V3 endpoint builds and signs its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalletSigning {
+    /// Which wallet's key signs.
     pub key: WalletRole,
     /// Wallet params the request carries, a subset of `user`, `signer`, `nonce`.
     pub adds: &'static [&'static str],
@@ -130,8 +136,11 @@ pub struct EndpointSpec {
     pub name: &'static str,
     /// Heading of the exchange's docs section.
     pub title: &'static str,
+    /// The HTTP method.
     pub method: Method,
+    /// The path below the base URL, e.g. `/fapi/v1/depth`.
     pub path: &'static str,
+    /// Which credentials the endpoint needs, and so how it is signed.
     pub security: Security,
     /// Request weight, as a number or a short rule.
     pub weight: &'static str,
@@ -145,6 +154,7 @@ pub struct EndpointSpec {
 pub trait Endpoint {
     /// The typed reply.
     type Response: DeserializeOwned;
+    /// What the pipeline needs to know about the endpoint.
     const SPEC: EndpointSpec;
     /// Writes the parameters in spec order.
     fn write_params(&self, w: &mut ParamWriter);
