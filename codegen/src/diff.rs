@@ -116,7 +116,27 @@ pub fn pick_api<'a>(apis: &'a [Spec], docs: &Docs, name: Option<&str>) -> Result
 
 pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     let mut out = Collector(Vec::new());
+    compare_security_types(&mut out, docs);
+    compare_endpoints(&mut out, spec, docs);
+    compare_streams(&mut out, spec, docs);
+    compare_events(&mut out, spec, docs);
+    compare_errors(&mut out, spec, docs);
+    compare_enums(&mut out, spec, docs);
+    let mut findings = out.0;
+    let reasons: BTreeMap<&str, &str> =
+        spec.deviations.deviations.iter().map(|d| (d.key.as_str(), d.reason.as_str())).collect();
+    for f in &mut findings {
+        f.explanation = reasons.get(f.key.as_str()).map(|r| r.to_string());
+    }
+    let keys: BTreeSet<&str> = findings.iter().map(|f| f.key.as_str()).collect();
+    let stale = reasons.keys().filter(|k| !keys.contains(*k)).map(|k| k.to_string()).collect();
+    findings.sort();
+    Report { findings, stale_explanations: stale }
+}
 
+/// Security types the headings use but the docs' own table does not define, and table
+/// of contents lines that lead nowhere.
+fn compare_security_types(out: &mut Collector, docs: &Docs) {
     let documented_types: BTreeSet<&str> = docs.security_types.iter().map(String::as_str).collect();
     let mut undocumented = BTreeSet::new();
     for d in &docs.endpoints {
@@ -136,7 +156,10 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     for (title, line) in &docs.toc_orphans {
         out.add("docs-toc", title, format!("table of contents line {line} names a section no heading has"));
     }
+}
 
+/// Endpoints on either side only, and each shared endpoint compared.
+fn compare_endpoints(out: &mut Collector, spec: &Spec, docs: &Docs) {
     let spec_eps: BTreeMap<String, &crate::spec::Endpoint> =
         spec.rest.endpoints.iter().map(|e| (format!("{} {}", e.method, e.path), e)).collect();
     let mut seen = BTreeSet::new();
@@ -147,61 +170,75 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
             out.add("endpoint-missing-in-spec", &key, format!("docs line {}: {}", d.line, d.title));
             continue;
         };
-        if s.title != d.title {
-            out.add("title", &key, format!("docs `{}`, spec `{}`", d.title, s.title));
-        }
-        let spec_security = s.security.clone().unwrap_or_default();
-        let docs_security = d.security.clone().unwrap_or_else(|| "NONE".into());
-        if spec_security != docs_security {
-            out.add("security", &key, format!("docs heading {docs_security}, spec {spec_security}"));
-        }
-        let signed = spec.api.is_signed(&spec_security);
-        // V3 docs mark no method line; signing follows from the security type alone.
-        if !spec.api.is_wallet() && signed != d.hmac {
-            out.add(
-                "signing",
-                &key,
-                format!(
-                    "docs method line (line {}) {} the HMAC SHA256 marker; spec {} signed",
-                    d.line,
-                    if d.hmac { "has" } else { "lacks" },
-                    if signed { "is" } else { "is not" }
-                ),
-            );
-        }
-        let spec_weight = numbers(&s.weight_text());
-        if spec_weight != d.weight {
-            out.add("weight", &key, format!("docs {:?}, spec `{}`", d.weight, s.weight_text()));
-        }
-        let skip: &[&str] = if signed { spec.api.signing_params() } else { &[] };
-        compare_params(&mut out, &key, &s.params, &d.params, skip);
-        let object = s.params.iter().find_map(|p| match ParamType::parse(&p.ty) {
-            Ok(ParamType::List(item)) => match *item {
-                ParamType::Object(name) => Some((p.name.clone(), name)),
-                _ => None,
-            },
-            _ => None,
-        });
-        match object {
-            Some((param, name)) => {
-                let fields =
-                    spec.rest.param_objects.iter().find(|o| o.name == name).map(|o| o.params.as_slice()).unwrap_or(&[]);
-                compare_params(&mut out, &format!("{key} {param}[]"), fields, &d.object_params, &[]);
-            }
-            None if !d.object_params.is_empty() => {
-                out.add(
-                    "param-missing-in-spec",
-                    format!("{key} object"),
-                    "the docs describe object fields the spec has no object param for",
-                );
-            }
-            None => {}
-        }
+        compare_endpoint(out, spec, &key, s, d);
     }
     for key in spec_eps.keys().filter(|k| !seen.contains(*k)) {
         out.add("endpoint-missing-in-docs", key, "the spec has it, the docs do not");
     }
+}
 
+/// One endpoint both sides have: title, security, signing, weight, params, object fields.
+fn compare_endpoint(
+    out: &mut Collector,
+    spec: &Spec,
+    key: &str,
+    s: &crate::spec::Endpoint,
+    d: &crate::docs::DocEndpoint,
+) {
+    if s.title != d.title {
+        out.add("title", key, format!("docs `{}`, spec `{}`", d.title, s.title));
+    }
+    let spec_security = s.security.clone().unwrap_or_default();
+    let docs_security = d.security.clone().unwrap_or_else(|| "NONE".into());
+    if spec_security != docs_security {
+        out.add("security", key, format!("docs heading {docs_security}, spec {spec_security}"));
+    }
+    let signed = spec.api.is_signed(&spec_security);
+    // V3 docs mark no method line; signing follows from the security type alone.
+    if !spec.api.is_wallet() && signed != d.hmac {
+        out.add(
+            "signing",
+            key,
+            format!(
+                "docs method line (line {}) {} the HMAC SHA256 marker; spec {} signed",
+                d.line,
+                if d.hmac { "has" } else { "lacks" },
+                if signed { "is" } else { "is not" }
+            ),
+        );
+    }
+    let spec_weight = numbers(&s.weight_text());
+    if spec_weight != d.weight {
+        out.add("weight", key, format!("docs {:?}, spec `{}`", d.weight, s.weight_text()));
+    }
+    let skip: &[&str] = if signed { spec.api.signing_params() } else { &[] };
+    compare_params(out, key, &s.params, &d.params, skip);
+    let object = s.params.iter().find_map(|p| match ParamType::parse(&p.ty) {
+        Ok(ParamType::List(item)) => match *item {
+            ParamType::Object(name) => Some((p.name.clone(), name)),
+            _ => None,
+        },
+        _ => None,
+    });
+    match object {
+        Some((param, name)) => {
+            let fields =
+                spec.rest.param_objects.iter().find(|o| o.name == name).map(|o| o.params.as_slice()).unwrap_or(&[]);
+            compare_params(out, &format!("{key} {param}[]"), fields, &d.object_params, &[]);
+        }
+        None if !d.object_params.is_empty() => {
+            out.add(
+                "param-missing-in-spec",
+                format!("{key} object"),
+                "the docs describe object fields the spec has no object param for",
+            );
+        }
+        None => {}
+    }
+}
+
+/// Stream name patterns on either side only, and update speeds.
+fn compare_streams(out: &mut Collector, spec: &Spec, docs: &Docs) {
     let docs_patterns: BTreeMap<&str, &crate::docs::DocStream> =
         docs.streams.iter().flat_map(|s| s.patterns.iter().map(move |p| (p.as_str(), s))).collect();
     let spec_patterns: BTreeMap<&str, &crate::spec::Stream> =
@@ -220,7 +257,10 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     for p in spec_patterns.keys().filter(|p| !docs_patterns.contains_key(*p)) {
         out.add("stream-missing-in-docs", p, "the spec has it, the docs do not");
     }
+}
 
+/// User-data event names on either side only.
+fn compare_events(out: &mut Collector, spec: &Spec, docs: &Docs) {
     let docs_events: BTreeSet<&str> = docs.events.iter().map(|e| e.event.as_str()).collect();
     let spec_events: BTreeSet<&str> = spec.streams.events.iter().map(|e| e.event.as_str()).collect();
     for e in docs_events.difference(&spec_events) {
@@ -229,7 +269,10 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     for e in spec_events.difference(&docs_events) {
         out.add("event-missing-in-docs", e, "the spec has it, the docs do not");
     }
+}
 
+/// Error codes on either side only, and differing names.
+fn compare_errors(out: &mut Collector, spec: &Spec, docs: &Docs) {
     let spec_errors: BTreeMap<i64, &str> = spec.errors.errors.iter().map(|e| (e.code, e.name.as_str())).collect();
     let docs_errors: BTreeMap<i64, (&str, usize)> =
         docs.errors.iter().map(|(c, n, l)| (*c, (n.as_str(), *l))).collect();
@@ -245,7 +288,10 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     for (code, name) in spec_errors.iter().filter(|(c, _)| !docs_errors.contains_key(c)) {
         out.add("error-missing-in-docs", code.to_string(), format!("the spec has {name}, the docs do not"));
     }
+}
 
+/// The docs' enum lists against the spec enums they map to.
+fn compare_enums(out: &mut Collector, spec: &Spec, docs: &Docs) {
     for e in &docs.enums {
         let Some(target) = spec.models.docs_enums.get(&e.label) else {
             out.add("enum-unmapped", &e.label, format!("docs line {}: no docs_enums entry in models.yaml", e.line));
@@ -270,15 +316,4 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
             );
         }
     }
-
-    let mut findings = out.0;
-    let reasons: BTreeMap<&str, &str> =
-        spec.deviations.deviations.iter().map(|d| (d.key.as_str(), d.reason.as_str())).collect();
-    for f in &mut findings {
-        f.explanation = reasons.get(f.key.as_str()).map(|r| r.to_string());
-    }
-    let keys: BTreeSet<&str> = findings.iter().map(|f| f.key.as_str()).collect();
-    let stale = reasons.keys().filter(|k| !keys.contains(*k)).map(|k| k.to_string()).collect();
-    findings.sort();
-    Report { findings, stale_explanations: stale }
 }

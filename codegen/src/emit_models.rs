@@ -102,7 +102,7 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
     let json = f.json.clone().expect("validated");
     let base = ty.rust();
     let meaning = if f.doc.is_empty() { glossary.get(&json).map(String::as_str).unwrap_or("") } else { &f.doc };
-    let doc = if meaning.is_empty() { format!("`{json}`") } else { format!("{meaning} (`{json}`)") };
+    let doc = if meaning.is_empty() { format!("`{json}`") } else { format!("{meaning} — `{json}`") };
     let (rust_ty, attrs) = match (f.optional, &ty) {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
         (false, _) => (base, quote!()),
@@ -116,10 +116,15 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
         ),
         (true, _) => (quote!(Option<#base>), quote!(default, skip_serializing_if = "Option::is_none")),
     };
-    let attrs = if attrs.is_empty() { quote!(rename = #json) } else { quote!(rename = #json, #attrs) };
+    let attrs = match (json == rust_name.to_string(), attrs.is_empty()) {
+        (true, true) => quote!(),
+        (true, false) => quote!(#[serde(#attrs)]),
+        (false, true) => quote!(#[serde(rename = #json)]),
+        (false, false) => quote!(#[serde(rename = #json, #attrs)]),
+    };
     quote! {
         #[doc = #doc]
-        #[serde(#attrs)]
+        #attrs
         pub #rust_name: #rust_ty,
     }
 }

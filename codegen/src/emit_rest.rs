@@ -108,67 +108,11 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
 }
 
 fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
-    let security = ep.security.clone().unwrap_or_default();
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
-    let method_id = format_ident!("{}", ep.name);
     let ps = params(&ep.params);
-    let response = ResponseType::parse(&ep.response).expect("validated").rust();
-    let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
-    let method_v = method_variant(&ep.method);
-    let security_v = security_variant(&security);
-    let auth = auth_tokens(spec, ep);
-    let core = if spec.api.is_wallet() { quote!(&self.core) } else { quote!(self) };
-
-    let struct_doc = format!("Parameters of [`Client::{name}`] ({title}).");
-    let fields = ps.iter().map(|p| {
-        let id = &p.id;
-        let ty = p.ty.rust();
-        let doc = param_doc(p);
-        if p.spec.required {
-            quote!(#[doc = #doc] pub #id: #ty,)
-        } else {
-            quote!(#[doc = #doc] pub #id: Option<#ty>,)
-        }
-    });
-    let writes = ps.iter().map(|p| {
-        let (id, key) = (&p.id, &p.spec.name);
-        if p.spec.required {
-            quote!(w.put(#key, &self.#id);)
-        } else {
-            quote!(w.put_opt(#key, self.#id.as_ref());)
-        }
-    });
-    let check_fn = emit_checks(spec, ep, &ps);
-    let client_ids_fn = emit_client_order_ids(ep, &ps);
-
-    let required: Vec<&P> = ps.iter().filter(|p| p.spec.required).collect();
-    let args = required.iter().map(|p| {
-        let (id, ty) = (&p.id, p.ty.arg());
-        quote!(#id: #ty)
-    });
-    let inits = ps.iter().map(|p| {
-        let id = &p.id;
-        if p.spec.required {
-            let conv = p.ty.convert(id);
-            quote!(#id: #conv)
-        } else {
-            quote!(#id: None)
-        }
-    });
-    let mut method_doc = vec![format!("{title}."), String::new()];
-    if !ep.doc.is_empty() {
-        method_doc.push(ep.doc.clone());
-        method_doc.push(String::new());
-    }
-    method_doc.push(format!("`{} {path}` · security `{security}` · weight `{weight}`", ep.method));
-    if !ps.is_empty() {
-        method_doc.push(String::new());
-        for p in &ps {
-            let how = if p.spec.required { "argument" } else { "setter" };
-            method_doc.push(format!("- {} ({how} `{}`)", param_doc(p), p.id));
-        }
-    }
-    let method_doc: Vec<String> = method_doc.into_iter().map(|l| format!(" {l}")).collect();
+    let params_struct = emit_params_struct(ep, &struct_id, &ps);
+    let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id, &ps);
+    let method = emit_client_method(spec, ep, &struct_id, &ps);
     let setters: Vec<TokenStream> =
         ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self.params))).collect();
     let setters_impl = if setters.is_empty() {
@@ -180,14 +124,63 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
             }
         }
     };
+    quote! {
+        #params_struct
+        #endpoint_impl
+        #method
+        #setters_impl
+    }
+}
 
+fn emit_params_struct(ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
+    let struct_doc = format!("Parameters of [`Client::{}`] ({}).", ep.name, ep.title);
+    let fields = ps.iter().map(|p| {
+        let id = &p.id;
+        let ty = p.ty.rust();
+        let doc = param_doc(p);
+        if p.spec.required {
+            quote!(#[doc = #doc] pub #id: #ty,)
+        } else {
+            quote!(#[doc = #doc] pub #id: Option<#ty>,)
+        }
+    });
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone, PartialEq)]
         pub struct #struct_id {
             #(#fields)*
         }
+    }
+}
 
+fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
+    let response = ResponseType::parse(&ep.response).expect("validated").rust();
+    let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
+    let method_v = method_variant(&ep.method);
+    let security_v = security_variant(ep.security.as_deref().unwrap_or_default());
+    let auth = auth_tokens(spec, ep);
+    let writes = ps.iter().map(|p| {
+        let (id, key) = (&p.id, &p.spec.name);
+        if p.spec.required {
+            quote!(w.put(#key, &self.#id);)
+        } else {
+            quote!(w.put_opt(#key, self.#id.as_ref());)
+        }
+    });
+    let write_fn = if ps.is_empty() {
+        quote!(
+            fn write_params(&self, _: &mut ParamWriter) {}
+        )
+    } else {
+        quote! {
+            fn write_params(&self, w: &mut ParamWriter) {
+                #(#writes)*
+            }
+        }
+    };
+    let check_fn = emit_checks(spec, ep, ps);
+    let client_ids_fn = emit_client_order_ids(ep, ps);
+    quote! {
         impl Endpoint for #struct_id {
             type Response = #response;
             const SPEC: EndpointSpec = EndpointSpec {
@@ -199,23 +192,66 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
                 weight: #weight,
                 auth: #auth,
             };
-            #[allow(unused_variables)]
-            fn write_params(&self, w: &mut ParamWriter) {
-                #(#writes)*
-            }
+            #write_fn
             #check_fn
             #client_ids_fn
         }
+    }
+}
 
+fn emit_client_method(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
+    let method_id = format_ident!("{}", ep.name);
+    let core = if spec.api.is_wallet() { quote!(&self.core) } else { quote!(self) };
+    let args = ps.iter().filter(|p| p.spec.required).map(|p| {
+        let (id, ty) = (&p.id, p.ty.arg());
+        quote!(#id: #ty)
+    });
+    let inits = field_inits(ps);
+    let method_doc = method_doc(ep, ps);
+    quote! {
         impl Client {
             #(#[doc = #method_doc])*
             pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id> {
                 Call::new(#core, #struct_id { #(#inits),* })
             }
         }
-
-        #setters_impl
     }
+}
+
+/// The method's doc lines: title, description, wire facts, then each parameter.
+fn method_doc(ep: &Endpoint, ps: &[P]) -> Vec<String> {
+    let security = ep.security.as_deref().unwrap_or_default();
+    let mut lines = vec![format!("{}.", ep.title), String::new()];
+    if !ep.doc.is_empty() {
+        lines.push(ep.doc.clone());
+        lines.push(String::new());
+    }
+    lines.push(format!("`{} {}` · security `{security}` · weight `{}`", ep.method, ep.path, ep.weight_text()));
+    if !ps.is_empty() {
+        lines.push(String::new());
+        for p in ps {
+            let how = if p.spec.required { "argument" } else { "setter" };
+            lines.push(format!("- {} ({how} `{}`)", param_doc(p), p.id));
+        }
+    }
+    lines.into_iter().map(|l| format!(" {l}")).collect()
+}
+
+/// Struct initialisers: required params from the arguments (shorthand where no
+/// conversion is needed), optional ones empty.
+fn field_inits<'a>(ps: &'a [P]) -> impl Iterator<Item = TokenStream> + 'a {
+    ps.iter().map(|p| {
+        let id = &p.id;
+        if !p.spec.required {
+            return quote!(#id: None);
+        }
+        let conv = p.ty.convert(id);
+        if conv.to_string() == id.to_string() {
+            quote!(#id)
+        } else {
+            quote!(#id: #conv)
+        }
+    })
 }
 
 /// `assign_client_order_ids` for endpoints whose spec names a client order id param.
@@ -285,9 +321,23 @@ fn emit_checks(spec: &Spec, ep: &Endpoint, ps: &[P]) -> TokenStream {
         });
         checks.push(quote!(check::one_of(&[#(#pairs),*])?;));
     }
+    checks.extend(emit_required_when(spec, ep, ps));
+    if checks.is_empty() {
+        return quote!();
+    }
+    quote! {
+        fn check(&self) -> Result<(), Error> {
+            #(#checks)*
+            Ok(())
+        }
+    }
+}
+
+/// The params a value of an enum param makes mandatory: one `match` per such param.
+fn emit_required_when(spec: &Spec, ep: &Endpoint, ps: &[P]) -> Vec<TokenStream> {
+    let mut by_param: Vec<(&str, Vec<TokenStream>)> = Vec::new();
     for rule in &ep.required_when {
         let on = ps.iter().find(|p| p.spec.name == rule.param).expect("validated");
-        let on_id = &on.id;
         let ParamType::Enum(enum_name) = &on.ty else { unreachable!("validated") };
         let enum_id = format_ident!("{}", enum_name);
         let value = spec.models.enums[enum_name].iter().find(|v| v.wire() == rule.value).expect("validated");
@@ -302,21 +352,24 @@ fn emit_checks(spec: &Spec, ep: &Endpoint, ps: &[P]) -> TokenStream {
                 quote!((#n, self.#id.is_some()))
             }
         });
-        checks.push(quote! {
-            if self.#on_id == #enum_id::#variant {
-                check::required_for(#param_key, #wire, &[#(#pairs),*])?;
-            }
-        });
-    }
-    if checks.is_empty() {
-        return quote!();
-    }
-    quote! {
-        fn check(&self) -> Result<(), Error> {
-            #(#checks)*
-            Ok(())
+        let arm = quote!(#enum_id::#variant => check::required_for(#param_key, #wire, &[#(#pairs),*])?,);
+        match by_param.iter_mut().find(|(name, _)| *name == rule.param) {
+            Some((_, arms)) => arms.push(arm),
+            None => by_param.push((&rule.param, vec![arm])),
         }
     }
+    by_param
+        .into_iter()
+        .map(|(name, arms)| {
+            let on_id = &ps.iter().find(|p| p.spec.name == name).expect("validated").id;
+            quote! {
+                match self.#on_id {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        })
+        .collect()
 }
 
 fn emit_object(obj: &ParamObject) -> TokenStream {
@@ -324,26 +377,27 @@ fn emit_object(obj: &ParamObject) -> TokenStream {
     let ps = params(&obj.params);
     let doc = if obj.doc.is_empty() { format!("The `{}` object.", obj.name) } else { obj.doc.clone() };
     let fields = ps.iter().map(|p| {
-        let (fid, key, ty) = (&p.id, &p.spec.name, p.ty.rust());
+        let (fid, ty) = (&p.id, p.ty.rust());
         let doc = param_doc(p);
-        let bool_text = matches!(p.ty, ParamType::Bool);
-        match (p.spec.required, bool_text) {
-            (true, true) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #key, serialize_with = "crate::request::bool_text")]
-                pub #fid: #ty,
-            },
-            (true, false) => quote! { #[doc = #doc] #[serde(rename = #key)] pub #fid: #ty, },
-            (false, true) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #key, skip_serializing_if = "Option::is_none", serialize_with = "crate::request::opt_bool_text")]
-                pub #fid: Option<#ty>,
-            },
-            (false, false) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #key, skip_serializing_if = "Option::is_none")]
-                pub #fid: Option<#ty>,
-            },
+        let mut attrs = Vec::new();
+        if p.spec.name != fid.to_string() {
+            let key = &p.spec.name;
+            attrs.push(quote!(rename = #key));
+        }
+        if !p.spec.required {
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        match (p.spec.required, matches!(p.ty, ParamType::Bool)) {
+            (true, true) => attrs.push(quote!(serialize_with = "crate::request::bool_text")),
+            (false, true) => attrs.push(quote!(serialize_with = "crate::request::opt_bool_text")),
+            _ => {}
+        }
+        let serde = if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) };
+        let ty = if p.spec.required { quote!(#ty) } else { quote!(Option<#ty>) };
+        quote! {
+            #[doc = #doc]
+            #serde
+            pub #fid: #ty,
         }
     });
     let required: Vec<&P> = ps.iter().filter(|p| p.spec.required).collect();
@@ -351,15 +405,7 @@ fn emit_object(obj: &ParamObject) -> TokenStream {
         let (pid, ty) = (&p.id, p.ty.arg());
         quote!(#pid: #ty)
     });
-    let inits = ps.iter().map(|p| {
-        let pid = &p.id;
-        if p.spec.required {
-            let conv = p.ty.convert(pid);
-            quote!(#pid: #conv)
-        } else {
-            quote!(#pid: None)
-        }
-    });
+    let inits = field_inits(&ps);
     let setters = ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self)));
     quote! {
         #[doc = #doc]

@@ -21,17 +21,34 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     errors
 }
 
+/// The sets of names an API's checks look things up in.
+struct Known<'a> {
+    enums: HashSet<&'a str>,
+    models: HashSet<&'a str>,
+    objects: HashSet<&'a str>,
+}
+
 /// Problems of one API's own files: endpoints, param objects, streams and events.
 pub fn validate_api(spec: &Spec) -> Vec<String> {
     let mut errors = Vec::new();
+    let known = Known {
+        enums: spec.models.enums.keys().map(String::as_str).collect(),
+        models: spec.models.models.keys().map(String::as_str).collect(),
+        objects: spec.rest.param_objects.iter().map(|o| o.name.as_str()).collect(),
+    };
+    check_api_header(spec, &known, &mut errors);
+    check_endpoints(spec, &known, &mut errors);
+    check_streams(spec, &known, &mut errors);
+    check_events(spec, &known, &mut errors);
+    errors
+}
+
+/// The `api:` header: signing scheme, wallet defaults, module name; and enum/model clashes.
+fn check_api_header(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
     let rest = spec.rest_path.display().to_string();
     let models = spec.models_path.display().to_string();
-    let enums: HashSet<&str> = spec.models.enums.keys().map(String::as_str).collect();
-    let model_names: HashSet<&str> = spec.models.models.keys().map(String::as_str).collect();
-    let objects: HashSet<&str> = spec.rest.param_objects.iter().map(|o| o.name.as_str()).collect();
-
-    for name in &enums {
-        if model_names.contains(name) || objects.contains(name) {
+    for name in &known.enums {
+        if known.models.contains(name) || known.objects.contains(name) {
             errors.push(format!("{models}: `{name}` is both an enum and a model"));
         }
     }
@@ -40,7 +57,7 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
         errors.push(format!("{rest}: api signing `{}` is not one of {SIGNING_SCHEMES:?}", api.signing));
     }
     match (&api.wallet, api.is_wallet()) {
-        (Some(w), true) => check_wallet_signing(&format!("{rest}: api"), w, &[], &mut errors),
+        (Some(w), true) => check_wallet_signing(&format!("{rest}: api"), w, &[], errors),
         (None, true) => errors.push(format!("{rest}: an eip712 api needs `wallet` signing defaults")),
         (Some(_), false) => errors.push(format!("{rest}: `wallet` applies to eip712 APIs only")),
         (None, false) => {}
@@ -48,127 +65,145 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
     if !names::is_snake_ident(&api.module) {
         errors.push(format!("{rest}: api module `{}` must be a snake_case identifier", api.module));
     }
+}
 
+/// Every endpoint and param object: names, routes, security, params and their rules.
+fn check_endpoints(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
+    let rest = spec.rest_path.display().to_string();
     let mut method_names = HashSet::new();
     let mut routes = HashSet::new();
     for ep in &spec.rest.endpoints {
         let at = format!("{rest}: endpoint `{}`", ep.name);
-        if !names::is_snake_ident(&ep.name) {
-            errors.push(format!("{at}: name must be a snake_case identifier"));
-        }
         if !method_names.insert(ep.name.clone()) {
             errors.push(format!("{at}: duplicate method name"));
-        }
-        if !METHODS.contains(&ep.method.as_str()) {
-            errors.push(format!("{at}: unknown method `{}` (expected one of {METHODS:?})", ep.method));
-        }
-        let prefix = &spec.api.path_prefix;
-        if !ep.path.starts_with(prefix.as_str()) || ep.path.contains(char::is_whitespace) {
-            errors.push(format!("{at}: path `{}` must start with {prefix} and hold no spaces", ep.path));
         }
         if !routes.insert((ep.method.clone(), ep.path.clone())) {
             errors.push(format!("{at}: {} {} is listed twice", ep.method, ep.path));
         }
-        if !GROUPS.contains(&ep.group.as_str()) {
-            errors.push(format!("{at}: unknown group `{}` (expected one of {GROUPS:?})", ep.group));
-        }
-        let security = match &ep.security {
-            None => {
-                errors.push(format!("{at}: missing security"));
-                "NONE"
-            }
-            Some(s) if !SECURITY_TYPES.contains(&s.as_str()) => {
-                errors.push(format!("{at}: unknown security `{s}` (expected one of {SECURITY_TYPES:?})"));
-                "NONE"
-            }
-            Some(s) => s.as_str(),
-        };
-        if ep.weight_text().trim().is_empty() {
-            errors.push(format!("{at}: missing weight"));
-        }
-        check_params(&at, &ep.params, &enums, &objects, &mut errors);
-        for p in &ep.params {
-            if spec.api.is_signed(security) && spec.api.signing_params().contains(&p.name.as_str()) {
-                errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
-            }
-        }
-        if let Some(target) = &ep.client_order_id {
-            let optional_string =
-                |params: &[Param], name: &str| params.iter().any(|p| p.name == name && !p.required && p.ty == "string");
-            let ok = match target.split_once("[].") {
-                Some((list, item)) => ep.params.iter().any(|p| {
-                    p.name == list
-                        && p.ty.strip_prefix("list<").and_then(|r| r.strip_suffix('>')).is_some_and(|obj| {
-                            spec.rest.param_objects.iter().any(|o| o.name == obj && optional_string(&o.params, item))
-                        })
-                }),
-                None => optional_string(&ep.params, target),
-            };
-            if !ok {
-                errors.push(format!(
-                    "{at}: client_order_id `{target}` must name an optional string param (or list<Object>[].field)"
-                ));
-            }
-        }
-        if let Some(signing) = &ep.signing {
-            if !spec.api.is_wallet() {
-                errors.push(format!("{at}: `signing` applies to eip712 APIs only"));
-            }
-            check_wallet_signing(&at, signing, &ep.params, &mut errors);
-        }
-        let param_names: HashSet<&str> = ep.params.iter().map(|p| p.name.as_str()).collect();
-        for group in &ep.one_of {
-            if group.len() < 2 {
-                errors.push(format!("{at}: one_of needs at least two params"));
-            }
-            for n in group {
-                match ep.params.iter().find(|p| &p.name == n) {
-                    None => errors.push(format!("{at}: one_of names unknown param `{n}`")),
-                    Some(p) if p.required => {
-                        errors.push(format!("{at}: one_of names `{n}`, which is already required"))
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        for rule in &ep.required_when {
-            match ep.params.iter().find(|p| p.name == rule.param) {
-                None => errors.push(format!("{at}: required_when names unknown param `{}`", rule.param)),
-                Some(p) => match ParamType::parse(&p.ty) {
-                    Ok(ParamType::Enum(e)) => {
-                        let known =
-                            spec.models.enums.get(&e).is_some_and(|vals| vals.iter().any(|v| v.wire() == rule.value));
-                        if !known {
-                            errors
-                                .push(format!("{at}: required_when value `{}` is not a value of enum {e}", rule.value));
-                        }
-                        if !p.required {
-                            errors.push(format!("{at}: required_when param `{}` must be required", p.name));
-                        }
-                    }
-                    _ => errors.push(format!("{at}: required_when param `{}` must be an enum", rule.param)),
-                },
-            }
-            for n in &rule.requires {
-                if !param_names.contains(n.as_str()) {
-                    errors.push(format!("{at}: required_when requires unknown param `{n}`"));
-                }
-            }
-        }
-        match ResponseType::parse(&ep.response) {
-            Err(e) => errors.push(format!("{at}: response: {e}")),
-            Ok(ResponseType::Plain(_)) => {}
-            Ok(r) if !model_names.contains(r.model()) => {
-                errors.push(format!("{at}: response names unknown model `{}`", r.model()))
-            }
-            Ok(_) => {}
-        }
+        check_endpoint(spec, known, ep, &at, errors);
     }
-
     for obj in &spec.rest.param_objects {
         let at = format!("{rest}: param object `{}`", obj.name);
-        check_params(&at, &obj.params, &enums, &objects, &mut errors);
+        check_params(&at, &obj.params, &known.enums, &known.objects, errors);
     }
+}
+
+fn check_endpoint(spec: &Spec, known: &Known, ep: &crate::spec::Endpoint, at: &str, errors: &mut Vec<String>) {
+    if !names::is_snake_ident(&ep.name) {
+        errors.push(format!("{at}: name must be a snake_case identifier"));
+    }
+    if !METHODS.contains(&ep.method.as_str()) {
+        errors.push(format!("{at}: unknown method `{}` (expected one of {METHODS:?})", ep.method));
+    }
+    let prefix = &spec.api.path_prefix;
+    if !ep.path.starts_with(prefix.as_str()) || ep.path.contains(char::is_whitespace) {
+        errors.push(format!("{at}: path `{}` must start with {prefix} and hold no spaces", ep.path));
+    }
+    if !GROUPS.contains(&ep.group.as_str()) {
+        errors.push(format!("{at}: unknown group `{}` (expected one of {GROUPS:?})", ep.group));
+    }
+    let security = match &ep.security {
+        None => {
+            errors.push(format!("{at}: missing security"));
+            "NONE"
+        }
+        Some(s) if !SECURITY_TYPES.contains(&s.as_str()) => {
+            errors.push(format!("{at}: unknown security `{s}` (expected one of {SECURITY_TYPES:?})"));
+            "NONE"
+        }
+        Some(s) => s.as_str(),
+    };
+    if ep.weight_text().trim().is_empty() {
+        errors.push(format!("{at}: missing weight"));
+    }
+    check_params(&at, &ep.params, &known.enums, &known.objects, errors);
+    for p in &ep.params {
+        if spec.api.is_signed(security) && spec.api.signing_params().contains(&p.name.as_str()) {
+            errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
+        }
+    }
+    check_client_order_id(spec, ep, at, errors);
+    if let Some(signing) = &ep.signing {
+        if !spec.api.is_wallet() {
+            errors.push(format!("{at}: `signing` applies to eip712 APIs only"));
+        }
+        check_wallet_signing(&at, signing, &ep.params, errors);
+    }
+    check_param_rules(spec, ep, at, errors);
+    match ResponseType::parse(&ep.response) {
+        Err(e) => errors.push(format!("{at}: response: {e}")),
+        Ok(ResponseType::Plain(_)) => {}
+        Ok(r) if !known.models.contains(r.model()) => {
+            errors.push(format!("{at}: response names unknown model `{}`", r.model()))
+        }
+        Ok(_) => {}
+    }
+}
+
+/// `client_order_id` names an optional string param, directly or in a list of objects.
+fn check_client_order_id(spec: &Spec, ep: &crate::spec::Endpoint, at: &str, errors: &mut Vec<String>) {
+    if let Some(target) = &ep.client_order_id {
+        let optional_string =
+            |params: &[Param], name: &str| params.iter().any(|p| p.name == name && !p.required && p.ty == "string");
+        let ok = match target.split_once("[].") {
+            Some((list, item)) => ep.params.iter().any(|p| {
+                p.name == list
+                    && p.ty.strip_prefix("list<").and_then(|r| r.strip_suffix('>')).is_some_and(|obj| {
+                        spec.rest.param_objects.iter().any(|o| o.name == obj && optional_string(&o.params, item))
+                    })
+            }),
+            None => optional_string(&ep.params, target),
+        };
+        if !ok {
+            errors.push(format!(
+                "{at}: client_order_id `{target}` must name an optional string param (or list<Object>[].field)"
+            ));
+        }
+    }
+}
+
+/// `one_of` groups and `required_when` rules name params that exist and can serve.
+fn check_param_rules(spec: &Spec, ep: &crate::spec::Endpoint, at: &str, errors: &mut Vec<String>) {
+    let param_names: HashSet<&str> = ep.params.iter().map(|p| p.name.as_str()).collect();
+    for group in &ep.one_of {
+        if group.len() < 2 {
+            errors.push(format!("{at}: one_of needs at least two params"));
+        }
+        for n in group {
+            match ep.params.iter().find(|p| &p.name == n) {
+                None => errors.push(format!("{at}: one_of names unknown param `{n}`")),
+                Some(p) if p.required => errors.push(format!("{at}: one_of names `{n}`, which is already required")),
+                Some(_) => {}
+            }
+        }
+    }
+    for rule in &ep.required_when {
+        match ep.params.iter().find(|p| p.name == rule.param) {
+            None => errors.push(format!("{at}: required_when names unknown param `{}`", rule.param)),
+            Some(p) => match ParamType::parse(&p.ty) {
+                Ok(ParamType::Enum(e)) => {
+                    let known =
+                        spec.models.enums.get(&e).is_some_and(|vals| vals.iter().any(|v| v.wire() == rule.value));
+                    if !known {
+                        errors.push(format!("{at}: required_when value `{}` is not a value of enum {e}", rule.value));
+                    }
+                    if !p.required {
+                        errors.push(format!("{at}: required_when param `{}` must be required", p.name));
+                    }
+                }
+                _ => errors.push(format!("{at}: required_when param `{}` must be an enum", rule.param)),
+            },
+        }
+        for n in &rule.requires {
+            if !param_names.contains(n.as_str()) {
+                errors.push(format!("{at}: required_when requires unknown param `{n}`"));
+            }
+        }
+    }
+}
+
+/// Stream names, their patterns and payload models.
+fn check_streams(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
     let streams = spec.streams_path.display().to_string();
     let mut stream_names = HashSet::new();
     let mut patterns = HashSet::new();
@@ -197,7 +232,7 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
     }
     for s in &spec.streams.streams {
         let at = format!("{streams}: stream `{}`", s.name);
-        if !model_names.contains(s.payload.as_str()) {
+        if !known.models.contains(s.payload.as_str()) {
             errors.push(format!("{at}: unknown payload model `{}`", s.payload));
         }
         match crate::emit_streams::expand(s, &spec.models.enums) {
@@ -211,6 +246,11 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
             }
         }
     }
+}
+
+/// User-data events: unique names and variants, known payloads.
+fn check_events(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
+    let streams = spec.streams_path.display().to_string();
     let mut event_names = HashSet::new();
     let mut variants = HashSet::new();
     for e in &spec.streams.events {
@@ -220,11 +260,10 @@ pub fn validate_api(spec: &Spec) -> Vec<String> {
         if !variants.insert(e.variant.clone()) || e.variant == "Unknown" {
             errors.push(format!("{streams}: event variant `{}` is taken", e.variant));
         }
-        if !model_names.contains(e.payload.as_str()) {
+        if !known.models.contains(e.payload.as_str()) {
             errors.push(format!("{streams}: event `{}`: unknown payload model `{}`", e.event, e.payload));
         }
     }
-    errors
 }
 
 /// Problems of the files every API shares: enums, models and error codes.

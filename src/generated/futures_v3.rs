@@ -99,8 +99,7 @@ impl Endpoint for PingParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Test Connectivity.
@@ -126,8 +125,7 @@ impl Endpoint for TimeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Check Server Time.
@@ -153,8 +151,7 @@ impl Endpoint for ExchangeInfoParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Exchange Information.
@@ -185,7 +182,6 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -244,7 +240,6 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -297,7 +292,6 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -365,7 +359,6 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -446,7 +439,6 @@ impl Endpoint for KlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -476,7 +468,7 @@ impl Client {
             &self.core,
             KlinesParams {
                 symbol: symbol.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -526,7 +518,6 @@ impl Endpoint for IndexPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("pair", &self.pair);
         w.put("interval", &self.interval);
@@ -556,7 +547,7 @@ impl Client {
             &self.core,
             IndexPriceKlinesParams {
                 pair: pair.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -606,7 +597,6 @@ impl Endpoint for MarkPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -636,7 +626,7 @@ impl Client {
             &self.core,
             MarkPriceKlinesParams {
                 symbol: symbol.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -678,7 +668,6 @@ impl Endpoint for MarkPriceParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -725,7 +714,6 @@ impl Endpoint for FundingRateParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("startTime", self.start_time.as_ref());
@@ -795,7 +783,6 @@ impl Endpoint for FundingInfoParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -836,7 +823,6 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -882,7 +868,6 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -923,7 +908,6 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -961,8 +945,7 @@ impl Endpoint for NoopParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Noop.
@@ -991,7 +974,6 @@ impl Endpoint for IndexReferencesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -1033,7 +1015,6 @@ impl Endpoint for ChangePositionModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("dualSidePosition", &self.dual_side_position);
     }
@@ -1053,7 +1034,7 @@ impl Client {
         Call::new(
             &self.core,
             ChangePositionModeParams {
-                dual_side_position: dual_side_position,
+                dual_side_position,
             },
         )
     }
@@ -1072,8 +1053,7 @@ impl Endpoint for GetPositionModeParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Current Position Mode.
@@ -1102,7 +1082,6 @@ impl Endpoint for ChangeStpModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("stpMode", &self.stp_mode);
     }
@@ -1116,12 +1095,7 @@ impl Client {
     ///
     /// - `stpMode` (argument `stp_mode`)
     pub fn change_stp_mode(&self, stp_mode: StpMode) -> Call<'_, ChangeStpModeParams> {
-        Call::new(
-            &self.core,
-            ChangeStpModeParams {
-                stp_mode: stp_mode,
-            },
-        )
+        Call::new(&self.core, ChangeStpModeParams { stp_mode })
     }
 }
 /// Parameters of [`Client::get_stp_mode`] (Get Current STP Mode).
@@ -1138,8 +1112,7 @@ impl Endpoint for GetStpModeParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Current STP Mode.
@@ -1168,7 +1141,6 @@ impl Endpoint for ChangeMultiAssetModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("multiAssetsMargin", &self.multi_assets_margin);
     }
@@ -1188,7 +1160,7 @@ impl Client {
         Call::new(
             &self.core,
             ChangeMultiAssetModeParams {
-                multi_assets_margin: multi_assets_margin,
+                multi_assets_margin,
             },
         )
     }
@@ -1207,8 +1179,7 @@ impl Endpoint for GetMultiAssetModeParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Current Multi-Assets Mode.
@@ -1273,7 +1244,6 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1296,65 +1266,68 @@ impl Endpoint for NewOrderParams {
         w.put_opt("stpMode", self.stp_mode.as_ref());
     }
     fn check(&self) -> Result<(), Error> {
-        if self.order_type == OrderType::Limit {
-            check::required_for(
-                "type",
-                "LIMIT",
-                &[
-                    ("timeInForce", self.time_in_force.is_some()),
-                    ("quantity", self.quantity.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::Market {
-            check::required_for(
-                "type",
-                "MARKET",
-                &[("quantity", self.quantity.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::Stop {
-            check::required_for(
-                "type",
-                "STOP",
-                &[
-                    ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
-                    ("stopPrice", self.stop_price.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::TakeProfit {
-            check::required_for(
-                "type",
-                "TAKE_PROFIT",
-                &[
-                    ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
-                    ("stopPrice", self.stop_price.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::StopMarket {
-            check::required_for(
-                "type",
-                "STOP_MARKET",
-                &[("stopPrice", self.stop_price.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::TakeProfitMarket {
-            check::required_for(
-                "type",
-                "TAKE_PROFIT_MARKET",
-                &[("stopPrice", self.stop_price.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::TrailingStopMarket {
-            check::required_for(
-                "type",
-                "TRAILING_STOP_MARKET",
-                &[("callbackRate", self.callback_rate.is_some())],
-            )?;
+        match self.order_type {
+            OrderType::Limit => {
+                check::required_for(
+                    "type",
+                    "LIMIT",
+                    &[
+                        ("timeInForce", self.time_in_force.is_some()),
+                        ("quantity", self.quantity.is_some()),
+                    ],
+                )?
+            }
+            OrderType::Market => {
+                check::required_for(
+                    "type",
+                    "MARKET",
+                    &[("quantity", self.quantity.is_some())],
+                )?
+            }
+            OrderType::Stop => {
+                check::required_for(
+                    "type",
+                    "STOP",
+                    &[
+                        ("quantity", self.quantity.is_some()),
+                        ("price", self.price.is_some()),
+                        ("stopPrice", self.stop_price.is_some()),
+                    ],
+                )?
+            }
+            OrderType::TakeProfit => {
+                check::required_for(
+                    "type",
+                    "TAKE_PROFIT",
+                    &[
+                        ("quantity", self.quantity.is_some()),
+                        ("price", self.price.is_some()),
+                        ("stopPrice", self.stop_price.is_some()),
+                    ],
+                )?
+            }
+            OrderType::StopMarket => {
+                check::required_for(
+                    "type",
+                    "STOP_MARKET",
+                    &[("stopPrice", self.stop_price.is_some())],
+                )?
+            }
+            OrderType::TakeProfitMarket => {
+                check::required_for(
+                    "type",
+                    "TAKE_PROFIT_MARKET",
+                    &[("stopPrice", self.stop_price.is_some())],
+                )?
+            }
+            OrderType::TrailingStopMarket => {
+                check::required_for(
+                    "type",
+                    "TRAILING_STOP_MARKET",
+                    &[("callbackRate", self.callback_rate.is_some())],
+                )?
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -1401,9 +1374,9 @@ impl Client {
             &self.core,
             NewOrderParams {
                 symbol: symbol.into(),
-                side: side,
+                side,
                 position_side: None,
-                order_type: order_type,
+                order_type,
                 time_in_force: None,
                 quantity: None,
                 reduce_only: None,
@@ -1533,7 +1506,6 @@ impl Endpoint for ModifyOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("orderId", self.order_id.as_ref());
         w.put_opt("origClientOrderId", self.orig_client_order_id.as_ref());
@@ -1575,8 +1547,8 @@ impl Client {
                 order_id: None,
                 orig_client_order_id: None,
                 symbol: symbol.into(),
-                quantity: quantity,
-                price: price,
+                quantity,
+                price,
             },
         )
     }
@@ -1635,7 +1607,6 @@ impl Endpoint for NewChaseOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1681,10 +1652,10 @@ impl Client {
             &self.core,
             NewChaseOrderParams {
                 symbol: symbol.into(),
-                side: side,
+                side,
                 position_side: None,
-                quantity_unit: quantity_unit,
-                quantity: quantity,
+                quantity_unit,
+                quantity,
                 reduce_only: None,
                 chase_offset: None,
                 chase_offset_type: None,
@@ -1758,7 +1729,6 @@ impl Endpoint for NewBatchOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1791,7 +1761,7 @@ impl Client {
         Call::new(
             &self.core,
             NewBatchOrderParams {
-                batch_orders: batch_orders,
+                batch_orders,
             },
         )
     }
@@ -1819,7 +1789,6 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1848,10 +1817,10 @@ impl Client {
         Call::new(
             &self.core,
             FuturesTransferParams {
-                amount: amount,
+                amount,
                 asset: asset.into(),
                 client_tran_id: client_tran_id.into(),
-                kind_type: kind_type,
+                kind_type,
             },
         )
     }
@@ -1877,7 +1846,6 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1950,7 +1918,6 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2022,7 +1989,6 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -2068,7 +2034,6 @@ impl Endpoint for CancelBatchOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -2154,7 +2119,6 @@ impl Endpoint for CountdownCancelOrderParams {
         weight: "10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("countdownTime", &self.countdown_time);
@@ -2178,7 +2142,7 @@ impl Client {
             &self.core,
             CountdownCancelOrderParams {
                 symbol: symbol.into(),
-                countdown_time: countdown_time,
+                countdown_time,
             },
         )
     }
@@ -2204,7 +2168,6 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2276,7 +2239,6 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2325,7 +2287,6 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2398,8 +2359,7 @@ impl Endpoint for BalanceParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Futures Account Balance v3.
@@ -2425,8 +2385,7 @@ impl Endpoint for AccountParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Account Information v3.
@@ -2457,7 +2416,6 @@ impl Endpoint for ChangeLeverageParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2485,7 +2443,7 @@ impl Client {
             &self.core,
             ChangeLeverageParams {
                 symbol: symbol.into(),
-                leverage: leverage,
+                leverage,
             },
         )
     }
@@ -2509,7 +2467,6 @@ impl Endpoint for ChangeMarginTypeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("marginType", &self.margin_type);
@@ -2533,7 +2490,7 @@ impl Client {
             &self.core,
             ChangeMarginTypeParams {
                 symbol: symbol.into(),
-                margin_type: margin_type,
+                margin_type,
             },
         )
     }
@@ -2561,7 +2518,6 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("positionSide", self.position_side.as_ref());
@@ -2595,8 +2551,8 @@ impl Client {
             ModifyIsolatedPositionMarginParams {
                 symbol: symbol.into(),
                 position_side: None,
-                amount: amount,
-                change_type: change_type,
+                amount,
+                change_type,
             },
         )
     }
@@ -2633,7 +2589,6 @@ impl Endpoint for GetPositionMarginHistoryParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("type", self.change_type.as_ref());
@@ -2713,7 +2668,6 @@ impl Endpoint for GetPositionRiskParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2767,7 +2721,6 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("startTime", self.start_time.as_ref());
@@ -2851,7 +2804,6 @@ impl Endpoint for GetIncomeHistoryParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("incomeType", self.income_type.as_ref());
@@ -2929,7 +2881,6 @@ impl Endpoint for LeverageBracketsParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2975,7 +2926,6 @@ impl Endpoint for AdlQuantileParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -3024,7 +2974,6 @@ impl Endpoint for ForceOrdersParams {
         weight: "20 with symbol; 50 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("autoCloseType", self.auto_close_type.as_ref());
@@ -3102,7 +3051,6 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3154,7 +3102,6 @@ impl Endpoint for UpdateMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("windowTimeInMilliseconds", &self.window_ms);
@@ -3187,8 +3134,8 @@ impl Client {
             &self.core,
             UpdateMmpParams {
                 symbol: symbol.into(),
-                window_ms: window_ms,
-                frozen_ms: frozen_ms,
+                window_ms,
+                frozen_ms,
                 qty_limit: None,
                 value_limit: None,
                 delta_limit: None,
@@ -3230,7 +3177,6 @@ impl Endpoint for GetMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -3271,7 +3217,6 @@ impl Endpoint for DeleteMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3310,7 +3255,6 @@ impl Endpoint for ResetMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3357,7 +3301,6 @@ impl Endpoint for NewStrategyOrderParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
         w.put("strategyType", &self.strategy_type);
@@ -3391,8 +3334,8 @@ impl Client {
             &self.core,
             NewStrategyOrderParams {
                 client_strategy_id: None,
-                strategy_type: strategy_type,
-                sub_order_list: sub_order_list,
+                strategy_type,
+                sub_order_list,
                 builder: None,
                 fee_rate: None,
             },
@@ -3437,7 +3380,6 @@ impl Endpoint for UpdateStrategyOrderParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("strategyId", &self.strategy_id);
         w.put("strategyType", &self.strategy_type);
@@ -3467,9 +3409,9 @@ impl Client {
         Call::new(
             &self.core,
             UpdateStrategyOrderParams {
-                strategy_id: strategy_id,
-                strategy_type: strategy_type,
-                sub_order_list: sub_order_list,
+                strategy_id,
+                strategy_type,
+                sub_order_list,
             },
         )
     }
@@ -3495,7 +3437,6 @@ impl Endpoint for QueryStrategyOpenOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -3530,7 +3471,7 @@ impl Client {
             QueryStrategyOpenOrderParams {
                 strategy_id: None,
                 client_strategy_id: None,
-                strategy_type: strategy_type,
+                strategy_type,
             },
         )
     }
@@ -3574,7 +3515,6 @@ impl Endpoint for QueryStrategyHistoryOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -3615,7 +3555,7 @@ impl Client {
             QueryStrategyHistoryOrderParams {
                 strategy_id: None,
                 client_strategy_id: None,
-                strategy_type: strategy_type,
+                strategy_type,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -3677,7 +3617,6 @@ impl Endpoint for BindSubAccountParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("childAddress", &self.child_address);
         w.put("name", &self.name);
@@ -3744,7 +3683,6 @@ impl Endpoint for CreateSubAccountParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("subSourceAddr", &self.sub_source_addr);
         w.put("subAccountName", &self.sub_account_name);
@@ -3797,8 +3735,7 @@ impl Endpoint for GetSubAccountListParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Sub-Account List.
@@ -3844,7 +3781,6 @@ impl Endpoint for UpdateSubAccountParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("subSourceAddr", &self.sub_source_addr);
         w.put_opt("subAccountName", self.sub_account_name.as_ref());
@@ -3936,7 +3872,6 @@ impl Endpoint for SubAccountTransferParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("toAccountAddress", &self.to_account_address);
         w.put("asset", &self.asset);
@@ -3969,8 +3904,8 @@ impl Client {
             SubAccountTransferParams {
                 to_account_address: to_account_address.into(),
                 asset: asset.into(),
-                amount: amount,
-                kind_type: kind_type,
+                amount,
+                kind_type,
                 from_account_address: None,
             },
         )
@@ -4006,8 +3941,7 @@ impl Endpoint for MigrateUserAssetsParams {
             chain_id_param: None,
         }),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Migrate User Assets.
@@ -4036,7 +3970,6 @@ impl Endpoint for MigrateUserAssetsHistoryParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchId", &self.batch_id);
     }
@@ -4111,7 +4044,6 @@ impl Endpoint for RegisterAndApproveAgentParams {
             chain_id_param: Some("signatureChainId"),
         }),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("agentName", &self.agent_name);
         w.put("agentAddress", &self.agent_address);
@@ -4155,11 +4087,11 @@ impl Client {
             RegisterAndApproveAgentParams {
                 agent_name: agent_name.into(),
                 agent_address: agent_address.into(),
-                expired: expired,
-                signature_chain_id: signature_chain_id,
-                can_spot_trade: can_spot_trade,
-                can_perp_trade: can_perp_trade,
-                can_withdraw: can_withdraw,
+                expired,
+                signature_chain_id,
+                can_spot_trade,
+                can_perp_trade,
+                can_withdraw,
                 ip_whitelist: None,
                 agent_code: None,
             },
@@ -4197,7 +4129,6 @@ impl Endpoint for GetDirectAnnouncementsParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("page", self.page.as_ref());
         w.put_opt("size", self.size.as_ref());
@@ -4251,7 +4182,6 @@ impl Endpoint for GetDirectAnnouncementParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("id", &self.id);
     }
@@ -4268,12 +4198,7 @@ impl Client {
         &self,
         id: i64,
     ) -> Call<'_, GetDirectAnnouncementParams> {
-        Call::new(
-            &self.core,
-            GetDirectAnnouncementParams {
-                id: id,
-            },
-        )
+        Call::new(&self.core, GetDirectAnnouncementParams { id })
     }
 }
 /// Parameters of [`Client::new_listen_key`] (Start User Data Stream).
@@ -4290,8 +4215,7 @@ impl Endpoint for NewListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Start User Data Stream.
@@ -4320,7 +4244,6 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -4366,7 +4289,6 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -4399,10 +4321,8 @@ impl Call<'_, CloseListenKeyParams> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOrder {
     /// `symbol`
-    #[serde(rename = "symbol")]
     pub symbol: String,
     /// `side`
-    #[serde(rename = "side")]
     pub side: Side,
     /// `positionSide`
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
@@ -4414,7 +4334,6 @@ pub struct BatchOrder {
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`
-    #[serde(rename = "quantity")]
     pub quantity: Decimal,
     /// `reduceOnly`
     #[serde(
@@ -4424,7 +4343,7 @@ pub struct BatchOrder {
     )]
     pub reduce_only: Option<bool>,
     /// `price`
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
@@ -4458,11 +4377,11 @@ impl BatchOrder {
     ) -> Self {
         Self {
             symbol: symbol.into(),
-            side: side,
+            side,
             position_side: None,
-            order_type: order_type,
+            order_type,
             time_in_force: None,
-            quantity: quantity,
+            quantity,
             reduce_only: None,
             price: None,
             new_client_order_id: None,
@@ -4543,10 +4462,8 @@ pub struct StrategySubOrder {
     #[serde(rename = "securityType")]
     pub security_type: String,
     /// `symbol`
-    #[serde(rename = "symbol")]
     pub symbol: String,
     /// `side`
-    #[serde(rename = "side")]
     pub side: Side,
     /// `positionSide`
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
@@ -4555,10 +4472,10 @@ pub struct StrategySubOrder {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `quantity`: Required unless closePosition=true.
-    #[serde(rename = "quantity", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
     /// `price`: Required for LIMIT, STOP and TAKE_PROFIT.
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `stopPrice`: Required for the STOP and TAKE_PROFIT families.
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
@@ -4627,9 +4544,9 @@ impl StrategySubOrder {
             strategy_sub_id: strategy_sub_id.into(),
             security_type: security_type.into(),
             symbol: symbol.into(),
-            side: side,
+            side,
             position_side: None,
-            order_type: order_type,
+            order_type,
             quantity: None,
             price: None,
             stop_price: None,
@@ -4750,10 +4667,8 @@ pub struct StrategySubOrderUpdate {
     #[serde(rename = "securityType")]
     pub security_type: String,
     /// `symbol`
-    #[serde(rename = "symbol")]
     pub symbol: String,
     /// `side`
-    #[serde(rename = "side")]
     pub side: Side,
     /// `positionSide`
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
@@ -4762,10 +4677,10 @@ pub struct StrategySubOrderUpdate {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `quantity`
-    #[serde(rename = "quantity", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
     /// `price`
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `stopPrice`
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
@@ -4813,9 +4728,9 @@ impl StrategySubOrderUpdate {
             strategy_sub_id: strategy_sub_id.into(),
             security_type: security_type.into(),
             symbol: symbol.into(),
-            side: side,
+            side,
             position_side: None,
-            order_type: order_type,
+            order_type,
             quantity: None,
             price: None,
             stop_price: None,

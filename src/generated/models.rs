@@ -6,101 +6,98 @@ use serde::{Deserialize, Serialize};
 /// The `Account` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
-    /// Fee tier of the account. (`feeTier`)
+    /// Fee tier of the account. — `feeTier`
     #[serde(rename = "feeTier", deserialize_with = "crate::de::lenient")]
     pub fee_tier: i32,
-    /// Whether the account can trade. (`canTrade`)
+    /// Whether the account can trade. — `canTrade`
     #[serde(rename = "canTrade", deserialize_with = "crate::de::lenient")]
     pub can_trade: bool,
-    /// Whether the account can deposit. (`canDeposit`)
+    /// Whether the account can deposit. — `canDeposit`
     #[serde(rename = "canDeposit", deserialize_with = "crate::de::lenient")]
     pub can_deposit: bool,
-    /// Whether the account can withdraw. (`canWithdraw`)
+    /// Whether the account can withdraw. — `canWithdraw`
     #[serde(rename = "canWithdraw", deserialize_with = "crate::de::lenient")]
     pub can_withdraw: bool,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
-    /// Initial margin required, over all assets. (`totalInitialMargin`)
+    /// Initial margin required, over all assets. — `totalInitialMargin`
     #[serde(rename = "totalInitialMargin")]
     pub total_initial_margin: Decimal,
-    /// Maintenance margin required, over all assets. (`totalMaintMargin`)
+    /// Maintenance margin required, over all assets. — `totalMaintMargin`
     #[serde(rename = "totalMaintMargin")]
     pub total_maint_margin: Decimal,
-    /// Wallet balance over all assets. (`totalWalletBalance`)
+    /// Wallet balance over all assets. — `totalWalletBalance`
     #[serde(rename = "totalWalletBalance")]
     pub total_wallet_balance: Decimal,
-    /// Unrealised profit over all positions. (`totalUnrealizedProfit`)
+    /// Unrealised profit over all positions. — `totalUnrealizedProfit`
     #[serde(rename = "totalUnrealizedProfit")]
     pub total_unrealized_profit: Decimal,
-    /// Margin balance over all assets. (`totalMarginBalance`)
+    /// Margin balance over all assets. — `totalMarginBalance`
     #[serde(rename = "totalMarginBalance")]
     pub total_margin_balance: Decimal,
-    /// Initial margin of positions, over all assets. (`totalPositionInitialMargin`)
+    /// Initial margin of positions, over all assets. — `totalPositionInitialMargin`
     #[serde(rename = "totalPositionInitialMargin")]
     pub total_position_initial_margin: Decimal,
-    /// Initial margin of open orders, over all assets. (`totalOpenOrderInitialMargin`)
+    /// Initial margin of open orders, over all assets. — `totalOpenOrderInitialMargin`
     #[serde(rename = "totalOpenOrderInitialMargin")]
     pub total_open_order_initial_margin: Decimal,
-    /// Cross wallet balance over all assets. (`totalCrossWalletBalance`)
+    /// Cross wallet balance over all assets. — `totalCrossWalletBalance`
     #[serde(rename = "totalCrossWalletBalance")]
     pub total_cross_wallet_balance: Decimal,
-    /// Unrealised profit of cross positions, over all assets. (`totalCrossUnPnl`)
+    /// Unrealised profit of cross positions, over all assets. — `totalCrossUnPnl`
     #[serde(rename = "totalCrossUnPnl")]
     pub total_cross_un_pnl: Decimal,
-    /// Balance free for new orders or withdrawal. (`availableBalance`)
+    /// Balance free for new orders or withdrawal. — `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    /// Most that can be transferred out now. (`maxWithdrawAmount`)
+    /// Most that can be transferred out now. — `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    /// Assets of the account. (`assets`)
-    #[serde(rename = "assets")]
+    /// Assets of the account. — `assets`
     pub assets: Vec<AccountAsset>,
-    /// Positions of the account. (`positions`)
-    #[serde(rename = "positions")]
+    /// Positions of the account. — `positions`
     pub positions: Vec<AccountPosition>,
 }
 /// The `AccountAsset` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountAsset {
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Wallet balance of the asset. (`walletBalance`)
+    /// Wallet balance of the asset. — `walletBalance`
     #[serde(rename = "walletBalance")]
     pub wallet_balance: Decimal,
-    /// Unrealised profit at the mark price. (`unrealizedProfit`)
+    /// Unrealised profit at the mark price. — `unrealizedProfit`
     #[serde(rename = "unrealizedProfit")]
     pub unrealized_profit: Decimal,
-    /// Wallet balance plus unrealised profit. (`marginBalance`)
+    /// Wallet balance plus unrealised profit. — `marginBalance`
     #[serde(rename = "marginBalance")]
     pub margin_balance: Decimal,
-    /// Maintenance margin required. (`maintMargin`)
+    /// Maintenance margin required. — `maintMargin`
     #[serde(rename = "maintMargin")]
     pub maint_margin: Decimal,
-    /// Initial margin required, positions and open orders together. (`initialMargin`)
+    /// Initial margin required, positions and open orders together. — `initialMargin`
     #[serde(rename = "initialMargin")]
     pub initial_margin: Decimal,
-    /// Initial margin required by positions at the mark price. (`positionInitialMargin`)
+    /// Initial margin required by positions at the mark price. — `positionInitialMargin`
     #[serde(rename = "positionInitialMargin")]
     pub position_initial_margin: Decimal,
-    /// Initial margin required by open orders. (`openOrderInitialMargin`)
+    /// Initial margin required by open orders. — `openOrderInitialMargin`
     #[serde(rename = "openOrderInitialMargin")]
     pub open_order_initial_margin: Decimal,
-    /// Wallet balance counted for cross margin. (`crossWalletBalance`)
+    /// Wallet balance counted for cross margin. — `crossWalletBalance`
     #[serde(rename = "crossWalletBalance")]
     pub cross_wallet_balance: Decimal,
-    /// Unrealised profit of cross positions. (`crossUnPnl`)
+    /// Unrealised profit of cross positions. — `crossUnPnl`
     #[serde(rename = "crossUnPnl")]
     pub cross_un_pnl: Decimal,
-    /// Balance free for new orders or withdrawal. (`availableBalance`)
+    /// Balance free for new orders or withdrawal. — `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    /// Most that can be transferred out now. (`maxWithdrawAmount`)
+    /// Most that can be transferred out now. — `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    /// Whether the asset can serve as margin. (`marginAvailable`)
+    /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(
         rename = "marginAvailable",
         default,
@@ -108,7 +105,7 @@ pub struct AccountAsset {
         skip_serializing_if = "Option::is_none"
     )]
     pub margin_available: Option<bool>,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
@@ -138,10 +135,10 @@ pub struct AccountConfig {
 /// The `AccountConfigUpdateEvent` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountConfigUpdateEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `T`
@@ -157,109 +154,101 @@ pub struct AccountConfigUpdateEvent {
 /// The `AccountPosition` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountPosition {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Initial margin required, positions and open orders together. (`initialMargin`)
+    /// Initial margin required, positions and open orders together. — `initialMargin`
     #[serde(rename = "initialMargin")]
     pub initial_margin: Decimal,
-    /// Maintenance margin required. (`maintMargin`)
+    /// Maintenance margin required. — `maintMargin`
     #[serde(rename = "maintMargin")]
     pub maint_margin: Decimal,
-    /// Unrealised profit at the mark price. (`unrealizedProfit`)
+    /// Unrealised profit at the mark price. — `unrealizedProfit`
     #[serde(rename = "unrealizedProfit")]
     pub unrealized_profit: Decimal,
-    /// Initial margin required by positions at the mark price. (`positionInitialMargin`)
+    /// Initial margin required by positions at the mark price. — `positionInitialMargin`
     #[serde(rename = "positionInitialMargin")]
     pub position_initial_margin: Decimal,
-    /// Initial margin required by open orders. (`openOrderInitialMargin`)
+    /// Initial margin required by open orders. — `openOrderInitialMargin`
     #[serde(rename = "openOrderInitialMargin")]
     pub open_order_initial_margin: Decimal,
-    /// Leverage multiple. (`leverage`)
-    #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
+    /// Leverage multiple. — `leverage`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    /// Whether the position uses isolated margin. (`isolated`)
-    #[serde(rename = "isolated", deserialize_with = "crate::de::lenient")]
+    /// Whether the position uses isolated margin. — `isolated`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub isolated: bool,
-    /// Average entry price of the position. (`entryPrice`)
+    /// Average entry price of the position. — `entryPrice`
     #[serde(rename = "entryPrice")]
     pub entry_price: Decimal,
-    /// Largest position value allowed at the current leverage. (`maxNotional`)
+    /// Largest position value allowed at the current leverage. — `maxNotional`
     #[serde(rename = "maxNotional")]
     pub max_notional: Decimal,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    /// Position size; negative for a short in one-way mode. (`positionAmt`)
+    /// Position size; negative for a short in one-way mode. — `positionAmt`
     #[serde(rename = "positionAmt")]
     pub position_amt: Decimal,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
 /// Made by the client, not sent by the exchange: after a user data stream reconnects, the account's open orders, positions and balances read over REST, so a consumer can reconcile what the gap hid. `E` is when the reads began: events stamped at or after it may be newer than the snapshot and apply over it; older ones are already in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountSnapshotEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `openOrders`
     #[serde(rename = "openOrders")]
     pub open_orders: Vec<Order>,
-    /// Positions of the account. (`positions`)
-    #[serde(rename = "positions")]
+    /// Positions of the account. — `positions`
     pub positions: Vec<PositionRisk>,
     /// `balances`
-    #[serde(rename = "balances")]
     pub balances: Vec<Balance>,
 }
 /// The `AccountTrade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountTrade {
-    /// Id assigned by the exchange. (`id`)
-    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    /// Id assigned by the exchange. — `id`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    /// Order id assigned by the exchange. (`orderId`)
+    /// Order id assigned by the exchange. — `orderId`
     #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// BUY or SELL. (`side`)
-    #[serde(rename = "side")]
+    /// BUY or SELL. — `side`
     pub side: Side,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    /// Price in the quote asset. (`price`)
-    #[serde(rename = "price")]
+    /// Price in the quote asset. — `price`
     pub price: Decimal,
-    /// Quantity in the base asset. (`qty`)
-    #[serde(rename = "qty")]
+    /// Quantity in the base asset. — `qty`
     pub qty: Decimal,
-    /// Value in the quote asset (price × quantity). (`quoteQty`)
+    /// Value in the quote asset (price × quantity). — `quoteQty`
     #[serde(rename = "quoteQty")]
     pub quote_qty: Decimal,
-    /// Profit realised by the trade. (`realizedPnl`)
+    /// Profit realised by the trade. — `realizedPnl`
     #[serde(rename = "realizedPnl")]
     pub realized_pnl: Decimal,
-    /// Fee charged. (`commission`)
-    #[serde(rename = "commission")]
+    /// Fee charged. — `commission`
     pub commission: Decimal,
-    /// Asset the fee was charged in. (`commissionAsset`)
+    /// Asset the fee was charged in. — `commissionAsset`
     #[serde(rename = "commissionAsset")]
     pub commission_asset: String,
-    /// Whether the account was the buyer. (`buyer`)
-    #[serde(rename = "buyer", deserialize_with = "crate::de::lenient")]
+    /// Whether the account was the buyer. — `buyer`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub buyer: bool,
-    /// Whether the account was the maker. (`maker`)
-    #[serde(rename = "maker", deserialize_with = "crate::de::lenient")]
+    /// Whether the account was the maker. — `maker`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub maker: bool,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
 /// The `AccountUpdateData` reply.
@@ -278,10 +267,10 @@ pub struct AccountUpdateData {
 /// The `AccountUpdateEvent` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountUpdateEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `T`
@@ -294,10 +283,9 @@ pub struct AccountUpdateEvent {
 /// The `AdlQuantile` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantile {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Auto-deleveraging queue position (0–4; higher is sooner). (`adlQuantile`)
+    /// Auto-deleveraging queue position (0–4; higher is sooner). — `adlQuantile`
     #[serde(rename = "adlQuantile")]
     pub adl_quantile: AdlQuantileValues,
 }
@@ -365,10 +353,10 @@ pub struct AggTrade {
 /// One aggregate trade (`<symbol>@aggTrade`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggTradeEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `s`
@@ -399,14 +387,12 @@ pub struct AggTradeEvent {
 /// The `Announcement` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Announcement {
-    /// Id assigned by the exchange. (`id`)
-    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    /// Id assigned by the exchange. — `id`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
     /// `contents`
-    #[serde(rename = "contents")]
     pub contents: Vec<AnnouncementContent>,
     /// `category`
-    #[serde(rename = "category")]
     pub category: String,
     /// `publishTime`
     #[serde(rename = "publishTime", deserialize_with = "crate::de::lenient")]
@@ -452,38 +438,34 @@ pub struct AnnouncementBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementContent {
     /// `language`
-    #[serde(rename = "language")]
     pub language: String,
     /// `title`
-    #[serde(rename = "title")]
     pub title: String,
     /// `subtitle`
-    #[serde(rename = "subtitle", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
     /// `content`
-    #[serde(rename = "content")]
     pub content: String,
 }
 /// A public (category NEW_LISTING) or direct (category DIRECT) announcement, per language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
     /// `en`
-    #[serde(rename = "en", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<AnnouncementBody>,
     /// `zh`
-    #[serde(rename = "zh", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zh: Option<AnnouncementBody>,
 }
 /// The `AssetInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetInfo {
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Whether the asset can serve as margin. (`marginAvailable`)
+    /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(rename = "marginAvailable", deserialize_with = "crate::de::lenient")]
     pub margin_available: bool,
     /// `autoAssetExchange`
@@ -498,28 +480,26 @@ pub struct AssetInfo {
 /// The `Balance` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Balance {
-    /// Unique alias of the account. (`accountAlias`)
+    /// Unique alias of the account. — `accountAlias`
     #[serde(rename = "accountAlias", default, skip_serializing_if = "Option::is_none")]
     pub account_alias: Option<String>,
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Wallet balance of the asset. (`balance`)
-    #[serde(rename = "balance")]
+    /// Wallet balance of the asset. — `balance`
     pub balance: Decimal,
-    /// Wallet balance counted for cross margin. (`crossWalletBalance`)
+    /// Wallet balance counted for cross margin. — `crossWalletBalance`
     #[serde(rename = "crossWalletBalance")]
     pub cross_wallet_balance: Decimal,
-    /// Unrealised profit of cross positions. (`crossUnPnl`)
+    /// Unrealised profit of cross positions. — `crossUnPnl`
     #[serde(rename = "crossUnPnl")]
     pub cross_un_pnl: Decimal,
-    /// Balance free for new orders or withdrawal. (`availableBalance`)
+    /// Balance free for new orders or withdrawal. — `availableBalance`
     #[serde(rename = "availableBalance")]
     pub available_balance: Decimal,
-    /// Most that can be transferred out now. (`maxWithdrawAmount`)
+    /// Most that can be transferred out now. — `maxWithdrawAmount`
     #[serde(rename = "maxWithdrawAmount")]
     pub max_withdraw_amount: Decimal,
-    /// Whether the asset can serve as margin. (`marginAvailable`)
+    /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(
         rename = "marginAvailable",
         default,
@@ -527,7 +507,7 @@ pub struct Balance {
         skip_serializing_if = "Option::is_none"
     )]
     pub margin_available: Option<bool>,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
@@ -555,24 +535,22 @@ pub struct BalanceUpdate {
 /// The `BookTicker` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookTicker {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Best bid price. (`bidPrice`)
+    /// Best bid price. — `bidPrice`
     #[serde(rename = "bidPrice")]
     pub bid_price: Decimal,
-    /// Quantity at the best bid. (`bidQty`)
+    /// Quantity at the best bid. — `bidQty`
     #[serde(rename = "bidQty")]
     pub bid_qty: Decimal,
-    /// Best ask price. (`askPrice`)
+    /// Best ask price. — `askPrice`
     #[serde(rename = "askPrice")]
     pub ask_price: Decimal,
-    /// Quantity at the best ask. (`askQty`)
+    /// Quantity at the best ask. — `askQty`
     #[serde(rename = "askQty")]
     pub ask_qty: Decimal,
-    /// When it happened, in ms since the Unix epoch. (`time`)
+    /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(
-        rename = "time",
         default,
         deserialize_with = "crate::de::opt_lenient",
         skip_serializing_if = "Option::is_none"
@@ -582,13 +560,13 @@ pub struct BookTicker {
 /// Best bid and ask (`<symbol>@bookTicker`, `!bookTicker`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookTickerEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// `u`
     #[serde(rename = "u", deserialize_with = "crate::de::lenient")]
     pub update_id: i64,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(
         rename = "E",
         default,
@@ -623,50 +601,46 @@ pub struct BookTickerEvent {
 /// The `Bracket` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bracket {
-    /// Bracket number. (`bracket`)
-    #[serde(rename = "bracket", deserialize_with = "crate::de::lenient")]
+    /// Bracket number. — `bracket`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub bracket: i32,
-    /// Most leverage allowed in the bracket. (`initialLeverage`)
+    /// Most leverage allowed in the bracket. — `initialLeverage`
     #[serde(rename = "initialLeverage", deserialize_with = "crate::de::lenient")]
     pub initial_leverage: i32,
-    /// Upper position value of the bracket. (`notionalCap`)
+    /// Upper position value of the bracket. — `notionalCap`
     #[serde(rename = "notionalCap")]
     pub notional_cap: Decimal,
-    /// Lower position value of the bracket. (`notionalFloor`)
+    /// Lower position value of the bracket. — `notionalFloor`
     #[serde(rename = "notionalFloor")]
     pub notional_floor: Decimal,
-    /// Maintenance margin rate of the bracket. (`maintMarginRatio`)
+    /// Maintenance margin rate of the bracket. — `maintMarginRatio`
     #[serde(rename = "maintMarginRatio")]
     pub maint_margin_ratio: Decimal,
-    /// Maintenance amount deducted in the bracket. (`cum`)
-    #[serde(rename = "cum")]
+    /// Maintenance amount deducted in the bracket. — `cum`
     pub cum: Decimal,
 }
 /// A chase strategy as placed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChaseOrder {
-    /// Strategy id assigned by the exchange. (`strategyId`)
+    /// Strategy id assigned by the exchange. — `strategyId`
     #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
     pub strategy_id: i64,
-    /// Strategy id chosen by the client. (`clientStrategyId`)
+    /// Strategy id chosen by the client. — `clientStrategyId`
     #[serde(rename = "clientStrategyId")]
     pub client_strategy_id: String,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// BUY or SELL. (`side`)
-    #[serde(rename = "side")]
+    /// BUY or SELL. — `side`
     pub side: Side,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// Quantity in the base asset. (`quantity`)
-    #[serde(rename = "quantity")]
+    /// Quantity in the base asset. — `quantity`
     pub quantity: Decimal,
     /// `quantityUnit`
     #[serde(rename = "quantityUnit")]
     pub quantity_unit: QuantityUnit,
-    /// Whether the order may only reduce a position. (`reduceOnly`)
+    /// Whether the order may only reduce a position. — `reduceOnly`
     #[serde(
         rename = "reduceOnly",
         default,
@@ -704,10 +678,10 @@ pub struct ChaseOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_chase_offset_type: Option<ChaseOffsetType>,
-    /// How long the order stays on the book. (`timeInForce`)
+    /// How long the order stays on the book. — `timeInForce`
     #[serde(rename = "timeInForce", default, skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    /// Current state of the strategy. (`strategyStatus`)
+    /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
     /// `bookTime`
@@ -718,7 +692,7 @@ pub struct ChaseOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub book_time: Option<i64>,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(
         rename = "updateTime",
         default,
@@ -730,31 +704,28 @@ pub struct ChaseOrder {
 /// An acknowledgement carrying a status code and a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeMsg {
-    /// Result code; negative for an error. (`code`)
-    #[serde(rename = "code", deserialize_with = "crate::de::lenient")]
+    /// Result code; negative for an error. — `code`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub code: i64,
-    /// Result message. (`msg`)
-    #[serde(rename = "msg")]
+    /// Result message. — `msg`
     pub msg: String,
 }
 /// The `CommissionRate` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommissionRate {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Fee rate for resting (maker) orders. (`makerCommissionRate`)
+    /// Fee rate for resting (maker) orders. — `makerCommissionRate`
     #[serde(rename = "makerCommissionRate")]
     pub maker_commission_rate: Decimal,
-    /// Fee rate for taking (taker) orders. (`takerCommissionRate`)
+    /// Fee rate for taking (taker) orders. — `takerCommissionRate`
     #[serde(rename = "takerCommissionRate")]
     pub taker_commission_rate: Decimal,
 }
 /// The `CountdownCancelAll` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountdownCancelAll {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// `countdownTime`
     #[serde(rename = "countdownTime", deserialize_with = "crate::de::lenient")]
@@ -763,10 +734,10 @@ pub struct CountdownCancelAll {
 /// Order book levels (`<symbol>@depth<levels>` and `<symbol>@depth` diffs); quantities are absolute, 0 removes a level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DepthUpdateEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `T`
@@ -795,10 +766,9 @@ pub struct DepthUpdateEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DirectAnnouncements {
     /// `total`
-    #[serde(rename = "total", deserialize_with = "crate::de::lenient")]
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub total: i64,
     /// `rows`
-    #[serde(rename = "rows")]
     pub rows: Vec<Announcement>,
 }
 /// A reply with no content.
@@ -817,17 +787,16 @@ pub struct ExchangeInfo {
     /// `rateLimits`
     #[serde(rename = "rateLimits")]
     pub rate_limits: Vec<RateLimit>,
-    /// The exchange's clock, in ms since the Unix epoch. (`serverTime`)
+    /// The exchange's clock, in ms since the Unix epoch. — `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
-    /// Assets of the account. (`assets`)
-    #[serde(rename = "assets", default, skip_serializing_if = "Option::is_none")]
+    /// Assets of the account. — `assets`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetInfo>>,
     /// `symbols`
-    #[serde(rename = "symbols")]
     pub symbols: Vec<SymbolInfo>,
     /// `timezone`
-    #[serde(rename = "timezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
 /// The `ForceOrderData` reply.
@@ -870,10 +839,10 @@ pub struct ForceOrderData {
 /// A liquidation order (`<symbol>@forceOrder`, `!forceOrder@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForceOrderEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `o`
@@ -883,14 +852,13 @@ pub struct ForceOrderEvent {
 /// The `FundingInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingInfo {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Interest rate component of the funding rate. (`interestRate`)
+    /// Interest rate component of the funding rate. — `interestRate`
     #[serde(rename = "interestRate")]
     pub interest_rate: Decimal,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
     /// `fundingIntervalHours`
     #[serde(rename = "fundingIntervalHours", deserialize_with = "crate::de::lenient")]
@@ -905,41 +873,36 @@ pub struct FundingInfo {
 /// The `FundingRate` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingRate {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Funding rate of the period. (`fundingRate`)
+    /// Funding rate of the period. — `fundingRate`
     #[serde(rename = "fundingRate")]
     pub funding_rate: Decimal,
-    /// When funding was settled, in ms since the Unix epoch. (`fundingTime`)
+    /// When funding was settled, in ms since the Unix epoch. — `fundingTime`
     #[serde(rename = "fundingTime", deserialize_with = "crate::de::lenient")]
     pub funding_time: i64,
 }
 /// The `Income` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Income {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Kind of income (funding, realised profit, fee, transfer, …). (`incomeType`)
+    /// Kind of income (funding, realised profit, fee, transfer, …). — `incomeType`
     #[serde(rename = "incomeType")]
     pub income_type: IncomeType,
-    /// Amount; negative for a payment. (`income`)
-    #[serde(rename = "income")]
+    /// Amount; negative for a payment. — `income`
     pub income: Decimal,
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Extra detail the exchange attaches. (`info`)
-    #[serde(rename = "info")]
+    /// Extra detail the exchange attaches. — `info`
     pub info: String,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// Transaction id assigned by the exchange. (`tranId`)
+    /// Transaction id assigned by the exchange. — `tranId`
     #[serde(rename = "tranId", deserialize_with = "crate::de::lenient")]
     pub tran_id: i64,
-    /// Id of the trade. (`tradeId`)
+    /// Id of the trade. — `tradeId`
     #[serde(rename = "tradeId")]
     pub trade_id: String,
 }
@@ -947,26 +910,21 @@ pub struct Income {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexReference {
     /// `exchange`
-    #[serde(rename = "exchange")]
     pub exchange: String,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// `weight`
-    #[serde(rename = "weight")]
     pub weight: Decimal,
 }
 /// The outside markets an index price is made of.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexReferences {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
     /// `references`
-    #[serde(rename = "references")]
     pub references: Vec<IndexReference>,
 }
 /// The `Kline` reply.
@@ -1144,10 +1102,10 @@ pub struct KlineData {
 /// The current candle of a symbol and interval (`<symbol>@kline_<interval>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KlineEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `s`
@@ -1160,24 +1118,21 @@ pub struct KlineEvent {
 /// The `Leverage` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leverage {
-    /// Leverage multiple. (`leverage`)
-    #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
+    /// Leverage multiple. — `leverage`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    /// Largest position value allowed at the current leverage. (`maxNotionalValue`)
+    /// Largest position value allowed at the current leverage. — `maxNotionalValue`
     #[serde(rename = "maxNotionalValue")]
     pub max_notional_value: Decimal,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
 }
 /// The `LeverageBracket` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageBracket {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// `brackets`
-    #[serde(rename = "brackets")]
     pub brackets: Vec<Bracket>,
 }
 /// The `LeverageUpdate` reply.
@@ -1193,27 +1148,27 @@ pub struct LeverageUpdate {
 /// The `ListenKey` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKey {
-    /// Key of the user data stream; keep it alive at least every 60 minutes. (`listenKey`)
+    /// Key of the user data stream; keep it alive at least every 60 minutes. — `listenKey`
     #[serde(rename = "listenKey")]
     pub listen_key: String,
 }
 /// The `ListenKeyExpiredEvent` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKeyExpiredEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
 }
 /// The `MarginCallEvent` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarginCallEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `cw`
@@ -1264,38 +1219,37 @@ pub struct MarginCallPosition {
 /// The `MarkPrice` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkPrice {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Mark price, used for margin and liquidation. (`markPrice`)
+    /// Mark price, used for margin and liquidation. — `markPrice`
     #[serde(rename = "markPrice")]
     pub mark_price: Decimal,
-    /// Index price from the spot markets. (`indexPrice`)
+    /// Index price from the spot markets. — `indexPrice`
     #[serde(rename = "indexPrice")]
     pub index_price: Decimal,
-    /// Estimated settlement price (for delivery contracts). (`estimatedSettlePrice`)
+    /// Estimated settlement price (for delivery contracts). — `estimatedSettlePrice`
     #[serde(rename = "estimatedSettlePrice")]
     pub estimated_settle_price: Decimal,
-    /// Funding rate of the current period. (`lastFundingRate`)
+    /// Funding rate of the current period. — `lastFundingRate`
     #[serde(rename = "lastFundingRate")]
     pub last_funding_rate: Decimal,
-    /// When funding is next settled, in ms since the Unix epoch. (`nextFundingTime`)
+    /// When funding is next settled, in ms since the Unix epoch. — `nextFundingTime`
     #[serde(rename = "nextFundingTime", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
-    /// Interest rate component of the funding rate. (`interestRate`)
+    /// Interest rate component of the funding rate. — `interestRate`
     #[serde(rename = "interestRate")]
     pub interest_rate: Decimal,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
 /// Mark price and funding of one symbol (`<symbol>@markPrice`, and each item of `!markPrice@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkPriceEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `s`
@@ -1337,16 +1291,14 @@ pub struct MigrateBatch {
 /// One asset of a migration; status I (pending), S (done) or F (failed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrateDetail {
-    /// Id assigned by the exchange. (`id`)
-    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    /// Id assigned by the exchange. — `id`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Amount of the asset moved. (`amount`)
-    #[serde(rename = "amount")]
+    /// Amount of the asset moved. — `amount`
     pub amount: Decimal,
-    /// Transaction id assigned by the exchange. (`tranId`)
+    /// Transaction id assigned by the exchange. — `tranId`
     #[serde(
         rename = "tranId",
         default,
@@ -1354,8 +1306,7 @@ pub struct MigrateDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub tran_id: Option<i64>,
-    /// Current state. (`status`)
-    #[serde(rename = "status")]
+    /// Current state. — `status`
     pub status: String,
     /// `fromStatus`
     #[serde(rename = "fromStatus", default, skip_serializing_if = "Option::is_none")]
@@ -1398,16 +1349,15 @@ pub struct MigrateHistory {
     #[serde(rename = "initCount", deserialize_with = "crate::de::lenient")]
     pub init_count: i64,
     /// `details`
-    #[serde(rename = "details")]
     pub details: Vec<MigrateDetail>,
 }
 /// Rolling 24-hour mini ticker (`<symbol>@miniTicker`, items of `!miniTicker@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MiniTickerEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `s`
@@ -1435,8 +1385,7 @@ pub struct MiniTickerEvent {
 /// Market maker protection of one symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MmpConfig {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// `windowTimeInMilliseconds`
     #[serde(
@@ -1478,29 +1427,26 @@ pub struct MmpConfig {
 /// The `MultiAssetsMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiAssetsMode {
-    /// Whether multi-asset margin mode is on. (`multiAssetsMargin`)
+    /// Whether multi-asset margin mode is on. — `multiAssetsMargin`
     #[serde(rename = "multiAssetsMargin", deserialize_with = "crate::de::lenient")]
     pub multi_assets_margin: bool,
 }
 /// An order as the exchange reports it after placing, querying or cancelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
-    /// Order id assigned by the exchange. (`orderId`)
+    /// Order id assigned by the exchange. — `orderId`
     #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Current state. (`status`)
-    #[serde(rename = "status")]
+    /// Current state. — `status`
     pub status: OrderStatus,
-    /// Order id chosen by the client (`newClientOrderId`). (`clientOrderId`)
+    /// Order id chosen by the client (`newClientOrderId`). — `clientOrderId`
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
-    /// Price in the quote asset. (`price`)
-    #[serde(rename = "price")]
+    /// Price in the quote asset. — `price`
     pub price: Decimal,
-    /// Average fill price; 0 before any fill. (`avgPrice`)
+    /// Average fill price; 0 before any fill. — `avgPrice`
     #[serde(
         rename = "avgPrice",
         default,
@@ -1508,13 +1454,13 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub avg_price: Option<Decimal>,
-    /// Quantity the order was placed with. (`origQty`)
+    /// Quantity the order was placed with. — `origQty`
     #[serde(rename = "origQty")]
     pub orig_qty: Decimal,
-    /// Quantity filled so far. (`executedQty`)
+    /// Quantity filled so far. — `executedQty`
     #[serde(rename = "executedQty")]
     pub executed_qty: Decimal,
-    /// Quantity filled so far. (`cumQty`)
+    /// Quantity filled so far. — `cumQty`
     #[serde(
         rename = "cumQty",
         default,
@@ -1522,7 +1468,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub cum_qty: Option<Decimal>,
-    /// Quote-asset value filled so far. (`cumQuote`)
+    /// Quote-asset value filled so far. — `cumQuote`
     #[serde(
         rename = "cumQuote",
         default,
@@ -1530,16 +1476,16 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub cum_quote: Option<Decimal>,
-    /// How long the order stays on the book. (`timeInForce`)
+    /// How long the order stays on the book. — `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: TimeInForce,
-    /// Order type. (`type`)
+    /// Order type. — `type`
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    /// Order type as placed, before a trigger converted it. (`origType`)
+    /// Order type as placed, before a trigger converted it. — `origType`
     #[serde(rename = "origType", default, skip_serializing_if = "Option::is_none")]
     pub orig_type: Option<OrderType>,
-    /// Whether the order may only reduce a position. (`reduceOnly`)
+    /// Whether the order may only reduce a position. — `reduceOnly`
     #[serde(
         rename = "reduceOnly",
         default,
@@ -1547,7 +1493,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub reduce_only: Option<bool>,
-    /// Whether the order closes the whole position when triggered. (`closePosition`)
+    /// Whether the order closes the whole position when triggered. — `closePosition`
     #[serde(
         rename = "closePosition",
         default,
@@ -1555,13 +1501,12 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub close_position: Option<bool>,
-    /// BUY or SELL. (`side`)
-    #[serde(rename = "side")]
+    /// BUY or SELL. — `side`
     pub side: Side,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// Trigger price of a stop or take-profit order. (`stopPrice`)
+    /// Trigger price of a stop or take-profit order. — `stopPrice`
     #[serde(
         rename = "stopPrice",
         default,
@@ -1569,10 +1514,10 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_price: Option<Decimal>,
-    /// Which price a trigger watches (contract or mark price). (`workingType`)
+    /// Which price a trigger watches (contract or mark price). — `workingType`
     #[serde(rename = "workingType", default, skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// Whether trigger price protection is on. (`priceProtect`)
+    /// Whether trigger price protection is on. — `priceProtect`
     #[serde(
         rename = "priceProtect",
         default,
@@ -1580,7 +1525,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub price_protect: Option<bool>,
-    /// Price at which a trailing stop starts trailing. (`activatePrice`)
+    /// Price at which a trailing stop starts trailing. — `activatePrice`
     #[serde(
         rename = "activatePrice",
         default,
@@ -1588,7 +1533,7 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub activate_price: Option<Decimal>,
-    /// Callback rate of a trailing stop, in percent. (`priceRate`)
+    /// Callback rate of a trailing stop, in percent. — `priceRate`
     #[serde(
         rename = "priceRate",
         default,
@@ -1596,15 +1541,14 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub price_rate: Option<Decimal>,
-    /// When it happened, in ms since the Unix epoch. (`time`)
+    /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(
-        rename = "time",
         default,
         deserialize_with = "crate::de::opt_lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<i64>,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(
         rename = "updateTime",
         default,
@@ -1616,10 +1560,10 @@ pub struct Order {
 /// The `OrderBook` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderBook {
-    /// Update id of the book at this snapshot; stream events continue from it. (`lastUpdateId`)
+    /// Update id of the book at this snapshot; stream events continue from it. — `lastUpdateId`
     #[serde(rename = "lastUpdateId", deserialize_with = "crate::de::lenient")]
     pub last_update_id: i64,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(
         rename = "E",
         default,
@@ -1635,20 +1579,18 @@ pub struct OrderBook {
         skip_serializing_if = "Option::is_none"
     )]
     pub transaction_time: Option<i64>,
-    /// Buy levels, best (highest) first. (`bids`)
-    #[serde(rename = "bids")]
+    /// Buy levels, best (highest) first. — `bids`
     pub bids: Vec<PriceLevel>,
-    /// Sell levels, best (lowest) first. (`asks`)
-    #[serde(rename = "asks")]
+    /// Sell levels, best (lowest) first. — `asks`
     pub asks: Vec<PriceLevel>,
 }
 /// The `OrderTradeUpdateEvent` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderTradeUpdateEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `T`
@@ -1795,88 +1737,82 @@ pub struct OrderUpdate {
 /// The `PositionMarginChange` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
-    /// Amount of the asset moved. (`amount`)
-    #[serde(rename = "amount")]
+    /// Amount of the asset moved. — `amount`
     pub amount: Decimal,
-    /// Asset name, e.g. `USDT`. (`asset`)
-    #[serde(rename = "asset")]
+    /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// Order type. (`type`)
+    /// Order type. — `type`
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
 }
 /// The `PositionMarginResult` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginResult {
-    /// Amount of the asset moved. (`amount`)
-    #[serde(rename = "amount")]
+    /// Amount of the asset moved. — `amount`
     pub amount: Decimal,
-    /// Result code; negative for an error. (`code`)
-    #[serde(rename = "code", deserialize_with = "crate::de::lenient")]
+    /// Result code; negative for an error. — `code`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub code: i64,
-    /// Result message. (`msg`)
-    #[serde(rename = "msg")]
+    /// Result message. — `msg`
     pub msg: String,
-    /// Order type. (`type`)
+    /// Order type. — `type`
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
 }
 /// The `PositionMode` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMode {
-    /// Whether hedge mode (separate long and short positions) is on. (`dualSidePosition`)
+    /// Whether hedge mode (separate long and short positions) is on. — `dualSidePosition`
     #[serde(rename = "dualSidePosition", deserialize_with = "crate::de::lenient")]
     pub dual_side_position: bool,
 }
 /// The `PositionRisk` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionRisk {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    /// Position size; negative for a short in one-way mode. (`positionAmt`)
+    /// Position size; negative for a short in one-way mode. — `positionAmt`
     #[serde(rename = "positionAmt")]
     pub position_amt: Decimal,
-    /// Average entry price of the position. (`entryPrice`)
+    /// Average entry price of the position. — `entryPrice`
     #[serde(rename = "entryPrice")]
     pub entry_price: Decimal,
-    /// Mark price, used for margin and liquidation. (`markPrice`)
+    /// Mark price, used for margin and liquidation. — `markPrice`
     #[serde(rename = "markPrice")]
     pub mark_price: Decimal,
-    /// Unrealised profit at the mark price. (`unRealizedProfit`)
+    /// Unrealised profit at the mark price. — `unRealizedProfit`
     #[serde(rename = "unRealizedProfit")]
     pub unrealized_profit: Decimal,
-    /// Mark price at which the position would be liquidated. (`liquidationPrice`)
+    /// Mark price at which the position would be liquidated. — `liquidationPrice`
     #[serde(rename = "liquidationPrice")]
     pub liquidation_price: Decimal,
-    /// Leverage multiple. (`leverage`)
-    #[serde(rename = "leverage", deserialize_with = "crate::de::lenient")]
+    /// Leverage multiple. — `leverage`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
-    /// Largest position value allowed at the current leverage. (`maxNotionalValue`)
+    /// Largest position value allowed at the current leverage. — `maxNotionalValue`
     #[serde(rename = "maxNotionalValue")]
     pub max_notional_value: Decimal,
-    /// Cross or isolated margin. (`marginType`)
+    /// Cross or isolated margin. — `marginType`
     #[serde(rename = "marginType")]
     pub margin_type: MarginType,
-    /// Margin held by this isolated position. (`isolatedMargin`)
+    /// Margin held by this isolated position. — `isolatedMargin`
     #[serde(rename = "isolatedMargin")]
     pub isolated_margin: Decimal,
-    /// Whether margin is added to the isolated position automatically. (`isAutoAddMargin`)
+    /// Whether margin is added to the isolated position automatically. — `isAutoAddMargin`
     #[serde(rename = "isAutoAddMargin", deserialize_with = "crate::de::lenient")]
     pub is_auto_add_margin: bool,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
@@ -1956,15 +1892,12 @@ impl Serialize for PriceLevel {
 /// The `PriceTicker` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriceTicker {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Price in the quote asset. (`price`)
-    #[serde(rename = "price")]
+    /// Price in the quote asset. — `price`
     pub price: Decimal,
-    /// When it happened, in ms since the Unix epoch. (`time`)
+    /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(
-        rename = "time",
         default,
         deserialize_with = "crate::de::opt_lenient",
         skip_serializing_if = "Option::is_none"
@@ -1974,17 +1907,16 @@ pub struct PriceTicker {
 /// The `RateLimit` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RateLimit {
-    /// What the limit counts. (`rateLimitType`)
+    /// What the limit counts. — `rateLimitType`
     #[serde(rename = "rateLimitType")]
     pub rate_limit_type: RateLimitType,
-    /// Unit of the limit's window. (`interval`)
-    #[serde(rename = "interval")]
+    /// Unit of the limit's window. — `interval`
     pub interval: RateLimitInterval,
-    /// Length of the window in those units. (`intervalNum`)
+    /// Length of the window in those units. — `intervalNum`
     #[serde(rename = "intervalNum", deserialize_with = "crate::de::lenient")]
     pub interval_num: i32,
-    /// Most allowed per window. (`limit`)
-    #[serde(rename = "limit", deserialize_with = "crate::de::lenient")]
+    /// Most allowed per window. — `limit`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub limit: i64,
 }
 /// The `RemainingOpenableNotional` reply.
@@ -1997,36 +1929,36 @@ pub struct RemainingOpenableNotional {
 /// The `ServerTime` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerTime {
-    /// The exchange's clock, in ms since the Unix epoch. (`serverTime`)
+    /// The exchange's clock, in ms since the Unix epoch. — `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
 }
 /// The `StpModeInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StpModeInfo {
-    /// Self-trade prevention mode. (`stpMode`)
+    /// Self-trade prevention mode. — `stpMode`
     #[serde(rename = "stpMode")]
     pub stp_mode: StpMode,
 }
 /// A strategy with the state of each of its sub-orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyOrder {
-    /// Strategy id assigned by the exchange. (`strategyId`)
+    /// Strategy id assigned by the exchange. — `strategyId`
     #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
     pub strategy_id: i64,
-    /// Strategy id chosen by the client. (`clientStrategyId`)
+    /// Strategy id chosen by the client. — `clientStrategyId`
     #[serde(rename = "clientStrategyId")]
     pub client_strategy_id: String,
-    /// Kind of strategy. (`strategyType`)
+    /// Kind of strategy. — `strategyType`
     #[serde(rename = "strategyType")]
     pub strategy_type: StrategyType,
-    /// Current state of the strategy. (`strategyStatus`)
+    /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
     /// `bookTime`
     #[serde(rename = "bookTime", deserialize_with = "crate::de::lenient")]
     pub book_time: i64,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
     /// `subOrders`
@@ -2036,19 +1968,19 @@ pub struct StrategyOrder {
 /// A strategy order as placed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyOrderResult {
-    /// Strategy id assigned by the exchange. (`strategyId`)
+    /// Strategy id assigned by the exchange. — `strategyId`
     #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
     pub strategy_id: i64,
-    /// Strategy id chosen by the client. (`clientStrategyId`)
+    /// Strategy id chosen by the client. — `clientStrategyId`
     #[serde(rename = "clientStrategyId")]
     pub client_strategy_id: String,
-    /// Kind of strategy. (`strategyType`)
+    /// Kind of strategy. — `strategyType`
     #[serde(rename = "strategyType")]
     pub strategy_type: StrategyType,
-    /// Current state of the strategy. (`strategyStatus`)
+    /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
     /// `failureCode`
@@ -2066,17 +1998,16 @@ pub struct StrategyOrderResult {
 /// The `StrategySubOrderState` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategySubOrderState {
-    /// Strategy id assigned by the exchange. (`strategyId`)
+    /// Strategy id assigned by the exchange. — `strategyId`
     #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
     pub strategy_id: i64,
-    /// Order id assigned by the exchange. (`orderId`)
+    /// Order id assigned by the exchange. — `orderId`
     #[serde(rename = "orderId", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    /// Order id chosen by the client (`newClientOrderId`). (`clientOrderId`)
+    /// Order id chosen by the client (`newClientOrderId`). — `clientOrderId`
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
-    /// Current state. (`status`)
-    #[serde(rename = "status")]
+    /// Current state. — `status`
     pub status: OrderStatus,
     /// `strategySubId`
     #[serde(rename = "strategySubId", deserialize_with = "crate::de::lenient")]
@@ -2112,43 +2043,39 @@ pub struct StrategySubOrderState {
     /// `securityType`
     #[serde(rename = "securityType")]
     pub security_type: String,
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// BUY or SELL. (`side`)
-    #[serde(rename = "side")]
+    /// BUY or SELL. — `side`
     pub side: Side,
-    /// Position the order or figure belongs to (BOTH in one-way mode). (`positionSide`)
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
-    /// Order type. (`type`)
+    /// Order type. — `type`
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    /// How long the order stays on the book. (`timeInForce`)
+    /// How long the order stays on the book. — `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: TimeInForce,
-    /// Quantity in the base asset. (`quantity`)
-    #[serde(rename = "quantity")]
+    /// Quantity in the base asset. — `quantity`
     pub quantity: Decimal,
-    /// Whether the order may only reduce a position. (`reduceOnly`)
+    /// Whether the order may only reduce a position. — `reduceOnly`
     #[serde(rename = "reduceOnly", deserialize_with = "crate::de::lenient")]
     pub reduce_only: bool,
-    /// Whether the order closes the whole position when triggered. (`closePosition`)
+    /// Whether the order closes the whole position when triggered. — `closePosition`
     #[serde(rename = "closePosition", deserialize_with = "crate::de::lenient")]
     pub close_position: bool,
-    /// Price in the quote asset. (`price`)
-    #[serde(rename = "price")]
+    /// Price in the quote asset. — `price`
     pub price: Decimal,
-    /// Average fill price; 0 before any fill. (`avgPrice`)
+    /// Average fill price; 0 before any fill. — `avgPrice`
     #[serde(rename = "avgPrice")]
     pub avg_price: Decimal,
-    /// Whether trigger price protection is on. (`priceProtect`)
+    /// Whether trigger price protection is on. — `priceProtect`
     #[serde(rename = "priceProtect", deserialize_with = "crate::de::lenient")]
     pub price_protect: bool,
-    /// Trigger price of a stop or take-profit order. (`stopPrice`)
+    /// Trigger price of a stop or take-profit order. — `stopPrice`
     #[serde(rename = "stopPrice")]
     pub stop_price: Decimal,
-    /// Price at which a trailing stop starts trailing. (`activatePrice`)
+    /// Price at which a trailing stop starts trailing. — `activatePrice`
     #[serde(
         rename = "activatePrice",
         default,
@@ -2164,7 +2091,7 @@ pub struct StrategySubOrderState {
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_rate: Option<Decimal>,
-    /// Which price a trigger watches (contract or mark price). (`workingType`)
+    /// Which price a trigger watches (contract or mark price). — `workingType`
     #[serde(rename = "workingType")]
     pub working_type: WorkingType,
     /// `triggerTime`
@@ -2174,16 +2101,16 @@ pub struct StrategySubOrderState {
 /// The result of updating one sub-order of a strategy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyUpdateResult {
-    /// Strategy id assigned by the exchange. (`strategyId`)
+    /// Strategy id assigned by the exchange. — `strategyId`
     #[serde(rename = "strategyId", deserialize_with = "crate::de::lenient")]
     pub strategy_id: i64,
-    /// Strategy id chosen by the client. (`clientStrategyId`)
+    /// Strategy id chosen by the client. — `clientStrategyId`
     #[serde(rename = "clientStrategyId")]
     pub client_strategy_id: String,
-    /// Kind of strategy. (`strategyType`)
+    /// Kind of strategy. — `strategyType`
     #[serde(rename = "strategyType")]
     pub strategy_type: StrategyType,
-    /// Current state of the strategy. (`strategyStatus`)
+    /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
     /// `updatedSubOrder`
@@ -2192,7 +2119,7 @@ pub struct StrategyUpdateResult {
     /// `updateStatus`
     #[serde(rename = "updateStatus")]
     pub update_status: String,
-    /// Last change, in ms since the Unix epoch. (`updateTime`)
+    /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
     /// `failureCode`
@@ -2223,10 +2150,10 @@ pub struct SubAccount {
 /// One trading rule of a symbol; which fields are present depends on `filter_type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolFilter {
-    /// Which trading rule the filter sets. (`filterType`)
+    /// Which trading rule the filter sets. — `filterType`
     #[serde(rename = "filterType")]
     pub filter_type: String,
-    /// Lowest price accepted. (`minPrice`)
+    /// Lowest price accepted. — `minPrice`
     #[serde(
         rename = "minPrice",
         default,
@@ -2234,7 +2161,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_price: Option<Decimal>,
-    /// Highest price accepted. (`maxPrice`)
+    /// Highest price accepted. — `maxPrice`
     #[serde(
         rename = "maxPrice",
         default,
@@ -2242,7 +2169,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_price: Option<Decimal>,
-    /// Price step; prices must be multiples of it. (`tickSize`)
+    /// Price step; prices must be multiples of it. — `tickSize`
     #[serde(
         rename = "tickSize",
         default,
@@ -2250,7 +2177,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub tick_size: Option<Decimal>,
-    /// Smallest quantity accepted. (`minQty`)
+    /// Smallest quantity accepted. — `minQty`
     #[serde(
         rename = "minQty",
         default,
@@ -2258,7 +2185,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_qty: Option<Decimal>,
-    /// Largest quantity accepted. (`maxQty`)
+    /// Largest quantity accepted. — `maxQty`
     #[serde(
         rename = "maxQty",
         default,
@@ -2266,7 +2193,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_qty: Option<Decimal>,
-    /// Quantity step; quantities must be multiples of it. (`stepSize`)
+    /// Quantity step; quantities must be multiples of it. — `stepSize`
     #[serde(
         rename = "stepSize",
         default,
@@ -2274,17 +2201,15 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub step_size: Option<Decimal>,
-    /// Most allowed per window. (`limit`)
+    /// Most allowed per window. — `limit`
     #[serde(
-        rename = "limit",
         default,
         deserialize_with = "crate::de::opt_lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub limit: Option<i64>,
-    /// Smallest order value accepted. (`notional`)
+    /// Smallest order value accepted. — `notional`
     #[serde(
-        rename = "notional",
         default,
         deserialize_with = "crate::de::opt_decimal",
         skip_serializing_if = "Option::is_none"
@@ -2318,23 +2243,20 @@ pub struct SymbolFilter {
 /// The `SymbolInfo` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolInfo {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// The underlying pair of the contract. (`pair`)
-    #[serde(rename = "pair")]
+    /// The underlying pair of the contract. — `pair`
     pub pair: String,
-    /// Kind of contract (perpetual, …). (`contractType`)
+    /// Kind of contract (perpetual, …). — `contractType`
     #[serde(rename = "contractType")]
     pub contract_type: ContractType,
-    /// Delivery time, in ms since the Unix epoch. (`deliveryDate`)
+    /// Delivery time, in ms since the Unix epoch. — `deliveryDate`
     #[serde(rename = "deliveryDate", deserialize_with = "crate::de::lenient")]
     pub delivery_date: i64,
-    /// Listing time, in ms since the Unix epoch. (`onboardDate`)
+    /// Listing time, in ms since the Unix epoch. — `onboardDate`
     #[serde(rename = "onboardDate", deserialize_with = "crate::de::lenient")]
     pub onboard_date: i64,
-    /// Current state. (`status`)
-    #[serde(rename = "status")]
+    /// Current state. — `status`
     pub status: ContractStatus,
     /// `maintMarginPercent`
     #[serde(
@@ -2352,19 +2274,19 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub required_margin_percent: Option<Decimal>,
-    /// The asset being bought or sold. (`baseAsset`)
+    /// The asset being bought or sold. — `baseAsset`
     #[serde(rename = "baseAsset")]
     pub base_asset: String,
-    /// The asset prices are quoted in. (`quoteAsset`)
+    /// The asset prices are quoted in. — `quoteAsset`
     #[serde(rename = "quoteAsset")]
     pub quote_asset: String,
-    /// Asset the contract is margined in. (`marginAsset`)
+    /// Asset the contract is margined in. — `marginAsset`
     #[serde(rename = "marginAsset")]
     pub margin_asset: String,
-    /// Decimal places of prices. (`pricePrecision`)
+    /// Decimal places of prices. — `pricePrecision`
     #[serde(rename = "pricePrecision", deserialize_with = "crate::de::lenient")]
     pub price_precision: i32,
-    /// Decimal places of quantities. (`quantityPrecision`)
+    /// Decimal places of quantities. — `quantityPrecision`
     #[serde(rename = "quantityPrecision", deserialize_with = "crate::de::lenient")]
     pub quantity_precision: i32,
     /// `baseAssetPrecision`
@@ -2394,13 +2316,12 @@ pub struct SymbolInfo {
     /// `triggerProtect`
     #[serde(rename = "triggerProtect")]
     pub trigger_protect: Decimal,
-    /// Trading rules of the symbol. (`filters`)
-    #[serde(rename = "filters")]
+    /// Trading rules of the symbol. — `filters`
     pub filters: Vec<SymbolFilter>,
     /// `OrderType`
     #[serde(rename = "OrderType")]
     pub order_types: Vec<OrderType>,
-    /// How long the order stays on the book. (`timeInForce`)
+    /// How long the order stays on the book. — `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: Vec<TimeInForce>,
     /// `liquidationFee`
@@ -2423,19 +2344,18 @@ pub struct SymbolInfo {
 /// The `Ticker24hr` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticker24hr {
-    /// Trading pair, e.g. `BTCUSDT`. (`symbol`)
-    #[serde(rename = "symbol")]
+    /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// Price change over the window. (`priceChange`)
+    /// Price change over the window. — `priceChange`
     #[serde(rename = "priceChange")]
     pub price_change: Decimal,
-    /// Price change over the window, in percent. (`priceChangePercent`)
+    /// Price change over the window, in percent. — `priceChangePercent`
     #[serde(rename = "priceChangePercent")]
     pub price_change_percent: Decimal,
-    /// Volume-weighted average price over the window. (`weightedAvgPrice`)
+    /// Volume-weighted average price over the window. — `weightedAvgPrice`
     #[serde(rename = "weightedAvgPrice")]
     pub weighted_avg_price: Decimal,
-    /// Close price before the window. (`prevClosePrice`)
+    /// Close price before the window. — `prevClosePrice`
     #[serde(
         rename = "prevClosePrice",
         default,
@@ -2443,50 +2363,49 @@ pub struct Ticker24hr {
         skip_serializing_if = "Option::is_none"
     )]
     pub prev_close_price: Option<Decimal>,
-    /// Price of the latest trade. (`lastPrice`)
+    /// Price of the latest trade. — `lastPrice`
     #[serde(rename = "lastPrice")]
     pub last_price: Decimal,
-    /// Quantity of the latest trade. (`lastQty`)
+    /// Quantity of the latest trade. — `lastQty`
     #[serde(rename = "lastQty")]
     pub last_qty: Decimal,
-    /// First price of the window. (`openPrice`)
+    /// First price of the window. — `openPrice`
     #[serde(rename = "openPrice")]
     pub open_price: Decimal,
-    /// Highest price of the window. (`highPrice`)
+    /// Highest price of the window. — `highPrice`
     #[serde(rename = "highPrice")]
     pub high_price: Decimal,
-    /// Lowest price of the window. (`lowPrice`)
+    /// Lowest price of the window. — `lowPrice`
     #[serde(rename = "lowPrice")]
     pub low_price: Decimal,
-    /// Traded volume in the base asset. (`volume`)
-    #[serde(rename = "volume")]
+    /// Traded volume in the base asset. — `volume`
     pub volume: Decimal,
-    /// Traded volume in the quote asset. (`quoteVolume`)
+    /// Traded volume in the quote asset. — `quoteVolume`
     #[serde(rename = "quoteVolume")]
     pub quote_volume: Decimal,
-    /// Start of the window, in ms since the Unix epoch. (`openTime`)
+    /// Start of the window, in ms since the Unix epoch. — `openTime`
     #[serde(rename = "openTime", deserialize_with = "crate::de::lenient")]
     pub open_time: i64,
-    /// End of the window, in ms since the Unix epoch. (`closeTime`)
+    /// End of the window, in ms since the Unix epoch. — `closeTime`
     #[serde(rename = "closeTime", deserialize_with = "crate::de::lenient")]
     pub close_time: i64,
-    /// Id of the first trade in the window. (`firstId`)
+    /// Id of the first trade in the window. — `firstId`
     #[serde(rename = "firstId", deserialize_with = "crate::de::lenient")]
     pub first_id: i64,
-    /// Id of the last trade in the window. (`lastId`)
+    /// Id of the last trade in the window. — `lastId`
     #[serde(rename = "lastId", deserialize_with = "crate::de::lenient")]
     pub last_id: i64,
-    /// Number of trades in the window. (`count`)
-    #[serde(rename = "count", deserialize_with = "crate::de::lenient")]
+    /// Number of trades in the window. — `count`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub count: i64,
 }
 /// Rolling 24-hour ticker (`<symbol>@ticker`, items of `!ticker@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TickerEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `s`
@@ -2541,32 +2460,30 @@ pub struct TickerEvent {
 /// The `Trade` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trade {
-    /// Id assigned by the exchange. (`id`)
-    #[serde(rename = "id", deserialize_with = "crate::de::lenient")]
+    /// Id assigned by the exchange. — `id`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    /// Price in the quote asset. (`price`)
-    #[serde(rename = "price")]
+    /// Price in the quote asset. — `price`
     pub price: Decimal,
-    /// Quantity in the base asset. (`qty`)
-    #[serde(rename = "qty")]
+    /// Quantity in the base asset. — `qty`
     pub qty: Decimal,
-    /// Value in the quote asset (price × quantity). (`quoteQty`)
+    /// Value in the quote asset (price × quantity). — `quoteQty`
     #[serde(rename = "quoteQty")]
     pub quote_qty: Decimal,
-    /// When it happened, in ms since the Unix epoch. (`time`)
-    #[serde(rename = "time", deserialize_with = "crate::de::lenient")]
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// Whether the buyer's order was resting on the book. (`isBuyerMaker`)
+    /// Whether the buyer's order was resting on the book. — `isBuyerMaker`
     #[serde(rename = "isBuyerMaker", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
 /// A trade with its transaction hash and participants (`<symbol>@tradepro`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TradeProEvent {
-    /// Event type. (`e`)
+    /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// Event time, in ms since the Unix epoch. (`E`)
+    /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
     /// `T`
@@ -2594,10 +2511,9 @@ pub struct TradeProEvent {
 /// The `TransferResult` reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferResult {
-    /// Transaction id assigned by the exchange. (`tranId`)
+    /// Transaction id assigned by the exchange. — `tranId`
     #[serde(rename = "tranId", deserialize_with = "crate::de::lenient")]
     pub tran_id: i64,
-    /// Current state. (`status`)
-    #[serde(rename = "status")]
+    /// Current state. — `status`
     pub status: String,
 }

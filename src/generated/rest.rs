@@ -76,8 +76,7 @@ impl Endpoint for PingParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Test Connectivity.
@@ -103,8 +102,7 @@ impl Endpoint for TimeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Check Server Time.
@@ -130,8 +128,7 @@ impl Endpoint for ExchangeInfoParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Exchange Information.
@@ -162,7 +159,6 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -221,7 +217,6 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -274,7 +269,6 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -342,7 +336,6 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -423,7 +416,6 @@ impl Endpoint for KlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -453,7 +445,7 @@ impl Client {
             self,
             KlinesParams {
                 symbol: symbol.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -503,7 +495,6 @@ impl Endpoint for IndexPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("pair", &self.pair);
         w.put("interval", &self.interval);
@@ -533,7 +524,7 @@ impl Client {
             self,
             IndexPriceKlinesParams {
                 pair: pair.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -583,7 +574,6 @@ impl Endpoint for MarkPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -613,7 +603,7 @@ impl Client {
             self,
             MarkPriceKlinesParams {
                 symbol: symbol.into(),
-                interval: interval,
+                interval,
                 start_time: None,
                 end_time: None,
                 limit: None,
@@ -655,7 +645,6 @@ impl Endpoint for MarkPriceParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -702,7 +691,6 @@ impl Endpoint for FundingRateParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("startTime", self.start_time.as_ref());
@@ -772,7 +760,6 @@ impl Endpoint for FundingInfoParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -813,7 +800,6 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -859,7 +845,6 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -900,7 +885,6 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -941,7 +925,6 @@ impl Endpoint for ChangePositionModeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("dualSidePosition", &self.dual_side_position);
     }
@@ -961,7 +944,7 @@ impl Client {
         Call::new(
             self,
             ChangePositionModeParams {
-                dual_side_position: dual_side_position,
+                dual_side_position,
             },
         )
     }
@@ -980,8 +963,7 @@ impl Endpoint for GetPositionModeParams {
         weight: "30",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Current Position Mode.
@@ -1010,7 +992,6 @@ impl Endpoint for ChangeMultiAssetModeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("multiAssetsMargin", &self.multi_assets_margin);
     }
@@ -1030,7 +1011,7 @@ impl Client {
         Call::new(
             self,
             ChangeMultiAssetModeParams {
-                multi_assets_margin: multi_assets_margin,
+                multi_assets_margin,
             },
         )
     }
@@ -1049,8 +1030,7 @@ impl Endpoint for GetMultiAssetModeParams {
         weight: "30",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Get Current Multi-Assets Mode.
@@ -1109,7 +1089,6 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1129,66 +1108,69 @@ impl Endpoint for NewOrderParams {
         w.put_opt("newOrderRespType", self.new_order_resp_type.as_ref());
     }
     fn check(&self) -> Result<(), Error> {
-        if self.order_type == OrderType::Limit {
-            check::required_for(
-                "type",
-                "LIMIT",
-                &[
-                    ("timeInForce", self.time_in_force.is_some()),
-                    ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::Market {
-            check::required_for(
-                "type",
-                "MARKET",
-                &[("quantity", self.quantity.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::Stop {
-            check::required_for(
-                "type",
-                "STOP",
-                &[
-                    ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
-                    ("stopPrice", self.stop_price.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::TakeProfit {
-            check::required_for(
-                "type",
-                "TAKE_PROFIT",
-                &[
-                    ("quantity", self.quantity.is_some()),
-                    ("price", self.price.is_some()),
-                    ("stopPrice", self.stop_price.is_some()),
-                ],
-            )?;
-        }
-        if self.order_type == OrderType::StopMarket {
-            check::required_for(
-                "type",
-                "STOP_MARKET",
-                &[("stopPrice", self.stop_price.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::TakeProfitMarket {
-            check::required_for(
-                "type",
-                "TAKE_PROFIT_MARKET",
-                &[("stopPrice", self.stop_price.is_some())],
-            )?;
-        }
-        if self.order_type == OrderType::TrailingStopMarket {
-            check::required_for(
-                "type",
-                "TRAILING_STOP_MARKET",
-                &[("callbackRate", self.callback_rate.is_some())],
-            )?;
+        match self.order_type {
+            OrderType::Limit => {
+                check::required_for(
+                    "type",
+                    "LIMIT",
+                    &[
+                        ("timeInForce", self.time_in_force.is_some()),
+                        ("quantity", self.quantity.is_some()),
+                        ("price", self.price.is_some()),
+                    ],
+                )?
+            }
+            OrderType::Market => {
+                check::required_for(
+                    "type",
+                    "MARKET",
+                    &[("quantity", self.quantity.is_some())],
+                )?
+            }
+            OrderType::Stop => {
+                check::required_for(
+                    "type",
+                    "STOP",
+                    &[
+                        ("quantity", self.quantity.is_some()),
+                        ("price", self.price.is_some()),
+                        ("stopPrice", self.stop_price.is_some()),
+                    ],
+                )?
+            }
+            OrderType::TakeProfit => {
+                check::required_for(
+                    "type",
+                    "TAKE_PROFIT",
+                    &[
+                        ("quantity", self.quantity.is_some()),
+                        ("price", self.price.is_some()),
+                        ("stopPrice", self.stop_price.is_some()),
+                    ],
+                )?
+            }
+            OrderType::StopMarket => {
+                check::required_for(
+                    "type",
+                    "STOP_MARKET",
+                    &[("stopPrice", self.stop_price.is_some())],
+                )?
+            }
+            OrderType::TakeProfitMarket => {
+                check::required_for(
+                    "type",
+                    "TAKE_PROFIT_MARKET",
+                    &[("stopPrice", self.stop_price.is_some())],
+                )?
+            }
+            OrderType::TrailingStopMarket => {
+                check::required_for(
+                    "type",
+                    "TRAILING_STOP_MARKET",
+                    &[("callbackRate", self.callback_rate.is_some())],
+                )?
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -1232,9 +1214,9 @@ impl Client {
             self,
             NewOrderParams {
                 symbol: symbol.into(),
-                side: side,
+                side,
                 position_side: None,
-                order_type: order_type,
+                order_type,
                 time_in_force: None,
                 quantity: None,
                 reduce_only: None,
@@ -1338,7 +1320,6 @@ impl Endpoint for NewBatchOrderParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1371,7 +1352,7 @@ impl Client {
         Call::new(
             self,
             NewBatchOrderParams {
-                batch_orders: batch_orders,
+                batch_orders,
             },
         )
     }
@@ -1399,7 +1380,6 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1428,10 +1408,10 @@ impl Client {
         Call::new(
             self,
             FuturesTransferParams {
-                amount: amount,
+                amount,
                 asset: asset.into(),
                 client_tran_id: client_tran_id.into(),
-                kind_type: kind_type,
+                kind_type,
             },
         )
     }
@@ -1457,7 +1437,6 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1530,7 +1509,6 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1602,7 +1580,6 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -1648,7 +1625,6 @@ impl Endpoint for CancelBatchOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1734,7 +1710,6 @@ impl Endpoint for CountdownCancelOrderParams {
         weight: "10",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("countdownTime", &self.countdown_time);
@@ -1758,7 +1733,7 @@ impl Client {
             self,
             CountdownCancelOrderParams {
                 symbol: symbol.into(),
-                countdown_time: countdown_time,
+                countdown_time,
             },
         )
     }
@@ -1784,7 +1759,6 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1856,7 +1830,6 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1905,7 +1878,6 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1978,8 +1950,7 @@ impl Endpoint for BalanceParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Futures Account Balance V2.
@@ -2005,8 +1976,7 @@ impl Endpoint for AccountParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Account Information V4.
@@ -2037,7 +2007,6 @@ impl Endpoint for ChangeLeverageParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2065,7 +2034,7 @@ impl Client {
             self,
             ChangeLeverageParams {
                 symbol: symbol.into(),
-                leverage: leverage,
+                leverage,
             },
         )
     }
@@ -2089,7 +2058,6 @@ impl Endpoint for ChangeMarginTypeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("marginType", &self.margin_type);
@@ -2113,7 +2081,7 @@ impl Client {
             self,
             ChangeMarginTypeParams {
                 symbol: symbol.into(),
-                margin_type: margin_type,
+                margin_type,
             },
         )
     }
@@ -2141,7 +2109,6 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("positionSide", self.position_side.as_ref());
@@ -2175,8 +2142,8 @@ impl Client {
             ModifyIsolatedPositionMarginParams {
                 symbol: symbol.into(),
                 position_side: None,
-                amount: amount,
-                change_type: change_type,
+                amount,
+                change_type,
             },
         )
     }
@@ -2213,7 +2180,6 @@ impl Endpoint for GetPositionMarginHistoryParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("type", self.change_type.as_ref());
@@ -2293,7 +2259,6 @@ impl Endpoint for GetPositionRiskParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2347,7 +2312,6 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("startTime", self.start_time.as_ref());
@@ -2431,7 +2395,6 @@ impl Endpoint for GetIncomeHistoryParams {
         weight: "30",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("incomeType", self.income_type.as_ref());
@@ -2509,7 +2472,6 @@ impl Endpoint for LeverageBracketsParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2555,7 +2517,6 @@ impl Endpoint for AdlQuantileParams {
         weight: "5",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2604,7 +2565,6 @@ impl Endpoint for ForceOrdersParams {
         weight: "20 with symbol; 50 without",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("autoCloseType", self.auto_close_type.as_ref());
@@ -2682,7 +2642,6 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -2726,7 +2685,6 @@ impl Endpoint for RemainingOpenableNotionalParams {
         weight: "20",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2750,7 +2708,7 @@ impl Client {
             self,
             RemainingOpenableNotionalParams {
                 symbol: symbol.into(),
-                leverage: leverage,
+                leverage,
             },
         )
     }
@@ -2769,8 +2727,7 @@ impl Endpoint for NewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
-    fn write_params(&self, w: &mut ParamWriter) {}
+    fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
     /// Start User Data Stream.
@@ -2799,7 +2756,6 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -2845,7 +2801,6 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
-    #[allow(unused_variables)]
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -2878,10 +2833,8 @@ impl Call<'_, CloseListenKeyParams> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOrder {
     /// `symbol`
-    #[serde(rename = "symbol")]
     pub symbol: String,
     /// `side`
-    #[serde(rename = "side")]
     pub side: Side,
     /// `positionSide`
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
@@ -2893,7 +2846,6 @@ pub struct BatchOrder {
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`
-    #[serde(rename = "quantity")]
     pub quantity: Decimal,
     /// `reduceOnly`
     #[serde(
@@ -2903,7 +2855,7 @@ pub struct BatchOrder {
     )]
     pub reduce_only: Option<bool>,
     /// `price`
-    #[serde(rename = "price", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
@@ -2937,11 +2889,11 @@ impl BatchOrder {
     ) -> Self {
         Self {
             symbol: symbol.into(),
-            side: side,
+            side,
             position_side: None,
-            order_type: order_type,
+            order_type,
             time_in_force: None,
-            quantity: quantity,
+            quantity,
             reduce_only: None,
             price: None,
             new_client_order_id: None,
