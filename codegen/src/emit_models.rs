@@ -116,7 +116,7 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
         ),
         (true, _) => (quote!(Option<#base>), quote!(default, skip_serializing_if = "Option::is_none")),
     };
-    let attrs = match (json == rust_name.to_string(), attrs.is_empty()) {
+    let attrs = match (rust_name == json, attrs.is_empty()) {
         (true, true) => quote!(),
         (true, false) => quote!(#[serde(#attrs)]),
         (false, true) => quote!(#[serde(rename = #json)]),

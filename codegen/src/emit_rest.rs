@@ -246,7 +246,7 @@ fn field_inits<'a>(ps: &'a [P]) -> impl Iterator<Item = TokenStream> + 'a {
             return quote!(#id: None);
         }
         let conv = p.ty.convert(id);
-        if conv.to_string() == id.to_string() {
+        if *id == conv.to_string() {
             quote!(#id)
         } else {
             quote!(#id: #conv)
@@ -380,7 +380,7 @@ fn emit_object(obj: &ParamObject) -> TokenStream {
         let (fid, ty) = (&p.id, p.ty.rust());
         let doc = param_doc(p);
         let mut attrs = Vec::new();
-        if p.spec.name != fid.to_string() {
+        if *fid != p.spec.name {
             let key = &p.spec.name;
             attrs.push(quote!(rename = #key));
         }
