@@ -116,7 +116,7 @@ fn check_endpoint(spec: &Spec, known: &Known, ep: &crate::spec::Endpoint, at: &s
     if ep.weight_text().trim().is_empty() {
         errors.push(format!("{at}: missing weight"));
     }
-    check_params(&at, &ep.params, &known.enums, &known.objects, errors);
+    check_params(at, &ep.params, &known.enums, &known.objects, errors);
     for p in &ep.params {
         if spec.api.is_signed(security) && spec.api.signing_params().contains(&p.name.as_str()) {
             errors.push(format!("{at}: param `{}` is added by the signing core and must not be listed", p.name));
@@ -127,7 +127,7 @@ fn check_endpoint(spec: &Spec, known: &Known, ep: &crate::spec::Endpoint, at: &s
         if !spec.api.is_wallet() {
             errors.push(format!("{at}: `signing` applies to eip712 APIs only"));
         }
-        check_wallet_signing(&at, signing, &ep.params, errors);
+        check_wallet_signing(at, signing, &ep.params, errors);
     }
     check_param_rules(spec, ep, at, errors);
     match ResponseType::parse(&ep.response) {
