@@ -59,12 +59,17 @@ fn decode(c: &mut Criterion) {
         rt.block_on(async { http.get(url).send().await.unwrap().bytes().await.unwrap() })
     };
     let depth = fetch("/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
+    let depth5 = fetch("/fapi/v1/depth?symbol=BTCUSDT&limit=5");
     let info = fetch("/fapi/v1/exchangeInfo");
     assert_eq!(serde_json::from_slice::<OrderBook>(&depth).unwrap().bids.len(), 1000);
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(depth.len() as u64));
     group.bench_function("depth limit=1000", |b| {
         b.iter(|| serde_json::from_slice::<OrderBook>(black_box(&depth)).unwrap())
+    });
+    group.throughput(Throughput::Bytes(depth5.len() as u64));
+    group.bench_function("depth limit=5", |b| {
+        b.iter(|| serde_json::from_slice::<OrderBook>(black_box(&depth5)).unwrap())
     });
     group.throughput(Throughput::Bytes(info.len() as u64));
     group.bench_function("exchange_info", |b| {

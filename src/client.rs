@@ -724,7 +724,7 @@ impl Client {
         let status = resp.status().as_u16();
         // Taken, not cloned: the body read below consumes the response.
         let headers = std::mem::take(resp.headers_mut());
-        let body = read_body(&sent, &mut resp, inner.max_reply_bytes).await?;
+        let body = read_body(&sent, resp, inner.max_reply_bytes).await?;
         let latency = started.elapsed();
 
         // Parsed only when someone will look at it.

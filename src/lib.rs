@@ -1,30 +1,108 @@
 //! # aster-connector
 //!
-//! A typed Rust client for the Aster Finance futures API, generated from a YAML spec of every
-//! endpoint. Required parameters are arguments, optional ones are builder setters, replies
-//! are typed models with exact decimals.
+//! A typed client for the Aster Finance futures API, generated from a YAML spec of every
+//! endpoint: the recommended V3 API signed by an API wallet ([`v3::Client`]) and the legacy
+//! V1 API signed with an HMAC key ([`Client`]). Both have the same method names.
+//!
+//! ## A first call
+//!
+//! Required parameters are arguments, optional ones are setters; awaiting the call sends it.
+//! Replies are typed ([`models`]) with exact [`Decimal`]s for prices and quantities.
 //!
 //! ```no_run
-//! use aster::{Client, OrderType, Side, TimeInForce};
-//! use rust_decimal::Decimal;
-//! use std::str::FromStr;
-//!
 //! # async fn demo() -> aster::Result<()> {
-//! let client = Client::builder().key("api-key").secret("api-secret").build()?;
-//! let time = client.time().await?;
-//! let book = client.depth("BTCUSDT").limit(100).await?;
-//! let order = client
-//!     .new_order("BTCUSDT", Side::Sell, OrderType::Limit)
-//!     .time_in_force(TimeInForce::Gtc)
-//!     .quantity(Decimal::from_str("0.002").unwrap())
-//!     .price(Decimal::from_str("59808").unwrap())
-//!     .await?;
-//! let meta = client.time().send_with_meta().await?;
-//! println!("{} {} {} {:?}", time.server_time, book.last_update_id, order.order_id, meta.limit_usage);
+//! let client = aster::Client::new(); // public endpoints need no credentials
+//! let book = client.depth("BTCUSDT").limit(5).await?;
+//! println!("best bid {:?}", book.bids.first());
 //! # Ok(()) }
 //! ```
 //!
-//! Every request can also be sent with `.raw()` to get the reply as `serde_json::Value`.
+//! ## Trading (V3)
+//!
+//! A V3 client signs every request with the API wallet's key; nonces are managed for you.
+//! Each order carries a client order id, so an outcome the client cannot know can be
+//! resolved later (see [errors](#errors)).
+//!
+//! ```no_run
+//! use aster::{OrderType, Side, TimeInForce};
+//! use rust_decimal_macros::dec;
+//!
+//! # async fn demo() -> aster::Result<()> {
+//! let client = aster::v3::Client::builder()
+//!     .user("0x…main wallet address…")
+//!     .signer("0x…API wallet address…")
+//!     .private_key("…API wallet private key (hex)…")
+//!     .build()?;
+//! let order = client
+//!     .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+//!     .time_in_force(TimeInForce::Gtc)
+//!     .quantity(dec!(0.002))
+//!     .price(dec!(59000))
+//!     .await?;
+//! println!("order {} is {:?}", order.order_id, order.status);
+//! # Ok(()) }
+//! ```
+//!
+//! `.send_with_meta()` returns the reply with its status and rate-limit usage; `.raw()`
+//! returns it as JSON. Rules the docs state (allowed values, what each order type needs)
+//! are checked before anything is sent.
+//!
+//! ## Streams
+//!
+//! [`ws::WsClient`] multiplexes market streams over as few connections as the exchange
+//! allows, reconnects with backoff, and says so in the stream ([`ws::WsError`]) instead of
+//! dropping anything silently. [`streams`] has a typed helper per stream.
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//!
+//! # async fn demo() -> aster::Result<()> {
+//! let ws = aster::ws::WsClient::new("wss://fstream.asterdex.com");
+//! let mut trades = ws.subscribe(aster::streams::agg_trade("btcusdt")).await?;
+//! while let Some(item) = trades.next().await {
+//!     match item {
+//!         Ok(trade) => println!("{} @ {}", trade.qty, trade.price),
+//!         Err(gap) => eprintln!("stream notice: {gap}"),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The user data stream ([`ws::WsClient::user_data`], [`ws::WsClient::user_data_v3`])
+//! keeps its listen key alive and sends an account snapshot after every reconnect.
+//!
+//! ## Errors
+//!
+//! Every failure is an [`Error`]. The one to handle with care is
+//! [`Error::UnknownOutcome`]: an order was sent and the reply did not say what happened (a
+//! gateway error, a timeout after sending, a reply that did not decode). It is never
+//! retried; resolve it by its client order id with `resolve_order`, which answers
+//! [`Resolution::Executed`] or [`Resolution::NotFound`]. The exchange's error codes are
+//! typed as [`ErrorCode`] (`error.code()`).
+//!
+//! ## Testing against the sandbox
+//!
+//! The `aster-sandbox` crate runs a local exchange on loopback (REST, streams, matching,
+//! fault injection). Point a client at it with `base_url`, and streams at its `ws_url`:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = aster_sandbox::Sandbox::start(Default::default()).await?;
+//! let client = aster::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .key(sandbox.api_key())
+//!     .secret(sandbox.secret())
+//!     .build()?;
+//! let balances = client.balance().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Where things are
+//!
+//! Client methods per endpoint on [`Client`] and [`v3::Client`]; replies in [`models`];
+//! request types and batch objects in [`params`] and [`v3::params`]; enums at the root;
+//! [`endpoint`] to call an endpoint the spec does not list yet; [`wallet`] for EIP-712
+//! signing; [`rounding`] for tick and step sizes.
 
 #![warn(missing_docs)]
 
@@ -65,9 +143,9 @@ pub mod models {
 }
 
 /// The request type of every futures V1 endpoint. A client method returns a
-/// [`Call`](crate::Call) on one of these; its builder setters (the optional parameters) are
+/// [`Call`] on one of these; its builder setters (the optional parameters) are
 /// listed on that `Call`. Also the objects some endpoints take (`BatchOrder`) and
-/// [`ENDPOINTS`](params::ENDPOINTS), the spec's table of every endpoint.
+/// [`ENDPOINTS`], the spec's table of every endpoint.
 pub mod params {
     pub use crate::generated::rest::*;
 }

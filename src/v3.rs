@@ -40,7 +40,7 @@ use zeroize::Zeroizing;
 pub use params::{BatchOrder, StrategySubOrder, StrategySubOrderUpdate, ENDPOINTS};
 
 /// The request type of every futures V3 endpoint, the objects some endpoints take, and
-/// [`ENDPOINTS`](params::ENDPOINTS).
+/// [`ENDPOINTS`].
 pub mod params {
     pub use crate::generated::futures_v3::*;
 }

@@ -62,7 +62,9 @@ impl Sandbox {
                     "/ws/{*name}",
                     axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
                         match ws::resolve_raw(&raw, &name) {
-                            Some(target) => upgrade.on_upgrade(move |socket| ws::serve(raw, socket, target)),
+                            Some(target) => upgrade
+                                .read_buffer_size(ws::READ_BUFFER_BYTES)
+                                .on_upgrade(move |socket| ws::serve(raw, socket, target)),
                             None => {
                                 (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key").into_response()
                             }
@@ -73,7 +75,9 @@ impl Sandbox {
                     "/stream",
                     axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
                         match ws::resolve_combined(&combined, query.as_deref().unwrap_or("")) {
-                            Some(target) => upgrade.on_upgrade(move |socket| ws::serve(combined, socket, target)),
+                            Some(target) => upgrade
+                                .read_buffer_size(ws::READ_BUFFER_BYTES)
+                                .on_upgrade(move |socket| ws::serve(combined, socket, target)),
                             None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response(),
                         }
                     }),

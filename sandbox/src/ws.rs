@@ -8,6 +8,10 @@ use crate::engine::types::{Interval, Side};
 use crate::engine::{AccountId, Exchange, Order, UserEvent, HOUSE};
 use crate::server::{lock, now_ms, Shared};
 use axum::extract::ws::{Message, WebSocket};
+
+/// Bytes read from a socket at a time: clients send little, and the library zero-fills
+/// the whole buffer before each read.
+pub(crate) const READ_BUFFER_BYTES: usize = 16 * 1024;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

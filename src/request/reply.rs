@@ -89,7 +89,7 @@ impl Reply {
 }
 
 /// Reads a body of at most `cap` bytes; over it, the rest is never read.
-pub(crate) async fn read_body(sent: &Sent, resp: &mut reqwest::Response, cap: usize) -> Result<bytes::Bytes> {
+pub(crate) async fn read_body(sent: &Sent, mut resp: reqwest::Response, cap: usize) -> Result<bytes::Bytes> {
     let too_large = || {
         let message = format!("the reply is larger than the {cap}-byte limit");
         if sent.method.changes_state() {
@@ -98,8 +98,11 @@ pub(crate) async fn read_body(sent: &Sent, resp: &mut reqwest::Response, cap: us
             Error::ReplyTooLarge { limit: cap }
         }
     };
-    if resp.content_length().is_some_and(|n| n > cap as u64) {
-        return Err(too_large());
+    match resp.content_length() {
+        Some(n) if n > cap as u64 => return Err(too_large()),
+        // A stated length within the cap bounds the read: hyper reads no further.
+        Some(_) => return resp.bytes().await.map_err(|e| sent.transport_error(e)),
+        None => {}
     }
     let mut body = bytes::BytesMut::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| sent.transport_error(e))? {

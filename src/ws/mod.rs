@@ -25,11 +25,18 @@ use tokio::sync::{oneshot, watch};
 /// A client WebSocket over TCP, with or without TLS.
 pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// Bytes read from the socket at a time.
+const READ_BUFFER_BYTES: usize = 16 * 1024;
+
 /// Opens a socket with the crate's shared TLS settings; Nagle is off, since every frame
 /// we send (a pong, a subscription) is small and waiting would only delay it.
 pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, String> {
     let connector = crate::tls::websocket()?;
-    match tokio_tungstenite::connect_async_tls_with_config(url, None, true, connector).await {
+    // tungstenite zero-fills its whole read buffer before every read; stream messages are
+    // small, so a smaller buffer saves that work on each of them.
+    let config =
+        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
+    match tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await {
         Ok((socket, _)) => Ok(socket),
         Err(e) => Err(e.to_string()),
     }
