@@ -94,15 +94,10 @@ mod imp {
     pub(crate) fn rest(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
         Ok(builder)
     }
-
-    #[cfg(feature = "ws")]
-    pub(crate) fn websocket() -> Result<Option<tokio_tungstenite::Connector>, String> {
-        Ok(None)
-    }
 }
 
 /// Puts the shared TLS settings on a REST client under construction.
 pub(crate) use imp::rest;
 /// The connector for `wss://` sockets, sharing REST's trust store.
-#[cfg(feature = "ws")]
+#[cfg(all(feature = "ws", any(feature = "rustls", feature = "native-tls")))]
 pub(crate) use imp::websocket;

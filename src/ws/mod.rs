@@ -31,12 +31,16 @@ const READ_BUFFER_BYTES: usize = 16 * 1024;
 /// Opens a socket with the crate's shared TLS settings; Nagle is off, since every frame
 /// we send (a pong, a subscription) is small and waiting would only delay it.
 pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, String> {
-    let connector = crate::tls::websocket()?;
     // tungstenite zero-fills its whole read buffer before every read; stream messages are
     // small, so a smaller buffer saves that work on each of them.
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-    match tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await {
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let connecting =
+        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, crate::tls::websocket()?);
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
+    match connecting.await {
         Ok((socket, _)) => Ok(socket),
         Err(e) => Err(e.to_string()),
     }
