@@ -78,7 +78,7 @@ fn emit_model(name: &str, model: &Model, glossary: &Glossary) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = if model.doc.is_empty() { format!("The `{name}` reply.") } else { model.doc.clone() };
     if model.repr.as_deref() == Some("array") {
-        return emit_array_model(&id, &doc, &model.fields);
+        return emit_array_model(&id, &doc, &model.fields, glossary);
     }
     let fields = model.fields.iter().map(|f| emit_field(f, glossary));
     quote! {
@@ -96,12 +96,20 @@ fn is_lenient(ty: &FieldType) -> bool {
     matches!(ty, FieldType::Int | FieldType::Long | FieldType::Bool)
 }
 
+/// What the glossary says of a field: by its JSON key, or for a short event key (`q`) by
+/// the camelCase of its Rust name (`orig_qty` → `origQty`).
+fn glossary_meaning<'a>(f: &Field, json: &str, glossary: &'a Glossary) -> &'a str {
+    let by_name =
+        || f.name.as_ref().and_then(|n| glossary.get(&heck::ToLowerCamelCase::to_lower_camel_case(n.as_str())));
+    glossary.get(json).or_else(by_name).map(String::as_str).unwrap_or("")
+}
+
 fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
     let ty = FieldType::parse(&f.ty).expect("validated");
     let rust_name = format_ident!("{}", names::field(f).expect("validated"));
     let json = f.json.clone().expect("validated");
     let base = ty.rust();
-    let meaning = if f.doc.is_empty() { glossary.get(&json).map(String::as_str).unwrap_or("") } else { &f.doc };
+    let meaning = if f.doc.is_empty() { glossary_meaning(f, &json, glossary) } else { &f.doc };
     let doc = if meaning.is_empty() { format!("`{json}`") } else { format!("{meaning} — `{json}`") };
     let (rust_ty, attrs) = match (f.optional, &ty) {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
@@ -131,15 +139,16 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
 
 /// A model sent as a JSON array: decoded position by position, extra trailing
 /// positions ignored so an added column does not break decoding.
-fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field]) -> TokenStream {
+fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field], glossary: &Glossary) -> TokenStream {
     let field_ids: Vec<_> = fields.iter().map(|f| format_ident!("{}", names::field(f).expect("validated"))).collect();
     let types: Vec<_> = fields.iter().map(|f| FieldType::parse(&f.ty).expect("validated")).collect();
     let rust_types: Vec<_> = types.iter().map(FieldType::rust).collect();
     let field_docs = fields.iter().enumerate().map(|(i, f)| {
-        if f.doc.is_empty() {
+        let meaning = if f.doc.is_empty() { glossary_meaning(f, "", glossary) } else { &f.doc };
+        if meaning.is_empty() {
             format!("Position {i}.")
         } else {
-            format!("Position {i}: {}", f.doc)
+            format!("{meaning} — position {i}")
         }
     });
     let reads = field_ids.iter().zip(&types).enumerate().map(|(i, (fid, ty))| {

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let endpoints = spec.rest.endpoints.iter().map(|ep| emit_endpoint(spec, ep));
-    let objects = spec.rest.param_objects.iter().map(emit_object);
+    let objects = spec.rest.param_objects.iter().map(|obj| emit_object(obj, spec));
     let client: syn::Path = syn::parse_str(&spec.api.client).expect("validated client path");
     let listed = spec.rest.endpoints.iter().map(|ep| {
         let id = format_ident!("{}", names::params_struct(&ep.name));
@@ -36,14 +36,17 @@ pub fn emit(spec: &Spec) -> TokenStream {
 
 struct P<'a> {
     spec: &'a Param,
+    /// The spec glossary's meaning of the param's name, for params without a doc.
+    meaning: Option<&'a str>,
     ty: ParamType,
     id: Ident,
 }
 
-fn params(list: &[Param]) -> Vec<P<'_>> {
+fn params<'a>(list: &'a [Param], spec: &'a Spec) -> Vec<P<'a>> {
     list.iter()
         .map(|p| P {
             spec: p,
+            meaning: spec.models.field_docs.get(&p.name).map(String::as_str),
             ty: ParamType::parse(&p.ty).expect("validated"),
             id: format_ident!("{}", names::param(p)),
         })
@@ -52,9 +55,10 @@ fn params(list: &[Param]) -> Vec<P<'_>> {
 
 fn param_doc(p: &P) -> String {
     let mut doc = format!("`{}`", p.spec.name);
-    if !p.spec.doc.is_empty() {
+    let meaning = if p.spec.doc.is_empty() { p.meaning.unwrap_or("") } else { &p.spec.doc };
+    if !meaning.is_empty() {
         doc.push_str(": ");
-        doc.push_str(&p.spec.doc);
+        doc.push_str(meaning);
     }
     if !p.spec.values.is_empty() {
         let vals: Vec<String> = p.spec.values.iter().map(i64::to_string).collect();
@@ -109,7 +113,7 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
 
 fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
-    let ps = params(&ep.params);
+    let ps = params(&ep.params, spec);
     let params_struct = emit_params_struct(ep, &struct_id, &ps);
     let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id, &ps);
     let method = emit_client_method(spec, ep, &struct_id, &ps);
@@ -372,9 +376,9 @@ fn emit_required_when(spec: &Spec, ep: &Endpoint, ps: &[P]) -> Vec<TokenStream> 
         .collect()
 }
 
-fn emit_object(obj: &ParamObject) -> TokenStream {
+fn emit_object(obj: &ParamObject, spec: &Spec) -> TokenStream {
     let id = format_ident!("{}", obj.name);
-    let ps = params(&obj.params);
+    let ps = params(&obj.params, spec);
     let doc = if obj.doc.is_empty() { format!("The `{}` object.", obj.name) } else { obj.doc.clone() };
     let fields = ps.iter().map(|p| {
         let (fid, ty) = (&p.id, p.ty.rust());

@@ -166,7 +166,7 @@ impl Client {
 /// Parameters of [`Client::depth`] (Order Book).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepthParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
     pub limit: Option<u32>,
@@ -202,7 +202,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/depth` · security `NONE` · weight `limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000. (setter `limit`)
     pub fn depth(&self, symbol: impl Into<String>) -> Call<'_, DepthParams> {
         Call::new(
@@ -224,7 +224,7 @@ impl Call<'_, DepthParams> {
 /// Parameters of [`Client::trades`] (Recent Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -252,7 +252,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/trades` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn trades(&self, symbol: impl Into<String>) -> Call<'_, TradesParams> {
         Call::new(
@@ -274,7 +274,7 @@ impl Call<'_, TradesParams> {
 /// Parameters of [`Client::historical_trades`] (Old Trades Lookup).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -305,7 +305,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/historicalTrades` · security `MARKET_DATA` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     /// - `fromId`: Trade id to start from; the newest trades when omitted. (setter `from_id`)
     pub fn historical_trades(
@@ -337,7 +337,7 @@ impl Call<'_, HistoricalTradesParams> {
 /// Parameters of [`Client::agg_trades`] (Compressed/Aggregate Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `fromId`: First aggregate trade id, inclusive.
     pub from_id: Option<i64>,
@@ -374,7 +374,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/aggTrades` · security `NONE` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `fromId`: First aggregate trade id, inclusive. (setter `from_id`)
     /// - `startTime`: Start of the window in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End of the window in ms, inclusive; under one hour after startTime. (setter `end_time`)
@@ -417,13 +417,13 @@ impl Call<'_, AggTradesParams> {
 /// Parameters of [`Client::klines`] (Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KlinesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -454,10 +454,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/klines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn klines(
         &self,
@@ -477,12 +477,12 @@ impl Client {
     }
 }
 impl Call<'_, KlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -496,13 +496,13 @@ impl Call<'_, KlinesParams> {
 /// Parameters of [`Client::index_price_klines`] (Index Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexPriceKlinesParams {
-    /// `pair`
+    /// `pair`: The underlying pair of the contract.
     pub pair: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -533,10 +533,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/indexPriceKlines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `pair` (argument `pair`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `pair`: The underlying pair of the contract. (argument `pair`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn index_price_klines(
         &self,
@@ -556,12 +556,12 @@ impl Client {
     }
 }
 impl Call<'_, IndexPriceKlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -575,13 +575,13 @@ impl Call<'_, IndexPriceKlinesParams> {
 /// Parameters of [`Client::mark_price_klines`] (Mark Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceKlinesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -612,10 +612,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/markPriceKlines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn mark_price_klines(
         &self,
@@ -635,12 +635,12 @@ impl Client {
     }
 }
 impl Call<'_, MarkPriceKlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -654,7 +654,7 @@ impl Call<'_, MarkPriceKlinesParams> {
 /// Parameters of [`Client::mark_price`] (Mark Price).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for MarkPriceParams {
@@ -679,13 +679,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/premiumIndex` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn mark_price(&self) -> Call<'_, MarkPriceParams> {
         Call::new(&self.core, MarkPriceParams { symbol: None })
     }
 }
 impl Call<'_, MarkPriceParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -694,7 +694,7 @@ impl Call<'_, MarkPriceParams> {
 /// Parameters of [`Client::funding_rate`] (Get Funding Rate History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRateParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
     /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
@@ -728,7 +728,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/fundingRate` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     /// - `startTime`: Start in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End in ms, inclusive. (setter `end_time`)
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
@@ -745,7 +745,7 @@ impl Client {
     }
 }
 impl Call<'_, FundingRateParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -769,7 +769,7 @@ impl Call<'_, FundingRateParams> {
 /// Parameters of [`Client::funding_info`] (Get Funding Rate Config).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingInfoParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for FundingInfoParams {
@@ -794,13 +794,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/fundingInfo` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn funding_info(&self) -> Call<'_, FundingInfoParams> {
         Call::new(&self.core, FundingInfoParams { symbol: None })
     }
 }
 impl Call<'_, FundingInfoParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -809,7 +809,7 @@ impl Call<'_, FundingInfoParams> {
 /// Parameters of [`Client::ticker_24hr_price_change`] (24hr Ticker Price Change Statistics).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticker24hrPriceChangeParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for Ticker24hrPriceChangeParams {
@@ -834,7 +834,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/ticker/24hr` · security `NONE` · weight `1 with symbol; 40 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_24hr_price_change(&self) -> Call<'_, Ticker24hrPriceChangeParams> {
         Call::new(
             &self.core,
@@ -845,7 +845,7 @@ impl Client {
     }
 }
 impl Call<'_, Ticker24hrPriceChangeParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -854,7 +854,7 @@ impl Call<'_, Ticker24hrPriceChangeParams> {
 /// Parameters of [`Client::ticker_price`] (Symbol Price Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TickerPriceParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for TickerPriceParams {
@@ -879,13 +879,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/ticker/price` · security `NONE` · weight `1 with symbol; 2 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_price(&self) -> Call<'_, TickerPriceParams> {
         Call::new(&self.core, TickerPriceParams { symbol: None })
     }
 }
 impl Call<'_, TickerPriceParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -894,7 +894,7 @@ impl Call<'_, TickerPriceParams> {
 /// Parameters of [`Client::book_ticker`] (Symbol Order Book Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookTickerParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for BookTickerParams {
@@ -919,13 +919,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/ticker/bookTicker` · security `NONE` · weight `1 with symbol; 2 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn book_ticker(&self) -> Call<'_, BookTickerParams> {
         Call::new(&self.core, BookTickerParams { symbol: None })
     }
 }
 impl Call<'_, BookTickerParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -960,7 +960,7 @@ impl Client {
 /// Parameters of [`Client::index_references`] (Index Price References).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexReferencesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for IndexReferencesParams {
@@ -985,7 +985,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/indexreferences` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn index_references(
         &self,
         symbol: impl Into<String>,
@@ -1068,7 +1068,7 @@ impl Client {
 /// Parameters of [`Client::change_stp_mode`] (Change STP Mode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeStpModeParams {
-    /// `stpMode`
+    /// `stpMode`: Self-trade prevention mode.
     pub stp_mode: StpMode,
 }
 impl Endpoint for ChangeStpModeParams {
@@ -1093,7 +1093,7 @@ impl Client {
     ///
     /// `POST /fapi/v3/stpMode` · security `TRADE` · weight `1`
     ///
-    /// - `stpMode` (argument `stp_mode`)
+    /// - `stpMode`: Self-trade prevention mode. (argument `stp_mode`)
     pub fn change_stp_mode(&self, stp_mode: StpMode) -> Call<'_, ChangeStpModeParams> {
         Call::new(&self.core, ChangeStpModeParams { stp_mode })
     }
@@ -1194,21 +1194,21 @@ impl Client {
 /// Parameters of [`Client::new_order`] (New Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
     /// `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     pub order_type: OrderType,
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`: Not with closePosition=true.
     pub quantity: Option<Decimal>,
     /// `reduceOnly`: Not in hedge mode, not with closePosition=true.
     pub reduce_only: Option<bool>,
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub price: Option<Decimal>,
     /// `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     pub new_client_order_id: Option<String>,
@@ -1345,14 +1345,14 @@ impl Client {
     ///
     /// `POST /fapi/v3/order` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `side` (argument `side`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `side`: BUY or SELL. (argument `side`)
     /// - `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode. (setter `position_side`)
-    /// - `type` (argument `order_type`)
-    /// - `timeInForce` (setter `time_in_force`)
+    /// - `type`: Order type. (argument `order_type`)
+    /// - `timeInForce`: How long the order stays on the book. (setter `time_in_force`)
     /// - `quantity`: Not with closePosition=true. (setter `quantity`)
     /// - `reduceOnly`: Not in hedge mode, not with closePosition=true. (setter `reduce_only`)
-    /// - `price` (setter `price`)
+    /// - `price`: Price in the quote asset. (setter `price`)
     /// - `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`. (setter `new_client_order_id`)
     /// - `stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders. (setter `stop_price`)
     /// - `closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only. (setter `close_position`)
@@ -1402,7 +1402,7 @@ impl Call<'_, NewOrderParams> {
         self.params.position_side = Some(position_side);
         self
     }
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.params.time_in_force = Some(time_in_force);
         self
@@ -1417,7 +1417,7 @@ impl Call<'_, NewOrderParams> {
         self.params.reduce_only = Some(reduce_only);
         self
     }
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub fn price(mut self, price: Decimal) -> Self {
         self.params.price = Some(price);
         self
@@ -1486,9 +1486,9 @@ impl Call<'_, NewOrderParams> {
 pub struct ModifyOrderParams {
     /// `orderId`: Takes precedence over origClientOrderId.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `quantity`: The new quantity.
     pub quantity: Decimal,
@@ -1531,8 +1531,8 @@ impl Client {
     /// `PUT /fapi/v3/order` · security `TRADE` · weight `1`
     ///
     /// - `orderId`: Takes precedence over origClientOrderId. (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
-    /// - `symbol` (argument `symbol`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `quantity`: The new quantity. (argument `quantity`)
     /// - `price`: The new price. (argument `price`)
     pub fn modify_order(
@@ -1559,7 +1559,7 @@ impl Call<'_, ModifyOrderParams> {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1571,17 +1571,17 @@ impl Call<'_, ModifyOrderParams> {
 /// Parameters of [`Client::new_chase_order`] (Place Chase Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChaseOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
     /// `positionSide`: BOTH in one-way mode; LONG or SHORT in hedge mode.
     pub position_side: Option<PositionSide>,
     /// `quantityUnit`: BASE: quantity in the base asset; QUOTE: in the quote asset, converted at the mark price.
     pub quantity_unit: QuantityUnit,
-    /// `quantity`
+    /// `quantity`: Quantity in the base asset.
     pub quantity: Decimal,
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub reduce_only: Option<bool>,
     /// `chaseOffset`: Distance from the best price, at least 0 and a multiple of tickSize; 0 when omitted.
     pub chase_offset: Option<Decimal>,
@@ -1629,12 +1629,12 @@ impl Client {
     ///
     /// `POST /fapi/v3/chase` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `side` (argument `side`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `side`: BUY or SELL. (argument `side`)
     /// - `positionSide`: BOTH in one-way mode; LONG or SHORT in hedge mode. (setter `position_side`)
     /// - `quantityUnit`: BASE: quantity in the base asset; QUOTE: in the quote asset, converted at the mark price. (argument `quantity_unit`)
-    /// - `quantity` (argument `quantity`)
-    /// - `reduceOnly` (setter `reduce_only`)
+    /// - `quantity`: Quantity in the base asset. (argument `quantity`)
+    /// - `reduceOnly`: Whether the order may only reduce a position. (setter `reduce_only`)
     /// - `chaseOffset`: Distance from the best price, at least 0 and a multiple of tickSize; 0 when omitted. (setter `chase_offset`)
     /// - `chaseOffsetType`: Only ABSOLUTE is implemented by the exchange. (setter `chase_offset_type`)
     /// - `maxChaseOffset`: How far the market may move from the first best price before the chase cancels itself. (setter `max_chase_offset`)
@@ -1673,7 +1673,7 @@ impl Call<'_, NewChaseOrderParams> {
         self.params.position_side = Some(position_side);
         self
     }
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.params.reduce_only = Some(reduce_only);
         self
@@ -1769,9 +1769,9 @@ impl Client {
 /// Parameters of [`Client::futures_transfer`] (Transfer Between Futures And Spot).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuturesTransferParams {
-    /// `amount`
+    /// `amount`: Amount of the asset moved.
     pub amount: Decimal,
-    /// `asset`
+    /// `asset`: Asset name, e.g. `USDT`.
     pub asset: String,
     /// `clientTranId`: Caller's unique id of the transfer.
     pub client_tran_id: String,
@@ -1803,8 +1803,8 @@ impl Client {
     ///
     /// `POST /fapi/v3/asset/wallet/transfer` · security `TRANSFER` · weight `5`
     ///
-    /// - `amount` (argument `amount`)
-    /// - `asset` (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
     /// - `clientTranId`: Caller's unique id of the transfer. (argument `client_tran_id`)
     /// - `kindType`: FUTURE_SPOT or SPOT_FUTURE. (argument `kind_type`)
     pub fn futures_transfer(
@@ -1828,11 +1828,11 @@ impl Client {
 /// Parameters of [`Client::query_order`] (Query Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for QueryOrderParams {
@@ -1868,9 +1868,9 @@ impl Client {
     ///
     /// `GET /fapi/v3/order` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn query_order(&self, symbol: impl Into<String>) -> Call<'_, QueryOrderParams> {
         Call::new(
             &self.core,
@@ -1883,12 +1883,12 @@ impl Client {
     }
 }
 impl Call<'_, QueryOrderParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1900,11 +1900,11 @@ impl Call<'_, QueryOrderParams> {
 /// Parameters of [`Client::cancel_order`] (Cancel Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for CancelOrderParams {
@@ -1940,9 +1940,9 @@ impl Client {
     ///
     /// `DELETE /fapi/v3/order` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn cancel_order(
         &self,
         symbol: impl Into<String>,
@@ -1958,12 +1958,12 @@ impl Client {
     }
 }
 impl Call<'_, CancelOrderParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1975,7 +1975,7 @@ impl Call<'_, CancelOrderParams> {
 /// Parameters of [`Client::cancel_open_orders`] (Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOpenOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for CancelOpenOrdersParams {
@@ -2000,7 +2000,7 @@ impl Client {
     ///
     /// `DELETE /fapi/v3/allOpenOrders` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn cancel_open_orders(
         &self,
         symbol: impl Into<String>,
@@ -2016,7 +2016,7 @@ impl Client {
 /// Parameters of [`Client::cancel_batch_order`] (Cancel Multiple Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelBatchOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `orderIdList`: Exchange ids, at most 10.
     pub order_id_list: Option<Vec<i64>>,
@@ -2068,7 +2068,7 @@ impl Client {
     ///
     /// `DELETE /fapi/v3/batchOrders` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `orderIdList`: Exchange ids, at most 10. (setter `order_id_list`)
     /// - `origClientOrderIdList`: Client ids, at most 10. (setter `orig_client_order_id_list`)
     pub fn cancel_batch_order(
@@ -2103,7 +2103,7 @@ impl Call<'_, CancelBatchOrderParams> {
 /// Parameters of [`Client::countdown_cancel_order`] (Auto-Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountdownCancelOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `countdownTime`: Milliseconds until cancellation; 0 stops the timer.
     pub countdown_time: i64,
@@ -2131,7 +2131,7 @@ impl Client {
     ///
     /// `POST /fapi/v3/countdownCancelAll` · security `TRADE` · weight `10`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `countdownTime`: Milliseconds until cancellation; 0 stops the timer. (argument `countdown_time`)
     pub fn countdown_cancel_order(
         &self,
@@ -2150,11 +2150,11 @@ impl Client {
 /// Parameters of [`Client::get_open_orders`] (Query Current Open Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOpenOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for GetOpenOrdersParams {
@@ -2190,9 +2190,9 @@ impl Client {
     ///
     /// `GET /fapi/v3/openOrder` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn get_open_orders(
         &self,
         symbol: impl Into<String>,
@@ -2208,12 +2208,12 @@ impl Client {
     }
 }
 impl Call<'_, GetOpenOrdersParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -2225,7 +2225,7 @@ impl Call<'_, GetOpenOrdersParams> {
 /// Parameters of [`Client::get_orders`] (Current All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for GetOrdersParams {
@@ -2250,13 +2250,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/openOrders` · security `USER_DATA` · weight `1 with symbol; 40 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_orders(&self) -> Call<'_, GetOrdersParams> {
         Call::new(&self.core, GetOrdersParams { symbol: None })
     }
 }
 impl Call<'_, GetOrdersParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2265,13 +2265,13 @@ impl Call<'_, GetOrdersParams> {
 /// Parameters of [`Client::get_all_orders`] (All Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAllOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `orderId`: Orders from this id on.
     pub order_id: Option<i64>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -2302,10 +2302,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/allOrders` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `orderId`: Orders from this id on. (setter `order_id`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn get_all_orders(
         &self,
@@ -2329,12 +2329,12 @@ impl Call<'_, GetAllOrdersParams> {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2400,7 +2400,7 @@ impl Client {
 /// Parameters of [`Client::change_leverage`] (Change Initial Leverage).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeLeverageParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `leverage`: 1 to 125.
     pub leverage: u32,
@@ -2432,7 +2432,7 @@ impl Client {
     ///
     /// `POST /fapi/v3/leverage` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `leverage`: 1 to 125. (argument `leverage`)
     pub fn change_leverage(
         &self,
@@ -2451,9 +2451,9 @@ impl Client {
 /// Parameters of [`Client::change_margin_type`] (Change Margin Type).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeMarginTypeParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `marginType`
+    /// `marginType`: Cross or isolated margin.
     pub margin_type: MarginType,
 }
 impl Endpoint for ChangeMarginTypeParams {
@@ -2479,8 +2479,8 @@ impl Client {
     ///
     /// `POST /fapi/v3/marginType` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `marginType` (argument `margin_type`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `marginType`: Cross or isolated margin. (argument `margin_type`)
     pub fn change_margin_type(
         &self,
         symbol: impl Into<String>,
@@ -2498,11 +2498,11 @@ impl Client {
 /// Parameters of [`Client::modify_isolated_position_margin`] (Modify Isolated Position Margin).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModifyIsolatedPositionMarginParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `positionSide`: Mandatory in hedge mode.
     pub position_side: Option<PositionSide>,
-    /// `amount`
+    /// `amount`: Amount of the asset moved.
     pub amount: Decimal,
     /// `type`: 1 adds margin, 2 removes it. Allowed: 1, 2.
     pub change_type: u32,
@@ -2536,9 +2536,9 @@ impl Client {
     ///
     /// `POST /fapi/v3/positionMargin` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `positionSide`: Mandatory in hedge mode. (setter `position_side`)
-    /// - `amount` (argument `amount`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
     /// - `type`: 1 adds margin, 2 removes it. Allowed: 1, 2. (argument `change_type`)
     pub fn modify_isolated_position_margin(
         &self,
@@ -2567,13 +2567,13 @@ impl Call<'_, ModifyIsolatedPositionMarginParams> {
 /// Parameters of [`Client::get_position_margin_history`] (Get Position Margin Change History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionMarginHistoryParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `type`: 1 added, 2 removed. Allowed: 1, 2.
     pub change_type: Option<u32>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted.
     pub limit: Option<u32>,
@@ -2608,10 +2608,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/positionMargin/history` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `type`: 1 added, 2 removed. Allowed: 1, 2. (setter `change_type`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted. (setter `limit`)
     pub fn get_position_margin_history(
         &self,
@@ -2635,12 +2635,12 @@ impl Call<'_, GetPositionMarginHistoryParams> {
         self.params.change_type = Some(change_type);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2654,7 +2654,7 @@ impl Call<'_, GetPositionMarginHistoryParams> {
 /// Parameters of [`Client::get_position_risk`] (Position Information v3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionRiskParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for GetPositionRiskParams {
@@ -2679,7 +2679,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/positionRisk` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_position_risk(&self) -> Call<'_, GetPositionRiskParams> {
         Call::new(
             &self.core,
@@ -2690,7 +2690,7 @@ impl Client {
     }
 }
 impl Call<'_, GetPositionRiskParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2699,11 +2699,11 @@ impl Call<'_, GetPositionRiskParams> {
 /// Parameters of [`Client::get_account_trades`] (Account Trade List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAccountTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `fromId`: Trade id to start from; not with startTime or endTime.
     pub from_id: Option<i64>,
@@ -2736,9 +2736,9 @@ impl Client {
     ///
     /// `GET /fapi/v3/userTrades` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `fromId`: Trade id to start from; not with startTime or endTime. (setter `from_id`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn get_account_trades(
@@ -2758,12 +2758,12 @@ impl Client {
     }
 }
 impl Call<'_, GetAccountTradesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2782,9 +2782,9 @@ impl Call<'_, GetAccountTradesParams> {
 /// Parameters of [`Client::get_income_history`] (Get Income History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetIncomeHistoryParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
-    /// `incomeType`
+    /// `incomeType`: Kind of income (funding, realised profit, fee, transfer, …).
     pub income_type: Option<IncomeType>,
     /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
@@ -2819,8 +2819,8 @@ impl Client {
     ///
     /// `GET /fapi/v3/income` · security `USER_DATA` · weight `30`
     ///
-    /// - `symbol` (setter `symbol`)
-    /// - `incomeType` (setter `income_type`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
+    /// - `incomeType`: Kind of income (funding, realised profit, fee, transfer, …). (setter `income_type`)
     /// - `startTime`: Start in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End in ms, inclusive. (setter `end_time`)
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
@@ -2838,12 +2838,12 @@ impl Client {
     }
 }
 impl Call<'_, GetIncomeHistoryParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
-    /// `incomeType`
+    /// `incomeType`: Kind of income (funding, realised profit, fee, transfer, …).
     pub fn income_type(mut self, income_type: IncomeType) -> Self {
         self.params.income_type = Some(income_type);
         self
@@ -2867,7 +2867,7 @@ impl Call<'_, GetIncomeHistoryParams> {
 /// Parameters of [`Client::leverage_brackets`] (Notional and Leverage Brackets).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverageBracketsParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for LeverageBracketsParams {
@@ -2892,7 +2892,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/leverageBracket` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn leverage_brackets(&self) -> Call<'_, LeverageBracketsParams> {
         Call::new(
             &self.core,
@@ -2903,7 +2903,7 @@ impl Client {
     }
 }
 impl Call<'_, LeverageBracketsParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2912,7 +2912,7 @@ impl Call<'_, LeverageBracketsParams> {
 /// Parameters of [`Client::adl_quantile`] (Position ADL Quantile Estimation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdlQuantileParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for AdlQuantileParams {
@@ -2937,13 +2937,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/adlQuantile` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn adl_quantile(&self) -> Call<'_, AdlQuantileParams> {
         Call::new(&self.core, AdlQuantileParams { symbol: None })
     }
 }
 impl Call<'_, AdlQuantileParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2952,13 +2952,13 @@ impl Call<'_, AdlQuantileParams> {
 /// Parameters of [`Client::force_orders`] (User's Force Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
     /// `autoCloseType`
     pub auto_close_type: Option<AutoCloseType>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 50 when omitted, at most 100.
     pub limit: Option<u32>,
@@ -2989,10 +2989,10 @@ impl Client {
     ///
     /// `GET /fapi/v3/forceOrders` · security `USER_DATA` · weight `20 with symbol; 50 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     /// - `autoCloseType` (setter `auto_close_type`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 50 when omitted, at most 100. (setter `limit`)
     pub fn force_orders(&self) -> Call<'_, ForceOrdersParams> {
         Call::new(
@@ -3008,7 +3008,7 @@ impl Client {
     }
 }
 impl Call<'_, ForceOrdersParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -3018,12 +3018,12 @@ impl Call<'_, ForceOrdersParams> {
         self.params.auto_close_type = Some(auto_close_type);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -3037,7 +3037,7 @@ impl Call<'_, ForceOrdersParams> {
 /// Parameters of [`Client::commission_rate`] (User Commission Rate).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommissionRateParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for CommissionRateParams {
@@ -3062,7 +3062,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/commissionRate` · security `USER_DATA` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn commission_rate(
         &self,
         symbol: impl Into<String>,
@@ -3078,7 +3078,7 @@ impl Client {
 /// Parameters of [`Client::update_mmp`] (Update User MMP).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMmpParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `windowTimeInMilliseconds`: Window the limits are counted over, in ms.
     pub window_ms: i64,
@@ -3118,7 +3118,7 @@ impl Client {
     ///
     /// `POST /fapi/v3/mmp` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `windowTimeInMilliseconds`: Window the limits are counted over, in ms. (argument `window_ms`)
     /// - `frozenTimeInMilliseconds`: How long MMP orders are refused once a limit is hit, in ms. (argument `frozen_ms`)
     /// - `qtyLimit`: Most filled quantity, buys plus sells, within the window. (setter `qty_limit`)
@@ -3163,7 +3163,7 @@ impl Call<'_, UpdateMmpParams> {
 /// Parameters of [`Client::get_mmp`] (Get User MMP).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMmpParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for GetMmpParams {
@@ -3188,13 +3188,13 @@ impl Client {
     ///
     /// `GET /fapi/v3/mmp` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_mmp(&self) -> Call<'_, GetMmpParams> {
         Call::new(&self.core, GetMmpParams { symbol: None })
     }
 }
 impl Call<'_, GetMmpParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -3203,7 +3203,7 @@ impl Call<'_, GetMmpParams> {
 /// Parameters of [`Client::delete_mmp`] (Delete User MMP).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMmpParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for DeleteMmpParams {
@@ -3228,7 +3228,7 @@ impl Client {
     ///
     /// `DELETE /fapi/v3/mmp` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn delete_mmp(&self, symbol: impl Into<String>) -> Call<'_, DeleteMmpParams> {
         Call::new(
             &self.core,
@@ -3241,7 +3241,7 @@ impl Client {
 /// Parameters of [`Client::reset_mmp`] (Reset User MMP).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResetMmpParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for ResetMmpParams {
@@ -3266,7 +3266,7 @@ impl Client {
     ///
     /// `POST /fapi/v3/mmpReset` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn reset_mmp(&self, symbol: impl Into<String>) -> Call<'_, ResetMmpParams> {
         Call::new(
             &self.core,
@@ -3281,7 +3281,7 @@ impl Client {
 pub struct NewStrategyOrderParams {
     /// `clientStrategyId`: Caller's unique id of the strategy.
     pub client_strategy_id: Option<String>,
-    /// `strategyType`
+    /// `strategyType`: Kind of strategy.
     pub strategy_type: StrategyType,
     /// `subOrderList`: The sub-orders, numbered from 1 in order.
     pub sub_order_list: Vec<StrategySubOrder>,
@@ -3321,7 +3321,7 @@ impl Client {
     /// `POST /fapi/v3/placeStrategyOrder` · security `TRADE` · weight `50`
     ///
     /// - `clientStrategyId`: Caller's unique id of the strategy. (setter `client_strategy_id`)
-    /// - `strategyType` (argument `strategy_type`)
+    /// - `strategyType`: Kind of strategy. (argument `strategy_type`)
     /// - `subOrderList`: The sub-orders, numbered from 1 in order. (argument `sub_order_list`)
     /// - `builder`: Builder address. (setter `builder`)
     /// - `feeRate`: Builder fee rate. (setter `fee_rate`)
@@ -3362,9 +3362,9 @@ impl Call<'_, NewStrategyOrderParams> {
 /// Parameters of [`Client::update_strategy_order`] (Update Strategy Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateStrategyOrderParams {
-    /// `strategyId`
+    /// `strategyId`: Strategy id assigned by the exchange.
     pub strategy_id: i64,
-    /// `strategyType`
+    /// `strategyType`: Kind of strategy.
     pub strategy_type: StrategyType,
     /// `subOrderList`: At most 2 for OTO and OCO, 3 for OTOCO.
     pub sub_order_list: Vec<StrategySubOrderUpdate>,
@@ -3397,8 +3397,8 @@ impl Client {
     ///
     /// `POST /fapi/v3/updateStrategyOrder` · security `TRADE` · weight `50`
     ///
-    /// - `strategyId` (argument `strategy_id`)
-    /// - `strategyType` (argument `strategy_type`)
+    /// - `strategyId`: Strategy id assigned by the exchange. (argument `strategy_id`)
+    /// - `strategyType`: Kind of strategy. (argument `strategy_type`)
     /// - `subOrderList`: At most 2 for OTO and OCO, 3 for OTOCO. (argument `sub_order_list`)
     pub fn update_strategy_order(
         &self,
@@ -3419,11 +3419,11 @@ impl Client {
 /// Parameters of [`Client::query_strategy_open_order`] (Query Strategy Open Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryStrategyOpenOrderParams {
-    /// `strategyId`
+    /// `strategyId`: Strategy id assigned by the exchange.
     pub strategy_id: Option<i64>,
-    /// `clientStrategyId`
+    /// `clientStrategyId`: Strategy id chosen by the client.
     pub client_strategy_id: Option<String>,
-    /// `strategyType`
+    /// `strategyType`: Kind of strategy.
     pub strategy_type: StrategyType,
 }
 impl Endpoint for QueryStrategyOpenOrderParams {
@@ -3459,9 +3459,9 @@ impl Client {
     ///
     /// `GET /fapi/v3/strategyOpenOrder` · security `USER_DATA` · weight `5`
     ///
-    /// - `strategyId` (setter `strategy_id`)
-    /// - `clientStrategyId` (setter `client_strategy_id`)
-    /// - `strategyType` (argument `strategy_type`)
+    /// - `strategyId`: Strategy id assigned by the exchange. (setter `strategy_id`)
+    /// - `clientStrategyId`: Strategy id chosen by the client. (setter `client_strategy_id`)
+    /// - `strategyType`: Kind of strategy. (argument `strategy_type`)
     pub fn query_strategy_open_order(
         &self,
         strategy_type: StrategyType,
@@ -3477,12 +3477,12 @@ impl Client {
     }
 }
 impl Call<'_, QueryStrategyOpenOrderParams> {
-    /// `strategyId`
+    /// `strategyId`: Strategy id assigned by the exchange.
     pub fn strategy_id(mut self, strategy_id: i64) -> Self {
         self.params.strategy_id = Some(strategy_id);
         self
     }
-    /// `clientStrategyId`
+    /// `clientStrategyId`: Strategy id chosen by the client.
     pub fn client_strategy_id(mut self, client_strategy_id: impl Into<String>) -> Self {
         self.params.client_strategy_id = Some(client_strategy_id.into());
         self
@@ -3491,15 +3491,15 @@ impl Call<'_, QueryStrategyOpenOrderParams> {
 /// Parameters of [`Client::query_strategy_history_order`] (Query Strategy History Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryStrategyHistoryOrderParams {
-    /// `strategyId`
+    /// `strategyId`: Strategy id assigned by the exchange.
     pub strategy_id: Option<i64>,
-    /// `clientStrategyId`
+    /// `clientStrategyId`: Strategy id chosen by the client.
     pub client_strategy_id: Option<String>,
-    /// `strategyType`
+    /// `strategyType`: Kind of strategy.
     pub strategy_type: StrategyType,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -3540,11 +3540,11 @@ impl Client {
     ///
     /// `GET /fapi/v3/strategyHistoryOrder` · security `USER_DATA` · weight `5`
     ///
-    /// - `strategyId` (setter `strategy_id`)
-    /// - `clientStrategyId` (setter `client_strategy_id`)
-    /// - `strategyType` (argument `strategy_type`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `strategyId`: Strategy id assigned by the exchange. (setter `strategy_id`)
+    /// - `clientStrategyId`: Strategy id chosen by the client. (setter `client_strategy_id`)
+    /// - `strategyType`: Kind of strategy. (argument `strategy_type`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn query_strategy_history_order(
         &self,
@@ -3564,22 +3564,22 @@ impl Client {
     }
 }
 impl Call<'_, QueryStrategyHistoryOrderParams> {
-    /// `strategyId`
+    /// `strategyId`: Strategy id assigned by the exchange.
     pub fn strategy_id(mut self, strategy_id: i64) -> Self {
         self.params.strategy_id = Some(strategy_id);
         self
     }
-    /// `clientStrategyId`
+    /// `clientStrategyId`: Strategy id chosen by the client.
     pub fn client_strategy_id(mut self, client_strategy_id: impl Into<String>) -> Self {
         self.params.client_strategy_id = Some(client_strategy_id.into());
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -3654,7 +3654,7 @@ impl Client {
 pub struct CreateSubAccountParams {
     /// `subSourceAddr`: The sub-account's wallet address.
     pub sub_source_addr: String,
-    /// `subAccountName`
+    /// `subAccountName`: Name of the sub-account.
     pub sub_account_name: String,
     /// `childSignature`: The sub-account wallet's signature of the message without childSignature.
     pub child_signature: String,
@@ -3697,7 +3697,7 @@ impl Client {
     /// `POST /fapi/v3/createSubAccount` · security `TRADE` · weight `5`
     ///
     /// - `subSourceAddr`: The sub-account's wallet address. (argument `sub_source_addr`)
-    /// - `subAccountName` (argument `sub_account_name`)
+    /// - `subAccountName`: Name of the sub-account. (argument `sub_account_name`)
     /// - `childSignature`: The sub-account wallet's signature of the message without childSignature. (argument `child_signature`)
     pub fn create_sub_account(
         &self,
@@ -3837,9 +3837,9 @@ impl Call<'_, UpdateSubAccountParams> {
 pub struct SubAccountTransferParams {
     /// `toAccountAddress`
     pub to_account_address: String,
-    /// `asset`
+    /// `asset`: Asset name, e.g. `USDT`.
     pub asset: String,
-    /// `amount`
+    /// `amount`: Amount of the asset moved.
     pub amount: Decimal,
     /// `kindType`: Source and destination wallets, e.g. FUTURE_SPOT.
     pub kind_type: SubTransferKind,
@@ -3888,8 +3888,8 @@ impl Client {
     /// `POST /fapi/v3/subAccountTransfer` · security `TRADE` · weight `5`
     ///
     /// - `toAccountAddress` (argument `to_account_address`)
-    /// - `asset` (argument `asset`)
-    /// - `amount` (argument `amount`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
     /// - `kindType`: Source and destination wallets, e.g. FUTURE_SPOT. (argument `kind_type`)
     /// - `fromAccountAddress`: Source account when it is not the user. (setter `from_account_address`)
     pub fn sub_account_transfer(
@@ -3956,7 +3956,7 @@ impl Client {
 /// Parameters of [`Client::migrate_user_assets_history`] (Migrate User Assets History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MigrateUserAssetsHistoryParams {
-    /// `batchId`
+    /// `batchId`: Id of the migration batch.
     pub batch_id: String,
 }
 impl Endpoint for MigrateUserAssetsHistoryParams {
@@ -3981,7 +3981,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/asset/migrateUser/history` · security `USER_DATA` · weight `50`
     ///
-    /// - `batchId` (argument `batch_id`)
+    /// - `batchId`: Id of the migration batch. (argument `batch_id`)
     pub fn migrate_user_assets_history(
         &self,
         batch_id: impl Into<String>,
@@ -4009,7 +4009,7 @@ pub struct RegisterAndApproveAgentParams {
     pub can_spot_trade: bool,
     /// `canPerpTrade`
     pub can_perp_trade: bool,
-    /// `canWithdraw`
+    /// `canWithdraw`: Whether the account can withdraw.
     pub can_withdraw: bool,
     /// `ipWhitelist`: Allowed IPs or CIDR ranges, space separated; required with canWithdraw=true.
     pub ip_whitelist: Option<String>,
@@ -4069,7 +4069,7 @@ impl Client {
     /// - `signatureChainId`: Chain id of the signature: 56 for EVM wallets. (argument `signature_chain_id`)
     /// - `canSpotTrade` (argument `can_spot_trade`)
     /// - `canPerpTrade` (argument `can_perp_trade`)
-    /// - `canWithdraw` (argument `can_withdraw`)
+    /// - `canWithdraw`: Whether the account can withdraw. (argument `can_withdraw`)
     /// - `ipWhitelist`: Allowed IPs or CIDR ranges, space separated; required with canWithdraw=true. (setter `ip_whitelist`)
     /// - `agentCode`: Referral code; not part of the signed message. (setter `agent_code`)
     pub fn register_and_approve_agent(
@@ -4168,7 +4168,7 @@ impl Call<'_, GetDirectAnnouncementsParams> {
 /// Parameters of [`Client::get_direct_announcement`] (Get Direct Announcement By ID).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDirectAnnouncementParams {
-    /// `id`
+    /// `id`: Id assigned by the exchange.
     pub id: i64,
 }
 impl Endpoint for GetDirectAnnouncementParams {
@@ -4193,7 +4193,7 @@ impl Client {
     ///
     /// `GET /fapi/v3/announcement/directById` · security `USER_DATA` · weight `1`
     ///
-    /// - `id` (argument `id`)
+    /// - `id`: Id assigned by the exchange. (argument `id`)
     pub fn get_direct_announcement(
         &self,
         id: i64,
@@ -4320,47 +4320,47 @@ impl Call<'_, CloseListenKeyParams> {
 /// One order of a batch; the same rules as `new_order`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOrder {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    /// `quantity`
+    /// `quantity`: Quantity in the base asset.
     pub quantity: Decimal,
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub reduce_only: Option<bool>,
-    /// `price`
+    /// `price`: Price in the quote asset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
     pub new_client_order_id: Option<String>,
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
     pub stop_price: Option<Decimal>,
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
     pub callback_rate: Option<Decimal>,
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
     pub price_protect: Option<crate::request::Flag>,
     /// `newOrderRespType`
@@ -4393,22 +4393,22 @@ impl BatchOrder {
             new_order_resp_type: None,
         }
     }
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.position_side = Some(position_side);
         self
     }
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.time_in_force = Some(time_in_force);
         self
     }
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.reduce_only = Some(reduce_only);
         self
     }
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub fn price(mut self, price: Decimal) -> Self {
         self.price = Some(price);
         self
@@ -4421,27 +4421,27 @@ impl BatchOrder {
         self.new_client_order_id = Some(new_client_order_id.into());
         self
     }
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     pub fn stop_price(mut self, stop_price: Decimal) -> Self {
         self.stop_price = Some(stop_price);
         self
     }
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.activation_price = Some(activation_price);
         self
     }
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.callback_rate = Some(callback_rate);
         self
     }
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.working_type = Some(working_type);
         self
     }
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.price_protect = Some(crate::request::Flag(price_protect));
         self
@@ -4455,20 +4455,20 @@ impl BatchOrder {
 /// One sub-order of a strategy; `strategySubId` numbers them from 1 in list order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrategySubOrder {
-    /// `strategySubId`
+    /// `strategySubId`: Id of the sub-order within its strategy.
     #[serde(rename = "strategySubId")]
     pub strategy_sub_id: String,
     /// `securityType`: USDT_FUTURES, COIN_FUTURES or OPTIONS.
     #[serde(rename = "securityType")]
     pub security_type: String,
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `quantity`: Required unless closePosition=true.
@@ -4483,33 +4483,33 @@ pub struct StrategySubOrder {
     /// `timeInForce`: Required for LIMIT; IOC and FOK are refused.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub reduce_only: Option<bool>,
-    /// `closePosition`
+    /// `closePosition`: Whether the order closes the whole position when triggered.
     #[serde(
         rename = "closePosition",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub close_position: Option<bool>,
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
     pub price_protect: Option<crate::request::Flag>,
-    /// `clientOrderId`
+    /// `clientOrderId`: Order id chosen by the client (`newClientOrderId`).
     #[serde(rename = "clientOrderId", skip_serializing_if = "Option::is_none")]
     pub client_order_id: Option<String>,
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
     pub callback_rate: Option<Decimal>,
     /// `firstDrivenId`: strategySubId of the sub-order whose event fires the first trigger.
@@ -4521,13 +4521,13 @@ pub struct StrategySubOrder {
     /// `firstTrigger`: What it does: PLACE_ORDER or CANCEL_ORDER.
     #[serde(rename = "firstTrigger", skip_serializing_if = "Option::is_none")]
     pub first_trigger: Option<StrategyAction>,
-    /// `secondDrivenId`
+    /// `secondDrivenId`: Sub-order whose fill triggers this one second.
     #[serde(rename = "secondDrivenId", skip_serializing_if = "Option::is_none")]
     pub second_driven_id: Option<String>,
-    /// `secondDrivenOn`
+    /// `secondDrivenOn`: What of that sub-order triggers this one.
     #[serde(rename = "secondDrivenOn", skip_serializing_if = "Option::is_none")]
     pub second_driven_on: Option<StrategyEvent>,
-    /// `secondTrigger`
+    /// `secondTrigger`: Whether the second trigger has fired.
     #[serde(rename = "secondTrigger", skip_serializing_if = "Option::is_none")]
     pub second_trigger: Option<StrategyAction>,
 }
@@ -4566,7 +4566,7 @@ impl StrategySubOrder {
             second_trigger: None,
         }
     }
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.position_side = Some(position_side);
         self
@@ -4591,37 +4591,37 @@ impl StrategySubOrder {
         self.time_in_force = Some(time_in_force);
         self
     }
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.working_type = Some(working_type);
         self
     }
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.reduce_only = Some(reduce_only);
         self
     }
-    /// `closePosition`
+    /// `closePosition`: Whether the order closes the whole position when triggered.
     pub fn close_position(mut self, close_position: bool) -> Self {
         self.close_position = Some(close_position);
         self
     }
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.price_protect = Some(crate::request::Flag(price_protect));
         self
     }
-    /// `clientOrderId`
+    /// `clientOrderId`: Order id chosen by the client (`newClientOrderId`).
     pub fn client_order_id(mut self, client_order_id: impl Into<String>) -> Self {
         self.client_order_id = Some(client_order_id.into());
         self
     }
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.activation_price = Some(activation_price);
         self
     }
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.callback_rate = Some(callback_rate);
         self
@@ -4641,17 +4641,17 @@ impl StrategySubOrder {
         self.first_trigger = Some(first_trigger);
         self
     }
-    /// `secondDrivenId`
+    /// `secondDrivenId`: Sub-order whose fill triggers this one second.
     pub fn second_driven_id(mut self, second_driven_id: impl Into<String>) -> Self {
         self.second_driven_id = Some(second_driven_id.into());
         self
     }
-    /// `secondDrivenOn`
+    /// `secondDrivenOn`: What of that sub-order triggers this one.
     pub fn second_driven_on(mut self, second_driven_on: StrategyEvent) -> Self {
         self.second_driven_on = Some(second_driven_on);
         self
     }
-    /// `secondTrigger`
+    /// `secondTrigger`: Whether the second trigger has fired.
     pub fn second_trigger(mut self, second_trigger: StrategyAction) -> Self {
         self.second_trigger = Some(second_trigger);
         self
@@ -4660,58 +4660,58 @@ impl StrategySubOrder {
 /// New values for one sub-order of a working strategy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrategySubOrderUpdate {
-    /// `strategySubId`
+    /// `strategySubId`: Id of the sub-order within its strategy.
     #[serde(rename = "strategySubId")]
     pub strategy_sub_id: String,
-    /// `securityType`
+    /// `securityType`: Kind of sub-order within the strategy.
     #[serde(rename = "securityType")]
     pub security_type: String,
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    /// `quantity`
+    /// `quantity`: Quantity in the base asset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
-    /// `price`
+    /// `price`: Price in the quote asset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
     pub stop_price: Option<Decimal>,
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub reduce_only: Option<bool>,
-    /// `closePosition`
+    /// `closePosition`: Whether the order closes the whole position when triggered.
     #[serde(
         rename = "closePosition",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub close_position: Option<bool>,
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
     pub price_protect: Option<crate::request::Flag>,
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
     pub callback_rate: Option<Decimal>,
 }
@@ -4743,57 +4743,57 @@ impl StrategySubOrderUpdate {
             callback_rate: None,
         }
     }
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.position_side = Some(position_side);
         self
     }
-    /// `quantity`
+    /// `quantity`: Quantity in the base asset.
     pub fn quantity(mut self, quantity: Decimal) -> Self {
         self.quantity = Some(quantity);
         self
     }
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub fn price(mut self, price: Decimal) -> Self {
         self.price = Some(price);
         self
     }
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     pub fn stop_price(mut self, stop_price: Decimal) -> Self {
         self.stop_price = Some(stop_price);
         self
     }
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.time_in_force = Some(time_in_force);
         self
     }
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.working_type = Some(working_type);
         self
     }
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.reduce_only = Some(reduce_only);
         self
     }
-    /// `closePosition`
+    /// `closePosition`: Whether the order closes the whole position when triggered.
     pub fn close_position(mut self, close_position: bool) -> Self {
         self.close_position = Some(close_position);
         self
     }
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.price_protect = Some(crate::request::Flag(price_protect));
         self
     }
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.activation_price = Some(activation_price);
         self
     }
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.callback_rate = Some(callback_rate);
         self

@@ -3,7 +3,7 @@
 use super::enums::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-/// The `Account` reply.
+/// The account: totals, and each asset and position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     /// Fee tier of the account. — `feeTier`
@@ -59,7 +59,7 @@ pub struct Account {
     /// Positions of the account. — `positions`
     pub positions: Vec<AccountPosition>,
 }
-/// The `AccountAsset` reply.
+/// One asset of the account with its margins and profit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountAsset {
     /// Asset name, e.g. `USDT`. — `asset`
@@ -109,13 +109,13 @@ pub struct AccountAsset {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-/// The `AccountConfig` reply.
+/// Account settings that changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountConfig {
-    /// `j`
+    /// Whether multi-asset margin mode is on. — `j`
     #[serde(rename = "j", deserialize_with = "crate::de::lenient")]
     pub multi_assets_margin: bool,
-    /// `f`
+    /// Whether fees are paid from the exchange's own token. — `f`
     #[serde(
         rename = "f",
         default,
@@ -123,7 +123,7 @@ pub struct AccountConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub fee_deduction: Option<bool>,
-    /// `d`
+    /// Whether hedge mode (separate long and short positions) is on. — `d`
     #[serde(
         rename = "d",
         default,
@@ -132,7 +132,7 @@ pub struct AccountConfig {
     )]
     pub dual_side_position: Option<bool>,
 }
-/// The `AccountConfigUpdateEvent` reply.
+/// An account setting changed (a symbol's leverage, or multi-asset mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountConfigUpdateEvent {
     /// Event type. — `e`
@@ -141,17 +141,17 @@ pub struct AccountConfigUpdateEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub transaction_time: i64,
-    /// `ac`
+    /// The symbol's new leverage. — `ac`
     #[serde(rename = "ac", default, skip_serializing_if = "Option::is_none")]
     pub leverage_update: Option<LeverageUpdate>,
-    /// `ai`
+    /// The account setting that changed. — `ai`
     #[serde(rename = "ai", default, skip_serializing_if = "Option::is_none")]
     pub account_config: Option<AccountConfig>,
 }
-/// The `AccountPosition` reply.
+/// One position of the account as the account reply lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountPosition {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -202,15 +202,15 @@ pub struct AccountSnapshotEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `openOrders`
+    /// Open orders of the account. — `openOrders`
     #[serde(rename = "openOrders")]
     pub open_orders: Vec<Order>,
     /// Positions of the account. — `positions`
     pub positions: Vec<PositionRisk>,
-    /// `balances`
+    /// Balances of the account. — `balances`
     pub balances: Vec<Balance>,
 }
-/// The `AccountTrade` reply.
+/// One fill of the account's orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountTrade {
     /// Id assigned by the exchange. — `id`
@@ -251,20 +251,20 @@ pub struct AccountTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
 }
-/// The `AccountUpdateData` reply.
+/// What changed in an account update: the reason, balances and positions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountUpdateData {
-    /// `m`
+    /// Why the account changed (order, funding fee, transfer, …). — `m`
     #[serde(rename = "m")]
     pub reason: AccountUpdateReason,
-    /// `B`
+    /// Balances of the account. — `B`
     #[serde(rename = "B")]
     pub balances: Vec<BalanceUpdate>,
-    /// `P`
+    /// Positions of the account. — `P`
     #[serde(rename = "P", default, skip_serializing_if = "Option::is_none")]
     pub positions: Option<Vec<PositionUpdate>>,
 }
-/// The `AccountUpdateEvent` reply.
+/// Balances or positions changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountUpdateEvent {
     /// Event type. — `e`
@@ -273,14 +273,14 @@ pub struct AccountUpdateEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub transaction_time: i64,
-    /// `a`
+    /// What changed in the account. — `a`
     #[serde(rename = "a")]
     pub update: AccountUpdateData,
 }
-/// The `AdlQuantile` reply.
+/// A symbol's auto-deleveraging queue positions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantile {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -292,7 +292,7 @@ pub struct AdlQuantile {
 /// Queue position per position side; HEDGE only marks crossed hedge-mode positions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdlQuantileValues {
-    /// `LONG`
+    /// Queue position of the long position. — `LONG`
     #[serde(
         rename = "LONG",
         default,
@@ -300,7 +300,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub long: Option<i32>,
-    /// `SHORT`
+    /// Queue position of the short position. — `SHORT`
     #[serde(
         rename = "SHORT",
         default,
@@ -308,7 +308,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub short: Option<i32>,
-    /// `BOTH`
+    /// Queue position of the one-way position. — `BOTH`
     #[serde(
         rename = "BOTH",
         default,
@@ -316,7 +316,7 @@ pub struct AdlQuantileValues {
         skip_serializing_if = "Option::is_none"
     )]
     pub both: Option<i32>,
-    /// `HEDGE`
+    /// Queue position used in hedge mode. — `HEDGE`
     #[serde(
         rename = "HEDGE",
         default,
@@ -325,28 +325,28 @@ pub struct AdlQuantileValues {
     )]
     pub hedge: Option<i32>,
 }
-/// The `AggTrade` reply.
+/// Trades at one price from one taker order, aggregated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggTrade {
-    /// `a`
+    /// Aggregate trade id. — `a`
     #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
     pub agg_trade_id: i64,
-    /// `p`
+    /// Price in the quote asset. — `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    /// `q`
+    /// Quantity in the base asset. — `q`
     #[serde(rename = "q")]
     pub qty: Decimal,
-    /// `f`
+    /// Id of the first trade aggregated or counted. — `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
     pub first_trade_id: i64,
-    /// `l`
+    /// Id of the last trade aggregated or counted. — `l`
     #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
-    /// `T`
+    /// When it happened, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// `m`
+    /// Whether the buyer's order was resting on the book. — `m`
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
@@ -359,67 +359,67 @@ pub struct AggTradeEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `a`
+    /// Aggregate trade id. — `a`
     #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
     pub agg_trade_id: i64,
-    /// `p`
+    /// Price in the quote asset. — `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    /// `q`
+    /// Quantity in the base asset. — `q`
     #[serde(rename = "q")]
     pub qty: Decimal,
-    /// `f`
+    /// Id of the first trade aggregated or counted. — `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
     pub first_trade_id: i64,
-    /// `l`
+    /// Id of the last trade aggregated or counted. — `l`
     #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
-    /// `T`
+    /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub trade_time: i64,
-    /// `m`
+    /// Whether the buyer's order was resting on the book. — `m`
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
-/// The `Announcement` reply.
+/// An announcement in every language it was published in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Announcement {
     /// Id assigned by the exchange. — `id`
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    /// `contents`
+    /// The announcement in each language. — `contents`
     pub contents: Vec<AnnouncementContent>,
-    /// `category`
+    /// Category of the announcement. — `category`
     pub category: String,
-    /// `publishTime`
+    /// When it was published, in ms since the Unix epoch. — `publishTime`
     #[serde(rename = "publishTime", deserialize_with = "crate::de::lenient")]
     pub publish_time: i64,
-    /// `jumpLink`
+    /// Link to the full announcement. — `jumpLink`
     #[serde(rename = "jumpLink", default, skip_serializing_if = "Option::is_none")]
     pub jump_link: Option<String>,
 }
-/// The `AnnouncementBody` reply.
+/// An announcement as its stream event carries it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementBody {
-    /// `i`
+    /// Id assigned by the exchange. — `i`
     #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
     pub id: i64,
-    /// `t`
+    /// Title of the announcement. — `t`
     #[serde(rename = "t")]
     pub title: String,
-    /// `s`
+    /// Subtitle of the announcement. — `s`
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
-    /// `c`
+    /// Category of the announcement. — `c`
     #[serde(rename = "c")]
     pub category: String,
-    /// `d`
+    /// When it happened, in ms since the Unix epoch. — `d`
     #[serde(rename = "d", deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// `S`
+    /// Whether the user has read it. — `S`
     #[serde(
         rename = "S",
         default,
@@ -427,24 +427,24 @@ pub struct AnnouncementBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub read: Option<bool>,
-    /// `j`
+    /// Link to the full announcement. — `j`
     #[serde(rename = "j", default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `C`
+    /// Body of the announcement. — `C`
     #[serde(rename = "C")]
     pub content: String,
 }
-/// The `AnnouncementContent` reply.
+/// An announcement's text in one language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementContent {
-    /// `language`
+    /// Language of this text. — `language`
     pub language: String,
-    /// `title`
+    /// Title of the announcement. — `title`
     pub title: String,
-    /// `subtitle`
+    /// Subtitle of the announcement. — `subtitle`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
-    /// `content`
+    /// Body of the announcement. — `content`
     pub content: String,
 }
 /// A public (category NEW_LISTING) or direct (category DIRECT) announcement, per language.
@@ -453,14 +453,14 @@ pub struct AnnouncementEvent {
     /// Event type. — `e`
     #[serde(rename = "e")]
     pub event_type: String,
-    /// `en`
+    /// The announcement in English. — `en`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<AnnouncementBody>,
-    /// `zh`
+    /// The announcement in Chinese. — `zh`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zh: Option<AnnouncementBody>,
 }
-/// The `AssetInfo` reply.
+/// An asset and whether it can serve as margin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetInfo {
     /// Asset name, e.g. `USDT`. — `asset`
@@ -468,7 +468,7 @@ pub struct AssetInfo {
     /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(rename = "marginAvailable", deserialize_with = "crate::de::lenient")]
     pub margin_available: bool,
-    /// `autoAssetExchange`
+    /// Amount of the asset converted automatically in multi-asset mode. — `autoAssetExchange`
     #[serde(
         rename = "autoAssetExchange",
         default,
@@ -477,7 +477,7 @@ pub struct AssetInfo {
     )]
     pub auto_asset_exchange: Option<Decimal>,
 }
-/// The `Balance` reply.
+/// The balance of one asset in the futures wallet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Balance {
     /// Unique alias of the account. — `accountAlias`
@@ -511,19 +511,19 @@ pub struct Balance {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-/// The `BalanceUpdate` reply.
+/// A balance as an account update reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BalanceUpdate {
-    /// `a`
+    /// Asset name, e.g. `USDT`. — `a`
     #[serde(rename = "a")]
     pub asset: String,
-    /// `wb`
+    /// Wallet balance of the asset. — `wb`
     #[serde(rename = "wb")]
     pub wallet_balance: Decimal,
-    /// `cw`
+    /// Wallet balance counted for cross margin. — `cw`
     #[serde(rename = "cw")]
     pub cross_wallet_balance: Decimal,
-    /// `bc`
+    /// Change of the balance other than from profit or fees (a transfer, say). — `bc`
     #[serde(
         rename = "bc",
         default,
@@ -532,7 +532,7 @@ pub struct BalanceUpdate {
     )]
     pub balance_change: Option<Decimal>,
 }
-/// The `BookTicker` reply.
+/// Best bid and ask of a symbol with their quantities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookTicker {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -563,7 +563,7 @@ pub struct BookTickerEvent {
     /// Event type. — `e`
     #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `u`
+    /// Update id of the book when this was true. — `u`
     #[serde(rename = "u", deserialize_with = "crate::de::lenient")]
     pub update_id: i64,
     /// Event time, in ms since the Unix epoch. — `E`
@@ -574,7 +574,7 @@ pub struct BookTickerEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_time: Option<i64>,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(
         rename = "T",
         default,
@@ -582,23 +582,23 @@ pub struct BookTickerEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub transaction_time: Option<i64>,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `b`
+    /// Best bid price. — `b`
     #[serde(rename = "b")]
     pub bid_price: Decimal,
-    /// `B`
+    /// Quantity at the best bid. — `B`
     #[serde(rename = "B")]
     pub bid_qty: Decimal,
-    /// `a`
+    /// Best ask price. — `a`
     #[serde(rename = "a")]
     pub ask_price: Decimal,
-    /// `A`
+    /// Quantity at the best ask. — `A`
     #[serde(rename = "A")]
     pub ask_qty: Decimal,
 }
-/// The `Bracket` reply.
+/// One notional bracket: position value range, leverage and maintenance rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bracket {
     /// Bracket number. — `bracket`
@@ -637,7 +637,7 @@ pub struct ChaseOrder {
     pub position_side: Option<PositionSide>,
     /// Quantity in the base asset. — `quantity`
     pub quantity: Decimal,
-    /// `quantityUnit`
+    /// Unit the quantity is given in. — `quantityUnit`
     #[serde(rename = "quantityUnit")]
     pub quantity_unit: QuantityUnit,
     /// Whether the order may only reduce a position. — `reduceOnly`
@@ -648,7 +648,7 @@ pub struct ChaseOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub reduce_only: Option<bool>,
-    /// `chaseOffset`
+    /// Distance the chase order keeps from the best price. — `chaseOffset`
     #[serde(
         rename = "chaseOffset",
         default,
@@ -656,14 +656,14 @@ pub struct ChaseOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub chase_offset: Option<Decimal>,
-    /// `chaseOffsetType`
+    /// Whether the chase offset is in price or in ticks. — `chaseOffsetType`
     #[serde(
         rename = "chaseOffsetType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub chase_offset_type: Option<ChaseOffsetType>,
-    /// `maxChaseOffset`
+    /// Furthest the chase order may move from where it started. — `maxChaseOffset`
     #[serde(
         rename = "maxChaseOffset",
         default,
@@ -671,7 +671,7 @@ pub struct ChaseOrder {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_chase_offset: Option<Decimal>,
-    /// `maxChaseOffsetType`
+    /// Whether the maximum offset is in price or in ticks. — `maxChaseOffsetType`
     #[serde(
         rename = "maxChaseOffsetType",
         default,
@@ -684,7 +684,7 @@ pub struct ChaseOrder {
     /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
-    /// `bookTime`
+    /// When the order went onto the book, in ms since the Unix epoch. — `bookTime`
     #[serde(
         rename = "bookTime",
         default,
@@ -710,7 +710,7 @@ pub struct CodeMsg {
     /// Result message. — `msg`
     pub msg: String,
 }
-/// The `CommissionRate` reply.
+/// The account's maker and taker fee rates for a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommissionRate {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -722,12 +722,12 @@ pub struct CommissionRate {
     #[serde(rename = "takerCommissionRate")]
     pub taker_commission_rate: Decimal,
 }
-/// The `CountdownCancelAll` reply.
+/// The countdown that cancels every open order of a symbol when it runs out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountdownCancelAll {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// `countdownTime`
+    /// Countdown before every open order of the symbol is cancelled, in ms; 0 is off. — `countdownTime`
     #[serde(rename = "countdownTime", deserialize_with = "crate::de::lenient")]
     pub countdown_time: i64,
 }
@@ -740,51 +740,51 @@ pub struct DepthUpdateEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub transaction_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `U`
+    /// First update id in this event. — `U`
     #[serde(rename = "U", deserialize_with = "crate::de::lenient")]
     pub first_update_id: i64,
-    /// `u`
+    /// Last update id in this event. — `u`
     #[serde(rename = "u", deserialize_with = "crate::de::lenient")]
     pub final_update_id: i64,
-    /// `pu`
+    /// Last update id of the previous event; a gap when it is not the one seen before. — `pu`
     #[serde(rename = "pu", deserialize_with = "crate::de::lenient")]
     pub prev_final_update_id: i64,
-    /// `b`
+    /// Buy levels, best (highest) first. — `b`
     #[serde(rename = "b")]
     pub bids: Vec<PriceLevel>,
-    /// `a`
+    /// Sell levels, best (lowest) first. — `a`
     #[serde(rename = "a")]
     pub asks: Vec<PriceLevel>,
 }
-/// The `DirectAnnouncements` reply.
+/// A page of announcements addressed to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DirectAnnouncements {
-    /// `total`
+    /// Number of announcements in all. — `total`
     #[serde(deserialize_with = "crate::de::lenient")]
     pub total: i64,
-    /// `rows`
+    /// The announcements on this page. — `rows`
     pub rows: Vec<Announcement>,
 }
 /// A reply with no content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
-/// The `ExchangeInfo` reply.
+/// Trading rules: rate limits, assets and every symbol with its filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExchangeInfo {
-    /// `exchangeFilters`
+    /// Exchange-wide trading rules. — `exchangeFilters`
     #[serde(
         rename = "exchangeFilters",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exchange_filters: Option<Vec<serde_json::Value>>,
-    /// `rateLimits`
+    /// Request and order limits. — `rateLimits`
     #[serde(rename = "rateLimits")]
     pub rate_limits: Vec<RateLimit>,
     /// The exchange's clock, in ms since the Unix epoch. — `serverTime`
@@ -793,46 +793,46 @@ pub struct ExchangeInfo {
     /// Assets of the account. — `assets`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<AssetInfo>>,
-    /// `symbols`
+    /// Every symbol and its trading rules. — `symbols`
     pub symbols: Vec<SymbolInfo>,
-    /// `timezone`
+    /// Time zone of the exchange's clock. — `timezone`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
-/// The `ForceOrderData` reply.
+/// The liquidation order inside a liquidation stream event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForceOrderData {
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `S`
+    /// BUY or SELL. — `S`
     #[serde(rename = "S")]
     pub side: Side,
-    /// `o`
+    /// Order type. — `o`
     #[serde(rename = "o")]
     pub order_type: OrderType,
-    /// `f`
+    /// How long the order stays on the book. — `f`
     #[serde(rename = "f")]
     pub time_in_force: TimeInForce,
-    /// `q`
+    /// Quantity the order was placed with. — `q`
     #[serde(rename = "q")]
     pub orig_qty: Decimal,
-    /// `p`
+    /// Price in the quote asset. — `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    /// `ap`
+    /// Average fill price; 0 before any fill. — `ap`
     #[serde(rename = "ap")]
     pub avg_price: Decimal,
-    /// `X`
+    /// Current state. — `X`
     #[serde(rename = "X")]
     pub status: OrderStatus,
-    /// `l`
+    /// Quantity of the latest fill. — `l`
     #[serde(rename = "l")]
     pub last_filled_qty: Decimal,
-    /// `z`
+    /// Quantity filled so far. — `z`
     #[serde(rename = "z")]
     pub filled_qty: Decimal,
-    /// `T`
+    /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub trade_time: i64,
 }
@@ -845,11 +845,11 @@ pub struct ForceOrderEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `o`
+    /// The order the event is about. — `o`
     #[serde(rename = "o")]
     pub order: ForceOrderData,
 }
-/// The `FundingInfo` reply.
+/// Funding settings of a symbol: interval and rate bounds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingInfo {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -860,17 +860,17 @@ pub struct FundingInfo {
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// `fundingIntervalHours`
+    /// Hours between funding settlements. — `fundingIntervalHours`
     #[serde(rename = "fundingIntervalHours", deserialize_with = "crate::de::lenient")]
     pub funding_interval_hours: i32,
-    /// `fundingFeeCap`
+    /// Highest funding rate allowed. — `fundingFeeCap`
     #[serde(rename = "fundingFeeCap")]
     pub funding_fee_cap: Decimal,
-    /// `fundingFeeFloor`
+    /// Lowest funding rate allowed. — `fundingFeeFloor`
     #[serde(rename = "fundingFeeFloor")]
     pub funding_fee_floor: Decimal,
 }
-/// The `FundingRate` reply.
+/// The funding rate of one past period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingRate {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -882,7 +882,7 @@ pub struct FundingRate {
     #[serde(rename = "fundingTime", deserialize_with = "crate::de::lenient")]
     pub funding_time: i64,
 }
-/// The `Income` reply.
+/// One entry of the account's income history (funding, realised profit, fees, transfers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Income {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -906,14 +906,14 @@ pub struct Income {
     #[serde(rename = "tradeId")]
     pub trade_id: String,
 }
-/// The `IndexReference` reply.
+/// One exchange in a symbol's index price and its weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexReference {
-    /// `exchange`
+    /// Spot exchange the index takes a price from. — `exchange`
     pub exchange: String,
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// `weight`
+    /// Share of the index this exchange carries. — `weight`
     pub weight: Decimal,
 }
 /// The outside markets an index price is made of.
@@ -924,35 +924,35 @@ pub struct IndexReferences {
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
-    /// `references`
+    /// Exchanges the index is made of. — `references`
     pub references: Vec<IndexReference>,
 }
-/// The `Kline` reply.
+/// One candlestick, sent as an array of columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kline {
-    /// Position 0.
+    /// Start of the window, in ms since the Unix epoch. — position 0
     pub open_time: i64,
-    /// Position 1.
+    /// First price of the interval or window. — position 1
     pub open: Decimal,
-    /// Position 2.
+    /// Highest price of the interval or window. — position 2
     pub high: Decimal,
-    /// Position 3.
+    /// Lowest price of the interval or window. — position 3
     pub low: Decimal,
-    /// Position 4.
+    /// Last price of the interval or window. — position 4
     pub close: Decimal,
-    /// Position 5.
+    /// Traded volume in the base asset. — position 5
     pub volume: Decimal,
-    /// Position 6.
+    /// End of the window, in ms since the Unix epoch. — position 6
     pub close_time: i64,
-    /// Position 7.
+    /// Traded volume in the quote asset. — position 7
     pub quote_volume: Decimal,
-    /// Position 8.
+    /// Number of trades. — position 8
     pub trade_count: i64,
-    /// Position 9.
+    /// Base-asset volume bought by takers. — position 9
     pub taker_buy_base_volume: Decimal,
-    /// Position 10.
+    /// Quote-asset volume bought by takers. — position 10
     pub taker_buy_quote_volume: Decimal,
-    /// Position 11.
+    /// Unused column; kept for completeness. — position 11
     pub ignore: serde_json::Value,
 }
 impl<'de> Deserialize<'de> for Kline {
@@ -1047,55 +1047,55 @@ impl Serialize for Kline {
             .serialize(serializer)
     }
 }
-/// The `KlineData` reply.
+/// The kline inside a kline stream event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KlineData {
-    /// `t`
+    /// Start of the interval or range, in ms since the Unix epoch. — `t`
     #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
     pub start_time: i64,
-    /// `T`
+    /// End of the window, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub close_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `i`
+    /// Kline interval, e.g. `1m`. — `i`
     #[serde(rename = "i")]
     pub interval: KlineInterval,
-    /// `f`
+    /// Id of the first trade aggregated or counted. — `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
     pub first_trade_id: i64,
-    /// `L`
+    /// Id of the last trade aggregated or counted. — `L`
     #[serde(rename = "L", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
-    /// `o`
+    /// First price of the interval or window. — `o`
     #[serde(rename = "o")]
     pub open: Decimal,
-    /// `c`
+    /// Last price of the interval or window. — `c`
     #[serde(rename = "c")]
     pub close: Decimal,
-    /// `h`
+    /// Highest price of the interval or window. — `h`
     #[serde(rename = "h")]
     pub high: Decimal,
-    /// `l`
+    /// Lowest price of the interval or window. — `l`
     #[serde(rename = "l")]
     pub low: Decimal,
-    /// `v`
+    /// Traded volume in the base asset. — `v`
     #[serde(rename = "v")]
     pub volume: Decimal,
-    /// `n`
+    /// Number of trades. — `n`
     #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
     pub trade_count: i64,
-    /// `x`
+    /// Whether the kline's interval is over. — `x`
     #[serde(rename = "x", deserialize_with = "crate::de::lenient")]
     pub is_closed: bool,
-    /// `q`
+    /// Traded volume in the quote asset. — `q`
     #[serde(rename = "q")]
     pub quote_volume: Decimal,
-    /// `V`
+    /// Base-asset volume bought by takers. — `V`
     #[serde(rename = "V")]
     pub taker_buy_volume: Decimal,
-    /// `Q`
+    /// Quote-asset volume bought by takers. — `Q`
     #[serde(rename = "Q")]
     pub taker_buy_quote_volume: Decimal,
 }
@@ -1108,14 +1108,14 @@ pub struct KlineEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `k`
+    /// The kline. — `k`
     #[serde(rename = "k")]
     pub kline: KlineData,
 }
-/// The `Leverage` reply.
+/// A symbol's leverage after a change, with the largest position value it allows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leverage {
     /// Leverage multiple. — `leverage`
@@ -1127,32 +1127,32 @@ pub struct Leverage {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
 }
-/// The `LeverageBracket` reply.
+/// The notional brackets of a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageBracket {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// `brackets`
+    /// Notional brackets of the symbol. — `brackets`
     pub brackets: Vec<Bracket>,
 }
-/// The `LeverageUpdate` reply.
+/// A symbol's new leverage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageUpdate {
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `l`
+    /// Leverage multiple. — `l`
     #[serde(rename = "l", deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
 }
-/// The `ListenKey` reply.
+/// The key of a user data stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKey {
     /// Key of the user data stream; keep it alive at least every 60 minutes. — `listenKey`
     #[serde(rename = "listenKey")]
     pub listen_key: String,
 }
-/// The `ListenKeyExpiredEvent` reply.
+/// The stream's listen key expired; the stream stops until a new key is made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenKeyExpiredEvent {
     /// Event type. — `e`
@@ -1162,7 +1162,7 @@ pub struct ListenKeyExpiredEvent {
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
 }
-/// The `MarginCallEvent` reply.
+/// The account is close to liquidation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarginCallEvent {
     /// Event type. — `e`
@@ -1171,7 +1171,7 @@ pub struct MarginCallEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `cw`
+    /// Wallet balance counted for cross margin. — `cw`
     #[serde(
         rename = "cw",
         default,
@@ -1179,26 +1179,26 @@ pub struct MarginCallEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub cross_wallet_balance: Option<Decimal>,
-    /// `p`
+    /// Positions of the account. — `p`
     #[serde(rename = "p")]
     pub positions: Vec<MarginCallPosition>,
 }
-/// The `MarginCallPosition` reply.
+/// A position named in a margin call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarginCallPosition {
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `ps`
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `ps`
     #[serde(rename = "ps")]
     pub position_side: PositionSide,
-    /// `pa`
+    /// Position size; negative for a short in one-way mode. — `pa`
     #[serde(rename = "pa")]
     pub position_amt: Decimal,
-    /// `mt`
+    /// Cross or isolated margin. — `mt`
     #[serde(rename = "mt")]
     pub margin_type: MarginType,
-    /// `iw`
+    /// Wallet balance of the isolated position. — `iw`
     #[serde(
         rename = "iw",
         default,
@@ -1206,17 +1206,17 @@ pub struct MarginCallPosition {
         skip_serializing_if = "Option::is_none"
     )]
     pub isolated_wallet: Option<Decimal>,
-    /// `mp`
+    /// Mark price, used for margin and liquidation. — `mp`
     #[serde(rename = "mp")]
     pub mark_price: Decimal,
-    /// `up`
+    /// Unrealised profit at the mark price. — `up`
     #[serde(rename = "up")]
     pub unrealized_pnl: Decimal,
-    /// `mm`
+    /// Maintenance margin required. — `mm`
     #[serde(rename = "mm")]
     pub maint_margin: Decimal,
 }
-/// The `MarkPrice` reply.
+/// Mark and index price of a symbol with its funding rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarkPrice {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -1252,13 +1252,13 @@ pub struct MarkPriceEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `p`
+    /// Mark price, used for margin and liquidation. — `p`
     #[serde(rename = "p")]
     pub mark_price: Decimal,
-    /// `i`
+    /// Index price from the spot markets. — `i`
     #[serde(
         rename = "i",
         default,
@@ -1266,7 +1266,7 @@ pub struct MarkPriceEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub index_price: Option<Decimal>,
-    /// `P`
+    /// Estimated settlement price (for delivery contracts). — `P`
     #[serde(
         rename = "P",
         default,
@@ -1274,17 +1274,17 @@ pub struct MarkPriceEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub estimated_settle_price: Option<Decimal>,
-    /// `r`
+    /// Funding rate of the period. — `r`
     #[serde(rename = "r")]
     pub funding_rate: Decimal,
-    /// `T`
+    /// When funding is next settled, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
 }
-/// The `MigrateBatch` reply.
+/// The batch a migration of assets runs in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrateBatch {
-    /// `batchId`
+    /// Id of the migration batch. — `batchId`
     #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
 }
@@ -1308,47 +1308,47 @@ pub struct MigrateDetail {
     pub tran_id: Option<i64>,
     /// Current state. — `status`
     pub status: String,
-    /// `fromStatus`
+    /// State on the source side. — `fromStatus`
     #[serde(rename = "fromStatus", default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<String>,
-    /// `fromErrorCode`
+    /// Error code on the source side. — `fromErrorCode`
     #[serde(rename = "fromErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub from_error_code: Option<serde_json::Value>,
-    /// `fromResponse`
+    /// Reply of the source side. — `fromResponse`
     #[serde(rename = "fromResponse", default, skip_serializing_if = "Option::is_none")]
     pub from_response: Option<serde_json::Value>,
-    /// `toStatus`
+    /// State on the destination side. — `toStatus`
     #[serde(rename = "toStatus", default, skip_serializing_if = "Option::is_none")]
     pub to_status: Option<String>,
-    /// `toErrorCode`
+    /// Error code on the destination side. — `toErrorCode`
     #[serde(rename = "toErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub to_error_code: Option<serde_json::Value>,
-    /// `toResponse`
+    /// Reply of the destination side. — `toResponse`
     #[serde(rename = "toResponse", default, skip_serializing_if = "Option::is_none")]
     pub to_response: Option<serde_json::Value>,
 }
 /// The state of one asset migration batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrateHistory {
-    /// `batchId`
+    /// Id of the migration batch. — `batchId`
     #[serde(rename = "batchId")]
     pub batch_id: String,
-    /// `totalCount`
+    /// Assets in the migration. — `totalCount`
     #[serde(rename = "totalCount", deserialize_with = "crate::de::lenient")]
     pub total_count: i64,
-    /// `successCount`
+    /// Assets moved. — `successCount`
     #[serde(rename = "successCount", deserialize_with = "crate::de::lenient")]
     pub success_count: i64,
-    /// `processingCount`
+    /// Assets still moving. — `processingCount`
     #[serde(rename = "processingCount", deserialize_with = "crate::de::lenient")]
     pub processing_count: i64,
-    /// `failCount`
+    /// Assets that failed to move. — `failCount`
     #[serde(rename = "failCount", deserialize_with = "crate::de::lenient")]
     pub fail_count: i64,
-    /// `initCount`
+    /// Assets not started yet. — `initCount`
     #[serde(rename = "initCount", deserialize_with = "crate::de::lenient")]
     pub init_count: i64,
-    /// `details`
+    /// Per-asset results. — `details`
     pub details: Vec<MigrateDetail>,
 }
 /// Rolling 24-hour mini ticker (`<symbol>@miniTicker`, items of `!miniTicker@arr`).
@@ -1360,25 +1360,25 @@ pub struct MiniTickerEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `c`
+    /// Last price of the interval or window. — `c`
     #[serde(rename = "c")]
     pub close: Decimal,
-    /// `o`
+    /// First price of the interval or window. — `o`
     #[serde(rename = "o")]
     pub open: Decimal,
-    /// `h`
+    /// Highest price of the interval or window. — `h`
     #[serde(rename = "h")]
     pub high: Decimal,
-    /// `l`
+    /// Lowest price of the interval or window. — `l`
     #[serde(rename = "l")]
     pub low: Decimal,
-    /// `v`
+    /// Traded volume in the base asset. — `v`
     #[serde(rename = "v")]
     pub volume: Decimal,
-    /// `q`
+    /// Traded volume in the quote asset. — `q`
     #[serde(rename = "q")]
     pub quote_volume: Decimal,
 }
@@ -1387,19 +1387,19 @@ pub struct MiniTickerEvent {
 pub struct MmpConfig {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
-    /// `windowTimeInMilliseconds`
+    /// Window over which market maker protection counts fills, in ms. — `windowTimeInMilliseconds`
     #[serde(
         rename = "windowTimeInMilliseconds",
         deserialize_with = "crate::de::lenient"
     )]
     pub window_ms: i64,
-    /// `frozenTimeInMilliseconds`
+    /// How long quoting stays frozen after a trigger, in ms. — `frozenTimeInMilliseconds`
     #[serde(
         rename = "frozenTimeInMilliseconds",
         deserialize_with = "crate::de::lenient"
     )]
     pub frozen_ms: i64,
-    /// `qtyLimit`
+    /// Filled quantity within the window that triggers the freeze. — `qtyLimit`
     #[serde(
         rename = "qtyLimit",
         default,
@@ -1407,7 +1407,7 @@ pub struct MmpConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub qty_limit: Option<i64>,
-    /// `valueLimit`
+    /// Filled value within the window that triggers the freeze. — `valueLimit`
     #[serde(
         rename = "valueLimit",
         default,
@@ -1415,7 +1415,7 @@ pub struct MmpConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub value_limit: Option<i64>,
-    /// `deltaLimit`
+    /// Net position change within the window that triggers the freeze. — `deltaLimit`
     #[serde(
         rename = "deltaLimit",
         default,
@@ -1424,7 +1424,7 @@ pub struct MmpConfig {
     )]
     pub delta_limit: Option<i64>,
 }
-/// The `MultiAssetsMode` reply.
+/// Whether multi-asset margin mode is on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiAssetsMode {
     /// Whether multi-asset margin mode is on. — `multiAssetsMargin`
@@ -1557,7 +1557,7 @@ pub struct Order {
     )]
     pub update_time: Option<i64>,
 }
-/// The `OrderBook` reply.
+/// A snapshot of the order book's price levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderBook {
     /// Update id of the book at this snapshot; stream events continue from it. — `lastUpdateId`
@@ -1571,7 +1571,7 @@ pub struct OrderBook {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_time: Option<i64>,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(
         rename = "T",
         default,
@@ -1584,7 +1584,7 @@ pub struct OrderBook {
     /// Sell levels, best (lowest) first. — `asks`
     pub asks: Vec<PriceLevel>,
 }
-/// The `OrderTradeUpdateEvent` reply.
+/// An order was placed, filled, cancelled or expired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderTradeUpdateEvent {
     /// Event type. — `e`
@@ -1593,41 +1593,41 @@ pub struct OrderTradeUpdateEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `T`
+    /// When the exchange processed it, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub transaction_time: i64,
-    /// `o`
+    /// The order the event is about. — `o`
     #[serde(rename = "o")]
     pub order: OrderUpdate,
 }
-/// The `OrderUpdate` reply.
+/// An order as an order update reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderUpdate {
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `c`
+    /// Order id chosen by the client (`newClientOrderId`). — `c`
     #[serde(rename = "c")]
     pub client_order_id: String,
-    /// `S`
+    /// BUY or SELL. — `S`
     #[serde(rename = "S")]
     pub side: Side,
-    /// `o`
+    /// Order type. — `o`
     #[serde(rename = "o")]
     pub order_type: OrderType,
-    /// `f`
+    /// How long the order stays on the book. — `f`
     #[serde(rename = "f")]
     pub time_in_force: TimeInForce,
-    /// `q`
+    /// Quantity the order was placed with. — `q`
     #[serde(rename = "q")]
     pub orig_qty: Decimal,
-    /// `p`
+    /// Price in the quote asset. — `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    /// `ap`
+    /// Average fill price; 0 before any fill. — `ap`
     #[serde(rename = "ap")]
     pub avg_price: Decimal,
-    /// `sp`
+    /// Trigger price of a stop or take-profit order. — `sp`
     #[serde(
         rename = "sp",
         default,
@@ -1635,28 +1635,28 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_price: Option<Decimal>,
-    /// `x`
+    /// What just happened to the order (NEW, TRADE, CANCELED, EXPIRED, …). — `x`
     #[serde(rename = "x")]
     pub execution_type: ExecutionType,
-    /// `X`
+    /// Current state. — `X`
     #[serde(rename = "X")]
     pub status: OrderStatus,
-    /// `i`
+    /// Order id assigned by the exchange. — `i`
     #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
-    /// `l`
+    /// Quantity of the latest fill. — `l`
     #[serde(rename = "l")]
     pub last_filled_qty: Decimal,
-    /// `z`
+    /// Quantity filled so far. — `z`
     #[serde(rename = "z")]
     pub filled_qty: Decimal,
-    /// `L`
+    /// Price of the latest fill. — `L`
     #[serde(rename = "L")]
     pub last_filled_price: Decimal,
-    /// `N`
+    /// Asset the fee was charged in. — `N`
     #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
     pub commission_asset: Option<String>,
-    /// `n`
+    /// Fee charged. — `n`
     #[serde(
         rename = "n",
         default,
@@ -1664,13 +1664,13 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub commission: Option<Decimal>,
-    /// `T`
+    /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub trade_time: i64,
-    /// `t`
+    /// Id of the trade. — `t`
     #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
     pub trade_id: i64,
-    /// `b`
+    /// Value of the account's open buy orders in the symbol. — `b`
     #[serde(
         rename = "b",
         default,
@@ -1678,7 +1678,7 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub bids_notional: Option<Decimal>,
-    /// `a`
+    /// Value of the account's open sell orders in the symbol. — `a`
     #[serde(
         rename = "a",
         default,
@@ -1686,22 +1686,22 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub asks_notional: Option<Decimal>,
-    /// `m`
+    /// Whether this fill was on the maker side. — `m`
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_maker: bool,
-    /// `R`
+    /// Whether the order may only reduce a position. — `R`
     #[serde(rename = "R", deserialize_with = "crate::de::lenient")]
     pub reduce_only: bool,
-    /// `wt`
+    /// Which price a trigger watches (contract or mark price). — `wt`
     #[serde(rename = "wt", default, skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// `ot`
+    /// Order type as placed, before a trigger converted it. — `ot`
     #[serde(rename = "ot", default, skip_serializing_if = "Option::is_none")]
     pub orig_type: Option<OrderType>,
-    /// `ps`
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `ps`
     #[serde(rename = "ps")]
     pub position_side: PositionSide,
-    /// `cp`
+    /// Whether the order closes the whole position when triggered. — `cp`
     #[serde(
         rename = "cp",
         default,
@@ -1709,7 +1709,7 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub close_position: Option<bool>,
-    /// `AP`
+    /// Price at which a trailing stop starts trailing. — `AP`
     #[serde(
         rename = "AP",
         default,
@@ -1717,7 +1717,7 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub activation_price: Option<Decimal>,
-    /// `cr`
+    /// Trailing distance of a trailing stop, in percent. — `cr`
     #[serde(
         rename = "cr",
         default,
@@ -1725,7 +1725,7 @@ pub struct OrderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_rate: Option<Decimal>,
-    /// `rp`
+    /// Profit realised by this fill. — `rp`
     #[serde(
         rename = "rp",
         default,
@@ -1734,7 +1734,7 @@ pub struct OrderUpdate {
     )]
     pub realized_profit: Option<Decimal>,
 }
-/// The `PositionMarginChange` reply.
+/// One past change of isolated margin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
     /// Amount of the asset moved. — `amount`
@@ -1753,7 +1753,7 @@ pub struct PositionMarginChange {
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
 }
-/// The `PositionMarginResult` reply.
+/// The outcome of adding or removing isolated margin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginResult {
     /// Amount of the asset moved. — `amount`
@@ -1767,14 +1767,14 @@ pub struct PositionMarginResult {
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
 }
-/// The `PositionMode` reply.
+/// Whether hedge mode is on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMode {
     /// Whether hedge mode (separate long and short positions) is on. — `dualSidePosition`
     #[serde(rename = "dualSidePosition", deserialize_with = "crate::de::lenient")]
     pub dual_side_position: bool,
 }
-/// The `PositionRisk` reply.
+/// A position with its entry, mark and liquidation prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionRisk {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -1816,28 +1816,28 @@ pub struct PositionRisk {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
 }
-/// The `PositionUpdate` reply.
+/// A position as an account update reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionUpdate {
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `pa`
+    /// Position size; negative for a short in one-way mode. — `pa`
     #[serde(rename = "pa")]
     pub position_amt: Decimal,
-    /// `ep`
+    /// Average entry price of the position. — `ep`
     #[serde(rename = "ep")]
     pub entry_price: Decimal,
-    /// `cr`
+    /// Profit realised by the position so far. — `cr`
     #[serde(rename = "cr")]
     pub accumulated_realized: Decimal,
-    /// `up`
+    /// Unrealised profit at the mark price. — `up`
     #[serde(rename = "up")]
     pub unrealized_pnl: Decimal,
-    /// `mt`
+    /// Cross or isolated margin. — `mt`
     #[serde(rename = "mt")]
     pub margin_type: MarginType,
-    /// `iw`
+    /// Wallet balance of the isolated position. — `iw`
     #[serde(
         rename = "iw",
         default,
@@ -1845,16 +1845,16 @@ pub struct PositionUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub isolated_wallet: Option<Decimal>,
-    /// `ps`
+    /// Position the order or figure belongs to (BOTH in one-way mode). — `ps`
     #[serde(rename = "ps")]
     pub position_side: PositionSide,
 }
-/// The `PriceLevel` reply.
+/// One price level of a book: price and quantity, sent as a two-element array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriceLevel {
-    /// Position 0.
+    /// Price in the quote asset. — position 0
     pub price: Decimal,
-    /// Position 1.
+    /// Quantity in the base asset. — position 1
     pub qty: Decimal,
 }
 impl<'de> Deserialize<'de> for PriceLevel {
@@ -1889,7 +1889,7 @@ impl Serialize for PriceLevel {
         (&self.price, &self.qty).serialize(serializer)
     }
 }
-/// The `PriceTicker` reply.
+/// The latest price of a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriceTicker {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -1904,7 +1904,7 @@ pub struct PriceTicker {
     )]
     pub time: Option<i64>,
 }
-/// The `RateLimit` reply.
+/// One request or order limit and its window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RateLimit {
     /// What the limit counts. — `rateLimitType`
@@ -1919,21 +1919,21 @@ pub struct RateLimit {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub limit: i64,
 }
-/// The `RemainingOpenableNotional` reply.
+/// How much position value can still be opened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemainingOpenableNotional {
-    /// `remainingOpenableNotionalValue`
+    /// Position value that can still be opened. — `remainingOpenableNotionalValue`
     #[serde(rename = "remainingOpenableNotionalValue")]
     pub remaining_openable_notional_value: Decimal,
 }
-/// The `ServerTime` reply.
+/// The exchange's clock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerTime {
     /// The exchange's clock, in ms since the Unix epoch. — `serverTime`
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
 }
-/// The `StpModeInfo` reply.
+/// The account's default self-trade prevention mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StpModeInfo {
     /// Self-trade prevention mode. — `stpMode`
@@ -1955,13 +1955,13 @@ pub struct StrategyOrder {
     /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
-    /// `bookTime`
+    /// When the order went onto the book, in ms since the Unix epoch. — `bookTime`
     #[serde(rename = "bookTime", deserialize_with = "crate::de::lenient")]
     pub book_time: i64,
     /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
-    /// `subOrders`
+    /// The strategy's sub-orders. — `subOrders`
     #[serde(rename = "subOrders")]
     pub sub_orders: Vec<StrategySubOrderState>,
 }
@@ -1983,7 +1983,7 @@ pub struct StrategyOrderResult {
     /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
-    /// `failureCode`
+    /// Error code when it failed. — `failureCode`
     #[serde(
         rename = "failureCode",
         default,
@@ -1991,11 +1991,11 @@ pub struct StrategyOrderResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_code: Option<i64>,
-    /// `failureReason`
+    /// Error message when it failed. — `failureReason`
     #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
 }
-/// The `StrategySubOrderState` reply.
+/// A sub-order of a strategy with its triggers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategySubOrderState {
     /// Strategy id assigned by the exchange. — `strategyId`
@@ -2009,10 +2009,10 @@ pub struct StrategySubOrderState {
     pub client_order_id: String,
     /// Current state. — `status`
     pub status: OrderStatus,
-    /// `strategySubId`
+    /// Id of the sub-order within its strategy. — `strategySubId`
     #[serde(rename = "strategySubId", deserialize_with = "crate::de::lenient")]
     pub strategy_sub_id: i64,
-    /// `firstDrivenId`
+    /// Sub-order whose fill triggers this one first. — `firstDrivenId`
     #[serde(
         rename = "firstDrivenId",
         default,
@@ -2020,13 +2020,13 @@ pub struct StrategySubOrderState {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_driven_id: Option<i64>,
-    /// `firstDrivenOn`
+    /// What of that sub-order triggers this one. — `firstDrivenOn`
     #[serde(rename = "firstDrivenOn", default, skip_serializing_if = "Option::is_none")]
     pub first_driven_on: Option<String>,
-    /// `firstTrigger`
+    /// Whether the first trigger has fired. — `firstTrigger`
     #[serde(rename = "firstTrigger", default, skip_serializing_if = "Option::is_none")]
     pub first_trigger: Option<String>,
-    /// `secondDrivenId`
+    /// Sub-order whose fill triggers this one second. — `secondDrivenId`
     #[serde(
         rename = "secondDrivenId",
         default,
@@ -2034,13 +2034,13 @@ pub struct StrategySubOrderState {
         skip_serializing_if = "Option::is_none"
     )]
     pub second_driven_id: Option<i64>,
-    /// `secondDrivenOn`
+    /// What of that sub-order triggers this one. — `secondDrivenOn`
     #[serde(rename = "secondDrivenOn", default, skip_serializing_if = "Option::is_none")]
     pub second_driven_on: Option<String>,
-    /// `secondTrigger`
+    /// Whether the second trigger has fired. — `secondTrigger`
     #[serde(rename = "secondTrigger", default, skip_serializing_if = "Option::is_none")]
     pub second_trigger: Option<String>,
-    /// `securityType`
+    /// Kind of sub-order within the strategy. — `securityType`
     #[serde(rename = "securityType")]
     pub security_type: String,
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -2083,7 +2083,7 @@ pub struct StrategySubOrderState {
         skip_serializing_if = "Option::is_none"
     )]
     pub activate_price: Option<Decimal>,
-    /// `callbackRate`
+    /// Trailing distance of a trailing stop, in percent. — `callbackRate`
     #[serde(
         rename = "callbackRate",
         default,
@@ -2094,7 +2094,7 @@ pub struct StrategySubOrderState {
     /// Which price a trigger watches (contract or mark price). — `workingType`
     #[serde(rename = "workingType")]
     pub working_type: WorkingType,
-    /// `triggerTime`
+    /// When the sub-order was triggered, in ms since the Unix epoch. — `triggerTime`
     #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
     pub trigger_time: i64,
 }
@@ -2113,16 +2113,16 @@ pub struct StrategyUpdateResult {
     /// Current state of the strategy. — `strategyStatus`
     #[serde(rename = "strategyStatus")]
     pub strategy_status: String,
-    /// `updatedSubOrder`
+    /// The sub-order after the update. — `updatedSubOrder`
     #[serde(rename = "updatedSubOrder", deserialize_with = "crate::de::lenient")]
     pub updated_sub_order: i64,
-    /// `updateStatus`
+    /// Whether the update was applied. — `updateStatus`
     #[serde(rename = "updateStatus")]
     pub update_status: String,
     /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
-    /// `failureCode`
+    /// Error code when it failed. — `failureCode`
     #[serde(
         rename = "failureCode",
         default,
@@ -2130,20 +2130,20 @@ pub struct StrategyUpdateResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_code: Option<i64>,
-    /// `failureReason`
+    /// Error message when it failed. — `failureReason`
     #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
 }
-/// The `SubAccount` reply.
+/// A sub-account and the main account it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubAccount {
-    /// `accountId`
+    /// Id of the account. — `accountId`
     #[serde(rename = "accountId", deserialize_with = "crate::de::lenient")]
     pub account_id: i64,
-    /// `subAccountName`
+    /// Name of the sub-account. — `subAccountName`
     #[serde(rename = "subAccountName")]
     pub sub_account_name: String,
-    /// `parentAccount`
+    /// Main account the sub-account belongs to. — `parentAccount`
     #[serde(rename = "parentAccount", deserialize_with = "crate::de::lenient")]
     pub parent_account: bool,
 }
@@ -2201,7 +2201,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub step_size: Option<Decimal>,
-    /// Most allowed per window. — `limit`
+    /// Most items to return. — `limit`
     #[serde(
         default,
         deserialize_with = "crate::de::opt_lenient",
@@ -2215,7 +2215,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub notional: Option<Decimal>,
-    /// `multiplierUp`
+    /// Highest price accepted, as a multiple of the mark price. — `multiplierUp`
     #[serde(
         rename = "multiplierUp",
         default,
@@ -2223,7 +2223,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiplier_up: Option<Decimal>,
-    /// `multiplierDown`
+    /// Lowest price accepted, as a multiple of the mark price. — `multiplierDown`
     #[serde(
         rename = "multiplierDown",
         default,
@@ -2231,7 +2231,7 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiplier_down: Option<Decimal>,
-    /// `multiplierDecimal`
+    /// Decimal places of the multipliers. — `multiplierDecimal`
     #[serde(
         rename = "multiplierDecimal",
         default,
@@ -2240,7 +2240,7 @@ pub struct SymbolFilter {
     )]
     pub multiplier_decimal: Option<i32>,
 }
-/// The `SymbolInfo` reply.
+/// A symbol's trading rules: precisions, filters, order types, margin rates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolInfo {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -2258,7 +2258,7 @@ pub struct SymbolInfo {
     pub onboard_date: i64,
     /// Current state. — `status`
     pub status: ContractStatus,
-    /// `maintMarginPercent`
+    /// Maintenance margin rate, in percent. — `maintMarginPercent`
     #[serde(
         rename = "maintMarginPercent",
         default,
@@ -2266,7 +2266,7 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub maint_margin_percent: Option<Decimal>,
-    /// `requiredMarginPercent`
+    /// Initial margin rate, in percent. — `requiredMarginPercent`
     #[serde(
         rename = "requiredMarginPercent",
         default,
@@ -2289,23 +2289,23 @@ pub struct SymbolInfo {
     /// Decimal places of quantities. — `quantityPrecision`
     #[serde(rename = "quantityPrecision", deserialize_with = "crate::de::lenient")]
     pub quantity_precision: i32,
-    /// `baseAssetPrecision`
+    /// Decimal places of the base asset. — `baseAssetPrecision`
     #[serde(rename = "baseAssetPrecision", deserialize_with = "crate::de::lenient")]
     pub base_asset_precision: i32,
-    /// `quotePrecision`
+    /// Decimal places of the quote asset. — `quotePrecision`
     #[serde(rename = "quotePrecision", deserialize_with = "crate::de::lenient")]
     pub quote_precision: i32,
-    /// `underlyingType`
+    /// Kind of underlying asset. — `underlyingType`
     #[serde(rename = "underlyingType", default, skip_serializing_if = "Option::is_none")]
     pub underlying_type: Option<String>,
-    /// `underlyingSubType`
+    /// Categories of the underlying asset. — `underlyingSubType`
     #[serde(
         rename = "underlyingSubType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub underlying_sub_type: Option<Vec<String>>,
-    /// `settlePlan`
+    /// Settlement plan. — `settlePlan`
     #[serde(
         rename = "settlePlan",
         default,
@@ -2313,18 +2313,18 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_plan: Option<i64>,
-    /// `triggerProtect`
+    /// Largest allowed gap between mark and contract price for triggers to fire. — `triggerProtect`
     #[serde(rename = "triggerProtect")]
     pub trigger_protect: Decimal,
     /// Trading rules of the symbol. — `filters`
     pub filters: Vec<SymbolFilter>,
-    /// `OrderType`
+    /// Order types the symbol accepts. — `OrderType`
     #[serde(rename = "OrderType")]
     pub order_types: Vec<OrderType>,
     /// How long the order stays on the book. — `timeInForce`
     #[serde(rename = "timeInForce")]
     pub time_in_force: Vec<TimeInForce>,
-    /// `liquidationFee`
+    /// Fee rate charged on liquidation. — `liquidationFee`
     #[serde(
         rename = "liquidationFee",
         default,
@@ -2332,7 +2332,7 @@ pub struct SymbolInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub liquidation_fee: Option<Decimal>,
-    /// `marketTakeBound`
+    /// Largest deviation of a market order's price from the mark price. — `marketTakeBound`
     #[serde(
         rename = "marketTakeBound",
         default,
@@ -2341,7 +2341,7 @@ pub struct SymbolInfo {
     )]
     pub market_take_bound: Option<Decimal>,
 }
-/// The `Ticker24hr` reply.
+/// Rolling 24-hour price and volume statistics of a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticker24hr {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
@@ -2408,56 +2408,56 @@ pub struct TickerEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `p`
+    /// Price change over the window. — `p`
     #[serde(rename = "p")]
     pub price_change: Decimal,
-    /// `P`
+    /// Price change over the window, in percent. — `P`
     #[serde(rename = "P")]
     pub price_change_percent: Decimal,
-    /// `w`
+    /// Volume-weighted average price over the window. — `w`
     #[serde(rename = "w")]
     pub weighted_avg_price: Decimal,
-    /// `c`
+    /// Price of the latest trade. — `c`
     #[serde(rename = "c")]
     pub last_price: Decimal,
-    /// `Q`
+    /// Quantity of the latest trade. — `Q`
     #[serde(rename = "Q")]
     pub last_qty: Decimal,
-    /// `o`
+    /// First price of the interval or window. — `o`
     #[serde(rename = "o")]
     pub open: Decimal,
-    /// `h`
+    /// Highest price of the interval or window. — `h`
     #[serde(rename = "h")]
     pub high: Decimal,
-    /// `l`
+    /// Lowest price of the interval or window. — `l`
     #[serde(rename = "l")]
     pub low: Decimal,
-    /// `v`
+    /// Traded volume in the base asset. — `v`
     #[serde(rename = "v")]
     pub volume: Decimal,
-    /// `q`
+    /// Traded volume in the quote asset. — `q`
     #[serde(rename = "q")]
     pub quote_volume: Decimal,
-    /// `O`
+    /// Start of the window, in ms since the Unix epoch. — `O`
     #[serde(rename = "O", deserialize_with = "crate::de::lenient")]
     pub open_time: i64,
-    /// `C`
+    /// End of the window, in ms since the Unix epoch. — `C`
     #[serde(rename = "C", deserialize_with = "crate::de::lenient")]
     pub close_time: i64,
-    /// `F`
+    /// Id of the first trade aggregated or counted. — `F`
     #[serde(rename = "F", deserialize_with = "crate::de::lenient")]
     pub first_trade_id: i64,
-    /// `L`
+    /// Id of the last trade aggregated or counted. — `L`
     #[serde(rename = "L", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
-    /// `n`
+    /// Number of trades. — `n`
     #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
     pub trade_count: i64,
 }
-/// The `Trade` reply.
+/// A recent public trade.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trade {
     /// Id assigned by the exchange. — `id`
@@ -2486,29 +2486,29 @@ pub struct TradeProEvent {
     /// Event time, in ms since the Unix epoch. — `E`
     #[serde(rename = "E", deserialize_with = "crate::de::lenient")]
     pub event_time: i64,
-    /// `T`
+    /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub trade_time: i64,
-    /// `s`
+    /// Trading pair, e.g. `BTCUSDT`. — `s`
     #[serde(rename = "s")]
     pub symbol: String,
-    /// `t`
+    /// Id of the trade. — `t`
     #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
     pub trade_id: i64,
-    /// `p`
+    /// Price in the quote asset. — `p`
     #[serde(rename = "p")]
     pub price: Decimal,
-    /// `q`
+    /// Quantity in the base asset. — `q`
     #[serde(rename = "q")]
     pub qty: Decimal,
-    /// `h`
+    /// Transaction hash of the trade on chain. — `h`
     #[serde(rename = "h")]
     pub tx_hash: String,
-    /// `m`
+    /// Whether the buyer was the maker. — `m`
     #[serde(rename = "m")]
     pub participants: Vec<String>,
 }
-/// The `TransferResult` reply.
+/// The id of a transfer that was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferResult {
     /// Transaction id assigned by the exchange. — `tranId`

@@ -143,7 +143,7 @@ impl Client {
 /// Parameters of [`Client::depth`] (Order Book).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepthParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000.
     pub limit: Option<u32>,
@@ -179,7 +179,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/depth` · security `NONE` · weight `limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000. (setter `limit`)
     pub fn depth(&self, symbol: impl Into<String>) -> Call<'_, DepthParams> {
         Call::new(
@@ -201,7 +201,7 @@ impl Call<'_, DepthParams> {
 /// Parameters of [`Client::trades`] (Recent Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -229,7 +229,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/trades` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn trades(&self, symbol: impl Into<String>) -> Call<'_, TradesParams> {
         Call::new(
@@ -251,7 +251,7 @@ impl Call<'_, TradesParams> {
 /// Parameters of [`Client::historical_trades`] (Old Trades Lookup).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -282,7 +282,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/historicalTrades` · security `MARKET_DATA` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     /// - `fromId`: Trade id to start from; the newest trades when omitted. (setter `from_id`)
     pub fn historical_trades(
@@ -314,7 +314,7 @@ impl Call<'_, HistoricalTradesParams> {
 /// Parameters of [`Client::agg_trades`] (Compressed/Aggregate Trades List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `fromId`: First aggregate trade id, inclusive.
     pub from_id: Option<i64>,
@@ -351,7 +351,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/aggTrades` · security `NONE` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `fromId`: First aggregate trade id, inclusive. (setter `from_id`)
     /// - `startTime`: Start of the window in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End of the window in ms, inclusive; under one hour after startTime. (setter `end_time`)
@@ -394,13 +394,13 @@ impl Call<'_, AggTradesParams> {
 /// Parameters of [`Client::klines`] (Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KlinesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -431,10 +431,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/klines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn klines(
         &self,
@@ -454,12 +454,12 @@ impl Client {
     }
 }
 impl Call<'_, KlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -473,13 +473,13 @@ impl Call<'_, KlinesParams> {
 /// Parameters of [`Client::index_price_klines`] (Index Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexPriceKlinesParams {
-    /// `pair`
+    /// `pair`: The underlying pair of the contract.
     pub pair: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -510,10 +510,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/indexPriceKlines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `pair` (argument `pair`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `pair`: The underlying pair of the contract. (argument `pair`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn index_price_klines(
         &self,
@@ -533,12 +533,12 @@ impl Client {
     }
 }
 impl Call<'_, IndexPriceKlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -552,13 +552,13 @@ impl Call<'_, IndexPriceKlinesParams> {
 /// Parameters of [`Client::mark_price_klines`] (Mark Price Kline/Candlestick Data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceKlinesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `interval`
+    /// `interval`: Kline interval, e.g. `1m`.
     pub interval: KlineInterval,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1500.
     pub limit: Option<u32>,
@@ -589,10 +589,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/markPriceKlines` · security `NONE` · weight `limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `interval` (argument `interval`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `interval`: Kline interval, e.g. `1m`. (argument `interval`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1500. (setter `limit`)
     pub fn mark_price_klines(
         &self,
@@ -612,12 +612,12 @@ impl Client {
     }
 }
 impl Call<'_, MarkPriceKlinesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -631,7 +631,7 @@ impl Call<'_, MarkPriceKlinesParams> {
 /// Parameters of [`Client::mark_price`] (Mark Price).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkPriceParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for MarkPriceParams {
@@ -656,13 +656,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/premiumIndex` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn mark_price(&self) -> Call<'_, MarkPriceParams> {
         Call::new(self, MarkPriceParams { symbol: None })
     }
 }
 impl Call<'_, MarkPriceParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -671,7 +671,7 @@ impl Call<'_, MarkPriceParams> {
 /// Parameters of [`Client::funding_rate`] (Get Funding Rate History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingRateParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
     /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
@@ -705,7 +705,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/fundingRate` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     /// - `startTime`: Start in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End in ms, inclusive. (setter `end_time`)
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
@@ -722,7 +722,7 @@ impl Client {
     }
 }
 impl Call<'_, FundingRateParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -746,7 +746,7 @@ impl Call<'_, FundingRateParams> {
 /// Parameters of [`Client::funding_info`] (Get Funding Rate Config).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingInfoParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for FundingInfoParams {
@@ -771,13 +771,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/fundingInfo` · security `NONE` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn funding_info(&self) -> Call<'_, FundingInfoParams> {
         Call::new(self, FundingInfoParams { symbol: None })
     }
 }
 impl Call<'_, FundingInfoParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -786,7 +786,7 @@ impl Call<'_, FundingInfoParams> {
 /// Parameters of [`Client::ticker_24hr_price_change`] (24hr Ticker Price Change Statistics).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticker24hrPriceChangeParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for Ticker24hrPriceChangeParams {
@@ -811,7 +811,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/ticker/24hr` · security `NONE` · weight `1 with symbol; 40 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_24hr_price_change(&self) -> Call<'_, Ticker24hrPriceChangeParams> {
         Call::new(
             self,
@@ -822,7 +822,7 @@ impl Client {
     }
 }
 impl Call<'_, Ticker24hrPriceChangeParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -831,7 +831,7 @@ impl Call<'_, Ticker24hrPriceChangeParams> {
 /// Parameters of [`Client::ticker_price`] (Symbol Price Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TickerPriceParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for TickerPriceParams {
@@ -856,13 +856,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/ticker/price` · security `NONE` · weight `1 with symbol; 2 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_price(&self) -> Call<'_, TickerPriceParams> {
         Call::new(self, TickerPriceParams { symbol: None })
     }
 }
 impl Call<'_, TickerPriceParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -871,7 +871,7 @@ impl Call<'_, TickerPriceParams> {
 /// Parameters of [`Client::book_ticker`] (Symbol Order Book Ticker).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookTickerParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for BookTickerParams {
@@ -896,13 +896,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/ticker/bookTicker` · security `NONE` · weight `1 with symbol; 2 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn book_ticker(&self) -> Call<'_, BookTickerParams> {
         Call::new(self, BookTickerParams { symbol: None })
     }
 }
 impl Call<'_, BookTickerParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -1045,21 +1045,21 @@ impl Client {
 /// Parameters of [`Client::new_order`] (New Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
     /// `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     pub order_type: OrderType,
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`: Not with closePosition=true.
     pub quantity: Option<Decimal>,
     /// `reduceOnly`: Not in hedge mode, not with closePosition=true.
     pub reduce_only: Option<bool>,
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub price: Option<Decimal>,
     /// `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     pub new_client_order_id: Option<String>,
@@ -1188,14 +1188,14 @@ impl Client {
     ///
     /// `POST /fapi/v1/order` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `side` (argument `side`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `side`: BUY or SELL. (argument `side`)
     /// - `positionSide`: BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode. (setter `position_side`)
-    /// - `type` (argument `order_type`)
-    /// - `timeInForce` (setter `time_in_force`)
+    /// - `type`: Order type. (argument `order_type`)
+    /// - `timeInForce`: How long the order stays on the book. (setter `time_in_force`)
     /// - `quantity`: Not with closePosition=true. (setter `quantity`)
     /// - `reduceOnly`: Not in hedge mode, not with closePosition=true. (setter `reduce_only`)
-    /// - `price` (setter `price`)
+    /// - `price`: Price in the quote asset. (setter `price`)
     /// - `newClientOrderId`: Unique among open orders; generated by the exchange when omitted. Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`. (setter `new_client_order_id`)
     /// - `stopPrice`: Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders. (setter `stop_price`)
     /// - `closePosition`: Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only. (setter `close_position`)
@@ -1239,7 +1239,7 @@ impl Call<'_, NewOrderParams> {
         self.params.position_side = Some(position_side);
         self
     }
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.params.time_in_force = Some(time_in_force);
         self
@@ -1254,7 +1254,7 @@ impl Call<'_, NewOrderParams> {
         self.params.reduce_only = Some(reduce_only);
         self
     }
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub fn price(mut self, price: Decimal) -> Self {
         self.params.price = Some(price);
         self
@@ -1360,9 +1360,9 @@ impl Client {
 /// Parameters of [`Client::futures_transfer`] (Transfer Between Futures And Spot).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuturesTransferParams {
-    /// `amount`
+    /// `amount`: Amount of the asset moved.
     pub amount: Decimal,
-    /// `asset`
+    /// `asset`: Asset name, e.g. `USDT`.
     pub asset: String,
     /// `clientTranId`: Caller's unique id of the transfer.
     pub client_tran_id: String,
@@ -1394,8 +1394,8 @@ impl Client {
     ///
     /// `POST /fapi/v1/asset/wallet/transfer` · security `TRANSFER` · weight `5`
     ///
-    /// - `amount` (argument `amount`)
-    /// - `asset` (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
     /// - `clientTranId`: Caller's unique id of the transfer. (argument `client_tran_id`)
     /// - `kindType`: FUTURE_SPOT or SPOT_FUTURE. (argument `kind_type`)
     pub fn futures_transfer(
@@ -1419,11 +1419,11 @@ impl Client {
 /// Parameters of [`Client::query_order`] (Query Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for QueryOrderParams {
@@ -1459,9 +1459,9 @@ impl Client {
     ///
     /// `GET /fapi/v1/order` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn query_order(&self, symbol: impl Into<String>) -> Call<'_, QueryOrderParams> {
         Call::new(
             self,
@@ -1474,12 +1474,12 @@ impl Client {
     }
 }
 impl Call<'_, QueryOrderParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1491,11 +1491,11 @@ impl Call<'_, QueryOrderParams> {
 /// Parameters of [`Client::cancel_order`] (Cancel Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for CancelOrderParams {
@@ -1531,9 +1531,9 @@ impl Client {
     ///
     /// `DELETE /fapi/v1/order` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn cancel_order(
         &self,
         symbol: impl Into<String>,
@@ -1549,12 +1549,12 @@ impl Client {
     }
 }
 impl Call<'_, CancelOrderParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1566,7 +1566,7 @@ impl Call<'_, CancelOrderParams> {
 /// Parameters of [`Client::cancel_open_orders`] (Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelOpenOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for CancelOpenOrdersParams {
@@ -1591,7 +1591,7 @@ impl Client {
     ///
     /// `DELETE /fapi/v1/allOpenOrders` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn cancel_open_orders(
         &self,
         symbol: impl Into<String>,
@@ -1607,7 +1607,7 @@ impl Client {
 /// Parameters of [`Client::cancel_batch_order`] (Cancel Multiple Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelBatchOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `orderIdList`: Exchange ids, at most 10.
     pub order_id_list: Option<Vec<i64>>,
@@ -1659,7 +1659,7 @@ impl Client {
     ///
     /// `DELETE /fapi/v1/batchOrders` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `orderIdList`: Exchange ids, at most 10. (setter `order_id_list`)
     /// - `origClientOrderIdList`: Client ids, at most 10. (setter `orig_client_order_id_list`)
     pub fn cancel_batch_order(
@@ -1694,7 +1694,7 @@ impl Call<'_, CancelBatchOrderParams> {
 /// Parameters of [`Client::countdown_cancel_order`] (Auto-Cancel All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountdownCancelOrderParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `countdownTime`: Milliseconds until cancellation; 0 stops the timer.
     pub countdown_time: i64,
@@ -1722,7 +1722,7 @@ impl Client {
     ///
     /// `POST /fapi/v1/countdownCancelAll` · security `TRADE` · weight `10`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `countdownTime`: Milliseconds until cancellation; 0 stops the timer. (argument `countdown_time`)
     pub fn countdown_cancel_order(
         &self,
@@ -1741,11 +1741,11 @@ impl Client {
 /// Parameters of [`Client::get_open_orders`] (Query Current Open Order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOpenOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub order_id: Option<i64>,
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub orig_client_order_id: Option<String>,
 }
 impl Endpoint for GetOpenOrdersParams {
@@ -1781,9 +1781,9 @@ impl Client {
     ///
     /// `GET /fapi/v1/openOrder` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `orderId` (setter `order_id`)
-    /// - `origClientOrderId` (setter `orig_client_order_id`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `orderId`: Order id assigned by the exchange. (setter `order_id`)
+    /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn get_open_orders(
         &self,
         symbol: impl Into<String>,
@@ -1799,12 +1799,12 @@ impl Client {
     }
 }
 impl Call<'_, GetOpenOrdersParams> {
-    /// `orderId`
+    /// `orderId`: Order id assigned by the exchange.
     pub fn order_id(mut self, order_id: i64) -> Self {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `origClientOrderId`
+    /// `origClientOrderId`: Client order id of the order meant.
     pub fn orig_client_order_id(
         mut self,
         orig_client_order_id: impl Into<String>,
@@ -1816,7 +1816,7 @@ impl Call<'_, GetOpenOrdersParams> {
 /// Parameters of [`Client::get_orders`] (Current All Open Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for GetOrdersParams {
@@ -1841,13 +1841,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/openOrders` · security `USER_DATA` · weight `1 with symbol; 40 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_orders(&self) -> Call<'_, GetOrdersParams> {
         Call::new(self, GetOrdersParams { symbol: None })
     }
 }
 impl Call<'_, GetOrdersParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -1856,13 +1856,13 @@ impl Call<'_, GetOrdersParams> {
 /// Parameters of [`Client::get_all_orders`] (All Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAllOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `orderId`: Orders from this id on.
     pub order_id: Option<i64>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted, at most 1000.
     pub limit: Option<u32>,
@@ -1893,10 +1893,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/allOrders` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `orderId`: Orders from this id on. (setter `order_id`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn get_all_orders(
         &self,
@@ -1920,12 +1920,12 @@ impl Call<'_, GetAllOrdersParams> {
         self.params.order_id = Some(order_id);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -1991,7 +1991,7 @@ impl Client {
 /// Parameters of [`Client::change_leverage`] (Change Initial Leverage).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeLeverageParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `leverage`: 1 to 125.
     pub leverage: u32,
@@ -2023,7 +2023,7 @@ impl Client {
     ///
     /// `POST /fapi/v1/leverage` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `leverage`: 1 to 125. (argument `leverage`)
     pub fn change_leverage(
         &self,
@@ -2042,9 +2042,9 @@ impl Client {
 /// Parameters of [`Client::change_margin_type`] (Change Margin Type).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeMarginTypeParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `marginType`
+    /// `marginType`: Cross or isolated margin.
     pub margin_type: MarginType,
 }
 impl Endpoint for ChangeMarginTypeParams {
@@ -2070,8 +2070,8 @@ impl Client {
     ///
     /// `POST /fapi/v1/marginType` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `marginType` (argument `margin_type`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `marginType`: Cross or isolated margin. (argument `margin_type`)
     pub fn change_margin_type(
         &self,
         symbol: impl Into<String>,
@@ -2089,11 +2089,11 @@ impl Client {
 /// Parameters of [`Client::modify_isolated_position_margin`] (Modify Isolated Position Margin).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModifyIsolatedPositionMarginParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `positionSide`: Mandatory in hedge mode.
     pub position_side: Option<PositionSide>,
-    /// `amount`
+    /// `amount`: Amount of the asset moved.
     pub amount: Decimal,
     /// `type`: 1 adds margin, 2 removes it. Allowed: 1, 2.
     pub change_type: u32,
@@ -2127,9 +2127,9 @@ impl Client {
     ///
     /// `POST /fapi/v1/positionMargin` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `positionSide`: Mandatory in hedge mode. (setter `position_side`)
-    /// - `amount` (argument `amount`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
     /// - `type`: 1 adds margin, 2 removes it. Allowed: 1, 2. (argument `change_type`)
     pub fn modify_isolated_position_margin(
         &self,
@@ -2158,13 +2158,13 @@ impl Call<'_, ModifyIsolatedPositionMarginParams> {
 /// Parameters of [`Client::get_position_margin_history`] (Get Position Margin Change History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionMarginHistoryParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `type`: 1 added, 2 removed. Allowed: 1, 2.
     pub change_type: Option<u32>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 500 when omitted.
     pub limit: Option<u32>,
@@ -2199,10 +2199,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/positionMargin/history` · security `TRADE` · weight `1`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     /// - `type`: 1 added, 2 removed. Allowed: 1, 2. (setter `change_type`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 500 when omitted. (setter `limit`)
     pub fn get_position_margin_history(
         &self,
@@ -2226,12 +2226,12 @@ impl Call<'_, GetPositionMarginHistoryParams> {
         self.params.change_type = Some(change_type);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2245,7 +2245,7 @@ impl Call<'_, GetPositionMarginHistoryParams> {
 /// Parameters of [`Client::get_position_risk`] (Position Information V2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPositionRiskParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for GetPositionRiskParams {
@@ -2270,7 +2270,7 @@ impl Client {
     ///
     /// `GET /fapi/v2/positionRisk` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_position_risk(&self) -> Call<'_, GetPositionRiskParams> {
         Call::new(
             self,
@@ -2281,7 +2281,7 @@ impl Client {
     }
 }
 impl Call<'_, GetPositionRiskParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2290,11 +2290,11 @@ impl Call<'_, GetPositionRiskParams> {
 /// Parameters of [`Client::get_account_trades`] (Account Trade List).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAccountTradesParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `fromId`: Trade id to start from; not with startTime or endTime.
     pub from_id: Option<i64>,
@@ -2327,9 +2327,9 @@ impl Client {
     ///
     /// `GET /fapi/v1/userTrades` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `fromId`: Trade id to start from; not with startTime or endTime. (setter `from_id`)
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn get_account_trades(
@@ -2349,12 +2349,12 @@ impl Client {
     }
 }
 impl Call<'_, GetAccountTradesParams> {
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2373,9 +2373,9 @@ impl Call<'_, GetAccountTradesParams> {
 /// Parameters of [`Client::get_income_history`] (Get Income History).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetIncomeHistoryParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
-    /// `incomeType`
+    /// `incomeType`: Kind of income (funding, realised profit, fee, transfer, …).
     pub income_type: Option<IncomeType>,
     /// `startTime`: Start in ms, inclusive.
     pub start_time: Option<i64>,
@@ -2410,8 +2410,8 @@ impl Client {
     ///
     /// `GET /fapi/v1/income` · security `USER_DATA` · weight `30`
     ///
-    /// - `symbol` (setter `symbol`)
-    /// - `incomeType` (setter `income_type`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
+    /// - `incomeType`: Kind of income (funding, realised profit, fee, transfer, …). (setter `income_type`)
     /// - `startTime`: Start in ms, inclusive. (setter `start_time`)
     /// - `endTime`: End in ms, inclusive. (setter `end_time`)
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
@@ -2429,12 +2429,12 @@ impl Client {
     }
 }
 impl Call<'_, GetIncomeHistoryParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
     }
-    /// `incomeType`
+    /// `incomeType`: Kind of income (funding, realised profit, fee, transfer, …).
     pub fn income_type(mut self, income_type: IncomeType) -> Self {
         self.params.income_type = Some(income_type);
         self
@@ -2458,7 +2458,7 @@ impl Call<'_, GetIncomeHistoryParams> {
 /// Parameters of [`Client::leverage_brackets`] (Notional and Leverage Brackets).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverageBracketsParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for LeverageBracketsParams {
@@ -2483,7 +2483,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/leverageBracket` · security `USER_DATA` · weight `1`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn leverage_brackets(&self) -> Call<'_, LeverageBracketsParams> {
         Call::new(
             self,
@@ -2494,7 +2494,7 @@ impl Client {
     }
 }
 impl Call<'_, LeverageBracketsParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2503,7 +2503,7 @@ impl Call<'_, LeverageBracketsParams> {
 /// Parameters of [`Client::adl_quantile`] (Position ADL Quantile Estimation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdlQuantileParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
 }
 impl Endpoint for AdlQuantileParams {
@@ -2528,13 +2528,13 @@ impl Client {
     ///
     /// `GET /fapi/v1/adlQuantile` · security `USER_DATA` · weight `5`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn adl_quantile(&self) -> Call<'_, AdlQuantileParams> {
         Call::new(self, AdlQuantileParams { symbol: None })
     }
 }
 impl Call<'_, AdlQuantileParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2543,13 +2543,13 @@ impl Call<'_, AdlQuantileParams> {
 /// Parameters of [`Client::force_orders`] (User's Force Orders).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceOrdersParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: Option<String>,
     /// `autoCloseType`
     pub auto_close_type: Option<AutoCloseType>,
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub start_time: Option<i64>,
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub end_time: Option<i64>,
     /// `limit`: 50 when omitted, at most 100.
     pub limit: Option<u32>,
@@ -2580,10 +2580,10 @@ impl Client {
     ///
     /// `GET /fapi/v1/forceOrders` · security `USER_DATA` · weight `20 with symbol; 50 without`
     ///
-    /// - `symbol` (setter `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     /// - `autoCloseType` (setter `auto_close_type`)
-    /// - `startTime` (setter `start_time`)
-    /// - `endTime` (setter `end_time`)
+    /// - `startTime`: Start of the interval or range, in ms since the Unix epoch. (setter `start_time`)
+    /// - `endTime`: End of the range, in ms since the Unix epoch. (setter `end_time`)
     /// - `limit`: 50 when omitted, at most 100. (setter `limit`)
     pub fn force_orders(&self) -> Call<'_, ForceOrdersParams> {
         Call::new(
@@ -2599,7 +2599,7 @@ impl Client {
     }
 }
 impl Call<'_, ForceOrdersParams> {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.params.symbol = Some(symbol.into());
         self
@@ -2609,12 +2609,12 @@ impl Call<'_, ForceOrdersParams> {
         self.params.auto_close_type = Some(auto_close_type);
         self
     }
-    /// `startTime`
+    /// `startTime`: Start of the interval or range, in ms since the Unix epoch.
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.params.start_time = Some(start_time);
         self
     }
-    /// `endTime`
+    /// `endTime`: End of the range, in ms since the Unix epoch.
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.params.end_time = Some(end_time);
         self
@@ -2628,7 +2628,7 @@ impl Call<'_, ForceOrdersParams> {
 /// Parameters of [`Client::commission_rate`] (User Commission Rate).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommissionRateParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
 }
 impl Endpoint for CommissionRateParams {
@@ -2653,7 +2653,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/commissionRate` · security `USER_DATA` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
     pub fn commission_rate(
         &self,
         symbol: impl Into<String>,
@@ -2669,9 +2669,9 @@ impl Client {
 /// Parameters of [`Client::remaining_openable_notional`] (Remaining Openable Notional Value).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemainingOpenableNotionalParams {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `leverage`
+    /// `leverage`: Leverage multiple.
     pub leverage: u32,
 }
 impl Endpoint for RemainingOpenableNotionalParams {
@@ -2697,8 +2697,8 @@ impl Client {
     ///
     /// `GET /fapi/v1/remainingOpenableNotionalValue` · security `USER_DATA` · weight `20`
     ///
-    /// - `symbol` (argument `symbol`)
-    /// - `leverage` (argument `leverage`)
+    /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (argument `symbol`)
+    /// - `leverage`: Leverage multiple. (argument `leverage`)
     pub fn remaining_openable_notional(
         &self,
         symbol: impl Into<String>,
@@ -2832,47 +2832,47 @@ impl Call<'_, CloseListenKeyParams> {
 /// One order of a batch; the same rules as `new_order`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOrder {
-    /// `symbol`
+    /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
-    /// `side`
+    /// `side`: BUY or SELL.
     pub side: Side,
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
-    /// `type`
+    /// `type`: Order type.
     #[serde(rename = "type")]
     pub order_type: OrderType,
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<TimeInForce>,
-    /// `quantity`
+    /// `quantity`: Quantity in the base asset.
     pub quantity: Decimal,
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
         serialize_with = "crate::request::opt_bool_text"
     )]
     pub reduce_only: Option<bool>,
-    /// `price`
+    /// `price`: Price in the quote asset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
     pub new_client_order_id: Option<String>,
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
     pub stop_price: Option<Decimal>,
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
     pub activation_price: Option<Decimal>,
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
     pub callback_rate: Option<Decimal>,
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
     pub working_type: Option<WorkingType>,
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
     pub price_protect: Option<crate::request::Flag>,
     /// `newOrderRespType`
@@ -2905,22 +2905,22 @@ impl BatchOrder {
             new_order_resp_type: None,
         }
     }
-    /// `positionSide`
+    /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
     pub fn position_side(mut self, position_side: PositionSide) -> Self {
         self.position_side = Some(position_side);
         self
     }
-    /// `timeInForce`
+    /// `timeInForce`: How long the order stays on the book.
     pub fn time_in_force(mut self, time_in_force: TimeInForce) -> Self {
         self.time_in_force = Some(time_in_force);
         self
     }
-    /// `reduceOnly`
+    /// `reduceOnly`: Whether the order may only reduce a position.
     pub fn reduce_only(mut self, reduce_only: bool) -> Self {
         self.reduce_only = Some(reduce_only);
         self
     }
-    /// `price`
+    /// `price`: Price in the quote asset.
     pub fn price(mut self, price: Decimal) -> Self {
         self.price = Some(price);
         self
@@ -2933,27 +2933,27 @@ impl BatchOrder {
         self.new_client_order_id = Some(new_client_order_id.into());
         self
     }
-    /// `stopPrice`
+    /// `stopPrice`: Trigger price of a stop or take-profit order.
     pub fn stop_price(mut self, stop_price: Decimal) -> Self {
         self.stop_price = Some(stop_price);
         self
     }
-    /// `activationPrice`
+    /// `activationPrice`: Price at which a trailing stop starts trailing.
     pub fn activation_price(mut self, activation_price: Decimal) -> Self {
         self.activation_price = Some(activation_price);
         self
     }
-    /// `callbackRate`
+    /// `callbackRate`: Trailing distance of a trailing stop, in percent.
     pub fn callback_rate(mut self, callback_rate: Decimal) -> Self {
         self.callback_rate = Some(callback_rate);
         self
     }
-    /// `workingType`
+    /// `workingType`: Which price a trigger watches (contract or mark price).
     pub fn working_type(mut self, working_type: WorkingType) -> Self {
         self.working_type = Some(working_type);
         self
     }
-    /// `priceProtect`
+    /// `priceProtect`: Whether trigger price protection is on.
     pub fn price_protect(mut self, price_protect: bool) -> Self {
         self.price_protect = Some(crate::request::Flag(price_protect));
         self
