@@ -98,18 +98,25 @@ pub(crate) async fn read_body(sent: &Sent, mut resp: reqwest::Response, cap: usi
             Error::ReplyTooLarge { limit: cap }
         }
     };
-    match resp.content_length() {
-        Some(n) if n > cap as u64 => return Err(too_large()),
-        // A stated length within the cap bounds the read: hyper reads no further.
-        Some(_) => return resp.bytes().await.map_err(|e| sent.transport_error(e)),
-        None => {}
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| sent.transport_error(e))? {
-        if body.len() + chunk.len() > cap {
+    let mut next = async || resp.chunk().await.map_err(|e| sent.transport_error(e));
+    // Most replies arrive as one chunk: hand it on without copying.
+    let Some(first) = next().await? else { return Ok(bytes::Bytes::new()) };
+    if first.len() > cap {
+        return Err(too_large());
+    }
+    let Some(second) = next().await? else { return Ok(first) };
+    let mut body = bytes::BytesMut::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    let mut chunk = Some(second);
+    while let Some(c) = chunk {
+        if body.len() + c.len() > cap {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        body.extend_from_slice(&c);
+        chunk = next().await?;
     }
     Ok(body.freeze())
 }
