@@ -116,6 +116,18 @@ pub fn pick_api<'a>(apis: &'a [Spec], docs: &Docs, name: Option<&str>) -> Result
 
 pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     let mut out = Collector(Vec::new());
+    for problem in &docs.problems {
+        let place = if docs.file.is_empty() {
+            format!("line {}", problem.line)
+        } else {
+            format!("{}:{}", docs.file, problem.line)
+        };
+        out.add(
+            "parse",
+            format!("line {}", problem.line),
+            format!("{place}: {} (this section was not compared)", problem.message),
+        );
+    }
     compare_security_types(&mut out, docs);
     compare_endpoints(&mut out, spec, docs);
     compare_streams(&mut out, spec, docs);
@@ -172,7 +184,7 @@ fn compare_endpoints(out: &mut Collector, spec: &Spec, docs: &Docs) {
         };
         compare_endpoint(out, spec, &key, s, d);
     }
-    for key in spec_eps.keys().filter(|k| !seen.contains(*k)) {
+    for key in spec_eps.keys().filter(|k| !seen.contains(*k) && !docs.unreadable.contains(*k)) {
         out.add("endpoint-missing-in-docs", key, "the spec has it, the docs do not");
     }
 }

@@ -4,6 +4,12 @@
 //! lines with `**Update Speed:**`, `Event:` sections with their `"e"` value, the ENUM
 //! definitions, the security type table, the table of contents and the error-code list.
 //! It knows no endpoint by name, so it reads any docs file written the same way.
+//!
+//! The files of the doc set vary, and each variant is read: markdown escapes in headings
+//! (`USER\_DATA`, `\-1000`), `DEL` for DELETE, several endpoints in one section, event
+//! sections headed `Payload:` as well as `Event:`, error codes as headings as well as `>`
+//! lines, "Enumeration definition" as well as "ENUM definitions". A section that cannot be
+//! read is kept as a problem with its line, and reading goes on.
 
 use std::collections::BTreeSet;
 
@@ -71,6 +77,13 @@ pub struct Docs {
     pub security_types: Vec<String>,
     /// Table-of-contents entries with no heading of the same text.
     pub toc_orphans: Vec<(String, usize)>,
+    /// Sections that could not be read, each with its line; the rest was read.
+    pub problems: Vec<ParseError>,
+    /// `METHOD /path` of endpoints whose section could not be read: the docs have them,
+    /// so they are not "missing".
+    pub unreadable: BTreeSet<String>,
+    /// The file the docs came from, for messages (set by the caller).
+    pub file: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +104,12 @@ struct Line<'a> {
     in_code: bool,
 }
 
+impl<'a> Line<'a> {
+    fn copy(&self) -> Line<'a> {
+        Line { no: self.no, text: self.text, in_code: self.in_code }
+    }
+}
+
 struct Section<'a> {
     heading: String,
     lines: Vec<Line<'a>>,
@@ -98,6 +117,19 @@ struct Section<'a> {
 
 fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Drops markdown's backslash escapes (`USER\_DATA` → `USER_DATA`, `\-1000` → `-1000`).
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Splits a table row into trimmed cells, tolerating missing outer pipes and extra spaces.
@@ -148,7 +180,7 @@ fn split_sections(text: &str) -> (Vec<Line<'_>>, Vec<Section<'_>>) {
             continue;
         }
         if !in_code && raw.starts_with('#') {
-            let heading = collapse_ws(raw.trim_start_matches('#'));
+            let heading = collapse_ws(&unescape(raw.trim_start_matches('#')));
             sections.push(Section { heading, lines: Vec::new() });
             continue;
         }
@@ -175,13 +207,18 @@ fn split_heading(heading: &str) -> (String, Option<String>) {
 }
 
 fn method_line(text: &str) -> Option<(String, String, bool)> {
-    let t = collapse_ws(text.trim().trim_matches('`'));
+    let t = collapse_ws(&unescape(text.trim().trim_matches('`')));
     let (method, rest) = t.split_once(' ')?;
-    if !matches!(method, "GET" | "POST" | "PUT" | "DELETE") || !rest.starts_with('/') {
+    let method = match method {
+        "GET" | "POST" | "PUT" | "DELETE" => method,
+        "DEL" => "DELETE",
+        _ => return None,
+    };
+    if !rest.starts_with('/') {
         return None;
     }
     let (path, marker) = match rest.split_once(' ') {
-        Some((p, m)) => (p, m.trim()),
+        Some((p, m)) => (p, m.trim().trim_matches('`').trim()),
         None => (rest, ""),
     };
     let hmac = marker == "(HMAC SHA256)";
@@ -294,16 +331,22 @@ fn backticked(text: &str) -> Vec<String> {
 
 fn parse_stream(section: &Section) -> Option<DocStream> {
     let lines = &section.lines;
-    let at = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Stream Name"))?;
-    let mut text = lines[at].text.to_string();
+    let starts = |l: &Line, label: &str| !l.in_code && l.text.trim_start().to_lowercase().starts_with(label);
+    let at = lines.iter().position(|l| starts(l, "**stream name"))?;
+    let mut text = unescape(lines[at].text);
     for l in lines[at + 1..].iter().take_while(|l| !l.text.trim_start().starts_with("**")) {
         text.push(' ');
-        text.push_str(l.text);
+        text.push_str(&unescape(l.text));
     }
-    let patterns: Vec<String> =
-        backticked(&text).into_iter().filter(|p| p.contains('@') || p.starts_with('!')).collect();
+    let is_pattern = |p: &str| p.contains('@') || p.starts_with('!');
+    let mut patterns: Vec<String> = backticked(&text).into_iter().filter(|p| is_pattern(p)).collect();
+    if patterns.is_empty() {
+        // Some files leave the name unquoted: `**Stream name:** !miniTicker@arr`.
+        let after = text.split_once(":**").map_or(text.as_str(), |(_, rest)| rest);
+        patterns = after.split_whitespace().filter(|w| is_pattern(w)).map(str::to_string).collect();
+    }
     let mut speeds = BTreeSet::new();
-    if let Some(s) = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Update Speed")) {
+    if let Some(s) = lines.iter().position(|l| starts(l, "**update speed")) {
         let mut t = lines[s].text.to_string();
         if let Some(next) = lines.get(s + 1) {
             t.push(' ');
@@ -354,7 +397,8 @@ fn parse_enums(section: &Section) -> Vec<DocEnum> {
     out
 }
 
-pub fn parse(text: &str) -> Result<Docs, ParseError> {
+/// Reads a docs file. Never fails: what cannot be read is in [`Docs::problems`].
+pub fn parse(text: &str) -> Docs {
     let (preamble, sections) = split_sections(text);
     let mut docs = Docs::default();
     let headings: BTreeSet<String> = sections.iter().map(|s| s.heading.clone()).collect();
@@ -362,7 +406,7 @@ pub fn parse(text: &str) -> Result<Docs, ParseError> {
         let t = l.text.trim_start();
         if let Some(rest) = t.strip_prefix("- [") {
             if let Some(end) = rest.find("](") {
-                let title = collapse_ws(&rest[..end]);
+                let title = collapse_ws(&unescape(&rest[..end]));
                 if !headings.contains(&title) {
                     docs.toc_orphans.push((title, l.no));
                 }
@@ -374,20 +418,14 @@ pub fn parse(text: &str) -> Result<Docs, ParseError> {
         if section.heading.eq_ignore_ascii_case("Error Codes") {
             in_errors = true;
         }
-        if in_errors {
-            for l in section.lines.iter().filter(|l| !l.in_code) {
-                let t = l.text.trim();
-                if let Some(rest) = t.strip_prefix('>') {
-                    let mut words = rest.split_whitespace();
-                    if let (Some(code), Some(name)) = (words.next(), words.next()) {
-                        if let Ok(code) = code.parse::<i64>() {
-                            docs.errors.push((code, name.to_string(), l.no));
-                        }
-                    }
-                }
-            }
+        if let Some(error) = error_heading(&section.heading, section.lines.first().map_or(0, |l| l.no - 1)) {
+            docs.errors.push(error);
         }
-        if section.heading.eq_ignore_ascii_case("ENUM definitions") {
+        if in_errors {
+            docs.errors.extend(quoted_errors(section));
+        }
+        let lower = section.heading.to_lowercase();
+        if lower.starts_with("enum definition") || lower.starts_with("enumeration definition") {
             docs.enums.extend(parse_enums(section));
         }
         let mut rows = section.lines.iter().filter(|l| !l.in_code && l.text.contains('|'));
@@ -398,7 +436,7 @@ pub fn parse(text: &str) -> Result<Docs, ParseError> {
                     .extend(rows.filter(|r| !is_separator(r.text)).filter_map(|r| cells(r.text).into_iter().next()));
             }
         }
-        if section.heading.starts_with("Event:") {
+        if section.heading.starts_with("Event:") || section.heading.starts_with("Payload:") {
             if let Some(e) = parse_event(section) {
                 docs.events.push(e);
             }
@@ -406,12 +444,63 @@ pub fn parse(text: &str) -> Result<Docs, ParseError> {
         if let Some(s) = parse_stream(section) {
             docs.streams.push(s);
         }
-        if let Some(at) = section.lines.iter().position(|l| !l.in_code && method_line(l.text).is_some()) {
-            docs.endpoints.push(parse_endpoint(section, at)?);
-        }
+        read_endpoints(section, &mut docs);
     }
     if docs.endpoints.is_empty() && docs.streams.is_empty() {
-        return Err(ParseError { line: 1, message: "no endpoint (`METHOD /path` line) or stream found".into() });
+        docs.problems.push(ParseError { line: 1, message: "no endpoint (`METHOD /path` line) or stream found".into() });
     }
-    Ok(docs)
+    docs
+}
+
+/// Every endpoint of a section: one per method line, each read from its own part of the
+/// section (the first part also holds what precedes its method line).
+fn read_endpoints(section: &Section, docs: &mut Docs) {
+    let starts: Vec<usize> = section
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.in_code && method_line(l.text).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    for (n, &at) in starts.iter().enumerate() {
+        let from = if n == 0 { 0 } else { at };
+        let to = starts.get(n + 1).copied().unwrap_or(section.lines.len());
+        let part = Section {
+            heading: section.heading.clone(),
+            lines: section.lines[from..to].iter().map(Line::copy).collect(),
+        };
+        match parse_endpoint(&part, at - from) {
+            Ok(e) => docs.endpoints.push(e),
+            Err(problem) => {
+                if let Some((method, path, _)) = method_line(section.lines[at].text) {
+                    docs.unreadable.insert(format!("{method} {path}"));
+                }
+                docs.problems.push(problem);
+            }
+        }
+    }
+}
+
+/// `-1000 UNKNOWN` as a heading (after unescaping).
+fn error_heading(heading: &str, line: usize) -> Option<(i64, String, usize)> {
+    let mut words = heading.split_whitespace();
+    let code = words.next()?.parse::<i64>().ok().filter(|c| *c < 0)?;
+    let name = words.next().filter(|n| n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))?;
+    Some((code, name.to_string(), line))
+}
+
+/// `> -1000 UNKNOWN` lines of the error-code part.
+fn quoted_errors(section: &Section) -> Vec<(i64, String, usize)> {
+    let mut out = Vec::new();
+    for l in section.lines.iter().filter(|l| !l.in_code) {
+        if let Some(rest) = l.text.trim().strip_prefix('>') {
+            let mut words = rest.split_whitespace();
+            if let (Some(code), Some(name)) = (words.next(), words.next()) {
+                if let Ok(code) = unescape(code).parse::<i64>() {
+                    out.push((code, unescape(name), l.no));
+                }
+            }
+        }
+    }
+    out
 }

@@ -3,7 +3,8 @@
 //! files whose bytes change; the crate's build script runs this inside the repository).
 //! `aster-spec diff --docs FILE.md [SPEC_DIR] [--json]` lists every difference between the
 //! spec and an exchange docs file. Exit status: 0 when nothing unexplained differs, 1 when
-//! something does, 2 when a file cannot be read or parsed.
+//! something does (a section of the docs that cannot be read is such a difference), 2 when
+//! a file cannot be read at all.
 
 use aster_codegen::{diff, docs};
 use std::collections::BTreeMap;
@@ -102,10 +103,8 @@ fn run_diff(args: &[String]) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(2, format!("{docs_file}: cannot read: {e}")),
     };
-    let parsed = match docs::parse(&text) {
-        Ok(d) => d,
-        Err(e) => return fail(2, format!("{docs_file}: {e}")),
-    };
+    let mut parsed = docs::parse(&text);
+    parsed.file = docs_file.clone();
     let apis = match aster_codegen::load_all(&dir) {
         Ok(s) => s,
         Err(e) => return fail(2, e),
