@@ -54,12 +54,6 @@ fn spec_param_type(p: &Param) -> String {
     ty.to_uppercase().replace(' ', "")
 }
 
-fn numbers(text: &str) -> Vec<i64> {
-    let mut n: Vec<i64> = text.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok()).collect();
-    n.sort_unstable();
-    n
-}
-
 fn compare_params(out: &mut Collector, subject: &str, spec: &[Param], docs: &[DocParam], skip: &[&str]) {
     let spec_by: BTreeMap<&str, &Param> = spec.iter().map(|p| (p.name.as_str(), p)).collect();
     let docs_by: BTreeMap<&str, &DocParam> =
@@ -219,9 +213,10 @@ fn compare_endpoint(
             ),
         );
     }
-    let spec_weight = numbers(&s.weight_text());
+    let spec_weight = crate::docs::weight_cases(&s.weight_text());
     if spec_weight != d.weight {
-        out.add("weight", key, format!("docs {:?}, spec `{}`", d.weight, s.weight_text()));
+        let docs_weight = crate::docs::WeightCaseList(&d.weight);
+        out.add("weight", key, format!("docs `{docs_weight:?}`, spec `{}`", s.weight_text()));
     }
     let skip: &[&str] = if signed { spec.api.signing_params() } else { &[] };
     compare_params(out, key, &s.params, &d.params, skip);

@@ -21,6 +21,60 @@ pub struct DocParam {
     pub line: usize,
 }
 
+/// One case of a weight rule: the numbers its condition names, and the weight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeightCase {
+    pub when: Vec<i64>,
+    pub weight: i64,
+}
+
+impl std::fmt::Debug for WeightCaseList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cases: Vec<String> = self
+            .0
+            .iter()
+            .map(|c| if c.when.is_empty() { c.weight.to_string() } else { format!("{:?}: {}", c.when, c.weight) })
+            .collect();
+        f.write_str(&cases.join("; "))
+    }
+}
+
+/// Shows weight cases as `[5, 10]: 2; [100]: 5`.
+pub struct WeightCaseList<'a>(pub &'a [WeightCase]);
+
+/// The cases of a weight rule written as text: clauses split by `;`, each either
+/// `condition: weight` or `weight words` ("1 with symbol", "40 when omitted").
+pub fn weight_cases(text: &str) -> Vec<WeightCase> {
+    let mut cases = Vec::new();
+    for clause in text.split(';') {
+        match clause.rsplit_once(':') {
+            Some((when, weight)) => {
+                if let Some(weight) = numbers(weight).next() {
+                    cases.push(WeightCase { when: numbers(when).collect(), weight });
+                }
+            }
+            // Without a condition, commas separate cases too: "20 with symbol, 50 without".
+            None => {
+                for part in clause.split(',') {
+                    let mut n = numbers(part);
+                    if let Some(weight) = n.next() {
+                        cases.push(WeightCase { weight, when: n.collect() });
+                    }
+                }
+            }
+        }
+    }
+    cases
+}
+
+/// A weight table row `condition | weight`; the header row has no number in its last cell.
+fn weight_row(row: &str) -> Option<WeightCase> {
+    let c = cells(row);
+    let (last, rest) = c.split_last()?;
+    let weight = numbers(last).next()?;
+    Some(WeightCase { when: rest.iter().flat_map(|cell| numbers(cell).collect::<Vec<_>>()).collect(), weight })
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocEndpoint {
     pub title: String,
@@ -30,8 +84,9 @@ pub struct DocEndpoint {
     pub path: String,
     /// Whether the method line carries `(HMAC SHA256)`.
     pub hmac: bool,
-    /// Every number in the weight block, sorted: the weight rule compared as a multiset.
-    pub weight: Vec<i64>,
+    /// The weight rule case by case, in the docs' order: the numbers of each case's
+    /// condition (a limit range, nothing for "with symbol") and its weight.
+    pub weight: Vec<WeightCase>,
     pub params: Vec<DocParam>,
     /// Further parameter tables of the section: the fields of JSON-object params.
     pub object_params: Vec<DocParam>,
@@ -278,16 +333,19 @@ fn parse_endpoint(section: &Section, method_at: usize) -> Result<DocEndpoint, Pa
     let mut weight = Vec::new();
     if let Some(w) = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Weight:**")) {
         let first = lines[w].text.trim_start().trim_start_matches("**Weight:**");
-        weight.extend(numbers(first));
+        weight.extend(weight_cases(&first.replace('*', "")));
         for l in &lines[w + 1..] {
             let t = l.text.trim_start();
             if l.in_code || t.starts_with("**Parameters") || t.starts_with("* ") || t.starts_with("- ") {
                 break;
             }
-            weight.extend(numbers(t));
+            if t.contains('|') {
+                weight.extend(weight_row(t));
+            } else {
+                weight.extend(weight_cases(&t.replace('*', "")));
+            }
         }
     }
-    weight.sort_unstable();
     let tables = param_tables(lines)?;
     let has_table = !tables.is_empty();
     let mut tables = tables.into_iter();

@@ -84,6 +84,12 @@ fn a_weight_changed() {
 }
 
 #[test]
+fn two_weight_cases_swapped() {
+    let text = mutate("5, 10 | 2\n100 | 5", "5, 10 | 5\n100 | 2");
+    assert_eq!(keys_for(&text), ["weight GET /fapi/v1/depth"]);
+}
+
+#[test]
 fn an_object_field_added() {
     let text = mutate(
         "side | ENUM | YES |\n\n## Read Wallet",
@@ -214,14 +220,14 @@ fn del_means_delete_and_a_section_may_hold_two_endpoints() {
     let all = parsed.endpoints.iter().find(|e| e.path == "/fapi/v1/allOpenOrders").expect("DEL line read");
     assert_eq!(all.method, "DELETE");
     assert!(all.hmac);
-    assert_eq!(all.weight, vec![1]);
+    assert_eq!(all.weight, vec![docs::WeightCase { when: vec![], weight: 1 }]);
     assert_eq!(all.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["symbol"]);
     let batch = parsed
         .endpoints
         .iter()
         .find(|e| e.path == "/fapi/v1/batchOrders" && e.method == "DELETE")
         .expect("second endpoint");
-    assert_eq!(batch.weight, vec![2]);
+    assert_eq!(batch.weight, vec![docs::WeightCase { when: vec![], weight: 2 }]);
     assert_eq!(batch.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["orderIdList"]);
     assert_eq!(batch.title, "Cancel Things");
 }
