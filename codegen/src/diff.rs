@@ -125,6 +125,7 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     compare_security_types(&mut out, docs);
     compare_endpoints(&mut out, spec, docs);
     compare_streams(&mut out, spec, docs);
+    compare_payloads(&mut out, spec, docs);
     compare_events(&mut out, spec, docs);
     compare_errors(&mut out, spec, docs);
     compare_enums(&mut out, spec, docs);
@@ -177,9 +178,156 @@ fn compare_endpoints(out: &mut Collector, spec: &Spec, docs: &Docs) {
             continue;
         };
         compare_endpoint(out, spec, &key, s, d);
+        compare_response(out, spec, &key, s, d);
     }
     for key in spec_eps.keys().filter(|k| !seen.contains(*k) && !docs.unreadable.contains(*k)) {
         out.add("endpoint-missing-in-docs", key, "the spec has it, the docs do not");
+    }
+}
+
+/// Stream and event payload examples against the spec's payload models.
+fn compare_payloads(out: &mut Collector, spec: &Spec, docs: &Docs) {
+    for d in &docs.streams {
+        let Some((example, line)) = &d.payload else { continue };
+        let Some(pattern) = d.patterns.first() else { continue };
+        if let Some(s) = spec.streams.streams.iter().find(|s| s.patterns.contains(pattern)) {
+            let value = example.as_array().and_then(|a| a.first()).unwrap_or(example);
+            compare_object(out, spec, &format!("{pattern} payload"), &s.payload, value, *line);
+        }
+    }
+    for d in &docs.events {
+        let Some((example, line)) = &d.payload else { continue };
+        if let Some(e) = spec.streams.events.iter().find(|e| e.event == d.event) {
+            compare_object(out, spec, &format!("event {} payload", d.event), &e.payload, example, *line);
+        }
+    }
+}
+
+/// The docs' response example against the spec's response model.
+fn compare_response(
+    out: &mut Collector,
+    spec: &Spec,
+    key: &str,
+    s: &crate::spec::Endpoint,
+    d: &crate::docs::DocEndpoint,
+) {
+    use crate::types::ResponseType;
+    let Some((example, line)) = &d.response else { return };
+    let Ok(response) = ResponseType::parse(&s.response) else { return };
+    let first = |v: &serde_json::Value| v.as_array().and_then(|a| a.first()).cloned();
+    let (model, value) = match &response {
+        ResponseType::Model(m) => (m.clone(), Some(example.clone())),
+        ResponseType::Vec(inner) => (inner.model().to_string(), first(example)),
+        ResponseType::OneOrMany(m) => {
+            (m.clone(), if example.is_array() { first(example) } else { Some(example.clone()) })
+        }
+        // Batch replies mix results and errors: the first object that is not an error.
+        ResponseType::BatchResult(m) => {
+            (m.clone(), example.as_array().and_then(|a| a.iter().find(|v| v.get("code").is_none()).cloned()))
+        }
+        ResponseType::Plain(_) => return,
+    };
+    if let Some(value) = value {
+        compare_object(out, spec, &format!("{key} response"), &model, &value, *line);
+    }
+}
+
+/// Keys of an example object against a model's fields, and each value's JSON type against
+/// the field's type, into nested models.
+fn compare_object(
+    out: &mut Collector,
+    spec: &Spec,
+    subject: &str,
+    model: &str,
+    value: &serde_json::Value,
+    line: usize,
+) {
+    use crate::types::FieldType;
+    let Some(m) = spec.models.models.get(model) else { return };
+    if m.repr.as_deref() == Some("array") {
+        return; // positional: no keys to compare
+    }
+    let Some(object) = value.as_object() else {
+        out.add("response-type", subject, format!("docs line {line}: not a JSON object, the spec's model {model} is"));
+        return;
+    };
+    if object.is_empty() {
+        return; // a placeholder ("same as …"), not an example
+    }
+    let fields: BTreeMap<&str, &crate::spec::Field> =
+        m.fields.iter().filter_map(|f| f.json.as_deref().map(|j| (j, f))).collect();
+    for k in object.keys().filter(|k| !fields.contains_key(k.as_str())) {
+        out.add(
+            "response-field-missing-in-spec",
+            format!("{subject} {k}"),
+            format!("docs line {line}: in the example, not in model {model}"),
+        );
+    }
+    for (k, f) in &fields {
+        let Some(v) = object.get(*k) else {
+            if !f.optional {
+                out.add(
+                    "response-field-missing-in-docs",
+                    format!("{subject} {k}"),
+                    format!("model {model} requires it; the example (line {line}) lacks it"),
+                );
+            }
+            continue;
+        };
+        let Ok(ty) = FieldType::parse(&f.ty) else { continue };
+        check_json_type(out, spec, &format!("{subject} {k}"), &ty, v, line);
+    }
+}
+
+fn check_json_type(
+    out: &mut Collector,
+    spec: &Spec,
+    subject: &str,
+    ty: &crate::types::FieldType,
+    v: &serde_json::Value,
+    line: usize,
+) {
+    use crate::types::FieldType;
+    use serde_json::Value;
+    let numeric_text = |v: &Value| v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_ok());
+    let fits = match (ty, v) {
+        (_, Value::Null) | (FieldType::Json, _) => true,
+        (FieldType::String, Value::String(_)) => true,
+        (FieldType::Int | FieldType::Long, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (FieldType::Int | FieldType::Long, s @ Value::String(_)) => {
+            s.as_str().is_some_and(|t| t.trim().parse::<i64>().is_ok())
+        }
+        (FieldType::Decimal, Value::Number(_)) => true,
+        (FieldType::Decimal, s @ Value::String(_)) => numeric_text(s) || s.as_str() == Some(""),
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Bool, Value::String(t)) => matches!(t.as_str(), "true" | "false"),
+        (FieldType::Array(inner), Value::Array(items)) => {
+            if let Some(item) = items.first() {
+                check_json_type(out, spec, subject, inner, item, line);
+            }
+            true
+        }
+        (FieldType::Named(name), value) if spec.models.enums.contains_key(name) => value.is_string(),
+        (FieldType::Named(name), value) => match spec.models.models.get(name) {
+            Some(m) if m.repr.as_deref() == Some("array") => value.is_array(),
+            Some(_) if value.is_object() => {
+                compare_object(out, spec, subject, name, value, line);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if !fits {
+        let json_kind = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a bool",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        out.add("response-type", subject, format!("docs line {line}: {json_kind} ({v}), the spec says {ty:?}"));
     }
 }
 

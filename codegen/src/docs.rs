@@ -90,6 +90,11 @@ pub struct DocEndpoint {
     pub params: Vec<DocParam>,
     /// Further parameter tables of the section: the fields of JSON-object params.
     pub object_params: Vec<DocParam>,
+    /// The response example, when the section has one that reads as JSON (comments and
+    /// trailing commas allowed), with its line.
+    pub response: Option<(serde_json::Value, usize)>,
+    /// Parts of the section that could not be read (the endpoint itself was).
+    pub unread_parts: Vec<ParseError>,
     pub line: usize,
 }
 
@@ -104,6 +109,8 @@ pub struct DocStream {
     pub title: String,
     pub patterns: Vec<String>,
     pub speeds: BTreeSet<String>,
+    /// The payload example, when one reads as JSON, with its line.
+    pub payload: Option<(serde_json::Value, usize)>,
     pub line: usize,
 }
 
@@ -111,6 +118,8 @@ pub struct DocStream {
 pub struct DocEvent {
     pub title: String,
     pub event: String,
+    /// The payload example, when it reads as JSON, with its line.
+    pub payload: Option<(serde_json::Value, usize)>,
     pub line: usize,
 }
 
@@ -346,6 +355,7 @@ fn parse_endpoint(section: &Section, method_at: usize) -> Result<DocEndpoint, Pa
             }
         }
     }
+    let response = response_example(lines);
     let tables = param_tables(lines)?;
     let has_table = !tables.is_empty();
     let mut tables = tables.into_iter();
@@ -373,8 +383,131 @@ fn parse_endpoint(section: &Section, method_at: usize) -> Result<DocEndpoint, Pa
         weight,
         params,
         object_params: tables.flatten().collect(),
+        response: response.as_ref().ok().cloned().flatten(),
+        unread_parts: response.err().into_iter().collect(),
         line: lines[method_at].no,
     })
+}
+
+/// The first code block after a line naming the response, read as JSON.
+fn response_example(lines: &[Line]) -> Result<Option<(serde_json::Value, usize)>, ParseError> {
+    let Some(label) = lines.iter().position(|l| !l.in_code && l.text.to_lowercase().contains("response")) else {
+        return Ok(None);
+    };
+    let Some(first) = lines[label..].iter().position(|l| l.in_code).map(|i| label + i) else { return Ok(None) };
+    let block: Vec<&str> = lines[first..].iter().take_while(|l| l.in_code).map(|l| l.text).collect();
+    match json_example(&block.join("\n")) {
+        Some(v) => Ok(Some((v, lines[first].no))),
+        None => Err(ParseError { line: lines[first].no, message: "the response example does not read as JSON".into() }),
+    }
+}
+
+/// The payload example of a stream or event section: the JSON block after a line naming
+/// the payload (else the first JSON block), unwrapped from a combined-stream envelope.
+fn payload_example(lines: &[Line]) -> Option<(serde_json::Value, usize)> {
+    let label = lines.iter().position(|l| !l.in_code && l.text.to_lowercase().contains("payload")).unwrap_or(0);
+    let (mut value, line) = first_json_block(&lines[label..])?;
+    let envelope = value.as_object_mut().filter(|o| o.len() == 2 && o.contains_key("stream"));
+    if let Some(data) = envelope.and_then(|o| o.remove("data")) {
+        value = data;
+    }
+    Some((value, line))
+}
+
+/// The first code block of a section that reads as JSON.
+fn first_json_block(lines: &[Line]) -> Option<(serde_json::Value, usize)> {
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].in_code {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && lines[i].in_code {
+            i += 1;
+        }
+        let block: Vec<&str> = lines[start..i].iter().map(|l| l.text).collect();
+        if let Some(v) = json_example(&block.join("\n")) {
+            return Some((v, lines[start].no));
+        }
+    }
+    None
+}
+
+/// Reads a docs example as JSON: `//` comments, trailing commas, tabs inside strings, a
+/// comma missing at the end of a line and Python dict spelling are forgiven, as the docs'
+/// examples need.
+pub fn json_example(text: &str) -> Option<serde_json::Value> {
+    let text = if text.contains('"') { text.replace('\t', " ") } else { python_literals(&text.replace('\t', " ")) };
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let code = strip_comment(line).trim_end().to_string();
+        if !code.trim().is_empty() {
+            lines.push(code);
+        }
+    }
+    // A value line followed by a line starting a new key or value needs a comma.
+    for i in 0..lines.len().saturating_sub(1) {
+        let ends_value =
+            lines[i].trim_end().ends_with(|c: char| c == '"' || c.is_ascii_digit() || c == '}' || c == ']')
+                || ["true", "false", "null"].iter().any(|w| lines[i].trim_end().ends_with(w));
+        let next = lines[i + 1].trim_start();
+        if ends_value && (next.starts_with('"') || next.starts_with('{') || next.starts_with('[')) {
+            lines[i].push(',');
+        }
+    }
+    let joined = lines.join("\n");
+    let chars: Vec<char> = joined.chars().collect();
+    let mut out = String::with_capacity(joined.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ',' && chars[i + 1..].iter().find(|n| !n.is_whitespace()).is_some_and(|n| matches!(n, '}' | ']')) {
+            continue;
+        }
+        out.push(c);
+    }
+    serde_json::from_str(&out).ok()
+}
+
+/// A Python dict written as an example (`{'a': False}`) in JSON's spelling.
+fn python_literals(text: &str) -> String {
+    let quoted = text.replace('\'', "\"");
+    let mut out = String::with_capacity(quoted.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "True" => "true",
+            "False" => "false",
+            "None" => "null",
+            other => other,
+        });
+        word.clear();
+    };
+    for c in quoted.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A line without its `//` comment (a `//` inside a string stays).
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        if c == '"' && prev != '\\' {
+            in_string = !in_string;
+        }
+        if !in_string && c == '/' && prev == '/' {
+            return &line[..i - 1];
+        }
+        prev = c;
+    }
+    line
 }
 
 fn backticked(text: &str) -> Vec<String> {
@@ -419,7 +552,13 @@ fn parse_stream(section: &Section) -> Option<DocStream> {
             }
         }
     }
-    Some(DocStream { title: section.heading.clone(), patterns, speeds, line: lines[at].no })
+    Some(DocStream {
+        title: section.heading.clone(),
+        patterns,
+        speeds,
+        payload: payload_example(lines),
+        line: lines[at].no,
+    })
 }
 
 fn parse_event(section: &Section) -> Option<DocEvent> {
@@ -431,7 +570,13 @@ fn parse_event(section: &Section) -> Option<DocEvent> {
                 let rest = t[at + key.len()..].trim_start().strip_prefix(':')?.trim_start();
                 let rest = rest.strip_prefix(['"', '\''])?;
                 let end = rest.find(['"', '\''])?;
-                return Some(DocEvent { title: section.heading.clone(), event: rest[..end].to_string(), line: l.no });
+                let event = rest[..end].to_string();
+                return Some(DocEvent {
+                    title: section.heading.clone(),
+                    event,
+                    payload: payload_example(&section.lines),
+                    line: l.no,
+                });
             }
         }
     }
@@ -528,7 +673,10 @@ fn read_endpoints(section: &Section, docs: &mut Docs) {
             lines: section.lines[from..to].iter().map(Line::copy).collect(),
         };
         match parse_endpoint(&part, at - from) {
-            Ok(e) => docs.endpoints.push(e),
+            Ok(mut e) => {
+                docs.problems.append(&mut e.unread_parts);
+                docs.endpoints.push(e);
+            }
             Err(problem) => {
                 if let Some((method, path, _)) = method_line(section.lines[at].text) {
                     docs.unreadable.insert(format!("{method} {path}"));

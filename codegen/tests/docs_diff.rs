@@ -84,6 +84,48 @@ fn a_weight_changed() {
 }
 
 #[test]
+fn a_response_example_gaining_a_field() {
+    let text = mutate("```javascript\n{}\n```", "```javascript\n{\n  \"status\": \"up\", // a new field\n}\n```");
+    assert_eq!(keys_for(&text), ["response-field-missing-in-spec GET /fapi/v1/ping response status"]);
+}
+
+#[test]
+fn an_event_payload_gaining_a_field() {
+    let text = mutate("  \"E\": 1\n}", "  \"E\": 1,\n  \"x\": \"new\"\n}");
+    assert_eq!(keys_for(&text), ["response-field-missing-in-spec event FILL_REPORT payload x"]);
+}
+
+#[test]
+fn a_response_field_of_the_wrong_json_type() {
+    let text = mutate("\"lastUpdateId\": 1027024", "\"lastUpdateId\": \"soon\"");
+    assert!(
+        keys_for(&text).iter().any(|k| k.starts_with("response-type GET /fapi/v1/depth response lastUpdateId")),
+        "{:?}",
+        keys_for(&text)
+    );
+}
+
+#[test]
+fn an_unreadable_response_example_is_a_parse_finding_and_the_endpoint_is_still_compared() {
+    let text = mutate("\"lastUpdateId\": 1027024,", "\"lastUpdateId\": <<1027024>>,");
+    let keys = keys_for(&text);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].starts_with("parse line "), "{keys:?}");
+}
+
+#[test]
+fn examples_in_the_docs_own_spellings_read_as_json() {
+    let python = "{ \n\t'orderId': 405,  // id\n\t'reduceOnly': False,\n\t'stop': None\n}";
+    assert_eq!(
+        docs::json_example(python),
+        Some(serde_json::json!({"orderId": 405, "reduceOnly": false, "stop": null}))
+    );
+    let missing_comma = "[\n {\n  \"a\": \"1\"  // one\n  \"b\": \"0\t\", // tab inside\n }\n]";
+    assert_eq!(docs::json_example(missing_comma), Some(serde_json::json!([{"a": "1", "b": "0 "}])));
+    assert_eq!(docs::json_example("{ \"url\": \"https://x\" }"), Some(serde_json::json!({"url": "https://x"})));
+}
+
+#[test]
 fn two_weight_cases_swapped() {
     let text = mutate("5, 10 | 2\n100 | 5", "5, 10 | 5\n100 | 2");
     assert_eq!(keys_for(&text), ["weight GET /fapi/v1/depth"]);

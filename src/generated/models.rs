@@ -1098,6 +1098,9 @@ pub struct KlineData {
     /// Quote-asset volume bought by takers. — `Q`
     #[serde(rename = "Q")]
     pub taker_buy_quote_volume: Decimal,
+    /// Unused by the exchange; kept as sent. — `B`
+    #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<String>,
 }
 /// The current candle of a symbol and interval (`<symbol>@kline_<interval>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
