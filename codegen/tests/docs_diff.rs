@@ -314,6 +314,11 @@ fn exit_statuses_and_json() {
     let (code, out) = run(&["diff", "--docs", clean.to_str().unwrap(), spec]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 unexplained"), "{out}");
+    let (code, out) =
+        run(&["diff", "--docs", clean.to_str().unwrap(), spec, "--product", "futures", "--version", "v1"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _) = run(&["diff", "--docs", clean.to_str().unwrap(), spec, "--product", "futures"]);
+    assert_eq!(code, 2, "--product needs --version");
 
     let changed = dir.join("changed.md");
     std::fs::write(&changed, mutate("quantity | DECIMAL | NO |", "quantity | DECIMAL | YES |")).unwrap();

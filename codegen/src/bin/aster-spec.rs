@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME] [--json]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -87,17 +87,26 @@ fn run_diff(args: &[String]) -> ExitCode {
     let mut dir = None;
     let mut json = false;
     let mut api_name = None;
+    let (mut product, mut version) = (None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--docs" => docs_file = it.next().cloned(),
             "--api" => api_name = it.next().cloned(),
+            "--product" => product = it.next().cloned(),
+            "--version" => version = it.next().cloned(),
             "--json" => json = true,
             other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
             _ => return fail(2, USAGE),
         }
     }
     let Some(docs_file) = docs_file else { return fail(2, USAGE) };
+    // `--product futures --version v3` names the API `futures-v3`.
+    match (product, version) {
+        (Some(p), Some(v)) => api_name = Some(format!("{p}-{v}")),
+        (None, None) => {}
+        _ => return fail(2, "--product and --version go together"),
+    }
     let dir = PathBuf::from(dir.unwrap_or_else(|| "spec".into()));
     let text = match std::fs::read_to_string(&docs_file) {
         Ok(t) => t,
