@@ -20,6 +20,7 @@ pub mod params;
 pub mod routes;
 pub mod routes_v3;
 pub mod server;
+mod state;
 pub mod wallet;
 pub mod ws;
 
@@ -33,7 +34,7 @@ pub use faults::Fault;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, RawQuery};
 use axum::response::IntoResponse;
-use server::{lock, now_ms, Shared};
+use state::{lock, now_ms, Shared};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

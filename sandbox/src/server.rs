@@ -4,18 +4,17 @@
 
 use crate::engine::{AccountId, Exchange};
 use crate::error::ApiError;
-use crate::faults::{Fault, Faults};
+use crate::faults::Fault;
 use crate::params::{split_signature, Params};
 use crate::routes::{self, Ctx, Route, Security};
+use crate::state::{lock, now_ms, Shared};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// How many of the latest requests the log keeps.
 const REQUEST_LOG_LEN: usize = 1024;
@@ -23,50 +22,6 @@ const REQUEST_LOG_LEN: usize = 1024;
 pub const MAX_BODY: usize = 64 * 1024;
 /// Largest `recvWindow` the exchange accepts.
 pub const MAX_RECV_WINDOW: i64 = 60_000;
-
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-/// Request weight and order counters.
-#[derive(Debug, Default)]
-pub struct Limits {
-    minute: i64,
-    used: u64,
-    /// Set when a 429 was sent in the current minute; another request then bans.
-    warned: bool,
-    banned_until: i64,
-    orders: HashMap<AccountId, VecDeque<i64>>,
-}
-
-pub struct Shared {
-    pub exchange: Mutex<Exchange>,
-    pub limits: Mutex<Limits>,
-    pub faults: Mutex<Faults>,
-    /// The latest requests' method and path, oldest first, for tests that look at calls.
-    pub request_log: Mutex<VecDeque<(String, String)>>,
-    pub request_count: AtomicU64,
-    pub ws: crate::ws::WsState,
-}
-
-/// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
-/// keep serving, and every engine update is completed before its lock is released.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Shared {
-    pub fn new(exchange: Exchange) -> Self {
-        Shared {
-            exchange: Mutex::new(exchange),
-            limits: Mutex::new(Limits::default()),
-            faults: Mutex::new(Faults::default()),
-            request_log: Mutex::new(VecDeque::new()),
-            request_count: AtomicU64::new(0),
-            ws: crate::ws::WsState::new(),
-        }
-    }
-}
 
 struct Reply {
     status: u16,

@@ -6,12 +6,8 @@
 use crate::engine::market::PriceSource;
 use crate::engine::types::{Interval, Side};
 use crate::engine::{AccountId, Exchange, Order, UserEvent, HOUSE};
-use crate::server::{lock, now_ms, Shared};
+use crate::state::{lock, now_ms, Shared};
 use axum::extract::ws::{Message, WebSocket};
-
-/// Bytes read from a socket at a time: clients send little, and the library zero-fills
-/// the whole buffer before each read.
-pub(crate) const READ_BUFFER_BYTES: usize = 16 * 1024;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -19,6 +15,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
+
+mod state;
+pub use state::{WsConfig, WsState};
+
+/// Bytes read from a socket at a time: clients send little, and the library zero-fills
+/// the whole buffer before each read.
+pub(crate) const READ_BUFFER_BYTES: usize = 16 * 1024;
 
 /// Streams one connection may hold.
 pub const MAX_STREAMS: usize = 200;
@@ -393,102 +396,6 @@ pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
                 let _ = shared.ws.user.send((acct, Arc::from(text)));
             }
         }
-    }
-}
-
-/// Shared WebSocket state: the market and user broadcast channels, subscriber counts and
-/// the fault knobs.
-pub struct WsState {
-    pub market: broadcast::Sender<(Arc<str>, Arc<str>)>,
-    pub user: broadcast::Sender<(AccountId, Arc<str>)>,
-    subscribers: std::sync::Mutex<BTreeMap<String, usize>>,
-    /// Bumped to drop every open connection.
-    pub generation: std::sync::atomic::AtomicU64,
-    pub config: std::sync::Mutex<WsConfig>,
-    /// Control messages received per connection, for tests of the client's throttle.
-    pub control_log: std::sync::Mutex<Vec<(u64, i64)>>,
-    pub next_connection: std::sync::atomic::AtomicU64,
-}
-
-/// WebSocket behaviour knobs.
-#[derive(Debug, Clone)]
-pub struct WsConfig {
-    pub ping_interval: Duration,
-    /// Connections are cut at this age (the exchange: 24 hours).
-    pub max_age: Duration,
-    /// Pause sending until this time (ms), as a stalled connection would.
-    pub stall_until: i64,
-    /// Send one frame that is not JSON to every connection.
-    pub malformed: u64,
-    /// Send one binary frame to every connection.
-    pub binary: u64,
-    /// Bumped to send `flood_count` messages of `flood_bytes` bytes each, on the first stream
-    /// of every market connection.
-    pub flood: u64,
-    pub flood_count: usize,
-    pub flood_bytes: usize,
-    /// Accept the handshake, then close at once.
-    pub close_on_open: bool,
-    /// Never answer control requests (SUBSCRIBE, LIST_SUBSCRIPTIONS, …).
-    pub ignore_control: bool,
-    /// Go silent without closing: read nothing (so answer no ping), send nothing, as a
-    /// dead peer behind a half-open TCP connection.
-    pub half_open: bool,
-}
-
-impl Default for WsConfig {
-    fn default() -> Self {
-        WsConfig {
-            ping_interval: Duration::from_secs(300),
-            max_age: Duration::from_secs(24 * 3600),
-            stall_until: 0,
-            malformed: 0,
-            binary: 0,
-            flood: 0,
-            flood_count: 0,
-            flood_bytes: 0,
-            close_on_open: false,
-            ignore_control: false,
-            half_open: false,
-        }
-    }
-}
-
-impl WsState {
-    pub fn new() -> Self {
-        WsState {
-            market: broadcast::channel(65_536).0,
-            user: broadcast::channel(4096).0,
-            subscribers: std::sync::Mutex::new(BTreeMap::new()),
-            generation: std::sync::atomic::AtomicU64::new(0),
-            config: std::sync::Mutex::new(WsConfig::default()),
-            control_log: std::sync::Mutex::new(Vec::new()),
-            next_connection: std::sync::atomic::AtomicU64::new(1),
-        }
-    }
-
-    pub fn subscribers(&self) -> BTreeMap<String, usize> {
-        lock(&self.subscribers).clone()
-    }
-
-    fn add(&self, name: &str) {
-        *lock(&self.subscribers).entry(name.to_string()).or_default() += 1;
-    }
-
-    fn remove(&self, name: &str) {
-        let mut subs = lock(&self.subscribers);
-        if let Some(n) = subs.get_mut(name) {
-            *n -= 1;
-            if *n == 0 {
-                subs.remove(name);
-            }
-        }
-    }
-}
-
-impl Default for WsState {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -1,0 +1,56 @@
+//! The state every part of the sandbox shares: the exchange, rate-limit counters, fault
+//! plans, the request log and the WebSocket hub. The HTTP front (`server`) and the
+//! WebSocket half (`ws`) both depend on it, and not on each other's internals.
+
+use crate::engine::{AccountId, Exchange};
+use crate::faults::Faults;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Request weight and order counters.
+#[derive(Debug, Default)]
+pub struct Limits {
+    pub(crate) minute: i64,
+    pub(crate) used: u64,
+    /// Set when a 429 was sent in the current minute; another request then bans.
+    pub(crate) warned: bool,
+    pub(crate) banned_until: i64,
+    pub(crate) orders: HashMap<AccountId, VecDeque<i64>>,
+}
+
+/// Everything the HTTP and WebSocket halves share.
+pub struct Shared {
+    pub exchange: Mutex<Exchange>,
+    pub limits: Mutex<Limits>,
+    pub faults: Mutex<Faults>,
+    /// The latest requests' method and path, oldest first, for tests that look at calls.
+    pub request_log: Mutex<VecDeque<(String, String)>>,
+    pub request_count: AtomicU64,
+    pub ws: crate::ws::WsState,
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
+/// keep serving, and every engine update is completed before its lock is released.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub fn new(exchange: Exchange) -> Self {
+        Shared {
+            exchange: Mutex::new(exchange),
+            limits: Mutex::new(Limits::default()),
+            faults: Mutex::new(Faults::default()),
+            request_log: Mutex::new(VecDeque::new()),
+            request_count: AtomicU64::new(0),
+            ws: crate::ws::WsState::new(),
+        }
+    }
+}
