@@ -434,11 +434,13 @@ fn first_json_block(lines: &[Line]) -> Option<(serde_json::Value, usize)> {
     None
 }
 
-/// Reads a docs example as JSON: `//` comments, trailing commas, tabs inside strings, a
-/// comma missing at the end of a line and Python dict spelling are forgiven, as the docs'
-/// examples need.
+/// Reads a docs example as JSON: `//` comments, trailing commas, tabs and no-break spaces,
+/// a comma missing at the end of a line and Python dict spelling are forgiven, as the
+/// docs' examples need.
 pub fn json_example(text: &str) -> Option<serde_json::Value> {
-    let text = if text.contains('"') { text.replace('\t', " ") } else { python_literals(&text.replace('\t', " ")) };
+    // Tabs and no-break spaces are whitespace to a reader, not to JSON.
+    let spaced: String = text.chars().map(|c| if c != '\n' && c.is_whitespace() { ' ' } else { c }).collect();
+    let text = if spaced.contains('"') { spaced } else { python_literals(&spaced) };
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let code = strip_comment(line).trim_end().to_string();

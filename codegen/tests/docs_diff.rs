@@ -123,6 +123,7 @@ fn examples_in_the_docs_own_spellings_read_as_json() {
     let missing_comma = "[\n {\n  \"a\": \"1\"  // one\n  \"b\": \"0\t\", // tab inside\n }\n]";
     assert_eq!(docs::json_example(missing_comma), Some(serde_json::json!([{"a": "1", "b": "0 "}])));
     assert_eq!(docs::json_example("{ \"url\": \"https://x\" }"), Some(serde_json::json!({"url": "https://x"})));
+    assert_eq!(docs::json_example("{\n \u{a0} \"a\": [1]\n}"), Some(serde_json::json!({"a": [1]})));
 }
 
 #[test]
