@@ -336,6 +336,14 @@ fn exit_statuses_and_json() {
     assert!(out.contains(&format!("{}:", broken.display())), "the finding names file and line: {out}");
     let (code, _) = run(&["diff", "--docs", dir.join("missing.md").to_str().unwrap(), spec]);
     assert_eq!(code, 2);
+    let (code, out) = run(&["read", clean.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("5 endpoints (2 with a response example), 2 streams, 1 events, 3 error codes"), "{out}");
+    let (code, out) = run(&["read", broken.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cannot read"), "{out}");
+    let (code, _) = run(&["read", dir.join("missing.md").to_str().unwrap()]);
+    assert_eq!(code, 2);
     let (code, out) = run(&["check", spec]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("endpoints:   5"), "{out}");

@@ -1,4 +1,6 @@
 //! `aster-spec check [SPEC_DIR]` validates the spec and summarises it.
+//! `aster-spec read FILE.md` reads a docs file alone and says what it found; exit 1 when a
+//! section cannot be read (for docs whose part of the spec does not exist yet).
 //! `aster-spec generate [SPEC_DIR] [OUT_DIR]` writes the generated client code (only the
 //! files whose bytes change; the crate's build script runs this inside the repository).
 //! `aster-spec diff --docs FILE.md [SPEC_DIR] [--json]` lists every difference between the
@@ -13,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("diff") => run_diff(&args[1..]),
         Some("generate") => generate(&args[1..]),
+        Some("read") => read(&args[1..]),
         _ => fail(2, USAGE),
     }
 }
@@ -41,6 +44,32 @@ fn check(args: &[String]) -> ExitCode {
         summarise(spec);
     }
     ExitCode::SUCCESS
+}
+
+fn read(args: &[String]) -> ExitCode {
+    let Some(file) = args.first() else { return fail(2, USAGE) };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return fail(2, format!("{file}: cannot read: {e}")),
+    };
+    let docs = docs::parse(&text);
+    let responses = docs.endpoints.iter().filter(|e| e.response.is_some()).count();
+    println!(
+        "{file}: {} endpoints ({responses} with a response example), {} streams, {} events, {} error codes, {} enums",
+        docs.endpoints.len(),
+        docs.streams.len(),
+        docs.events.len(),
+        docs.errors.len(),
+        docs.enums.len()
+    );
+    for p in &docs.problems {
+        println!("  cannot read {file}:{}: {}", p.line, p.message);
+    }
+    if docs.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn generate(args: &[String]) -> ExitCode {
