@@ -168,12 +168,6 @@ struct Line<'a> {
     in_code: bool,
 }
 
-impl<'a> Line<'a> {
-    fn copy(&self) -> Line<'a> {
-        Line { no: self.no, text: self.text, in_code: self.in_code }
-    }
-}
-
 struct Section<'a> {
     heading: String,
     lines: Vec<Line<'a>>,
@@ -335,10 +329,10 @@ fn param_tables(lines: &[Line]) -> Result<Vec<Vec<DocParam>>, ParseError> {
     Ok(tables)
 }
 
-fn parse_endpoint(section: &Section, method_at: usize) -> Result<DocEndpoint, ParseError> {
-    let lines = &section.lines;
+/// One endpoint from `lines`, the part of its section that belongs to it.
+fn parse_endpoint(heading: &str, lines: &[Line], method_at: usize) -> Result<DocEndpoint, ParseError> {
     let (method, path, hmac) = method_line(lines[method_at].text).unwrap_or_default();
-    let (title, security) = split_heading(&section.heading);
+    let (title, security) = split_heading(heading);
     let mut weight = Vec::new();
     if let Some(w) = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Weight:**")) {
         let first = lines[w].text.trim_start().trim_start_matches("**Weight:**");
@@ -670,11 +664,7 @@ fn read_endpoints(section: &Section, docs: &mut Docs) {
     for (n, &at) in starts.iter().enumerate() {
         let from = if n == 0 { 0 } else { at };
         let to = starts.get(n + 1).copied().unwrap_or(section.lines.len());
-        let part = Section {
-            heading: section.heading.clone(),
-            lines: section.lines[from..to].iter().map(Line::copy).collect(),
-        };
-        match parse_endpoint(&part, at - from) {
+        match parse_endpoint(&section.heading, &section.lines[from..to], at - from) {
             Ok(mut e) => {
                 docs.problems.append(&mut e.unread_parts);
                 docs.endpoints.push(e);

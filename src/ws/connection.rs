@@ -321,6 +321,15 @@ impl Runner {
         }
     }
 
+    /// The client stopped: both sockets are closed and every pending reply is failed.
+    async fn stopped(&mut self, mut current: Socket, next: Option<(Socket, Instant, bool)>) {
+        let _ = current.close(None).await;
+        if let Some((mut n, _, _)) = next {
+            let _ = n.close(None).await;
+        }
+        self.fail_pending("the client stopped");
+    }
+
     fn fail_pending(&mut self, why: &str) {
         let error = || Error::WebSocket(format!("connection lost before the reply: {why}"));
         for (_, pending) in self.pending.drain() {
@@ -436,14 +445,11 @@ async fn run(
         }
         let mut born = Instant::now();
         let up_since = born;
-        let mut last_seen = Instant::now();
-        let mut pinged = false;
+        let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
         // A replacement connection during a rollover, and when its overlap began.
         let mut next: Option<(Socket, Instant, bool)> = None;
         let reason = loop {
             let rollover_at = born + config.max_connection_age;
-            let heartbeat_at =
-                last_seen + config.heartbeat_interval + if pinged { config.heartbeat_timeout } else { Duration::ZERO };
             if let Some(body) = r.take_orphans() {
                 if !r.control(&mut current, &body).await {
                     break "the unsubscribe could not be sent".to_string();
@@ -451,11 +457,7 @@ async fn run(
             }
             tokio::select! {
                 _ = stop.changed() => {
-                    let _ = current.close(None).await;
-                    if let Some((mut n, _, _)) = next {
-                        let _ = n.close(None).await;
-                    }
-                    r.fail_pending("the client stopped");
+                    r.stopped(current, next).await;
                     return;
                 }
                 cmd = commands.recv() => {
@@ -494,17 +496,12 @@ async fn run(
                         }
                     }
                     Some(Command::Stop) | None => {
-                        let _ = current.close(None).await;
-                        if let Some((mut n, _, _)) = next {
-                            let _ = n.close(None).await;
-                        }
-                        r.fail_pending("the client stopped");
+                        r.stopped(current, next).await;
                         return;
                     }
                 }},
                 frame = current.next() => {
-                    last_seen = Instant::now();
-                    pinged = false;
+                    heartbeat.seen();
                     match r.frame(&mut current, frame).await {
                         Outcome::Closed(why) => match next.take() {
                             // The old connection ended during a rollover: the new one carries on.
@@ -545,20 +542,15 @@ async fn run(
                             let _ = current.close(None).await;
                             current = sock;
                             born = Instant::now();
-                            last_seen = Instant::now();
+                            heartbeat.seen();
                         }
                         other => next = other,
                     }
                 }
-                _ = sleep_until(heartbeat_at) => {
-                    if pinged {
-                        break format!("no data and no pong for {:?}", config.heartbeat_interval + config.heartbeat_timeout);
+                _ = sleep_until(heartbeat.due()) => {
+                    if let Err(why) = heartbeat.on_due(&mut current).await {
+                        break why;
                     }
-                    // Quiet for a while: ask the server whether it is still there.
-                    if current.send(Message::Ping(Vec::new().into())).await.is_err() {
-                        break "the heartbeat ping could not be sent".to_string();
-                    }
-                    pinged = true;
                 }
                 _ = sleep_until(rollover_at), if next.is_none() => {
                     r.dedupe.until = Some(Instant::now() + Duration::from_secs(30));

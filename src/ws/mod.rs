@@ -46,6 +46,45 @@ pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, String> {
     }
 }
 
+/// Finds a half-open connection: after `interval` without a frame it pings, and a connection
+/// still silent `timeout` later is given up. Both the market and the user-data loops use it.
+pub(crate) struct Heartbeat {
+    interval: Duration,
+    timeout: Duration,
+    last_seen: tokio::time::Instant,
+    pinged: bool,
+}
+
+impl Heartbeat {
+    pub(crate) fn new(interval: Duration, timeout: Duration) -> Self {
+        Heartbeat { interval, timeout, last_seen: tokio::time::Instant::now(), pinged: false }
+    }
+
+    /// A frame arrived (or a fresh socket took over): the connection is alive.
+    pub(crate) fn seen(&mut self) {
+        self.last_seen = tokio::time::Instant::now();
+        self.pinged = false;
+    }
+
+    /// When [`Heartbeat::on_due`] must run next.
+    pub(crate) fn due(&self) -> tokio::time::Instant {
+        self.last_seen + self.interval + if self.pinged { self.timeout } else { Duration::ZERO }
+    }
+
+    /// Pings a quiet socket; `Err` says why the connection counts as dead.
+    pub(crate) async fn on_due(&mut self, socket: &mut Socket) -> std::result::Result<(), String> {
+        use futures_util::SinkExt;
+        if self.pinged {
+            return Err(format!("no data and no pong for {:?}", self.interval + self.timeout));
+        }
+        if socket.send(tokio_tungstenite::tungstenite::Message::Ping(Vec::new().into())).await.is_err() {
+            return Err("the heartbeat ping could not be sent".to_string());
+        }
+        self.pinged = true;
+        Ok(())
+    }
+}
+
 /// The exchange's production WebSocket endpoint.
 pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
 

@@ -246,22 +246,18 @@ async fn run<K: ListenKeys>(
         }
         let up_since = Instant::now();
         let mut renew = interval_at(Instant::now() + config.listen_key_renewal, config.listen_key_renewal);
-        let mut last_seen = Instant::now();
-        let mut pinged = false;
+        let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
         // A replacement socket on the same key while the old one is near the age cut, when
         // the overlap ends, and the events already delivered during it.
         let mut next: Option<(Socket, Instant)> = None;
         let mut overlap = Overlap::default();
         let mut born = Instant::now();
         let reason = loop {
-            let heartbeat_at =
-                last_seen + config.heartbeat_interval + if pinged { config.heartbeat_timeout } else { Duration::ZERO };
             let rollover_at = born + config.max_connection_age;
             let overlap_end = next.as_ref().map(|(_, at)| *at + ROLLOVER_OVERLAP);
             tokio::select! {
                 frame = socket.next() => {
-                    last_seen = Instant::now();
-                    pinged = false;
+                    heartbeat.seen();
                     match on_frame(&mut socket, frame, &route, &mut overlap).await {
                         Ok(()) => {}
                         // The old socket ended during a rollover: the new one carries on.
@@ -299,7 +295,7 @@ async fn run<K: ListenKeys>(
                         let _ = socket.close(None).await;
                         socket = n;
                         born = Instant::now();
-                        last_seen = Instant::now();
+                        heartbeat.seen();
                         overlap.end();
                     }
                 }
@@ -318,14 +314,10 @@ async fn run<K: ListenKeys>(
                     Ok(()) => tracing::debug!(target: "aster::ws", "listen key renewed"),
                     Err(e) => route.deliver(Err(WsError::KeepaliveFailed(e))),
                 },
-                _ = sleep_until(heartbeat_at) => {
-                    if pinged {
-                        break format!("no data and no pong for {:?}", config.heartbeat_interval + config.heartbeat_timeout);
+                _ = sleep_until(heartbeat.due()) => {
+                    if let Err(why) = heartbeat.on_due(&mut socket).await {
+                        break why;
                     }
-                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                        break "the heartbeat ping could not be sent".to_string();
-                    }
-                    pinged = true;
                 }
                 _ = stop.changed() => {
                     let _ = socket.close(None).await;
