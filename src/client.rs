@@ -58,6 +58,7 @@ struct Inner {
     max_reply_bytes: usize,
     client_ids: ClientIds,
     resync_on_clock_error: bool,
+    time_path: Option<&'static str>,
 }
 
 /// Client order ids for requests that carry none: unique per process (a random prefix)
@@ -191,6 +192,16 @@ pub struct ClientBuilder {
     max_reply_bytes: Option<usize>,
     keep_clock: bool,
     pub(crate) wallet: Option<WalletConfig>,
+    /// The product's API: its default host and the time endpoint the clock is read from
+    /// (futures when not set).
+    pub(crate) product: Option<ProductApi>,
+}
+
+/// Where a product's API version lives, for the clients that wrap the core.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProductApi {
+    pub default_base_url: &'static str,
+    pub time_path: &'static str,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -308,7 +319,8 @@ impl ClientBuilder {
         if let Some(rw) = self.recv_window {
             check_recv_window(rw)?;
         }
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let default_url = self.product.map_or(DEFAULT_BASE_URL, |p| p.default_base_url);
+        let base_url = self.base_url.unwrap_or_else(|| default_url.to_string());
         let base_url = base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(Error::Config(format!("base_url `{base_url}` must start with http:// or https://")));
@@ -363,6 +375,7 @@ impl ClientBuilder {
                 max_reply_bytes: self.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY_BYTES),
                 client_ids: ClientIds::new(),
                 resync_on_clock_error: !self.keep_clock,
+                time_path: self.product.map(|p| p.time_path),
             }),
         })
     }
@@ -434,6 +447,7 @@ impl Client {
                 max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
                 client_ids: ClientIds::new(),
                 resync_on_clock_error: true,
+                time_path: None,
             }),
         }
     }
@@ -568,10 +582,10 @@ impl Client {
     /// Reads the exchange's clock through the time endpoint of `auth`'s API version and
     /// applies it; the one way the clock is set, by `sync_time` and by the retry on -1021.
     pub(crate) async fn resync(&self, auth: Auth) -> Result<i64> {
-        let path = match auth {
+        let path = self.inner.time_path.unwrap_or(match auth {
             Auth::Hmac => "/fapi/v1/time",
             Auth::Wallet(_) => "/fapi/v3/time",
-        };
+        });
         let before = now_ms();
         let reply = self.request(Method::Get, path, Security::None, &[]).await?;
         let after = now_ms();

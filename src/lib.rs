@@ -106,6 +106,7 @@
 
 #![warn(missing_docs)]
 
+mod builder;
 pub mod client;
 mod de;
 pub mod endpoint;
@@ -117,9 +118,11 @@ pub mod nonce;
 mod resolve;
 pub mod rounding;
 pub mod sign;
+pub mod spot;
 mod tls;
 pub mod v3;
 pub mod wallet;
+mod wallet_client;
 #[cfg(feature = "ws")]
 pub mod ws;
 

@@ -256,7 +256,14 @@ fn compare_object(
     }
     let fields: BTreeMap<&str, &crate::spec::Field> =
         m.fields.iter().filter_map(|f| f.json.as_deref().map(|j| (j, f))).collect();
-    for k in object.keys().filter(|k| !fields.contains_key(k.as_str())) {
+    let aliases: BTreeMap<&str, &str> = m
+        .fields
+        .iter()
+        .filter_map(|f| f.json.as_deref().map(|j| (j, f)))
+        .flat_map(|(j, f)| f.aliases.iter().map(move |a| (a.as_str(), j)))
+        .collect();
+    let known = |k: &str| fields.contains_key(k) || aliases.contains_key(k);
+    for k in object.keys().filter(|k| !known(k.as_str())) {
         out.add(
             "response-field-missing-in-spec",
             format!("{subject} {k}"),
@@ -264,7 +271,7 @@ fn compare_object(
         );
     }
     for (k, f) in &fields {
-        let Some(v) = object.get(*k) else {
+        let Some(v) = object.get(*k).or_else(|| f.aliases.iter().find_map(|a| object.get(a))) else {
             if !f.optional {
                 out.add(
                     "response-field-missing-in-docs",

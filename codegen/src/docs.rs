@@ -337,10 +337,22 @@ fn parse_endpoint(heading: &str, lines: &[Line], method_at: usize) -> Result<Doc
     if let Some(w) = lines.iter().position(|l| !l.in_code && l.text.trim_start().starts_with("**Weight:**")) {
         let first = lines[w].text.trim_start().trim_start_matches("**Weight:**");
         weight.extend(weight_cases(&first.replace('*', "")));
+        let mut listing = false;
         for l in &lines[w + 1..] {
             let t = l.text.trim_start();
-            if l.in_code || t.starts_with("**Parameters") || t.starts_with("* ") || t.starts_with("- ") {
+            let bullet = t.strip_prefix("* ").or_else(|| t.strip_prefix("- "));
+            if l.in_code || t.starts_with("**Parameters") || (bullet.is_some() && !weight.is_empty() && !listing) {
                 break;
+            }
+            // A weight written as a list right under its heading ("- ***1***", "* With
+            // symbol ***1***" then "* Without ***40***"); later bullets are notes.
+            if let Some(item) = bullet {
+                weight.extend(weight_cases(&item.replace('*', "")));
+                listing = true;
+                continue;
+            }
+            if !t.is_empty() {
+                listing = false;
             }
             if t.contains('|') {
                 weight.extend(weight_row(t));
@@ -581,15 +593,27 @@ fn parse_event(section: &Section) -> Option<DocEvent> {
 
 fn parse_enums(section: &Section) -> Vec<DocEnum> {
     let mut out: Vec<DocEnum> = Vec::new();
+    let mut header_seen = false;
     for l in section.lines.iter().filter(|l| !l.in_code) {
         let t = l.text.trim();
         if t.starts_with("**") && t.ends_with("**") && t.len() > 4 {
             let inner = t.trim_matches('*').trim().trim_end_matches(':').trim();
             let label = inner.split(['(', '（']).next().unwrap_or(inner).trim().trim_end_matches(':').trim();
             out.push(DocEnum { label: label.to_string(), values: Vec::new(), line: l.no });
+            header_seen = false;
         } else if let Some(item) = t.strip_prefix("* ") {
             if let (Some(e), Some(v)) = (out.last_mut(), item.split_whitespace().next()) {
-                e.values.push(v.to_string());
+                e.values.push(unescape(v));
+            }
+        } else if t.starts_with('|') && !is_separator(t) {
+            // A table of values: the first row is its header, each later row's first cell
+            // starts with the value ("GTC (Good 'Til Canceled)").
+            if !std::mem::replace(&mut header_seen, true) {
+                continue;
+            }
+            let first = cells(t).into_iter().next().unwrap_or_default();
+            if let (Some(e), Some(v)) = (out.last_mut(), first.split_whitespace().next()) {
+                e.values.push(unescape(v));
             }
         }
     }

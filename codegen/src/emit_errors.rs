@@ -1,12 +1,11 @@
 //! Emits `errors.rs`: the exchange's error codes as an enum, so callers match on names.
 
-use crate::spec::Spec;
+use crate::spec::ErrorCode;
 use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let errors = &spec.errors.errors;
+pub fn emit(errors: &[ErrorCode]) -> TokenStream {
     let variants: Vec<_> =
         errors.iter().map(|e| format_ident!("{}", e.name.to_lowercase().to_upper_camel_case())).collect();
     let codes: Vec<Literal> = errors.iter().map(|e| Literal::i64_unsuffixed(e.code)).collect();

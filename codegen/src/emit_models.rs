@@ -26,6 +26,22 @@ pub fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
+/// A product's own enums and models, beside the shared ones they may use.
+pub fn emit_product(own: &crate::spec::ModelsFile, glossary: &Glossary) -> TokenStream {
+    let enums = own.enums.iter().map(|(name, values)| emit_enum(name, values));
+    let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary));
+    quote! {
+        #![allow(unused_imports)]
+        use super::enums::*;
+        use super::models::*;
+        use rust_decimal::Decimal;
+        use serde::{Deserialize, Serialize};
+
+        #(#enums)*
+        #(#models)*
+    }
+}
+
 fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = format!("Values of `{name}` as the exchange spells them; unknown ones are kept in `Unknown`.");
@@ -124,6 +140,14 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
         ),
         (true, _) => (quote!(Option<#base>), quote!(default, skip_serializing_if = "Option::is_none")),
     };
+    let aliases = &f.aliases;
+    let attrs = if aliases.is_empty() {
+        attrs
+    } else if attrs.is_empty() {
+        quote!(#(alias = #aliases),*)
+    } else {
+        quote!(#attrs, #(alias = #aliases),*)
+    };
     let attrs = match (rust_name == json, attrs.is_empty()) {
         (true, true) => quote!(),
         (true, false) => quote!(#[serde(#attrs)]),
@@ -142,7 +166,18 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
 fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field], glossary: &Glossary) -> TokenStream {
     let field_ids: Vec<_> = fields.iter().map(|f| format_ident!("{}", names::field(f).expect("validated"))).collect();
     let types: Vec<_> = fields.iter().map(|f| FieldType::parse(&f.ty).expect("validated")).collect();
-    let rust_types: Vec<_> = types.iter().map(FieldType::rust).collect();
+    let rust_types: Vec<_> = types
+        .iter()
+        .zip(fields)
+        .map(|(t, f)| {
+            let rt = t.rust();
+            if f.optional {
+                quote!(Option<#rt>)
+            } else {
+                rt
+            }
+        })
+        .collect();
     let field_docs = fields.iter().enumerate().map(|(i, f)| {
         let meaning = if f.doc.is_empty() { glossary_meaning(f, "", glossary) } else { &f.doc };
         if meaning.is_empty() {
@@ -151,9 +186,12 @@ fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field], glossa
             format!("{meaning} — position {i}")
         }
     });
-    let reads = field_ids.iter().zip(&types).enumerate().map(|(i, (fid, ty))| {
+    let reads = field_ids.iter().zip(&types).zip(fields).enumerate().map(|(i, ((fid, ty), f))| {
         let rt = ty.rust();
-        if is_lenient(ty) {
+        if f.optional {
+            // A column the exchange may leave off the end: `None` when absent.
+            quote! { let #fid = seq.next_element::<#rt>()?; }
+        } else if is_lenient(ty) {
             quote! {
                 let #fid = seq.next_element::<crate::de::Lenient<#rt>>()?
                     .ok_or_else(|| serde::de::Error::invalid_length(#i, &self))?.0;

@@ -16,10 +16,15 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let id = format_ident!("{}", names::params_struct(&ep.name));
         quote!(<#id as Endpoint>::SPEC)
     });
+    let product_models = spec.api.models_module().map(|m| {
+        let m = format_ident!("{}", m);
+        quote!(use super::#m::*;)
+    });
     quote! {
         #![allow(unused_imports)]
         use super::enums::*;
         use super::models::*;
+        #product_models
         use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security, WalletRole, WalletSigning};
         use crate::Error;
         use #client as Client;
@@ -205,7 +210,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
 
 fn emit_client_method(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
     let method_id = format_ident!("{}", ep.name);
-    let core = if spec.api.is_wallet() { quote!(&self.core) } else { quote!(self) };
+    let core = if spec.api.wraps_core() { quote!(&self.core) } else { quote!(self) };
     let args = ps.iter().filter(|p| p.spec.required).map(|p| {
         let (id, ty) = (&p.id, p.ty.arg());
         quote!(#id: #ty)
@@ -347,14 +352,19 @@ fn emit_required_when(spec: &Spec, ep: &Endpoint, ps: &[P]) -> Vec<TokenStream> 
         let value = spec.models.enums[enum_name].iter().find(|v| v.wire() == rule.value).expect("validated");
         let variant = format_ident!("{}", names::variant(value).expect("validated"));
         let (param_key, wire) = (&rule.param, &rule.value);
+        // `a|b` is satisfied by either param: the entry is set when any of them is.
         let pairs = rule.requires.iter().map(|n| {
-            let p = ps.iter().find(|p| &p.spec.name == n).expect("validated");
-            let id = &p.id;
-            if p.spec.required {
-                quote!((#n, true))
-            } else {
-                quote!((#n, self.#id.is_some()))
-            }
+            let set = n.split('|').map(|alt| {
+                let p = ps.iter().find(|p| p.spec.name == alt).expect("validated");
+                let id = &p.id;
+                if p.spec.required {
+                    quote!(true)
+                } else {
+                    quote!(self.#id.is_some())
+                }
+            });
+            let label = n.replace('|', " or ");
+            quote!((#label, #(#set)||*))
         });
         let arm = quote!(#enum_id::#variant => check::required_for(#param_key, #wire, &[#(#pairs),*])?,);
         match by_param.iter_mut().find(|(name, _)| *name == rule.param) {

@@ -63,10 +63,24 @@ pub fn load_all(dir: &Path) -> Result<Vec<Spec>, Error> {
     let apis = Spec::load_all(dir).map_err(|e| Error(vec![e.0]))?;
     let mut problems = Vec::new();
     let mut modules = std::collections::HashSet::new();
+    let mut product_files = std::collections::HashSet::new();
+    let shared = &apis[0].models;
     for (i, spec) in apis.iter().enumerate() {
         problems.extend(if i == 0 { validate::validate(spec) } else { validate::validate_api(spec) });
         if !modules.insert(spec.api.module.clone()) {
             problems.push(format!("{}: api module `{}` is used twice", spec.rest_path.display(), spec.api.module));
+        }
+        // A product's models are judged once, over the merged set they live in.
+        if let (Some(own), Some(file)) = (&spec.product_models, &spec.api.models) {
+            if product_files.insert(file.clone()) {
+                problems.extend(validate::validate_shared(spec).into_iter().map(|p| format!("{file}: {p}")));
+                let clash = own
+                    .enums
+                    .keys()
+                    .chain(own.models.keys())
+                    .filter(|n| shared.enums.contains_key(*n) || shared.models.contains_key(*n));
+                problems.extend(clash.map(|n| format!("{file}: `{n}` is already a shared enum or model")));
+            }
         }
     }
     if problems.is_empty() {
@@ -98,8 +112,23 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         GeneratedFile { name: "enums.rs".into(), contents: render(emit_models::emit_enums(first))? },
         GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
         GeneratedFile { name: "streams.rs".into(), contents: render(emit_streams::emit(first))? },
-        GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(first))? },
+        GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(&all_errors(apis)))? },
     ];
+    // Each product's own models once, before the APIs that use them.
+    let mut product_modules = std::collections::BTreeSet::new();
+    for api in apis {
+        if let (Some(own), Some(name)) = (&api.product_models, api.api.models_module()) {
+            if product_modules.insert(name.clone()) {
+                files.push(GeneratedFile {
+                    name: format!("{name}.rs"),
+                    contents: render(emit_models::emit_product(own, &api.models.field_docs))?,
+                });
+            }
+        }
+    }
+    for m in &product_modules {
+        module.push_str(&format!("pub mod {m};\n"));
+    }
     for (i, api) in apis.iter().enumerate() {
         module.push_str(&format!("pub mod {};\n", api.api.module));
         files.push(GeneratedFile { name: format!("{}.rs", api.api.module), contents: render(emit_rest::emit(api))? });
@@ -107,17 +136,33 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         if i > 0 && !api.streams.streams.is_empty() {
             let name = format!("{}_streams", api.api.module);
             module.push_str(&format!("#[cfg(feature = \"ws\")]\npub mod {name};\n"));
-            // The same streams as the first API: only the event enum is its own.
-            let tokens = if api.streams.streams == first.streams.streams {
-                emit_streams::emit_reusing(api, "streams")
-            } else {
-                emit_streams::emit(api)
+            // The same streams as an earlier API: only the event enum is its own.
+            let earlier = apis[..i].iter().enumerate().find(|(_, a)| a.streams.streams == api.streams.streams);
+            let tokens = match earlier {
+                Some((0, _)) => emit_streams::emit_reusing(api, "streams"),
+                Some((_, a)) => emit_streams::emit_reusing(api, &format!("{}_streams", a.api.module)),
+                None => emit_streams::emit(api),
             };
             files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(tokens)? });
         }
     }
     files.insert(0, GeneratedFile { name: "mod.rs".into(), contents: format!("{HEADER}{module}") });
     Ok(files)
+}
+
+/// Every API's error codes, each once (the first name given to a code wins; the
+/// validator checks that products agree on names).
+fn all_errors(apis: &[Spec]) -> Vec<spec::ErrorCode> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut all = Vec::new();
+    for api in apis {
+        for e in &api.errors.errors {
+            if seen.insert(e.code) {
+                all.push(e.clone());
+            }
+        }
+    }
+    all
 }
 
 fn render(tokens: proc_macro2::TokenStream) -> Result<String, Error> {

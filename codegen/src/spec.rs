@@ -35,6 +35,15 @@ pub struct ApiInfo {
     /// How endpoints sign unless they say otherwise (`eip712` only).
     #[serde(default)]
     pub wallet: Option<WalletSigning>,
+    /// The product's own models and enums (a file relative to the spec root, shared by
+    /// the product's API versions), added to the shared ones and emitted as
+    /// `<product>_models.rs`.
+    #[serde(default)]
+    pub models: Option<String>,
+    /// The product's error codes (a file relative to the spec root), when its docs list
+    /// other codes than the shared `errors.yaml`.
+    #[serde(default)]
+    pub errors: Option<String>,
 }
 
 impl ApiInfo {
@@ -51,7 +60,19 @@ impl ApiInfo {
             module: "rest".into(),
             client: "crate::Client".into(),
             wallet: None,
+            models: None,
+            errors: None,
         }
+    }
+
+    /// The module of the product's own models, when it has some.
+    pub fn models_module(&self) -> Option<String> {
+        self.models.as_ref().map(|_| format!("{}_models", self.product))
+    }
+
+    /// Whether the client type wraps the core client (`self.core`) rather than being it.
+    pub fn wraps_core(&self) -> bool {
+        self.client != "crate::Client"
     }
 
     pub fn is_wallet(&self) -> bool {
@@ -306,6 +327,9 @@ pub struct Field {
     pub ty: String,
     #[serde(default)]
     pub optional: bool,
+    /// Other keys the exchange sends for the same field (docs that spell it two ways).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub doc: String,
 }
@@ -315,7 +339,10 @@ pub struct Field {
 pub struct Spec {
     pub api: ApiInfo,
     pub rest: RestFile,
+    /// The shared models with the product's own added.
     pub models: ModelsFile,
+    /// The product's own models alone, when it has some (see [`ApiInfo::models`]).
+    pub product_models: Option<ModelsFile>,
     pub streams: StreamsFile,
     pub errors: ErrorsFile,
     pub deviations: DeviationsFile,
@@ -371,10 +398,27 @@ impl Spec {
         let rest_path = api_dir.join("rest.yaml");
         let streams_path = api_dir.join("streams.yaml");
         let rest: RestFile = load_yaml(&rest_path)?;
+        let api = rest.api.clone().unwrap_or_else(ApiInfo::futures_v1);
+        // Product files are named relative to the spec root, the API dir's parent.
+        let root = models_path.parent().unwrap_or(Path::new("."));
+        let mut models = models;
+        let product_models = match &api.models {
+            Some(file) => {
+                let own: ModelsFile = load_yaml(&root.join(file))?;
+                models.merge(&own);
+                Some(own)
+            }
+            None => None,
+        };
+        let (errors, errors_path) = match &api.errors {
+            Some(file) => (load_yaml(&root.join(file))?, root.join(file)),
+            None => (errors, errors_path),
+        };
         Ok(Spec {
-            api: rest.api.clone().unwrap_or_else(ApiInfo::futures_v1),
+            api,
             rest,
             models,
+            product_models,
             streams: load_optional(&streams_path)?,
             errors,
             deviations: load_optional(&api_dir.join("deviations.yaml"))?,
@@ -410,8 +454,27 @@ impl Spec {
         for sub in api_dirs(dir) {
             files.extend(["rest.yaml", "streams.yaml"].iter().map(|f| sub.join(f)));
         }
+        // Product models and errors live in subdirectories without a rest.yaml.
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()) {
+                files.extend(["models.yaml", "errors.yaml"].iter().map(|f| e.join(f)).filter(|f| f.is_file()));
+            }
+        }
         files.push(dir.to_path_buf());
         files
+    }
+}
+
+impl ModelsFile {
+    /// Adds `other`'s enums, docs enum labels, models and glossary (the validator rejects
+    /// a name both define).
+    pub fn merge(&mut self, other: &ModelsFile) {
+        self.enums.extend(other.enums.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.docs_enums.extend(other.docs_enums.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.models.extend(other.models.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (k, v) in &other.field_docs {
+            self.field_docs.entry(k.clone()).or_insert_with(|| v.clone());
+        }
     }
 }
 

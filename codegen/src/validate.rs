@@ -194,8 +194,8 @@ fn check_param_rules(spec: &Spec, ep: &crate::spec::Endpoint, at: &str, errors: 
                 _ => errors.push(format!("{at}: required_when param `{}` must be an enum", rule.param)),
             },
         }
-        for n in &rule.requires {
-            if !param_names.contains(n.as_str()) {
+        for n in rule.requires.iter().flat_map(|n| n.split('|')) {
+            if !param_names.contains(n) {
                 errors.push(format!("{at}: required_when requires unknown param `{n}`"));
             }
         }

@@ -9,7 +9,14 @@ pub mod errors;
 pub mod models;
 #[cfg(feature = "ws")]
 pub mod streams;
+pub mod spot_models;
 pub mod rest;
 pub mod futures_v3;
 #[cfg(feature = "ws")]
 pub mod futures_v3_streams;
+pub mod spot;
+#[cfg(feature = "ws")]
+pub mod spot_streams;
+pub mod spot_v3;
+#[cfg(feature = "ws")]
+pub mod spot_v3_streams;

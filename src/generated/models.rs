@@ -383,6 +383,14 @@ pub struct AggTradeEvent {
     /// Whether the buyer's order was resting on the book. — `m`
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
+    /// Unused by the exchange; kept as sent. — `M`
+    #[serde(
+        rename = "M",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignore: Option<bool>,
 }
 /// An announcement in every language it was published in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -756,10 +764,10 @@ pub struct DepthUpdateEvent {
     #[serde(rename = "pu", deserialize_with = "crate::de::lenient")]
     pub prev_final_update_id: i64,
     /// Buy levels, best (highest) first. — `b`
-    #[serde(rename = "b")]
+    #[serde(rename = "b", alias = "bids")]
     pub bids: Vec<PriceLevel>,
     /// Sell levels, best (lowest) first. — `a`
-    #[serde(rename = "a")]
+    #[serde(rename = "a", alias = "asks")]
     pub asks: Vec<PriceLevel>,
 }
 /// A page of announcements addressed to the user.
@@ -952,8 +960,8 @@ pub struct Kline {
     pub taker_buy_base_volume: Decimal,
     /// Quote-asset volume bought by takers. — position 10
     pub taker_buy_quote_volume: Decimal,
-    /// Unused column; kept for completeness. — position 11
-    pub ignore: serde_json::Value,
+    /// Unused column; the spot API leaves it out. — position 11
+    pub ignore: Option<serde_json::Value>,
 }
 impl<'de> Deserialize<'de> for Kline {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1005,9 +1013,7 @@ impl<'de> Deserialize<'de> for Kline {
                 let taker_buy_quote_volume = seq
                     .next_element::<Decimal>()?
                     .ok_or_else(|| serde::de::Error::invalid_length(10usize, &self))?;
-                let ignore = seq
-                    .next_element::<serde_json::Value>()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(11usize, &self))?;
+                let ignore = seq.next_element::<serde_json::Value>()?;
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok(Kline {
                     open_time,
@@ -2242,6 +2248,78 @@ pub struct SymbolFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiplier_decimal: Option<i32>,
+    /// Least order value in the quote asset. — `minNotional`
+    #[serde(
+        rename = "minNotional",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_notional: Option<Decimal>,
+    /// Largest order value in the quote asset. — `maxNotional`
+    #[serde(
+        rename = "maxNotional",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_notional: Option<Decimal>,
+    /// Minutes of the average price the filter uses. — `avgPriceMins`
+    #[serde(
+        rename = "avgPriceMins",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub avg_price_mins: Option<i32>,
+    /// Whether the least value applies to market orders. — `applyMinToMarket`
+    #[serde(
+        rename = "applyMinToMarket",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_min_to_market: Option<bool>,
+    /// Whether the largest value applies to market orders. — `applyMaxToMarket`
+    #[serde(
+        rename = "applyMaxToMarket",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_max_to_market: Option<bool>,
+    /// Highest buy price as a multiple of the average price. — `bidMultiplierUp`
+    #[serde(
+        rename = "bidMultiplierUp",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bid_multiplier_up: Option<Decimal>,
+    /// Lowest buy price as a multiple of the average price. — `bidMultiplierDown`
+    #[serde(
+        rename = "bidMultiplierDown",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bid_multiplier_down: Option<Decimal>,
+    /// Highest sell price as a multiple of the average price. — `askMultiplierUp`
+    #[serde(
+        rename = "askMultiplierUp",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ask_multiplier_up: Option<Decimal>,
+    /// Lowest sell price as a multiple of the average price. — `askMultiplierDown`
+    #[serde(
+        rename = "askMultiplierDown",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ask_multiplier_down: Option<Decimal>,
 }
 /// A symbol's trading rules: precisions, filters, order types, margin rates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -504,6 +504,26 @@ impl WsClient {
         user_data::start(self.inner.clone(), rest.clone()).await
     }
 
+    /// The spot user data stream of `rest`'s account, managed as [`user_data`] is; connect
+    /// this client to the spot stream host ([`crate::spot::DEFAULT_STREAM_URL`]).
+    ///
+    /// [`user_data`]: WsClient::user_data
+    pub async fn user_data_spot(
+        &self,
+        rest: &crate::spot::Client,
+    ) -> crate::Result<EventStream<crate::spot::streams::UserDataEvent>> {
+        user_data::start(self.inner.clone(), rest.clone()).await
+    }
+
+    /// The spot V3 user data stream of `rest`'s user, with listen keys signed by the API
+    /// wallet; connect this client to the spot stream host.
+    pub async fn user_data_spot_v3(
+        &self,
+        rest: &crate::spot::v3::Client,
+    ) -> crate::Result<EventStream<crate::spot::v3::streams::UserDataEvent>> {
+        user_data::start(self.inner.clone(), rest.clone()).await
+    }
+
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.inner
     }

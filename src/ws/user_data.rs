@@ -166,6 +166,39 @@ macro_rules! listen_keys_via_rest {
 
 listen_keys_via_rest!(crate::Client, crate::v3::Client);
 
+/// The spot clients: the listen key is a required argument, and the account has
+/// balances but no positions.
+macro_rules! spot_listen_keys_via_rest {
+    ($($client:ty),*) => {$(
+        impl ListenKeys for $client {
+            fn create_key(&self) -> KeyFuture<'_, String> {
+                Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
+            }
+
+            fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
+                Box::pin(async move { self.renew_listen_key(key).await.map(|_| ()) })
+            }
+
+            fn snapshot(&self) -> KeyFuture<'_, String> {
+                Box::pin(async move {
+                    let started = now_ms().saturating_add(self.time_offset());
+                    let (orders, account) = tokio::try_join!(self.get_orders().raw(), self.account().raw())?;
+                    let balances = account.get("balances").cloned().unwrap_or_else(|| serde_json::json!([]));
+                    Ok(serde_json::json!({
+                        "e": "ACCOUNT_SNAPSHOT",
+                        "E": started,
+                        "openOrders": orders,
+                        "balances": balances,
+                    })
+                    .to_string())
+                })
+            }
+        }
+    )*};
+}
+
+spot_listen_keys_via_rest!(crate::spot::Client, crate::spot::v3::Client);
+
 /// Returns once the stream is connected, so no event after the call can be missed.
 pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
     shared: Arc<Shared>,
