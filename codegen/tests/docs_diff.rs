@@ -349,3 +349,41 @@ fn exit_statuses_and_json() {
     assert!(out.contains("endpoints:   5"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_enum_written_as_a_table_with_escaped_values_is_read() {
+    // The spot docs' shape: a header row, then a value and its description per row, and
+    // underscores escaped in list items.
+    let text = mutate(
+        "* BUY\n* SELL",
+        "| Side | Description |\n| :---- | :---- |\n| BUY \\- buying | Takes the ask |\n| SELL | Hits the bid |",
+    );
+    let parsed = docs::parse(&text);
+    assert_eq!(parsed.enums[0].values, ["BUY", "SELL"]);
+    assert!(keys_for(&text).is_empty(), "{:?}", keys_for(&text));
+    let escaped = mutate("* SELL", "* SELL\\_SHORT");
+    assert!(
+        keys_for(&escaped).contains(&"enum-value-missing-in-spec Direction SELL_SHORT".to_string()),
+        "{:?}",
+        keys_for(&escaped)
+    );
+}
+
+#[test]
+fn a_weight_given_as_a_list_is_read() {
+    let text = mutate(
+        "``\nGET /fapi/v1/ping\n``\n\nAnswers when the service is up.\n\n**Weight:**\n1",
+        "``\nGET /fapi/v1/ping\n``\n\nAnswers when the service is up.\n\n**Weight:**\n- ***1***",
+    );
+    assert!(keys_for(&text).is_empty(), "{:?}", keys_for(&text));
+    // Two cases, one per bullet; a bullet after other text is a note, not a case.
+    let two = mutate(
+        "Answers when the service is up.\n\n**Weight:**\n1",
+        "Answers when the service is up.\n\n**Weight:**\n\n* With symbol ***1***\n* Without ***40***\n\nSome note.\n\n* Not a weight 99",
+    );
+    let ping = docs::parse(&two).endpoints.into_iter().find(|e| e.path == "/fapi/v1/ping").unwrap();
+    assert_eq!(
+        ping.weight,
+        vec![docs::WeightCase { when: vec![], weight: 1 }, docs::WeightCase { when: vec![], weight: 40 }]
+    );
+}

@@ -11,14 +11,22 @@ fn spec_dir() -> PathBuf {
 fn the_spec_is_valid_and_complete() {
     let apis = aster_codegen::load_all(&spec_dir()).unwrap_or_else(|e| panic!("{e}"));
     let counts: Vec<(&str, usize)> = apis.iter().map(|a| (a.api.name.as_str(), a.rest.endpoints.len())).collect();
-    assert_eq!(counts, [("futures-v1", 48), ("futures-v3", 71)], "every REST endpoint of each docs file");
+    assert_eq!(
+        counts,
+        [("futures-v1", 48), ("futures-v3", 71), ("spot-v1", 28), ("spot-v3", 29)],
+        "every REST endpoint of each docs file"
+    );
+    let prefixes: Vec<&str> = apis.iter().map(|a| a.api.path_prefix.as_str()).collect();
+    assert_eq!(prefixes, ["/fapi/", "/fapi/v3/", "/api/v1/", "/api/v3/"]);
 }
 
 #[test]
 fn each_api_names_its_signing_scheme() {
     let apis = aster_codegen::load_all(&spec_dir()).unwrap();
     let schemes: Vec<&str> = apis.iter().map(|a| a.api.signing.as_str()).collect();
-    assert_eq!(schemes, ["hmac", "eip712"]);
+    assert_eq!(schemes, ["hmac", "eip712", "hmac", "eip712"]);
+    let spot_v3 = aster_codegen::generate(&spec_dir()).unwrap().into_iter().find(|f| f.name == "spot_v3.rs").unwrap();
+    assert!(spot_v3.contents.contains("auth: Auth::Wallet(WalletSigning::STANDARD)"));
     let v3 = aster_codegen::generate(&spec_dir()).unwrap().into_iter().find(|f| f.name == "futures_v3.rs").unwrap();
     assert!(v3.contents.contains("auth: Auth::Wallet(WalletSigning::STANDARD)"));
     assert!(!v3.contents.contains("auth: Auth::Hmac"));

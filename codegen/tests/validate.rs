@@ -107,3 +107,48 @@ fn a_stream_template_must_make_its_patterns() {
     });
     assert!(e.contains("param `speed` does not appear in the template"), "{e}");
 }
+
+/// Copies the whole spec tree (every product and version), applies `edit` to one file
+/// given by its path under spec/, and returns the errors.
+fn tree_problems(file: &str, edit: impl Fn(String) -> String) -> String {
+    fn copy(from: &Path, to: &Path, rel: &Path, file: &str, edit: &dyn Fn(String) -> String) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().filter_map(|e| e.ok()) {
+            let (src, dst, rel) = (e.path(), to.join(e.file_name()), rel.join(e.file_name()));
+            if src.is_dir() {
+                copy(&src, &dst, &rel, file, edit);
+            } else {
+                let text = std::fs::read_to_string(&src).unwrap();
+                std::fs::write(&dst, if rel == Path::new(file) { edit(text) } else { text }).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("aster-spec-tree-{}-{}", std::process::id(), rand_suffix()));
+    copy(&spec_dir(), &dir, Path::new(""), file, &edit);
+    let result = aster_codegen::generate(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    result.err().map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn the_whole_tree_is_valid() {
+    assert_eq!(tree_problems("spot/models.yaml", |s| s), "");
+}
+
+#[test]
+fn a_product_model_may_not_shadow_a_shared_one() {
+    let e = tree_problems("spot/models.yaml", |s| s.replacen("  SpotTrade:\n", "  Trade:\n", 1));
+    assert!(e.contains("spot/models.yaml: `Trade` is already a shared enum or model"), "{e}");
+}
+
+#[test]
+fn a_path_outside_its_api_prefix_is_refused() {
+    let e = tree_problems("spot-v1/rest.yaml", |s| s.replacen("path: /api/v1/ping", "path: /fapi/v1/ping", 1));
+    assert!(e.contains("path `/fapi/v1/ping` must start with /api/v1/"), "{e}");
+}
+
+#[test]
+fn an_either_requirement_names_known_params() {
+    let e = tree_problems("spot-v1/rest.yaml", |s| s.replacen("quantity|quoteOrderQty", "quantity|quoteQty", 1));
+    assert!(e.contains("required_when requires unknown param `quoteQty`"), "{e}");
+}

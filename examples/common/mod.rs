@@ -85,3 +85,47 @@ pub async fn print_some<T: std::fmt::Debug>(mut stream: aster::ws::EventStream<T
         }
     }
 }
+
+/// The spot side of the target: spot and futures clients of one account (the sandbox's
+/// demo account, or the live exchange with `ASTER_SPOT_URL`, default
+/// `https://sapi.asterdex.com` with `--live`), and its stream host.
+pub struct SpotTarget {
+    pub spot: aster::spot::Client,
+    pub futures: Client,
+    pub stream_url: String,
+    pub has_keys: bool,
+    pub sandbox: Option<Sandbox>,
+}
+
+pub async fn connect_spot() -> Result<SpotTarget, AnyError> {
+    let live = std::env::args().any(|a| a == "--live");
+    let url = std::env::var("ASTER_SPOT_URL").ok().or_else(|| live.then(|| aster::spot::DEFAULT_BASE_URL.to_string()));
+    let keys = (std::env::var("ASTER_API_KEY").ok(), std::env::var("ASTER_API_SECRET").ok());
+    match (url, keys) {
+        (Some(url), (key, secret)) => {
+            let has_keys = key.is_some() && secret.is_some();
+            let (mut spot, mut futures) = (aster::spot::Client::builder().base_url(&url), Client::builder());
+            if let (Some(k), Some(s)) = (key, secret) {
+                spot = spot.key(&k).secret(&s);
+                futures = futures.key(k).secret(s);
+            }
+            println!("using {url}");
+            let stream_url =
+                std::env::var("ASTER_SPOT_WS_URL").unwrap_or_else(|_| aster::spot::DEFAULT_STREAM_URL.to_string());
+            Ok(SpotTarget { spot: spot.build()?, futures: futures.build()?, stream_url, has_keys, sandbox: None })
+        }
+        (None, _) => {
+            let sb = Sandbox::start(SandboxConfig::default()).await?;
+            println!("using the in-process sandbox at {}", sb.base_url());
+            let spot = aster::spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret());
+            let futures = Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret());
+            Ok(SpotTarget {
+                spot: spot.build()?,
+                futures: futures.build()?,
+                stream_url: sb.spot_ws_url(),
+                has_keys: true,
+                sandbox: Some(sb),
+            })
+        }
+    }
+}

@@ -68,6 +68,8 @@ pub struct AccountConfig {
     pub secret: String,
     /// Starting wallet balances, e.g. `("USDT", 100000)`.
     pub balances: Vec<(String, Decimal)>,
+    /// The spot wallet: free balance per asset.
+    pub spot_balances: Vec<(String, Decimal)>,
     /// The V3 identity: the main wallet address and the API wallets allowed to sign for it.
     pub wallet: Option<WalletAccount>,
 }
@@ -91,6 +93,12 @@ impl AccountConfig {
             api_key: api_key.into(),
             secret: secret.into(),
             balances: vec![("USDT".into(), dec("100000")), ("BNB".into(), dec("10"))],
+            spot_balances: vec![
+                ("USDT".into(), dec("10000")),
+                ("BTC".into(), dec("1")),
+                ("ETH".into(), dec("10")),
+                ("ASTER".into(), dec("10000")),
+            ],
             wallet: None,
         }
     }
@@ -109,6 +117,8 @@ pub struct SandboxConfig {
     pub port: u16,
     pub seed: u64,
     pub symbols: Vec<SymbolConfig>,
+    /// The spot market's pairs.
+    pub spot_symbols: Vec<SymbolConfig>,
     pub accounts: Vec<AccountConfig>,
     /// REQUEST_WEIGHT per minute before 429.
     pub weight_limit_1m: u64,
@@ -139,6 +149,11 @@ impl Default for SandboxConfig {
                 SymbolConfig::new("BTCUSDT", "60000.0", "0.1", "0.001"),
                 SymbolConfig::new("ETHUSDT", "3000.00", "0.01", "0.001"),
                 SymbolConfig::new("BNBUSDT", "500.00", "0.01", "0.01"),
+            ],
+            spot_symbols: vec![
+                SymbolConfig::new("BTCUSDT", "60000.00", "0.01", "0.0001"),
+                SymbolConfig::new("ETHUSDT", "3000.00", "0.01", "0.001"),
+                SymbolConfig::new("ASTERUSDT", "1.0000", "0.0001", "0.01"),
             ],
             accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET).with_wallet(DEMO_USER, DEMO_SIGNER)],
             weight_limit_1m: 2400,

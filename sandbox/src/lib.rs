@@ -20,6 +20,7 @@ pub mod params;
 pub mod routes;
 pub mod routes_v3;
 pub mod server;
+pub mod spot;
 mod state;
 pub mod wallet;
 pub mod ws;
@@ -57,38 +58,44 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
         let app = {
-            let (raw, combined, rest) = (shared.clone(), shared.clone(), shared.clone());
-            axum::Router::new()
-                .route(
-                    "/ws/{*name}",
-                    axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
-                        match ws::resolve_raw(&raw, &name) {
-                            Some(target) => upgrade
-                                .read_buffer_size(ws::READ_BUFFER_BYTES)
-                                .on_upgrade(move |socket| ws::serve(raw, socket, target)),
-                            None => {
-                                (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key").into_response()
+            let rest = shared.clone();
+            let mut router = axum::Router::new();
+            // Futures streams at the root, spot streams under `/spot` (its own host live).
+            for (base, spot) in [("", false), ("/spot", true)] {
+                let (raw, combined) = (shared.clone(), shared.clone());
+                router = router
+                    .route(
+                        &format!("{base}/ws/{{*name}}"),
+                        axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
+                            match ws::resolve_raw(&raw, &name, spot) {
+                                Some(target) => upgrade
+                                    .read_buffer_size(ws::READ_BUFFER_BYTES)
+                                    .on_upgrade(move |socket| ws::serve(raw, socket, target)),
+                                None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key")
+                                    .into_response(),
                             }
-                        }
-                    }),
-                )
-                .route(
-                    "/stream",
-                    axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
-                        match ws::resolve_combined(&combined, query.as_deref().unwrap_or("")) {
-                            Some(target) => upgrade
-                                .read_buffer_size(ws::READ_BUFFER_BYTES)
-                                .on_upgrade(move |socket| ws::serve(combined, socket, target)),
-                            None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response(),
-                        }
-                    }),
-                )
-                .fallback(move |method, uri, headers, body| {
-                    // In its own task: like a real exchange, a request that arrived is executed
-                    // even when the client hangs up before the reply.
-                    let task = tokio::spawn(server::handle(rest.clone(), method, uri, headers, body));
-                    async move { task.await.unwrap_or_else(|_| server::internal_error()) }
-                })
+                        }),
+                    )
+                    .route(
+                        &format!("{base}/stream"),
+                        axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
+                            match ws::resolve_combined(&combined, query.as_deref().unwrap_or(""), spot) {
+                                Some(target) => upgrade
+                                    .read_buffer_size(ws::READ_BUFFER_BYTES)
+                                    .on_upgrade(move |socket| ws::serve(combined, socket, target)),
+                                None => {
+                                    (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response()
+                                }
+                            }
+                        }),
+                    );
+            }
+            router.fallback(move |method, uri, headers, body| {
+                // In its own task: like a real exchange, a request that arrived is executed
+                // even when the client hangs up before the reply.
+                let task = tokio::spawn(server::handle(rest.clone(), method, uri, headers, body));
+                async move { task.await.unwrap_or_else(|_| server::internal_error()) }
+            })
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let sweeper_state = shared.clone();
@@ -187,6 +194,22 @@ impl Sandbox {
     /// `ws://127.0.0.1:PORT`: raw streams at `/ws/<name>`, combined at `/stream?streams=..`.
     pub fn ws_url(&self) -> String {
         format!("ws://{}", self.addr)
+    }
+
+    /// `ws://127.0.0.1:PORT/spot`: the spot stream host (raw streams at `/spot/ws/<name>`,
+    /// combined at `/spot/stream?streams=..`, spot listen keys at `/spot/ws/<key>`).
+    pub fn spot_ws_url(&self) -> String {
+        format!("ws://{}/spot", self.addr)
+    }
+
+    /// Moves a spot pair's last price at once (house quotes follow) and fires the
+    /// conditional orders it reaches.
+    pub fn set_spot_price(&self, symbol: &str, price: rust_decimal::Decimal) {
+        let mut ex = lock(&self.shared.exchange);
+        if let Ok(pi) = ex.spot.pair_index(symbol) {
+            ex.spot.set_price(pi, price, now_ms());
+        }
+        ws::flush_user_events(&self.shared, &mut ex);
     }
 
     /// Drops every open WebSocket connection at once, as a network failure would.

@@ -277,7 +277,8 @@ pub(crate) const ORDER_PARAMS: [&str; 16] = order_params!();
 /// The route for a method and path: `Err` with the right error when there is none.
 pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()) {
+    let spot = crate::spot::routes::SPOT_V1.iter().chain(crate::spot::routes::SPOT_V3.iter());
+    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()).chain(spot) {
         if r.path == path {
             path_known = true;
             if r.method == method {
@@ -898,6 +899,9 @@ pub(crate) fn transfer(c: &mut Ctx) -> ApiResult<Value> {
     }
     let tran_id = c.ex.new_tran_id();
     let now = c.now;
+    // The other side of the move: the same account's spot wallet, checked first.
+    let spot_kind = if delta.is_sign_negative() { "TRANSFER_FUTURE_TO_SPOT" } else { "TRANSFER_SPOT_TO_FUTURE" };
+    c.ex.spot.credit(c.acct, &asset, -delta, spot_kind, tran_id, now)?;
     let a = &mut c.ex.accounts[c.acct];
     a.transfer_ids.insert(tran);
     *a.wallets.entry(asset.clone()).or_default() += delta;
@@ -1297,7 +1301,7 @@ fn remaining_notional(c: &mut Ctx) -> ApiResult<Value> {
 // ---------------------------------------------------------------------- listen keys
 
 /// A listen key stays valid this long after creation or keepalive.
-pub const LISTEN_KEY_TTL_MS: i64 = 60 * 60_000;
+pub(crate) const LISTEN_KEY_TTL_MS: i64 = 60 * 60_000;
 
 pub(crate) fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;

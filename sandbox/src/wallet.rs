@@ -37,6 +37,54 @@ fn digest(chain_id: u64, msg: &str) -> [u8; 32] {
     keccak(&[b"\x19\x01", &domain, &body])
 }
 
+/// A withdrawal as the main wallet signs it: EIP-712 `Action` under the `Aster` domain of
+/// the destination chain.
+pub struct WithdrawAction<'a> {
+    pub chain_id: u64,
+    pub destination: Address,
+    pub destination_chain: &'a str,
+    pub token: &'a str,
+    pub amount: &'a str,
+    pub fee: &'a str,
+    pub nonce: u64,
+}
+
+fn word(n: u64) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[24..].copy_from_slice(&n.to_be_bytes());
+    w
+}
+
+fn withdraw_digest(a: &WithdrawAction) -> [u8; 32] {
+    let domain = keccak(&[
+        &keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]),
+        &keccak(&[b"Aster"]),
+        &keccak(&[b"1"]),
+        &word(a.chain_id),
+        &[0u8; 32],
+    ]);
+    let mut destination = [0u8; 32];
+    destination[12..].copy_from_slice(&a.destination);
+    let ty = b"Action(string type,address destination,string destination Chain,string token,string amount,string fee,uint256 nonce,string aster chain)";
+    let body = keccak(&[
+        &keccak(&[ty]),
+        &keccak(&[b"Withdraw"]),
+        &destination,
+        &keccak(&[a.destination_chain.as_bytes()]),
+        &keccak(&[a.token.as_bytes()]),
+        &keccak(&[a.amount.as_bytes()]),
+        &keccak(&[a.fee.as_bytes()]),
+        &word(a.nonce),
+        &keccak(&[b"Mainnet"]),
+    ]);
+    keccak(&[b"\x19\x01", &domain, &body])
+}
+
+/// The address that signed a withdrawal, or `-1022` for a malformed signature.
+pub fn recover_withdraw(action: &WithdrawAction, signature: &str) -> Result<Address, ApiError> {
+    recover_digest(&withdraw_digest(action), signature)
+}
+
 /// Parses `0x` + 40 hex digits, any case.
 pub fn parse_address(s: &str) -> Option<Address> {
     let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
@@ -47,6 +95,10 @@ pub fn parse_address(s: &str) -> Option<Address> {
 
 /// The address whose key signed `msg` on `chain_id`, or `-1022` for a malformed signature.
 pub fn recover(chain_id: u64, msg: &str, signature: &str) -> Result<Address, ApiError> {
+    recover_digest(&digest(chain_id, msg), signature)
+}
+
+fn recover_digest(digest: &[u8; 32], signature: &str) -> Result<Address, ApiError> {
     let digits = signature.strip_prefix("0x").unwrap_or(signature);
     let mut sig = [0u8; 65];
     hex::decode_to_slice(digits, &mut sig).map_err(|_| ApiError::bad_signature())?;
@@ -57,8 +109,7 @@ pub fn recover(chain_id: u64, msg: &str, signature: &str) -> Result<Address, Api
         _ => return Err(ApiError::bad_signature()),
     };
     let recid = RecoveryId::from_byte(v).ok_or_else(ApiError::bad_signature)?;
-    let key = VerifyingKey::recover_from_prehash(&digest(chain_id, msg), &parsed, recid)
-        .map_err(|_| ApiError::bad_signature())?;
+    let key = VerifyingKey::recover_from_prehash(digest, &parsed, recid).map_err(|_| ApiError::bad_signature())?;
     let point = key.to_encoded_point(false);
     let hash = keccak(&[&point.as_bytes()[1..]]);
     let mut out = [0u8; 20];

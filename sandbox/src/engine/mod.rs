@@ -229,6 +229,8 @@ pub struct Exchange {
     pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
     pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
+    /// The spot market, whose wallets transfers join to the futures ones.
+    pub spot: crate::spot::SpotMarket,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -236,7 +238,7 @@ pub struct Exchange {
     rng: Rng,
 }
 
-fn client_id_ok(id: &str) -> bool {
+pub(crate) fn client_id_ok(id: &str) -> bool {
     (1..=36).contains(&id.len())
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'/' | b'_' | b'-'))
 }
@@ -264,7 +266,11 @@ impl Exchange {
                 house_position: Decimal::ZERO,
             })
             .collect();
+        let spot_balances: Vec<_> =
+            cfg.accounts.iter().enumerate().map(|(i, a)| (i + 1, a.spot_balances.clone())).collect();
+        let spot = crate::spot::SpotMarket::new(&cfg.spot_symbols, &spot_balances, (cfg.maker_fee, cfg.taker_fee), now);
         let mut ex = Exchange {
+            spot,
             rng: Rng::new(cfg.seed),
             cfg,
             symbols,

@@ -24,6 +24,8 @@ macro_rules! wire_enum {
     };
 }
 
+pub(crate) use wire_enum;
+
 wire_enum!(Side, |_| ApiError::invalid_side(), { Buy => "BUY", Sell => "SELL" });
 wire_enum!(PositionSide, |_| ApiError::invalid_position_side(), { Both => "BOTH", Long => "LONG", Short => "SHORT" });
 wire_enum!(OrderType, |_| ApiError::invalid_order_type(), {

@@ -43,7 +43,12 @@ enum Kind {
     PartialDepth(usize, usize, u64),
     DiffDepth(usize, u64),
     TradePro(usize),
+    Spot(crate::spot::ws::SpotStream),
 }
+
+/// Spot streams are kept under this prefix in the hub, so a spot and a futures stream of
+/// the same name never mix; connections under `/spot` add and strip it.
+pub const SPOT_PREFIX: &str = "spot:";
 
 fn parse_speed(rest: &str) -> Option<u64> {
     match rest {
@@ -55,6 +60,9 @@ fn parse_speed(rest: &str) -> Option<u64> {
 }
 
 fn parse_stream(ex: &Exchange, name: &str) -> Option<Kind> {
+    if let Some(spot) = name.strip_prefix(SPOT_PREFIX) {
+        return crate::spot::ws::parse(&ex.spot, spot).map(Kind::Spot);
+    }
     match name {
         "!markPrice@arr" => return Some(Kind::MarkPrice(None, false)),
         "!markPrice@arr@1s" => return Some(Kind::MarkPrice(None, true)),
@@ -117,20 +125,22 @@ impl Kind {
             }
             Kind::ForceOrder(_) => 1000,
             Kind::PartialDepth(_, _, ms) | Kind::DiffDepth(_, ms) => *ms as i64,
+            Kind::Spot(_) => 0,
         }
     }
 }
 
 /// What the publisher remembers of a stream between ticks.
 #[derive(Debug, Default)]
-struct Cursor {
-    last_sent: i64,
-    last_trade: i64,
-    last_update: i64,
-    last_top: Option<(Decimal, Decimal, Decimal, Decimal)>,
-    last_levels: BTreeMap<(bool, Decimal), Decimal>,
-    force_init: bool,
-    last_force: usize,
+pub(crate) struct Cursor {
+    pub(crate) last_sent: i64,
+    pub(crate) last_trade: i64,
+    pub(crate) last_update: i64,
+    pub(crate) last_top: Option<(Decimal, Decimal, Decimal, Decimal)>,
+    pub(crate) last_levels: BTreeMap<(bool, Decimal), Decimal>,
+    /// Set once a stream that starts from "now" has looked at what there is.
+    pub(crate) force_init: bool,
+    pub(crate) last_force: usize,
 }
 
 fn s(d: Decimal) -> Value {
@@ -176,6 +186,9 @@ fn mark(ex: &Exchange, sym: usize, now: i64) -> Value {
 
 /// The payloads a stream has to publish now, as JSON text.
 fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String> {
+    if let Kind::Spot(spot) = kind {
+        return crate::spot::ws::render(&ex.spot, spot, cur, now).into_iter().map(|v| v.to_string()).collect();
+    }
     let due = now - cur.last_sent >= kind.period_ms();
     let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.symbols.len()).map(f).collect());
     let out: Vec<Value> = match kind {
@@ -220,6 +233,7 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
             v
         }
         _ if !due => Vec::new(),
+        Kind::Spot(_) => Vec::new(), // rendered above
         Kind::MarkPrice(Some(sym), _) => vec![mark(ex, *sym, now)],
         Kind::MarkPrice(None, _) => vec![all(&|i| mark(ex, i, now))],
         Kind::MiniTicker(Some(sym)) => vec![mini(ex, *sym, now, false)],
@@ -386,10 +400,14 @@ pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(Acc
 
 /// Publishes the engine's pending user events to the user-data connections.
 pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
+    let now = now_ms();
+    for ev in std::mem::take(&mut ex.spot.outbox) {
+        let (acct, text) = crate::spot::ws::render_event(&ex.spot, &ev, now);
+        let _ = shared.ws.spot_user.send((acct, Arc::from(text)));
+    }
     if ex.outbox.is_empty() {
         return;
     }
-    let now = now_ms();
     for ev in std::mem::take(&mut ex.outbox) {
         if let Some((acct, text)) = render_user_event(ex, &ev, now) {
             if acct != HOUSE {
@@ -432,7 +450,14 @@ enum Control {
 }
 
 /// Answers one client message as the docs describe.
-fn control(ex: &Exchange, ws: &WsState, subs: &mut BTreeSet<String>, combined: &mut bool, text: &str) -> Control {
+fn control(
+    ex: &Exchange,
+    ws: &WsState,
+    subs: &mut BTreeSet<String>,
+    combined: &mut bool,
+    prefix: &str,
+    text: &str,
+) -> Control {
     let err = |code: i64, msg: &str, id: Option<&Value>| {
         let mut v = json!({ "code": code, "msg": msg });
         if let Some(id) = id {
@@ -457,10 +482,11 @@ fn control(ex: &Exchange, ws: &WsState, subs: &mut BTreeSet<String>, combined: &
             let mut names = Vec::new();
             for p in &params {
                 let Some(name) = p.as_str() else { return err(2, "Invalid request: stream name must be a string", id) };
-                if parse_stream(ex, name).is_none() {
-                    return err(2, &format!("Invalid request: unknown stream `{name}`"), id);
+                let name = format!("{prefix}{name}");
+                if parse_stream(ex, &name).is_none() {
+                    return err(2, &format!("Invalid request: unknown stream `{}`", &name[prefix.len()..]), id);
                 }
-                names.push(name.to_string());
+                names.push(name);
             }
             if method == "SUBSCRIBE" {
                 let new: BTreeSet<&String> = names.iter().filter(|n| !subs.contains(*n)).collect();
@@ -484,7 +510,7 @@ fn control(ex: &Exchange, ws: &WsState, subs: &mut BTreeSet<String>, combined: &
             }
             ok(Value::Null)
         }
-        "LIST_SUBSCRIPTIONS" => ok(Value::Array(subs.iter().map(|s| json!(s)).collect())),
+        "LIST_SUBSCRIPTIONS" => ok(Value::Array(subs.iter().map(|s| json!(&s[prefix.len()..])).collect())),
         "SET_PROPERTY" => match params.as_slice() {
             [Value::String(p), Value::Bool(b)] if p == "combined" => {
                 *combined = *b;
@@ -511,30 +537,48 @@ fn control(ex: &Exchange, ws: &WsState, subs: &mut BTreeSet<String>, combined: &
 
 /// What a connection was opened for.
 pub enum Target {
-    Streams { names: Vec<String>, combined: bool },
-    User { account: AccountId, key: String },
+    /// Market streams; `prefix` is [`SPOT_PREFIX`] on the spot host, else empty.
+    Streams {
+        names: Vec<String>,
+        combined: bool,
+        prefix: &'static str,
+    },
+    User {
+        account: AccountId,
+        key: String,
+        spot: bool,
+    },
 }
 
-/// Resolves `/ws/<name>`: a known stream, or a listen key.
-pub fn resolve_raw(shared: &Shared, name: &str) -> Option<Target> {
+/// Whether `key` is the live listen key of `account` on the futures or the spot side.
+fn key_live(ex: &Exchange, account: AccountId, key: &str, spot: bool, now: i64) -> bool {
+    let k = if spot { ex.spot.listen_keys.get(&account) } else { ex.accounts[account].listen_key.as_ref() };
+    k.is_some_and(|k| k.key == key && k.expires_at > now)
+}
+
+/// Resolves `/ws/<name>` (or `/spot/ws/<name>` when `spot`): a known stream, or a listen
+/// key.
+pub fn resolve_raw(shared: &Shared, name: &str, spot: bool) -> Option<Target> {
     let ex = lock(&shared.exchange);
-    if parse_stream(&ex, name).is_some() {
-        return Some(Target::Streams { names: vec![name.to_string()], combined: false });
+    let prefix = if spot { SPOT_PREFIX } else { "" };
+    let full = format!("{prefix}{name}");
+    if parse_stream(&ex, &full).is_some() {
+        return Some(Target::Streams { names: vec![full], combined: false, prefix });
     }
     let now = now_ms();
-    let account =
-        ex.accounts.iter().position(|a| a.listen_key.as_ref().is_some_and(|k| k.key == name && k.expires_at > now))?;
-    Some(Target::User { account, key: name.to_string() })
+    let account = (0..ex.accounts.len()).find(|a| key_live(&ex, *a, name, spot, now))?;
+    Some(Target::User { account, key: name.to_string(), spot })
 }
 
-pub fn resolve_combined(shared: &Shared, query: &str) -> Option<Target> {
+pub fn resolve_combined(shared: &Shared, query: &str, spot: bool) -> Option<Target> {
     let list = query.split('&').find_map(|kv| kv.strip_prefix("streams="))?;
     let ex = lock(&shared.exchange);
-    let names: Vec<String> = list.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let prefix = if spot { SPOT_PREFIX } else { "" };
+    let names: Vec<String> = list.split('/').filter(|s| !s.is_empty()).map(|n| format!("{prefix}{n}")).collect();
     if names.len() > MAX_STREAMS || names.iter().any(|n| parse_stream(&ex, n).is_none()) {
         return None;
     }
-    Some(Target::Streams { names, combined: true })
+    Some(Target::Streams { names, combined: true, prefix })
 }
 
 /// Serves one WebSocket connection until either side ends it.
@@ -544,11 +588,14 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
     let generation = ws.generation.load(Ordering::Relaxed);
     let cfg = lock(&ws.config).clone();
     let mut market = ws.market.subscribe();
-    let mut user = ws.user.subscribe();
-    let (mut subs, mut combined, user_account) = match target {
-        Target::Streams { names, combined } => (names.into_iter().collect::<BTreeSet<_>>(), combined, None),
-        Target::User { account, key } => (BTreeSet::new(), false, Some((account, key))),
+    let (mut subs, mut combined, user_account, prefix) = match target {
+        Target::Streams { names, combined, prefix } => {
+            (names.into_iter().collect::<BTreeSet<_>>(), combined, None, prefix)
+        }
+        Target::User { account, key, spot } => (BTreeSet::new(), false, Some((account, key, spot)), ""),
     };
+    let spot_user = user_account.as_ref().is_some_and(|u| u.2);
+    let mut user = if spot_user { ws.spot_user.subscribe() } else { ws.user.subscribe() };
     for s in &subs {
         ws.add(s);
     }
@@ -587,7 +634,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                     }
                     let reply = {
                         let ex = lock(&shared.exchange);
-                        control(&ex, ws, &mut subs, &mut combined, text.as_str())
+                        control(&ex, ws, &mut subs, &mut combined, prefix, text.as_str())
                     };
                     match reply {
                         Control::Reply(_) if lock(&ws.config).ignore_control => None,
@@ -600,6 +647,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
             },
             item = market.recv(), if user_account.is_none() => match item {
                 Ok((name, text)) if subs.contains(&*name) => Some(if combined {
+                    let name = &name[prefix.len()..];
                     format!("{{\"stream\":\"{name}\",\"data\":{text}}}")
                 } else {
                     text.to_string()
@@ -610,7 +658,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                 Err(broadcast::error::RecvError::Closed) => break,
             },
             item = user.recv(), if user_account.is_some() => match item {
-                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, _)| *a == acct) => Some(text.to_string()),
+                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, _, _)| *a == acct) => Some(text.to_string()),
                 Ok(_) => None,
                 Err(_) => break,
             },
@@ -651,12 +699,9 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                 if current != malformed_seen {
                     malformed_seen = current;
                     Some("{\"stream\": this is not json".to_string())
-                } else if let Some((account, key)) = &user_account {
+                } else if let Some((account, key, spot)) = &user_account {
                     let now = now_ms();
-                    let expired = {
-                        let ex = lock(&shared.exchange);
-                        !ex.accounts[*account].listen_key.as_ref().is_some_and(|k| &k.key == key && k.expires_at > now)
-                    };
+                    let expired = !key_live(&lock(&shared.exchange), *account, key, *spot, now);
                     if expired {
                         let event = json!({ "e": "listenKeyExpired", "E": now }).to_string();
                         let _ = socket.send(Message::Text(event.into())).await;

@@ -13,6 +13,8 @@ use tokio::sync::broadcast;
 pub struct WsState {
     pub market: broadcast::Sender<(Arc<str>, Arc<str>)>,
     pub user: broadcast::Sender<(AccountId, Arc<str>)>,
+    /// Spot user events, for connections on spot listen keys.
+    pub spot_user: broadcast::Sender<(AccountId, Arc<str>)>,
     pub(super) subscribers: std::sync::Mutex<BTreeMap<String, usize>>,
     /// Bumped to drop every open connection.
     pub generation: std::sync::atomic::AtomicU64,
@@ -71,6 +73,7 @@ impl WsState {
         WsState {
             market: broadcast::channel(65_536).0,
             user: broadcast::channel(4096).0,
+            spot_user: broadcast::channel(4096).0,
             subscribers: std::sync::Mutex::new(BTreeMap::new()),
             generation: std::sync::atomic::AtomicU64::new(0),
             config: std::sync::Mutex::new(WsConfig::default()),

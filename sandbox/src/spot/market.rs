@@ -1,0 +1,790 @@
+//! The spot market: pairs with price-time order books, balances per asset (free and
+//! locked in open orders), the spot order types and filters of the docs, and the user
+//! events each change makes. The house account quotes every pair and has no balances.
+
+use crate::config::SymbolConfig;
+use crate::engine::book::Book;
+use crate::engine::types::{OrderStatus, Side, TimeInForce};
+use crate::engine::{AccountId, HOUSE};
+use crate::error::{ApiError, ApiResult};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+crate::engine::types::wire_enum!(SpotKind, |_| ApiError::invalid_order_type(), {
+    Limit => "LIMIT", Market => "MARKET", Stop => "STOP", TakeProfit => "TAKE_PROFIT",
+    StopMarket => "STOP_MARKET", TakeProfitMarket => "TAKE_PROFIT_MARKET",
+});
+
+impl SpotKind {
+    fn is_conditional(self) -> bool {
+        !matches!(self, SpotKind::Limit | SpotKind::Market)
+    }
+
+    /// What a triggered conditional order becomes.
+    fn triggered_as(self) -> SpotKind {
+        match self {
+            SpotKind::Stop | SpotKind::TakeProfit => SpotKind::Limit,
+            SpotKind::StopMarket | SpotKind::TakeProfitMarket => SpotKind::Market,
+            other => other,
+        }
+    }
+}
+
+/// A spot order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotOrder {
+    pub id: i64,
+    pub client_id: String,
+    pub account: AccountId,
+    pub symbol: String,
+    pub side: Side,
+    pub kind: SpotKind,
+    pub orig_kind: SpotKind,
+    pub tif: TimeInForce,
+    pub qty: Decimal,
+    /// MARKET orders given as an amount of the quote asset.
+    pub quote_qty: Decimal,
+    pub price: Decimal,
+    pub stop_price: Decimal,
+    pub executed: Decimal,
+    pub cum_quote: Decimal,
+    pub status: OrderStatus,
+    /// What the order still holds locked: quote for buys, base for sells.
+    pub locked: Decimal,
+    pub time: i64,
+    pub update_time: i64,
+}
+
+impl SpotOrder {
+    pub fn remaining(&self) -> Decimal {
+        self.qty - self.executed
+    }
+
+    pub fn avg_price(&self) -> Decimal {
+        if self.executed.is_zero() {
+            Decimal::ZERO
+        } else {
+            (self.cum_quote / self.executed).round_dp(16)
+        }
+    }
+}
+
+/// A public trade of a pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotTrade {
+    pub id: i64,
+    pub price: Decimal,
+    pub qty: Decimal,
+    pub time: i64,
+    pub buyer_maker: bool,
+}
+
+/// One fill of an account's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserTrade {
+    pub id: i64,
+    pub order_id: i64,
+    pub account: AccountId,
+    pub counterparty: AccountId,
+    pub symbol: String,
+    pub side: Side,
+    pub price: Decimal,
+    pub qty: Decimal,
+    pub commission: Decimal,
+    pub commission_asset: String,
+    pub maker: bool,
+    pub time: i64,
+}
+
+/// One change of a spot balance, as the transaction history lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transaction {
+    pub tran_id: i64,
+    pub trade_id: Option<i64>,
+    pub account: AccountId,
+    pub asset: String,
+    pub symbol: String,
+    pub delta: Decimal,
+    pub kind: &'static str,
+    pub time: i64,
+}
+
+/// What a spot user data stream must hear about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpotEvent {
+    /// `executionReport`, with the order as it was then and the fill, if any.
+    Execution { order: SpotOrder, execution: &'static str, fill: Option<UserTrade> },
+    /// `outboundAccountPosition` with the balances of these assets.
+    Balances { account: AccountId, assets: BTreeSet<String>, reason: &'static str },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Balance {
+    pub free: Decimal,
+    pub locked: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub cfg: SymbolConfig,
+    pub book: Book,
+    pub last_price: Decimal,
+    pub trades: Vec<SpotTrade>,
+}
+
+/// A new order as the request gives it.
+#[derive(Debug, Clone)]
+pub struct NewSpotOrder {
+    pub symbol: String,
+    pub side: Side,
+    pub kind: SpotKind,
+    pub tif: Option<TimeInForce>,
+    pub qty: Option<Decimal>,
+    pub quote_qty: Option<Decimal>,
+    pub price: Option<Decimal>,
+    pub stop_price: Option<Decimal>,
+    pub client_id: Option<String>,
+}
+
+/// House quote depth: levels per side and the gap between them.
+const HOUSE_LEVELS: u32 = 10;
+const HOUSE_GAP: &str = "0.0005";
+
+pub struct SpotMarket {
+    pub pairs: Vec<Pair>,
+    pub orders: HashMap<i64, SpotOrder>,
+    pub balances: BTreeMap<(AccountId, String), Balance>,
+    pub user_trades: Vec<UserTrade>,
+    pub transactions: Vec<Transaction>,
+    pub outbox: Vec<SpotEvent>,
+    /// Each account's spot listen key (spot streams have their own).
+    pub listen_keys: HashMap<AccountId, crate::engine::account::ListenKey>,
+    pub maker_fee: Decimal,
+    pub taker_fee: Decimal,
+    next_order_id: i64,
+    next_trade_id: i64,
+}
+
+impl SpotMarket {
+    pub fn new(
+        pairs: &[SymbolConfig],
+        balances: &[(AccountId, Vec<(String, Decimal)>)],
+        fees: (Decimal, Decimal),
+        now: i64,
+    ) -> Self {
+        let mut m = SpotMarket {
+            pairs: pairs
+                .iter()
+                .map(|c| Pair { cfg: c.clone(), book: Book::default(), last_price: c.start_price, trades: Vec::new() })
+                .collect(),
+            orders: HashMap::new(),
+            balances: BTreeMap::new(),
+            user_trades: Vec::new(),
+            transactions: Vec::new(),
+            outbox: Vec::new(),
+            listen_keys: HashMap::new(),
+            maker_fee: fees.0,
+            taker_fee: fees.1,
+            next_order_id: 7_000_001,
+            next_trade_id: 3_000_001,
+        };
+        for (acct, list) in balances {
+            for (asset, amount) in list {
+                m.balances.entry((*acct, asset.clone())).or_default().free += *amount;
+            }
+        }
+        for i in 0..m.pairs.len() {
+            m.requote(i, now);
+        }
+        m
+    }
+
+    pub fn pair_index(&self, symbol: &str) -> ApiResult<usize> {
+        self.pairs.iter().position(|p| p.cfg.symbol == symbol).ok_or_else(ApiError::bad_symbol)
+    }
+
+    pub fn balance(&self, acct: AccountId, asset: &str) -> Balance {
+        self.balances.get(&(acct, asset.to_string())).cloned().unwrap_or_default()
+    }
+
+    /// Every asset the account holds or has held, with its balance.
+    pub fn balances_of(&self, acct: AccountId) -> impl Iterator<Item = (&String, &Balance)> + '_ {
+        self.balances.iter().filter(move |((a, _), _)| *a == acct).map(|((_, asset), b)| (asset, b))
+    }
+
+    fn bal(&mut self, acct: AccountId, asset: &str) -> &mut Balance {
+        self.balances.entry((acct, asset.to_string())).or_default()
+    }
+
+    /// Adds `delta` to a free balance, recorded as a transaction of `kind`; a withdrawal
+    /// beyond the free balance is refused.
+    pub fn credit(
+        &mut self,
+        acct: AccountId,
+        asset: &str,
+        delta: Decimal,
+        kind: &'static str,
+        tran_id: i64,
+        now: i64,
+    ) -> ApiResult<()> {
+        let b = self.bal(acct, asset);
+        if b.free + delta < Decimal::ZERO {
+            return Err(ApiError::balance_insufficient());
+        }
+        b.free += delta;
+        self.transactions.push(Transaction {
+            tran_id,
+            trade_id: None,
+            account: acct,
+            asset: asset.to_string(),
+            symbol: String::new(),
+            delta,
+            kind,
+            time: now,
+        });
+        self.outbox.push(SpotEvent::Balances { account: acct, assets: [asset.to_string()].into(), reason: "TRANSFER" });
+        Ok(())
+    }
+
+    /// Replaces the house quotes of a pair around its last price.
+    pub fn requote(&mut self, pair: usize, now: i64) {
+        let house: Vec<i64> = self.pairs[pair]
+            .book
+            .order_ids()
+            .filter(|id| self.orders.get(id).is_some_and(|o| o.account == HOUSE))
+            .collect();
+        for id in house {
+            if let Some(o) = self.orders.remove(&id) {
+                self.pairs[pair].book.remove(o.side, o.price, id);
+            }
+        }
+        let cfg = self.pairs[pair].cfg.clone();
+        let last = self.pairs[pair].last_price;
+        // Never quote through a resting user order: the book must not cross.
+        let (user_bid, user_ask) = (self.pairs[pair].book.best(Side::Buy), self.pairs[pair].book.best(Side::Sell));
+        let gap: Decimal = HOUSE_GAP.parse().unwrap_or_default();
+        let qty = (cfg.step_size * Decimal::from(500)).max(cfg.min_qty);
+        for k in 1..=HOUSE_LEVELS {
+            let off = gap * Decimal::from(k);
+            for (side, price) in [(Side::Buy, last * (Decimal::ONE - off)), (Side::Sell, last * (Decimal::ONE + off))] {
+                let price = (price / cfg.tick_size).round() * cfg.tick_size;
+                let crosses = match side {
+                    Side::Buy => user_ask.is_some_and(|a| price >= a),
+                    Side::Sell => user_bid.is_some_and(|b| price <= b),
+                };
+                if price <= Decimal::ZERO || crosses {
+                    continue;
+                }
+                let id = self.next_id();
+                let order = SpotOrder {
+                    id,
+                    client_id: format!("house-{id}"),
+                    account: HOUSE,
+                    symbol: cfg.symbol.clone(),
+                    side,
+                    kind: SpotKind::Limit,
+                    orig_kind: SpotKind::Limit,
+                    tif: TimeInForce::Gtc,
+                    qty,
+                    quote_qty: Decimal::ZERO,
+                    price,
+                    stop_price: Decimal::ZERO,
+                    executed: Decimal::ZERO,
+                    cum_quote: Decimal::ZERO,
+                    status: OrderStatus::New,
+                    locked: Decimal::ZERO,
+                    time: now,
+                    update_time: now,
+                };
+                self.pairs[pair].book.insert(side, price, id);
+                self.orders.insert(id, order);
+            }
+        }
+    }
+
+    fn next_id(&mut self) -> i64 {
+        self.next_order_id += 1;
+        self.next_order_id
+    }
+
+    /// Checks a new order against the pair's filters and the account's balance, then
+    /// places it: matched at once, resting, or waiting for its trigger.
+    pub fn place(&mut self, acct: AccountId, req: NewSpotOrder, now: i64) -> ApiResult<i64> {
+        let pi = self.pair_index(&req.symbol)?;
+        let cfg = self.pairs[pi].cfg.clone();
+        let mandatory = |v: Option<Decimal>, name: &str| v.ok_or_else(|| ApiError::mandatory(name));
+        let kind = req.kind;
+        let exec_kind = kind.triggered_as();
+        let tif = match (exec_kind, req.tif) {
+            (SpotKind::Limit, None) => return Err(ApiError::mandatory("timeInForce")),
+            (SpotKind::Limit, Some(TimeInForce::Hidden)) => return Err(ApiError::invalid_tif()),
+            (_, t) => t.unwrap_or(TimeInForce::Gtc),
+        };
+        let price = if exec_kind == SpotKind::Limit { mandatory(req.price, "price")? } else { Decimal::ZERO };
+        let stop_price = if kind.is_conditional() { mandatory(req.stop_price, "stopPrice")? } else { Decimal::ZERO };
+        let (qty, quote_qty) = match (kind, req.qty, req.quote_qty) {
+            (SpotKind::Market, None, Some(q)) => (Decimal::ZERO, q),
+            (SpotKind::Market, None, None) => return Err(ApiError::either("quantity", "quoteOrderQty")),
+            (_, Some(_), Some(_)) => return Err(ApiError::bad_combo()),
+            (_, None, _) => return Err(ApiError::mandatory("quantity")),
+            (_, Some(q), None) => (q, Decimal::ZERO),
+        };
+        if price < Decimal::ZERO || (exec_kind == SpotKind::Limit && price.is_zero()) {
+            return Err(ApiError::price_le_zero());
+        }
+        if exec_kind == SpotKind::Limit {
+            if price < cfg.min_price {
+                return Err(ApiError::price_lt_min());
+            }
+            if price > cfg.max_price {
+                return Err(ApiError::price_gt_max());
+            }
+            if !(price % cfg.tick_size).is_zero() {
+                return Err(ApiError::price_tick());
+            }
+        }
+        if kind.is_conditional() && (stop_price <= Decimal::ZERO || !(stop_price % cfg.tick_size).is_zero()) {
+            return Err(ApiError::invalid_param("stopPrice"));
+        }
+        if quote_qty.is_zero() {
+            if qty <= Decimal::ZERO {
+                return Err(ApiError::qty_le_zero());
+            }
+            if qty < cfg.min_qty {
+                return Err(ApiError::qty_lt_min());
+            }
+            if qty > cfg.max_qty {
+                return Err(ApiError::qty_gt_max());
+            }
+            if !(qty % cfg.step_size).is_zero() {
+                return Err(ApiError::qty_step());
+            }
+        } else if quote_qty <= Decimal::ZERO {
+            return Err(ApiError::invalid_param("quoteOrderQty"));
+        }
+        let reference = if exec_kind == SpotKind::Limit { price } else { self.pairs[pi].last_price };
+        let notional = if quote_qty.is_zero() { qty * reference } else { quote_qty };
+        if notional < cfg.min_notional {
+            return Err(ApiError::min_notional(&cfg.min_notional.normalize().to_string()));
+        }
+        let client_id = match req.client_id {
+            Some(c) if !crate::engine::client_id_ok(&c) => return Err(ApiError::client_order_id_invalid()),
+            Some(c) => {
+                let taken = self.orders.values().any(|o| o.account == acct && o.client_id == c && o.status.is_open());
+                if taken {
+                    return Err(ApiError::new(400, -2010, "Duplicate client order id."));
+                }
+                c
+            }
+            None => format!("sandbox-spot-{}", self.next_order_id + 1),
+        };
+        if kind.is_conditional() {
+            let last = self.pairs[pi].last_price;
+            if Self::triggers(kind, req.side, stop_price, last) {
+                return Err(ApiError::would_trigger());
+            }
+        }
+        let id = self.next_id();
+        let order = SpotOrder {
+            id,
+            client_id,
+            account: acct,
+            symbol: cfg.symbol.clone(),
+            side: req.side,
+            kind: if kind.is_conditional() { kind } else { exec_kind },
+            orig_kind: kind,
+            tif,
+            qty,
+            quote_qty,
+            price,
+            stop_price,
+            executed: Decimal::ZERO,
+            cum_quote: Decimal::ZERO,
+            status: OrderStatus::New,
+            locked: Decimal::ZERO,
+            time: now,
+            update_time: now,
+        };
+        let mut order = order;
+        if !kind.is_conditional() {
+            order.locked = self.lock_for(pi, &order)?;
+        }
+        self.orders.insert(id, order);
+        if kind.is_conditional() {
+            self.report(id, "NEW", None);
+            return Ok(id);
+        }
+        self.activate(pi, id, now);
+        Ok(id)
+    }
+
+    /// Whether a conditional order's trigger is reached at `last`.
+    fn triggers(kind: SpotKind, side: Side, stop: Decimal, last: Decimal) -> bool {
+        let stop_kind = matches!(kind, SpotKind::Stop | SpotKind::StopMarket);
+        match (side, stop_kind) {
+            (Side::Buy, true) | (Side::Sell, false) => last >= stop,
+            (Side::Buy, false) | (Side::Sell, true) => last <= stop,
+        }
+    }
+
+    /// What an order must lock before it can trade: the quote it may spend on a buy (at
+    /// its limit price, or the book's cost for a market order), the base on a sell.
+    fn lock_for(&mut self, pi: usize, order: &SpotOrder) -> ApiResult<Decimal> {
+        if order.account == HOUSE {
+            return Ok(Decimal::ZERO);
+        }
+        let (base, quote) = (self.pairs[pi].cfg.base_asset.clone(), self.pairs[pi].cfg.quote_asset.clone());
+        let (asset, amount) = match (order.side, order.kind) {
+            (Side::Sell, _) if order.quote_qty.is_zero() => (base, order.qty),
+            (Side::Sell, _) => (base, self.base_for_quote(pi, order.quote_qty)),
+            (Side::Buy, SpotKind::Limit) => (quote, order.qty * order.price),
+            (Side::Buy, _) if !order.quote_qty.is_zero() => (quote, order.quote_qty),
+            (Side::Buy, _) => (quote, self.cost_of(pi, order.qty)),
+        };
+        let b = self.bal(order.account, &asset);
+        if b.free < amount {
+            return Err(ApiError::balance_insufficient());
+        }
+        b.free -= amount;
+        b.locked += amount;
+        self.outbox.push(SpotEvent::Balances { account: order.account, assets: [asset].into(), reason: "ORDER" });
+        Ok(amount)
+    }
+
+    /// What buying `qty` at market costs now, walking the asks.
+    fn cost_of(&self, pi: usize, qty: Decimal) -> Decimal {
+        let mut left = qty;
+        let mut cost = Decimal::ZERO;
+        for (price, ids) in self.pairs[pi].book.levels(Side::Sell) {
+            let at_level: Decimal = ids.iter().filter_map(|id| self.orders.get(id)).map(SpotOrder::remaining).sum();
+            let take = left.min(at_level);
+            cost += take * *price;
+            left -= take;
+            if left.is_zero() {
+                break;
+            }
+        }
+        cost
+    }
+
+    /// How much base a market sell for `quote` needs, walking the bids.
+    fn base_for_quote(&self, pi: usize, quote: Decimal) -> Decimal {
+        let mut left = quote;
+        let mut base = Decimal::ZERO;
+        for (price, ids) in self.pairs[pi].book.levels(Side::Buy) {
+            let at_level: Decimal = ids.iter().filter_map(|id| self.orders.get(id)).map(SpotOrder::remaining).sum();
+            let take = (left / *price).min(at_level);
+            base += take;
+            left -= take * *price;
+            if left <= Decimal::ZERO {
+                break;
+            }
+        }
+        base.round_dp(self.pairs[pi].cfg.quantity_precision())
+    }
+
+    /// Sends an order that may trade now into the book: post-only and fill-or-kill
+    /// checks, matching, then resting or expiring by its time in force.
+    fn activate(&mut self, pi: usize, id: i64, now: i64) {
+        let Some(o) = self.orders.get(&id).cloned() else { return };
+        let crosses = self.pairs[pi].book.best(o.side.opposite()).is_some_and(|best| match (o.kind, o.side) {
+            (SpotKind::Market, _) => true,
+            (_, Side::Buy) => best <= o.price,
+            (_, Side::Sell) => best >= o.price,
+        });
+        if o.tif == TimeInForce::Gtx && crosses {
+            self.report(id, "NEW", None);
+            self.finish(id, OrderStatus::Expired, now);
+            return;
+        }
+        if o.tif == TimeInForce::Fok && !self.fillable(pi, &o) {
+            self.report(id, "NEW", None);
+            self.finish(id, OrderStatus::Expired, now);
+            return;
+        }
+        self.report(id, "NEW", None);
+        self.match_taker(pi, id, now);
+        if let Some(o) = self.orders.get(&id).filter(|o| o.status.is_open()) {
+            let by_quote = !o.quote_qty.is_zero();
+            if o.kind == SpotKind::Market || matches!(o.tif, TimeInForce::Ioc | TimeInForce::Fok) {
+                // A quote amount is spent when what is left buys less than a step.
+                let step_cost = self.pairs[pi].last_price * self.pairs[pi].cfg.step_size;
+                let filled = if by_quote {
+                    !o.executed.is_zero() && o.quote_qty - o.cum_quote < step_cost
+                } else {
+                    o.remaining().is_zero()
+                };
+                if let Some(o) = self.orders.get_mut(&id).filter(|o| !o.quote_qty.is_zero()) {
+                    o.qty = o.executed;
+                }
+                self.finish(id, if filled { OrderStatus::Filled } else { OrderStatus::Expired }, now);
+            } else {
+                let (side, price) = (o.side, o.price);
+                self.pairs[pi].book.insert(side, price, id);
+            }
+        }
+        self.requote(pi, now);
+        self.fire_triggers(pi, now);
+    }
+
+    /// Whether the book can fill the whole order now (fill-or-kill).
+    fn fillable(&self, pi: usize, o: &SpotOrder) -> bool {
+        let mut left = o.remaining();
+        for (price, ids) in self.pairs[pi].book.levels(o.side.opposite()) {
+            let ok = match o.side {
+                Side::Buy => *price <= o.price,
+                Side::Sell => *price >= o.price,
+            };
+            if !ok {
+                break;
+            }
+            left -= ids.iter().filter_map(|id| self.orders.get(id)).map(SpotOrder::remaining).sum::<Decimal>();
+            if left <= Decimal::ZERO {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Trades the taker against the best resting orders while prices cross.
+    fn match_taker(&mut self, pi: usize, taker_id: i64, now: i64) {
+        let step = self.pairs[pi].cfg.step_size;
+        while let Some((price, maker_id)) = self.pairs[pi].book.front(self.orders[&taker_id].side.opposite()) {
+            let t = &self.orders[&taker_id];
+            let crosses = match (t.kind, t.side) {
+                (SpotKind::Market, _) => true,
+                (_, Side::Buy) => price <= t.price,
+                (_, Side::Sell) => price >= t.price,
+            };
+            if !crosses {
+                break;
+            }
+            let want = if t.quote_qty.is_zero() {
+                t.remaining()
+            } else {
+                // A quote amount: what is left of it at this price, in whole steps.
+                ((t.quote_qty - t.cum_quote) / price / step).floor() * step
+            };
+            let qty = want.min(self.orders[&maker_id].remaining());
+            if qty <= Decimal::ZERO {
+                break;
+            }
+            self.fill(pi, taker_id, maker_id, price, qty, now);
+        }
+    }
+
+    /// One trade: both orders, both accounts' balances, the public tape, the events.
+    fn fill(&mut self, pi: usize, taker_id: i64, maker_id: i64, price: Decimal, qty: Decimal, now: i64) {
+        self.next_trade_id += 1;
+        let trade_id = self.next_trade_id;
+        let buyer_maker = self.orders[&maker_id].side == Side::Buy;
+        for (id, maker) in [(maker_id, true), (taker_id, false)] {
+            let fee = if maker { self.maker_fee } else { self.taker_fee };
+            let trade = self.settle(pi, id, price, qty, fee, maker, trade_id, now);
+            let (o, counter) = (&self.orders[&id], if maker { taker_id } else { maker_id });
+            let counterparty = self.orders[&counter].account;
+            if o.account != HOUSE {
+                let mut t = trade;
+                t.counterparty = counterparty;
+                self.user_trades.push(t.clone());
+                self.report(id, "TRADE", Some(t));
+            }
+            if self.orders[&id].remaining().is_zero() && self.orders[&id].quote_qty.is_zero() {
+                if maker {
+                    let (side, p) = (self.orders[&id].side, self.orders[&id].price);
+                    self.pairs[pi].book.remove(side, p, id);
+                }
+                self.finish(id, OrderStatus::Filled, now);
+            }
+        }
+        let pair = &mut self.pairs[pi];
+        pair.last_price = price;
+        pair.book.bump();
+        pair.trades.push(SpotTrade { id: trade_id, price, qty, time: now, buyer_maker });
+        if pair.trades.len() > 1000 {
+            pair.trades.remove(0);
+        }
+    }
+
+    /// Moves one side of a trade through an order and its account: the order's progress,
+    /// what it had locked, what it receives less the fee.
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &mut self,
+        pi: usize,
+        id: i64,
+        price: Decimal,
+        qty: Decimal,
+        fee_rate: Decimal,
+        maker: bool,
+        trade_id: i64,
+        now: i64,
+    ) -> UserTrade {
+        let (base, quote) = (self.pairs[pi].cfg.base_asset.clone(), self.pairs[pi].cfg.quote_asset.clone());
+        let quote_amount = qty * price;
+        let o = self.orders.get_mut(&id).expect("a matched order exists");
+        o.executed += qty;
+        o.cum_quote += quote_amount;
+        o.update_time = now;
+        o.status = OrderStatus::PartiallyFilled;
+        let (acct, side) = (o.account, o.side);
+        // The lock a buy used for this fill: at its limit price, or what it spent.
+        let used = match (side, o.kind) {
+            (Side::Buy, SpotKind::Limit) => qty * o.price,
+            (Side::Buy, _) => quote_amount,
+            (Side::Sell, _) => qty,
+        }
+        .min(o.locked);
+        o.locked -= used;
+        let (received_asset, received, spent_asset, spent) = match side {
+            Side::Buy => (base, qty, quote, quote_amount),
+            Side::Sell => (quote, quote_amount, base, qty),
+        };
+        let commission = (received * fee_rate).round_dp(8);
+        if acct != HOUSE {
+            let b = self.bal(acct, &spent_asset);
+            b.locked -= used;
+            b.free += used - spent;
+            self.bal(acct, &received_asset).free += received - commission;
+            let symbol = self.pairs[pi].cfg.symbol.clone();
+            for (asset, delta, kind) in
+                [(&spent_asset, -spent, "TRADE_SOURCE"), (&received_asset, received - commission, "TRADE_TARGET")]
+            {
+                self.transactions.push(Transaction {
+                    tran_id: trade_id * 10 + i64::from(kind == "TRADE_TARGET"),
+                    trade_id: Some(trade_id),
+                    account: acct,
+                    asset: asset.clone(),
+                    symbol: symbol.clone(),
+                    delta,
+                    kind,
+                    time: now,
+                });
+            }
+            self.outbox.push(SpotEvent::Balances {
+                account: acct,
+                assets: [spent_asset.clone(), received_asset.clone()].into(),
+                reason: "ORDER",
+            });
+        }
+        UserTrade {
+            id: trade_id,
+            order_id: id,
+            account: acct,
+            counterparty: HOUSE,
+            symbol: self.pairs[pi].cfg.symbol.clone(),
+            side,
+            price,
+            qty,
+            commission,
+            commission_asset: received_asset,
+            maker,
+            time: now,
+        }
+    }
+
+    /// Ends an order: its status, and whatever it still had locked back to free.
+    fn finish(&mut self, id: i64, status: OrderStatus, now: i64) {
+        let Some(o) = self.orders.get_mut(&id) else { return };
+        o.status = status;
+        o.update_time = now;
+        let (acct, side, left, symbol) = (o.account, o.side, std::mem::take(&mut o.locked), o.symbol.clone());
+        if acct == HOUSE {
+            return;
+        }
+        if !left.is_zero() {
+            let Ok(pi) = self.pair_index(&symbol) else { return };
+            let asset = match side {
+                Side::Buy => self.pairs[pi].cfg.quote_asset.clone(),
+                Side::Sell => self.pairs[pi].cfg.base_asset.clone(),
+            };
+            let b = self.bal(acct, &asset);
+            b.locked -= left;
+            b.free += left;
+            self.outbox.push(SpotEvent::Balances { account: acct, assets: [asset].into(), reason: "ORDER" });
+        }
+        let execution = match status {
+            OrderStatus::Canceled => "CANCELED",
+            OrderStatus::Expired => "EXPIRED",
+            OrderStatus::Rejected => "REJECTED",
+            _ => return,
+        };
+        self.report(id, execution, None);
+    }
+
+    fn report(&mut self, id: i64, execution: &'static str, fill: Option<UserTrade>) {
+        if let Some(o) = self.orders.get(&id) {
+            if o.account != HOUSE {
+                self.outbox.push(SpotEvent::Execution { order: o.clone(), execution, fill });
+            }
+        }
+    }
+
+    /// Cancels an open order of the account.
+    pub fn cancel(&mut self, id: i64, now: i64) -> ApiResult<SpotOrder> {
+        let o = self.orders.get(&id).cloned().ok_or_else(ApiError::unknown_order)?;
+        if !o.status.is_open() {
+            return Err(ApiError::unknown_order());
+        }
+        if let Ok(pi) = self.pair_index(&o.symbol) {
+            self.pairs[pi].book.remove(o.side, o.price, id);
+        }
+        self.finish(id, OrderStatus::Canceled, now);
+        Ok(self.orders[&id].clone())
+    }
+
+    /// The account's order by exchange id or client id.
+    pub fn find(&self, acct: AccountId, symbol: &str, id: Option<i64>, client_id: Option<&str>) -> Option<&SpotOrder> {
+        let matches = |o: &&SpotOrder| o.account == acct && o.symbol == symbol;
+        match (id, client_id) {
+            (Some(id), _) => self.orders.get(&id).filter(matches),
+            (None, Some(c)) => self
+                .orders
+                .values()
+                .filter(matches)
+                .filter(|o| o.client_id == c)
+                .max_by_key(|o| (o.status.is_open(), o.id)),
+            (None, None) => None,
+        }
+    }
+
+    /// Moves a pair's last price (tests and examples), as a trade at that price would.
+    pub fn set_price(&mut self, pi: usize, price: Decimal, now: i64) {
+        self.pairs[pi].last_price = price;
+        self.requote(pi, now);
+        self.fire_triggers(pi, now);
+    }
+
+    /// Conditional orders whose trigger the last price reached become LIMIT or MARKET
+    /// orders and trade; one whose account cannot pay then expires.
+    fn fire_triggers(&mut self, pi: usize, now: i64) {
+        loop {
+            let last = self.pairs[pi].last_price;
+            let symbol = &self.pairs[pi].cfg.symbol;
+            let due = self
+                .orders
+                .values()
+                .filter(|o| &o.symbol == symbol && o.status == OrderStatus::New && o.kind.is_conditional())
+                .filter(|o| Self::triggers(o.kind, o.side, o.stop_price, last))
+                .map(|o| o.id)
+                .min();
+            let Some(id) = due else { return };
+            let o = self.orders.get_mut(&id).expect("listed above");
+            o.kind = o.kind.triggered_as();
+            let snapshot = o.clone();
+            match self.lock_for(pi, &snapshot) {
+                Ok(locked) => {
+                    if let Some(o) = self.orders.get_mut(&id) {
+                        o.locked = locked;
+                    }
+                    self.activate(pi, id, now);
+                }
+                Err(_) => self.finish(id, OrderStatus::Expired, now),
+            }
+        }
+    }
+
+    pub fn open_orders(&self, acct: AccountId) -> impl Iterator<Item = &SpotOrder> + '_ {
+        self.orders.values().filter(move |o| o.account == acct && o.status.is_open())
+    }
+}

@@ -1,0 +1,348 @@
+//! The spot clients (V1 and V3) against the sandbox's spot market over loopback: market
+//! data, orders with their balances, filters, transfers seen from both wallets, the docs'
+//! HMAC vector, and the spot streams and user data stream.
+
+mod common;
+
+use aster::spot::{self, models::SpotOrderType, SpotDepthSpeed, TransactionType};
+use aster::{Error, KlineInterval, OrderStatus, Side, TimeInForce, TransferKind};
+use aster_sandbox::{Sandbox, DEMO_SIGNER, DEMO_SIGNER_KEY, DEMO_USER};
+use common::{dec, next_ok, sandbox};
+
+fn client(sb: &Sandbox) -> spot::Client {
+    spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap()
+}
+
+fn client_v3(sb: &Sandbox) -> spot::v3::Client {
+    spot::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(DEMO_USER)
+        .signer(DEMO_SIGNER)
+        .private_key(DEMO_SIGNER_KEY)
+        .build()
+        .unwrap()
+}
+
+fn free(account: &spot::models::SpotAccount, asset: &str) -> aster::Decimal {
+    account.balances.iter().find(|b| b.asset == asset).map(|b| b.free).unwrap_or_default()
+}
+
+fn locked(account: &spot::models::SpotAccount, asset: &str) -> aster::Decimal {
+    account.balances.iter().find(|b| b.asset == asset).map(|b| b.locked).unwrap_or_default()
+}
+
+#[test]
+fn spot_clients_default_to_the_spot_host() {
+    let c = spot::Client::new().unwrap();
+    assert_eq!(c.base_url(), "https://sapi.asterdex.com");
+    let v3 = spot::v3::Client::builder().user(DEMO_USER).private_key(DEMO_SIGNER_KEY).build().unwrap();
+    assert_eq!(v3.base_url(), "https://sapi.asterdex.com");
+    assert_eq!(spot::ENDPOINTS.len(), 28);
+    assert_eq!(spot::v3::ENDPOINTS.len(), 29);
+    assert!(spot::ENDPOINTS.iter().all(|e| e.path.starts_with("/api/v1/")));
+    assert!(spot::v3::ENDPOINTS.iter().all(|e| e.path.starts_with("/api/v3/")));
+}
+
+#[test]
+fn the_docs_hmac_example_signs_a_spot_order() {
+    // The spot docs' example of POST /api/v1/order, its secret and its signature.
+    let secret = "fdde510a2b71fa43a43bff3e3cf7819c8c66df34633d338050f4f59664b3b313";
+    let total = "symbol=BNBUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=5&price=1.1&recvWindow=5000&timestamp=1756187806000";
+    assert_eq!(aster::sign::sign(secret, total), "e09169bf6c02ec4b29fa1bdc3a967f92c8c6cfcde0551ba1d477b2d3cf4c51b0");
+}
+
+#[tokio::test]
+async fn spot_market_data_is_typed() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    c.ping().await.unwrap();
+    assert!(c.time().await.unwrap().server_time > 0);
+    assert!(c.sync_time().await.unwrap().abs() < 5_000);
+    let info = c.exchange_info().await.unwrap();
+    let aster_pair = info.symbols.iter().find(|s| s.symbol == "ASTERUSDT").expect("ASTERUSDT is listed");
+    assert_eq!(aster_pair.base_asset, "ASTER");
+    assert!(aster_pair.order_types.contains(&SpotOrderType::TakeProfitMarket));
+    let tick = aster_pair.filters.iter().find(|f| f.filter_type == "PRICE_FILTER").and_then(|f| f.tick_size);
+    assert_eq!(tick, Some(dec("0.0001")));
+    let book = c.depth("ASTERUSDT").limit(5).await.unwrap();
+    assert_eq!(book.bids.len(), 5);
+    assert!(book.bids[0].price < book.asks[0].price);
+    let price = c.ticker_price().symbol("ASTERUSDT").await.unwrap().into_vec();
+    assert_eq!(price[0].price, dec("1.0000"));
+    let all = c.book_ticker().await.unwrap().into_vec();
+    assert_eq!(all.len(), 3);
+    let t24 = c.ticker_24hr_price_change().symbol("ASTERUSDT").await.unwrap().into_vec();
+    assert_eq!(t24[0].base_asset.as_deref(), Some("ASTER"));
+    // A fee estimate needs no credentials.
+    let fee = spot::Client::builder().base_url(sb.base_url()).build().unwrap();
+    let est = fee.withdraw_fee(spot::WithdrawChain::Bsc, "USDT").await.unwrap();
+    assert!(est.gas_cost > dec("0"));
+}
+
+#[tokio::test]
+async fn a_limit_order_locks_its_cost_and_a_cancel_frees_it() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let before = c.account().await.unwrap();
+    let order = c
+        .new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("100"))
+        .price(dec("0.9000"))
+        .await
+        .unwrap();
+    assert_eq!(order.status, OrderStatus::New);
+    let during = c.account().await.unwrap();
+    assert_eq!(free(&during, "USDT"), free(&before, "USDT") - dec("90"));
+    assert_eq!(locked(&during, "USDT"), dec("90"));
+    let open = c.get_orders().symbol("ASTERUSDT").await.unwrap();
+    assert_eq!(open.len(), 1);
+    let by_client_id = c.query_order("ASTERUSDT").orig_client_order_id(order.client_order_id.clone()).await.unwrap();
+    assert_eq!(by_client_id.order_id, order.order_id);
+    let cancelled = c.cancel_order("ASTERUSDT").order_id(order.order_id).await.unwrap();
+    assert_eq!(cancelled.status, OrderStatus::Canceled);
+    let after = c.account().await.unwrap();
+    assert_eq!(free(&after, "USDT"), free(&before, "USDT"));
+    assert_eq!(locked(&after, "USDT"), dec("0"));
+}
+
+#[tokio::test]
+async fn market_orders_fill_by_quantity_or_by_quote_amount() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let before = c.account().await.unwrap();
+    let sell = c.new_order("ASTERUSDT", Side::Sell, SpotOrderType::Market).quantity(dec("50")).await.unwrap();
+    assert_eq!(sell.status, OrderStatus::Filled);
+    assert_eq!(sell.executed_qty, dec("50"));
+    let buy = c.new_order("ASTERUSDT", Side::Buy, SpotOrderType::Market).quote_order_qty(dec("20")).await.unwrap();
+    assert_eq!(buy.status, OrderStatus::Filled);
+    let spent = buy.cum_quote.unwrap();
+    assert!(spent <= dec("20") && spent > dec("19.9"), "spent {spent}");
+    let after = c.account().await.unwrap();
+    // Sold 50 ASTER, bought some back; USDT moved by what the two fills said, less fees.
+    let got = sell.cum_quote.unwrap();
+    let usdt_delta = free(&after, "USDT") - free(&before, "USDT");
+    assert!(usdt_delta < got - spent && usdt_delta > got - spent - dec("0.1"), "{usdt_delta}");
+    let trades = c.get_account_trades().symbol("ASTERUSDT").await.unwrap();
+    assert!(trades.iter().any(|t| t.order_id == sell.order_id && !t.buyer));
+    assert!(trades.iter().any(|t| t.order_id == buy.order_id && t.buyer));
+    let history = c.transaction_history().kind(TransactionType::TradeTarget).await.unwrap();
+    assert!(history.iter().any(|r| r.asset == "USDT" && r.balance_delta > dec("0")));
+}
+
+#[tokio::test]
+async fn what_an_order_type_needs_is_checked_before_sending() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let before = sb.request_count();
+    let e = c.new_order("ASTERUSDT", Side::Buy, SpotOrderType::Market).await.unwrap_err();
+    assert!(matches!(&e, Error::ParameterRequired { name, .. } if name == "quantity or quoteOrderQty"), "{e:?}");
+    let e = c.new_order("ASTERUSDT", Side::Buy, SpotOrderType::StopMarket).quantity(dec("10")).await.unwrap_err();
+    assert!(matches!(&e, Error::ParameterRequired { name, .. } if name == "stopPrice"), "{e:?}");
+    assert_eq!(sb.request_count(), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn the_exchange_filters_and_balances_are_enforced() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let limit = |qty: &str, price: &str| {
+        c.new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
+            .time_in_force(TimeInForce::Gtc)
+            .quantity(dec(qty))
+            .price(dec(price))
+    };
+    assert_eq!(limit("100", "0.90005").await.unwrap_err().error_code(), Some(-4014), "tick size");
+    assert_eq!(limit("100.001", "0.9").await.unwrap_err().error_code(), Some(-4023), "step size");
+    assert_eq!(limit("1", "0.9").await.unwrap_err().error_code(), Some(-4164), "min notional");
+    assert_eq!(limit("900", "100").await.unwrap_err().error_code(), Some(-2018), "balance");
+    let stop = c
+        .new_order("ASTERUSDT", Side::Buy, SpotOrderType::StopMarket)
+        .quantity(dec("10"))
+        .stop_price(dec("0.5"))
+        .await
+        .unwrap_err();
+    assert_eq!(stop.error_code(), Some(-2021), "a buy stop below the price would trigger at once");
+}
+
+#[tokio::test]
+async fn a_stop_order_waits_for_its_price_and_then_trades() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let stop = c
+        .new_order("ASTERUSDT", Side::Buy, SpotOrderType::StopMarket)
+        .quantity(dec("10"))
+        .stop_price(dec("1.1"))
+        .await
+        .unwrap();
+    assert_eq!(stop.status, OrderStatus::New);
+    sb.set_spot_price("ASTERUSDT", dec("1.2"));
+    let done = c.query_order("ASTERUSDT").order_id(stop.order_id).await.unwrap();
+    assert_eq!(done.status, OrderStatus::Filled);
+    assert!(done.avg_price.unwrap() >= dec("1.2"));
+}
+
+#[tokio::test]
+async fn a_transfer_is_seen_from_both_wallets() {
+    let sb = sandbox().await;
+    let spot_c = client(&sb);
+    let futures = common::signed(&sb);
+    let usdt = |b: &[aster::models::Balance]| b.iter().find(|b| b.asset == "USDT").map(|b| b.balance).unwrap();
+    let (spot_before, fut_before) = (spot_c.account().await.unwrap(), futures.balance().await.unwrap());
+    let to_futures = spot_c.futures_transfer(dec("250"), "USDT", "t-1", TransferKind::SpotFuture).await.unwrap();
+    assert_eq!(to_futures.status, "SUCCESS");
+    let (spot_mid, fut_mid) = (spot_c.account().await.unwrap(), futures.balance().await.unwrap());
+    assert_eq!(free(&spot_mid, "USDT"), free(&spot_before, "USDT") - dec("250"));
+    assert_eq!(usdt(&fut_mid), usdt(&fut_before) + dec("250"));
+    // And back, this time from the futures side.
+    futures.futures_transfer(dec("100"), "USDT", "t-2", TransferKind::FutureSpot).await.unwrap();
+    let (spot_after, fut_after) = (spot_c.account().await.unwrap(), futures.balance().await.unwrap());
+    assert_eq!(free(&spot_after, "USDT"), free(&spot_mid, "USDT") + dec("100"));
+    assert_eq!(usdt(&fut_after), usdt(&fut_mid) - dec("100"));
+    // A repeated transfer id moves nothing: a retry can never move funds twice.
+    let again = spot_c.futures_transfer(dec("250"), "USDT", "t-1", TransferKind::SpotFuture).await.unwrap_err();
+    assert_eq!(again.error_code(), Some(-4115));
+    // More than the spot wallet holds is refused, and nothing moves.
+    let too_much = spot_c.futures_transfer(dec("1000000"), "USDT", "t-3", TransferKind::SpotFuture).await.unwrap_err();
+    assert_eq!(too_much.error_code(), Some(-2018));
+    assert_eq!(free(&spot_c.account().await.unwrap(), "USDT"), free(&spot_after, "USDT"));
+    let records = spot_c.transaction_history().asset("USDT").await.unwrap();
+    assert!(records.iter().any(|r| r.kind == TransactionType::TransferSpotToFuture && r.balance_delta == dec("-250")));
+    assert!(records.iter().any(|r| r.kind == TransactionType::TransferFutureToSpot && r.balance_delta == dec("100")));
+}
+
+#[tokio::test]
+async fn spot_v3_signs_with_the_api_wallet() {
+    let sb = sandbox().await;
+    let c = client_v3(&sb);
+    c.sync_time().await.unwrap();
+    let order = c
+        .new_order("ETHUSDT", Side::Sell, SpotOrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.5"))
+        .price(dec("3500.00"))
+        .await
+        .unwrap();
+    assert_eq!(order.status, OrderStatus::New);
+    let account = c.account().await.unwrap();
+    assert_eq!(locked(&account, "ETH"), dec("0.5"));
+    c.cancel_open_orders("ETHUSDT").await.unwrap();
+    assert!(c.get_orders().await.unwrap().is_empty());
+    c.noop().await.unwrap();
+    // A wallet the exchange does not know is refused.
+    let stranger = spot::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(DEMO_USER)
+        .private_key(common::wallet_key_hex(7))
+        .build()
+        .unwrap();
+    assert!(stranger.account().await.is_err());
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_signed_by_the_main_wallet() {
+    let main = common::wallet_key(9);
+    let mut cfg = aster_sandbox::SandboxConfig::default();
+    cfg.accounts[0].wallet =
+        Some(aster_sandbox::WalletAccount { user: main.address().to_string(), signers: vec![DEMO_SIGNER.into()] });
+    let sb = common::sandbox_with(cfg).await;
+    let c = client(&sb);
+    let nonce = common::unix_ms() as u64 * 1000;
+    let withdrawal = aster::wallet::Withdrawal {
+        chain: spot::WithdrawChain::Bsc,
+        receiver: main.address(),
+        asset: "USDT",
+        amount: dec("10.5"),
+        fee: dec("1"),
+        nonce,
+    };
+    let signature = aster::wallet::withdraw_signature(&main, &withdrawal).unwrap();
+    let before = free(&c.account().await.unwrap(), "USDT");
+    let send = |sig: String| {
+        c.withdraw(
+            spot::WithdrawChain::Bsc,
+            "USDT",
+            dec("10.5"),
+            dec("1"),
+            main.address().to_string(),
+            nonce.to_string(),
+            sig,
+        )
+    };
+    // Another key's signature is refused and moves nothing.
+    let forged = aster::wallet::withdraw_signature(&common::wallet_key(8), &withdrawal).unwrap();
+    assert_eq!(send(forged).await.unwrap_err().error_code(), Some(-1022));
+    let done = send(signature).await.unwrap();
+    assert!(!done.withdraw_id.is_empty());
+    assert_eq!(free(&c.account().await.unwrap(), "USDT"), before - dec("11.5"));
+}
+
+#[tokio::test]
+async fn spot_streams_are_typed() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let ws = aster::ws::WsClient::new(sb.spot_ws_url());
+    let mut trades = ws.subscribe(spot::streams::trade("ASTERUSDT")).await.unwrap();
+    let mut aggs = ws.subscribe(spot::streams::agg_trade("ASTERUSDT")).await.unwrap();
+    let mut book = ws
+        .subscribe(spot::streams::partial_book_depth("ASTERUSDT", aster::DepthLevels::Levels5, SpotDepthSpeed::Ms100))
+        .await
+        .unwrap();
+    let mut kline = ws.subscribe(spot::streams::kline("ASTERUSDT", KlineInterval::Minute1)).await.unwrap();
+    let mut all_tickers = ws.subscribe(spot::streams::all_ticker()).await.unwrap();
+    let depth = next_ok(&mut book).await;
+    assert_eq!(depth.bids.len(), 5, "partial depth reads the docs' bids/asks keys");
+    let sold = c.new_order("ASTERUSDT", Side::Sell, SpotOrderType::Market).quantity(dec("20")).await.unwrap();
+    let t = next_ok(&mut trades).await;
+    assert_eq!((t.symbol.as_str(), t.is_buyer_maker), ("ASTERUSDT", true));
+    let a = next_ok(&mut aggs).await;
+    assert_eq!(a.symbol, "ASTERUSDT");
+    assert!(sold.executed_qty >= t.qty);
+    assert_eq!(next_ok(&mut kline).await.kline.interval, KlineInterval::Minute1);
+    assert_eq!(next_ok(&mut all_tickers).await.len(), 3);
+    ws.stop().await;
+}
+
+#[tokio::test]
+async fn the_spot_user_data_stream_carries_orders_and_balances() {
+    use spot::streams::UserDataEvent;
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let ws = aster::ws::WsClient::new(sb.spot_ws_url());
+    let mut events = ws.user_data_spot(&c).await.unwrap();
+    let order = c
+        .new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("10"))
+        .price(dec("0.8000"))
+        .await
+        .unwrap();
+    let mut saw_new = false;
+    let mut saw_locked = false;
+    while !(saw_new && saw_locked) {
+        match next_ok(&mut events).await {
+            UserDataEvent::ExecutionReport(r) => {
+                assert_eq!(r.order_id, order.order_id);
+                assert_eq!(r.execution_type, aster::ExecutionType::New);
+                saw_new = true;
+            }
+            UserDataEvent::AccountPosition(p) => {
+                let usdt = p.balances.iter().find(|b| b.asset == "USDT").expect("USDT changed");
+                assert_eq!(usdt.locked, dec("8"));
+                saw_locked = true;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // The V3 client reads the same account's stream with wallet-signed listen keys.
+    let v3 = client_v3(&sb);
+    let mut v3_events = ws.user_data_spot_v3(&v3).await.unwrap();
+    v3.cancel_order("ASTERUSDT").order_id(order.order_id).await.unwrap();
+    loop {
+        if let spot::v3::streams::UserDataEvent::ExecutionReport(r) = next_ok(&mut v3_events).await {
+            assert_eq!(r.status, OrderStatus::Canceled);
+            break;
+        }
+    }
+    ws.stop().await;
+}
