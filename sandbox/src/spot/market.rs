@@ -113,7 +113,7 @@ pub struct Transaction {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpotEvent {
     /// `executionReport`, with the order as it was then and the fill, if any.
-    Execution { order: SpotOrder, execution: &'static str, fill: Option<UserTrade> },
+    Execution { order: Box<SpotOrder>, execution: &'static str, fill: Option<UserTrade> },
     /// `outboundAccountPosition` with the balances of these assets.
     Balances { account: AccountId, assets: BTreeSet<String>, reason: &'static str },
 }
@@ -149,6 +149,7 @@ pub struct NewSpotOrder {
 /// House quote depth: levels per side and the gap between them.
 const HOUSE_LEVELS: u32 = 10;
 const HOUSE_GAP: &str = "0.0005";
+const HOUSE_LEVEL_VALUE: i64 = 10_000;
 
 pub struct SpotMarket {
     pub pairs: Vec<Pair>,
@@ -194,9 +195,25 @@ impl SpotMarket {
             }
         }
         for i in 0..m.pairs.len() {
+            m.seed_history(i, now);
             m.requote(i, now);
         }
         m
+    }
+
+    /// Thirty past trades a second apart around the start price, so trade, candle and
+    /// ticker reads have data from the start.
+    fn seed_history(&mut self, pi: usize, now: i64) {
+        let cfg = self.pairs[pi].cfg.clone();
+        for k in 0..30i64 {
+            let ticks = Decimal::from((k * 7) % 5 - 2);
+            let price = cfg.start_price + cfg.tick_size * ticks;
+            let qty = cfg.min_qty * Decimal::from(1 + (k * 13) % 20);
+            self.next_trade_id += 1;
+            let trade =
+                SpotTrade { id: self.next_trade_id, price, qty, time: now - (30 - k) * 1_000, buyer_maker: k % 2 == 0 };
+            self.pairs[pi].trades.push(trade);
+        }
     }
 
     pub fn pair_index(&self, symbol: &str) -> ApiResult<usize> {
@@ -263,7 +280,8 @@ impl SpotMarket {
         // Never quote through a resting user order: the book must not cross.
         let (user_bid, user_ask) = (self.pairs[pair].book.best(Side::Buy), self.pairs[pair].book.best(Side::Sell));
         let gap: Decimal = HOUSE_GAP.parse().unwrap_or_default();
-        let qty = (cfg.step_size * Decimal::from(500)).max(cfg.min_qty);
+        // About 10,000 of the quote asset per level, in whole steps.
+        let qty = ((Decimal::from(HOUSE_LEVEL_VALUE) / last / cfg.step_size).ceil() * cfg.step_size).max(cfg.min_qty);
         for k in 1..=HOUSE_LEVELS {
             let off = gap * Decimal::from(k);
             for (side, price) in [(Side::Buy, last * (Decimal::ONE - off)), (Side::Sell, last * (Decimal::ONE + off))] {
@@ -715,7 +733,7 @@ impl SpotMarket {
     fn report(&mut self, id: i64, execution: &'static str, fill: Option<UserTrade>) {
         if let Some(o) = self.orders.get(&id) {
             if o.account != HOUSE {
-                self.outbox.push(SpotEvent::Execution { order: o.clone(), execution, fill });
+                self.outbox.push(SpotEvent::Execution { order: Box::new(o.clone()), execution, fill });
             }
         }
     }
