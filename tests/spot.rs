@@ -346,3 +346,36 @@ async fn the_spot_user_data_stream_carries_orders_and_balances() {
     }
     ws.stop().await;
 }
+
+#[tokio::test]
+async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
+    use futures_util::StreamExt;
+    use spot::streams::UserDataEvent;
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let ws = aster::ws::WsClient::new(sb.spot_ws_url());
+    let mut events = ws.user_data_spot(&c).await.unwrap();
+    let order = c
+        .new_order("BTCUSDT", Side::Buy, SpotOrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.01"))
+        .price(dec("50000.00"))
+        .await
+        .unwrap();
+    sb.drop_ws_connections();
+    let (mut announced, mut snapshot) = (false, None);
+    while snapshot.is_none() {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), events.next()).await.expect("an item in time") {
+            Some(Err(aster::ws::WsError::Reconnecting(_))) => announced = true,
+            Some(Ok(UserDataEvent::AccountSnapshot(s))) => snapshot = Some(s),
+            Some(_) => {}
+            None => panic!("the stream ended"),
+        }
+    }
+    assert!(announced, "the gap is announced before the snapshot");
+    let s = snapshot.unwrap();
+    assert_eq!(s.open_orders.iter().map(|o| o.order_id).collect::<Vec<_>>(), [order.order_id]);
+    let usdt = s.balances.iter().find(|b| b.asset == "USDT").expect("USDT balance");
+    assert_eq!(usdt.locked, dec("500"));
+    ws.stop().await;
+}
