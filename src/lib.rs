@@ -152,5 +152,17 @@ pub mod models {
 pub mod params {
     pub use crate::generated::rest::*;
 }
+/// The futures product under its own name, beside [`spot`]: the V1 client and its types
+/// (also at the crate root, where they have always been) and [`v3`](crate::v3).
+pub mod futures {
+    pub use crate::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+    pub use crate::{models, params};
+    #[cfg(feature = "ws")]
+    pub use crate::streams;
+    /// The futures V3 API: [`crate::v3`].
+    pub mod v3 {
+        pub use crate::v3::*;
+    }
+}
 pub use resolve::Resolution;
 pub use rust_decimal::Decimal;

@@ -379,3 +379,12 @@ async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
     assert_eq!(usdt.locked, dec("500"));
     ws.stop().await;
 }
+
+#[test]
+fn each_product_has_a_module_and_the_old_names_stay() {
+    // The futures V1 client is reachable as before and under the product's name.
+    let _: aster::Client = aster::futures::Client::new();
+    let _: fn() -> aster::futures::v3::ClientBuilder = aster::v3::Client::builder;
+    assert_eq!(aster::futures::DEFAULT_BASE_URL, "https://fapi.asterdex.com");
+    assert_eq!(spot::DEFAULT_BASE_URL, "https://sapi.asterdex.com");
+}
