@@ -156,9 +156,9 @@ pub mod params {
 /// (also at the crate root, where they have always been) and [`v3`](crate::v3).
 pub mod futures {
     pub use crate::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-    pub use crate::{models, params};
     #[cfg(feature = "ws")]
     pub use crate::streams;
+    pub use crate::{models, params};
     /// The futures V3 API: [`crate::v3`].
     pub mod v3 {
         pub use crate::v3::*;
