@@ -190,6 +190,13 @@ macro_rules! wire_enum {
             }
         }
 
+        #[cfg(feature = "dynamic")]
+        impl $crate::dynamic::FromArg for $t {
+            fn from_arg(name: &str, text: &str) -> $crate::Result<Self> {
+                $crate::dynamic::enum_arg(name, text, Self::ALL, |v| v.as_str())
+            }
+        }
+
         impl $crate::request::ParamValue for $t {
             fn write_raw(&self, out: &mut String) {
                 out.push_str(self.as_str());

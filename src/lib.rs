@@ -109,6 +109,8 @@
 mod builder;
 pub mod client;
 mod de;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod endpoint;
 pub mod error;
 mod request;

@@ -16,6 +16,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let id = format_ident!("{}", names::params_struct(&ep.name));
         quote!(<#id as Endpoint>::SPEC)
     });
+    let dynamic = crate::emit_dynamic::emit(spec);
     let product_models = spec.api.models_module().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
@@ -36,6 +37,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
 
         #(#endpoints)*
         #(#objects)*
+        #dynamic
     }
 }
 
@@ -402,8 +404,15 @@ fn emit_object(obj: &ParamObject, spec: &Spec) -> TokenStream {
             attrs.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         match (p.spec.required, matches!(p.ty, ParamType::Bool)) {
-            (true, true) => attrs.push(quote!(serialize_with = "crate::request::bool_text")),
-            (false, true) => attrs.push(quote!(serialize_with = "crate::request::opt_bool_text")),
+            (true, true) => {
+                attrs.push(quote!(serialize_with = "crate::request::bool_text"));
+                attrs.push(quote!(deserialize_with = "crate::de::lenient"));
+            }
+            (false, true) => {
+                attrs.push(quote!(serialize_with = "crate::request::opt_bool_text"));
+                attrs.push(quote!(default, deserialize_with = "crate::de::opt_lenient"));
+            }
+            (false, false) => attrs.push(quote!(default)),
             _ => {}
         }
         let serde = if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) };
@@ -423,7 +432,7 @@ fn emit_object(obj: &ParamObject, spec: &Spec) -> TokenStream {
     let setters = ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self)));
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
         pub struct #id {
             #(#fields)*
         }

@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod docs;
+pub mod emit_dynamic;
 pub mod emit_errors;
 pub mod emit_models;
 pub mod emit_rest;

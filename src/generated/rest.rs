@@ -2830,20 +2830,20 @@ impl Call<'_, CloseListenKeyParams> {
     }
 }
 /// One order of a batch; the same rules as `new_order`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct BatchOrder {
     /// `symbol`: Trading pair, e.g. `BTCUSDT`.
     pub symbol: String,
     /// `side`: BUY or SELL.
     pub side: Side,
     /// `positionSide`: Position the order or figure belongs to (BOTH in one-way mode).
-    #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "positionSide", skip_serializing_if = "Option::is_none", default)]
     pub position_side: Option<PositionSide>,
     /// `type`: Order type.
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `timeInForce`: How long the order stays on the book.
-    #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none", default)]
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`: Quantity in the base asset.
     pub quantity: Decimal,
@@ -2851,32 +2851,46 @@ pub struct BatchOrder {
     #[serde(
         rename = "reduceOnly",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::request::opt_bool_text"
+        serialize_with = "crate::request::opt_bool_text",
+        default,
+        deserialize_with = "crate::de::opt_lenient"
     )]
     pub reduce_only: Option<bool>,
     /// `price`: Price in the quote asset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
-    #[serde(rename = "newClientOrderId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "newClientOrderId",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub new_client_order_id: Option<String>,
     /// `stopPrice`: Trigger price of a stop or take-profit order.
-    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none", default)]
     pub stop_price: Option<Decimal>,
     /// `activationPrice`: Price at which a trailing stop starts trailing.
-    #[serde(rename = "activationPrice", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "activationPrice",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub activation_price: Option<Decimal>,
     /// `callbackRate`: Trailing distance of a trailing stop, in percent.
-    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none", default)]
     pub callback_rate: Option<Decimal>,
     /// `workingType`: Which price a trigger watches (contract or mark price).
-    #[serde(rename = "workingType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "workingType", skip_serializing_if = "Option::is_none", default)]
     pub working_type: Option<WorkingType>,
     /// `priceProtect`: Whether trigger price protection is on.
-    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "priceProtect", skip_serializing_if = "Option::is_none", default)]
     pub price_protect: Option<crate::request::Flag>,
     /// `newOrderRespType`
-    #[serde(rename = "newOrderRespType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "newOrderRespType",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub new_order_resp_type: Option<NewOrderRespType>,
 }
 impl BatchOrder {
@@ -2962,5 +2976,1769 @@ impl BatchOrder {
     pub fn new_order_resp_type(mut self, new_order_resp_type: NewOrderRespType) -> Self {
         self.new_order_resp_type = Some(new_order_resp_type);
         self
+    }
+}
+/// Every endpoint of this API with its parameters, for callers that work by name.
+#[cfg(feature = "dynamic")]
+pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
+    crate::dynamic::EndpointInfo {
+        spec: <PingParams as Endpoint>::SPEC,
+        doc: "Checks that the REST API can be reached.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TimeParams as Endpoint>::SPEC,
+        doc: "Returns the exchange's clock in milliseconds.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ExchangeInfoParams as Endpoint>::SPEC,
+        doc: "Trading rules, rate limits, assets and symbol filters.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <DepthParams as Endpoint>::SPEC,
+        doc: "Snapshot of the order book's price levels.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Levels per side; 500 when omitted.",
+                allowed: &[5i64, 10i64, 20i64, 50i64, 100i64, 500i64, 1000i64],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TradesParams as Endpoint>::SPEC,
+        doc: "The most recent order-book trades of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <HistoricalTradesParams as Endpoint>::SPEC,
+        doc: "Older order-book trades, paged by trade id; needs an API key.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Trade id to start from; the newest trades when omitted.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <AggTradesParams as Endpoint>::SPEC,
+        doc: "Trades of one taker order at one price, merged into one row.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "First aggregate trade id, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the window in ms, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the window in ms, inclusive; under one hour after startTime.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <KlinesParams as Endpoint>::SPEC,
+        doc: "Candlesticks of a symbol, keyed by open time.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "interval",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "1m",
+                        "3m",
+                        "5m",
+                        "15m",
+                        "30m",
+                        "1h",
+                        "2h",
+                        "4h",
+                        "6h",
+                        "8h",
+                        "12h",
+                        "1d",
+                        "3d",
+                        "1w",
+                        "1M",
+                    ],
+                ),
+                required: true,
+                doc: "Kline interval, e.g. `1m`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1500.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <IndexPriceKlinesParams as Endpoint>::SPEC,
+        doc: "Candlesticks of a pair's index price.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "pair",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "The underlying pair of the contract.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "interval",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "1m",
+                        "3m",
+                        "5m",
+                        "15m",
+                        "30m",
+                        "1h",
+                        "2h",
+                        "4h",
+                        "6h",
+                        "8h",
+                        "12h",
+                        "1d",
+                        "3d",
+                        "1w",
+                        "1M",
+                    ],
+                ),
+                required: true,
+                doc: "Kline interval, e.g. `1m`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1500.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <MarkPriceKlinesParams as Endpoint>::SPEC,
+        doc: "Candlesticks of a symbol's mark price.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "interval",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "1m",
+                        "3m",
+                        "5m",
+                        "15m",
+                        "30m",
+                        "1h",
+                        "2h",
+                        "4h",
+                        "6h",
+                        "8h",
+                        "12h",
+                        "1d",
+                        "3d",
+                        "1w",
+                        "1M",
+                    ],
+                ),
+                required: true,
+                doc: "Kline interval, e.g. `1m`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1500.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <MarkPriceParams as Endpoint>::SPEC,
+        doc: "Mark price, index price and funding rate; one symbol, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <FundingRateParams as Endpoint>::SPEC,
+        doc: "Past funding rates, oldest first.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start in ms, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End in ms, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "100 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <FundingInfoParams as Endpoint>::SPEC,
+        doc: "Funding interval, cap and floor per symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <Ticker24hrPriceChangeParams as Endpoint>::SPEC,
+        doc: "Rolling 24-hour statistics; one symbol, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TickerPriceParams as Endpoint>::SPEC,
+        doc: "Last traded price; one symbol, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <BookTickerParams as Endpoint>::SPEC,
+        doc: "Best bid and ask with their quantities; one symbol, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ChangePositionModeParams as Endpoint>::SPEC,
+        doc: "Switches every symbol between hedge mode (true) and one-way mode (false).",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "dualSidePosition",
+                kind: crate::dynamic::ParamKind::Bool,
+                required: true,
+                doc: "true for hedge mode, false for one-way mode.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetPositionModeParams as Endpoint>::SPEC,
+        doc: "Whether the account is in hedge mode.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ChangeMultiAssetModeParams as Endpoint>::SPEC,
+        doc: "Switches every symbol between multi-assets margin (true) and single-asset margin (false).",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "multiAssetsMargin",
+                kind: crate::dynamic::ParamKind::Bool,
+                required: true,
+                doc: "true for multi-assets mode, false for single-asset mode.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetMultiAssetModeParams as Endpoint>::SPEC,
+        doc: "Whether the account is in multi-assets margin mode.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <NewOrderParams as Endpoint>::SPEC,
+        doc: "Places an order. The parameters each order type needs are checked before sending.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "side",
+                kind: crate::dynamic::ParamKind::Enum(&["BUY", "SELL"]),
+                required: true,
+                doc: "BUY or SELL.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "positionSide",
+                kind: crate::dynamic::ParamKind::Enum(&["BOTH", "LONG", "SHORT"]),
+                required: false,
+                doc: "BOTH in one-way mode; LONG or SHORT, and then mandatory, in hedge mode.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "type",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "LIMIT",
+                        "MARKET",
+                        "STOP",
+                        "STOP_MARKET",
+                        "TAKE_PROFIT",
+                        "TAKE_PROFIT_MARKET",
+                        "TRAILING_STOP_MARKET",
+                        "LIQUIDATION",
+                    ],
+                ),
+                required: true,
+                doc: "Order type.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "timeInForce",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &["GTC", "IOC", "FOK", "GTX", "HIDDEN"],
+                ),
+                required: false,
+                doc: "How long the order stays on the book.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "quantity",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Not with closePosition=true.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "reduceOnly",
+                kind: crate::dynamic::ParamKind::Bool,
+                required: false,
+                doc: "Not in hedge mode, not with closePosition=true.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "price",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Price in the quote asset.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "newClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Unique among open orders; generated by the exchange when omitted.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "stopPrice",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "closePosition",
+                kind: crate::dynamic::ParamKind::Bool,
+                required: false,
+                doc: "Close the whole position when triggered; STOP_MARKET and TAKE_PROFIT_MARKET only.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "activationPrice",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Activation price of a TRAILING_STOP_MARKET order.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "callbackRate",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Trailing distance of a TRAILING_STOP_MARKET order in percent, 0.1 to 5.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "workingType",
+                kind: crate::dynamic::ParamKind::Enum(&["MARK_PRICE", "CONTRACT_PRICE"]),
+                required: false,
+                doc: "Price that triggers stopPrice; CONTRACT_PRICE when omitted.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "priceProtect",
+                kind: crate::dynamic::ParamKind::Bool,
+                required: false,
+                doc: "Refuse to trigger when mark and contract price differ by more than triggerProtect.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "newOrderRespType",
+                kind: crate::dynamic::ParamKind::Enum(&["ACK", "RESULT"]),
+                required: false,
+                doc: "ACK when omitted.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <NewBatchOrderParams as Endpoint>::SPEC,
+        doc: "Places up to five orders in one request; each gets its own result or error, in order.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "batchOrders",
+                kind: crate::dynamic::ParamKind::Json,
+                required: true,
+                doc: "The orders, at most 5.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <FuturesTransferParams as Endpoint>::SPEC,
+        doc: "Moves an asset between the futures and the spot wallet.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "amount",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: true,
+                doc: "Amount of the asset moved.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "asset",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Asset name, e.g. `USDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "clientTranId",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Caller's unique id of the transfer.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "kindType",
+                kind: crate::dynamic::ParamKind::Enum(&["FUTURE_SPOT", "SPOT_FUTURE"]),
+                required: true,
+                doc: "FUTURE_SPOT or SPOT_FUTURE.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <QueryOrderParams as Endpoint>::SPEC,
+        doc: "The state of one order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CancelOrderParams as Endpoint>::SPEC,
+        doc: "Cancels one open order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CancelOpenOrdersParams as Endpoint>::SPEC,
+        doc: "Cancels every open order of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CancelBatchOrderParams as Endpoint>::SPEC,
+        doc: "Cancels up to ten orders of a symbol; each gets its own result or error, in order.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderIdList",
+                kind: crate::dynamic::ParamKind::List,
+                required: false,
+                doc: "Exchange ids, at most 10.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderIdList",
+                kind: crate::dynamic::ParamKind::List,
+                required: false,
+                doc: "Client ids, at most 10.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CountdownCancelOrderParams as Endpoint>::SPEC,
+        doc: "Arms (or with 0 disarms) a timer that cancels all open orders of a symbol unless renewed.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "countdownTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: true,
+                doc: "Milliseconds until cancellation; 0 stops the timer.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetOpenOrdersParams as Endpoint>::SPEC,
+        doc: "One open order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetOrdersParams as Endpoint>::SPEC,
+        doc: "All open orders of a symbol, or of every symbol when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetAllOrdersParams as Endpoint>::SPEC,
+        doc: "Open, cancelled and filled orders of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Orders from this id on.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <BalanceParams as Endpoint>::SPEC,
+        doc: "Wallet and available balance per asset.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <AccountParams as Endpoint>::SPEC,
+        doc: "Margins, balances per asset and positions of the account.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ChangeLeverageParams as Endpoint>::SPEC,
+        doc: "Sets the initial leverage of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "leverage",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: true,
+                doc: "1 to 125.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ChangeMarginTypeParams as Endpoint>::SPEC,
+        doc: "Switches a symbol between isolated and crossed margin.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "marginType",
+                kind: crate::dynamic::ParamKind::Enum(&["ISOLATED", "CROSSED"]),
+                required: true,
+                doc: "Cross or isolated margin.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ModifyIsolatedPositionMarginParams as Endpoint>::SPEC,
+        doc: "Adds margin to, or removes it from, an isolated position.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "positionSide",
+                kind: crate::dynamic::ParamKind::Enum(&["BOTH", "LONG", "SHORT"]),
+                required: false,
+                doc: "Mandatory in hedge mode.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "amount",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: true,
+                doc: "Amount of the asset moved.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "type",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: true,
+                doc: "1 adds margin, 2 removes it.",
+                allowed: &[1i64, 2i64],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetPositionMarginHistoryParams as Endpoint>::SPEC,
+        doc: "Past isolated-margin changes of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "type",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "1 added, 2 removed.",
+                allowed: &[1i64, 2i64],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetPositionRiskParams as Endpoint>::SPEC,
+        doc: "Positions with entry, mark and liquidation price.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetAccountTradesParams as Endpoint>::SPEC,
+        doc: "The account's own fills on a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Trade id to start from; not with startTime or endTime.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetIncomeHistoryParams as Endpoint>::SPEC,
+        doc: "Realized PnL, funding, commissions, transfers and other balance changes.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "incomeType",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "TRANSFER",
+                        "WELCOME_BONUS",
+                        "REALIZED_PNL",
+                        "FUNDING_FEE",
+                        "COMMISSION",
+                        "INSURANCE_CLEAR",
+                        "MARKET_MERCHANT_RETURN_REWARD",
+                    ],
+                ),
+                required: false,
+                doc: "Kind of income (funding, realised profit, fee, transfer, …).",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start in ms, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End in ms, inclusive.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "100 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <LeverageBracketsParams as Endpoint>::SPEC,
+        doc: "Notional brackets with their maximum leverage and maintenance ratio.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <AdlQuantileParams as Endpoint>::SPEC,
+        doc: "Where each position stands in the auto-deleveraging queue (0 low to 4 high).",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ForceOrdersParams as Endpoint>::SPEC,
+        doc: "The account's liquidation and auto-deleveraging orders.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "autoCloseType",
+                kind: crate::dynamic::ParamKind::Enum(&["LIQUIDATION", "ADL"]),
+                required: false,
+                doc: "",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "50 when omitted, at most 100.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CommissionRateParams as Endpoint>::SPEC,
+        doc: "Maker and taker commission rates of a symbol.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <RemainingOpenableNotionalParams as Endpoint>::SPEC,
+        doc: "How much more notional the account may open on a symbol at a leverage.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "leverage",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: true,
+                doc: "Leverage multiple.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <NewListenKeyParams as Endpoint>::SPEC,
+        doc: "Creates the account's listen key, or returns and extends the active one.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <RenewListenKeyParams as Endpoint>::SPEC,
+        doc: "Extends the listen key's validity by 60 minutes.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "listenKey",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "The key to extend; checked against the account's active key.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CloseListenKeyParams as Endpoint>::SPEC,
+        doc: "Invalidates the listen key and closes its stream.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "listenKey",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "The key to close; checked against the account's active key.",
+                allowed: &[],
+            },
+        ],
+    },
+];
+/// Calls the endpoint `name` with text arguments: each is parsed to its type and the
+/// endpoint's checks run before anything is sent. Returns the reply's body as sent.
+#[cfg(feature = "dynamic")]
+pub async fn call_by_name(
+    client: &Client,
+    name: &str,
+    args: &crate::dynamic::Args,
+) -> Result<bytes::Bytes, Error> {
+    let core = client;
+    match name {
+        "ping" => crate::dynamic::send(Call::new(core, PingParams {}), args).await,
+        "time" => crate::dynamic::send(Call::new(core, TimeParams {}), args).await,
+        "exchange_info" => {
+            crate::dynamic::send(Call::new(core, ExchangeInfoParams {}), args).await
+        }
+        "depth" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        DepthParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        TradesParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "historical_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        HistoricalTradesParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                            from_id: args.opt("fromId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "agg_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        AggTradesParams {
+                            symbol: args.req("symbol")?,
+                            from_id: args.opt("fromId")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "klines" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        KlinesParams {
+                            symbol: args.req("symbol")?,
+                            interval: args.req("interval")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "index_price_klines" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        IndexPriceKlinesParams {
+                            pair: args.req("pair")?,
+                            interval: args.req("interval")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "mark_price_klines" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        MarkPriceKlinesParams {
+                            symbol: args.req("symbol")?,
+                            interval: args.req("interval")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "mark_price" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        MarkPriceParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "funding_rate" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        FundingRateParams {
+                            symbol: args.opt("symbol")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "funding_info" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        FundingInfoParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "ticker_24hr_price_change" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        Ticker24hrPriceChangeParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "ticker_price" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        TickerPriceParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "book_ticker" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        BookTickerParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "change_position_mode" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ChangePositionModeParams {
+                            dual_side_position: args.req("dualSidePosition")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_position_mode" => {
+            crate::dynamic::send(Call::new(core, GetPositionModeParams {}), args).await
+        }
+        "change_multi_asset_mode" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ChangeMultiAssetModeParams {
+                            multi_assets_margin: args.req("multiAssetsMargin")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_multi_asset_mode" => {
+            crate::dynamic::send(Call::new(core, GetMultiAssetModeParams {}), args).await
+        }
+        "new_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        NewOrderParams {
+                            symbol: args.req("symbol")?,
+                            side: args.req("side")?,
+                            position_side: args.opt("positionSide")?,
+                            order_type: args.req("type")?,
+                            time_in_force: args.opt("timeInForce")?,
+                            quantity: args.opt("quantity")?,
+                            reduce_only: args.opt("reduceOnly")?,
+                            price: args.opt("price")?,
+                            new_client_order_id: args.opt("newClientOrderId")?,
+                            stop_price: args.opt("stopPrice")?,
+                            close_position: args.opt("closePosition")?,
+                            activation_price: args.opt("activationPrice")?,
+                            callback_rate: args.opt("callbackRate")?,
+                            working_type: args.opt("workingType")?,
+                            price_protect: args.opt("priceProtect")?,
+                            new_order_resp_type: args.opt("newOrderRespType")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "new_batch_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        NewBatchOrderParams {
+                            batch_orders: args.req("batchOrders")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "futures_transfer" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        FuturesTransferParams {
+                            amount: args.req("amount")?,
+                            asset: args.req("asset")?,
+                            client_tran_id: args.req("clientTranId")?,
+                            kind_type: args.req("kindType")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "query_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        QueryOrderParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "cancel_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CancelOrderParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "cancel_open_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CancelOpenOrdersParams {
+                            symbol: args.req("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "cancel_batch_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CancelBatchOrderParams {
+                            symbol: args.req("symbol")?,
+                            order_id_list: args.opt("orderIdList")?,
+                            orig_client_order_id_list: args.opt("origClientOrderIdList")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "countdown_cancel_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CountdownCancelOrderParams {
+                            symbol: args.req("symbol")?,
+                            countdown_time: args.req("countdownTime")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_open_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetOpenOrdersParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetOrdersParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_all_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetAllOrdersParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "balance" => crate::dynamic::send(Call::new(core, BalanceParams {}), args).await,
+        "account" => crate::dynamic::send(Call::new(core, AccountParams {}), args).await,
+        "change_leverage" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ChangeLeverageParams {
+                            symbol: args.req("symbol")?,
+                            leverage: args.req("leverage")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "change_margin_type" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ChangeMarginTypeParams {
+                            symbol: args.req("symbol")?,
+                            margin_type: args.req("marginType")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "modify_isolated_position_margin" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ModifyIsolatedPositionMarginParams {
+                            symbol: args.req("symbol")?,
+                            position_side: args.opt("positionSide")?,
+                            amount: args.req("amount")?,
+                            change_type: args.req("type")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_position_margin_history" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetPositionMarginHistoryParams {
+                            symbol: args.req("symbol")?,
+                            change_type: args.opt("type")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_position_risk" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetPositionRiskParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_account_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetAccountTradesParams {
+                            symbol: args.req("symbol")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            from_id: args.opt("fromId")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_income_history" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetIncomeHistoryParams {
+                            symbol: args.opt("symbol")?,
+                            income_type: args.opt("incomeType")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "leverage_brackets" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        LeverageBracketsParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "adl_quantile" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        AdlQuantileParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "force_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        ForceOrdersParams {
+                            symbol: args.opt("symbol")?,
+                            auto_close_type: args.opt("autoCloseType")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "commission_rate" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CommissionRateParams {
+                            symbol: args.req("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "remaining_openable_notional" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        RemainingOpenableNotionalParams {
+                            symbol: args.req("symbol")?,
+                            leverage: args.req("leverage")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "new_listen_key" => {
+            crate::dynamic::send(Call::new(core, NewListenKeyParams {}), args).await
+        }
+        "renew_listen_key" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        RenewListenKeyParams {
+                            listen_key: args.opt("listenKey")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "close_listen_key" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CloseListenKeyParams {
+                            listen_key: args.opt("listenKey")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::FromArg for Vec<BatchOrder> {
+    fn from_arg(name: &str, text: &str) -> Result<Self, Error> {
+        crate::dynamic::json_arg(name, text)
     }
 }

@@ -1784,3 +1784,1083 @@ impl Client {
         )
     }
 }
+/// Every endpoint of this API with its parameters, for callers that work by name.
+#[cfg(feature = "dynamic")]
+pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
+    crate::dynamic::EndpointInfo {
+        spec: <NoopParams as Endpoint>::SPEC,
+        doc: "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <PingParams as Endpoint>::SPEC,
+        doc: "Checks that the REST API can be reached.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TimeParams as Endpoint>::SPEC,
+        doc: "Returns the exchange's clock in milliseconds.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ExchangeInfoParams as Endpoint>::SPEC,
+        doc: "Rate limits, assets and every spot pair with its filters.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <DepthParams as Endpoint>::SPEC,
+        doc: "Snapshot of the order book's price levels.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Levels per side; 100 when omitted.",
+                allowed: &[5i64, 10i64, 20i64, 50i64, 100i64, 500i64, 1000i64],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TradesParams as Endpoint>::SPEC,
+        doc: "The most recent trades of a pair.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <HistoricalTradesParams as Endpoint>::SPEC,
+        doc: "Older trades, paged by trade id; needs an API key.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "First trade id to return; the newest trades when omitted.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <AggTradesParams as Endpoint>::SPEC,
+        doc: "Trades of one taker order at one price, combined; by id or by a window of at most an hour.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "First aggregate trade id to return.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <KlinesParams as Endpoint>::SPEC,
+        doc: "Candlesticks of a pair, identified by their open time.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "interval",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "1m",
+                        "3m",
+                        "5m",
+                        "15m",
+                        "30m",
+                        "1h",
+                        "2h",
+                        "4h",
+                        "6h",
+                        "8h",
+                        "12h",
+                        "1d",
+                        "3d",
+                        "1w",
+                        "1M",
+                    ],
+                ),
+                required: true,
+                doc: "Kline interval, e.g. `1m`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1500.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <Ticker24hrPriceChangeParams as Endpoint>::SPEC,
+        doc: "Rolling 24-hour statistics; one pair, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TickerPriceParams as Endpoint>::SPEC,
+        doc: "Last traded price; one pair, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <BookTickerParams as Endpoint>::SPEC,
+        doc: "Best bid and ask with their quantities; one pair, or all when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CommissionRateParams as Endpoint>::SPEC,
+        doc: "The account's maker and taker fee rates on a pair.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <NewOrderParams as Endpoint>::SPEC,
+        doc: "Places an order. A MARKET buy may give the amount to spend in the quote asset (quoteOrderQty) instead of a quantity. What each order type needs is checked before sending.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "side",
+                kind: crate::dynamic::ParamKind::Enum(&["BUY", "SELL"]),
+                required: true,
+                doc: "BUY or SELL.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "type",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "LIMIT",
+                        "MARKET",
+                        "STOP",
+                        "TAKE_PROFIT",
+                        "STOP_MARKET",
+                        "TAKE_PROFIT_MARKET",
+                    ],
+                ),
+                required: true,
+                doc: "Order type.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "timeInForce",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &["GTC", "IOC", "FOK", "GTX", "HIDDEN"],
+                ),
+                required: false,
+                doc: "How long the order stays on the book.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "quantity",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Quantity in the base asset.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "quoteOrderQty",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Quote-asset amount to spend or receive with a MARKET order.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "price",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Price in the quote asset.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "newClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Unique among open orders; generated by the exchange when omitted.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "stopPrice",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: false,
+                doc: "Trigger price of STOP, STOP_MARKET, TAKE_PROFIT and TAKE_PROFIT_MARKET orders.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CancelOrderParams as Endpoint>::SPEC,
+        doc: "Cancels an open order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <QueryOrderParams as Endpoint>::SPEC,
+        doc: "The state of one order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetOpenOrdersParams as Endpoint>::SPEC,
+        doc: "One open order, by exchange id or client id.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Order id assigned by the exchange.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderId",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Client order id of the order meant.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetOrdersParams as Endpoint>::SPEC,
+        doc: "All open orders of a pair, or of every pair when none is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CancelOpenOrdersParams as Endpoint>::SPEC,
+        doc: "Cancels the open orders of a pair; all of them, or those whose ids are listed.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderIdList",
+                kind: crate::dynamic::ParamKind::List,
+                required: false,
+                doc: "Only these exchange ids.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "origClientOrderIdList",
+                kind: crate::dynamic::ParamKind::List,
+                required: false,
+                doc: "Only these client ids.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetAllOrdersParams as Endpoint>::SPEC,
+        doc: "Open, cancelled and filled orders of a pair, from the last 7 days unless a window is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Orders from this id on.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <TransactionHistoryParams as Endpoint>::SPEC,
+        doc: "Changes of the spot balances (trades, transfers, airdrops, rebates), newest 7 days unless a window is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "asset",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Asset name, e.g. `USDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "type",
+                kind: crate::dynamic::ParamKind::Enum(
+                    &[
+                        "TRADE_TARGET",
+                        "TRADE_SOURCE",
+                        "TRANSFER_SPOT_TO_FUTURE",
+                        "TRANSFER_FUTURE_TO_SPOT",
+                        "TRANSFER_SPOT_TO_SPOT",
+                        "AIRDROP",
+                        "DIVIDEND",
+                        "TRANSFER_REFUND",
+                        "INTERNAL_TRANSFER",
+                        "TRANSFER",
+                        "SWAP",
+                        "COMMISSION_REBATE",
+                        "CASH_BACK",
+                        "STAKING_WITHDRAW",
+                        "STAKING_CLAIM",
+                        "STAKING_DELEGATE",
+                    ],
+                ),
+                required: false,
+                doc: "Order type.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "100 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <FuturesTransferParams as Endpoint>::SPEC,
+        doc: "Moves an asset between the spot and the futures wallet of the account.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "amount",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: true,
+                doc: "Amount of the asset moved.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "asset",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Asset name, e.g. `USDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "clientTranId",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Caller's unique id of the transfer; a repeat is refused, so a retry cannot move funds twice.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "kindType",
+                kind: crate::dynamic::ParamKind::Enum(&["FUTURE_SPOT", "SPOT_FUTURE"]),
+                required: true,
+                doc: "SPOT_FUTURE (spot to futures) or FUTURE_SPOT.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <WithdrawFeeParams as Endpoint>::SPEC,
+        doc: "The current least fee of a withdrawal of an asset to a chain.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "chainId",
+                kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
+                required: true,
+                doc: "",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "asset",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Asset name, e.g. `USDT`.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <WithdrawParams as Endpoint>::SPEC,
+        doc: "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::wallet::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "chainId",
+                kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
+                required: true,
+                doc: "",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "asset",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Asset name, e.g. `USDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "amount",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: true,
+                doc: "Amount of the asset moved.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fee",
+                kind: crate::dynamic::ParamKind::Decimal,
+                required: true,
+                doc: "Fee paid, at least the estimate's gasCost.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "receiver",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "The account's own address.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "userSignature",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "The main wallet's EIP-712 signature of the withdrawal.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <AccountParams as Endpoint>::SPEC,
+        doc: "Permissions and the balance of every asset of the spot account.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetAccountTradesParams as Endpoint>::SPEC,
+        doc: "Fills of the account's orders, newest 7 days unless a window (at most 7 days) is given.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "symbol",
+                kind: crate::dynamic::ParamKind::String,
+                required: false,
+                doc: "Trading pair, e.g. `BTCUSDT`.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "orderId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Only this order's fills; needs symbol.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "startTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "Start of the interval or range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "endTime",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "End of the range, in ms since the Unix epoch.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "fromId",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "First trade id; not with startTime or endTime.",
+                allowed: &[],
+            },
+            crate::dynamic::ParamInfo {
+                name: "limit",
+                kind: crate::dynamic::ParamKind::Integer,
+                required: false,
+                doc: "500 when omitted, at most 1000.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <NewListenKeyParams as Endpoint>::SPEC,
+        doc: "Creates the spot account's listen key (signed by the API wallet), or returns and extends the active one.",
+        params: &[],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <RenewListenKeyParams as Endpoint>::SPEC,
+        doc: "Extends the listen key's validity by 60 minutes.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "listenKey",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Key of the user data stream; keep it alive at least every 60 minutes.",
+                allowed: &[],
+            },
+        ],
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <CloseListenKeyParams as Endpoint>::SPEC,
+        doc: "Invalidates the listen key and closes its stream.",
+        params: &[
+            crate::dynamic::ParamInfo {
+                name: "listenKey",
+                kind: crate::dynamic::ParamKind::String,
+                required: true,
+                doc: "Key of the user data stream; keep it alive at least every 60 minutes.",
+                allowed: &[],
+            },
+        ],
+    },
+];
+/// Calls the endpoint `name` with text arguments: each is parsed to its type and the
+/// endpoint's checks run before anything is sent. Returns the reply's body as sent.
+#[cfg(feature = "dynamic")]
+pub async fn call_by_name(
+    client: &Client,
+    name: &str,
+    args: &crate::dynamic::Args,
+) -> Result<bytes::Bytes, Error> {
+    let core = &client.core;
+    match name {
+        "noop" => crate::dynamic::send(Call::new(core, NoopParams {}), args).await,
+        "ping" => crate::dynamic::send(Call::new(core, PingParams {}), args).await,
+        "time" => crate::dynamic::send(Call::new(core, TimeParams {}), args).await,
+        "exchange_info" => {
+            crate::dynamic::send(Call::new(core, ExchangeInfoParams {}), args).await
+        }
+        "depth" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        DepthParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        TradesParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "historical_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        HistoricalTradesParams {
+                            symbol: args.req("symbol")?,
+                            limit: args.opt("limit")?,
+                            from_id: args.opt("fromId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "agg_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        AggTradesParams {
+                            symbol: args.req("symbol")?,
+                            from_id: args.opt("fromId")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "klines" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        KlinesParams {
+                            symbol: args.req("symbol")?,
+                            interval: args.req("interval")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "ticker_24hr_price_change" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        Ticker24hrPriceChangeParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "ticker_price" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        TickerPriceParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "book_ticker" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        BookTickerParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "commission_rate" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CommissionRateParams {
+                            symbol: args.req("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "new_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        NewOrderParams {
+                            symbol: args.req("symbol")?,
+                            side: args.req("side")?,
+                            order_type: args.req("type")?,
+                            time_in_force: args.opt("timeInForce")?,
+                            quantity: args.opt("quantity")?,
+                            quote_order_qty: args.opt("quoteOrderQty")?,
+                            price: args.opt("price")?,
+                            new_client_order_id: args.opt("newClientOrderId")?,
+                            stop_price: args.opt("stopPrice")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "cancel_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CancelOrderParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "query_order" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        QueryOrderParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_open_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetOpenOrdersParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            orig_client_order_id: args.opt("origClientOrderId")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetOrdersParams {
+                            symbol: args.opt("symbol")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "cancel_open_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CancelOpenOrdersParams {
+                            symbol: args.req("symbol")?,
+                            order_id_list: args.opt("orderIdList")?,
+                            orig_client_order_id_list: args.opt("origClientOrderIdList")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "get_all_orders" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetAllOrdersParams {
+                            symbol: args.req("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "transaction_history" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        TransactionHistoryParams {
+                            asset: args.opt("asset")?,
+                            kind: args.opt("type")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "futures_transfer" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        FuturesTransferParams {
+                            amount: args.req("amount")?,
+                            asset: args.req("asset")?,
+                            client_tran_id: args.req("clientTranId")?,
+                            kind_type: args.req("kindType")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "withdraw_fee" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        WithdrawFeeParams {
+                            chain_id: args.req("chainId")?,
+                            asset: args.req("asset")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "withdraw" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        WithdrawParams {
+                            chain_id: args.req("chainId")?,
+                            asset: args.req("asset")?,
+                            amount: args.req("amount")?,
+                            fee: args.req("fee")?,
+                            receiver: args.req("receiver")?,
+                            user_signature: args.req("userSignature")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "account" => crate::dynamic::send(Call::new(core, AccountParams {}), args).await,
+        "get_account_trades" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        GetAccountTradesParams {
+                            symbol: args.opt("symbol")?,
+                            order_id: args.opt("orderId")?,
+                            start_time: args.opt("startTime")?,
+                            end_time: args.opt("endTime")?,
+                            from_id: args.opt("fromId")?,
+                            limit: args.opt("limit")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "new_listen_key" => {
+            crate::dynamic::send(Call::new(core, NewListenKeyParams {}), args).await
+        }
+        "renew_listen_key" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        RenewListenKeyParams {
+                            listen_key: args.req("listenKey")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        "close_listen_key" => {
+            crate::dynamic::send(
+                    Call::new(
+                        core,
+                        CloseListenKeyParams {
+                            listen_key: args.req("listenKey")?,
+                        },
+                    ),
+                    args,
+                )
+                .await
+        }
+        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
+    }
+}

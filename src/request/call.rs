@@ -65,6 +65,12 @@ impl<'a, E: Endpoint> Call<'a, E> {
         reply.into_response()
     }
 
+    /// Sends the request and returns the reply's body exactly as the exchange sent it (a
+    /// 2xx reply; an error reply is an `Err` as always).
+    pub async fn raw_bytes(self) -> Result<bytes::Bytes> {
+        Ok(self.client.execute(self.params, self.opts).await?.body)
+    }
+
     /// Sends the request and returns the reply as untyped JSON, for when the typed model
     /// does not fit what the exchange sent.
     pub async fn raw(self) -> Result<serde_json::Value> {

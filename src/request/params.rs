@@ -37,6 +37,12 @@ impl ParamValue for bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flag(pub bool);
 
+impl<'de> serde::Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        crate::de::lenient(d).map(Flag)
+    }
+}
+
 impl Flag {
     /// `"TRUE"` or `"FALSE"`, as sent.
     pub fn as_str(self) -> &'static str {

@@ -12,6 +12,7 @@ mod user_data;
 pub use order_book::{LocalOrderBook, Resync};
 pub use python::{Callback, WebsocketClient};
 pub use stream::{EventStream, WsError};
+pub use user_data::ListenKeys;
 
 use connection::{Command, Connection};
 use std::collections::HashMap;
@@ -501,6 +502,18 @@ impl WsClient {
         &self,
         rest: &crate::v3::Client,
     ) -> crate::Result<EventStream<crate::v3::streams::UserDataEvent>> {
+        user_data::start(self.inner.clone(), rest.clone()).await
+    }
+
+    /// The user data stream of any client with listen keys (futures or spot, V1 or V3),
+    /// each event as the JSON the exchange sent, managed as [`user_data`] is: for tools
+    /// that pass events on rather than read them.
+    ///
+    /// [`user_data`]: WsClient::user_data
+    pub async fn user_data_json<K: user_data::ListenKeys>(
+        &self,
+        rest: &K,
+    ) -> crate::Result<EventStream<serde_json::Value>> {
         user_data::start(self.inner.clone(), rest.clone()).await
     }
 

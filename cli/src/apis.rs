@@ -1,0 +1,152 @@
+//! The four APIs the command line speaks (futures and spot, V1 and V3): their endpoint
+//! tables from the spec, their clients, and how a call or a user data stream is made.
+
+use crate::credentials::Credentials;
+use aster::dynamic::{Args, EndpointInfo};
+use aster::endpoint::Security;
+
+/// One API: a command group of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Futures,
+    FuturesV3,
+    Spot,
+    SpotV3,
+}
+
+impl Api {
+    pub const ALL: [Api; 4] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3];
+
+    /// The command group's name.
+    pub fn group(self) -> &'static str {
+        match self {
+            Api::Futures => "futures",
+            Api::FuturesV3 => "futures-v3",
+            Api::Spot => "spot",
+            Api::SpotV3 => "spot-v3",
+        }
+    }
+
+    pub fn about(self) -> &'static str {
+        match self {
+            Api::Futures => "Futures V1 (HMAC key and secret): fapi.asterdex.com/fapi/v1",
+            Api::FuturesV3 => "Futures V3 (API wallet, EIP-712): fapi.asterdex.com/fapi/v3",
+            Api::Spot => "Spot V1 (HMAC key and secret): sapi.asterdex.com/api/v1",
+            Api::SpotV3 => "Spot V3 (API wallet, EIP-712): sapi.asterdex.com/api/v3",
+        }
+    }
+
+    /// Every endpoint of the API, as the spec lists it.
+    pub fn endpoints(self) -> &'static [EndpointInfo] {
+        match self {
+            Api::Futures => aster::params::ENDPOINT_INFO,
+            Api::FuturesV3 => aster::v3::params::ENDPOINT_INFO,
+            Api::Spot => aster::spot::params::ENDPOINT_INFO,
+            Api::SpotV3 => aster::spot::v3::params::ENDPOINT_INFO,
+        }
+    }
+
+    pub fn is_wallet(self) -> bool {
+        matches!(self, Api::FuturesV3 | Api::SpotV3)
+    }
+
+    pub fn is_spot(self) -> bool {
+        matches!(self, Api::Spot | Api::SpotV3)
+    }
+
+    pub fn default_rest_url(self) -> &'static str {
+        if self.is_spot() {
+            aster::spot::DEFAULT_BASE_URL
+        } else {
+            aster::DEFAULT_BASE_URL
+        }
+    }
+
+    pub fn default_stream_url(self) -> &'static str {
+        if self.is_spot() {
+            aster::spot::DEFAULT_STREAM_URL
+        } else {
+            aster::ws::DEFAULT_STREAM_URL
+        }
+    }
+
+    /// Whether a call of this security needs credentials in this API.
+    pub fn needs_credentials(self, security: Security) -> bool {
+        if self.is_wallet() {
+            security.is_wallet_signed()
+        } else {
+            security.needs_key()
+        }
+    }
+
+    /// What to set for this API's credentials.
+    pub fn credentials_hint(self) -> &'static str {
+        if self.is_wallet() {
+            "ASTER_USER and ASTER_SIGNER_KEY (or `user` and `signer_key` in the profile file)"
+        } else {
+            "ASTER_API_KEY and ASTER_API_SECRET (or `api_key` and `api_secret` in the profile file)"
+        }
+    }
+
+    pub fn client(self, base_url: &str, creds: &Credentials) -> aster::Result<Client> {
+        Ok(match self {
+            Api::Futures => {
+                let mut b = aster::Client::builder().base_url(base_url);
+                if let (Some(k), Some(s)) = (&creds.api_key, &creds.api_secret) {
+                    b = b.key(k.as_str()).secret(s.as_str());
+                }
+                Client::Futures(b.build()?)
+            }
+            Api::Spot => {
+                let mut b = aster::spot::Client::builder().base_url(base_url);
+                if let (Some(k), Some(s)) = (&creds.api_key, &creds.api_secret) {
+                    b = b.key(k.as_str()).secret(s.as_str());
+                }
+                Client::Spot(b.build()?)
+            }
+            Api::FuturesV3 => {
+                let (user, key) = creds.wallet_or_placeholder();
+                Client::FuturesV3(aster::v3::Client::builder().base_url(base_url).user(user).private_key(key).build()?)
+            }
+            Api::SpotV3 => {
+                let (user, key) = creds.wallet_or_placeholder();
+                Client::SpotV3(
+                    aster::spot::v3::Client::builder().base_url(base_url).user(user).private_key(key).build()?,
+                )
+            }
+        })
+    }
+}
+
+/// A client of one of the APIs.
+pub enum Client {
+    Futures(aster::Client),
+    FuturesV3(aster::v3::Client),
+    Spot(aster::spot::Client),
+    SpotV3(aster::spot::v3::Client),
+}
+
+impl Client {
+    /// Calls an endpoint by name; the reply's body as the exchange sent it.
+    pub async fn call(&self, name: &str, args: &Args) -> aster::Result<aster::dynamic::Bytes> {
+        match self {
+            Client::Futures(c) => aster::params::call_by_name(c, name, args).await,
+            Client::FuturesV3(c) => aster::v3::params::call_by_name(c, name, args).await,
+            Client::Spot(c) => aster::spot::params::call_by_name(c, name, args).await,
+            Client::SpotV3(c) => aster::spot::v3::params::call_by_name(c, name, args).await,
+        }
+    }
+
+    /// The account's user data stream, each event as the exchange's JSON.
+    pub async fn user_data(
+        &self,
+        ws: &aster::ws::WsClient,
+    ) -> aster::Result<aster::ws::EventStream<serde_json::Value>> {
+        match self {
+            Client::Futures(c) => ws.user_data_json(c).await,
+            Client::FuturesV3(c) => ws.user_data_json(c).await,
+            Client::Spot(c) => ws.user_data_json(c).await,
+            Client::SpotV3(c) => ws.user_data_json(c).await,
+        }
+    }
+}

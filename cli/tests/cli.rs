@@ -1,0 +1,219 @@
+//! The `aster` binary against a sandbox over loopback: a read, a signed write, a
+//! validation error, an unknown outcome, a stream, the profile-file permission refusal,
+//! and a command for every endpoint of the spec.
+
+use aster_sandbox::{Fault, Sandbox};
+use std::process::{Command, Output, Stdio};
+
+fn aster() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aster"));
+    // Only what a test passes: no credentials or profile from the machine running it.
+    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY"] {
+        c.env_remove(var);
+    }
+    c.env("ASTER_PROFILE_FILE", "/nonexistent/aster-profile").stdin(Stdio::null());
+    c
+}
+
+fn keyed(sb: &Sandbox) -> Command {
+    let mut c = aster();
+    c.env("ASTER_API_KEY", sb.api_key()).env("ASTER_API_SECRET", sb.secret()).args(["--base-url", &sb.base_url()]);
+    c
+}
+
+/// Runs the command off the runtime's threads, so the sandbox keeps serving meanwhile.
+async fn run(mut c: Command) -> Output {
+    tokio::task::spawn_blocking(move || c.output().expect("the binary runs")).await.unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_prints_the_reply_as_json() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let mut c = aster();
+    c.args(["--base-url", &sb.base_url(), "futures", "depth", "BTCUSDT", "--limit", "5"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let book: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(book["bids"].as_array().unwrap().len(), 5);
+    // A pipe gets compact JSON, one line.
+    assert_eq!(stdout(&o).trim().lines().count(), 1);
+    let mut t = aster();
+    t.args(["--base-url", &sb.base_url(), "--table", "futures", "depth", "BTCUSDT", "--limit", "5"]);
+    let table = stdout(&run(t).await);
+    assert!(table.starts_with("bid qty"), "{table}");
+    assert_eq!(table.lines().count(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_write_places_an_order() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let mut c = keyed(&sb);
+    c.args([
+        "futures",
+        "new-order",
+        "BTCUSDT",
+        "BUY",
+        "LIMIT",
+        "--quantity",
+        "0.002",
+        "--price",
+        "59000",
+        "--time-in-force",
+        "GTC",
+    ]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let order: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(order["status"], "NEW");
+    assert_eq!(order["price"], "59000");
+    let mut q = keyed(&sb);
+    q.args(["futures", "get-orders", "--symbol", "BTCUSDT"]);
+    let open: serde_json::Value = serde_json::from_str(&stdout(&run(q).await)).unwrap();
+    assert_eq!(open[0]["orderId"], order["orderId"]);
+    // Spot V3 signs with the API wallet.
+    let mut v3 = aster();
+    v3.env("ASTER_USER", aster_sandbox::DEMO_USER).env("ASTER_SIGNER_KEY", aster_sandbox::DEMO_SIGNER_KEY);
+    v3.args(["--base-url", &sb.base_url(), "spot-v3", "account"]);
+    let o = run(v3).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"balances\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn input_is_checked_before_anything_is_sent() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let before = sb.request_count();
+    // The allowed depth levels, from the spec.
+    let mut c = aster();
+    c.args(["--base-url", &sb.base_url(), "futures", "depth", "BTCUSDT", "--limit", "7"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("limit"), "{}", stderr(&o));
+    // What an order type needs.
+    let mut c = keyed(&sb);
+    c.args(["futures", "new-order", "BTCUSDT", "BUY", "LIMIT", "--quantity", "0.002"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing was sent"), "{}", stderr(&o));
+    // A value that is not one of the enum's is a usage error from the parser.
+    let mut c = keyed(&sb);
+    c.args(["futures", "new-order", "BTCUSDT", "UP", "LIMIT"]);
+    assert_eq!(run(c).await.status.code(), Some(2));
+    // A signed call without credentials says what to set.
+    let mut c = aster();
+    c.args(["--base-url", &sb.base_url(), "futures", "account"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ASTER_API_KEY"), "{}", stderr(&o));
+    assert_eq!(sb.request_count(), before, "nothing reached the exchange");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_outcome_exits_3_and_says_how_to_check() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    sb.inject(Some("/fapi/v1/order"), Fault::ExecutedButUnavailable, 1);
+    let mut c = keyed(&sb);
+    c.args(["futures", "new-order", "BTCUSDT", "SELL", "MARKET", "--quantity", "0.001"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    let hint = err.lines().find(|l| l.contains("query-order BTCUSDT --orig-client-order-id")).expect("a check command");
+    // The command it gives finds the order that did execute.
+    let id = hint.split_whitespace().last().unwrap();
+    let mut q = keyed(&sb);
+    q.args(["futures", "query-order", "BTCUSDT", "--orig-client-order-id", id]);
+    let o = run(q).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"FILLED\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_prints_one_json_object_per_line() {
+    use std::io::{BufRead, BufReader};
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let mut c = aster();
+    c.args(["--stream-url", &sb.spot_ws_url(), "spot", "stream", "asterusdt@depth5@100ms", "asterusdt@miniTicker"]);
+    c.stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    let lines = tokio::task::spawn_blocking(move || {
+        BufReader::new(out).lines().take(3).map(|l| l.unwrap()).collect::<Vec<_>>()
+    });
+    let lines = tokio::time::timeout(std::time::Duration::from_secs(20), lines).await.expect("lines in time").unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(lines.len(), 3);
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(v["e"] == "depthUpdate" || v["e"] == "24hrMiniTicker", "{l}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_file_others_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let path = std::env::temp_dir().join(format!("aster-profile-{}", std::process::id()));
+    std::fs::write(&path, format!("[desk]\napi_key = {}\napi_secret = {}\n", sb.api_key(), sb.secret())).unwrap();
+    let with_profile = || {
+        let mut c = aster();
+        c.args(["--base-url", &sb.base_url(), "--profile-file", path.to_str().unwrap(), "--profile", "desk"]);
+        c.args(["futures", "balance"]);
+        c
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run(with_profile()).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("chmod 600"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(sb.secret()), "the secret is never echoed");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(with_profile()).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("USDT"));
+    std::fs::remove_file(&path).ok();
+}
+
+/// The endpoints of every API of the spec, as the library lists them.
+fn every_endpoint() -> Vec<(&'static str, &'static [aster::endpoint::EndpointSpec])> {
+    vec![
+        ("futures", aster::ENDPOINTS),
+        ("futures-v3", aster::v3::ENDPOINTS),
+        ("spot", aster::spot::ENDPOINTS),
+        ("spot-v3", aster::spot::v3::ENDPOINTS),
+    ]
+}
+
+#[test]
+fn every_endpoint_of_the_spec_has_a_command() {
+    let mut checked = 0;
+    for (group, endpoints) in every_endpoint() {
+        let o = aster().args([group, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout).into_owned();
+        for e in endpoints {
+            let command = e.name.replace('_', "-");
+            assert!(help.lines().any(|l| l.trim_start().starts_with(&format!("{command} "))), "{group} {command}");
+            let o = aster().args([group, &command, "--help"]).output().unwrap();
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(text.contains(&format!("{} {}", e.method.as_str(), e.path)), "{group} {command}: {text}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 48 + 71 + 28 + 29);
+}
+
+#[test]
+fn completions_are_generated() {
+    let o = aster().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let script = String::from_utf8_lossy(&o.stdout);
+    assert!(script.contains("new-order") && script.contains("futures-v3"));
+}

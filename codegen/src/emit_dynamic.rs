@@ -1,0 +1,97 @@
+//! Emits, per API and behind the library's `dynamic` feature, what calling an endpoint by
+//! name with text arguments needs: a table of every endpoint with its parameters (kind,
+//! allowed values, docs) and a dispatcher that builds the typed params from text, so the
+//! same checks run as for a typed call. The command line is built on it.
+
+use crate::names;
+use crate::spec::{Endpoint, Spec};
+use crate::types::ParamType;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let infos = spec.rest.endpoints.iter().map(|ep| endpoint_info(spec, ep));
+    let arms = spec.rest.endpoints.iter().map(dispatch_arm);
+    let core = if spec.api.wraps_core() { quote!(&client.core) } else { quote!(client) };
+    let objects = spec.rest.param_objects.iter().map(|o| {
+        let id = format_ident!("{}", o.name);
+        quote! {
+            #[cfg(feature = "dynamic")]
+            impl crate::dynamic::FromArg for Vec<#id> {
+                fn from_arg(name: &str, text: &str) -> Result<Self, Error> {
+                    crate::dynamic::json_arg(name, text)
+                }
+            }
+        }
+    });
+    quote! {
+        /// Every endpoint of this API with its parameters, for callers that work by name.
+        #[cfg(feature = "dynamic")]
+        pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[#(#infos),*];
+
+        /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
+        /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
+        #[cfg(feature = "dynamic")]
+        pub async fn call_by_name(client: &Client, name: &str, args: &crate::dynamic::Args) -> Result<bytes::Bytes, Error> {
+            let core = #core;
+            match name {
+                #(#arms)*
+                other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
+            }
+        }
+
+        #(#objects)*
+    }
+}
+
+fn kind(spec: &Spec, ty: &ParamType) -> TokenStream {
+    match ty {
+        ParamType::String => quote!(crate::dynamic::ParamKind::String),
+        ParamType::Int | ParamType::Long => quote!(crate::dynamic::ParamKind::Integer),
+        ParamType::Decimal => quote!(crate::dynamic::ParamKind::Decimal),
+        ParamType::Bool | ParamType::Flag => quote!(crate::dynamic::ParamKind::Bool),
+        ParamType::Enum(n) => {
+            let values: Vec<String> =
+                spec.models.enums.get(n).map(|v| v.iter().map(|x| x.wire().to_string()).collect()).unwrap_or_default();
+            quote!(crate::dynamic::ParamKind::Enum(&[#(#values),*]))
+        }
+        ParamType::List(item) if matches!(item.as_ref(), ParamType::Object(_)) => {
+            quote!(crate::dynamic::ParamKind::Json)
+        }
+        ParamType::List(_) => quote!(crate::dynamic::ParamKind::List),
+        ParamType::Object(_) => quote!(crate::dynamic::ParamKind::Json),
+    }
+}
+
+fn endpoint_info(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
+    let doc = ep.doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let params = ep.params.iter().map(|p| {
+        let ty = ParamType::parse(&p.ty).expect("validated");
+        let (name, required) = (&p.name, p.required);
+        let kind = kind(spec, &ty);
+        let meaning = if p.doc.is_empty() { spec.models.field_docs.get(&p.name).cloned().unwrap_or_default() } else { p.doc.clone() };
+        let values = &p.values;
+        quote!(crate::dynamic::ParamInfo { name: #name, kind: #kind, required: #required, doc: #meaning, allowed: &[#(#values),*] })
+    });
+    quote! {
+        crate::dynamic::EndpointInfo { spec: <#struct_id as Endpoint>::SPEC, doc: #doc, params: &[#(#params),*] }
+    }
+}
+
+fn dispatch_arm(ep: &Endpoint) -> TokenStream {
+    let name = &ep.name;
+    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
+    let fields = ep.params.iter().map(|p| {
+        let id = format_ident!("{}", names::param(p));
+        let key = &p.name;
+        if p.required {
+            quote!(#id: args.req(#key)?)
+        } else {
+            quote!(#id: args.opt(#key)?)
+        }
+    });
+    quote! {
+        #name => crate::dynamic::send(Call::new(core, #struct_id { #(#fields),* }), args).await,
+    }
+}
