@@ -155,7 +155,7 @@ pub mod params {
     pub use crate::generated::rest::*;
 }
 /// The futures product under its own name, beside [`spot`]: the V1 client and its types
-/// (also at the crate root, where they have always been) and [`v3`](crate::v3).
+/// (also at the crate root, where they have always been) and [`v3`].
 pub mod futures {
     pub use crate::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
     #[cfg(feature = "ws")]

@@ -48,7 +48,7 @@ impl Credentials {
     }
 
     /// Fills what is unset from the environment.
-    pub fn from_env(mut self) -> Self {
+    pub fn or_env(mut self) -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         self.api_key = self.api_key.or_else(|| var("ASTER_API_KEY"));
         self.api_secret = self.api_secret.or_else(|| var("ASTER_API_SECRET"));
@@ -60,7 +60,7 @@ impl Credentials {
     /// Fills what is unset from section `profile` of a profile file (`key = value` lines;
     /// `[name]` starts a section; lines before any section are `default`). The file must
     /// be readable by its owner only.
-    pub fn from_file(mut self, path: &Path, profile: &str) -> Result<Self, String> {
+    pub fn or_file(mut self, path: &Path, profile: &str) -> Result<Self, String> {
         check_owner_only(path)?;
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut section = "default".to_string();

@@ -68,13 +68,13 @@ async fn target(m: &ArgMatches, api: Api) -> Result<Target, (u8, String)> {
     if m.get_flag("signer-key-stdin") {
         creds.signer_key = Some(credentials::read_stdin_line().map_err(usage)?);
     }
-    creds = creds.from_env();
+    creds = creds.or_env();
     let profile = m.get_one::<String>("profile").map(String::as_str).unwrap_or("default");
     match m.get_one::<String>("profile-file") {
-        Some(path) => creds = creds.from_file(std::path::Path::new(path), profile).map_err(usage)?,
+        Some(path) => creds = creds.or_file(std::path::Path::new(path), profile).map_err(usage)?,
         None => {
             if let Some(path) = credentials::default_file().filter(|p| p.exists()) {
-                creds = creds.from_file(&path, profile).map_err(usage)?;
+                creds = creds.or_file(&path, profile).map_err(usage)?;
             }
         }
     }
