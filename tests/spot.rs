@@ -6,22 +6,10 @@ mod common;
 
 use aster::spot::{self, models::SpotOrderType, SpotDepthSpeed, TransactionType};
 use aster::{Error, KlineInterval, OrderStatus, Side, TimeInForce, TransferKind};
-use aster_sandbox::{Sandbox, DEMO_SIGNER, DEMO_SIGNER_KEY, DEMO_USER};
+use aster_sandbox::{DEMO_SIGNER, DEMO_SIGNER_KEY, DEMO_USER};
 use common::{dec, next_ok, sandbox};
 
-fn client(sb: &Sandbox) -> spot::Client {
-    spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap()
-}
-
-fn client_v3(sb: &Sandbox) -> spot::v3::Client {
-    spot::v3::Client::builder()
-        .base_url(sb.base_url())
-        .user(DEMO_USER)
-        .signer(DEMO_SIGNER)
-        .private_key(DEMO_SIGNER_KEY)
-        .build()
-        .unwrap()
-}
+use common::{spot_client as client, spot_v3_client as client_v3};
 
 fn free(account: &spot::models::SpotAccount, asset: &str) -> aster::Decimal {
     account.balances.iter().find(|b| b.asset == asset).map(|b| b.free).unwrap_or_default()

@@ -7,7 +7,7 @@ mod common;
 
 use aster::spot::{self, SpotOrderType, TransactionType, WithdrawChain};
 use aster::{Error, KlineInterval, Side, TimeInForce, TransferKind};
-use aster_sandbox::{Fault, Sandbox, DEMO_SIGNER, DEMO_SIGNER_KEY, DEMO_USER};
+use aster_sandbox::{Fault, Sandbox, DEMO_USER};
 use common::{dec, sandbox};
 use std::collections::BTreeSet;
 
@@ -23,7 +23,7 @@ fn missing(sb: &Sandbox, endpoints: &[aster::endpoint::EndpointSpec]) -> Vec<Str
 #[tokio::test]
 async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
     let sb = sandbox().await;
-    let c = spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap();
+    let c = common::spot_client(&sb);
     c.ping().await.unwrap();
     c.time().await.unwrap();
     c.exchange_info().await.unwrap();
@@ -94,13 +94,7 @@ async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
 #[tokio::test]
 async fn every_spot_v3_endpoint_answers_through_the_typed_client() {
     let sb = sandbox().await;
-    let c = spot::v3::Client::builder()
-        .base_url(sb.base_url())
-        .user(DEMO_USER)
-        .signer(DEMO_SIGNER)
-        .private_key(DEMO_SIGNER_KEY)
-        .build()
-        .unwrap();
+    let c = common::spot_v3_client(&sb);
     c.noop().await.unwrap();
     c.ping().await.unwrap();
     c.time().await.unwrap();
@@ -149,7 +143,7 @@ async fn every_spot_v3_endpoint_answers_through_the_typed_client() {
 #[tokio::test]
 async fn a_spot_order_whose_reply_is_lost_is_an_unknown_outcome_with_its_client_id() {
     let sb = sandbox().await;
-    let c = spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap();
+    let c = common::spot_client(&sb);
     sb.inject(Some("/api/v1/order"), Fault::ExecutedButUnavailable, 1);
     let before = sb.request_count();
     let e = c

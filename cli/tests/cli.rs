@@ -217,3 +217,69 @@ fn completions_are_generated() {
     let script = String::from_utf8_lossy(&o.stdout);
     assert!(script.contains("new-order") && script.contains("futures-v3"));
 }
+
+/// Runs the binary on a pseudo-terminal (Python's `pty`, as CI machines have Python),
+/// typing `input`; returns its exit status and what the terminal showed.
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)], input: &str) -> (i32, String) {
+    const DRIVER: &str = r#"
+import os, pty, select, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+os.write(fd, sys.argv[1].encode())
+out = b""
+while True:
+    r, _, _ = select.select([fd], [], [], 20)
+    if not r:
+        break
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let mut c = Command::new("python3");
+    c.args(["-c", DRIVER, input, env!("CARGO_BIN_EXE_aster")]).args(args);
+    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY"] {
+        c.env_remove(var);
+    }
+    c.env("ASTER_PROFILE_FILE", "/nonexistent/aster-profile").envs(env.iter().copied());
+    let o = c.output().expect("python3 runs");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_on_a_terminal_asks_first_and_no_sends_nothing() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let (url, key, secret) = (sb.base_url(), sb.api_key().to_string(), sb.secret().to_string());
+    let order = ["futures", "new-order", "BTCUSDT", "SELL", "MARKET", "--quantity", "0.001"];
+    let before = sb.request_count();
+    let (code, screen) = tokio::task::spawn_blocking({
+        let (url, key, secret) = (url.clone(), key.clone(), secret.clone());
+        move || {
+            let mut args = vec!["--base-url", url.as_str()];
+            args.extend(order);
+            on_a_terminal(&args, &[("ASTER_API_KEY", &key), ("ASTER_API_SECRET", &secret)], "n\n")
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("send POST /fapi/v1/order") && screen.contains("not sent"), "{screen}");
+    assert_eq!(sb.request_count(), before, "declined: nothing was sent");
+    // `--yes` sends without asking.
+    let (code, screen) = tokio::task::spawn_blocking(move || {
+        let mut args = vec!["--base-url", url.as_str(), "--yes"];
+        args.extend(order);
+        on_a_terminal(&args, &[("ASTER_API_KEY", &key), ("ASTER_API_SECRET", &secret)], "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("[y/N]") && screen.contains("FILLED"), "{screen}");
+}

@@ -66,3 +66,19 @@ pub fn wallet_key_hex(byte: u8) -> String {
 pub fn unix_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
+
+/// A spot V1 client of the sandbox's demo account.
+pub fn spot_client(sb: &Sandbox) -> aster::spot::Client {
+    aster::spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap()
+}
+
+/// A spot V3 client of the sandbox's demo account, signed by the docs' demo API wallet.
+pub fn spot_v3_client(sb: &Sandbox) -> aster::spot::v3::Client {
+    aster::spot::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(aster_sandbox::DEMO_USER)
+        .signer(aster_sandbox::DEMO_SIGNER)
+        .private_key(aster_sandbox::DEMO_SIGNER_KEY)
+        .build()
+        .unwrap()
+}
