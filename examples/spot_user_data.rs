@@ -24,7 +24,7 @@ async fn main() -> Result<(), common::AnyError> {
                 .new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
                 .time_in_force(TimeInForce::Gtc)
                 .quantity("10".parse().unwrap_or_default())
-                .price("0.5".parse().unwrap_or_default())
+                .price("0.9".parse().unwrap_or_default())
                 .await?;
             c.cancel_order("ASTERUSDT").order_id(order.order_id).await
         });

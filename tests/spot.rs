@@ -143,7 +143,18 @@ async fn the_exchange_filters_and_balances_are_enforced() {
     assert_eq!(limit("100", "0.90005").await.unwrap_err().error_code(), Some(-4014), "tick size");
     assert_eq!(limit("100.001", "0.9").await.unwrap_err().error_code(), Some(-4023), "step size");
     assert_eq!(limit("1", "0.9").await.unwrap_err().error_code(), Some(-4164), "min notional");
-    assert_eq!(limit("900", "100").await.unwrap_err().error_code(), Some(-2018), "balance");
+    assert_eq!(limit("100", "1.2").await.unwrap_err().error_code(), Some(-4016), "percent price, above");
+    assert_eq!(limit("100", "0.8").await.unwrap_err().error_code(), Some(-4024), "percent price, below");
+    let btc = c
+        .new_order("BTCUSDT", Side::Buy, SpotOrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("1"))
+        .price(dec("60000.00"))
+        .await
+        .unwrap_err();
+    assert_eq!(btc.error_code(), Some(-2018), "balance: 60,000 USDT is more than the account has");
+    let market = c.new_order("ASTERUSDT", Side::Sell, SpotOrderType::Market).quantity(dec("600")).await.unwrap_err();
+    assert_eq!(market.error_code(), Some(-4005), "market lot size");
     let stop = c
         .new_order("ASTERUSDT", Side::Buy, SpotOrderType::StopMarket)
         .quantity(dec("10"))
@@ -208,7 +219,7 @@ async fn spot_v3_signs_with_the_api_wallet() {
         .new_order("ETHUSDT", Side::Sell, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("0.5"))
-        .price(dec("3500.00"))
+        .price(dec("3400.00"))
         .await
         .unwrap();
     assert_eq!(order.status, OrderStatus::New);
@@ -302,7 +313,7 @@ async fn the_spot_user_data_stream_carries_orders_and_balances() {
         .new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("10"))
-        .price(dec("0.8000"))
+        .price(dec("0.9000"))
         .await
         .unwrap();
     let mut saw_new = false;
@@ -316,7 +327,7 @@ async fn the_spot_user_data_stream_carries_orders_and_balances() {
             }
             UserDataEvent::AccountPosition(p) => {
                 let usdt = p.balances.iter().find(|b| b.asset == "USDT").expect("USDT changed");
-                assert_eq!(usdt.locked, dec("8"));
+                assert_eq!(usdt.locked, dec("9"));
                 saw_locked = true;
             }
             other => panic!("unexpected {other:?}"),
@@ -347,7 +358,7 @@ async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
         .new_order("BTCUSDT", Side::Buy, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("0.01"))
-        .price(dec("50000.00"))
+        .price(dec("52000.00"))
         .await
         .unwrap();
     sb.drop_ws_connections();
@@ -364,7 +375,7 @@ async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
     let s = snapshot.unwrap();
     assert_eq!(s.open_orders.iter().map(|o| o.order_id).collect::<Vec<_>>(), [order.order_id]);
     let usdt = s.balances.iter().find(|b| b.asset == "USDT").expect("USDT balance");
-    assert_eq!(usdt.locked, dec("500"));
+    assert_eq!(usdt.locked, dec("520"));
     ws.stop().await;
 }
 
@@ -375,4 +386,77 @@ fn each_product_has_a_module_and_the_old_names_stay() {
     let _: fn() -> aster::futures::v3::ClientBuilder = aster::v3::Client::builder;
     assert_eq!(aster::futures::DEFAULT_BASE_URL, "https://fapi.asterdex.com");
     assert_eq!(spot::DEFAULT_BASE_URL, "https://sapi.asterdex.com");
+}
+
+#[tokio::test]
+async fn balances_always_equal_the_start_plus_the_transaction_history() {
+    // A seeded run of limit and market orders, cancels and transfers; afterwards every
+    // balance is its start plus the deltas the transaction history lists, and what is
+    // locked is exactly what the open orders hold.
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let futures = common::signed(&sb);
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..80 {
+        let side = if next(2) == 0 { Side::Buy } else { Side::Sell };
+        let _ = match next(6) {
+            0 | 1 => {
+                let price = dec("0.9000") + aster::Decimal::new(next(2000) as i64, 4);
+                c.new_order("ASTERUSDT", side, SpotOrderType::Limit)
+                    .time_in_force(TimeInForce::Gtc)
+                    .quantity(aster::Decimal::from(10 + next(50)))
+                    .price(price)
+                    .await
+                    .map(|_| ())
+            }
+            2 => c
+                .new_order("ASTERUSDT", side, SpotOrderType::Market)
+                .quantity(aster::Decimal::from(5 + next(30)))
+                .await
+                .map(|_| ()),
+            3 => c
+                .new_order("ETHUSDT", side, SpotOrderType::Market)
+                .quote_order_qty(aster::Decimal::from(10 + next(40)))
+                .await
+                .map(|_| ()),
+            4 => match c.get_orders().await.unwrap().first() {
+                Some(o) => c.cancel_order(o.symbol.clone()).order_id(o.order_id).await.map(|_| ()),
+                None => Ok(()),
+            },
+            _ => {
+                let kind = if next(2) == 0 { TransferKind::SpotFuture } else { TransferKind::FutureSpot };
+                futures
+                    .futures_transfer(aster::Decimal::from(1 + next(20)), "USDT", format!("ledger-{i}"), kind)
+                    .await
+                    .map(|_| ())
+            }
+        };
+    }
+    let start: std::collections::BTreeMap<&str, aster::Decimal> =
+        [("USDT", dec("10000")), ("BTC", dec("1")), ("ETH", dec("10")), ("ASTER", dec("10000"))].into();
+    let history = c.transaction_history().limit(1000).await.unwrap();
+    assert!(history.len() > 20, "the run made history: {}", history.len());
+    let account = c.account().await.unwrap();
+    let open = c.get_orders().await.unwrap();
+    for b in &account.balances {
+        let deltas: aster::Decimal = history.iter().filter(|r| r.asset == b.asset).map(|r| r.balance_delta).sum();
+        let expected = start.get(b.asset.as_str()).copied().unwrap_or_default() + deltas;
+        assert_eq!(b.free + b.locked, expected, "{}: free {} locked {}", b.asset, b.free, b.locked);
+        assert!(b.free >= dec("0") && b.locked >= dec("0"), "{}", b.asset);
+        let held: aster::Decimal = open
+            .iter()
+            .filter(|o| o.symbol.ends_with(&b.asset) && o.side == Side::Buy)
+            .map(|o| (o.orig_qty - o.executed_qty) * o.price)
+            .chain(
+                open.iter()
+                    .filter(|o| o.symbol.starts_with(&b.asset) && o.side == Side::Sell)
+                    .map(|o| o.orig_qty - o.executed_qty),
+            )
+            .sum();
+        assert_eq!(b.locked, held, "{} locked", b.asset);
+    }
 }

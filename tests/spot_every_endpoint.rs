@@ -43,7 +43,7 @@ async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
         .new_order("BTCUSDT", Side::Buy, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
         .quantity(dec("0.01"))
-        .price(dec("50000.00"))
+        .price(dec("55000.00"))
         .await
         .unwrap();
     c.query_order("BTCUSDT").order_id(order.order_id).await.unwrap();
@@ -57,7 +57,7 @@ async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
     let mut ids = Vec::new();
     for call in listed {
         ids.push(
-            call.time_in_force(TimeInForce::Gtc).quantity(dec("0.01")).price(dec("50000.00")).await.unwrap().order_id,
+            call.time_in_force(TimeInForce::Gtc).quantity(dec("0.01")).price(dec("55000.00")).await.unwrap().order_id,
         );
     }
     // Cancelling by list leaves the other order open.

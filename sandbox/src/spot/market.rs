@@ -360,6 +360,14 @@ impl SpotMarket {
             if !(price % cfg.tick_size).is_zero() {
                 return Err(ApiError::price_tick());
             }
+            // PERCENT_PRICE: within the multipliers of the last price.
+            let last = self.pairs[pi].last_price;
+            if price > last * cfg.multiplier_up {
+                return Err(ApiError::price_above_multiplier());
+            }
+            if price < last * cfg.multiplier_down {
+                return Err(ApiError::price_below_multiplier());
+            }
         }
         if kind.is_conditional() && (stop_price <= Decimal::ZERO || !(stop_price % cfg.tick_size).is_zero()) {
             return Err(ApiError::invalid_param("stopPrice"));
@@ -371,7 +379,9 @@ impl SpotMarket {
             if qty < cfg.min_qty {
                 return Err(ApiError::qty_lt_min());
             }
-            if qty > cfg.max_qty {
+            // MARKET_LOT_SIZE caps market orders below LOT_SIZE's cap.
+            let max = if exec_kind == SpotKind::Market { cfg.market_max_qty } else { cfg.max_qty };
+            if qty > max {
                 return Err(ApiError::qty_gt_max());
             }
             if !(qty % cfg.step_size).is_zero() {
@@ -396,6 +406,10 @@ impl SpotMarket {
             }
             None => format!("sandbox-spot-{}", self.next_order_id + 1),
         };
+        // MAX_NUM_ORDERS: open orders per pair and account.
+        if self.open_orders(acct).filter(|o| o.symbol == cfg.symbol).count() >= cfg.max_num_orders {
+            return Err(ApiError::max_open_orders());
+        }
         if kind.is_conditional() {
             let last = self.pairs[pi].last_price;
             if Self::triggers(kind, req.side, stop_price, last) {

@@ -144,6 +144,7 @@ fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
                     { "filterType": "MARKET_LOT_SIZE", "minQty": g.min_qty.to_string(), "maxQty": g.market_max_qty.to_string(), "stepSize": g.step_size.to_string() },
                     { "filterType": "MAX_NUM_ORDERS", "limit": g.max_num_orders },
                     { "filterType": "MIN_NOTIONAL", "minNotional": g.min_notional.to_string() },
+                    { "filterType": "PERCENT_PRICE", "multiplierUp": g.multiplier_up.to_string(), "multiplierDown": g.multiplier_down.to_string(), "multiplierDecimal": "4" },
                 ],
                 "orderTypes": SpotKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
                 "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
