@@ -460,3 +460,88 @@ async fn balances_always_equal_the_start_plus_the_transaction_history() {
         assert_eq!(b.locked, held, "{} locked", b.asset);
     }
 }
+
+#[tokio::test]
+async fn every_spot_stream_helper_names_a_stream_that_delivers() {
+    use spot::streams as s;
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let ws = aster::ws::WsClient::new(sb.spot_ws_url());
+    // Trades keep happening so that event-driven streams have something to say.
+    let trader = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            loop {
+                for side in [Side::Buy, Side::Sell] {
+                    let _ = c.new_order("ASTERUSDT", side, SpotOrderType::Market).quantity(dec("10")).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        })
+    };
+    let sym = "ASTERUSDT";
+    let mut agg = ws.subscribe(s::agg_trade(sym)).await.unwrap();
+    let mut trade = ws.subscribe(s::trade(sym)).await.unwrap();
+    let mut kline = ws.subscribe(s::kline(sym, KlineInterval::Minute5)).await.unwrap();
+    let mut mini = ws.subscribe(s::mini_ticker(sym)).await.unwrap();
+    let mut all_mini = ws.subscribe(s::all_mini_ticker()).await.unwrap();
+    let mut ticker = ws.subscribe(s::ticker(sym)).await.unwrap();
+    let mut all_ticker = ws.subscribe(s::all_ticker()).await.unwrap();
+    let mut book = ws.subscribe(s::book_ticker(sym)).await.unwrap();
+    let mut all_book = ws.subscribe(s::all_book_ticker()).await.unwrap();
+    let mut partial =
+        ws.subscribe(s::partial_book_depth(sym, aster::DepthLevels::Levels10, SpotDepthSpeed::Ms1000)).await.unwrap();
+    let mut diff = ws.subscribe(s::diff_book_depth(sym, SpotDepthSpeed::Ms100)).await.unwrap();
+    assert_eq!(next_ok(&mut agg).await.symbol, sym);
+    assert_eq!(next_ok(&mut trade).await.symbol, sym);
+    assert_eq!(next_ok(&mut kline).await.kline.interval, KlineInterval::Minute5);
+    assert_eq!(next_ok(&mut mini).await.symbol, sym);
+    assert_eq!(next_ok(&mut all_mini).await.len(), 3);
+    assert_eq!(next_ok(&mut ticker).await.symbol, sym);
+    assert_eq!(next_ok(&mut all_ticker).await.len(), 3);
+    let top = next_ok(&mut book).await;
+    assert!(top.bid_price < top.ask_price);
+    assert!(!next_ok(&mut all_book).await.symbol.is_empty());
+    assert_eq!(next_ok(&mut partial).await.asks.len(), 10);
+    let d = next_ok(&mut diff).await;
+    assert_eq!(d.first_update_id, d.prev_final_update_id + 1);
+    // V3 adds tradepro.
+    let mut pro = ws.subscribe(spot::v3::streams::trade_pro(sym)).await.unwrap();
+    assert_eq!(next_ok(&mut pro).await.symbol, sym);
+    trader.abort();
+    ws.stop().await;
+}
+
+#[tokio::test]
+async fn a_local_book_kept_from_the_spot_diff_stream_equals_the_exchange() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let ws = aster::ws::WsClient::new(sb.spot_ws_url());
+    let mut diff = ws.subscribe(spot::streams::diff_book_depth("ETHUSDT", SpotDepthSpeed::Ms100)).await.unwrap();
+    let mut local = aster::ws::LocalOrderBook::new();
+    let trade = |side| c.new_order("ETHUSDT", side, SpotOrderType::Market).quantity(dec("0.5"));
+    // The stream publishes changes from the book it first saw: trade until one arrives.
+    // Events buffer until the snapshot, as the docs' procedure says.
+    loop {
+        use futures_util::StreamExt;
+        trade(Side::Buy).await.unwrap();
+        if let Ok(Some(Ok(ev))) = tokio::time::timeout(std::time::Duration::from_millis(500), diff.next()).await {
+            local.apply(ev).unwrap();
+            break;
+        }
+    }
+    local.apply_snapshot(&c.depth("ETHUSDT").limit(1000).await.unwrap()).unwrap();
+    for side in [Side::Sell, Side::Sell, Side::Buy] {
+        trade(side).await.unwrap();
+        local.apply(next_ok(&mut diff).await).unwrap();
+    }
+    let rest = c.depth("ETHUSDT").limit(1000).await.unwrap();
+    // The stream may still owe the last change: apply until it reaches the snapshot's id.
+    while local.last_update_id() < Some(rest.last_update_id) {
+        local.apply(next_ok(&mut diff).await).unwrap();
+    }
+    let levels = |l: &[aster::models::PriceLevel]| l.iter().map(|x| (x.price, x.qty)).collect::<Vec<_>>();
+    assert_eq!(local.bids().collect::<Vec<_>>(), levels(&rest.bids));
+    assert_eq!(local.asks().collect::<Vec<_>>(), levels(&rest.asks));
+    ws.stop().await;
+}
