@@ -183,17 +183,18 @@ fn confirm(info: &aster::dynamic::EndpointInfo) -> bool {
 
 fn print_reply(body: &[u8], m: &ArgMatches) {
     let text = String::from_utf8_lossy(body);
+    // A reader that quit early (`| head`) is not an error of the call.
     if m.get_flag("raw") {
-        println!("{text}");
+        output::emit(&text);
         return;
     }
     if m.get_flag("table") {
         if let Some(table) = serde_json::from_slice(body).ok().as_ref().and_then(output::table) {
-            println!("{table}");
+            output::emit(&table);
             return;
         }
     }
-    println!("{}", output::reformat(&text, std::io::stdout().is_terminal()));
+    output::emit(&output::reformat(&text, std::io::stdout().is_terminal()));
 }
 
 fn report(api: Api, e: &aster::Error, a: &ArgMatches) -> u8 {

@@ -3,6 +3,14 @@
 //! or a table.
 
 use serde_json::Value;
+use std::io::Write;
+
+/// Writes one line to stdout; `false` once stdout is gone (a pipe whose reader quit, as
+/// `| head` does), which ends the command quietly instead of panicking.
+pub fn emit(line: &str) -> bool {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}").and_then(|_| out.flush()).is_ok()
+}
 
 /// Re-lays JSON text: indented when `pretty`, else without spaces. Strings and numbers are
 /// copied byte for byte.

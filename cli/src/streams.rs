@@ -12,7 +12,11 @@ where
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return 0,
             item = items.next() => match item {
-                Some(Ok(v)) => println!("{}", line(v)),
+                Some(Ok(v)) => {
+                    if !crate::output::emit(&line(v)) {
+                        return 0;
+                    }
+                }
                 Some(Err(e)) => eprintln!("aster: {e}"),
                 None => {
                     eprintln!("aster: the stream ended");

@@ -141,16 +141,20 @@ async fn a_stream_prints_one_json_object_per_line() {
     let sb = Sandbox::start(Default::default()).await.unwrap();
     let mut c = aster();
     c.args(["--stream-url", &sb.spot_ws_url(), "spot", "stream", "asterusdt@depth5@100ms", "asterusdt@miniTicker"]);
-    c.stdout(Stdio::piped());
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let out = child.stdout.take().unwrap();
+    // Read three lines, then close the pipe, as `| head -3` does.
     let lines = tokio::task::spawn_blocking(move || {
         BufReader::new(out).lines().take(3).map(|l| l.unwrap()).collect::<Vec<_>>()
     });
     let lines = tokio::time::timeout(std::time::Duration::from_secs(20), lines).await.expect("lines in time").unwrap();
-    child.kill().ok();
-    child.wait().ok();
     assert_eq!(lines.len(), 3);
+    // The next line finds the pipe closed: the command ends by itself, quietly.
+    let ended = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap());
+    let o = tokio::time::timeout(std::time::Duration::from_secs(20), ended).await.expect("it ends by itself").unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     for l in &lines {
         let v: serde_json::Value = serde_json::from_str(l).unwrap();
         assert!(v["e"] == "depthUpdate" || v["e"] == "24hrMiniTicker", "{l}");
