@@ -287,3 +287,42 @@ async fn a_write_on_a_terminal_asks_first_and_no_sends_nothing() {
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("[y/N]") && screen.contains("FILLED"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_data_prints_the_accounts_events_as_lines() {
+    use std::io::{BufRead, BufReader};
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let mut c = keyed(&sb);
+    c.args(["--stream-url", &sb.spot_ws_url(), "spot", "user-data"]).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let spot =
+        aster::spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap();
+    // Orders until the stream (connected by then) reports one.
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        while out.read_line(&mut line).unwrap() > 0 && !line.contains("executionReport") {
+            line.clear();
+        }
+        line
+    });
+    let placed = async {
+        loop {
+            let _ = spot
+                .new_order("ASTERUSDT", aster::Side::Sell, aster::spot::SpotOrderType::Market)
+                .quantity("10".parse().unwrap())
+                .await;
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    };
+    let line = tokio::select! {
+        l = reader => l.unwrap(),
+        _ = placed => unreachable!(),
+        _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => panic!("no event in time"),
+    };
+    child.kill().ok();
+    child.wait().ok();
+    let event: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(event["e"], "executionReport");
+    assert_eq!(event["s"], "ASTERUSDT");
+}

@@ -66,6 +66,7 @@ async fn main() {
     };
     println!("aster-sandbox serving REST at {}", sandbox.base_url());
     println!("WebSocket streams at {}/ws/<name> and {}/stream?streams=<a>/<b>", sandbox.ws_url(), sandbox.ws_url());
+    println!("spot REST under /api/v1 and /api/v3; spot streams at {}/ws/<name>", sandbox.spot_ws_url());
     for a in &cfg.accounts {
         println!("API key:    {}", a.api_key);
         println!("API secret: {}", a.secret);
@@ -75,7 +76,13 @@ async fn main() {
     }
     let symbols: Vec<&str> = cfg.symbols.iter().map(|s| s.symbol.as_str()).collect();
     println!("V3 demo API wallet key (from the exchange's docs): {}", aster_sandbox::DEMO_SIGNER_KEY);
-    println!("symbols: {}; seed {}. Ctrl-C stops it.", symbols.join(", "), cfg.seed);
+    let pairs: Vec<&str> = cfg.spot_symbols.iter().map(|s| s.symbol.as_str()).collect();
+    println!(
+        "futures symbols: {}; spot pairs: {}; seed {}. Ctrl-C stops it.",
+        symbols.join(", "),
+        pairs.join(", "),
+        cfg.seed
+    );
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
 }
