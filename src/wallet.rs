@@ -22,14 +22,22 @@ fn keccak(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// A `uint256` word holding `n`.
+fn word(n: u64) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[24..].copy_from_slice(&n.to_be_bytes());
+    w
+}
+
+/// The EIP-712 domain separator of `name`, version 1, on `chain_id`, zero contract.
+fn domain_separator(name: &[u8], chain_id: u64) -> [u8; 32] {
+    let domain_type = keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]);
+    keccak(&[&domain_type, &keccak(&[name]), &keccak(&[b"1"]), &word(chain_id), &[0u8; 32]])
+}
+
 /// The EIP-712 digest of `Message { msg }` in the exchange's domain on `chain_id`.
 pub fn typed_data_digest(chain_id: u64, msg: &str) -> [u8; 32] {
-    let domain_type = keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]);
-    let mut chain = [0u8; 32];
-    chain[24..].copy_from_slice(&chain_id.to_be_bytes());
-    let zero_address = [0u8; 32];
-    let domain_separator =
-        keccak(&[&domain_type, &keccak(&[b"AsterSignTransaction"]), &keccak(&[b"1"]), &chain, &zero_address]);
+    let domain_separator = domain_separator(b"AsterSignTransaction", chain_id);
     let message_type = keccak(&[b"Message(string msg)"]);
     let struct_hash = keccak(&[&message_type, &keccak(&[msg.as_bytes()])]);
     keccak(&[b"\x19\x01", &domain_separator, &struct_hash])
@@ -71,14 +79,7 @@ impl Withdrawal<'_> {
     /// The EIP-712 digest of `Action` in the `Aster` domain of the destination chain.
     pub fn digest(&self) -> crate::Result<[u8; 32]> {
         let (chain_id, chain_name) = self.chain_name()?;
-        let word = |n: u64| {
-            let mut w = [0u8; 32];
-            w[24..].copy_from_slice(&n.to_be_bytes());
-            w
-        };
-        let domain_type =
-            keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]);
-        let domain = keccak(&[&domain_type, &keccak(&[b"Aster"]), &keccak(&[b"1"]), &word(chain_id), &[0u8; 32]]);
+        let domain = domain_separator(b"Aster", chain_id);
         let action_type = keccak(&[b"Action(string type,address destination,string destination Chain,string token,string amount,string fee,uint256 nonce,string aster chain)"]);
         let mut receiver = [0u8; 32];
         receiver[12..].copy_from_slice(self.receiver.as_bytes());

@@ -3,6 +3,7 @@
 //! allowed values, docs) and a dispatcher that builds the typed params from text, so the
 //! same checks run as for a typed call. The command line is built on it.
 
+use crate::emit_rest::params;
 use crate::names;
 use crate::spec::{Endpoint, Spec};
 use crate::types::ParamType;
@@ -11,7 +12,7 @@ use quote::{format_ident, quote};
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let infos = spec.rest.endpoints.iter().map(|ep| endpoint_info(spec, ep));
-    let arms = spec.rest.endpoints.iter().map(dispatch_arm);
+    let arms = spec.rest.endpoints.iter().map(|ep| dispatch_arm(spec, ep));
     let core = if spec.api.wraps_core() { quote!(&client.core) } else { quote!(client) };
     let objects = spec.rest.param_objects.iter().map(|o| {
         let id = format_ident!("{}", o.name);
@@ -66,12 +67,9 @@ fn kind(spec: &Spec, ty: &ParamType) -> TokenStream {
 fn endpoint_info(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let doc = ep.doc.split_whitespace().collect::<Vec<_>>().join(" ");
-    let params = ep.params.iter().map(|p| {
-        let ty = ParamType::parse(&p.ty).expect("validated");
-        let (name, required) = (&p.name, p.required);
-        let kind = kind(spec, &ty);
-        let meaning = if p.doc.is_empty() { spec.models.field_docs.get(&p.name).cloned().unwrap_or_default() } else { p.doc.clone() };
-        let values = &p.values;
+    let params = params(&ep.params, spec).into_iter().map(|p| {
+        let (name, required, meaning, values) = (&p.spec.name, p.spec.required, p.meaning(), &p.spec.values);
+        let kind = kind(spec, &p.ty);
         quote!(crate::dynamic::ParamInfo { name: #name, kind: #kind, required: #required, doc: #meaning, allowed: &[#(#values),*] })
     });
     quote! {
@@ -79,13 +77,12 @@ fn endpoint_info(spec: &Spec, ep: &Endpoint) -> TokenStream {
     }
 }
 
-fn dispatch_arm(ep: &Endpoint) -> TokenStream {
+fn dispatch_arm(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let name = &ep.name;
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
-    let fields = ep.params.iter().map(|p| {
-        let id = format_ident!("{}", names::param(p));
-        let key = &p.name;
-        if p.required {
+    let fields = params(&ep.params, spec).into_iter().map(|p| {
+        let (id, key) = (&p.id, &p.spec.name);
+        if p.spec.required {
             quote!(#id: args.req(#key)?)
         } else {
             quote!(#id: args.opt(#key)?)

@@ -41,15 +41,26 @@ pub fn emit(spec: &Spec) -> TokenStream {
     }
 }
 
-struct P<'a> {
-    spec: &'a Param,
+pub(crate) struct P<'a> {
+    pub(crate) spec: &'a Param,
     /// The spec glossary's meaning of the param's name, for params without a doc.
-    meaning: Option<&'a str>,
-    ty: ParamType,
-    id: Ident,
+    pub(crate) meaning: Option<&'a str>,
+    pub(crate) ty: ParamType,
+    pub(crate) id: Ident,
 }
 
-fn params<'a>(list: &'a [Param], spec: &'a Spec) -> Vec<P<'a>> {
+impl P<'_> {
+    /// What the param means: its own doc, else the glossary's.
+    pub(crate) fn meaning(&self) -> &str {
+        if self.spec.doc.is_empty() {
+            self.meaning.unwrap_or("")
+        } else {
+            &self.spec.doc
+        }
+    }
+}
+
+pub(crate) fn params<'a>(list: &'a [Param], spec: &'a Spec) -> Vec<P<'a>> {
     list.iter()
         .map(|p| P {
             spec: p,
@@ -62,7 +73,7 @@ fn params<'a>(list: &'a [Param], spec: &'a Spec) -> Vec<P<'a>> {
 
 fn param_doc(p: &P) -> String {
     let mut doc = format!("`{}`", p.spec.name);
-    let meaning = if p.spec.doc.is_empty() { p.meaning.unwrap_or("") } else { &p.spec.doc };
+    let meaning = p.meaning();
     if !meaning.is_empty() {
         doc.push_str(": ");
         doc.push_str(meaning);

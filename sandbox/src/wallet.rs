@@ -23,16 +23,19 @@ fn keccak(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn digest(chain_id: u64, msg: &str) -> [u8; 32] {
-    let mut chain = [0u8; 32];
-    chain[24..].copy_from_slice(&chain_id.to_be_bytes());
-    let domain = keccak(&[
+/// The EIP-712 domain separator of `name`, version 1, on `chain_id`, zero contract.
+fn domain(name: &[u8], chain_id: u64) -> [u8; 32] {
+    keccak(&[
         &keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]),
-        &keccak(&[b"AsterSignTransaction"]),
+        &keccak(&[name]),
         &keccak(&[b"1"]),
-        &chain,
+        &word(chain_id),
         &[0u8; 32],
-    ]);
+    ])
+}
+
+fn digest(chain_id: u64, msg: &str) -> [u8; 32] {
+    let domain = domain(b"AsterSignTransaction", chain_id);
     let body = keccak(&[&keccak(&[b"Message(string msg)"]), &keccak(&[msg.as_bytes()])]);
     keccak(&[b"\x19\x01", &domain, &body])
 }
@@ -56,13 +59,7 @@ fn word(n: u64) -> [u8; 32] {
 }
 
 fn withdraw_digest(a: &WithdrawAction) -> [u8; 32] {
-    let domain = keccak(&[
-        &keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]),
-        &keccak(&[b"Aster"]),
-        &keccak(&[b"1"]),
-        &word(a.chain_id),
-        &[0u8; 32],
-    ]);
+    let domain = domain(b"Aster", a.chain_id);
     let mut destination = [0u8; 32];
     destination[12..].copy_from_slice(&a.destination);
     let ty = b"Action(string type,address destination,string destination Chain,string token,string amount,string fee,uint256 nonce,string aster chain)";

@@ -79,6 +79,46 @@ pub struct SpotTrade {
     pub buyer_maker: bool,
 }
 
+/// A candle made from trades: prices, volumes, and the taker-buy share.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Candle {
+    pub open: Decimal,
+    pub high: Decimal,
+    pub low: Decimal,
+    pub close: Decimal,
+    pub volume: Decimal,
+    pub quote_volume: Decimal,
+    pub taker_buy_volume: Decimal,
+    pub taker_buy_quote: Decimal,
+    pub count: usize,
+    pub first_id: i64,
+    pub last_id: i64,
+    pub last_qty: Decimal,
+}
+
+impl Candle {
+    /// The candle of `trades` (oldest first); one at `idle` price when there are none.
+    pub fn of<'a>(trades: impl IntoIterator<Item = &'a SpotTrade>, idle: Decimal) -> Candle {
+        let mut c = Candle { open: idle, high: idle, low: idle, close: idle, ..Default::default() };
+        for t in trades {
+            if c.count == 0 {
+                (c.open, c.high, c.low, c.first_id) = (t.price, t.price, t.price, t.id);
+            }
+            c.high = c.high.max(t.price);
+            c.low = c.low.min(t.price);
+            (c.close, c.last_id, c.last_qty) = (t.price, t.id, t.qty);
+            c.volume += t.qty;
+            c.quote_volume += t.qty * t.price;
+            if !t.buyer_maker {
+                c.taker_buy_volume += t.qty;
+                c.taker_buy_quote += t.qty * t.price;
+            }
+            c.count += 1;
+        }
+        c
+    }
+}
+
 /// One fill of an account's order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserTrade {
@@ -154,6 +194,8 @@ const HOUSE_LEVEL_VALUE: i64 = 10_000;
 pub struct SpotMarket {
     pub pairs: Vec<Pair>,
     pub orders: HashMap<i64, SpotOrder>,
+    /// Ids of the accounts' open orders, so per-request work does not grow with history.
+    open: BTreeSet<i64>,
     pub balances: BTreeMap<(AccountId, String), Balance>,
     pub user_trades: Vec<UserTrade>,
     pub transactions: Vec<Transaction>,
@@ -179,6 +221,7 @@ impl SpotMarket {
                 .map(|c| Pair { cfg: c.clone(), book: Book::default(), last_price: c.start_price, trades: Vec::new() })
                 .collect(),
             orders: HashMap::new(),
+            open: BTreeSet::new(),
             balances: BTreeMap::new(),
             user_trades: Vec::new(),
             transactions: Vec::new(),
@@ -218,6 +261,14 @@ impl SpotMarket {
 
     pub fn pair_index(&self, symbol: &str) -> ApiResult<usize> {
         self.pairs.iter().position(|p| p.cfg.symbol == symbol).ok_or_else(ApiError::bad_symbol)
+    }
+
+    /// A pair's rolling 24 hours, for tickers.
+    pub fn day(&self, pi: usize, now: i64) -> Candle {
+        let p = &self.pairs[pi];
+        let mut c = Candle::of(p.trades.iter().filter(|t| t.time > now - 86_400_000), p.last_price);
+        c.close = p.last_price;
+        c
     }
 
     pub fn balance(&self, acct: AccountId, asset: &str) -> Balance {
@@ -398,7 +449,7 @@ impl SpotMarket {
         let client_id = match req.client_id {
             Some(c) if !crate::engine::client_id_ok(&c) => return Err(ApiError::client_order_id_invalid()),
             Some(c) => {
-                let taken = self.orders.values().any(|o| o.account == acct && o.client_id == c && o.status.is_open());
+                let taken = self.open_orders(acct).any(|o| o.client_id == c);
                 if taken {
                     return Err(ApiError::new(400, -2010, "Duplicate client order id."));
                 }
@@ -442,6 +493,7 @@ impl SpotMarket {
             order.locked = self.lock_for(pi, &order)?;
         }
         self.orders.insert(id, order);
+        self.open.insert(id);
         if kind.is_conditional() {
             self.report(id, "NEW", None);
             return Ok(id);
@@ -720,6 +772,7 @@ impl SpotMarket {
         let Some(o) = self.orders.get_mut(&id) else { return };
         o.status = status;
         o.update_time = now;
+        self.open.remove(&id);
         let (acct, side, left, symbol) = (o.account, o.side, std::mem::take(&mut o.locked), o.symbol.clone());
         if acct == HOUSE {
             return;
@@ -794,8 +847,9 @@ impl SpotMarket {
             let last = self.pairs[pi].last_price;
             let symbol = &self.pairs[pi].cfg.symbol;
             let due = self
-                .orders
-                .values()
+                .open
+                .iter()
+                .filter_map(|id| self.orders.get(id))
                 .filter(|o| &o.symbol == symbol && o.status == OrderStatus::New && o.kind.is_conditional())
                 .filter(|o| Self::triggers(o.kind, o.side, o.stop_price, last))
                 .map(|o| o.id)
@@ -817,6 +871,6 @@ impl SpotMarket {
     }
 
     pub fn open_orders(&self, acct: AccountId) -> impl Iterator<Item = &SpotOrder> + '_ {
-        self.orders.values().filter(move |o| o.account == acct && o.status.is_open())
+        self.open.iter().filter_map(|id| self.orders.get(id)).filter(move |o| o.account == acct)
     }
 }

@@ -1,7 +1,7 @@
 //! The spot REST API: V1 (`/api/v1/…`, HMAC) and V3 (`/api/v3/…`, API wallet), the
 //! same handlers behind both.
 
-use super::market::{NewSpotOrder, SpotKind, SpotOrder};
+use super::market::{Candle, NewSpotOrder, SpotKind, SpotOrder};
 use crate::engine::types::{Interval, Side, TimeInForce};
 use crate::error::{ApiError, ApiResult};
 use crate::route;
@@ -239,72 +239,56 @@ fn klines(c: &mut Ctx) -> ApiResult<Value> {
     let interval = Interval::parse(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
     let w = window(c.p)?;
-    let mut candles: std::collections::BTreeMap<i64, Vec<&super::market::SpotTrade>> = Default::default();
+    let mut by_open: std::collections::BTreeMap<i64, Vec<&super::market::SpotTrade>> = Default::default();
     for t in c.ex.spot.pairs[pi].trades.iter().filter(|t| in_window(t.time, w)) {
-        candles.entry(interval.open_time(t.time)).or_default().push(t);
+        by_open.entry(interval.open_time(t.time)).or_default().push(t);
     }
-    let rows: Vec<Value> = candles
+    let rows: Vec<Value> = by_open
         .iter()
         .rev()
         .take(limit)
         .rev()
         .map(|(open, ts)| {
-            let prices = ts.iter().map(|t| t.price);
-            let (high, low) = (prices.clone().max().unwrap_or_default(), prices.min().unwrap_or_default());
-            let volume: Decimal = ts.iter().map(|t| t.qty).sum();
-            let quote: Decimal = ts.iter().map(|t| t.qty * t.price).sum();
-            let taker_buy: Vec<_> = ts.iter().filter(|t| !t.buyer_maker).collect();
+            let k = Candle::of(ts.iter().copied(), Decimal::ZERO);
             json!([
                 open,
-                s(ts[0].price),
-                s(high),
-                s(low),
-                s(ts[ts.len() - 1].price),
-                s(volume),
+                s(k.open),
+                s(k.high),
+                s(k.low),
+                s(k.close),
+                s(k.volume),
                 open + interval.millis() - 1,
-                s(quote),
-                ts.len(),
-                s(taker_buy.iter().map(|t| t.qty).sum()),
-                s(taker_buy.iter().map(|t| t.qty * t.price).sum())
+                s(k.quote_volume),
+                k.count,
+                s(k.taker_buy_volume),
+                s(k.taker_buy_quote)
             ])
         })
         .collect();
     Ok(Value::Array(rows))
 }
 
-fn ticker(c: &Ctx, pi: usize, full: bool) -> Value {
+fn ticker(c: &Ctx, pi: usize) -> Value {
     let p = &c.ex.spot.pairs[pi];
-    let day: Vec<_> = p.trades.iter().filter(|t| t.time > c.now - 86_400_000).collect();
-    let open = day.first().map(|t| t.price).unwrap_or(p.last_price);
-    let high = day.iter().map(|t| t.price).max().unwrap_or(p.last_price);
-    let low = day.iter().map(|t| t.price).min().unwrap_or(p.last_price);
-    let volume: Decimal = day.iter().map(|t| t.qty).sum();
-    let quote: Decimal = day.iter().map(|t| t.qty * t.price).sum();
-    let change = p.last_price - open;
-    let pct = if open.is_zero() { Decimal::ZERO } else { (change / open * Decimal::from(100)).round_dp(3) };
+    let d = c.ex.spot.day(pi, c.now);
+    let change = d.close - d.open;
+    let pct = if d.open.is_zero() { Decimal::ZERO } else { (change / d.open * Decimal::from(100)).round_dp(3) };
     let bid = book_side(&c.ex.spot, pi, Side::Buy, 1).first().copied().unwrap_or_default();
     let ask = book_side(&c.ex.spot, pi, Side::Sell, 1).first().copied().unwrap_or_default();
-    let mut v = json!({
+    json!({
         "symbol": p.cfg.symbol, "priceChange": s(change), "priceChangePercent": pct.to_string(),
-        "weightedAvgPrice": s(if volume.is_zero() { p.last_price } else { quote / volume }),
-        "prevClosePrice": s(open), "lastPrice": s(p.last_price), "lastQty": s(day.last().map(|t| t.qty).unwrap_or_default()),
-        "openPrice": s(open), "highPrice": s(high), "lowPrice": s(low), "volume": s(volume), "quoteVolume": s(quote),
-        "openTime": c.now - 86_400_000, "closeTime": c.now,
-        "firstId": day.first().map(|t| t.id).unwrap_or(0), "lastId": day.last().map(|t| t.id).unwrap_or(0), "count": day.len(),
-    });
-    if full {
-        v["bidPrice"] = s(bid.0);
-        v["bidQty"] = s(bid.1);
-        v["askPrice"] = s(ask.0);
-        v["askQty"] = s(ask.1);
-        v["baseAsset"] = json!(p.cfg.base_asset);
-        v["quoteAsset"] = json!(p.cfg.quote_asset);
-    }
-    v
+        "weightedAvgPrice": s(if d.volume.is_zero() { d.close } else { d.quote_volume / d.volume }),
+        "prevClosePrice": s(d.open), "lastPrice": s(d.close), "lastQty": s(d.last_qty),
+        "bidPrice": s(bid.0), "bidQty": s(bid.1), "askPrice": s(ask.0), "askQty": s(ask.1),
+        "openPrice": s(d.open), "highPrice": s(d.high), "lowPrice": s(d.low), "volume": s(d.volume),
+        "quoteVolume": s(d.quote_volume), "openTime": c.now - 86_400_000, "closeTime": c.now,
+        "firstId": d.first_id, "lastId": d.last_id, "count": d.count,
+        "baseAsset": p.cfg.base_asset, "quoteAsset": p.cfg.quote_asset,
+    })
 }
 
 fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
-    one_or_all(c, |c, i| ticker(c, i, true))
+    one_or_all(c, ticker)
 }
 
 fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {

@@ -2,7 +2,7 @@
 //! each publishes when, and the spot user events (`executionReport`,
 //! `outboundAccountPosition`).
 
-use super::market::{SpotEvent, SpotMarket};
+use super::market::{Candle, SpotEvent, SpotMarket};
 use super::routes::book_side;
 use crate::engine::types::{Interval, Side};
 use crate::engine::AccountId;
@@ -85,23 +85,18 @@ impl SpotStream {
 
 fn mini(m: &SpotMarket, pi: usize, now: i64, full: bool) -> Value {
     let p = &m.pairs[pi];
-    let day: Vec<_> = p.trades.iter().filter(|t| t.time > now - 86_400_000).collect();
-    let open = day.first().map(|t| t.price).unwrap_or(p.last_price);
-    let high = day.iter().map(|t| t.price).max().unwrap_or(p.last_price);
-    let low = day.iter().map(|t| t.price).min().unwrap_or(p.last_price);
-    let volume: Decimal = day.iter().map(|t| t.qty).sum();
-    let quote: Decimal = day.iter().map(|t| t.qty * t.price).sum();
+    let d = m.day(pi, now);
     if !full {
-        return json!({ "e": "24hrMiniTicker", "E": now, "s": p.cfg.symbol, "c": s(p.last_price), "o": s(open),
-            "h": s(high), "l": s(low), "v": s(volume), "q": s(quote) });
+        return json!({ "e": "24hrMiniTicker", "E": now, "s": p.cfg.symbol, "c": s(d.close), "o": s(d.open),
+            "h": s(d.high), "l": s(d.low), "v": s(d.volume), "q": s(d.quote_volume) });
     }
-    let change = p.last_price - open;
-    let pct = if open.is_zero() { Decimal::ZERO } else { (change / open * Decimal::from(100)).round_dp(3) };
+    let change = d.close - d.open;
+    let pct = if d.open.is_zero() { Decimal::ZERO } else { (change / d.open * Decimal::from(100)).round_dp(3) };
     json!({ "e": "24hrTicker", "E": now, "s": p.cfg.symbol, "p": s(change), "P": pct.to_string(),
-        "w": s(if volume.is_zero() { p.last_price } else { quote / volume }), "c": s(p.last_price),
-        "Q": s(day.last().map(|t| t.qty).unwrap_or_default()), "o": s(open), "h": s(high), "l": s(low),
-        "v": s(volume), "q": s(quote), "O": now - 86_400_000, "C": now,
-        "F": day.first().map(|t| t.id).unwrap_or(0), "L": day.last().map(|t| t.id).unwrap_or(0), "n": day.len() })
+        "w": s(if d.volume.is_zero() { d.close } else { d.quote_volume / d.volume }), "c": s(d.close),
+        "Q": s(d.last_qty), "o": s(d.open), "h": s(d.high), "l": s(d.low),
+        "v": s(d.volume), "q": s(d.quote_volume), "O": now - 86_400_000, "C": now,
+        "F": d.first_id, "L": d.last_id, "n": d.count })
 }
 
 /// What one spot stream publishes now; `cur` remembers what it sent before.
@@ -159,18 +154,12 @@ pub(crate) fn render(m: &SpotMarket, kind: &SpotStream, cur: &mut Cursor, now: i
         SpotStream::Kline(pi, interval) => {
             let p = &m.pairs[*pi];
             let open_time = interval.open_time(now);
-            let ts: Vec<_> = p.trades.iter().filter(|t| t.time >= open_time).collect();
-            let first = ts.first().map(|t| t.price).unwrap_or(p.last_price);
-            let volume: Decimal = ts.iter().map(|t| t.qty).sum();
-            let quote: Decimal = ts.iter().map(|t| t.qty * t.price).sum();
-            let buy: Vec<_> = ts.iter().filter(|t| !t.buyer_maker).collect();
+            let k = Candle::of(p.trades.iter().filter(|t| t.time >= open_time), p.last_price);
             vec![json!({ "e": "kline", "E": now, "s": p.cfg.symbol, "k": {
                 "t": open_time, "T": open_time + interval.millis() - 1, "s": p.cfg.symbol, "i": interval.as_str(),
-                "f": ts.first().map(|t| t.id).unwrap_or(0), "L": ts.last().map(|t| t.id).unwrap_or(0),
-                "o": s(first), "c": s(p.last_price),
-                "h": s(ts.iter().map(|t| t.price).max().unwrap_or(first)), "l": s(ts.iter().map(|t| t.price).min().unwrap_or(first)),
-                "v": s(volume), "n": ts.len(), "x": false, "q": s(quote),
-                "V": s(buy.iter().map(|t| t.qty).sum()), "Q": s(buy.iter().map(|t| t.qty * t.price).sum()), "B": "0" } })]
+                "f": k.first_id, "L": k.last_id, "o": s(k.open), "c": s(p.last_price), "h": s(k.high), "l": s(k.low),
+                "v": s(k.volume), "n": k.count, "x": false, "q": s(k.quote_volume),
+                "V": s(k.taker_buy_volume), "Q": s(k.taker_buy_quote), "B": "0" } })]
         }
         SpotStream::PartialDepth(pi, n, _) => {
             let p = &m.pairs[*pi];
