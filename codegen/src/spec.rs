@@ -44,6 +44,11 @@ pub struct ApiInfo {
     /// other codes than the shared `errors.yaml`.
     #[serde(default)]
     pub errors: Option<String>,
+    /// Another API directory (a sibling, e.g. `spot-v1`) whose endpoints, param objects,
+    /// streams and events this API has too, under its own path prefix. This API's files
+    /// add to them, and an entry of the same name replaces the inherited one in place.
+    #[serde(default)]
+    pub extends: Option<String>,
 }
 
 impl ApiInfo {
@@ -62,6 +67,7 @@ impl ApiInfo {
             wallet: None,
             models: None,
             errors: None,
+            extends: None,
         }
     }
 
@@ -397,10 +403,14 @@ impl Spec {
     ) -> Result<Spec, LoadError> {
         let rest_path = api_dir.join("rest.yaml");
         let streams_path = api_dir.join("streams.yaml");
-        let rest: RestFile = load_yaml(&rest_path)?;
+        let mut rest: RestFile = load_yaml(&rest_path)?;
         let api = rest.api.clone().unwrap_or_else(ApiInfo::futures_v1);
         // Product files are named relative to the spec root, the API dir's parent.
         let root = models_path.parent().unwrap_or(Path::new("."));
+        let mut streams: StreamsFile = load_optional(&streams_path)?;
+        if let Some(base) = &api.extends {
+            (rest, streams) = inherit(&root.join(base), &api, rest, streams)?;
+        }
         let mut models = models;
         let product_models = match &api.models {
             Some(file) => {
@@ -419,7 +429,7 @@ impl Spec {
             rest,
             models,
             product_models,
-            streams: load_optional(&streams_path)?,
+            streams,
             errors,
             deviations: load_optional(&api_dir.join("deviations.yaml"))?,
             rest_path,
@@ -463,6 +473,50 @@ impl Spec {
         files.push(dir.to_path_buf());
         files
     }
+}
+
+/// `own` over `base`: an entry of `own` whose key a `base` entry has takes its place; the
+/// rest of `own` comes first.
+fn overlay<T: Clone>(base: &[T], own: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    let (replacing, new): (Vec<T>, Vec<T>) = own.into_iter().partition(|o| base.iter().any(|b| key(b) == key(o)));
+    let merged = base.iter().map(|b| replacing.iter().find(|o| key(o) == key(b)).unwrap_or(b).clone());
+    new.into_iter().chain(merged).collect()
+}
+
+/// This API's files over those of the API it extends, the inherited paths moved to this
+/// API's prefix.
+fn inherit(
+    base_dir: &Path,
+    api: &ApiInfo,
+    own_rest: RestFile,
+    own_streams: StreamsFile,
+) -> Result<(RestFile, StreamsFile), LoadError> {
+    let base_rest: RestFile = load_yaml(&base_dir.join("rest.yaml"))?;
+    let base_api = base_rest.api.clone().unwrap_or_else(ApiInfo::futures_v1);
+    if base_api.extends.is_some() {
+        return Err(LoadError(format!("{}: extends an API that extends another", base_dir.display())));
+    }
+    let moved: Vec<Endpoint> = base_rest
+        .endpoints
+        .into_iter()
+        .map(|mut e| {
+            if let Some(rest) = e.path.strip_prefix(&base_api.path_prefix) {
+                e.path = format!("{}{rest}", api.path_prefix);
+            }
+            e
+        })
+        .collect();
+    let base_streams: StreamsFile = load_optional(&base_dir.join("streams.yaml"))?;
+    let rest = RestFile {
+        api: own_rest.api,
+        endpoints: overlay(&moved, own_rest.endpoints, |e| e.name.as_str()),
+        param_objects: overlay(&base_rest.param_objects, own_rest.param_objects, |o| o.name.as_str()),
+    };
+    let streams = StreamsFile {
+        streams: overlay(&base_streams.streams, own_streams.streams, |s| s.name.as_str()),
+        events: overlay(&base_streams.events, own_streams.events, |e| e.event.as_str()),
+    };
+    Ok((rest, streams))
 }
 
 impl ModelsFile {

@@ -77,3 +77,25 @@ fn every_method_documented(spec: &aster_codegen::Spec, contents: &str) {
         assert!(before[doc_start..].contains(&doc_line), "{} lacks its `METHOD path` doc", ep.name);
     }
 }
+
+#[test]
+fn an_api_that_extends_another_has_its_endpoints_under_its_own_prefix() {
+    let apis = aster_codegen::load_all(&spec_dir()).unwrap();
+    let api = |name: &str| apis.iter().find(|a| a.api.name == name).unwrap();
+    let (v1, v3) = (api("spot-v1"), api("spot-v3"));
+    assert_eq!(v3.api.extends.as_deref(), Some("spot-v1"));
+    assert!(v3.rest.endpoints.iter().all(|e| e.path.starts_with("/api/v3/")));
+    // Every V1 endpoint is there under the V3 prefix, plus what V3 adds.
+    for e in &v1.rest.endpoints {
+        let path = e.path.replacen("/api/v1/", "/api/v3/", 1);
+        assert!(v3.rest.endpoints.iter().any(|x| x.name == e.name && x.path == path), "{}", e.name);
+    }
+    assert_eq!(v3.rest.endpoints[0].name, "noop");
+    // V3's own withdraw replaces V1's: its nonce is the request's, not a param.
+    let withdraw = |a: &aster_codegen::Spec| a.rest.endpoints.iter().find(|e| e.name == "withdraw").unwrap().clone();
+    assert!(withdraw(v1).params.iter().any(|p| p.name == "nonce"));
+    assert!(!withdraw(v3).params.iter().any(|p| p.name == "nonce"));
+    // Streams and events too, with V3's tradepro added.
+    assert_eq!(v3.streams.streams.len(), v1.streams.streams.len() + 1);
+    assert!(v3.streams.events.iter().any(|e| e.event == "tradepro"));
+}

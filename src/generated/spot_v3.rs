@@ -1695,7 +1695,7 @@ impl Endpoint for NewListenKeyParams {
 impl Client {
     /// Generate Listen Key.
     ///
-    /// Creates the spot account's listen key (signed by the API wallet), or returns and extends the active one.
+    /// Creates the spot account's listen key, or returns and extends the active one.
     ///
     /// `POST /api/v3/listenKey` · security `USER_STREAM` · weight `1`
     pub fn new_listen_key(&self) -> Call<'_, NewListenKeyParams> {
@@ -2485,7 +2485,7 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     },
     crate::dynamic::EndpointInfo {
         spec: <NewListenKeyParams as Endpoint>::SPEC,
-        doc: "Creates the spot account's listen key (signed by the API wallet), or returns and extends the active one.",
+        doc: "Creates the spot account's listen key, or returns and extends the active one.",
         params: &[],
     },
     crate::dynamic::EndpointInfo {

@@ -5,6 +5,10 @@ use super::models::*;
 use super::spot_models::*;
 use super::enums::*;
 use crate::ws::Subscription;
+/// Event: TradePro: `<symbol>@tradepro`; updates as they happen. Payload: [`TradeProEvent`].
+pub fn trade_pro(symbol: &str) -> Subscription<TradeProEvent> {
+    Subscription::new(format!("{}@tradepro", symbol.to_lowercase()))
+}
 /// Collection transaction flow: `<symbol>@aggTrade`; updates Real-time. Payload: [`AggTradeEvent`].
 pub fn agg_trade(symbol: &str) -> Subscription<AggTradeEvent> {
     Subscription::new(format!("{}@aggTrade", symbol.to_lowercase()))
@@ -58,19 +62,15 @@ pub fn diff_book_depth(
 ) -> Subscription<DepthUpdateEvent> {
     Subscription::new(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
 }
-/// Event: TradePro: `<symbol>@tradepro`; updates as they happen. Payload: [`TradeProEvent`].
-pub fn trade_pro(symbol: &str) -> Subscription<TradeProEvent> {
-    Subscription::new(format!("{}@tradepro", symbol.to_lowercase()))
-}
 /// An event of a user data stream, by its `"e"` value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserDataEvent {
+    /// `tradepro`: Event: TradePro.
+    TradePro(TradeProEvent),
     /// `outboundAccountPosition`: Payload: ACCOUNT_UPDATE.
     AccountPosition(SpotAccountPositionEvent),
     /// `executionReport`: Payload: Order Update.
     ExecutionReport(ExecutionReportEvent),
-    /// `tradepro`: Event: TradePro.
-    TradePro(TradeProEvent),
     /// `listenKeyExpired`: Listen key expired.
     ListenKeyExpired(ListenKeyExpiredEvent),
     /// `ACCOUNT_SNAPSHOT`: Account snapshot after a reconnect.
@@ -82,9 +82,9 @@ impl UserDataEvent {
     /// The `"e"` value.
     pub fn event_type(&self) -> &str {
         match self {
+            UserDataEvent::TradePro(_) => "tradepro",
             UserDataEvent::AccountPosition(_) => "outboundAccountPosition",
             UserDataEvent::ExecutionReport(_) => "executionReport",
-            UserDataEvent::TradePro(_) => "tradepro",
             UserDataEvent::ListenKeyExpired(_) => "listenKeyExpired",
             UserDataEvent::AccountSnapshot(_) => "ACCOUNT_SNAPSHOT",
             UserDataEvent::Unknown(v) => {
@@ -98,6 +98,11 @@ impl<'de> serde::Deserialize<'de> for UserDataEvent {
         use serde::de::Error;
         let v = serde_json::Value::deserialize(d)?;
         match v.get("e").and_then(|e| e.as_str()) {
+            Some("tradepro") => {
+                serde_json::from_value(v)
+                    .map(UserDataEvent::TradePro)
+                    .map_err(D::Error::custom)
+            }
             Some("outboundAccountPosition") => {
                 serde_json::from_value(v)
                     .map(UserDataEvent::AccountPosition)
@@ -106,11 +111,6 @@ impl<'de> serde::Deserialize<'de> for UserDataEvent {
             Some("executionReport") => {
                 serde_json::from_value(v)
                     .map(UserDataEvent::ExecutionReport)
-                    .map_err(D::Error::custom)
-            }
-            Some("tradepro") => {
-                serde_json::from_value(v)
-                    .map(UserDataEvent::TradePro)
                     .map_err(D::Error::custom)
             }
             Some("listenKeyExpired") => {
