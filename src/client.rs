@@ -420,6 +420,8 @@ pub(crate) struct Options {
     pub(crate) recv_window: Option<u64>,
     /// A V3 nonce chosen by the caller (as `noop` needs) instead of the next automatic one.
     pub(crate) nonce: Option<u64>,
+    /// The endpoint answers item by item (a batch): its list may hold refusals.
+    pub(crate) items_may_fail: bool,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -500,7 +502,7 @@ impl Client {
         } else {
             Auth::Hmac
         };
-        let opts = Options { recv_window, nonce: None };
+        let opts = Options { recv_window, ..Options::default() };
         let reply = self.dispatch(method, path, security, auth, "request", w, opts, Vec::new()).await?;
         reply.decode_as()
     }
@@ -550,7 +552,11 @@ impl Client {
         let ids = &self.inner.client_ids;
         let client_order_ids = params.assign_client_order_ids(&mut || ids.next());
         let spec = E::SPEC;
-        let opts = Options { recv_window: opts.recv_window.or(self.inner.recv_window), ..opts };
+        let opts = Options {
+            recv_window: opts.recv_window.or(self.inner.recv_window),
+            items_may_fail: E::PER_ITEM_RESULTS,
+            ..opts
+        };
         let send = |ids: Vec<String>| {
             let mut w = ParamWriter::new();
             params.write_params(&mut w);
@@ -561,7 +567,11 @@ impl Client {
                 // The exchange refused the request's time, so it did not act: take its clock
                 // and send once more (the same client order ids keep it idempotent).
                 tracing::info!(target: "aster::rest", endpoint = spec.name, "clock rejected; resyncing and retrying once");
-                self.resync(spec.auth).await?;
+                if let Err(why) = self.resync(spec.auth).await {
+                    // The exchange's refusal is what the caller needs, not the resync's failure.
+                    tracing::warn!(target: "aster::rest", endpoint = spec.name, error = %why, "clock resync failed");
+                    return Err(e);
+                }
                 send(client_order_ids).await
             }
             other => other,
@@ -691,7 +701,7 @@ impl Client {
     ) -> Result<Reply> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
-        let sent = Sent { method, path: path.to_string(), client_order_ids };
+        let sent = Sent { method, path: path.to_string(), client_order_ids, items_may_fail: opts.items_may_fail };
         let send_key = match auth {
             Auth::Hmac => {
                 self.sign_hmac(security, name, &mut w, &opts)?;

@@ -54,9 +54,9 @@ pub struct Withdrawal<'a> {
     pub receiver: Address,
     /// The asset, e.g. `USDT`.
     pub asset: &'a str,
-    /// The amount, as sent.
+    /// The amount; signed in its wire form (`10.123400` signs and sends `10.1234`).
     pub amount: rust_decimal::Decimal,
-    /// The fee, as sent.
+    /// The fee; signed in its wire form, as the amount is.
     pub fee: rust_decimal::Decimal,
     /// Microseconds since the Unix epoch, as sent.
     pub nonce: u64,
@@ -83,7 +83,9 @@ impl Withdrawal<'_> {
         let action_type = keccak(&[b"Action(string type,address destination,string destination Chain,string token,string amount,string fee,uint256 nonce,string aster chain)"]);
         let mut receiver = [0u8; 32];
         receiver[12..].copy_from_slice(self.receiver.as_bytes());
-        let (amount, fee) = (self.amount.to_string(), self.fee.to_string());
+        // Signed in the form the request sends them, or the exchange verifies another text.
+        let (amount, fee) =
+            (crate::request::wire_decimal_text(&self.amount), crate::request::wire_decimal_text(&self.fee));
         let body = keccak(&[
             &action_type,
             &keccak(&[b"Withdraw"]),

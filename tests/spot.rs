@@ -251,8 +251,9 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
         chain: spot::WithdrawChain::Bsc,
         receiver: main.address(),
         asset: "USDT",
-        amount: dec("10.5"),
-        fee: dec("1"),
+        // Written with trailing zeros: signed and sent as `10.5` and `1`.
+        amount: dec("10.500"),
+        fee: dec("1.0"),
         nonce,
     };
     let signature = aster::wallet::withdraw_signature(&main, &withdrawal).unwrap();
@@ -261,8 +262,8 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
         c.withdraw(
             spot::WithdrawChain::Bsc,
             "USDT",
-            dec("10.5"),
-            dec("1"),
+            dec("10.500"),
+            dec("1.0"),
             main.address().to_string(),
             nonce.to_string(),
             sig,

@@ -7,6 +7,19 @@ use aster::wallet::{parse_signature, typed_data_digest, Address, WalletKey};
 struct Fixture {
     demo: Demo,
     vectors: Vec<Vector>,
+    withdrawals: Vec<WithdrawVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct WithdrawVector {
+    chain_id: u64,
+    receiver: String,
+    asset: String,
+    amount_written: String,
+    fee_written: String,
+    nonce: u64,
+    digest: String,
+    signature: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -62,5 +75,31 @@ fn fixture_signatures_recover_their_address_and_not_on_another_chain() {
         let address: Address = v.address.parse().unwrap();
         assert_eq!(Address::recover(&typed_data_digest(v.chain_id, &v.msg), &sig), Some(address));
         assert_ne!(Address::recover(&typed_data_digest(v.chain_id + 1, &v.msg), &sig), Some(address));
+    }
+}
+
+/// The main wallet signs the amount and fee the request sends (the wire form), whatever
+/// scale the caller wrote them at: `10.123400` signs as `10.1234`.
+#[test]
+fn a_withdrawal_signs_its_amounts_as_sent_like_the_independent_implementation() {
+    let f = fixture();
+    assert!(f.withdrawals.iter().any(|w| w.amount_written.ends_with('0') && w.amount_written.contains('.')));
+    let key = WalletKey::from_hex(&f.demo.private_key).unwrap();
+    for w in f.withdrawals {
+        let chain = match w.chain_id {
+            1 => aster::spot::WithdrawChain::Ethereum,
+            56 => aster::spot::WithdrawChain::Bsc,
+            _ => aster::spot::WithdrawChain::Arbitrum,
+        };
+        let withdrawal = aster::wallet::Withdrawal {
+            chain,
+            receiver: w.receiver.parse().unwrap(),
+            asset: &w.asset,
+            amount: w.amount_written.parse().unwrap(),
+            fee: w.fee_written.parse().unwrap(),
+            nonce: w.nonce,
+        };
+        assert_eq!(format!("0x{}", hex::encode(withdrawal.digest().unwrap())), w.digest, "{}", w.amount_written);
+        assert_eq!(aster::wallet::withdraw_signature(&key, &withdrawal).unwrap(), w.signature);
     }
 }

@@ -111,3 +111,23 @@ async fn rounding_to_the_symbols_grid_avoids_precision_errors() {
         .unwrap();
     assert_eq!(order.orig_qty, dec("0.002"));
 }
+
+/// One wire form for every decimal: a batch's JSON carries `0.001`, never `"0.0010"`, as
+/// the query does, and the exchange accepts the batch.
+#[tokio::test]
+async fn decimals_inside_batch_json_take_the_same_normalised_form() {
+    let sb = sandbox().await;
+    let c = signed(&sb);
+    let bid = c.depth("BTCUSDT").limit(5).await.unwrap().bids[0].price;
+    let order = aster::params::BatchOrder::new("BTCUSDT", Side::Buy, OrderType::Limit, dec("0.0020"))
+        .time_in_force(TimeInForce::Gtc)
+        .price((bid * dec("0.9")).round_dp(1) + dec("0.00"));
+    let json = serde_json::to_string(&vec![order.clone()]).unwrap();
+    assert!(json.contains(r#""quantity":"0.002""#), "{json}");
+    assert!(!json.contains(".00\""), "no trailing zeros: {json}");
+    let mut w = aster::endpoint::ParamWriter::new();
+    w.put("quantity", &dec("0.0020"));
+    assert_eq!(w.as_str(), "quantity=0.002", "the query's form is the same");
+    let placed = c.new_batch_order(vec![order]).await.unwrap();
+    assert_eq!(placed[0].ok().expect("accepted").orig_qty, dec("0.002"));
+}

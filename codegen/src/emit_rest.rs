@@ -202,6 +202,13 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
     };
     let check_fn = emit_checks(spec, ep, ps);
     let client_ids_fn = emit_client_order_ids(ep, ps);
+    let per_item = if ep.response.contains("BatchResult<") {
+        quote!(
+            const PER_ITEM_RESULTS: bool = true;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         impl Endpoint for #struct_id {
             type Response = #response;
@@ -214,6 +221,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
                 weight: #weight,
                 auth: #auth,
             };
+            #per_item
             #write_fn
             #check_fn
             #client_ids_fn
@@ -413,6 +421,12 @@ fn emit_object(obj: &ParamObject, spec: &Spec) -> TokenStream {
         }
         if !p.spec.required {
             attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        // Decimals inside JSON lists go out as the query's decimals do: one wire form.
+        match (p.spec.required, &p.ty) {
+            (true, ParamType::Decimal) => attrs.push(quote!(serialize_with = "crate::request::wire_decimal")),
+            (false, ParamType::Decimal) => attrs.push(quote!(serialize_with = "crate::request::opt_wire_decimal")),
+            _ => {}
         }
         match (p.spec.required, matches!(p.ty, ParamType::Bool)) {
             (true, true) => {

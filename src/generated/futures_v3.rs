@@ -1729,6 +1729,7 @@ impl Endpoint for NewBatchOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PER_ITEM_RESULTS: bool = true;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -2034,6 +2035,7 @@ impl Endpoint for CancelBatchOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PER_ITEM_RESULTS: bool = true;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -4334,6 +4336,7 @@ pub struct BatchOrder {
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none", default)]
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`: Quantity in the base asset.
+    #[serde(serialize_with = "crate::request::wire_decimal")]
     pub quantity: Decimal,
     /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
@@ -4345,7 +4348,11 @@ pub struct BatchOrder {
     )]
     pub reduce_only: Option<bool>,
     /// `price`: Price in the quote asset.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(
@@ -4355,17 +4362,28 @@ pub struct BatchOrder {
     )]
     pub new_client_order_id: Option<String>,
     /// `stopPrice`: Trigger price of a stop or take-profit order.
-    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "stopPrice",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub stop_price: Option<Decimal>,
     /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(
         rename = "activationPrice",
         skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
         default
     )]
     pub activation_price: Option<Decimal>,
     /// `callbackRate`: Trailing distance of a trailing stop, in percent.
-    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "callbackRate",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub callback_rate: Option<Decimal>,
     /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none", default)]
@@ -4486,13 +4504,26 @@ pub struct StrategySubOrder {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `quantity`: Required unless closePosition=true.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub quantity: Option<Decimal>,
     /// `price`: Required for LIMIT, STOP and TAKE_PROFIT.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub price: Option<Decimal>,
     /// `stopPrice`: Required for the STOP and TAKE_PROFIT families.
-    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "stopPrice",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub stop_price: Option<Decimal>,
     /// `timeInForce`: Required for LIMIT; IOC and FOK are refused.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none", default)]
@@ -4528,11 +4559,17 @@ pub struct StrategySubOrder {
     #[serde(
         rename = "activationPrice",
         skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
         default
     )]
     pub activation_price: Option<Decimal>,
     /// `callbackRate`: Trailing distance of a trailing stop, in percent.
-    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "callbackRate",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub callback_rate: Option<Decimal>,
     /// `firstDrivenId`: strategySubId of the sub-order whose event fires the first trigger.
     #[serde(rename = "firstDrivenId", skip_serializing_if = "Option::is_none", default)]
@@ -4699,13 +4736,26 @@ pub struct StrategySubOrderUpdate {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// `quantity`: Quantity in the base asset.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub quantity: Option<Decimal>,
     /// `price`: Price in the quote asset.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub price: Option<Decimal>,
     /// `stopPrice`: Trigger price of a stop or take-profit order.
-    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "stopPrice",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub stop_price: Option<Decimal>,
     /// `timeInForce`: How long the order stays on the book.
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none", default)]
@@ -4738,11 +4788,17 @@ pub struct StrategySubOrderUpdate {
     #[serde(
         rename = "activationPrice",
         skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
         default
     )]
     pub activation_price: Option<Decimal>,
     /// `callbackRate`: Trailing distance of a trailing stop, in percent.
-    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "callbackRate",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub callback_rate: Option<Decimal>,
 }
 impl StrategySubOrderUpdate {

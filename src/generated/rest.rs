@@ -1320,6 +1320,7 @@ impl Endpoint for NewBatchOrderParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const PER_ITEM_RESULTS: bool = true;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1625,6 +1626,7 @@ impl Endpoint for CancelBatchOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const PER_ITEM_RESULTS: bool = true;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -2846,6 +2848,7 @@ pub struct BatchOrder {
     #[serde(rename = "timeInForce", skip_serializing_if = "Option::is_none", default)]
     pub time_in_force: Option<TimeInForce>,
     /// `quantity`: Quantity in the base asset.
+    #[serde(serialize_with = "crate::request::wire_decimal")]
     pub quantity: Decimal,
     /// `reduceOnly`: Whether the order may only reduce a position.
     #[serde(
@@ -2857,7 +2860,11 @@ pub struct BatchOrder {
     )]
     pub reduce_only: Option<bool>,
     /// `price`: Price in the quote asset.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub price: Option<Decimal>,
     /// `newClientOrderId` Pattern: `^[\.A-Z\:/a-z0-9_-]{1,36}$`.
     #[serde(
@@ -2867,17 +2874,28 @@ pub struct BatchOrder {
     )]
     pub new_client_order_id: Option<String>,
     /// `stopPrice`: Trigger price of a stop or take-profit order.
-    #[serde(rename = "stopPrice", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "stopPrice",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub stop_price: Option<Decimal>,
     /// `activationPrice`: Price at which a trailing stop starts trailing.
     #[serde(
         rename = "activationPrice",
         skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
         default
     )]
     pub activation_price: Option<Decimal>,
     /// `callbackRate`: Trailing distance of a trailing stop, in percent.
-    #[serde(rename = "callbackRate", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "callbackRate",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::request::opt_wire_decimal",
+        default
+    )]
     pub callback_rate: Option<Decimal>,
     /// `workingType`: Which price a trigger watches (contract or mark price).
     #[serde(rename = "workingType", skip_serializing_if = "Option::is_none", default)]

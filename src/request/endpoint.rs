@@ -156,6 +156,10 @@ pub trait Endpoint {
     type Response: DeserializeOwned;
     /// What the pipeline needs to know about the endpoint.
     const SPEC: EndpointSpec;
+    /// Whether the reply is a list answered item by item (a batch), where an item may be
+    /// the exchange's error object beside accepted ones. Otherwise a list holding an error
+    /// object is the whole request refused.
+    const PER_ITEM_RESULTS: bool = false;
     /// Writes the parameters in spec order.
     fn write_params(&self, w: &mut ParamWriter);
     /// Rejects parameter combinations the exchange would reject, before anything is sent.

@@ -77,11 +77,29 @@ macro_rules! display_param {
 }
 display_param!(u32, u64, i32, i64);
 
-/// Decimals go out normalised: no trailing zeros (`0.0020` is `0.002`), never exponent
-/// form, never rounded; what the exchange's precision checks expect.
+/// The one wire form of a decimal, in the query, in JSON lists and in every signed digest:
+/// normalised, so no trailing zeros (`0.0020` is `0.002`), never exponent form, never
+/// rounded; what the exchange's precision checks expect.
+pub fn wire_decimal_text(value: &Decimal) -> String {
+    value.normalize().to_string()
+}
+
 impl ParamValue for Decimal {
     fn write_raw(&self, out: &mut String) {
         let _ = write!(out, "{}", self.normalize());
+    }
+}
+
+/// Serialises a decimal of a JSON-list object in its wire form, as a string.
+pub fn wire_decimal<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&wire_decimal_text(value))
+}
+
+/// As [`wire_decimal`], for optional decimals (skipped when `None`).
+pub fn opt_wire_decimal<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => wire_decimal(v, s),
+        None => s.serialize_none(),
     }
 }
 
@@ -122,7 +140,8 @@ impl ParamWriter {
         if !self.query.is_empty() {
             self.query.push('&');
         }
-        self.query.push_str(key);
+        // Names are encoded as values are: `side=SELL&x` stays one parameter.
+        encode_into(key, &mut self.query);
         self.query.push('=');
         encode_into(&self.scratch, &mut self.query);
     }
@@ -205,6 +224,28 @@ mod tests {
         w.put("a", "x y&z=\"é\"");
         w.put("b", &7u32);
         assert_eq!(w.as_str(), "a=x%20y%26z%3D%22%C3%A9%22&b=7");
+    }
+
+    #[test]
+    fn a_name_with_reserved_characters_stays_one_parameter() {
+        let mut w = ParamWriter::new();
+        w.put("side=SELL&x", "1");
+        assert_eq!(w.as_str(), "side%3DSELL%26x=1");
+        assert_eq!(w.pairs().count(), 1);
+    }
+
+    #[test]
+    fn json_list_decimals_take_the_wire_form() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            #[serde(serialize_with = "wire_decimal")]
+            quantity: Decimal,
+            #[serde(serialize_with = "opt_wire_decimal", skip_serializing_if = "Option::is_none")]
+            price: Option<Decimal>,
+        }
+        let item = Item { quantity: "0.0010".parse().unwrap(), price: Some("50000.00".parse().unwrap()) };
+        assert_eq!(serde_json::to_string(&vec![item]).unwrap(), r#"[{"quantity":"0.001","price":"50000"}]"#);
+        assert_eq!(wire_decimal_text(&"10.123400".parse().unwrap()), "10.1234");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use super::endpoint::Method;
 use super::response::{LimitUsage, Response};
+use super::verdict::{refusal, trimmed, Channel, Refusal};
 use crate::{Error, Result};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -24,6 +25,9 @@ pub(crate) struct Sent {
     pub path: String,
     /// The client order ids the request carries (generated where the caller gave none).
     pub client_order_ids: Vec<String>,
+    /// Whether the reply answers item by item (a batch), so a list may hold refusals
+    /// beside successes.
+    pub items_may_fail: bool,
 }
 
 impl Sent {
@@ -67,17 +71,17 @@ impl Reply {
     }
 
     pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
-        // An empty 2xx body decodes as `{}` would, so `Empty` replies never fail on it.
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
-        serde_json::from_slice(body).map_err(|e| {
-            if self.sent.method.changes_state() {
-                // The exchange answered 2xx: the request was very likely executed, but
-                // what it did cannot be read.
-                self.sent.unknown(Some(self.status), format!("the reply cannot be decoded: {e}"), Some(&self.body))
-            } else {
-                Error::Decode { message: e.to_string(), excerpt: Error::excerpt(&self.body, 200) }
-            }
-        })
+        serde_json::from_slice(&self.body).map_err(|e| self.undecodable(&e.to_string()))
+    }
+
+    /// A 2xx body that is not the endpoint's success shape. A write was very likely
+    /// executed, but what it did cannot be read.
+    fn undecodable(&self, why: &str) -> Error {
+        if self.sent.method.changes_state() {
+            self.sent.unknown(Some(self.status), format!("the reply cannot be decoded: {why}"), Some(&self.body))
+        } else {
+            Error::Decode { message: why.to_string(), excerpt: Error::excerpt(&self.body, 200) }
+        }
     }
 
     pub(crate) fn into_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
@@ -121,41 +125,24 @@ pub(crate) async fn read_body(sent: &Sent, mut resp: reqwest::Response, cap: usi
     Ok(body.freeze())
 }
 
-#[derive(serde::Deserialize)]
-struct ErrorBody {
-    #[serde(default, deserialize_with = "crate::de::opt_lenient")]
-    code: Option<i64>,
-    #[serde(default)]
-    msg: Option<String>,
-}
-
+/// The exchange's code and words in an error reply, in whatever shape it came.
 fn parse_error_body(body: &[u8]) -> (Option<i64>, String) {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { code, msg: Some(msg) }) => (code, msg),
-        Ok(ErrorBody { code, msg: None }) => (code, Error::excerpt(body, 200)),
-        Err(_) => (None, Error::excerpt(body, 200)),
-    }
-}
-
-/// `{"code": <negative>, "msg": ..}` in a 2xx body: the exchange's error object. Success
-/// acknowledgements carry a positive code (200), so they do not match. Only a body whose
-/// first key is `code` is parsed, so a large reply costs a glance at its first bytes.
-fn error_object(body: &[u8]) -> Option<(i64, String)> {
-    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    let rest = body[start..].strip_prefix(b"{")?;
-    let key = rest.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &rest[i..])?;
-    if !key.starts_with(b"\"code\"") {
-        return None;
-    }
-    match serde_json::from_slice::<ErrorBody>(body).ok()? {
-        ErrorBody { code: Some(code), msg: Some(msg) } if code < 0 => Some((code, msg)),
-        _ => None,
+    match refusal(body, Channel::Rest { items_may_fail: true }) {
+        Some(Refusal { code, msg }) => (code, msg),
+        None => (None, Error::excerpt(trimmed(body), 200)),
     }
 }
 
 /// -1006 and -1007: the exchange itself does not know whether the request executed.
 fn execution_unknown(code: Option<i64>) -> bool {
     matches!(code, Some(-1006 | -1007))
+}
+
+/// Where a redirect points, without its query or fragment: a server that echoes the
+/// request into `Location` would otherwise put the signature into errors and logs.
+fn location(headers: &HeaderMap) -> Option<String> {
+    let to = headers.get(http::header::LOCATION)?.to_str().ok()?;
+    Some(to.split(['?', '#']).next().unwrap_or_default().to_string())
 }
 
 /// Seconds to wait from `Retry-After`, given as seconds or as an HTTP date.
@@ -168,22 +155,39 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
     Some(when.duration_since(std::time::SystemTime::now()).map(|d| d.as_secs()).unwrap_or(0))
 }
 
-pub(crate) fn classify(reply: Reply) -> Result<Reply> {
+/// Decides a reply: `Ok` only for a 2xx whose body carries no refusal in any form (the
+/// caller then decodes it as the endpoint's success shape, and anything that does not
+/// decode is an error too); a refusal keeps the exchange's code and words.
+pub(crate) fn classify(mut reply: Reply) -> Result<Reply> {
     let status = reply.status;
     let writes = reply.sent.method.changes_state();
     match status {
-        200..=299 => match error_object(&reply.body) {
-            None => Ok(reply),
-            Some((code, msg)) if writes && execution_unknown(Some(code)) => {
-                Err(reply.sent.unknown(Some(status), msg, Some(&reply.body)))
+        200..=299 => {
+            // A byte-order mark or whitespace around the JSON is not part of it.
+            let inner = trimmed(&reply.body);
+            let start = inner.as_ptr() as usize - reply.body.as_ptr() as usize;
+            reply.body = reply.body.slice(start..start + inner.len());
+            if reply.body.is_empty() {
+                return Err(reply.undecodable("the reply is empty"));
             }
-            Some((code, msg)) => Err(Error::Client {
-                status_code: status,
-                error_code: Some(code),
-                error_message: msg,
-                headers: Box::new(reply.headers),
-            }),
-        },
+            let channel = Channel::Rest { items_may_fail: reply.sent.items_may_fail };
+            match refusal(&reply.body, channel) {
+                None => Ok(reply),
+                // Only an exchange error code says the request was refused; a gateway's
+                // word, or the exchange's "status unknown", leaves a write undecided.
+                Some(Refusal { code, msg })
+                    if writes && !matches!(code, Some(c) if c < 0 && !execution_unknown(Some(c))) =>
+                {
+                    Err(reply.sent.unknown(Some(status), msg, Some(&reply.body)))
+                }
+                Some(Refusal { code, msg }) => Err(Error::Client {
+                    status_code: status,
+                    error_code: code,
+                    error_message: msg,
+                    headers: Box::new(reply.headers),
+                }),
+            }
+        }
         418 | 429 => {
             let (error_code, error_message) = parse_error_body(&reply.body);
             Err(Error::RateLimited {
@@ -194,13 +198,10 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
             })
         }
         300..=399 if writes => {
-            let to = reply.headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
+            let to = location(&reply.headers).unwrap_or_else(|| "?".into());
             Err(reply.sent.unknown(Some(status), format!("redirected to {to}; not followed"), None))
         }
-        300..=399 => {
-            let location = reply.headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
-            Err(Error::Redirect { status_code: status, location })
-        }
+        300..=399 => Err(Error::Redirect { status_code: status, location: location(&reply.headers) }),
         _ if writes && (status >= 500 || execution_unknown(parse_error_body(&reply.body).0)) => {
             let message = parse_error_body(&reply.body).1;
             Err(reply.sent.unknown(Some(status), message, Some(&reply.body)))
@@ -216,16 +217,6 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_negative_codes_with_a_message_are_error_objects() {
-        assert_eq!(error_object(br#"{"code":-1021,"msg":"late"}"#), Some((-1021, "late".into())));
-        assert_eq!(error_object(br#" {"code": "-2011", "msg": "x"}"#), Some((-2011, "x".into())));
-        assert_eq!(error_object(br#"{"code":200,"msg":"success"}"#), None);
-        assert_eq!(error_object(br#"{"orderId":1,"code":-1}"#), None);
-        assert_eq!(error_object(b"{ \n \"code\": -1000, \"msg\": \"x\"}"), Some((-1000, "x".into())));
-        assert_eq!(error_object(br#"[{"code":-2022,"msg":"batch item"}]"#), None);
-    }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {

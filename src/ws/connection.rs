@@ -138,8 +138,8 @@ impl Backoff {
     }
 }
 
-fn combined_url(base: &str, streams: &[String]) -> String {
-    format!("{base}/stream?streams={}", streams.join("/"))
+fn combined_path(streams: &[String]) -> String {
+    format!("/stream?streams={}", streams.join("/"))
 }
 
 #[derive(Deserialize)]
@@ -150,15 +150,52 @@ struct Envelope<'a> {
     data: &'a RawValue,
 }
 
-#[derive(Deserialize)]
-struct Reply {
-    id: Option<u64>,
-    #[serde(default)]
-    result: serde_json::Value,
-    #[serde(default)]
-    code: Option<i64>,
-    #[serde(default)]
-    msg: Option<String>,
+/// What a control request's `result` must be for the request to have succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expect {
+    /// Present and `null`: SUBSCRIBE, UNSUBSCRIBE, SET_PROPERTY.
+    Null,
+    /// A list of stream names: LIST_SUBSCRIPTIONS.
+    Names,
+    /// Present and not `null`: GET_PROPERTY.
+    Value,
+}
+
+impl Expect {
+    pub(crate) fn of(method: &str) -> Expect {
+        match method {
+            "LIST_SUBSCRIPTIONS" => Expect::Names,
+            "GET_PROPERTY" => Expect::Value,
+            _ => Expect::Null,
+        }
+    }
+
+    /// The result when `reply` (an object without an error marker) is this success shape.
+    fn accept(self, reply: &serde_json::Map<String, serde_json::Value>) -> Result<serde_json::Value> {
+        use serde_json::Value;
+        let result = reply.get("result");
+        let fits = match (self, result) {
+            (Expect::Null, Some(Value::Null)) => true,
+            (Expect::Names, Some(Value::Array(items))) => items.iter().all(Value::is_string),
+            (Expect::Value, Some(v)) => !v.is_null(),
+            _ => false,
+        };
+        match result {
+            Some(v) if fits => Ok(v.clone()),
+            _ => Err(Error::WebSocket(format!(
+                "the reply is not a success ({self:?} result expected): {}",
+                Error::excerpt(serde_json::Value::Object(reply.clone()).to_string().as_bytes(), 200)
+            ))),
+        }
+    }
+}
+
+/// A refused control request, with the exchange's code and words.
+fn refused(r: crate::request::verdict::Refusal) -> Error {
+    match r.code {
+        Some(code) => Error::WebSocket(format!("request refused (code {code}): {}", r.msg)),
+        None => Error::WebSocket(format!("request refused: {}", r.msg)),
+    }
 }
 
 /// Recently delivered messages, to drop the copies two overlapping connections deliver.
@@ -200,16 +237,35 @@ impl Dedupe {
 }
 
 enum Pending {
-    Subscribe(oneshot::Sender<Result<()>>),
-    Request(oneshot::Sender<Result<serde_json::Value>>),
+    /// A SUBSCRIBE and the streams it asked for (dropped again if it is refused).
+    Subscribe(oneshot::Sender<Result<()>>, Vec<String>),
+    Request(oneshot::Sender<Result<serde_json::Value>>, Expect),
 }
 
 impl Pending {
     /// Whether the requester stopped waiting (its control timeout passed).
     fn abandoned(&self) -> bool {
         match self {
-            Pending::Subscribe(tx) => tx.is_closed(),
-            Pending::Request(tx) => tx.is_closed(),
+            Pending::Subscribe(tx, _) => tx.is_closed(),
+            Pending::Request(tx, _) => tx.is_closed(),
+        }
+    }
+
+    fn expect(&self) -> Expect {
+        match self {
+            Pending::Subscribe(..) => Expect::Null,
+            Pending::Request(_, e) => *e,
+        }
+    }
+
+    fn answer(self, result: Result<serde_json::Value>) {
+        match self {
+            Pending::Subscribe(tx, _) => {
+                let _ = tx.send(result.map(|_| ()));
+            }
+            Pending::Request(tx, _) => {
+                let _ = tx.send(result);
+            }
         }
     }
 }
@@ -276,20 +332,8 @@ impl Runner {
             }
             return Outcome::Data { duplicate: false };
         }
-        if let Ok(reply) = serde_json::from_str::<Reply>(text) {
-            if let Some(pending) = reply.id.and_then(|id| self.pending.remove(&id)) {
-                let result = match (reply.code, reply.msg) {
-                    (Some(code), Some(msg)) => Err(Error::WebSocket(format!("request refused (code {code}): {msg}"))),
-                    _ => Ok(reply.result),
-                };
-                match pending {
-                    Pending::Subscribe(tx) => {
-                        let _ = tx.send(result.map(|_| ()));
-                    }
-                    Pending::Request(tx) => {
-                        let _ = tx.send(result);
-                    }
-                }
+        if let Ok(serde_json::Value::Object(reply)) = serde_json::from_str::<serde_json::Value>(text) {
+            if self.control_reply(text, &reply) {
                 return Outcome::Continue;
             }
         }
@@ -299,6 +343,43 @@ impl Runner {
             WsError::Decode { raw: text.to_string(), error: "not a stream message".into() },
         );
         Outcome::Continue
+    }
+
+    /// Answers the pending request a control reply is for: success only for the request's
+    /// success shape with no error marker (the same rule as REST replies). A refusal that
+    /// names no request fails every pending one, since any of them may be what was refused.
+    /// False when the object is no control reply.
+    fn control_reply(&mut self, text: &str, reply: &serde_json::Map<String, serde_json::Value>) -> bool {
+        use crate::request::verdict::{refusal, Channel};
+        let refusal = refusal(text.as_bytes(), Channel::Control);
+        let id = reply.get("id").and_then(serde_json::Value::as_u64);
+        let Some(pending) = id.and_then(|id| self.pending.remove(&id)) else {
+            return match refusal {
+                Some(r) if id.is_none() && !self.pending.is_empty() => {
+                    for (_, p) in self.pending.drain() {
+                        p.answer(Err(refused(r.clone())));
+                    }
+                    true
+                }
+                // A late answer to a request whose caller stopped waiting.
+                None if id.is_some() => true,
+                _ => false,
+            };
+        };
+        let result = match refusal {
+            Some(r) => Err(refused(r)),
+            None => pending.expect().accept(reply),
+        };
+        if let (Err(_), Pending::Subscribe(_, names)) = (&result, &pending) {
+            // Refused streams are not asked for again on a reconnect.
+            self.streams.retain(|s| !names.contains(s));
+            let mut set = lock_set(&self.shared_streams);
+            for n in names {
+                set.remove(n);
+            }
+        }
+        pending.answer(result);
+        true
     }
 
     /// Sends a control message no sooner than the exchange's rate allows.
@@ -312,13 +393,8 @@ impl Runner {
 
     /// Opens a socket for the current streams, within the client's connect ceiling and the
     /// control timeout.
-    async fn connect(&self) -> std::result::Result<Socket, String> {
-        self.shared.connect_permit().await;
-        let url = combined_url(&self.shared.url, &self.streams);
-        match tokio::time::timeout(self.shared.config.control_timeout, super::dial(&url)).await {
-            Ok(result) => result,
-            Err(_) => Err("the handshake timed out".into()),
-        }
+    async fn connect(&self) -> std::result::Result<Socket, super::DialError> {
+        self.shared.open(&combined_path(&self.streams)).await
     }
 
     /// The client stopped: both sockets are closed and every pending reply is failed.
@@ -333,14 +409,7 @@ impl Runner {
     fn fail_pending(&mut self, why: &str) {
         let error = || Error::WebSocket(format!("connection lost before the reply: {why}"));
         for (_, pending) in self.pending.drain() {
-            match pending {
-                Pending::Subscribe(tx) => {
-                    let _ = tx.send(Err(error()));
-                }
-                Pending::Request(tx) => {
-                    let _ = tx.send(Err(error()));
-                }
-            }
+            pending.answer(Err(error()));
         }
     }
 
@@ -427,7 +496,17 @@ async fn run(
         };
         let mut current = match connected {
             Ok(s) => s,
+            Err(e) if e.refused => {
+                // Asking again would be refused again, and counts against the IP's limits.
+                let why = format!("the server refused the stream(s) {}: {e}", r.streams.join(", "));
+                tracing::warn!(target: "aster::ws", %why, "stream refused");
+                r.fail_pending(&why);
+                r.shared.end_streams(&r.streams, &why);
+                lock_set(&r.shared_streams).clear();
+                return;
+            }
             Err(e) => {
+                let e = e.message;
                 tracing::debug!(target: "aster::ws", error = %e, "connect failed");
                 // The first connect too: a stream that never started must not look quiet.
                 r.shared.dispatch_error(&r.streams, WsError::Reconnecting(format!("cannot connect: {e}")));
@@ -448,6 +527,7 @@ async fn run(
         let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
         // A replacement connection during a rollover, and when its overlap began.
         let mut next: Option<(Socket, Instant, bool)> = None;
+        let mut replacement_refused = false;
         let reason = loop {
             let rollover_at = born + config.max_connection_age;
             if let Some(body) = r.take_orphans() {
@@ -465,7 +545,7 @@ async fn run(
                     match cmd {
                     Some(Command::Subscribe { names, id, reply }) => {
                         r.streams.extend(names.iter().cloned());
-                        r.pending.insert(id, Pending::Subscribe(reply));
+                        r.pending.insert(id, Pending::Subscribe(reply, names.clone()));
                         let body = serde_json::json!({ "method": "SUBSCRIBE", "params": names, "id": id });
                         if !r.control(&mut current, &body).await {
                             break "the subscribe could not be sent".to_string();
@@ -480,7 +560,7 @@ async fn run(
                             let gone: Vec<&str> = params.iter().filter_map(|p| p.as_str()).collect();
                             r.streams.retain(|s| !gone.contains(&s.as_str()));
                         }
-                        r.pending.insert(id, Pending::Request(reply));
+                        r.pending.insert(id, Pending::Request(reply, Expect::of(method)));
                         let body = if params.is_empty() && method == "LIST_SUBSCRIPTIONS" {
                             serde_json::json!({ "method": method, "id": id })
                         } else {
@@ -552,10 +632,13 @@ async fn run(
                         break why;
                     }
                 }
-                _ = sleep_until(rollover_at), if next.is_none() => {
+                _ = sleep_until(rollover_at), if next.is_none() && !replacement_refused => {
                     r.dedupe.until = Some(Instant::now() + Duration::from_secs(30));
                     match r.connect().await {
                         Ok(s) => next = Some((s, Instant::now(), false)),
+                        // The old socket serves until it is cut; its reconnect then ends
+                        // the streams with the refusal.
+                        Err(e) if e.refused => replacement_refused = true,
                         Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement connection failed; retrying at the next age check"),
                     }
                     born = Instant::now() - config.max_connection_age + Duration::from_secs(1).min(config.max_connection_age);

@@ -29,21 +29,53 @@ pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::M
 /// Bytes read from the socket at a time.
 const READ_BUFFER_BYTES: usize = 16 * 1024;
 
+/// Why a socket could not be opened.
+#[derive(Debug, Clone)]
+pub(crate) struct DialError {
+    pub(crate) message: String,
+    /// The server answered the handshake with a refusal that will not change on a retry
+    /// (a 4xx other than 408 and 429): an answer, not a network failure.
+    pub(crate) refused: bool,
+}
+
+impl DialError {
+    fn network(message: impl Into<String>) -> Self {
+        DialError { message: message.into(), refused: false }
+    }
+}
+
+impl std::fmt::Display for DialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Opens a socket with the crate's shared TLS settings; Nagle is off, since every frame
 /// we send (a pong, a subscription) is small and waiting would only delay it.
-pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, String> {
+pub(crate) async fn dial(url: &str) -> std::result::Result<Socket, DialError> {
     // tungstenite zero-fills its whole read buffer before every read; stream messages are
     // small, so a smaller buffer saves that work on each of them.
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    let connecting =
-        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, crate::tls::websocket()?);
+    let connecting = tokio_tungstenite::connect_async_tls_with_config(
+        url,
+        Some(config),
+        true,
+        crate::tls::websocket().map_err(DialError::network)?,
+    );
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
     let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
     match connecting.await {
         Ok((socket, _)) => Ok(socket),
-        Err(e) => Err(e.to_string()),
+        Err(tokio_tungstenite::tungstenite::Error::Http(reply)) => {
+            let status = reply.status();
+            let said = reply.body().as_deref().map(|b| crate::Error::excerpt(b, 200)).unwrap_or_default();
+            let refused = status.is_client_error() && !matches!(status.as_u16(), 408 | 429);
+            let message = format!("the server answered the handshake with HTTP {status} {said}");
+            Err(DialError { message: message.trim_end().to_string(), refused })
+        }
+        Err(e) => Err(DialError::network(e.to_string())),
     }
 }
 
@@ -198,6 +230,28 @@ impl Shared {
         };
         tokio::time::sleep_until(at).await;
         self.connects.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Opens a socket to `path` below the client's URL, within the client-wide connect
+    /// ceiling and the control timeout.
+    pub(crate) async fn open(&self, path: &str) -> std::result::Result<Socket, DialError> {
+        self.connect_permit().await;
+        let url = format!("{}{path}", self.url);
+        match tokio::time::timeout(self.config.control_timeout, dial(&url)).await {
+            Ok(result) => result,
+            Err(_) => Err(DialError::network("the handshake timed out")),
+        }
+    }
+
+    /// Ends the streams of a connection the server refused for good: every subscriber is
+    /// told why, and the names are freed so a later subscribe starts afresh.
+    pub(crate) fn end_streams(&self, streams: &[String], why: &str) {
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        for s in streams {
+            for r in routes.remove(s).into_iter().flatten() {
+                r.deliver(Err(WsError::Ended(why.to_string())));
+            }
+        }
     }
 
     /// Hands a message to every subscriber of a stream; false when none is left.

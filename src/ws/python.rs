@@ -136,12 +136,8 @@ impl WebsocketClient {
     /// [`WsClient::user_data`] for one that manages its key.
     pub async fn user_data(&self, listen_key: &str, id: u64, callback: Callback) -> crate::Result<()> {
         let _ = id;
-        let url = format!("{}/ws/{listen_key}", self.ws.shared().url);
-        let handshake = tokio::time::timeout(self.ws.shared().config.control_timeout, super::dial(&url));
-        let mut socket = match handshake.await {
-            Ok(result) => result.map_err(crate::Error::WebSocket)?,
-            Err(_) => return Err(crate::Error::WebSocket("the handshake timed out".into())),
-        };
+        let opened = self.ws.shared().open(&format!("/ws/{listen_key}")).await;
+        let mut socket = opened.map_err(|e| crate::Error::WebSocket(e.message))?;
         let task = tokio::spawn(async move {
             use futures_util::SinkExt;
             use tokio_tungstenite::tungstenite::Message;

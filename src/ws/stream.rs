@@ -1,6 +1,7 @@
 //! What a subscriber receives: typed events, decode errors with the raw text, lag reports
 //! and the reason a stream ended.
 
+use futures_util::task::AtomicWaker;
 use futures_util::Stream;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -61,7 +62,11 @@ pub(crate) type Item = Result<Arc<str>, WsError>;
 /// One subscriber's mailbox, bounded in messages and in bytes.
 pub(crate) struct Route {
     tx: mpsc::Sender<Item>,
-    missed: AtomicU64,
+    /// Messages dropped and not yet reported; shared with the mailbox, which reports them
+    /// itself once it has drained everything queued before them.
+    missed: Arc<AtomicU64>,
+    /// Wakes the subscriber when a drop happens while it waits on an empty mailbox.
+    drop_waker: Arc<AtomicWaker>,
     /// Bytes of message text queued and not yet taken by the subscriber.
     queued: Arc<AtomicUsize>,
     max_bytes: usize,
@@ -70,6 +75,8 @@ pub(crate) struct Route {
 /// The receiving end of a route.
 pub(crate) struct Mailbox {
     rx: mpsc::Receiver<Item>,
+    missed: Arc<AtomicU64>,
+    drop_waker: Arc<AtomicWaker>,
     queued: Arc<AtomicUsize>,
 }
 
@@ -79,25 +86,40 @@ impl Mailbox {
             self.queued.fetch_sub(text.len(), Ordering::Relaxed);
         }
     }
+
+    /// The next item; with nothing queued, the drops not yet reported. So the last drops
+    /// of a burst are told at once, not only before a next message that may never come.
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Item>> {
+        if let Poll::Ready(item) = self.rx.poll_recv(cx) {
+            self.taken(&item);
+            return Poll::Ready(item);
+        }
+        self.drop_waker.register(cx.waker());
+        match self.missed.swap(0, Ordering::AcqRel) {
+            0 => Poll::Pending,
+            n => Poll::Ready(Some(Err(WsError::Lagged(n)))),
+        }
+    }
 }
 
 impl Route {
     pub(crate) fn new(buffer: usize, max_bytes: usize) -> (Arc<Route>, Mailbox) {
         let (tx, rx) = mpsc::channel(buffer.max(1));
         let queued = Arc::new(AtomicUsize::new(0));
-        (Arc::new(Route { tx, missed: AtomicU64::new(0), queued: queued.clone(), max_bytes }), Mailbox { rx, queued })
+        let (missed, drop_waker) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicWaker::new()));
+        let route =
+            Route { tx, missed: missed.clone(), drop_waker: drop_waker.clone(), queued: queued.clone(), max_bytes };
+        (Arc::new(route), Mailbox { rx, missed, drop_waker, queued })
     }
 
     /// Never blocks the connection: a full mailbox (by count or by bytes) counts the
-    /// message as missed, and the count is reported before the next message that fits.
+    /// message as missed; the count is reported before the next message that fits, or by
+    /// the mailbox as soon as it runs empty, whichever comes first.
     pub(crate) fn deliver(&self, item: Item) {
-        let missed = self.missed.load(Ordering::Relaxed);
-        if missed > 0 {
-            if self.tx.try_send(Err(WsError::Lagged(missed))).is_err() {
-                self.missed.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
-            self.missed.store(0, Ordering::Relaxed);
+        let missed = self.missed.swap(0, Ordering::AcqRel);
+        if missed > 0 && self.tx.try_send(Err(WsError::Lagged(missed))).is_err() {
+            self.drop_one(missed);
+            return;
         }
         let size = match &item {
             Ok(text) => text.len(),
@@ -106,14 +128,21 @@ impl Route {
         // A message larger than the whole budget still goes to an empty mailbox.
         let queued = self.queued.load(Ordering::Relaxed);
         if size > 0 && queued > 0 && queued + size > self.max_bytes {
-            self.missed.fetch_add(1, Ordering::Relaxed);
+            self.drop_one(0);
             return;
         }
         self.queued.fetch_add(size, Ordering::Relaxed);
         if self.tx.try_send(item).is_err() {
             self.queued.fetch_sub(size, Ordering::Relaxed);
-            self.missed.fetch_add(1, Ordering::Relaxed);
+            self.drop_one(0);
         }
+    }
+
+    /// Counts a dropped message (plus `earlier` drops taken back) and wakes a subscriber
+    /// that may be waiting on an empty mailbox.
+    fn drop_one(&self, earlier: u64) {
+        self.missed.fetch_add(earlier + 1, Ordering::AcqRel);
+        self.drop_waker.wake();
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -156,11 +185,7 @@ impl<T> Stream for EventStream<T> {
         if self.ended {
             return Poll::Ready(None);
         }
-        let polled = self.rx.rx.poll_recv(cx);
-        if let Poll::Ready(item) = &polled {
-            self.rx.taken(item);
-        }
-        match polled {
+        match self.rx.poll_next(cx) {
             Poll::Ready(Some(Ok(text))) => {
                 let decode = self.decode;
                 Poll::Ready(Some(decode(&text).map_err(|error| WsError::Decode { raw: text.to_string(), error })))

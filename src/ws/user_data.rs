@@ -16,14 +16,12 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::Socket;
 
-async fn connect(shared: &Shared, key: &str) -> Result<Socket, String> {
-    shared.connect_permit().await;
-    let url = format!("{}/ws/{key}", shared.url);
-    match tokio::time::timeout(shared.config.control_timeout, super::dial(&url)).await {
-        Ok(result) => result,
-        Err(_) => Err("the handshake timed out".into()),
-    }
+async fn connect(shared: &Shared, key: &str) -> Result<Socket, super::DialError> {
+    shared.open(&format!("/ws/{key}")).await
 }
+
+/// The exchange's word that a listen key does not exist (expired, closed or never made).
+const NO_SUCH_KEY: i64 = -1125;
 
 /// The event type of a user data message, read by parsing (a client order id that
 /// happens to read `listenKeyExpired` is not an expiry).
@@ -68,39 +66,50 @@ impl Overlap {
     }
 }
 
-/// Handles one frame of a user data socket; `Err` with the reason when the socket is done.
+/// What a frame of a user data socket means for the stream.
+enum Frame {
+    /// Keep reading.
+    Fine,
+    /// This socket is done; another may carry on.
+    Closed(String),
+    /// The listen key is dead: no socket on it will deliver again, so the stream needs a
+    /// new key, whichever socket said so.
+    KeyDead(String),
+}
+
+/// Handles one frame of a user data socket.
 async fn on_frame(
     socket: &mut Socket,
     frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
     route: &Route,
     overlap: &mut Overlap,
-) -> Result<(), String> {
+) -> Frame {
     match frame {
         Some(Ok(Message::Text(text))) => {
             if !overlap.first_time(text.as_str()) {
-                return Ok(());
+                return Frame::Fine;
             }
             let expired = event_type(text.as_str()).as_deref() == Some("listenKeyExpired");
             route.deliver(Ok(Arc::from(text.as_str())));
             if expired {
-                return Err("the listen key expired".into());
+                return Frame::KeyDead("the listen key expired".into());
             }
-            Ok(())
+            Frame::Fine
         }
         Some(Ok(Message::Ping(p))) => {
             let _ = socket.send(Message::Pong(p)).await;
-            Ok(())
+            Frame::Fine
         }
         Some(Ok(Message::Binary(data))) => {
             route.deliver(Err(WsError::Decode {
                 raw: format!("<binary frame of {} bytes>", data.len()),
                 error: "binary frames are not part of the stream protocol".into(),
             }));
-            Ok(())
+            Frame::Fine
         }
-        Some(Ok(Message::Close(_))) | None => Err("closed by the server".into()),
-        Some(Err(e)) => Err(e.to_string()),
-        Some(Ok(_)) => Ok(()),
+        Some(Ok(Message::Close(_))) | None => Frame::Closed("closed by the server".into()),
+        Some(Err(e)) => Frame::Closed(e.to_string()),
+        Some(Ok(_)) => Frame::Fine,
     }
 }
 
@@ -205,7 +214,7 @@ pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
     rest: K,
 ) -> crate::Result<EventStream<T>> {
     let key = rest.create_key().await?;
-    let socket = connect(&shared, &key).await.map_err(crate::Error::WebSocket)?;
+    let socket = connect(&shared, &key).await.map_err(|e| crate::Error::WebSocket(e.message))?;
     let (route, rx) = Route::new(shared.config.buffer, shared.config.buffer_bytes);
     tokio::spawn(run(shared, rest, key, route, Some(socket)));
     Ok(EventStream::typed(rx))
@@ -233,7 +242,11 @@ async fn run<K: ListenKeys>(
     let mut backoff = Backoff::new(config.initial_backoff, config.max_backoff);
     // When the stream went down, and why: the gap reported when it is back.
     let mut down: Option<(i64, String)> = None;
-    let (renewed_tx, mut renewed) = mpsc::unbounded_channel::<Result<(), String>>();
+    // Keepalive outcomes, each with the key it was for: a late answer about a key already
+    // replaced is no news.
+    let (renewed_tx, mut renewed) = mpsc::unbounded_channel::<(String, crate::Result<()>)>();
+    // A handshake refused once may be a dead key; refused again with a fresh key, it is final.
+    let mut refusals = 0;
     loop {
         if *stop.borrow() || route.is_closed() {
             route.deliver(Err(WsError::Ended("the client was stopped".into())));
@@ -247,8 +260,18 @@ async fn run<K: ListenKeys>(
             },
         };
         let mut socket = match connected {
-            Ok(s) => s,
+            Ok(s) => {
+                refusals = 0;
+                s
+            }
+            Err(e) if e.refused && refusals > 0 => {
+                let why = format!("the server refused the user data stream: {e}");
+                route.deliver(Err(WsError::Ended(why)));
+                return;
+            }
             Err(e) => {
+                refusals += usize::from(e.refused);
+                let e = e.message;
                 route.deliver(Err(WsError::Reconnecting(format!("cannot connect: {e}"))));
                 down.get_or_insert((now_ms(), e));
                 tokio::select! {
@@ -292,22 +315,28 @@ async fn run<K: ListenKeys>(
                 frame = socket.next() => {
                     heartbeat.seen();
                     match on_frame(&mut socket, frame, &route, &mut overlap).await {
-                        Ok(()) => {}
+                        Frame::Fine => {}
+                        Frame::KeyDead(why) => break why,
                         // The old socket ended during a rollover: the new one carries on.
-                        Err(_) if next.is_some() => {
+                        Frame::Closed(_) if next.is_some() => {
                             if let Some((n, _)) = next.take() {
                                 socket = n;
                                 born = Instant::now();
                                 overlap.end();
                             }
                         }
-                        Err(why) => break why,
+                        Frame::Closed(why) => break why,
                     }
                 },
                 frame = async { match next.as_mut() { Some((n, _)) => n.next().await, None => std::future::pending().await } } => {
                     if let Some((mut n, at)) = next.take() {
-                        if on_frame(&mut n, frame, &route, &mut overlap).await.is_ok() {
-                            next = Some((n, at));
+                        match on_frame(&mut n, frame, &route, &mut overlap).await {
+                            Frame::Fine => next = Some((n, at)),
+                            Frame::KeyDead(why) => {
+                                let _ = n.close(None).await;
+                                break why;
+                            }
+                            Frame::Closed(_) => {}
                         }
                     }
                 }
@@ -317,6 +346,8 @@ async fn run<K: ListenKeys>(
                             next = Some((s, Instant::now()));
                             overlap.begin();
                         }
+                        // A key the server no longer serves: a new key and a resync.
+                        Err(e) if e.refused => break format!("the listen key was refused: {e}"),
                         Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement user data socket failed; retrying"),
                     }
                     // Try again a second later, unless the replacement is up.
@@ -337,15 +368,21 @@ async fn run<K: ListenKeys>(
                     let (rest, key, done, limit) = (rest.clone(), key.clone(), renewed_tx.clone(), config.control_timeout);
                     tokio::spawn(async move {
                         let result = match tokio::time::timeout(limit, rest.renew_key(&key)).await {
-                            Ok(r) => r.map_err(|e| e.to_string()),
-                            Err(_) => Err(format!("no reply within {limit:?}")),
+                            Ok(r) => r,
+                            Err(_) => Err(crate::Error::WebSocket(format!("no reply within {limit:?}"))),
                         };
-                        let _ = done.send(result);
+                        let _ = done.send((key, result));
                     });
                 }
-                Some(result) = renewed.recv() => match result {
+                Some((renewed_key, result)) = renewed.recv() => match result {
+                    _ if renewed_key != key => {}
                     Ok(()) => tracing::debug!(target: "aster::ws", "listen key renewed"),
-                    Err(e) => route.deliver(Err(WsError::KeepaliveFailed(e))),
+                    // The key is gone: events on it have stopped, so wait for nothing.
+                    Err(e) if e.error_code() == Some(NO_SUCH_KEY) => {
+                        route.deliver(Err(WsError::KeepaliveFailed(e.to_string())));
+                        break format!("the listen key no longer exists: {e}");
+                    }
+                    Err(e) => route.deliver(Err(WsError::KeepaliveFailed(e.to_string()))),
                 },
                 _ = sleep_until(heartbeat.due()) => {
                     if let Err(why) = heartbeat.on_due(&mut socket).await {
