@@ -30,6 +30,23 @@ pub enum Fault {
     ExecutedThenError { status: u16, code: i64 },
     /// Answer 200 with an exchange error object in the body, without executing.
     ErrorBody(i64),
+    /// Answer with exactly this status and body, without executing: any shape an exchange
+    /// or a gateway may use to say no (keys in another order, a nested `error`, a byte-order
+    /// mark, error objects inside a list, an empty body, `{}`).
+    Reply {
+        /// The HTTP status sent.
+        status: u16,
+        /// The body sent, byte for byte.
+        body: String,
+    },
+    /// Execute, then answer with exactly this status and body: a refusal in a shape the
+    /// client must not take for success, over a request that did happen.
+    ExecutedThenReply {
+        /// The HTTP status sent.
+        status: u16,
+        /// The body sent, byte for byte.
+        body: String,
+    },
     /// Send the headers, then nothing for this long (then the reply), without executing.
     StallAfterHeaders(Duration),
     /// Answer 200, then send the body one byte per this interval, without executing.
@@ -46,6 +63,7 @@ impl Fault {
             self,
             Fault::ExecutedButUnavailable
                 | Fault::ExecutedThenError { .. }
+                | Fault::ExecutedThenReply { .. }
                 | Fault::MalformedJson
                 | Fault::TruncatedJson
                 | Fault::ResetMidResponse

@@ -67,6 +67,9 @@ impl Sandbox {
                     .route(
                         &format!("{base}/ws/{{*name}}"),
                         axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
+                            if let Some(status) = ws::refused_handshake(&raw) {
+                                return (status, "refused").into_response();
+                            }
                             match ws::resolve_raw(&raw, &name, spot) {
                                 Some(target) => upgrade
                                     .read_buffer_size(ws::READ_BUFFER_BYTES)
@@ -79,6 +82,9 @@ impl Sandbox {
                     .route(
                         &format!("{base}/stream"),
                         axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
+                            if let Some(status) = ws::refused_handshake(&combined) {
+                                return (status, "refused").into_response();
+                            }
                             match ws::resolve_combined(&combined, query.as_deref().unwrap_or(""), spot) {
                                 Some(target) => upgrade
                                     .read_buffer_size(ws::READ_BUFFER_BYTES)
@@ -255,6 +261,24 @@ impl Sandbox {
     /// Leaves control requests unanswered (on) or answers them (off).
     pub fn set_ws_ignore_control(&self, on: bool) {
         lock(&self.shared.ws.config).ignore_control = on;
+    }
+
+    /// Answers every control request of `method` (`SUBSCRIBE`, `LIST_SUBSCRIPTIONS`, …) with
+    /// `reply`, `{id}` standing for the request's id, and changes nothing; `None` answers
+    /// them as the docs say again. For refusals in every shape (flat, nested `error`, no
+    /// id) and replies that are no success (`{"id":{id}}`, `{"result":null,…}` to a list).
+    pub fn answer_ws_control(&self, method: &str, reply: Option<&str>) {
+        let mut c = lock(&self.shared.ws.config);
+        c.control_replies.retain(|(m, _)| m != method);
+        if let Some(reply) = reply {
+            c.control_replies.push((method.to_string(), reply.to_string()));
+        }
+    }
+
+    /// Refuses every WebSocket handshake with this HTTP status (`None`: serves them again),
+    /// as the exchange does a misspelt stream name or a gateway a banned client.
+    pub fn refuse_ws_handshakes(&self, status: Option<u16>) {
+        lock(&self.shared.ws.config).refuse_handshakes = status;
     }
 
     /// Makes every connection a dead peer that neither reads nor writes nor closes (on),

@@ -105,6 +105,9 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
             let e = ApiError::new(200, *code, "An error, sent with status 200.");
             return json_response(200, Body::from(e.body()), &[], "application/json");
         }
+        Some(Fault::Reply { status, body }) => {
+            return json_response(*status, Body::from(body.clone()), &[], "application/json");
+        }
         Some(Fault::StallAfterHeaders(d)) => {
             let d = *d;
             let body = futures_util::stream::once(async move {
@@ -136,6 +139,9 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
         Some(Fault::ExecutedThenError { status, code }) => {
             let e = ApiError::new(status, code, "Execution status unknown.");
             json_response(status, Body::from(e.body()), &reply.headers, "application/json")
+        }
+        Some(Fault::ExecutedThenReply { status, body }) => {
+            json_response(status, Body::from(body), &reply.headers, "application/json")
         }
         Some(Fault::MalformedJson) => {
             json_response(200, Body::from("{\"code\": 200, \"msg\": success,,}"), &reply.headers, "application/json")

@@ -446,7 +446,24 @@ pub async fn publisher(shared: Arc<Shared>) {
 
 enum Control {
     Reply(Value),
+    /// A reply planned by a test, sent as it is.
+    Planned(String),
     Close,
+}
+
+/// The planned reply to a control request whose method a test set one for.
+fn planned_reply(ws: &WsState, text: &str) -> Option<String> {
+    let req = serde_json::from_str::<Value>(text).ok()?;
+    let method = req.get("method")?.as_str()?;
+    let id = req.get("id").map(Value::to_string).unwrap_or_else(|| "null".into());
+    let config = lock(&ws.config);
+    let (_, template) = config.control_replies.iter().find(|(m, _)| m == method)?;
+    Some(template.replace("{id}", &id))
+}
+
+/// The status every handshake is refused with, when a test set one.
+pub fn refused_handshake(shared: &Shared) -> Option<axum::http::StatusCode> {
+    lock(&shared.ws.config).refuse_handshakes.and_then(|s| axum::http::StatusCode::from_u16(s).ok())
 }
 
 /// Answers one client message as the docs describe.
@@ -632,13 +649,17 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                     if received.len() > MAX_MESSAGES_PER_SECOND {
                         break;
                     }
-                    let reply = {
-                        let ex = lock(&shared.exchange);
-                        control(&ex, ws, &mut subs, &mut combined, prefix, text.as_str())
+                    let reply = match planned_reply(ws, text.as_str()) {
+                        Some(planned) => Control::Planned(planned),
+                        None => {
+                            let ex = lock(&shared.exchange);
+                            control(&ex, ws, &mut subs, &mut combined, prefix, text.as_str())
+                        }
                     };
                     match reply {
                         Control::Reply(_) if lock(&ws.config).ignore_control => None,
                         Control::Reply(v) => Some(v.to_string()),
+                        Control::Planned(text) => Some(text),
                         Control::Close => break,
                     }
                 }

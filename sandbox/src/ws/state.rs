@@ -48,6 +48,12 @@ pub struct WsConfig {
     /// Go silent without closing: read nothing (so answer no ping), send nothing, as a
     /// dead peer behind a half-open TCP connection.
     pub half_open: bool,
+    /// Control requests of these methods are answered with this text instead (`{id}`
+    /// stands for the request's id), and change nothing: refusals in any shape, replies
+    /// without `result`.
+    pub control_replies: Vec<(String, String)>,
+    /// Refuse every WebSocket handshake with this HTTP status.
+    pub refuse_handshakes: Option<u16>,
 }
 
 impl Default for WsConfig {
@@ -64,6 +70,8 @@ impl Default for WsConfig {
             close_on_open: false,
             ignore_control: false,
             half_open: false,
+            control_replies: Vec::new(),
+            refuse_handshakes: None,
         }
     }
 }
