@@ -136,7 +136,11 @@ async fn a_redirect_never_shows_the_signed_query_it_points_to() {
 async fn a_clock_refusal_whose_resync_fails_keeps_the_exchanges_refusal() {
     let sb = sandbox().await;
     let c = signed(&sb);
-    sb.inject(Some("/fapi/v1/leverage"), reply(400, r#"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#), 1);
+    sb.inject(
+        Some("/fapi/v1/leverage"),
+        reply(400, r#"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#),
+        1,
+    );
     // The resync reads a server time that cannot be trusted.
     sb.inject(Some("/fapi/v1/time"), reply(200, r#"{"serverTime":1}"#), 1);
     let e = c.change_leverage("BTCUSDT", 3).await.unwrap_err();
@@ -147,8 +151,10 @@ async fn a_clock_refusal_whose_resync_fails_keeps_the_exchanges_refusal() {
 async fn a_parameter_name_cannot_smuggle_a_second_parameter() {
     let sb = sandbox().await;
     let c = signed(&sb);
-    let params = [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001"), ("side=SELL&x", "1")];
-    let placed = c.request(aster::endpoint::Method::Post, "/fapi/v1/order", aster::endpoint::Security::Trade, &params).await;
+    let params =
+        [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001"), ("side=SELL&x", "1")];
+    let placed =
+        c.request(aster::endpoint::Method::Post, "/fapi/v1/order", aster::endpoint::Security::Trade, &params).await;
     // Sent as one oddly named parameter: the order is the BUY it says, or refused whole.
     match placed {
         Ok(order) => assert_eq!(order["side"], "BUY"),

@@ -85,7 +85,9 @@ async fn list_subscriptions_is_ok_only_for_a_list_of_names() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(listed.expect("the connection answers"), vec!["btcusdt@bookTicker".to_string()]);
-    for shape in REFUSALS.into_iter().chain([r#"{"result":null,"id":{id}}"#, r#"{"id":{id}}"#, r#"{"result":[1],"id":{id}}"#]) {
+    for shape in
+        REFUSALS.into_iter().chain([r#"{"result":null,"id":{id}}"#, r#"{"id":{id}}"#, r#"{"result":[1],"id":{id}}"#])
+    {
         sb.answer_ws_control("LIST_SUBSCRIPTIONS", Some(shape));
         let e = ws.list_subscriptions().await.unwrap_err();
         assert!(matches!(e, aster::Error::WebSocket(_)), "{shape}: {e}");
@@ -169,7 +171,11 @@ async fn resynced(sb: &aster_sandbox::Sandbox, rest: &aster::Client, events: &mu
     assert!(e.to_string().contains("missing"), "the gap is announced: {e}");
     until_event(events, |e| matches!(e, UserDataEvent::AccountSnapshot(_))).await;
     let id = format!("after-{}", sb.request_count());
-    rest.new_order("BTCUSDT", Side::Buy, OrderType::Market).quantity(dec("0.001")).new_client_order_id(&id).await.unwrap();
+    rest.new_order("BTCUSDT", Side::Buy, OrderType::Market)
+        .quantity(dec("0.001"))
+        .new_client_order_id(&id)
+        .await
+        .unwrap();
     until_event(events, |e| matches!(e, UserDataEvent::OrderTradeUpdate(o) if o.order.client_order_id == id)).await;
 }
 

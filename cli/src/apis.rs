@@ -46,6 +46,16 @@ impl Api {
         }
     }
 
+    /// Every market stream name of the API, `<symbol>` for any symbol.
+    pub fn stream_names(self) -> &'static [&'static str] {
+        match self {
+            Api::Futures => aster::streams::STREAM_NAMES,
+            Api::FuturesV3 => aster::v3::streams::STREAM_NAMES,
+            Api::Spot => aster::spot::streams::STREAM_NAMES,
+            Api::SpotV3 => aster::spot::v3::streams::STREAM_NAMES,
+        }
+    }
+
     pub fn is_wallet(self) -> bool {
         matches!(self, Api::FuturesV3 | Api::SpotV3)
     }

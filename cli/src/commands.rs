@@ -98,6 +98,7 @@ fn group(api: Api) -> Command {
             .about("Print market streams, one JSON object per line, until Ctrl-C (reconnects; gaps on stderr)")
             .arg(Arg::new("names").required(true).num_args(1..).help("Stream names, e.g. btcusdt@bookTicker")),
     )
+    .subcommand(Command::new("streams").about("List the API's market stream names, <symbol> for any lower-case symbol"))
     .subcommand(
         Command::new("user-data").about(
             "Print the account's user data events, one JSON object per line, until Ctrl-C (listen key kept alive)",

@@ -124,7 +124,21 @@ async fn run(m: &ArgMatches) -> u8 {
     match command {
         "stream" => {
             let names: Vec<String> = args.get_many::<String>("names").into_iter().flatten().cloned().collect();
+            // The exchange refuses a misspelt name only at the handshake, and every stream
+            // of the connection with it: say which one, before dialling.
+            if let Some(bad) = names.iter().find(|n| !aster::ws::is_stream_name(n, api.stream_names())) {
+                eprintln!("aster: `{bad}` is no {} stream; `aster {} streams` lists them", api.group(), api.group());
+                return USAGE;
+            }
             streams::market(&t.stream_url, names).await
+        }
+        "streams" => {
+            for name in api.stream_names() {
+                if !crate::output::emit(name) {
+                    break;
+                }
+            }
+            OK
         }
         "user-data" if !has_creds => {
             eprintln!("aster: the user data stream needs credentials: set {}", api.credentials_hint());

@@ -161,6 +161,26 @@ async fn a_stream_prints_one_json_object_per_line() {
     }
 }
 
+/// A misspelt stream name is refused before dialling (the exchange would refuse the whole
+/// connection at the handshake, and a retry would be refused again).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_stream_name_is_refused_before_connecting() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let mut c = aster();
+    c.args(["--stream-url", &sb.ws_url(), "futures", "stream", "btcusdt@bookTicker", "btcusdt@bookTickr"]);
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`btcusdt@bookTickr` is no futures stream"), "{}", stderr(&o));
+    assert_eq!(sb.ws_connections_opened(), 0, "nothing was dialled");
+    let mut c = aster();
+    c.args(["spot", "streams"]);
+    let o = run(c).await;
+    assert!(stdout(&o).lines().any(|l| l == "<symbol>@depth5@100ms"), "{}", stdout(&o));
+    assert!(aster::ws::is_stream_name("btcusdt@kline_1M", aster::streams::STREAM_NAMES));
+    assert!(!aster::ws::is_stream_name("BTCUSDT@kline_1m", aster::streams::STREAM_NAMES));
+    assert!(!aster::ws::is_stream_name("@aggTrade", aster::streams::STREAM_NAMES));
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_profile_file_others_can_read_is_refused() {

@@ -9,13 +9,27 @@ use std::collections::BTreeMap;
 /// The stream names a template makes, written as the docs write them; `Err` names a
 /// template placeholder without a param, a param the template lacks, or an unknown enum.
 pub fn expand(stream: &Stream, enums: &BTreeMap<String, Vec<crate::spec::EnumValue>>) -> Result<Vec<String>, String> {
+    expand_with(stream, enums, true)
+}
+
+/// Every stream name the API serves, as `<symbol>` and the other placeholders' values:
+/// what a name typed by a person is checked against before anything is dialled.
+fn every_name(stream: &Stream, enums: &BTreeMap<String, Vec<crate::spec::EnumValue>>) -> Vec<String> {
+    expand_with(stream, enums, false).expect("validated")
+}
+
+fn expand_with(
+    stream: &Stream,
+    enums: &BTreeMap<String, Vec<crate::spec::EnumValue>>,
+    keep_placeholders: bool,
+) -> Result<Vec<String>, String> {
     let mut names = vec![stream.template.clone()];
     for p in &stream.params {
         let slot = format!("{{{}}}", p.name);
         if !stream.template.contains(&slot) {
             return Err(format!("param `{}` does not appear in the template", p.name));
         }
-        let values: Vec<String> = if p.ty == "symbol" || p.placeholder {
+        let values: Vec<String> = if p.ty == "symbol" || (p.placeholder && keep_placeholders) {
             vec![format!("<{}>", p.name)]
         } else {
             let name =
@@ -81,7 +95,19 @@ fn emit_stream(s: &Stream) -> TokenStream {
 
 pub fn emit(spec: &Spec) -> TokenStream {
     let streams: Vec<TokenStream> = spec.streams.streams.iter().map(emit_stream).collect();
-    emit_with(spec, quote!(use super::enums::*; use crate::ws::Subscription; #(#streams)*))
+    let names: Vec<String> = spec.streams.streams.iter().flat_map(|s| every_name(s, &spec.models.enums)).collect();
+    emit_with(
+        spec,
+        quote! {
+            use super::enums::*;
+            use crate::ws::Subscription;
+            #(#streams)*
+
+            /// Every market stream name of the API, `<symbol>` standing for a lower-case
+            /// symbol; see [`crate::ws::is_stream_name`].
+            pub const STREAM_NAMES: &[&str] = &[#(#names),*];
+        },
+    )
 }
 
 /// For an API whose streams are those of `module`: its helpers re-exported from there (a

@@ -62,6 +62,42 @@ pub fn diff_book_depth(
 ) -> Subscription<DepthUpdateEvent> {
     Subscription::new(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
 }
+/// Every market stream name of the API, `<symbol>` standing for a lower-case
+/// symbol; see [`crate::ws::is_stream_name`].
+pub const STREAM_NAMES: &[&str] = &[
+    "<symbol>@tradepro",
+    "<symbol>@aggTrade",
+    "<symbol>@trade",
+    "<symbol>@kline_1m",
+    "<symbol>@kline_3m",
+    "<symbol>@kline_5m",
+    "<symbol>@kline_15m",
+    "<symbol>@kline_30m",
+    "<symbol>@kline_1h",
+    "<symbol>@kline_2h",
+    "<symbol>@kline_4h",
+    "<symbol>@kline_6h",
+    "<symbol>@kline_8h",
+    "<symbol>@kline_12h",
+    "<symbol>@kline_1d",
+    "<symbol>@kline_3d",
+    "<symbol>@kline_1w",
+    "<symbol>@kline_1M",
+    "<symbol>@miniTicker",
+    "!miniTicker@arr",
+    "<symbol>@ticker",
+    "!ticker@arr",
+    "<symbol>@bookTicker",
+    "!bookTicker",
+    "<symbol>@depth5",
+    "<symbol>@depth5@100ms",
+    "<symbol>@depth10",
+    "<symbol>@depth10@100ms",
+    "<symbol>@depth20",
+    "<symbol>@depth20@100ms",
+    "<symbol>@depth",
+    "<symbol>@depth@100ms",
+];
 /// An event of a user data stream, by its `"e"` value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserDataEvent {

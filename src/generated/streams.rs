@@ -73,6 +73,51 @@ pub fn diff_book_depth(
 pub fn trade_pro(symbol: &str) -> Subscription<TradeProEvent> {
     Subscription::new(format!("{}@tradepro", symbol.to_lowercase()))
 }
+/// Every market stream name of the API, `<symbol>` standing for a lower-case
+/// symbol; see [`crate::ws::is_stream_name`].
+pub const STREAM_NAMES: &[&str] = &[
+    "<symbol>@aggTrade",
+    "<symbol>@markPrice",
+    "<symbol>@markPrice@1s",
+    "!markPrice@arr",
+    "!markPrice@arr@1s",
+    "<symbol>@kline_1m",
+    "<symbol>@kline_3m",
+    "<symbol>@kline_5m",
+    "<symbol>@kline_15m",
+    "<symbol>@kline_30m",
+    "<symbol>@kline_1h",
+    "<symbol>@kline_2h",
+    "<symbol>@kline_4h",
+    "<symbol>@kline_6h",
+    "<symbol>@kline_8h",
+    "<symbol>@kline_12h",
+    "<symbol>@kline_1d",
+    "<symbol>@kline_3d",
+    "<symbol>@kline_1w",
+    "<symbol>@kline_1M",
+    "<symbol>@miniTicker",
+    "!miniTicker@arr",
+    "<symbol>@ticker",
+    "!ticker@arr",
+    "<symbol>@bookTicker",
+    "!bookTicker",
+    "<symbol>@forceOrder",
+    "!forceOrder@arr",
+    "<symbol>@depth5",
+    "<symbol>@depth5@500ms",
+    "<symbol>@depth5@100ms",
+    "<symbol>@depth10",
+    "<symbol>@depth10@500ms",
+    "<symbol>@depth10@100ms",
+    "<symbol>@depth20",
+    "<symbol>@depth20@500ms",
+    "<symbol>@depth20@100ms",
+    "<symbol>@depth",
+    "<symbol>@depth@500ms",
+    "<symbol>@depth@100ms",
+    "<symbol>@tradepro",
+];
 /// An event of a user data stream, by its `"e"` value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserDataEvent {

@@ -118,6 +118,20 @@ impl Heartbeat {
     }
 }
 
+/// Whether `name` is one of `names` (a generated `STREAM_NAMES` list), `<symbol>` matching
+/// any lower-case symbol. The exchange refuses an unknown name only at the handshake, for
+/// every stream of the connection; this says so before anything is dialled.
+pub fn is_stream_name(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|pattern| match pattern.split_once("<symbol>") {
+        None => *pattern == name,
+        Some((before, after)) => {
+            name.strip_prefix(before).and_then(|rest| rest.strip_suffix(after)).is_some_and(|symbol| {
+                !symbol.is_empty() && symbol.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+        }
+    })
+}
+
 /// The exchange's production WebSocket endpoint.
 pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
 
