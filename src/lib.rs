@@ -139,7 +139,7 @@ pub use error::{Error, Result};
 pub use generated::enums::*;
 pub use generated::errors::ErrorCode;
 pub use params::{BatchOrder, ENDPOINTS};
-pub use request::{ApiError, BatchResult, Call, Flag, LimitUsage, OneOrMany, Response};
+pub use request::{Acknowledged, ApiError, BatchResult, Call, Flag, LimitUsage, OneOrMany, Response};
 
 /// Reply models of every endpoint and event, shared by V1 and V3: exact decimals for money,
 /// enums with an `Unknown` fallback, optional fields where the exchange omits them.

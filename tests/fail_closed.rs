@@ -155,10 +155,44 @@ async fn a_parameter_name_cannot_smuggle_a_second_parameter() {
         [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.001"), ("side=SELL&x", "1")];
     let placed =
         c.request(aster::endpoint::Method::Post, "/fapi/v1/order", aster::endpoint::Security::Trade, &params).await;
-    // Sent as one oddly named parameter: the order is the BUY it says, or refused whole.
-    match placed {
-        Ok(order) => assert_eq!(order["side"], "BUY"),
-        Err(e) => assert!(matches!(e, Error::Client { .. }), "{e}"),
-    }
+    // Sent as one parameter with an odd name, which the exchange refuses as such (-1100),
+    // rather than as a second `side` (a duplicate, -1101, or worse, a SELL).
+    assert_eq!(placed.unwrap_err().error_code(), Some(-1100));
     assert!(c.get_orders().await.unwrap().iter().all(|o| o.side == Side::Buy));
+}
+
+#[tokio::test]
+async fn an_acknowledgement_is_true_and_nothing_else() {
+    let sb = sandbox().await;
+    let c = aster::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(aster_sandbox::DEMO_USER)
+        .signer(aster_sandbox::DEMO_SIGNER)
+        .private_key(aster_sandbox::DEMO_SIGNER_KEY)
+        .build()
+        .unwrap();
+    assert_eq!(c.update_mmp("BTCUSDT", 5_000, 10_000).qty_limit(10).await.unwrap(), aster::Acknowledged);
+    for body in ["false", "{}", r#"{"code":200,"msg":"success"}"#, "1"] {
+        sb.inject(Some("/fapi/v3/mmpReset"), reply(200, body), 1);
+        let e = c.reset_mmp("BTCUSDT").await.unwrap_err();
+        assert!(e.is_unknown_outcome(), "{body}: {e}");
+    }
+}
+
+/// A write that happened but was answered in no success shape is unknown, and its client
+/// order id finds the order.
+#[tokio::test]
+async fn an_executed_order_answered_without_an_order_is_resolved_by_its_client_id() {
+    let sb = sandbox().await;
+    let c = signed(&sb);
+    sb.inject(
+        Some("/fapi/v1/order"),
+        Fault::ExecutedThenReply { status: 200, body: r#"{"code":200,"msg":"success"}"#.into() },
+        1,
+    );
+    let e = c.new_order("BTCUSDT", Side::Buy, OrderType::Market).quantity(dec("0.001")).await.unwrap_err();
+    assert!(e.is_unknown_outcome(), "{e}");
+    let id = e.client_order_ids()[0].clone();
+    let found = c.query_order("BTCUSDT").orig_client_order_id(id).await.unwrap();
+    assert_eq!(found.orig_qty, dec("0.001"));
 }

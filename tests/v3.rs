@@ -95,11 +95,11 @@ async fn stp_mode_and_mmp_round_trip() {
     let client = v3(&sb);
     client.change_stp_mode(StpMode::ExpireBoth).await.unwrap();
     assert_eq!(client.get_stp_mode().await.unwrap().stp_mode, StpMode::ExpireBoth);
-    assert!(client.update_mmp("BTCUSDT", 5_000, 10_000).qty_limit(10).await.unwrap());
+    client.update_mmp("BTCUSDT", 5_000, 10_000).qty_limit(10).await.unwrap();
     let mmp = client.get_mmp().symbol("BTCUSDT").await.unwrap();
     assert_eq!((mmp.len(), mmp[0].window_ms, mmp[0].qty_limit), (1, 5_000, Some(10)));
-    assert!(client.reset_mmp("BTCUSDT").await.unwrap());
-    assert!(client.delete_mmp("BTCUSDT").await.unwrap());
+    client.reset_mmp("BTCUSDT").await.unwrap();
+    client.delete_mmp("BTCUSDT").await.unwrap();
     assert!(client.get_mmp().await.unwrap().is_empty());
     assert!(client.reset_mmp("BTCUSDT").await.is_err(), "nothing left to reset");
 }

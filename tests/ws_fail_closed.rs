@@ -8,35 +8,8 @@ use aster::streams::UserDataEvent;
 use aster::ws::{EventStream, WsClient, WsConfig, WsError};
 use aster::{OrderType, Side};
 use aster_sandbox::Fault;
-use common::{dec, keep_moving, sandbox, signed};
-use futures_util::StreamExt;
+use common::{dec, fast_ws as fast, keep_moving, next_item, sandbox, signed, until_error, WAIT};
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn fast() -> WsConfig {
-    WsConfig {
-        initial_backoff: Duration::from_millis(50),
-        max_backoff: Duration::from_millis(400),
-        control_timeout: Duration::from_millis(800),
-        ..WsConfig::default()
-    }
-}
-
-async fn next_item<T>(s: &mut EventStream<T>) -> Result<T, WsError> {
-    tokio::time::timeout(WAIT, s.next()).await.expect("an item in time").expect("the stream goes on")
-}
-
-/// Items up to and including the first error matching `want`.
-async fn until_error<T>(s: &mut EventStream<T>, want: impl Fn(&WsError) -> bool) -> WsError {
-    loop {
-        if let Err(e) = next_item(s).await {
-            if want(&e) {
-                return e;
-            }
-        }
-    }
-}
 
 const REFUSALS: [&str; 3] = [
     r#"{"code":2,"msg":"Invalid request","id":{id}}"#,
@@ -138,31 +111,36 @@ async fn the_last_drops_of_a_burst_are_told_without_waiting_for_another_message(
     const SENT: u64 = 5_000;
     let payload = r#"{"e":"bookTicker","u":1,"s":"BNBUSDT","b":"1","B":"1","a":"2","A":"1","T":1,"E":1}"#;
     sb.blast(name, payload, SENT as usize).await;
+    // Let the whole burst reach the client while nobody reads: it ends in drops.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     // Nothing read during the burst; afterwards every message is either delivered or
     // counted as dropped, the last drops included, with no later message to carry them.
+    // (The sandbox may add a quote of its own now and then: only the burst is counted
+    // delivered, while a drop may be of either.)
     let (mut delivered, mut dropped) = (0u64, 0u64);
     while delivered + dropped < SENT {
         match next_item(&mut stream).await {
-            Ok(_) => delivered += 1,
+            Ok(text) => delivered += u64::from(text == payload),
             Err(WsError::Lagged(n)) => dropped += n,
             Err(e) => panic!("{e}"),
         }
     }
-    assert_eq!(delivered + dropped, SENT);
-    assert!(dropped > 0, "the buffer of 8 was overrun");
+    assert!(dropped > SENT / 2, "the buffer of 8 was overrun: {dropped} dropped");
     ws.stop().await;
 }
 
-/// Waits for the next event that decodes, skipping error items, up to `want`.
-async fn until_event(events: &mut EventStream<UserDataEvent>, want: impl Fn(&UserDataEvent) -> bool) -> Vec<String> {
-    let mut seen = Vec::new();
-    loop {
-        match next_item(events).await {
-            Ok(e) if want(&e) => return seen,
-            Ok(e) => seen.push(e.event_type().to_string()),
-            Err(e) => seen.push(format!("{e:?}").split('(').next().unwrap_or_default().to_string()),
+/// Waits for an event matching `want`, skipping everything else, within `WAIT` in all.
+async fn until_event(events: &mut EventStream<UserDataEvent>, want: impl Fn(&UserDataEvent) -> bool) {
+    let search = async {
+        loop {
+            if let Ok(e) = next_item(events).await {
+                if want(&e) {
+                    return;
+                }
+            }
         }
-    }
+    };
+    tokio::time::timeout(WAIT, search).await.expect("the awaited event in time")
 }
 
 /// After a dead key: a gap announced, a snapshot, and the new key's events.
@@ -200,6 +178,29 @@ async fn a_listen_key_that_expires_during_a_rollover_is_replaced_and_resynced() 
     let opened = sb.ws_connections_opened();
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert!(sb.ws_connections_opened() - opened <= 3, "rollovers at the age cut only, no storm on a dead key");
+    ws.stop().await;
+}
+
+/// The key dies quietly for the socket in use (it just stops carrying events) and only the
+/// replacement opened at the age cut is told: the client must not keep dialling the dead
+/// key, but get a new one and resync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listen_key_found_dead_by_the_replacement_socket_is_replaced_and_resynced() {
+    let sb = sandbox().await;
+    sb.set_ws_accept_dead_keys(true);
+    let rest = signed(&sb);
+    let cfg = WsConfig { max_connection_age: Duration::from_millis(700), ..fast() };
+    let ws = WsClient::with_config(sb.ws_url(), cfg);
+    let mut events = ws.user_data(&rest).await.unwrap();
+    sb.expire_listen_keys_quietly();
+    let opened = sb.ws_connections_opened();
+    until_event(&mut events, |e| matches!(e, UserDataEvent::ListenKeyExpired(_))).await;
+    let e = until_error(&mut events, |e| matches!(e, WsError::Reconnecting(_))).await;
+    assert!(e.to_string().contains("expired"), "{e}");
+    resynced(&sb, &rest, &mut events).await;
+    // One replacement found the key dead, then one socket on the new key (and its own
+    // rollovers): no storm of sockets on the dead key.
+    assert!(sb.ws_connections_opened() - opened <= 5, "{} sockets", sb.ws_connections_opened() - opened);
     ws.stop().await;
 }
 

@@ -5,26 +5,9 @@ mod common;
 use aster::streams;
 use aster::ws::{EventStream, WsClient, WsConfig, WsError};
 use aster::{DepthLevels, DepthSpeed, OrderType, Side};
-use common::{dec, keep_moving, sandbox, signed};
+use common::{dec, keep_moving, next_item, sandbox, signed, until_error, WAIT};
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn next_item<T>(s: &mut EventStream<T>) -> Result<T, WsError> {
-    tokio::time::timeout(WAIT, s.next()).await.expect("an item in time").expect("the stream goes on")
-}
-
-/// Waits for an error item matching `want`, skipping data.
-async fn until_error<T>(s: &mut EventStream<T>, want: impl Fn(&WsError) -> bool) -> WsError {
-    loop {
-        if let Err(e) = next_item(s).await {
-            if want(&e) {
-                return e;
-            }
-        }
-    }
-}
 
 async fn next_data<T>(s: &mut EventStream<T>) -> T {
     loop {

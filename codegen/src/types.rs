@@ -231,6 +231,9 @@ impl ResponseType {
                 let id = format_ident!("{}", n);
                 quote!(BatchResult<#id>)
             }
+            // The only bare value the exchange answers with is `true`, acknowledging a
+            // change: typed so that nothing else (`false` included) decodes as success.
+            ResponseType::Plain("bool") => quote!(crate::request::Acknowledged),
             ResponseType::Plain(p) => {
                 let id = format_ident!("{}", p);
                 quote!(#id)

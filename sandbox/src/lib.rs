@@ -317,6 +317,21 @@ impl Sandbox {
         }
     }
 
+    /// Expires every listen key without telling the connections open now: they just go
+    /// quiet, and only a connection opened later on the dead key learns it. With
+    /// [`Sandbox::set_ws_accept_dead_keys`], that is a replacement socket during a rollover.
+    pub fn expire_listen_keys_quietly(&self) {
+        let next = self.shared.ws.next_connection.load(std::sync::atomic::Ordering::Relaxed);
+        lock(&self.shared.ws.config).quiet_below = next;
+        self.expire_listen_keys();
+    }
+
+    /// Accepts a handshake on an expired listen key and says `listenKeyExpired` on it (on),
+    /// or refuses it with 400 (off, the default).
+    pub fn set_ws_accept_dead_keys(&self, on: bool) {
+        lock(&self.shared.ws.config).accept_dead_keys = on;
+    }
+
     /// Blast mode: publishes `count` copies of `payload` on stream `name` as fast as the
     /// subscribed connections take them, for throughput benchmarks.
     pub async fn blast(&self, name: &str, payload: &str, count: usize) {

@@ -3094,7 +3094,7 @@ pub struct UpdateMmpParams {
     pub delta_limit: Option<i64>,
 }
 impl Endpoint for UpdateMmpParams {
-    type Response = bool;
+    type Response = crate::request::Acknowledged;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "update_mmp",
         title: "Update User MMP",
@@ -3209,7 +3209,7 @@ pub struct DeleteMmpParams {
     pub symbol: String,
 }
 impl Endpoint for DeleteMmpParams {
-    type Response = bool;
+    type Response = crate::request::Acknowledged;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "delete_mmp",
         title: "Delete User MMP",
@@ -3247,7 +3247,7 @@ pub struct ResetMmpParams {
     pub symbol: String,
 }
 impl Endpoint for ResetMmpParams {
-    type Response = bool;
+    type Response = crate::request::Acknowledged;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "reset_mmp",
         title: "Reset User MMP",

@@ -16,4 +16,4 @@ pub(crate) use params::wire_decimal_text;
 #[allow(unused_imports)] // `bool_text` serves required bool params, which the spec may list
 pub(crate) use params::{bool_text, opt_bool_text, opt_wire_decimal, wire_decimal};
 pub use params::{Flag, ParamValue, ParamWriter};
-pub use response::{ApiError, BatchResult, LimitUsage, OneOrMany, Response};
+pub use response::{Acknowledged, ApiError, BatchResult, LimitUsage, OneOrMany, Response};

@@ -123,3 +123,23 @@ pub struct Response<T> {
     /// Every reply header when the client was built with `show_header(true)`, else empty.
     pub headers: HeaderMap,
 }
+
+/// The bare `true` by which the exchange acknowledges a change (the MMP endpoints). Only
+/// `true` decodes: a `false`, or anything else, is not an acknowledgement and never `Ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Acknowledged;
+
+impl<'de> Deserialize<'de> for Acknowledged {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match bool::deserialize(d)? {
+            true => Ok(Acknowledged),
+            false => Err(serde::de::Error::custom("the exchange answered `false`: the change was not acknowledged")),
+        }
+    }
+}
+
+impl Serialize for Acknowledged {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(true)
+    }
+}

@@ -82,3 +82,39 @@ pub fn spot_v3_client(sb: &Sandbox) -> aster::spot::v3::Client {
         .build()
         .unwrap()
 }
+
+/// How long a stream test waits for one item, and for an awaited item in all.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The next item of a stream, data or error, within `WAIT`.
+pub async fn next_item<T>(s: &mut aster::ws::EventStream<T>) -> Result<T, aster::ws::WsError> {
+    use futures_util::StreamExt;
+    tokio::time::timeout(WAIT, s.next()).await.expect("an item in time").expect("the stream goes on")
+}
+
+/// The first error item matching `want`, skipping everything else, within `WAIT` in all.
+pub async fn until_error<T>(
+    s: &mut aster::ws::EventStream<T>,
+    want: impl Fn(&aster::ws::WsError) -> bool,
+) -> aster::ws::WsError {
+    let search = async {
+        loop {
+            if let Err(e) = next_item(s).await {
+                if want(&e) {
+                    return e;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(WAIT, search).await.expect("the awaited error item in time")
+}
+
+/// Reconnect settings fast enough for tests.
+pub fn fast_ws() -> aster::ws::WsConfig {
+    aster::ws::WsConfig {
+        initial_backoff: std::time::Duration::from_millis(50),
+        max_backoff: std::time::Duration::from_millis(400),
+        control_timeout: std::time::Duration::from_millis(800),
+        ..aster::ws::WsConfig::default()
+    }
+}

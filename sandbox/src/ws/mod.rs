@@ -583,7 +583,9 @@ pub fn resolve_raw(shared: &Shared, name: &str, spot: bool) -> Option<Target> {
         return Some(Target::Streams { names: vec![full], combined: false, prefix });
     }
     let now = now_ms();
-    let account = (0..ex.accounts.len()).find(|a| key_live(&ex, *a, name, spot, now))?;
+    let dead_accepted = lock(&shared.ws.config).accept_dead_keys;
+    let account = (0..ex.accounts.len())
+        .find(|a| key_live(&ex, *a, name, spot, now) || (dead_accepted && key_live(&ex, *a, name, spot, i64::MIN)))?;
     Some(Target::User { account, key: name.to_string(), spot })
 }
 
@@ -679,7 +681,10 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                 Err(broadcast::error::RecvError::Closed) => break,
             },
             item = user.recv(), if user_account.is_some() => match item {
-                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, _, _)| *a == acct) => Some(text.to_string()),
+                // A dead key carries nothing more, whether or not it said so.
+                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, key, spot)| {
+                    *a == acct && key_live(&lock(&shared.exchange), *a, key, *spot, now_ms())
+                }) => Some(text.to_string()),
                 Ok(_) => None,
                 Err(_) => break,
             },
@@ -723,7 +728,8 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
                 } else if let Some((account, key, spot)) = &user_account {
                     let now = now_ms();
                     let expired = !key_live(&lock(&shared.exchange), *account, key, *spot, now);
-                    if expired {
+                    let quiet = conn_id < lock(&ws.config).quiet_below;
+                    if expired && !quiet {
                         let event = json!({ "e": "listenKeyExpired", "E": now }).to_string();
                         let _ = socket.send(Message::Text(event.into())).await;
                         // No more events on this key; the client must use a new one.

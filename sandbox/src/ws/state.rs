@@ -54,6 +54,12 @@ pub struct WsConfig {
     pub control_replies: Vec<(String, String)>,
     /// Refuse every WebSocket handshake with this HTTP status.
     pub refuse_handshakes: Option<u16>,
+    /// Accept a handshake on an expired listen key (then say `listenKeyExpired` on it)
+    /// instead of refusing it.
+    pub accept_dead_keys: bool,
+    /// Connections numbered below this do not announce their key's expiry: the key died
+    /// quietly for them, and only later connections are told.
+    pub quiet_below: u64,
 }
 
 impl Default for WsConfig {
@@ -72,6 +78,8 @@ impl Default for WsConfig {
             half_open: false,
             control_replies: Vec::new(),
             refuse_handshakes: None,
+            accept_dead_keys: false,
+            quiet_below: 0,
         }
     }
 }
