@@ -4,9 +4,24 @@
 /// Adds the shared transport setters to a builder with a `core: crate::ClientBuilder` field.
 macro_rules! transport_setters {
     () => {
-        /// REST base URL; the product's production host when not set.
+        /// REST base URL; the product's host in the chosen environment when not set.
         pub fn base_url(mut self, url: impl Into<String>) -> Self {
             self.core = self.core.base_url(url);
+            self
+        }
+
+        /// The exchange's network: its host (unless `base_url` says otherwise), the chain V3
+        /// signatures name, and which endpoints exist (one the network does not serve is
+        /// refused before sending). Mainnet when not set.
+        pub fn environment(mut self, environment: $crate::Environment) -> Self {
+            self.core = self.core.environment(environment);
+            self
+        }
+
+        /// The EIP-712 chain id of V3 signatures, for a custom deployment; the
+        /// environment's (1666 on mainnet, 714 on the testnet) when not set.
+        pub fn chain_id(mut self, chain_id: u64) -> Self {
+            self.core = self.core.chain_id(chain_id);
             self
         }
 

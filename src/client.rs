@@ -59,6 +59,9 @@ struct Inner {
     client_ids: ClientIds,
     resync_on_clock_error: bool,
     time_path: Option<&'static str>,
+    environment: crate::Environment,
+    /// The chain V3 signatures name: the environment's unless configured.
+    chain_id: u64,
 }
 
 /// Client order ids for requests that carry none: unique per process (a random prefix)
@@ -192,15 +195,17 @@ pub struct ClientBuilder {
     max_reply_bytes: Option<usize>,
     keep_clock: bool,
     pub(crate) wallet: Option<WalletConfig>,
-    /// The product's API: its default host and the time endpoint the clock is read from
-    /// (futures when not set).
+    /// The product's API: its host in each environment and the time endpoint the clock is
+    /// read from (futures when not set).
     pub(crate) product: Option<ProductApi>,
+    environment: crate::Environment,
+    chain_id: Option<u64>,
 }
 
 /// Where a product's API version lives, for the clients that wrap the core.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ProductApi {
-    pub default_base_url: &'static str,
+    pub rest_url: fn(crate::Environment) -> &'static str,
     pub time_path: &'static str,
 }
 
@@ -212,6 +217,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("recv_window", &self.recv_window)
+            .field("environment", &self.environment)
             .finish()
     }
 }
@@ -226,6 +232,21 @@ impl ClientBuilder {
     /// API key, sent in the `X-MBX-APIKEY` header.
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
+        self
+    }
+
+    /// The exchange's network: its host (unless `base_url` says otherwise), the chain V3
+    /// signatures name, and which endpoints exist (one the network does not serve is refused
+    /// before sending). Mainnet when not set.
+    pub fn environment(mut self, environment: crate::Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// The EIP-712 chain id of V3 signatures, for a custom deployment; the environment's
+    /// (1666 on mainnet, 714 on the testnet) when not set.
+    pub fn chain_id(mut self, chain_id: u64) -> Self {
+        self.chain_id = Some(chain_id);
         self
     }
 
@@ -319,8 +340,8 @@ impl ClientBuilder {
         if let Some(rw) = self.recv_window {
             check_recv_window(rw)?;
         }
-        let default_url = self.product.map_or(DEFAULT_BASE_URL, |p| p.default_base_url);
-        let base_url = self.base_url.unwrap_or_else(|| default_url.to_string());
+        let rest_url = self.product.map_or(crate::Environment::futures_rest_url as fn(_) -> _, |p| p.rest_url);
+        let base_url = self.base_url.unwrap_or_else(|| rest_url(self.environment).to_string());
         let base_url = base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(Error::Config(format!("base_url `{base_url}` must start with http:// or https://")));
@@ -376,6 +397,8 @@ impl ClientBuilder {
                 client_ids: ClientIds::new(),
                 resync_on_clock_error: !self.keep_clock,
                 time_path: self.product.map(|p| p.time_path),
+                environment: self.environment,
+                chain_id: self.chain_id.unwrap_or(self.environment.chain_id()),
             }),
         })
     }
@@ -450,6 +473,8 @@ impl Client {
                 client_ids: ClientIds::new(),
                 resync_on_clock_error: true,
                 time_path: None,
+                environment: crate::Environment::Mainnet,
+                chain_id: crate::Environment::Mainnet.chain_id(),
             }),
         }
     }
@@ -462,6 +487,11 @@ impl Client {
     /// The REST base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The exchange's network this client was built for.
+    pub fn environment(&self) -> crate::Environment {
+        self.inner.environment
     }
 
     pub(crate) fn wallet(&self) -> Option<&WalletAuth> {
@@ -547,6 +577,9 @@ impl Client {
     }
 
     pub(crate) async fn execute<E: Endpoint>(&self, mut params: E, opts: Options) -> Result<Reply> {
+        if self.inner.environment == crate::Environment::Testnet && !E::ON_TESTNET {
+            return Err(Error::NotServed { endpoint: E::SPEC.name, environment: self.inner.environment });
+        }
         params.check()?;
         // Every order goes out with a client order id, so an unknown outcome can be resolved.
         let ids = &self.inner.client_ids;
@@ -650,6 +683,7 @@ impl Client {
             user: &wallet.user_text,
             signer: &wallet.signer_text,
             nonce,
+            chain_id: self.inner.chain_id,
         };
         crate::request::wallet_payload::build(signing, w, &values)
     }

@@ -112,6 +112,14 @@ pub enum Error {
         /// The start of the reply body.
         excerpt: String,
     },
+    /// The endpoint does not exist on the client's network (the testnet serves fewer);
+    /// nothing was sent.
+    NotServed {
+        /// The method that was called.
+        endpoint: &'static str,
+        /// The network the client is for.
+        environment: crate::Environment,
+    },
     /// The client was configured wrongly.
     Config(String),
     /// A WebSocket connection or stream failed.
@@ -193,6 +201,9 @@ impl fmt::Display for Error {
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Decode { message, excerpt } => {
                 write!(f, "cannot decode the reply ({message}); body starts: {excerpt}")
+            }
+            Error::NotServed { endpoint, environment } => {
+                write!(f, "`{endpoint}` is not served on the {environment}; nothing was sent")
             }
             Error::Config(m) => write!(f, "bad client configuration: {m}"),
             Error::WebSocket(m) => write!(f, "websocket error: {m}"),

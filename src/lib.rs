@@ -112,6 +112,7 @@ mod de;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
 pub mod endpoint;
+mod environment;
 pub mod error;
 mod request;
 #[rustfmt::skip]
@@ -135,6 +136,7 @@ pub mod streams {
 }
 
 pub use client::{http_client_builder, Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
+pub use environment::Environment;
 pub use error::{Error, Result};
 pub use generated::enums::*;
 pub use generated::errors::ErrorCode;

@@ -58,7 +58,7 @@ pub mod streams {
     pub use crate::generated::spot_streams::*;
 }
 
-const SPOT_V1: ProductApi = ProductApi { default_base_url: DEFAULT_BASE_URL, time_path: "/api/v1/time" };
+const SPOT_V1: ProductApi = ProductApi { rest_url: crate::Environment::spot_rest_url, time_path: "/api/v1/time" };
 
 /// A client of the spot V1 REST API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -115,6 +115,11 @@ impl Client {
     /// The REST base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// The exchange's network this client was built for.
+    pub fn environment(&self) -> crate::Environment {
+        self.core.environment()
     }
 
     /// Measures the offset to the exchange's clock (`GET /api/v1/time`) and applies it to

@@ -60,6 +60,8 @@ pub struct Withdrawal<'a> {
     pub fee: rust_decimal::Decimal,
     /// Microseconds since the Unix epoch, as sent.
     pub nonce: u64,
+    /// The network the funds leave (its `aster chain`: `Mainnet` or `Testnet`).
+    pub environment: crate::Environment,
 }
 
 impl Withdrawal<'_> {
@@ -95,7 +97,7 @@ impl Withdrawal<'_> {
             &keccak(&[amount.as_bytes()]),
             &keccak(&[fee.as_bytes()]),
             &word(self.nonce),
-            &keccak(&[b"Mainnet"]),
+            &keccak(&[self.environment.aster_chain().as_bytes()]),
         ]);
         Ok(keccak(&[b"\x19\x01", &domain, &body]))
     }

@@ -80,6 +80,11 @@ macro_rules! wallet_client {
                 self.core.base_url()
             }
 
+            /// The exchange's network this client was built for.
+            pub fn environment(&self) -> $crate::Environment {
+                self.core.environment()
+            }
+
             /// The next nonce this client would sign with (microseconds on the exchange's clock).
             /// Pin it on a request with `.nonce(n)`, e.g. to let `noop` overtake that request.
             pub fn next_nonce(&self) -> u64 {

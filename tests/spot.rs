@@ -255,6 +255,7 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
         amount: dec("10.500"),
         fee: dec("1.0"),
         nonce,
+        environment: aster::Environment::Mainnet,
     };
     let signature = aster::wallet::withdraw_signature(&main, &withdrawal).unwrap();
     let before = free(&c.account().await.unwrap(), "USDT");

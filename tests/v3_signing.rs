@@ -18,6 +18,7 @@ struct WithdrawVector {
     amount_written: String,
     fee_written: String,
     nonce: u64,
+    aster_chain: String,
     digest: String,
     signature: String,
 }
@@ -98,6 +99,11 @@ fn a_withdrawal_signs_its_amounts_as_sent_like_the_independent_implementation() 
             amount: w.amount_written.parse().unwrap(),
             fee: w.fee_written.parse().unwrap(),
             nonce: w.nonce,
+            environment: if w.aster_chain == "Testnet" {
+                aster::Environment::Testnet
+            } else {
+                aster::Environment::Mainnet
+            },
         };
         assert_eq!(format!("0x{}", hex::encode(withdrawal.digest().unwrap())), w.digest, "{}", w.amount_written);
         assert_eq!(aster::wallet::withdraw_signature(&key, &withdrawal).unwrap(), w.signature);

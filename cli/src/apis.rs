@@ -4,6 +4,7 @@
 use crate::credentials::Credentials;
 use aster::dynamic::{Args, EndpointInfo};
 use aster::endpoint::Security;
+use aster::Environment;
 
 /// One API: a command group of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,19 +65,19 @@ impl Api {
         matches!(self, Api::Spot | Api::SpotV3)
     }
 
-    pub fn default_rest_url(self) -> &'static str {
+    pub fn default_rest_url(self, env: Environment) -> &'static str {
         if self.is_spot() {
-            aster::spot::DEFAULT_BASE_URL
+            env.spot_rest_url()
         } else {
-            aster::DEFAULT_BASE_URL
+            env.futures_rest_url()
         }
     }
 
-    pub fn default_stream_url(self) -> &'static str {
+    pub fn default_stream_url(self, env: Environment) -> &'static str {
         if self.is_spot() {
-            aster::spot::DEFAULT_STREAM_URL
+            env.spot_stream_url()
         } else {
-            aster::ws::DEFAULT_STREAM_URL
+            env.futures_stream_url()
         }
     }
 
@@ -98,17 +99,17 @@ impl Api {
         }
     }
 
-    pub fn client(self, base_url: &str, creds: &Credentials) -> aster::Result<Client> {
+    pub fn client(self, base_url: &str, env: Environment, creds: &Credentials) -> aster::Result<Client> {
         Ok(match self {
             Api::Futures => {
-                let mut b = aster::Client::builder().base_url(base_url);
+                let mut b = aster::Client::builder().base_url(base_url).environment(env);
                 if let (Some(k), Some(s)) = (&creds.api_key, &creds.api_secret) {
                     b = b.key(k.as_str()).secret(s.as_str());
                 }
                 Client::Futures(b.build()?)
             }
             Api::Spot => {
-                let mut b = aster::spot::Client::builder().base_url(base_url);
+                let mut b = aster::spot::Client::builder().base_url(base_url).environment(env);
                 if let (Some(k), Some(s)) = (&creds.api_key, &creds.api_secret) {
                     b = b.key(k.as_str()).secret(s.as_str());
                 }
@@ -116,13 +117,13 @@ impl Api {
             }
             Api::FuturesV3 => {
                 let (user, key) = creds.wallet_or_placeholder();
-                Client::FuturesV3(aster::v3::Client::builder().base_url(base_url).user(user).private_key(key).build()?)
+                let b = aster::v3::Client::builder().base_url(base_url).environment(env);
+                Client::FuturesV3(b.user(user).private_key(key).build()?)
             }
             Api::SpotV3 => {
                 let (user, key) = creds.wallet_or_placeholder();
-                Client::SpotV3(
-                    aster::spot::v3::Client::builder().base_url(base_url).user(user).private_key(key).build()?,
-                )
+                let b = aster::spot::v3::Client::builder().base_url(base_url).environment(env);
+                Client::SpotV3(b.user(user).private_key(key).build()?)
             }
         })
     }

@@ -35,6 +35,11 @@ pub fn root() -> Command {
                 "Start the built-in sandbox exchange in-process and use it (its credentials are printed on stderr)",
             ),
         )
+        .arg(
+            Arg::new("testnet").long("testnet").global(true).action(ArgAction::SetTrue).conflicts_with("sandbox").help(
+                "Use the exchange's testnet: its hosts, V3 signatures on its chain (714), only the endpoints it serves",
+            ),
+        )
         .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL").help("REST base URL"))
         .arg(Arg::new("stream-url").long("stream-url").global(true).value_name("URL").help("WebSocket base URL"))
         .arg(Arg::new("profile").long("profile").global(true).value_name("NAME").help("Profile of the profile file"))

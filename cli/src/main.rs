@@ -48,6 +48,7 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
 /// Where requests go and with which credentials, after flags, environment, profile file
 /// and `--sandbox` have had their say.
 struct Target {
+    environment: aster::Environment,
     rest_url: String,
     stream_url: String,
     creds: credentials::Credentials,
@@ -79,7 +80,9 @@ async fn target(m: &ArgMatches, api: Api) -> Result<Target, (u8, String)> {
         }
     }
     let mut sandbox = None;
-    let (mut rest_url, mut stream_url) = (api.default_rest_url().to_string(), api.default_stream_url().to_string());
+    let environment = if m.get_flag("testnet") { aster::Environment::Testnet } else { aster::Environment::Mainnet };
+    let (mut rest_url, mut stream_url) =
+        (api.default_rest_url(environment).to_string(), api.default_stream_url(environment).to_string());
     if m.get_flag("sandbox") {
         let sb = aster_sandbox::Sandbox::start(Default::default())
             .await
@@ -99,7 +102,7 @@ async fn target(m: &ArgMatches, api: Api) -> Result<Target, (u8, String)> {
     if let Some(url) = m.get_one::<String>("stream-url") {
         stream_url = url.clone();
     }
-    Ok(Target { rest_url, stream_url, creds, _sandbox: sandbox })
+    Ok(Target { environment, rest_url, stream_url, creds, _sandbox: sandbox })
 }
 
 async fn run(m: &ArgMatches) -> u8 {
@@ -114,7 +117,7 @@ async fn run(m: &ArgMatches) -> u8 {
         }
     };
     let has_creds = if api.is_wallet() { t.creds.has_wallet() } else { t.creds.has_hmac() };
-    let client = match api.client(&t.rest_url, &t.creds) {
+    let client = match api.client(&t.rest_url, t.environment, &t.creds) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("aster: {e}");

@@ -161,6 +161,33 @@ async fn a_stream_prints_one_json_object_per_line() {
     }
 }
 
+/// `--testnet` signs on the testnet's chain and refuses what the testnet does not serve,
+/// before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn testnet_signs_on_its_chain_and_refuses_what_it_does_not_serve() {
+    let (test, main) = (
+        Sandbox::start(aster_sandbox::SandboxConfig::testnet()).await.unwrap(),
+        Sandbox::start(Default::default()).await.unwrap(),
+    );
+    let wallet = |sb: &Sandbox, args: &[&str]| {
+        let mut c = aster();
+        c.env("ASTER_USER", aster_sandbox::DEMO_USER).env("ASTER_SIGNER_KEY", aster_sandbox::DEMO_SIGNER_KEY);
+        c.args(["--base-url", &sb.base_url()]).args(args);
+        c
+    };
+    let o = run(wallet(&test, &["--testnet", "futures-v3", "balance"])).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(wallet(&main, &["--testnet", "futures-v3", "balance"])).await;
+    assert!(stderr(&o).contains("-1022"), "a mainnet exchange refuses a testnet signature: {}", stderr(&o));
+    let o = run(wallet(&test, &["futures-v3", "balance"])).await;
+    assert!(stderr(&o).contains("-1022"), "and the testnet a mainnet one: {}", stderr(&o));
+    let before = test.request_count();
+    let o = run(wallet(&test, &["--testnet", "futures-v3", "funding-info"])).await;
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not served on the testnet"), "{}", stderr(&o));
+    assert_eq!(test.request_count(), before, "nothing was sent");
+}
+
 /// A misspelt stream name is refused before dialling (the exchange would refuse the whole
 /// connection at the handshake, and a retry would be refused again).
 #[tokio::test(flavor = "multi_thread")]

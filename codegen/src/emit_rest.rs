@@ -209,6 +209,13 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
     } else {
         quote!()
     };
+    let on_testnet = if spec.api.testnet && !spec.api.not_on_testnet.contains(&ep.name) {
+        quote!()
+    } else {
+        quote!(
+            const ON_TESTNET: bool = false;
+        )
+    };
     quote! {
         impl Endpoint for #struct_id {
             type Response = #response;
@@ -222,6 +229,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
                 auth: #auth,
             };
             #per_item
+            #on_testnet
             #write_fn
             #check_fn
             #client_ids_fn

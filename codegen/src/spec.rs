@@ -49,6 +49,12 @@ pub struct ApiInfo {
     /// add to them, and an entry of the same name replaces the inherited one in place.
     #[serde(default)]
     pub extends: Option<String>,
+    /// Whether the exchange's testnet serves this API at all (its docs list V3 only).
+    #[serde(default = "served")]
+    pub testnet: bool,
+    /// The endpoints (by name, inherited ones included) the testnet does not serve.
+    #[serde(default)]
+    pub not_on_testnet: Vec<String>,
 }
 
 impl ApiInfo {
@@ -68,6 +74,9 @@ impl ApiInfo {
             models: None,
             errors: None,
             extends: None,
+            // The testnet's docs list V3 only.
+            testnet: false,
+            not_on_testnet: Vec::new(),
         }
     }
 
@@ -150,6 +159,10 @@ pub struct Endpoint {
     #[serde(default)]
     pub client_order_id: Option<String>,
     pub response: String,
+}
+
+fn served() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

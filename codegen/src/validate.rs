@@ -65,6 +65,11 @@ fn check_api_header(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
     if !names::is_snake_ident(&api.module) {
         errors.push(format!("{rest}: api module `{}` must be a snake_case identifier", api.module));
     }
+    for name in &api.not_on_testnet {
+        if !spec.rest.endpoints.iter().any(|ep| ep.name == *name) {
+            errors.push(format!("{rest}: not_on_testnet names `{name}`, which is no endpoint of the api"));
+        }
+    }
 }
 
 /// Every endpoint and param object: names, routes, security, params and their rules.

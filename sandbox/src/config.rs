@@ -134,6 +134,44 @@ pub struct SandboxConfig {
     /// How far a V3 nonce may be from the server's clock, in ms (10 s in the docs; later
     /// revisions of the docs widen it).
     pub nonce_window_ms: i64,
+    /// Which of the exchange's networks this sandbox plays: the chain V3 signatures must
+    /// name and the `aster chain` a withdrawal signs.
+    pub network: Network,
+}
+
+/// One of the exchange's networks, as the sandbox plays it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Network {
+    /// The exchange itself: V3 signatures on chain 1666, withdrawals on `Mainnet`.
+    #[default]
+    Mainnet,
+    /// The exchange's testnet: V3 signatures on chain 714, withdrawals on `Testnet`.
+    Testnet,
+}
+
+impl Network {
+    /// The EIP-712 chain id of `AsterSignTransaction` signatures.
+    pub fn chain_id(self) -> u64 {
+        match self {
+            Network::Mainnet => 1666,
+            Network::Testnet => 714,
+        }
+    }
+
+    /// The `aster chain` a withdrawal's `Action` names.
+    pub fn aster_chain(self) -> &'static str {
+        match self {
+            Network::Mainnet => "Mainnet",
+            Network::Testnet => "Testnet",
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The default sandbox playing the exchange's testnet.
+    pub fn testnet() -> Self {
+        SandboxConfig { network: Network::Testnet, ..SandboxConfig::default() }
+    }
 }
 
 /// The key pair of the first demo account.
@@ -164,6 +202,7 @@ impl Default for SandboxConfig {
             taker_fee: dec("0.0004"),
             book_levels: 50,
             nonce_window_ms: 10_000,
+            network: Network::Mainnet,
         }
     }
 }

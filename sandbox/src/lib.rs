@@ -26,8 +26,8 @@ pub mod wallet;
 pub mod ws;
 
 pub use config::{
-    AccountConfig, SandboxConfig, SymbolConfig, WalletAccount, DEMO_API_KEY, DEMO_SECRET, DEMO_SIGNER, DEMO_SIGNER_KEY,
-    DEMO_USER,
+    AccountConfig, Network, SandboxConfig, SymbolConfig, WalletAccount, DEMO_API_KEY, DEMO_SECRET, DEMO_SIGNER,
+    DEMO_SIGNER_KEY, DEMO_USER,
 };
 pub use engine::Exchange;
 pub use faults::Fault;

@@ -311,7 +311,8 @@ fn authenticate_wallet(
     body: &str,
     now: i64,
 ) -> Result<(AccountId, String), ApiError> {
-    use crate::wallet::{parse_address, recover, split_message, CHAIN_ID};
+    use crate::wallet::{parse_address, recover, split_message};
+    let chain_id = ex.cfg.network.chain_id();
     let (message, signature) = split_message(query, body)?;
     let message = without_unsigned(&message, route.unsigned);
     let nonce = params.req_i64("nonce")?;
@@ -322,7 +323,7 @@ fn authenticate_wallet(
     let acct = if route.security == Security::MainWallet {
         let chain = match params.str("signatureChainId") {
             Some(c) => c.parse::<u64>().map_err(|_| ApiError::invalid_param("signatureChainId"))?,
-            None => CHAIN_ID,
+            None => chain_id,
         };
         let user = address("user")?;
         if recover(chain, &message, &signature)? != user {
@@ -339,7 +340,7 @@ fn authenticate_wallet(
         acct
     } else {
         let signer = address("signer")?;
-        if recover(CHAIN_ID, &message, &signature)? != signer {
+        if recover(chain_id, &message, &signature)? != signer {
             return Err(ApiError::bad_signature());
         }
         let acct = ex.account_by_agent(&signer, now).ok_or_else(ApiError::signer_not_allowed)?;

@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 
 /// How many nonces the exchange remembers per user.
 pub const NONCE_HISTORY: usize = 100;
-pub const CHAIN_ID: u64 = 1666;
 
 pub type Address = [u8; 20];
 
@@ -44,6 +43,8 @@ fn digest(chain_id: u64, msg: &str) -> [u8; 32] {
 /// the destination chain.
 pub struct WithdrawAction<'a> {
     pub chain_id: u64,
+    /// The network the funds leave: `Mainnet` or `Testnet`.
+    pub aster_chain: &'a str,
     pub destination: Address,
     pub destination_chain: &'a str,
     pub token: &'a str,
@@ -72,7 +73,7 @@ fn withdraw_digest(a: &WithdrawAction) -> [u8; 32] {
         &keccak(&[a.amount.as_bytes()]),
         &keccak(&[a.fee.as_bytes()]),
         &word(a.nonce),
-        &keccak(&[b"Mainnet"]),
+        &keccak(&[a.aster_chain.as_bytes()]),
     ]);
     keccak(&[b"\x19\x01", &domain, &body])
 }

@@ -783,6 +783,7 @@ impl Endpoint for FundingInfoParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -974,6 +975,7 @@ impl Endpoint for IndexReferencesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3104,6 +3106,7 @@ impl Endpoint for UpdateMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("windowTimeInMilliseconds", &self.window_ms);
@@ -3179,6 +3182,7 @@ impl Endpoint for GetMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -3219,6 +3223,7 @@ impl Endpoint for DeleteMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3257,6 +3262,7 @@ impl Endpoint for ResetMmpParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3303,6 +3309,7 @@ impl Endpoint for NewStrategyOrderParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
         w.put("strategyType", &self.strategy_type);
@@ -3382,6 +3389,7 @@ impl Endpoint for UpdateStrategyOrderParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("strategyId", &self.strategy_id);
         w.put("strategyType", &self.strategy_type);
@@ -3439,6 +3447,7 @@ impl Endpoint for QueryStrategyOpenOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -3517,6 +3526,7 @@ impl Endpoint for QueryStrategyHistoryOrderParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -4131,6 +4141,7 @@ impl Endpoint for GetDirectAnnouncementsParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("page", self.page.as_ref());
         w.put_opt("size", self.size.as_ref());
@@ -4184,6 +4195,7 @@ impl Endpoint for GetDirectAnnouncementParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("id", &self.id);
     }

@@ -76,6 +76,7 @@ impl Endpoint for PingParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -102,6 +103,7 @@ impl Endpoint for TimeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -128,6 +130,7 @@ impl Endpoint for ExchangeInfoParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -159,6 +162,7 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -217,6 +221,7 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -269,6 +274,7 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -336,6 +342,7 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -416,6 +423,7 @@ impl Endpoint for KlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -495,6 +503,7 @@ impl Endpoint for IndexPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("pair", &self.pair);
         w.put("interval", &self.interval);
@@ -574,6 +583,7 @@ impl Endpoint for MarkPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -645,6 +655,7 @@ impl Endpoint for MarkPriceParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -691,6 +702,7 @@ impl Endpoint for FundingRateParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("startTime", self.start_time.as_ref());
@@ -760,6 +772,7 @@ impl Endpoint for FundingInfoParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -800,6 +813,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -845,6 +859,7 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -885,6 +900,7 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -925,6 +941,7 @@ impl Endpoint for ChangePositionModeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("dualSidePosition", &self.dual_side_position);
     }
@@ -963,6 +980,7 @@ impl Endpoint for GetPositionModeParams {
         weight: "30",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -992,6 +1010,7 @@ impl Endpoint for ChangeMultiAssetModeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("multiAssetsMargin", &self.multi_assets_margin);
     }
@@ -1030,6 +1049,7 @@ impl Endpoint for GetMultiAssetModeParams {
         weight: "30",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -1089,6 +1109,7 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1321,6 +1342,7 @@ impl Endpoint for NewBatchOrderParams {
         auth: Auth::Hmac,
     };
     const PER_ITEM_RESULTS: bool = true;
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1381,6 +1403,7 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1438,6 +1461,7 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1510,6 +1534,7 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1581,6 +1606,7 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -1627,6 +1653,7 @@ impl Endpoint for CancelBatchOrderParams {
         auth: Auth::Hmac,
     };
     const PER_ITEM_RESULTS: bool = true;
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1712,6 +1739,7 @@ impl Endpoint for CountdownCancelOrderParams {
         weight: "10",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("countdownTime", &self.countdown_time);
@@ -1761,6 +1789,7 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1832,6 +1861,7 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1880,6 +1910,7 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1952,6 +1983,7 @@ impl Endpoint for BalanceParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -1978,6 +2010,7 @@ impl Endpoint for AccountParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -2009,6 +2042,7 @@ impl Endpoint for ChangeLeverageParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2060,6 +2094,7 @@ impl Endpoint for ChangeMarginTypeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("marginType", &self.margin_type);
@@ -2111,6 +2146,7 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("positionSide", self.position_side.as_ref());
@@ -2182,6 +2218,7 @@ impl Endpoint for GetPositionMarginHistoryParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("type", self.change_type.as_ref());
@@ -2261,6 +2298,7 @@ impl Endpoint for GetPositionRiskParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2314,6 +2352,7 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("startTime", self.start_time.as_ref());
@@ -2397,6 +2436,7 @@ impl Endpoint for GetIncomeHistoryParams {
         weight: "30",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("incomeType", self.income_type.as_ref());
@@ -2474,6 +2514,7 @@ impl Endpoint for LeverageBracketsParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2519,6 +2560,7 @@ impl Endpoint for AdlQuantileParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2567,6 +2609,7 @@ impl Endpoint for ForceOrdersParams {
         weight: "20 with symbol; 50 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("autoCloseType", self.auto_close_type.as_ref());
@@ -2644,6 +2687,7 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -2687,6 +2731,7 @@ impl Endpoint for RemainingOpenableNotionalParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2729,6 +2774,7 @@ impl Endpoint for NewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -2758,6 +2804,7 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -2803,6 +2850,7 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }

@@ -57,6 +57,7 @@ impl Endpoint for PingParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -83,6 +84,7 @@ impl Endpoint for TimeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -109,6 +111,7 @@ impl Endpoint for ExchangeInfoParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -140,6 +143,7 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -198,6 +202,7 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -254,6 +259,7 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -325,6 +331,7 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -409,6 +416,7 @@ impl Endpoint for KlinesParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -484,6 +492,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -529,6 +538,7 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -569,6 +579,7 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -609,6 +620,7 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -666,6 +678,7 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -849,6 +862,7 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -924,6 +938,7 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -996,6 +1011,7 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1067,6 +1083,7 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1111,6 +1128,7 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1196,6 +1214,7 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1283,6 +1302,7 @@ impl Endpoint for TransactionHistoryParams {
         weight: "30",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("asset", self.asset.as_ref());
         w.put_opt("type", self.kind.as_ref());
@@ -1370,6 +1390,7 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1425,6 +1446,7 @@ impl Endpoint for WithdrawFeeParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1482,6 +1504,7 @@ impl Endpoint for WithdrawParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1544,6 +1567,7 @@ impl Endpoint for AccountParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -1583,6 +1607,7 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1669,6 +1694,7 @@ impl Endpoint for NewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 impl Client {
@@ -1698,6 +1724,7 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }
@@ -1739,6 +1766,7 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Hmac,
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }

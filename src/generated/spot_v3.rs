@@ -1023,6 +1023,7 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const ON_TESTNET: bool = false;
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());

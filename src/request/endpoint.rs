@@ -160,6 +160,9 @@ pub trait Endpoint {
     /// the exchange's error object beside accepted ones. Otherwise a list holding an error
     /// object is the whole request refused.
     const PER_ITEM_RESULTS: bool = false;
+    /// Whether the exchange's testnet serves the endpoint (the spec says which it does
+    /// not); a client for the testnet refuses the others before sending.
+    const ON_TESTNET: bool = true;
     /// Writes the parameters in spec order.
     fn write_params(&self, w: &mut ParamWriter);
     /// Rejects parameter combinations the exchange would reject, before anything is sent.

@@ -3,7 +3,6 @@
 
 use super::endpoint::WalletSigning;
 use super::params::ParamWriter;
-use crate::wallet::ASTER_CHAIN_ID;
 use crate::{Error, Result};
 
 /// The wallet params of one request.
@@ -11,6 +10,8 @@ pub(crate) struct WalletValues<'a> {
     pub user: &'a str,
     pub signer: &'a str,
     pub nonce: u64,
+    /// The chain of the client's environment, signed on unless the endpoint names another.
+    pub chain_id: u64,
 }
 
 impl WalletValues<'_> {
@@ -35,7 +36,7 @@ pub(crate) struct Built {
 /// Builds the signed message of a request.
 pub(crate) fn build(signing: &WalletSigning, mut business: ParamWriter, wallet: &WalletValues) -> Result<Built> {
     let chain_id = match signing.chain_id_param {
-        None => ASTER_CHAIN_ID,
+        None => wallet.chain_id,
         Some(name) => {
             let value = business.pairs().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
             let value = value.ok_or_else(|| Error::ParameterRequired {
@@ -92,7 +93,7 @@ mod tests {
     use super::*;
     use crate::request::endpoint::WalletRole;
 
-    const W: WalletValues = WalletValues { user: "0xU", signer: "0xS", nonce: 7 };
+    const W: WalletValues = WalletValues { user: "0xU", signer: "0xS", nonce: 7, chain_id: 1666 };
 
     #[test]
     fn standard_layout_sorts_business_params_then_adds_wallet_params() {

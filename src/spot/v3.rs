@@ -37,6 +37,6 @@ pub mod streams {
     pub use crate::generated::spot_v3_streams::*;
 }
 
-const SPOT_V3: ProductApi = ProductApi { default_base_url: super::DEFAULT_BASE_URL, time_path: "/api/v3/time" };
+const SPOT_V3: ProductApi = ProductApi { rest_url: crate::Environment::spot_rest_url, time_path: "/api/v3/time" };
 
 crate::wallet_client::wallet_client!(Some(SPOT_V3));

@@ -9,7 +9,7 @@ use crate::engine::types::IncomeType;
 use crate::engine::{AccountId, Exchange, UserEvent};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::Ctx;
-use crate::wallet::{parse_address, recover, Address, CHAIN_ID};
+use crate::wallet::{parse_address, recover, Address};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
@@ -35,7 +35,7 @@ fn family(ex: &Exchange, main: AccountId) -> impl Iterator<Item = AccountId> + '
 fn check_child_signature(c: &Ctx, child: &Address) -> ApiResult<()> {
     let at = c.signed.rfind("&childSignature=").ok_or_else(|| ApiError::mandatory("childSignature"))?;
     let signature = c.p.req_str("childSignature")?;
-    if recover(CHAIN_ID, &c.signed[..at], signature)? != *child {
+    if recover(c.ex.cfg.network.chain_id(), &c.signed[..at], signature)? != *child {
         return Err(ApiError::new(400, -1022, "childSignature is not valid for the sub-account address."));
     }
     Ok(())

@@ -506,6 +506,7 @@ fn withdraw(c: &mut Ctx) -> ApiResult<Value> {
     let chain_id: u64 = chain.parse().map_err(|_| ApiError::invalid_param("chainId"))?;
     let action = crate::wallet::WithdrawAction {
         chain_id,
+        aster_chain: c.ex.cfg.network.aster_chain(),
         destination: receiver,
         destination_chain: chain_label,
         token: &asset,

@@ -1,0 +1,80 @@
+//! Which of the exchange's networks a client talks to. An environment is data: its hosts,
+//! the chain its V3 signatures name, the network a withdrawal names, and (from the spec)
+//! which endpoints it serves. Choose it once on a builder; a custom setup is an
+//! environment plus `base_url(..)` and, where the chain differs, `chain_id(..)`.
+
+/// One of the exchange's networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Environment {
+    /// The exchange: real funds; V3 signatures on chain 1666.
+    #[default]
+    Mainnet,
+    /// The exchange's testnet: test funds, fewer endpoints (no MMP, strategy orders,
+    /// announcements, `fundingInfo`, `indexreferences` on futures; no `openOrder` on
+    /// spot); V3 signatures on chain 714.
+    Testnet,
+}
+
+impl Environment {
+    /// The EIP-712 chain id of the `AsterSignTransaction` signatures this network verifies.
+    pub fn chain_id(self) -> u64 {
+        match self {
+            Environment::Mainnet => 1666,
+            Environment::Testnet => 714,
+        }
+    }
+
+    /// The network a withdrawal's signed `Action` names as its `aster chain`.
+    pub fn aster_chain(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "Mainnet",
+            Environment::Testnet => "Testnet",
+        }
+    }
+
+    /// The futures REST host.
+    pub fn futures_rest_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "https://fapi.asterdex.com",
+            Environment::Testnet => "https://fapi.asterdex-testnet.com",
+        }
+    }
+
+    /// The futures stream host.
+    pub fn futures_stream_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "wss://fstream.asterdex.com",
+            Environment::Testnet => "wss://fstream.asterdex-testnet.com",
+        }
+    }
+
+    /// The spot REST host.
+    pub fn spot_rest_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "https://sapi.asterdex.com",
+            Environment::Testnet => "https://sapi.asterdex-testnet.com",
+        }
+    }
+
+    /// The spot stream host.
+    pub fn spot_stream_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "wss://sstream.asterdex.com",
+            Environment::Testnet => "wss://sstream.asterdex-testnet.com",
+        }
+    }
+
+    /// The name the command line and logs use: `mainnet` or `testnet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "mainnet",
+            Environment::Testnet => "testnet",
+        }
+    }
+}
+
+impl std::fmt::Display for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
