@@ -437,6 +437,28 @@ fn check_recv_window(rw: u64) -> Result<()> {
     Ok(())
 }
 
+/// Parameters the core adds itself: a caller's extra parameter may not take their place.
+const CORE_PARAMS: [&str; 6] = ["timestamp", "recvWindow", "signature", "user", "signer", "nonce"];
+
+/// Appends a call's extra parameters after its own, refusing a name that is no plain
+/// identifier or that the request already carries (or that the core adds).
+fn add_extra_params(w: &mut ParamWriter, spec_params: &[&str], extra: &[(String, String)]) -> Result<()> {
+    for (name, value) in extra {
+        let refuse = |reason: &str| Err(Error::ParameterValue { name: name.clone(), reason: reason.into() });
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return refuse("an extra parameter's name must be letters, digits or `_`");
+        }
+        if CORE_PARAMS.contains(&name.as_str()) {
+            return refuse("the client sets it itself");
+        }
+        if spec_params.contains(&name.as_str()) || w.pairs().any(|(k, _)| k == name) {
+            return refuse("the call already sends it; set it through its typed setter");
+        }
+        w.put(name, value.as_str());
+    }
+    Ok(())
+}
+
 /// Per-request options of a [`Call`].
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Options {
@@ -576,7 +598,12 @@ impl Client {
         self.inner.wallet.as_ref().map(|w| w.nonces.next())
     }
 
-    pub(crate) async fn execute<E: Endpoint>(&self, mut params: E, opts: Options) -> Result<Reply> {
+    pub(crate) async fn execute<E: Endpoint>(
+        &self,
+        mut params: E,
+        opts: Options,
+        extra: Vec<(String, String)>,
+    ) -> Result<Reply> {
         if self.inner.environment == crate::Environment::Testnet && !E::ON_TESTNET {
             return Err(Error::NotServed { endpoint: E::SPEC.name, environment: self.inner.environment });
         }
@@ -590,10 +617,11 @@ impl Client {
             items_may_fail: E::PER_ITEM_RESULTS,
             ..opts
         };
+        let mut w = ParamWriter::new();
+        params.write_params(&mut w);
+        add_extra_params(&mut w, E::PARAMS, &extra)?;
         let send = |ids: Vec<String>| {
-            let mut w = ParamWriter::new();
-            params.write_params(&mut w);
-            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts, ids)
+            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w.clone(), opts, ids)
         };
         match send(client_order_ids.clone()).await {
             Err(e) if self.inner.resync_on_clock_error && self.clock_rejected(&e, spec.auth, opts) => {

@@ -84,3 +84,60 @@ async fn a_timeout_is_a_timeout_on_reads_and_unknown_on_writes() {
     let risk = c.get_position_risk().symbol("BTCUSDT").await.unwrap();
     assert_eq!(risk[0].leverage, 3, "{:?}", sb.requests());
 }
+
+/// A parameter the spec does not list is sent and signed like the rest: the exchange's own
+/// demo sends `builder` and `feeRate` on a V3 order, and the sandbox, which verifies the
+/// signature over everything sent, accepts them and keeps them with the order.
+#[tokio::test]
+async fn an_extra_parameter_is_sent_and_signed_like_the_spec_ones() {
+    let sb = sandbox().await;
+    let c = aster::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(aster_sandbox::DEMO_USER)
+        .private_key(aster_sandbox::DEMO_SIGNER_KEY)
+        .build()
+        .unwrap();
+    let builder = "0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D";
+    let order = c
+        .new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market)
+        .quantity(dec("0.001"))
+        .param("builder", builder)
+        .param("feeRate", dec("0.000010"))
+        .await
+        .unwrap();
+    let sent = sb.order_extras(order.order_id);
+    assert_eq!(
+        sent,
+        vec![("builder".to_string(), builder.to_string()), ("feeRate".to_string(), "0.00001".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn an_extra_parameter_cannot_override_or_smuggle() {
+    let sb = sandbox().await;
+    let c = signed(&sb);
+    let before = sb.request_count();
+    let order = || c.new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market).quantity(dec("0.001"));
+    for (name, why) in [
+        ("quantity", "already sends"),
+        ("symbol", "already sends"),
+        ("timestamp", "sets it itself"),
+        ("signature", "sets it itself"),
+        ("side=SELL&x", "letters, digits"),
+        ("", "letters, digits"),
+    ] {
+        let e = order().param(name, "1").await.unwrap_err();
+        assert!(
+            matches!(&e, Error::ParameterValue { name: n, reason } if n == name && reason.contains(why)),
+            "{name}: {e}"
+        );
+    }
+    // A spec'd parameter the call does not set is still the typed setter's.
+    let e = order().param("newOrderRespType", "RESULT").await.unwrap_err();
+    assert!(matches!(e, Error::ParameterValue { .. }), "{e}");
+    assert_eq!(sb.request_count(), before, "nothing was sent");
+    // A V1 call carries one too, inside what it signs: the exchange reads it (and refuses
+    // it as unknown there) after checking the signature over it.
+    let e = order().param("builder", "0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D").await.unwrap_err();
+    assert_eq!(e.error_code(), Some(-1103), "{e}");
+}

@@ -216,6 +216,14 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
             const ON_TESTNET: bool = false;
         )
     };
+    let names = ps.iter().map(|p| &p.spec.name);
+    let params_const = if ps.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            const PARAMS: &'static [&'static str] = &[#(#names),*];
+        )
+    };
     quote! {
         impl Endpoint for #struct_id {
             type Response = #response;
@@ -230,6 +238,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
             };
             #per_item
             #on_testnet
+            #params_const
             #write_fn
             #check_fn
             #client_ids_fn

@@ -332,6 +332,11 @@ impl Sandbox {
         lock(&self.shared.ws.config).accept_dead_keys = on;
     }
 
+    /// What a V3 order carried beyond its own terms (`builder`, `feeRate`), as sent.
+    pub fn order_extras(&self, order_id: i64) -> Vec<(String, String)> {
+        lock(&self.shared.exchange).order_extras.get(&order_id).cloned().unwrap_or_default()
+    }
+
     /// Blast mode: publishes `count` copies of `payload` on stream `name` as fast as the
     /// subscribed connections take them, for throughput benchmarks.
     pub async fn blast(&self, name: &str, payload: &str, count: usize) {

@@ -182,6 +182,7 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -240,6 +241,7 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -292,6 +294,7 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit", "fromId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -359,6 +362,13 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "fromId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -439,6 +449,13 @@ impl Endpoint for KlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -518,6 +535,13 @@ impl Endpoint for IndexPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "pair",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("pair", &self.pair);
         w.put("interval", &self.interval);
@@ -597,6 +621,13 @@ impl Endpoint for MarkPriceKlinesParams {
         weight: "limit [1,100): 1; [100,500): 2; [500,1000]: 5; >1000: 10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -668,6 +699,7 @@ impl Endpoint for MarkPriceParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -714,6 +746,7 @@ impl Endpoint for FundingRateParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "startTime", "endTime", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("startTime", self.start_time.as_ref());
@@ -784,6 +817,7 @@ impl Endpoint for FundingInfoParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -824,6 +858,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -869,6 +904,7 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -909,6 +945,7 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -976,6 +1013,7 @@ impl Endpoint for IndexReferencesParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -1017,6 +1055,7 @@ impl Endpoint for ChangePositionModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["dualSidePosition"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("dualSidePosition", &self.dual_side_position);
     }
@@ -1084,6 +1123,7 @@ impl Endpoint for ChangeStpModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["stpMode"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("stpMode", &self.stp_mode);
     }
@@ -1143,6 +1183,7 @@ impl Endpoint for ChangeMultiAssetModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["multiAssetsMargin"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("multiAssetsMargin", &self.multi_assets_margin);
     }
@@ -1246,6 +1287,27 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "side",
+        "positionSide",
+        "type",
+        "timeInForce",
+        "quantity",
+        "reduceOnly",
+        "price",
+        "newClientOrderId",
+        "stopPrice",
+        "closePosition",
+        "activationPrice",
+        "callbackRate",
+        "workingType",
+        "priceProtect",
+        "newOrderRespType",
+        "pegPriceType",
+        "pegOffset",
+        "stpMode",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1508,6 +1570,13 @@ impl Endpoint for ModifyOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "orderId",
+        "origClientOrderId",
+        "symbol",
+        "quantity",
+        "price",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("orderId", self.order_id.as_ref());
         w.put_opt("origClientOrderId", self.orig_client_order_id.as_ref());
@@ -1609,6 +1678,20 @@ impl Endpoint for NewChaseOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "side",
+        "positionSide",
+        "quantityUnit",
+        "quantity",
+        "reduceOnly",
+        "chaseOffset",
+        "chaseOffsetType",
+        "maxChaseOffset",
+        "maxChaseOffsetType",
+        "timeInForce",
+        "clientStrategyId",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1732,6 +1815,7 @@ impl Endpoint for NewBatchOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const PER_ITEM_RESULTS: bool = true;
+    const PARAMS: &'static [&'static str] = &["batchOrders"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1792,6 +1876,12 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "amount",
+        "asset",
+        "clientTranId",
+        "kindType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1849,6 +1939,7 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1921,6 +2012,7 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1992,6 +2084,7 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -2038,6 +2131,11 @@ impl Endpoint for CancelBatchOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const PER_ITEM_RESULTS: bool = true;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderIdList",
+        "origClientOrderIdList",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -2123,6 +2221,7 @@ impl Endpoint for CountdownCancelOrderParams {
         weight: "10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "countdownTime"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("countdownTime", &self.countdown_time);
@@ -2172,6 +2271,7 @@ impl Endpoint for GetOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2243,6 +2343,7 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2291,6 +2392,13 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2420,6 +2528,7 @@ impl Endpoint for ChangeLeverageParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "leverage"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2471,6 +2580,7 @@ impl Endpoint for ChangeMarginTypeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "marginType"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("marginType", &self.margin_type);
@@ -2522,6 +2632,12 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "positionSide",
+        "amount",
+        "type",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("positionSide", self.position_side.as_ref());
@@ -2593,6 +2709,13 @@ impl Endpoint for GetPositionMarginHistoryParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "type",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("type", self.change_type.as_ref());
@@ -2672,6 +2795,7 @@ impl Endpoint for GetPositionRiskParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2725,6 +2849,13 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "startTime",
+        "endTime",
+        "fromId",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("startTime", self.start_time.as_ref());
@@ -2808,6 +2939,13 @@ impl Endpoint for GetIncomeHistoryParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "incomeType",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("incomeType", self.income_type.as_ref());
@@ -2885,6 +3023,7 @@ impl Endpoint for LeverageBracketsParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2930,6 +3069,7 @@ impl Endpoint for AdlQuantileParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2978,6 +3118,13 @@ impl Endpoint for ForceOrdersParams {
         weight: "20 with symbol; 50 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "autoCloseType",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("autoCloseType", self.auto_close_type.as_ref());
@@ -3055,6 +3202,7 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3107,6 +3255,14 @@ impl Endpoint for UpdateMmpParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "windowTimeInMilliseconds",
+        "frozenTimeInMilliseconds",
+        "qtyLimit",
+        "valueLimit",
+        "deltaLimit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("windowTimeInMilliseconds", &self.window_ms);
@@ -3183,6 +3339,7 @@ impl Endpoint for GetMmpParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -3224,6 +3381,7 @@ impl Endpoint for DeleteMmpParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3263,6 +3421,7 @@ impl Endpoint for ResetMmpParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -3310,6 +3469,13 @@ impl Endpoint for NewStrategyOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "clientStrategyId",
+        "strategyType",
+        "subOrderList",
+        "builder",
+        "feeRate",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
         w.put("strategyType", &self.strategy_type);
@@ -3390,6 +3556,11 @@ impl Endpoint for UpdateStrategyOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "strategyId",
+        "strategyType",
+        "subOrderList",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("strategyId", &self.strategy_id);
         w.put("strategyType", &self.strategy_type);
@@ -3448,6 +3619,11 @@ impl Endpoint for QueryStrategyOpenOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "strategyId",
+        "clientStrategyId",
+        "strategyType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -3527,6 +3703,14 @@ impl Endpoint for QueryStrategyHistoryOrderParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "strategyId",
+        "clientStrategyId",
+        "strategyType",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("strategyId", self.strategy_id.as_ref());
         w.put_opt("clientStrategyId", self.client_strategy_id.as_ref());
@@ -3629,6 +3813,7 @@ impl Endpoint for BindSubAccountParams {
             chain_id_param: None,
         }),
     };
+    const PARAMS: &'static [&'static str] = &["childAddress", "name", "childSignature"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("childAddress", &self.child_address);
         w.put("name", &self.name);
@@ -3695,6 +3880,11 @@ impl Endpoint for CreateSubAccountParams {
             chain_id_param: None,
         }),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "subSourceAddr",
+        "subAccountName",
+        "childSignature",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("subSourceAddr", &self.sub_source_addr);
         w.put("subAccountName", &self.sub_account_name);
@@ -3793,6 +3983,11 @@ impl Endpoint for UpdateSubAccountParams {
             chain_id_param: None,
         }),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "subSourceAddr",
+        "subAccountName",
+        "status",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("subSourceAddr", &self.sub_source_addr);
         w.put_opt("subAccountName", self.sub_account_name.as_ref());
@@ -3884,6 +4079,13 @@ impl Endpoint for SubAccountTransferParams {
             chain_id_param: None,
         }),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "toAccountAddress",
+        "asset",
+        "amount",
+        "kindType",
+        "fromAccountAddress",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("toAccountAddress", &self.to_account_address);
         w.put("asset", &self.asset);
@@ -3982,6 +4184,7 @@ impl Endpoint for MigrateUserAssetsHistoryParams {
         weight: "50",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["batchId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchId", &self.batch_id);
     }
@@ -4056,6 +4259,17 @@ impl Endpoint for RegisterAndApproveAgentParams {
             chain_id_param: Some("signatureChainId"),
         }),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "agentName",
+        "agentAddress",
+        "expired",
+        "signatureChainId",
+        "canSpotTrade",
+        "canPerpTrade",
+        "canWithdraw",
+        "ipWhitelist",
+        "agentCode",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("agentName", &self.agent_name);
         w.put("agentAddress", &self.agent_address);
@@ -4142,6 +4356,7 @@ impl Endpoint for GetDirectAnnouncementsParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["page", "size"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("page", self.page.as_ref());
         w.put_opt("size", self.size.as_ref());
@@ -4196,6 +4411,7 @@ impl Endpoint for GetDirectAnnouncementParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["id"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("id", &self.id);
     }
@@ -4258,6 +4474,7 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -4303,6 +4520,7 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }

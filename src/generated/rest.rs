@@ -163,6 +163,7 @@ impl Endpoint for DepthParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -222,6 +223,7 @@ impl Endpoint for TradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -275,6 +277,7 @@ impl Endpoint for HistoricalTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit", "fromId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -343,6 +346,13 @@ impl Endpoint for AggTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "fromId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -424,6 +434,13 @@ impl Endpoint for KlinesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -504,6 +521,13 @@ impl Endpoint for IndexPriceKlinesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "pair",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("pair", &self.pair);
         w.put("interval", &self.interval);
@@ -584,6 +608,13 @@ impl Endpoint for MarkPriceKlinesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -656,6 +687,7 @@ impl Endpoint for MarkPriceParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -703,6 +735,7 @@ impl Endpoint for FundingRateParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "startTime", "endTime", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("startTime", self.start_time.as_ref());
@@ -773,6 +806,7 @@ impl Endpoint for FundingInfoParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -814,6 +848,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -860,6 +895,7 @@ impl Endpoint for TickerPriceParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -901,6 +937,7 @@ impl Endpoint for BookTickerParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -942,6 +979,7 @@ impl Endpoint for ChangePositionModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["dualSidePosition"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("dualSidePosition", &self.dual_side_position);
     }
@@ -1011,6 +1049,7 @@ impl Endpoint for ChangeMultiAssetModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["multiAssetsMargin"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("multiAssetsMargin", &self.multi_assets_margin);
     }
@@ -1110,6 +1149,24 @@ impl Endpoint for NewOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "side",
+        "positionSide",
+        "type",
+        "timeInForce",
+        "quantity",
+        "reduceOnly",
+        "price",
+        "newClientOrderId",
+        "stopPrice",
+        "closePosition",
+        "activationPrice",
+        "callbackRate",
+        "workingType",
+        "priceProtect",
+        "newOrderRespType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -1343,6 +1400,7 @@ impl Endpoint for NewBatchOrderParams {
     };
     const PER_ITEM_RESULTS: bool = true;
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["batchOrders"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("batchOrders", &self.batch_orders);
     }
@@ -1404,6 +1462,12 @@ impl Endpoint for FuturesTransferParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "amount",
+        "asset",
+        "clientTranId",
+        "kindType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1462,6 +1526,7 @@ impl Endpoint for QueryOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1535,6 +1600,7 @@ impl Endpoint for CancelOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1607,6 +1673,7 @@ impl Endpoint for CancelOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -1654,6 +1721,11 @@ impl Endpoint for CancelBatchOrderParams {
     };
     const PER_ITEM_RESULTS: bool = true;
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderIdList",
+        "origClientOrderIdList",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1740,6 +1812,7 @@ impl Endpoint for CountdownCancelOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "countdownTime"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("countdownTime", &self.countdown_time);
@@ -1790,6 +1863,7 @@ impl Endpoint for GetOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1862,6 +1936,7 @@ impl Endpoint for GetOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1911,6 +1986,13 @@ impl Endpoint for GetAllOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -2043,6 +2125,7 @@ impl Endpoint for ChangeLeverageParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "leverage"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2095,6 +2178,7 @@ impl Endpoint for ChangeMarginTypeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "marginType"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("marginType", &self.margin_type);
@@ -2147,6 +2231,12 @@ impl Endpoint for ModifyIsolatedPositionMarginParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "positionSide",
+        "amount",
+        "type",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("positionSide", self.position_side.as_ref());
@@ -2219,6 +2309,13 @@ impl Endpoint for GetPositionMarginHistoryParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "type",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("type", self.change_type.as_ref());
@@ -2299,6 +2396,7 @@ impl Endpoint for GetPositionRiskParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2353,6 +2451,13 @@ impl Endpoint for GetAccountTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "startTime",
+        "endTime",
+        "fromId",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("startTime", self.start_time.as_ref());
@@ -2437,6 +2542,13 @@ impl Endpoint for GetIncomeHistoryParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "incomeType",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("incomeType", self.income_type.as_ref());
@@ -2515,6 +2627,7 @@ impl Endpoint for LeverageBracketsParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2561,6 +2674,7 @@ impl Endpoint for AdlQuantileParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -2610,6 +2724,13 @@ impl Endpoint for ForceOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "autoCloseType",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("autoCloseType", self.auto_close_type.as_ref());
@@ -2688,6 +2809,7 @@ impl Endpoint for CommissionRateParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -2732,6 +2854,7 @@ impl Endpoint for RemainingOpenableNotionalParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "leverage"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("leverage", &self.leverage);
@@ -2805,6 +2928,7 @@ impl Endpoint for RenewListenKeyParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }
@@ -2851,6 +2975,7 @@ impl Endpoint for CloseListenKeyParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("listenKey", self.listen_key.as_ref());
     }

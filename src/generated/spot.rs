@@ -144,6 +144,7 @@ impl Endpoint for DepthParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -203,6 +204,7 @@ impl Endpoint for TradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -260,6 +262,7 @@ impl Endpoint for HistoricalTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "limit", "fromId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -332,6 +335,13 @@ impl Endpoint for AggTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "fromId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -417,6 +427,13 @@ impl Endpoint for KlinesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -493,6 +510,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -539,6 +557,7 @@ impl Endpoint for TickerPriceParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -580,6 +599,7 @@ impl Endpoint for BookTickerParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -621,6 +641,7 @@ impl Endpoint for CommissionRateParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -679,6 +700,17 @@ impl Endpoint for NewOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "side",
+        "type",
+        "timeInForce",
+        "quantity",
+        "quoteOrderQty",
+        "price",
+        "newClientOrderId",
+        "stopPrice",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -863,6 +895,7 @@ impl Endpoint for CancelOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -939,6 +972,7 @@ impl Endpoint for QueryOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1012,6 +1046,7 @@ impl Endpoint for GetOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1084,6 +1119,7 @@ impl Endpoint for GetOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1129,6 +1165,11 @@ impl Endpoint for CancelOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderIdList",
+        "origClientOrderIdList",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1215,6 +1256,13 @@ impl Endpoint for GetAllOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1303,6 +1351,13 @@ impl Endpoint for TransactionHistoryParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "asset",
+        "type",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("asset", self.asset.as_ref());
         w.put_opt("type", self.kind.as_ref());
@@ -1391,6 +1446,12 @@ impl Endpoint for FuturesTransferParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "amount",
+        "asset",
+        "clientTranId",
+        "kindType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1447,6 +1508,7 @@ impl Endpoint for WithdrawFeeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["chainId", "asset"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1505,6 +1567,15 @@ impl Endpoint for WithdrawParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "chainId",
+        "asset",
+        "amount",
+        "fee",
+        "receiver",
+        "nonce",
+        "userSignature",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1608,6 +1679,14 @@ impl Endpoint for GetAccountTradesParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "fromId",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1725,6 +1804,7 @@ impl Endpoint for RenewListenKeyParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }
@@ -1767,6 +1847,7 @@ impl Endpoint for CloseListenKeyParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }

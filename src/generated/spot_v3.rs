@@ -167,6 +167,7 @@ impl Endpoint for DepthParams {
         weight: "limit 5, 10, 20, 50: 2; 100: 5; 500: 10; 1000: 20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -225,6 +226,7 @@ impl Endpoint for TradesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -281,6 +283,7 @@ impl Endpoint for HistoricalTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "limit", "fromId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("limit", self.limit.as_ref());
@@ -352,6 +355,13 @@ impl Endpoint for AggTradesParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "fromId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("fromId", self.from_id.as_ref());
@@ -436,6 +446,13 @@ impl Endpoint for KlinesParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "interval",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("interval", &self.interval);
@@ -511,6 +528,7 @@ impl Endpoint for Ticker24hrPriceChangeParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -556,6 +574,7 @@ impl Endpoint for TickerPriceParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -596,6 +615,7 @@ impl Endpoint for BookTickerParams {
         weight: "1 with symbol; 2 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -636,6 +656,7 @@ impl Endpoint for CommissionRateParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
     }
@@ -693,6 +714,17 @@ impl Endpoint for NewOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "side",
+        "type",
+        "timeInForce",
+        "quantity",
+        "quoteOrderQty",
+        "price",
+        "newClientOrderId",
+        "stopPrice",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put("side", &self.side);
@@ -876,6 +908,7 @@ impl Endpoint for CancelOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -951,6 +984,7 @@ impl Endpoint for QueryOrderParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1024,6 +1058,7 @@ impl Endpoint for GetOpenOrdersParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    const PARAMS: &'static [&'static str] = &["symbol", "orderId", "origClientOrderId"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1095,6 +1130,7 @@ impl Endpoint for GetOrdersParams {
         weight: "1 with symbol; 40 without",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["symbol"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
     }
@@ -1139,6 +1175,11 @@ impl Endpoint for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderIdList",
+        "origClientOrderIdList",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderIdList", self.order_id_list.as_ref());
@@ -1224,6 +1265,13 @@ impl Endpoint for GetAllOrdersParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1311,6 +1359,13 @@ impl Endpoint for TransactionHistoryParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "asset",
+        "type",
+        "startTime",
+        "endTime",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("asset", self.asset.as_ref());
         w.put_opt("type", self.kind.as_ref());
@@ -1398,6 +1453,12 @@ impl Endpoint for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "amount",
+        "asset",
+        "clientTranId",
+        "kindType",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("amount", &self.amount);
         w.put("asset", &self.asset);
@@ -1453,6 +1514,7 @@ impl Endpoint for WithdrawFeeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["chainId", "asset"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1508,6 +1570,14 @@ impl Endpoint for WithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "chainId",
+        "asset",
+        "amount",
+        "fee",
+        "receiver",
+        "userSignature",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("chainId", &self.chain_id);
         w.put("asset", &self.asset);
@@ -1605,6 +1675,14 @@ impl Endpoint for GetAccountTradesParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &[
+        "symbol",
+        "orderId",
+        "startTime",
+        "endTime",
+        "fromId",
+        "limit",
+    ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put_opt("symbol", self.symbol.as_ref());
         w.put_opt("orderId", self.order_id.as_ref());
@@ -1720,6 +1798,7 @@ impl Endpoint for RenewListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }
@@ -1761,6 +1840,7 @@ impl Endpoint for CloseListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    const PARAMS: &'static [&'static str] = &["listenKey"];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("listenKey", &self.listen_key);
     }

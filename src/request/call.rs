@@ -15,11 +15,26 @@ pub struct Call<'a, E> {
     pub(crate) client: &'a Client,
     pub(crate) params: E,
     pub(crate) opts: Options,
+    /// Parameters the spec does not know yet, as `(name, value)` in the order given.
+    pub(crate) extra: Vec<(String, String)>,
 }
 
 impl<'a, E: Endpoint> Call<'a, E> {
     pub(crate) fn new(client: &'a Client, params: E) -> Self {
-        Self { client, params, opts: Options::default() }
+        Self { client, params, opts: Options::default(), extra: Vec::new() }
+    }
+
+    /// Adds a parameter the spec does not list (yet): a new option the exchange added, or
+    /// one its own demos send (`builder`, `feeRate`). It is encoded and signed like every
+    /// other parameter, after the endpoint's own. The name must be a plain identifier and
+    /// must not be one the call already sends (a spec'd parameter, or `timestamp`,
+    /// `recvWindow`, `signature`, `user`, `signer`, `nonce`): that is refused before
+    /// sending, never a silent override.
+    pub fn param(mut self, name: impl Into<String>, value: impl super::ParamValue) -> Self {
+        let mut text = String::new();
+        value.write_raw(&mut text);
+        self.extra.push((name.into(), text));
+        self
     }
 
     /// Milliseconds after `timestamp` that a signed request stays valid (at most 60000);
@@ -54,27 +69,27 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
-        let reply = self.client.execute(self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
         reply.decode()
     }
 
     /// Sends the request; returns the typed reply with its status, rate-limit usage and
     /// (with `show_header`) headers.
     pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
-        let reply = self.client.execute(self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
         reply.into_response()
     }
 
     /// Sends the request and returns the reply's body exactly as the exchange sent it (a
     /// 2xx reply; an error reply is an `Err` as always).
     pub async fn raw_bytes(self) -> Result<bytes::Bytes> {
-        Ok(self.client.execute(self.params, self.opts).await?.body)
+        Ok(self.client.execute(self.params, self.opts, self.extra).await?.body)
     }
 
     /// Sends the request and returns the reply as untyped JSON, for when the typed model
     /// does not fit what the exchange sent.
     pub async fn raw(self) -> Result<serde_json::Value> {
-        let reply = self.client.execute(self.params, self.opts).await?;
+        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
         reply.decode_as()
     }
 }

@@ -163,6 +163,9 @@ pub trait Endpoint {
     /// Whether the exchange's testnet serves the endpoint (the spec says which it does
     /// not); a client for the testnet refuses the others before sending.
     const ON_TESTNET: bool = true;
+    /// Every parameter the spec lists for the endpoint, as sent: an extra parameter
+    /// ([`Call::param`](crate::Call::param)) may not take one of these names.
+    const PARAMS: &'static [&'static str] = &[];
     /// Writes the parameters in spec order.
     fn write_params(&self, w: &mut ParamWriter);
     /// Rejects parameter combinations the exchange would reject, before anything is sent.

@@ -229,6 +229,8 @@ pub struct Exchange {
     pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
     pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
+    /// What a V3 order carried beyond its own terms (`builder`, `feeRate`), by order id.
+    pub order_extras: HashMap<i64, Vec<(String, String)>>,
     /// The spot market, whose wallets transfers join to the futures ones.
     pub spot: crate::spot::SpotMarket,
     next_order_id: i64,
@@ -280,6 +282,7 @@ impl Exchange {
             outbox: Vec::new(),
             strategies: Default::default(),
             migrations: Default::default(),
+            order_extras: Default::default(),
             announcements: Vec::new(),
             force_orders: Vec::new(),
             next_order_id: 1_000_001,

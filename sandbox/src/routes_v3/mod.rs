@@ -18,7 +18,9 @@ fn w50(_: &crate::params::Params) -> u64 {
 }
 
 /// V1's order params plus V3's peg and self-trade prevention.
-const ORDER_PARAMS_V3: [&str; 19] = crate::order_params!("pegPriceType", "pegOffset", "stpMode");
+// `builder` and `feeRate` as the exchange's own demo sends them (its docs list them only
+// for strategy orders).
+const ORDER_PARAMS_V3: [&str; 21] = crate::order_params!("pegPriceType", "pegOffset", "stpMode", "builder", "feeRate");
 
 /// V3's routes: those that exist only in V3 (or take other params there), then every V1
 /// route carried over under its V3 path with V3 authentication.
@@ -211,8 +213,28 @@ fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
         None if p.has("pegOffset") => return Err(ApiError::param_not_required("pegOffset")),
         None => {}
     }
+    let extras = builder_terms(p)?;
     let id = c.ex.place(c.acct, req, c.now)?;
+    if !extras.is_empty() {
+        c.ex.order_extras.insert(id, extras);
+    }
     Ok(order_json(&c.ex.orders[&id]))
+}
+
+/// A builder's address and fee rate, checked and kept as sent.
+fn builder_terms(p: &crate::params::Params) -> ApiResult<Vec<(String, String)>> {
+    let mut terms = Vec::new();
+    if let Some(b) = p.str("builder") {
+        crate::wallet::parse_address(b).ok_or_else(|| ApiError::invalid_param("builder"))?;
+        terms.push(("builder".to_string(), b.to_string()));
+    }
+    if let Some(rate) = p.opt_dec("feeRate")? {
+        if rate.is_sign_negative() {
+            return Err(ApiError::invalid_param("feeRate"));
+        }
+        terms.push(("feeRate".to_string(), p.str("feeRate").unwrap_or_default().to_string()));
+    }
+    Ok(terms)
 }
 
 fn change_stp_mode(c: &mut Ctx) -> ApiResult<Value> {
