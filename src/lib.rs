@@ -47,6 +47,13 @@
 //! returns it as JSON. Rules the docs state (allowed values, what each order type needs)
 //! are checked before anything is sent.
 //!
+//! ## Testnet and new parameters
+//!
+//! `.environment(Environment::Testnet)` on any builder points the client at the exchange's
+//! testnet: its hosts, V3 signatures on its chain (714), and only the endpoints it serves
+//! ([`Error::NotServed`] before sending otherwise). A parameter the spec does not list yet
+//! goes on any call with [`Call::param`], encoded and signed like the rest.
+//!
 //! ## Streams
 //!
 //! [`ws::WsClient`] multiplexes market streams over as few connections as the exchange
@@ -73,7 +80,10 @@
 //!
 //! ## Errors
 //!
-//! Every failure is an [`Error`]. The one to handle with care is
+//! Every failure is an [`Error`], and success is recognised, never assumed: a reply is `Ok`
+//! only when it decodes as the endpoint's success shape and carries no error marker in any
+//! form (an error object in any key order or nested, around a byte-order mark, inside a
+//! list). The one to handle with care is
 //! [`Error::UnknownOutcome`]: an order was sent and the reply did not say what happened (a
 //! gateway error, a timeout after sending, a reply that did not decode). It is never
 //! retried; resolve it by its client order id with `resolve_order`, which answers
