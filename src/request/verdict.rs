@@ -24,6 +24,7 @@ pub(crate) enum Channel {
     /// error object is a refusal too.
     Rest { items_may_fail: bool },
     /// A WebSocket control reply: success carries no `code` at all.
+    #[cfg_attr(not(feature = "ws"), allow(dead_code))]
     Control,
 }
 
