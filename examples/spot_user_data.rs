@@ -15,7 +15,7 @@ async fn main() -> Result<(), common::AnyError> {
         return Ok(());
     }
     let ws = aster::ws::WsClient::new(&target.stream_url);
-    let mut events = ws.user_data_spot(&target.spot).await?;
+    let mut events = ws.user_data(&target.spot).await?;
     if target.sandbox.is_some() {
         // Something to report: place an order and cancel it.
         let c = target.spot.clone();

@@ -75,7 +75,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The user data stream ([`ws::WsClient::user_data`], [`ws::WsClient::user_data_v3`])
+//! The user data stream of any client ([`ws::WsClient::user_data`])
 //! keeps its listen key alive and sends an account snapshot after every reconnect.
 //!
 //! ## Errors

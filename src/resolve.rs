@@ -51,6 +51,20 @@ impl crate::v3::Client {
     }
 }
 
+impl crate::spot::Client {
+    /// Resolves an unknown outcome of a spot order: looks it up by its client order id.
+    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
+        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
+    }
+}
+
+impl crate::spot::v3::Client {
+    /// Resolves an unknown outcome of a spot order: looks it up by its client order id.
+    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
+        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
+    }
+}
+
 impl Error {
     /// The client order ids of an unknown outcome (empty for every other error).
     pub fn client_order_ids(&self) -> &[String] {

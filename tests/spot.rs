@@ -310,7 +310,7 @@ async fn the_spot_user_data_stream_carries_orders_and_balances() {
     let sb = sandbox().await;
     let c = client(&sb);
     let ws = aster::ws::WsClient::new(sb.spot_ws_url());
-    let mut events = ws.user_data_spot(&c).await.unwrap();
+    let mut events = ws.user_data(&c).await.unwrap();
     let order = c
         .new_order("ASTERUSDT", Side::Buy, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)
@@ -337,7 +337,7 @@ async fn the_spot_user_data_stream_carries_orders_and_balances() {
     }
     // The V3 client reads the same account's stream with wallet-signed listen keys.
     let v3 = client_v3(&sb);
-    let mut v3_events = ws.user_data_spot_v3(&v3).await.unwrap();
+    let mut v3_events = ws.user_data(&v3).await.unwrap();
     v3.cancel_order("ASTERUSDT").order_id(order.order_id).await.unwrap();
     loop {
         if let spot::v3::streams::UserDataEvent::ExecutionReport(r) = next_ok(&mut v3_events).await {
@@ -355,7 +355,7 @@ async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
     let sb = sandbox().await;
     let c = client(&sb);
     let ws = aster::ws::WsClient::new(sb.spot_ws_url());
-    let mut events = ws.user_data_spot(&c).await.unwrap();
+    let mut events = ws.user_data(&c).await.unwrap();
     let order = c
         .new_order("BTCUSDT", Side::Buy, SpotOrderType::Limit)
         .time_in_force(TimeInForce::Gtc)

@@ -159,6 +159,16 @@ async fn a_spot_order_whose_reply_is_lost_is_an_unknown_outcome_with_its_client_
     // The order did execute: its client id finds it.
     let found = c.query_order("ASTERUSDT").orig_client_order_id(client_order_ids[0].clone()).await.unwrap();
     assert_eq!(found.orig_qty, dec("10"));
+    match c.resolve_order("ASTERUSDT", &client_order_ids[0]).await.unwrap() {
+        aster::Resolution::Executed(order) => assert_eq!(order.orig_qty, dec("10")),
+        other => panic!("{other:?}"),
+    }
+    // On V3 too; an order refused before execution resolves to not found.
+    let v3 = common::spot_v3_client(&sb);
+    sb.inject(Some("/api/v3/order"), Fault::ServerError(502), 1);
+    let e = v3.new_order("ASTERUSDT", Side::Buy, SpotOrderType::Market).quantity(dec("10")).await.unwrap_err();
+    let id = e.client_order_ids()[0].clone();
+    assert_eq!(v3.resolve_order("ASTERUSDT", &id).await.unwrap(), aster::Resolution::NotFound);
     // Rate-limit usage comes back with every spot reply.
     let meta = c.time().send_with_meta().await.unwrap();
     assert!(meta.limit_usage.used_weight.iter().any(|(_, used)| *used > 0), "{:?}", meta.limit_usage);

@@ -16,7 +16,7 @@ async fn v3_user_data_stream_carries_fills_with_keys_signed_by_the_api_wallet() 
     let rest = Client::builder().base_url(sb.base_url()).user(DEMO_USER).private_key(DEMO_SIGNER_KEY).build().unwrap();
     let cfg = WsConfig { listen_key_renewal: Duration::from_millis(300), ..WsConfig::default() };
     let ws = WsClient::with_config(sb.ws_url(), cfg);
-    let mut events = ws.user_data_v3(&rest).await.unwrap();
+    let mut events = ws.user_data(&rest).await.unwrap();
     rest.new_order("BTCUSDT", Side::Buy, OrderType::Market).quantity(dec("0.002")).await.unwrap();
     let (mut saw_trade, mut saw_account) = (false, false);
     while !(saw_trade && saw_account) {

@@ -410,13 +410,29 @@ impl WsClient {
                     answer
                 }
                 None => {
-                    conns.retain(|c| !c.is_closed());
-                    conns.push(Connection::open(self.inner.clone(), vec![name]));
+                    self.open_connection(&mut conns, name);
                     return Ok(rx);
                 }
             }
         };
-        self.answer("SUBSCRIBE", answer).await.map(|()| rx)
+        match tokio::time::timeout(self.inner.config.control_timeout, answer).await {
+            Ok(Ok(result)) => result.map(|()| rx),
+            // The connection was ending and never read the request: the stream is on no
+            // connection, so it gets one of its own.
+            Ok(Err(_)) => {
+                self.open_connection(&mut *self.inner.connections.lock().await, name);
+                Ok(rx)
+            }
+            Err(_) => Err(crate::Error::WebSocket(format!(
+                "no reply to SUBSCRIBE within {:?}",
+                self.inner.config.control_timeout
+            ))),
+        }
+    }
+
+    fn open_connection(&self, conns: &mut Vec<Connection>, name: String) {
+        conns.retain(|c| !c.is_closed());
+        conns.push(Connection::open(self.inner.clone(), vec![name]));
     }
 
     /// Subscribes to many streams by name in as few control messages as possible: one
@@ -555,53 +571,20 @@ impl WsClient {
             r.deliver(Err(WsError::Ended("the client was stopped".into())));
         }
     }
-    /// The user data stream of the account `rest` is keyed for: creates the listen key,
-    /// renews it every `listen_key_renewal`, and takes a new one when it expires.
-    pub async fn user_data(&self, rest: &crate::Client) -> crate::Result<EventStream<crate::streams::UserDataEvent>> {
+    /// The user data stream of the account any REST client is keyed for — futures or
+    /// spot, V1 or V3 — as that API's typed events: creates the listen key, renews it every
+    /// `listen_key_renewal`, replaces it when it dies (announcing the gap and sending an
+    /// `ACCOUNT_SNAPSHOT` to reconcile). Connect this client to the API's stream host.
+    pub async fn user_data<K: user_data::ListenKeys>(&self, rest: &K) -> crate::Result<EventStream<K::Event>> {
         user_data::start(self.inner.clone(), rest.clone()).await
     }
 
-    /// The V3 user data stream of `rest`'s user: the same management as [`user_data`]
-    /// (keys created, renewed and replaced), with listen keys signed by the API wallet and
-    /// the V3 events (announcements included).
-    ///
-    /// [`user_data`]: WsClient::user_data
-    pub async fn user_data_v3(
-        &self,
-        rest: &crate::v3::Client,
-    ) -> crate::Result<EventStream<crate::v3::streams::UserDataEvent>> {
-        user_data::start(self.inner.clone(), rest.clone()).await
-    }
-
-    /// The user data stream of any client with listen keys (futures or spot, V1 or V3),
-    /// each event as the JSON the exchange sent, managed as [`user_data`] is: for tools
-    /// that pass events on rather than read them.
-    ///
-    /// [`user_data`]: WsClient::user_data
+    /// The same stream, each event as the JSON the exchange sent: for tools that pass
+    /// events on rather than read them.
     pub async fn user_data_json<K: user_data::ListenKeys>(
         &self,
         rest: &K,
     ) -> crate::Result<EventStream<serde_json::Value>> {
-        user_data::start(self.inner.clone(), rest.clone()).await
-    }
-
-    /// The spot user data stream of `rest`'s account, managed as [`user_data`] is; connect
-    /// this client to the spot stream host ([`crate::spot::DEFAULT_STREAM_URL`]).
-    ///
-    /// [`user_data`]: WsClient::user_data
-    pub async fn user_data_spot(
-        &self,
-        rest: &crate::spot::Client,
-    ) -> crate::Result<EventStream<crate::spot::streams::UserDataEvent>> {
-        user_data::start(self.inner.clone(), rest.clone()).await
-    }
-
-    /// The spot V3 user data stream of `rest`'s user, with listen keys signed by the API
-    /// wallet; connect this client to the spot stream host.
-    pub async fn user_data_spot_v3(
-        &self,
-        rest: &crate::spot::v3::Client,
-    ) -> crate::Result<EventStream<crate::spot::v3::streams::UserDataEvent>> {
         user_data::start(self.inner.clone(), rest.clone()).await
     }
 

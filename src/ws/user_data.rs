@@ -122,6 +122,8 @@ type KeyFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + '
 /// Creates and renews the listen keys of a user data stream: the V1 client with its API
 /// key, the V3 client with its API wallet's signature.
 pub trait ListenKeys: Clone + Send + Sync + 'static {
+    /// The typed events of this API's user data stream.
+    type Event: DeserializeOwned;
     /// The account's listen key, new or extended.
     fn create_key(&self) -> KeyFuture<'_, String>;
     /// Extends `key` for another 60 minutes.
@@ -151,8 +153,10 @@ fn snapshot_message(
 
 /// Both clients have the same three endpoints under the same names.
 macro_rules! listen_keys_via_rest {
-    ($($client:ty),*) => {$(
+    ($($client:ty => $event:ty),*) => {$(
         impl ListenKeys for $client {
+            type Event = $event;
+
             fn create_key(&self) -> KeyFuture<'_, String> {
                 Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
             }
@@ -173,13 +177,18 @@ macro_rules! listen_keys_via_rest {
     )*};
 }
 
-listen_keys_via_rest!(crate::Client, crate::v3::Client);
+listen_keys_via_rest!(
+    crate::Client => crate::streams::UserDataEvent,
+    crate::v3::Client => crate::v3::streams::UserDataEvent
+);
 
 /// The spot clients: the listen key is a required argument, and the account has
 /// balances but no positions.
 macro_rules! spot_listen_keys_via_rest {
-    ($($client:ty),*) => {$(
+    ($($client:ty => $event:ty),*) => {$(
         impl ListenKeys for $client {
+            type Event = $event;
+
             fn create_key(&self) -> KeyFuture<'_, String> {
                 Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
             }
@@ -206,7 +215,10 @@ macro_rules! spot_listen_keys_via_rest {
     )*};
 }
 
-spot_listen_keys_via_rest!(crate::spot::Client, crate::spot::v3::Client);
+spot_listen_keys_via_rest!(
+    crate::spot::Client => crate::spot::streams::UserDataEvent,
+    crate::spot::v3::Client => crate::spot::v3::streams::UserDataEvent
+);
 
 /// Returns once the stream is connected, so no event after the call can be missed.
 pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
