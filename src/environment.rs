@@ -17,7 +17,7 @@ pub enum Environment {
 
 impl Environment {
     /// The EIP-712 chain id of the `AsterSignTransaction` signatures this network verifies.
-    pub fn chain_id(self) -> u64 {
+    pub const fn chain_id(self) -> u64 {
         match self {
             Environment::Mainnet => 1666,
             Environment::Testnet => 714,

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod v3;
+mod withdrawal;
 
 use crate::client::ProductApi;
 use crate::request::{Call, Endpoint, LimitUsage};
@@ -35,6 +36,7 @@ use crate::Result;
 pub use crate::generated::spot_models::{SpotDepthSpeed, SpotOrderRespType, SpotOrderType, SpotSymbolStatus};
 pub use crate::generated::spot_models::{SpotSymbolType, TransactionType, WithdrawChain};
 pub use params::ENDPOINTS;
+pub use withdrawal::{withdraw_signature, Withdrawal};
 
 /// The exchange's production spot REST host.
 pub const DEFAULT_BASE_URL: &str = "https://sapi.asterdex.com";

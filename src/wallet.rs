@@ -11,10 +11,11 @@ use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
-/// The chain id of the exchange's API-wallet messages.
-pub const ASTER_CHAIN_ID: u64 = 1666;
+/// The chain id of the exchange's API-wallet messages on mainnet (the testnet's is
+/// [`Environment::Testnet`](crate::Environment)'s).
+pub const ASTER_CHAIN_ID: u64 = crate::Environment::Mainnet.chain_id();
 
-fn keccak(parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn keccak(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Keccak256::new();
     for p in parts {
         h.update(p);
@@ -23,14 +24,14 @@ fn keccak(parts: &[&[u8]]) -> [u8; 32] {
 }
 
 /// A `uint256` word holding `n`.
-fn word(n: u64) -> [u8; 32] {
+pub(crate) fn word(n: u64) -> [u8; 32] {
     let mut w = [0u8; 32];
     w[24..].copy_from_slice(&n.to_be_bytes());
     w
 }
 
 /// The EIP-712 domain separator of `name`, version 1, on `chain_id`, zero contract.
-fn domain_separator(name: &[u8], chain_id: u64) -> [u8; 32] {
+pub(crate) fn domain_separator(name: &[u8], chain_id: u64) -> [u8; 32] {
     let domain_type = keccak(&[b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"]);
     keccak(&[&domain_type, &keccak(&[name]), &keccak(&[b"1"]), &word(chain_id), &[0u8; 32]])
 }
@@ -41,73 +42,6 @@ pub fn typed_data_digest(chain_id: u64, msg: &str) -> [u8; 32] {
     let message_type = keccak(&[b"Message(string msg)"]);
     let struct_hash = keccak(&[&message_type, &keccak(&[msg.as_bytes()])]);
     keccak(&[b"\x19\x01", &domain_separator, &struct_hash])
-}
-
-/// A spot withdrawal as the user's main wallet signs it: the `userSignature` of
-/// `withdraw`. The same `amount`, `fee` and `nonce` must go into the request (V3: the
-/// request's own nonce, pinned with `.nonce(n)`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Withdrawal<'a> {
-    /// The chain the funds go to.
-    pub chain: crate::spot::WithdrawChain,
-    /// The account's own address (the `receiver`).
-    pub receiver: Address,
-    /// The asset, e.g. `USDT`.
-    pub asset: &'a str,
-    /// The amount; signed in its wire form (`10.123400` signs and sends `10.1234`).
-    pub amount: rust_decimal::Decimal,
-    /// The fee; signed in its wire form, as the amount is.
-    pub fee: rust_decimal::Decimal,
-    /// Microseconds since the Unix epoch, as sent.
-    pub nonce: u64,
-    /// The network the funds leave (its `aster chain`: `Mainnet` or `Testnet`).
-    pub environment: crate::Environment,
-}
-
-impl Withdrawal<'_> {
-    /// The chain's name in the signed message (`BSC` for chain 56, as the docs' example).
-    fn chain_name(&self) -> crate::Result<(u64, &'static str)> {
-        use crate::spot::WithdrawChain;
-        match self.chain {
-            WithdrawChain::Ethereum => Ok((1, "ETH")),
-            WithdrawChain::Bsc => Ok((56, "BSC")),
-            WithdrawChain::Arbitrum => Ok((42161, "Arbitrum")),
-            WithdrawChain::Unknown(ref other) => {
-                Err(crate::Error::ParameterValue { name: "chainId".into(), reason: format!("unknown chain `{other}`") })
-            }
-        }
-    }
-
-    /// The EIP-712 digest of `Action` in the `Aster` domain of the destination chain.
-    pub fn digest(&self) -> crate::Result<[u8; 32]> {
-        let (chain_id, chain_name) = self.chain_name()?;
-        let domain = domain_separator(b"Aster", chain_id);
-        let action_type = keccak(&[b"Action(string type,address destination,string destination Chain,string token,string amount,string fee,uint256 nonce,string aster chain)"]);
-        let mut receiver = [0u8; 32];
-        receiver[12..].copy_from_slice(self.receiver.as_bytes());
-        // Signed in the form the request sends them, or the exchange verifies another text.
-        let (amount, fee) =
-            (crate::request::wire_decimal_text(&self.amount), crate::request::wire_decimal_text(&self.fee));
-        let body = keccak(&[
-            &action_type,
-            &keccak(&[b"Withdraw"]),
-            &receiver,
-            &keccak(&[chain_name.as_bytes()]),
-            &keccak(&[self.asset.as_bytes()]),
-            &keccak(&[amount.as_bytes()]),
-            &keccak(&[fee.as_bytes()]),
-            &word(self.nonce),
-            &keccak(&[self.environment.aster_chain().as_bytes()]),
-        ]);
-        Ok(keccak(&[b"\x19\x01", &domain, &body]))
-    }
-}
-
-/// The main wallet's signature of a withdrawal (`0x` + 130 hex digits), for `withdraw`'s
-/// `userSignature`.
-pub fn withdraw_signature(main_wallet: &WalletKey, withdrawal: &Withdrawal) -> crate::Result<String> {
-    let sig = main_wallet.sign_digest(&withdrawal.digest()?);
-    Ok(format!("0x{}", hex::encode(sig)))
 }
 
 /// A 20-byte account address. Parses `0x` + 40 hex digits in any case; shows the EIP-55

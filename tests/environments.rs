@@ -106,7 +106,7 @@ async fn a_testnet_withdrawal_names_the_testnet_in_what_the_main_wallet_signs() 
         .unwrap();
     // Each attempt with its own nonce: a request the exchange read uses its nonce up.
     let signed_on = |environment, nonce| {
-        let w = aster::wallet::Withdrawal {
+        let w = aster::spot::Withdrawal {
             chain: aster::spot::WithdrawChain::Bsc,
             receiver: main_key.address(),
             asset: "USDT",
@@ -115,7 +115,7 @@ async fn a_testnet_withdrawal_names_the_testnet_in_what_the_main_wallet_signs() 
             nonce,
             environment,
         };
-        aster::wallet::withdraw_signature(&main_key, &w).unwrap()
+        aster::spot::withdraw_signature(&main_key, &w).unwrap()
     };
     let send = |sig: String, nonce: u64| {
         c.withdraw(aster::spot::WithdrawChain::Bsc, "USDT", dec("10"), dec("1"), main_key.address().to_string(), sig)

@@ -247,7 +247,7 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
     let sb = common::sandbox_with(cfg).await;
     let c = client(&sb);
     let nonce = common::unix_ms() as u64 * 1000;
-    let withdrawal = aster::wallet::Withdrawal {
+    let withdrawal = aster::spot::Withdrawal {
         chain: spot::WithdrawChain::Bsc,
         receiver: main.address(),
         asset: "USDT",
@@ -257,7 +257,7 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
         nonce,
         environment: aster::Environment::Mainnet,
     };
-    let signature = aster::wallet::withdraw_signature(&main, &withdrawal).unwrap();
+    let signature = aster::spot::withdraw_signature(&main, &withdrawal).unwrap();
     let before = free(&c.account().await.unwrap(), "USDT");
     let send = |sig: String| {
         c.withdraw(
@@ -271,7 +271,7 @@ async fn a_withdrawal_is_signed_by_the_main_wallet() {
         )
     };
     // Another key's signature is refused and moves nothing.
-    let forged = aster::wallet::withdraw_signature(&common::wallet_key(8), &withdrawal).unwrap();
+    let forged = aster::spot::withdraw_signature(&common::wallet_key(8), &withdrawal).unwrap();
     assert_eq!(send(forged).await.unwrap_err().error_code(), Some(-1022));
     let done = send(signature).await.unwrap();
     assert!(!done.withdraw_id.is_empty());

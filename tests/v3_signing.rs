@@ -92,7 +92,7 @@ fn a_withdrawal_signs_its_amounts_as_sent_like_the_independent_implementation() 
             56 => aster::spot::WithdrawChain::Bsc,
             _ => aster::spot::WithdrawChain::Arbitrum,
         };
-        let withdrawal = aster::wallet::Withdrawal {
+        let withdrawal = aster::spot::Withdrawal {
             chain,
             receiver: w.receiver.parse().unwrap(),
             asset: &w.asset,
@@ -106,6 +106,6 @@ fn a_withdrawal_signs_its_amounts_as_sent_like_the_independent_implementation() 
             },
         };
         assert_eq!(format!("0x{}", hex::encode(withdrawal.digest().unwrap())), w.digest, "{}", w.amount_written);
-        assert_eq!(aster::wallet::withdraw_signature(&key, &withdrawal).unwrap(), w.signature);
+        assert_eq!(aster::spot::withdraw_signature(&key, &withdrawal).unwrap(), w.signature);
     }
 }

@@ -1,5 +1,6 @@
 //! Emits `rest.rs`: per endpoint a params struct, its `Endpoint` impl, the `Client` method
-//! and the builder setters; per param object a serialisable struct with setters.
+//! and the builder setters; per param object a serialisable struct with setters. (The
+//! caller appends the dynamic tables of `emit_dynamic`, which build on these params.)
 
 use crate::names;
 use crate::spec::{Endpoint, Param, ParamObject, Spec};
@@ -16,7 +17,6 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let id = format_ident!("{}", names::params_struct(&ep.name));
         quote!(<#id as Endpoint>::SPEC)
     });
-    let dynamic = crate::emit_dynamic::emit(spec);
     let product_models = spec.api.models_module().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
@@ -37,7 +37,6 @@ pub fn emit(spec: &Spec) -> TokenStream {
 
         #(#endpoints)*
         #(#objects)*
-        #dynamic
     }
 }
 

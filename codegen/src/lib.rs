@@ -132,7 +132,9 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     }
     for (i, api) in apis.iter().enumerate() {
         module.push_str(&format!("pub mod {};\n", api.api.module));
-        files.push(GeneratedFile { name: format!("{}.rs", api.api.module), contents: render(emit_rest::emit(api))? });
+        let mut rest = emit_rest::emit(api);
+        rest.extend(emit_dynamic::emit(api));
+        files.push(GeneratedFile { name: format!("{}.rs", api.api.module), contents: render(rest)? });
         // Later APIs with streams of their own get `<module>_streams.rs`.
         if i > 0 && !api.streams.streams.is_empty() {
             let name = format!("{}_streams", api.api.module);

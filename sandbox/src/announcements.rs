@@ -1,7 +1,7 @@
 //! Announcements (V3): public ones go to every account's user data stream, direct ones to
 //! one account, which can also list them over REST.
 
-use crate::engine::AccountId;
+use crate::engine::types::AccountId;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ pub mod routes_v3;
 pub mod server;
 pub mod spot;
 mod state;
+mod sync;
 pub mod wallet;
 pub mod ws;
 

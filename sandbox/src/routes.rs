@@ -274,25 +274,6 @@ macro_rules! order_params {
 
 pub(crate) const ORDER_PARAMS: [&str; 16] = order_params!();
 
-/// The route for a method and path: `Err` with the right error when there is none.
-pub fn find(method: &str, path: &str) -> Result<&'static Route, ApiError> {
-    let mut path_known = false;
-    let spot = crate::spot::routes::SPOT_V1.iter().chain(crate::spot::routes::SPOT_V3.iter());
-    for r in ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()).chain(spot) {
-        if r.path == path {
-            path_known = true;
-            if r.method == method {
-                return Ok(r);
-            }
-        }
-    }
-    Err(if path_known {
-        ApiError::new(405, -1020, "This operation is not supported.")
-    } else {
-        ApiError::unsupported()
-    })
-}
-
 // ---------------------------------------------------------------------- helpers
 
 pub(crate) fn s(d: Decimal) -> Value {

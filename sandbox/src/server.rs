@@ -195,6 +195,26 @@ fn reply_to_response(r: Reply) -> Response {
     json_response(r.status, Body::from(r.body), &r.headers, "application/json")
 }
 
+/// The route for a method and path, among every product's: `Err` with the right error when
+/// there is none.
+fn find_route(method: &str, path: &str) -> Result<&'static Route, ApiError> {
+    let mut path_known = false;
+    let spot = crate::spot::routes::SPOT_V1.iter().chain(crate::spot::routes::SPOT_V3.iter());
+    for r in routes::ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()).chain(spot) {
+        if r.path == path {
+            path_known = true;
+            if r.method == method {
+                return Ok(r);
+            }
+        }
+    }
+    Err(if path_known {
+        ApiError::new(405, -1020, "This operation is not supported.")
+    } else {
+        ApiError::unsupported()
+    })
+}
+
 /// Weight accounting for one request; `Err` is the 429 or 418 to send.
 fn charge_weight(shared: &Shared, weight: u64, limit: u64, ban_ms: i64, now: i64) -> Result<u64, Reply> {
     let mut l = lock(&shared.limits);
@@ -368,7 +388,7 @@ fn without_unsigned(message: &str, unsigned: &[&str]) -> String {
 
 fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
     let now = now_ms();
-    let route = match routes::find(method, uri.path()) {
+    let route = match find_route(method, uri.path()) {
         Ok(r) => r,
         Err(e) => return Reply::error(&e),
     };

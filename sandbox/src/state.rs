@@ -6,7 +6,7 @@ use crate::engine::{AccountId, Exchange};
 use crate::faults::Faults;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicU64;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch.
@@ -33,14 +33,10 @@ pub struct Shared {
     /// The latest requests' method and path, oldest first, for tests that look at calls.
     pub request_log: Mutex<VecDeque<(String, String)>>,
     pub request_count: AtomicU64,
-    pub ws: crate::ws::WsState,
+    pub ws: crate::ws::state::WsState,
 }
 
-/// Locks a mutex, recovering the data if a panicking thread poisoned it: the sandbox must
-/// keep serving, and every engine update is completed before its lock is released.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub use crate::sync::lock;
 
 impl Shared {
     pub fn new(exchange: Exchange) -> Self {
@@ -50,7 +46,7 @@ impl Shared {
             faults: Mutex::new(Faults::default()),
             request_log: Mutex::new(VecDeque::new()),
             request_count: AtomicU64::new(0),
-            ws: crate::ws::WsState::new(),
+            ws: crate::ws::state::WsState::new(),
         }
     }
 }

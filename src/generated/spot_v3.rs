@@ -1590,7 +1590,7 @@ impl Endpoint for WithdrawParams {
 impl Client {
     /// Withdraw.
     ///
-    /// Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::wallet::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them.
+    /// Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them.
     ///
     /// `POST /api/v3/aster/user-withdraw` · security `USER_DATA` · weight `1`
     ///
@@ -2465,7 +2465,7 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawParams as Endpoint>::SPEC,
-        doc: "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::wallet::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them.",
+        doc: "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them.",
         params: &[
             crate::dynamic::ParamInfo {
                 name: "chainId",

@@ -25,7 +25,7 @@ use std::collections::{BTreeSet, HashMap};
 use types::*;
 
 /// Index of an account in [`Exchange::accounts`].
-pub type AccountId = usize;
+pub use types::AccountId;
 /// The sandbox's own market maker.
 pub const HOUSE: AccountId = 0;
 

@@ -2,6 +2,9 @@
 
 use crate::error::{ApiError, ApiResult};
 
+/// An account's index in the exchange.
+pub type AccountId = usize;
+
 macro_rules! wire_enum {
     ($name:ident, $err:expr, { $($variant:ident => $wire:literal),* $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,7 +7,7 @@ use super::routes::book_side;
 use crate::engine::types::{Interval, Side};
 use crate::engine::AccountId;
 use crate::routes::s;
-use crate::ws::Cursor;
+use crate::ws::cursor::Cursor;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 

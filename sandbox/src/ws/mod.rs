@@ -16,7 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-mod state;
+pub(crate) mod cursor;
+pub(crate) mod state;
 pub use state::{WsConfig, WsState};
 
 /// Bytes read from a socket at a time: clients send little, and the library zero-fills
@@ -130,18 +131,7 @@ impl Kind {
     }
 }
 
-/// What the publisher remembers of a stream between ticks.
-#[derive(Debug, Default)]
-pub(crate) struct Cursor {
-    pub(crate) last_sent: i64,
-    pub(crate) last_trade: i64,
-    pub(crate) last_update: i64,
-    pub(crate) last_top: Option<(Decimal, Decimal, Decimal, Decimal)>,
-    pub(crate) last_levels: BTreeMap<(bool, Decimal), Decimal>,
-    /// Set once a stream that starts from "now" has looked at what there is.
-    pub(crate) force_init: bool,
-    pub(crate) last_force: usize,
-}
+use cursor::Cursor;
 
 fn s(d: Decimal) -> Value {
     Value::String(d.round_dp(8).to_string())

@@ -1,8 +1,8 @@
 //! What the WebSocket half shares across connections: the broadcast channels, subscriber
 //! counts and the fault knobs. It depends on nothing else of the sandbox's state.
 
-use crate::engine::AccountId;
-use crate::state::lock;
+use crate::engine::types::AccountId;
+use crate::sync::lock;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
