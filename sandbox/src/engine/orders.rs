@@ -66,155 +66,15 @@ impl Exchange {
         let sym = self.symbol_index(&req.symbol)?;
         let cfg = self.symbols[sym].cfg.clone();
         self.mmp_check(acct, &cfg.symbol, now)?;
-        let kind = req.kind;
-        let close_position = req.close_position.unwrap_or(false);
-
-        let needs: &[&str] = match kind {
-            OrderType::Limit => &["timeInForce", "quantity", "price"],
-            OrderType::Market => &["quantity"],
-            OrderType::Stop | OrderType::TakeProfit => &["quantity", "price", "stopPrice"],
-            OrderType::StopMarket | OrderType::TakeProfitMarket => &["stopPrice"],
-            OrderType::TrailingStopMarket => &["callbackRate"],
-        };
-        for n in needs {
-            let present = match *n {
-                "timeInForce" => req.tif.is_some(),
-                "quantity" => req.qty.is_some(),
-                "price" => req.price.is_some(),
-                "stopPrice" => req.stop_price.is_some(),
-                _ => req.callback_rate.is_some(),
-            };
-            if !present {
-                return Err(ApiError::mandatory(n));
-            }
-        }
-        if close_position {
-            if !matches!(kind, OrderType::StopMarket | OrderType::TakeProfitMarket) {
-                return Err(ApiError::param_not_required("closePosition"));
-            }
-            if req.qty.is_some() {
-                return Err(ApiError::quantity_with_close_position());
-            }
-            if req.reduce_only.is_some() {
-                return Err(ApiError::param_not_required("reduceOnly"));
-            }
-        } else if req.qty.is_none() {
-            return Err(ApiError::mandatory("quantity"));
-        }
-
-        let account = &self.accounts[acct];
-        let position_side = match (account.dual_side, req.position_side) {
-            (false, None | Some(PositionSide::Both)) => PositionSide::Both,
-            (true, Some(ps @ (PositionSide::Long | PositionSide::Short))) => ps,
-            _ => return Err(ApiError::position_side_mismatch()),
-        };
-        if account.dual_side && req.reduce_only.is_some() {
-            return Err(ApiError::param_not_required("reduceOnly"));
-        }
-        let client_id = match &req.client_id {
-            Some(id) => {
-                if !client_id_ok(id) {
-                    return Err(ApiError::client_order_id_invalid());
-                }
-                let taken = self.open_orders().any(|o| o.account == acct && &o.client_id == id);
-                if taken {
-                    return Err(ApiError::client_order_id_invalid());
-                }
-                id.clone()
-            }
-            None => format!("sandbox-{}", self.next_order_id),
-        };
-
-        if let Some(p) = req.price {
-            self.check_price(&cfg, p, false)?;
-        }
-        if let Some(p) = req.stop_price {
-            self.check_price(&cfg, p, true)?;
-        }
-        if let Some(p) = req.activation_price {
-            self.check_price(&cfg, p, true)?;
-        }
-        if let Some(rate) = req.callback_rate {
-            if rate < Decimal::new(1, 1) || rate > Decimal::from(5) {
-                return Err(ApiError::invalid_param("callbackRate"));
-            }
-        }
-        let market_like = matches!(
-            kind,
-            OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket | OrderType::TrailingStopMarket
-        );
-        if let Some(q) = req.qty {
-            self.check_qty(&cfg, q, market_like)?;
-        }
-        let mark = self.symbols[sym].mark_price();
-        if let Some(p) = req.price {
-            match req.side {
-                Side::Buy if p > mark * cfg.multiplier_up => return Err(ApiError::price_above_multiplier()),
-                Side::Sell if p < mark * cfg.multiplier_down => return Err(ApiError::price_below_multiplier()),
-                _ => {}
-            }
-        }
-        let reduce_only = req.reduce_only.unwrap_or(false);
-        let qty = req.qty.unwrap_or_default();
-        let ref_price = req.price.or(req.stop_price).unwrap_or(mark);
-        if !reduce_only && !close_position && qty * ref_price < cfg.min_notional {
-            return Err(ApiError::min_notional(&cfg.min_notional.to_string()));
-        }
-        let open_here = self.open_orders().filter(|o| o.account == acct && o.symbol == cfg.symbol);
-        let (open_count, algo_count) =
-            open_here.fold((0, 0), |(n, a), o| (n + 1, a + usize::from(o.kind.is_conditional())));
-        if open_count >= cfg.max_num_orders {
-            return Err(ApiError::max_open_orders());
-        }
-        if kind.is_conditional() && algo_count >= cfg.max_num_algo_orders {
-            return Err(ApiError::new(400, -4045, "Reach max stop order limit."));
-        }
-        if reduce_only {
-            let pos =
-                self.accounts[acct].position(&cfg.symbol, PositionSide::Both).map(|p| p.amount).unwrap_or_default();
-            let reduces = match req.side {
-                Side::Buy => pos < Decimal::ZERO,
-                Side::Sell => pos > Decimal::ZERO,
-            };
-            if !reduces {
-                return Err(ApiError::reduce_only_rejected());
-            }
-        }
-        let opens = !reduce_only && !close_position && !self.reduces_hedge(acct, &cfg.symbol, req.side, position_side);
-        if opens {
-            let leverage = Decimal::from(self.accounts[acct].leverage_of(&cfg.symbol));
-            let required = qty * ref_price / leverage;
-            if required > self.available_balance(acct) {
-                return Err(ApiError::margin_insufficient());
-            }
-        }
-        let working_type = req.working_type.unwrap_or(WorkingType::ContractPrice);
-        if let Some(stop) = req.stop_price {
-            if matches!(
-                kind,
-                OrderType::Stop | OrderType::StopMarket | OrderType::TakeProfit | OrderType::TakeProfitMarket
-            ) {
-                let now_price = self.trigger_price(sym, working_type);
-                if Self::should_trigger(kind, req.side, now_price, stop) {
-                    return Err(ApiError::would_trigger());
-                }
-            }
-        }
-        if kind == OrderType::TrailingStopMarket {
-            if let Some(act) = req.activation_price {
-                let latest = self.trigger_price(sym, working_type);
-                let bad = match req.side {
-                    Side::Buy => act >= latest,
-                    Side::Sell => act <= latest,
-                };
-                if bad {
-                    return Err(ApiError::would_trigger());
-                }
-            }
-        }
+        check_terms(&req)?;
+        let position_side = self.position_side_for(acct, &req)?;
+        let client_id = self.client_id_for(acct, &req)?;
+        self.check_prices(sym, &cfg, &req)?;
+        self.check_room(acct, sym, &cfg, &req, position_side)?;
+        self.check_not_triggered(sym, &req)?;
 
         let id = Self::next_id(&mut self.next_order_id);
-        let tif = req.tif.unwrap_or(TimeInForce::Gtc);
+        let kind = req.kind;
         let order = Order {
             id,
             client_id,
@@ -224,16 +84,16 @@ impl Exchange {
             position_side,
             kind,
             orig_kind: kind,
-            tif,
-            qty,
+            tif: req.tif.unwrap_or(TimeInForce::Gtc),
+            qty: req.qty.unwrap_or_default(),
             price: req.price.unwrap_or_default(),
             stop_price: req.stop_price.unwrap_or_default(),
             executed: Decimal::ZERO,
             cum_quote: Decimal::ZERO,
             status: OrderStatus::New,
-            reduce_only,
-            close_position,
-            working_type,
+            reduce_only: req.reduce_only.unwrap_or(false),
+            close_position: req.close_position.unwrap_or(false),
+            working_type: req.working_type.unwrap_or(WorkingType::ContractPrice),
             price_protect: req.price_protect.unwrap_or(false),
             activation_price: req.activation_price,
             callback_rate: req.callback_rate,
@@ -250,6 +110,130 @@ impl Exchange {
         }
         self.fire_triggers(sym, now);
         Ok(id)
+    }
+
+    /// The position side an order goes to: BOTH in one-way mode, LONG or SHORT in hedge mode.
+    fn position_side_for(&self, acct: AccountId, req: &NewOrder) -> ApiResult<PositionSide> {
+        let account = &self.accounts[acct];
+        let position_side = match (account.dual_side, req.position_side) {
+            (false, None | Some(PositionSide::Both)) => PositionSide::Both,
+            (true, Some(ps @ (PositionSide::Long | PositionSide::Short))) => ps,
+            _ => return Err(ApiError::position_side_mismatch()),
+        };
+        if account.dual_side && req.reduce_only.is_some() {
+            return Err(ApiError::param_not_required("reduceOnly"));
+        }
+        Ok(position_side)
+    }
+
+    /// The order's client id: the one given, when valid and not in use by an open order,
+    /// or one of the sandbox's own.
+    fn client_id_for(&self, acct: AccountId, req: &NewOrder) -> ApiResult<String> {
+        match &req.client_id {
+            Some(id) => {
+                let taken = self.open_orders().any(|o| o.account == acct && &o.client_id == id);
+                if !client_id_ok(id) || taken {
+                    return Err(ApiError::client_order_id_invalid());
+                }
+                Ok(id.clone())
+            }
+            None => Ok(format!("sandbox-{}", self.next_order_id)),
+        }
+    }
+
+    /// Prices on the symbol's grid and within its band; quantity on its grid.
+    fn check_prices(&self, sym: usize, cfg: &SymbolConfig, req: &NewOrder) -> ApiResult<()> {
+        if let Some(p) = req.price {
+            self.check_price(cfg, p, false)?;
+        }
+        for p in [req.stop_price, req.activation_price].into_iter().flatten() {
+            self.check_price(cfg, p, true)?;
+        }
+        if let Some(rate) = req.callback_rate {
+            if rate < Decimal::new(1, 1) || rate > Decimal::from(5) {
+                return Err(ApiError::invalid_param("callbackRate"));
+            }
+        }
+        if let Some(q) = req.qty {
+            self.check_qty(cfg, q, market_like(req.kind))?;
+        }
+        let mark = self.symbols[sym].mark_price();
+        match (req.side, req.price) {
+            (Side::Buy, Some(p)) if p > mark * cfg.multiplier_up => Err(ApiError::price_above_multiplier()),
+            (Side::Sell, Some(p)) if p < mark * cfg.multiplier_down => Err(ApiError::price_below_multiplier()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Room for the order: its notional, the open-order counts, what reduce-only allows,
+    /// and the margin an opening order needs.
+    fn check_room(
+        &self,
+        acct: AccountId,
+        sym: usize,
+        cfg: &SymbolConfig,
+        req: &NewOrder,
+        position_side: PositionSide,
+    ) -> ApiResult<()> {
+        let (reduce_only, close_position) = (req.reduce_only.unwrap_or(false), req.close_position.unwrap_or(false));
+        let qty = req.qty.unwrap_or_default();
+        let ref_price = req.price.or(req.stop_price).unwrap_or(self.symbols[sym].mark_price());
+        if !reduce_only && !close_position && qty * ref_price < cfg.min_notional {
+            return Err(ApiError::min_notional(&cfg.min_notional.to_string()));
+        }
+        let open_here = self.open_orders().filter(|o| o.account == acct && o.symbol == cfg.symbol);
+        let (open_count, algo_count) =
+            open_here.fold((0, 0), |(n, a), o| (n + 1, a + usize::from(o.kind.is_conditional())));
+        if open_count >= cfg.max_num_orders {
+            return Err(ApiError::max_open_orders());
+        }
+        if req.kind.is_conditional() && algo_count >= cfg.max_num_algo_orders {
+            return Err(ApiError::new(400, -4045, "Reach max stop order limit."));
+        }
+        if reduce_only {
+            let pos =
+                self.accounts[acct].position(&cfg.symbol, PositionSide::Both).map(|p| p.amount).unwrap_or_default();
+            let reduces = match req.side {
+                Side::Buy => pos < Decimal::ZERO,
+                Side::Sell => pos > Decimal::ZERO,
+            };
+            if !reduces {
+                return Err(ApiError::reduce_only_rejected());
+            }
+        }
+        let opens = !reduce_only && !close_position && !self.reduces_hedge(acct, &cfg.symbol, req.side, position_side);
+        if opens {
+            let leverage = Decimal::from(self.accounts[acct].leverage_of(&cfg.symbol));
+            if qty * ref_price / leverage > self.available_balance(acct) {
+                return Err(ApiError::margin_insufficient());
+            }
+        }
+        Ok(())
+    }
+
+    /// A conditional order whose trigger is already reached would fire at once: refused.
+    fn check_not_triggered(&self, sym: usize, req: &NewOrder) -> ApiResult<()> {
+        let kind = req.kind;
+        let latest = self.trigger_price(sym, req.working_type.unwrap_or(WorkingType::ContractPrice));
+        let stop_kind = matches!(
+            kind,
+            OrderType::Stop | OrderType::StopMarket | OrderType::TakeProfit | OrderType::TakeProfitMarket
+        );
+        if let Some(stop) = req.stop_price.filter(|_| stop_kind) {
+            if Self::should_trigger(kind, req.side, latest, stop) {
+                return Err(ApiError::would_trigger());
+            }
+        }
+        if let Some(act) = req.activation_price.filter(|_| kind == OrderType::TrailingStopMarket) {
+            let passed = match req.side {
+                Side::Buy => act >= latest,
+                Side::Sell => act <= latest,
+            };
+            if passed {
+                return Err(ApiError::would_trigger());
+            }
+        }
+        Ok(())
     }
 
     /// In hedge mode, BUY on SHORT and SELL on LONG close a position.
@@ -652,4 +636,51 @@ impl Exchange {
             self.cancel_all(acct, &symbol, now);
         }
     }
+}
+
+/// What an order type needs, and how `closePosition` combines with the rest.
+fn check_terms(req: &NewOrder) -> ApiResult<()> {
+    let needs: &[&str] = match req.kind {
+        OrderType::Limit => &["timeInForce", "quantity", "price"],
+        OrderType::Market => &["quantity"],
+        OrderType::Stop | OrderType::TakeProfit => &["quantity", "price", "stopPrice"],
+        OrderType::StopMarket | OrderType::TakeProfitMarket => &["stopPrice"],
+        OrderType::TrailingStopMarket => &["callbackRate"],
+    };
+    for n in needs {
+        let present = match *n {
+            "timeInForce" => req.tif.is_some(),
+            "quantity" => req.qty.is_some(),
+            "price" => req.price.is_some(),
+            "stopPrice" => req.stop_price.is_some(),
+            _ => req.callback_rate.is_some(),
+        };
+        if !present {
+            return Err(ApiError::mandatory(n));
+        }
+    }
+    if !req.close_position.unwrap_or(false) {
+        return match req.qty {
+            Some(_) => Ok(()),
+            None => Err(ApiError::mandatory("quantity")),
+        };
+    }
+    if !matches!(req.kind, OrderType::StopMarket | OrderType::TakeProfitMarket) {
+        return Err(ApiError::param_not_required("closePosition"));
+    }
+    if req.qty.is_some() {
+        return Err(ApiError::quantity_with_close_position());
+    }
+    if req.reduce_only.is_some() {
+        return Err(ApiError::param_not_required("reduceOnly"));
+    }
+    Ok(())
+}
+
+/// Order types that take whatever price the book gives.
+fn market_like(kind: OrderType) -> bool {
+    matches!(
+        kind,
+        OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket | OrderType::TrailingStopMarket
+    )
 }
