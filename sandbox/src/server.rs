@@ -81,56 +81,60 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
     if !(latency + extra).is_zero() {
         tokio::time::sleep(latency + extra).await;
     }
-    match &fault {
-        Some(Fault::ServerError(code)) => {
-            let e = ApiError::new(
-                i64::from(*code).clamp(500, 599) as u16,
-                -1001,
-                "Internal error; unable to process your request. Please try again.",
-            );
-            return json_response(e.status, Body::from(e.body()), &[], "application/json");
+    if let Some(answer) = fault.as_ref().and_then(answer_without_executing) {
+        return answer;
+    }
+    let reply = serve(&shared, method.as_str(), &uri, &headers, &body);
+    answer_after_executing(fault, reply)
+}
+
+/// The reply of a fault that shows before the request is executed, if it is one.
+fn answer_without_executing(fault: &Fault) -> Option<Response> {
+    let json = "application/json";
+    Some(match fault {
+        Fault::ServerError(code) => {
+            let status = i64::from(*code).clamp(500, 599) as u16;
+            let e = ApiError::new(status, -1001, "Internal error; unable to process your request. Please try again.");
+            json_response(e.status, Body::from(e.body()), &[], json)
         }
-        Some(Fault::RateLimited) => {
+        Fault::RateLimited => {
             let e = ApiError::too_many_requests(0);
-            return json_response(429, Body::from(e.body()), &[("retry-after", "1".into())], "application/json");
+            json_response(429, Body::from(e.body()), &[("retry-after", "1".into())], json)
         }
-        Some(Fault::HtmlError) => {
+        Fault::HtmlError => {
             let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
-            return json_response(502, Body::from(page), &[], "text/html");
+            json_response(502, Body::from(page), &[], "text/html")
         }
-        Some(Fault::Redirect(to)) => {
-            return json_response(307, Body::from(""), &[("location", to.clone())], "text/plain");
-        }
-        Some(Fault::ErrorBody(code)) => {
+        Fault::Redirect(to) => json_response(307, Body::from(""), &[("location", to.clone())], "text/plain"),
+        Fault::ErrorBody(code) => {
             let e = ApiError::new(200, *code, "An error, sent with status 200.");
-            return json_response(200, Body::from(e.body()), &[], "application/json");
+            json_response(200, Body::from(e.body()), &[], json)
         }
-        Some(Fault::Reply { status, body }) => {
-            return json_response(*status, Body::from(body.clone()), &[], "application/json");
-        }
-        Some(Fault::StallAfterHeaders(d)) => {
+        Fault::Reply { status, body } => json_response(*status, Body::from(body.clone()), &[], json),
+        Fault::StallAfterHeaders(d) => {
             let d = *d;
             let body = futures_util::stream::once(async move {
                 tokio::time::sleep(d).await;
                 Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{}"))
             });
-            return json_response(200, Body::from_stream(body), &[], "application/json");
+            json_response(200, Body::from_stream(body), &[], json)
         }
-        Some(Fault::HugeBody(n)) => return json_response(200, huge_body(*n), &[], "application/json"),
-        Some(Fault::DripBody(every)) => {
+        Fault::HugeBody(n) => json_response(200, huge_body(*n), &[], json),
+        Fault::DripBody(every) => {
             let every = *every;
             let bytes: Vec<u8> = b"{\"serverTime\":1}".to_vec();
             let drip = futures_util::StreamExt::then(futures_util::stream::iter(bytes), move |b| async move {
                 tokio::time::sleep(every).await;
                 Ok::<Bytes, std::io::Error>(Bytes::from(vec![b]))
             });
-            return json_response(200, Body::from_stream(drip), &[], "application/json");
+            json_response(200, Body::from_stream(drip), &[], json)
         }
-        _ => {}
-    }
+        _ => return None,
+    })
+}
 
-    let reply = serve(&shared, method.as_str(), &uri, &headers, &body);
-
+/// The reply to an executed request, as the planned fault (if any) shapes it.
+fn answer_after_executing(fault: Option<Fault>, reply: Reply) -> Response {
     match fault {
         Some(Fault::ExecutedButUnavailable) => {
             let e = ApiError::backend_timeout();
