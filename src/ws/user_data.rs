@@ -232,206 +232,271 @@ pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
     Ok(EventStream::typed(rx))
 }
 
-async fn new_key<K: ListenKeys>(rest: &K, route: &Route) -> Option<String> {
-    match rest.create_key().await {
-        Ok(k) => Some(k),
-        Err(e) => {
-            route.deliver(Err(WsError::Reconnecting(format!("cannot get a listen key: {e}"))));
-            None
+/// Why a socket's session ended.
+enum Down {
+    /// The client stopped, or nobody reads the stream any more: nothing to resume.
+    Stopped,
+    /// The socket (or its key) was lost, for this reason; the stream resumes.
+    Lost(String),
+}
+
+/// One user data stream: its REST client, its current key and its subscriber.
+struct Session<K> {
+    shared: Arc<Shared>,
+    config: super::WsConfig,
+    rest: K,
+    key: String,
+    route: Arc<Route>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    /// Keepalive outcomes, each with the key it was for: a late answer about a key
+    /// already replaced is no news.
+    renewed_tx: mpsc::UnboundedSender<(String, crate::Result<()>)>,
+    renewed: mpsc::UnboundedReceiver<(String, crate::Result<()>)>,
+}
+
+/// The sockets of a session: the one read, and a replacement on the same key while the
+/// old one nears the age cut (with when it opened).
+struct Sockets {
+    current: Socket,
+    next: Option<(Socket, Instant)>,
+    overlap: Overlap,
+    born: Instant,
+}
+
+impl Sockets {
+    fn new(current: Socket) -> Self {
+        Sockets { current, next: None, overlap: Overlap::default(), born: Instant::now() }
+    }
+
+    /// The replacement takes over.
+    async fn promote(&mut self, close_old: bool) {
+        if let Some((n, _)) = self.next.take() {
+            let old = std::mem::replace(&mut self.current, n);
+            if close_old {
+                let mut old = old;
+                let _ = old.close(None).await;
+            }
+            self.born = Instant::now();
+            self.overlap.end();
         }
+    }
+
+    async fn close(mut self) {
+        if let Some((mut n, _)) = self.next.take() {
+            let _ = n.close(None).await;
+        }
+        let _ = self.current.close(None).await;
     }
 }
 
-async fn run<K: ListenKeys>(
-    shared: Arc<Shared>,
-    rest: K,
-    mut key: String,
-    route: Arc<Route>,
-    mut first: Option<Socket>,
-) {
-    let config = shared.config.clone();
-    let mut stop = shared.stop_signal.subscribe();
-    let mut backoff = Backoff::new(config.initial_backoff, config.max_backoff);
-    // When the stream went down, and why: the gap reported when it is back.
-    let mut down: Option<(i64, String)> = None;
-    // Keepalive outcomes, each with the key it was for: a late answer about a key already
-    // replaced is no news.
-    let (renewed_tx, mut renewed) = mpsc::unbounded_channel::<(String, crate::Result<()>)>();
-    // A handshake refused once may be a dead key; refused again with a fresh key, it is final.
-    let mut refusals = 0;
-    loop {
-        if *stop.borrow() || route.is_closed() {
-            route.deliver(Err(WsError::Ended("the client was stopped".into())));
-            return;
+impl<K: ListenKeys> Session<K> {
+    fn stopped(&self) -> bool {
+        *self.stop.borrow() || self.route.is_closed()
+    }
+
+    /// Takes the account's current key (the old one may be expired or closed).
+    async fn new_key(&mut self) {
+        match self.rest.create_key().await {
+            Ok(k) => self.key = k,
+            Err(e) => self.route.deliver(Err(WsError::Reconnecting(format!("cannot get a listen key: {e}")))),
         }
-        let connected = match first.take() {
-            Some(s) => Ok(s),
-            None => tokio::select! {
-                c = connect(&shared, &key) => c,
-                _ = stop.changed() => continue,
-            },
-        };
-        let mut socket = match connected {
-            Ok(s) => {
-                refusals = 0;
-                s
+    }
+
+    /// After a gap: says so, then sends the account as REST sees it now. Taken after the
+    /// socket is back, so nothing after it can be missed.
+    async fn resync(&self, since: i64, why: &str) {
+        let gap = format!(
+            "events from {since} to {} ms may be missing ({why}); an ACCOUNT_SNAPSHOT follows to reconcile",
+            now_ms()
+        );
+        self.route.deliver(Err(WsError::Resumed(gap)));
+        let limit = self.config.control_timeout;
+        match tokio::time::timeout(limit, self.rest.snapshot()).await {
+            Ok(Ok(text)) => self.route.deliver(Ok(Arc::from(text.as_str()))),
+            Ok(Err(e)) => self.route.deliver(Err(WsError::SnapshotFailed(e.to_string()))),
+            Err(_) => self.route.deliver(Err(WsError::SnapshotFailed(format!("no reply within {limit:?}")))),
+        }
+    }
+
+    /// Renews the key off the read loop: a hung keepalive never stops the events.
+    fn spawn_keepalive(&self) {
+        let (rest, key, done, limit) =
+            (self.rest.clone(), self.key.clone(), self.renewed_tx.clone(), self.config.control_timeout);
+        tokio::spawn(async move {
+            let result = match tokio::time::timeout(limit, rest.renew_key(&key)).await {
+                Ok(r) => r,
+                Err(_) => Err(crate::Error::WebSocket(format!("no reply within {limit:?}"))),
+            };
+            let _ = done.send((key, result));
+        });
+    }
+
+    /// What a keepalive's answer means: `Some(reason)` when the key is gone.
+    fn on_renewed(&self, key: String, result: crate::Result<()>) -> Option<String> {
+        match result {
+            _ if key != self.key => None,
+            Ok(()) => {
+                tracing::debug!(target: "aster::ws", "listen key renewed");
+                None
             }
-            Err(e) if e.refused && refusals > 0 => {
-                let why = format!("the server refused the user data stream: {e}");
-                route.deliver(Err(WsError::Ended(why)));
-                return;
+            // The key is gone: events on it have stopped, so wait for nothing.
+            Err(e) if e.error_code() == Some(NO_SUCH_KEY) => {
+                self.route.deliver(Err(WsError::KeepaliveFailed(e.to_string())));
+                Some(format!("the listen key no longer exists: {e}"))
             }
             Err(e) => {
-                refusals += usize::from(e.refused);
-                let e = e.message;
-                route.deliver(Err(WsError::Reconnecting(format!("cannot connect: {e}"))));
-                down.get_or_insert((now_ms(), e));
-                tokio::select! {
-                    _ = sleep(backoff.next_delay()) => {}
-                    _ = stop.changed() => continue,
-                }
-                // The key may be gone (expired or closed): get the account's current one.
-                if let Some(k) = new_key(&rest, &route).await {
-                    key = k;
-                }
-                continue;
-            }
-        };
-        if let Some((since, why)) = down.take() {
-            let gap = format!(
-                "events from {since} to {} ms may be missing ({why}); an ACCOUNT_SNAPSHOT follows to reconcile",
-                now_ms()
-            );
-            route.deliver(Err(WsError::Resumed(gap)));
-            // Taken after the socket is back, so nothing after it can be missed.
-            match tokio::time::timeout(config.control_timeout, rest.snapshot()).await {
-                Ok(Ok(text)) => route.deliver(Ok(Arc::from(text.as_str()))),
-                Ok(Err(e)) => route.deliver(Err(WsError::SnapshotFailed(e.to_string()))),
-                Err(_) => {
-                    route.deliver(Err(WsError::SnapshotFailed(format!("no reply within {:?}", config.control_timeout))))
-                }
+                self.route.deliver(Err(WsError::KeepaliveFailed(e.to_string())));
+                None
             }
         }
-        let up_since = Instant::now();
+    }
+
+    /// Opens the replacement socket at the age cut; `Some(reason)` when the key is refused.
+    async fn roll_over(&self, sockets: &mut Sockets) -> Option<String> {
+        match connect(&self.shared, &self.key).await {
+            Ok(s) => {
+                sockets.next = Some((s, Instant::now()));
+                sockets.overlap.begin();
+            }
+            // A key the server no longer serves: a new key and a resync.
+            Err(e) if e.refused => return Some(format!("the listen key was refused: {e}")),
+            Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement user data socket failed; retrying"),
+        }
+        // Try again a second later, unless the replacement is up.
+        let age = self.config.max_connection_age;
+        sockets.born = Instant::now() - age + Duration::from_secs(1).min(age);
+        None
+    }
+
+    /// Reads the socket (and its replacement during a rollover) until it is lost.
+    async fn serve(&mut self, socket: Socket) -> Down {
+        let config = self.config.clone();
         let mut renew = interval_at(Instant::now() + config.listen_key_renewal, config.listen_key_renewal);
         let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
-        // A replacement socket on the same key while the old one is near the age cut, when
-        // the overlap ends, and the events already delivered during it.
-        let mut next: Option<(Socket, Instant)> = None;
-        let mut overlap = Overlap::default();
-        let mut born = Instant::now();
-        let reason = loop {
-            let rollover_at = born + config.max_connection_age;
-            let overlap_end = next.as_ref().map(|(_, at)| *at + ROLLOVER_OVERLAP);
+        let mut s = Sockets::new(socket);
+        let down = loop {
+            let rollover_at = s.born + config.max_connection_age;
+            let overlap_end = s.next.as_ref().map(|(_, at)| *at + ROLLOVER_OVERLAP);
+            let rolling = s.next.is_some();
+            let next_frame = async {
+                match s.next.as_mut() {
+                    Some((n, _)) => n.next().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
-                frame = socket.next() => {
+                frame = s.current.next() => {
                     heartbeat.seen();
-                    match on_frame(&mut socket, frame, &route, &mut overlap).await {
+                    match on_frame(&mut s.current, frame, &self.route, &mut s.overlap).await {
                         Frame::Fine => {}
-                        Frame::KeyDead(why) => break why,
+                        Frame::KeyDead(why) => break Down::Lost(why),
                         // The old socket ended during a rollover: the new one carries on.
-                        Frame::Closed(_) if next.is_some() => {
-                            if let Some((n, _)) = next.take() {
-                                socket = n;
-                                born = Instant::now();
-                                overlap.end();
-                            }
-                        }
-                        Frame::Closed(why) => break why,
+                        Frame::Closed(_) if s.next.is_some() => s.promote(false).await,
+                        Frame::Closed(why) => break Down::Lost(why),
                     }
                 },
-                frame = async { match next.as_mut() { Some((n, _)) => n.next().await, None => std::future::pending().await } } => {
-                    if let Some((mut n, at)) = next.take() {
-                        match on_frame(&mut n, frame, &route, &mut overlap).await {
-                            Frame::Fine => next = Some((n, at)),
+                frame = next_frame => {
+                    if let Some((mut n, at)) = s.next.take() {
+                        match on_frame(&mut n, frame, &self.route, &mut s.overlap).await {
+                            Frame::Fine => s.next = Some((n, at)),
                             Frame::KeyDead(why) => {
                                 let _ = n.close(None).await;
-                                break why;
+                                break Down::Lost(why);
                             }
                             Frame::Closed(_) => {}
                         }
                     }
                 }
-                _ = sleep_until(rollover_at), if next.is_none() => {
-                    match connect(&shared, &key).await {
-                        Ok(s) => {
-                            next = Some((s, Instant::now()));
-                            overlap.begin();
-                        }
-                        // A key the server no longer serves: a new key and a resync.
-                        Err(e) if e.refused => break format!("the listen key was refused: {e}"),
-                        Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement user data socket failed; retrying"),
+                _ = sleep_until(rollover_at), if !rolling => {
+                    if let Some(why) = self.roll_over(&mut s).await {
+                        break Down::Lost(why);
                     }
-                    // Try again a second later, unless the replacement is up.
-                    born = Instant::now() - config.max_connection_age + Duration::from_secs(1).min(config.max_connection_age);
                 }
+                // Both sockets have read the same events for a while: the old one goes.
                 _ = sleep_until(overlap_end.unwrap_or(rollover_at)), if overlap_end.is_some() => {
-                    // Both sockets have read the same events for a while: the old one goes.
-                    if let Some((n, _)) = next.take() {
-                        let _ = socket.close(None).await;
-                        socket = n;
-                        born = Instant::now();
-                        heartbeat.seen();
-                        overlap.end();
+                    s.promote(true).await;
+                    heartbeat.seen();
+                }
+                _ = renew.tick() => self.spawn_keepalive(),
+                Some((key, result)) = self.renewed.recv() => {
+                    if let Some(why) = self.on_renewed(key, result) {
+                        break Down::Lost(why);
                     }
                 }
-                _ = renew.tick() => {
-                    // Off the read loop: a hung keepalive never stops the events.
-                    let (rest, key, done, limit) = (rest.clone(), key.clone(), renewed_tx.clone(), config.control_timeout);
-                    tokio::spawn(async move {
-                        let result = match tokio::time::timeout(limit, rest.renew_key(&key)).await {
-                            Ok(r) => r,
-                            Err(_) => Err(crate::Error::WebSocket(format!("no reply within {limit:?}"))),
-                        };
-                        let _ = done.send((key, result));
-                    });
-                }
-                Some((renewed_key, result)) = renewed.recv() => match result {
-                    _ if renewed_key != key => {}
-                    Ok(()) => tracing::debug!(target: "aster::ws", "listen key renewed"),
-                    // The key is gone: events on it have stopped, so wait for nothing.
-                    Err(e) if e.error_code() == Some(NO_SUCH_KEY) => {
-                        route.deliver(Err(WsError::KeepaliveFailed(e.to_string())));
-                        break format!("the listen key no longer exists: {e}");
-                    }
-                    Err(e) => route.deliver(Err(WsError::KeepaliveFailed(e.to_string()))),
-                },
                 _ = sleep_until(heartbeat.due()) => {
-                    if let Err(why) = heartbeat.on_due(&mut socket).await {
-                        break why;
+                    if let Err(why) = heartbeat.on_due(&mut s.current).await {
+                        break Down::Lost(why);
                     }
                 }
-                _ = stop.changed() => {
-                    let _ = socket.close(None).await;
-                    if let Some((mut n, _)) = next.take() {
-                        let _ = n.close(None).await;
-                    }
-                    route.deliver(Err(WsError::Ended("the client was stopped".into())));
-                    return;
+                _ = self.stop.changed() => {
+                    self.route.deliver(Err(WsError::Ended("the client was stopped".into())));
+                    break Down::Stopped;
                 }
             }
-            if route.is_closed() {
-                let _ = socket.close(None).await;
-                return;
+            if self.route.is_closed() {
+                break Down::Stopped;
             }
         };
-        if let Some((mut n, _)) = next.take() {
-            let _ = n.close(None).await;
+        s.close().await;
+        down
+    }
+}
+
+async fn run<K: ListenKeys>(shared: Arc<Shared>, rest: K, key: String, route: Arc<Route>, mut first: Option<Socket>) {
+    let config = shared.config.clone();
+    let stop = shared.stop_signal.subscribe();
+    let (renewed_tx, renewed) = mpsc::unbounded_channel();
+    let mut session = Session { shared, config: config.clone(), rest, key, route, stop, renewed_tx, renewed };
+    let mut backoff = Backoff::new(config.initial_backoff, config.max_backoff);
+    // When the stream went down, and why: the gap reported when it is back.
+    let mut down: Option<(i64, String)> = None;
+    // A handshake refused once may be a dead key; refused again with a fresh key, it is final.
+    let mut refusals = 0;
+    loop {
+        if session.stopped() {
+            session.route.deliver(Err(WsError::Ended("the client was stopped".into())));
+            return;
         }
-        let _ = socket.close(None).await;
+        let connected = match first.take() {
+            Some(s) => Ok(s),
+            None => tokio::select! {
+                c = connect(&session.shared, &session.key) => c,
+                _ = session.stop.changed() => continue,
+            },
+        };
+        let up_since = Instant::now();
+        let reason = match connected {
+            Ok(socket) => {
+                refusals = 0;
+                if let Some((since, why)) = down.take() {
+                    session.resync(since, &why).await;
+                }
+                match session.serve(socket).await {
+                    Down::Stopped => return,
+                    Down::Lost(reason) => reason,
+                }
+            }
+            Err(e) if e.refused && refusals > 0 => {
+                let why = format!("the server refused the user data stream: {e}");
+                session.route.deliver(Err(WsError::Ended(why)));
+                return;
+            }
+            Err(e) => {
+                refusals += usize::from(e.refused);
+                format!("cannot connect: {}", e.message)
+            }
+        };
         tracing::debug!(target: "aster::ws", %reason, "user data stream reconnecting");
         // Said at once: events may be missed from now until the stream is back.
-        route.deliver(Err(WsError::Reconnecting(reason.clone())));
-        down = Some((now_ms(), reason));
+        session.route.deliver(Err(WsError::Reconnecting(reason.clone())));
+        down.get_or_insert((now_ms(), reason));
         if up_since.elapsed() >= config.healthy_after {
             backoff.reset();
         }
         tokio::select! {
             _ = sleep(backoff.next_delay()) => {}
-            _ = stop.changed() => continue,
+            _ = session.stop.changed() => continue,
         }
-        if let Some(k) = new_key(&rest, &route).await {
-            key = k;
-        }
+        session.new_key().await;
     }
 }
