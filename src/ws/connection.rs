@@ -270,6 +270,12 @@ impl Pending {
     }
 }
 
+/// What a socket yields.
+type Frame = std::result::Result<Message, tokio_tungstenite::tungstenite::Error>;
+
+/// How long old and new sockets of a rollover are read together at most.
+const ROLLOVER_DEADLINE: Duration = Duration::from_secs(5);
+
 /// The state of one connection task.
 struct Runner {
     shared: Arc<Shared>,
@@ -294,11 +300,7 @@ enum Outcome {
 
 impl Runner {
     /// Handles one frame from a socket.
-    async fn frame(
-        &mut self,
-        socket: &mut Socket,
-        frame: Option<std::result::Result<Message, tokio_tungstenite::tungstenite::Error>>,
-    ) -> Outcome {
+    async fn frame(&mut self, socket: &mut Socket, frame: Option<Frame>) -> Outcome {
         match frame {
             Some(Ok(Message::Text(text))) => self.text(text.as_str()),
             Some(Ok(Message::Ping(payload))) => {
@@ -465,6 +467,197 @@ async fn wait_offline(
     }
 }
 
+/// The sockets of a connection: the one read, and during a rollover its replacement (when
+/// the overlap began, and whether it has delivered yet).
+struct Link {
+    current: Socket,
+    next: Option<(Socket, Instant, bool)>,
+    born: Instant,
+    /// The server refused a replacement: the current socket serves until it is cut.
+    replacement_refused: bool,
+}
+
+impl Link {
+    fn new(current: Socket) -> Self {
+        Link { current, next: None, born: Instant::now(), replacement_refused: false }
+    }
+
+    /// The replacement takes over; the old socket is closed unless it already ended.
+    async fn promote(&mut self, close_old: bool) {
+        if let Some((n, _, _)) = self.next.take() {
+            let mut old = std::mem::replace(&mut self.current, n);
+            if close_old {
+                let _ = old.close(None).await;
+            }
+            self.born = Instant::now();
+        }
+    }
+
+    async fn close(mut self) {
+        if let Some((mut n, _, _)) = self.next.take() {
+            let _ = n.close(None).await;
+        }
+        let _ = self.current.close(None).await;
+    }
+}
+
+/// What one event of a connection's loop leads to.
+enum Step {
+    Continue,
+    /// The connection is lost, for this reason: reconnect.
+    Lost(String),
+    /// The client stopped.
+    Stop,
+}
+
+impl Runner {
+    /// A command from the client while connected: SUBSCRIBE and requests go to the socket
+    /// (and to its replacement during a rollover, so promotion strands nothing).
+    async fn on_command(&mut self, link: &mut Link, cmd: Option<Command>) -> Step {
+        self.pending.retain(|_, p| !p.abandoned());
+        let (body, failed) = match cmd {
+            Some(Command::Subscribe { names, id, reply }) => {
+                self.streams.extend(names.iter().cloned());
+                self.pending.insert(id, Pending::Subscribe(reply, names.clone()));
+                (
+                    serde_json::json!({ "method": "SUBSCRIBE", "params": names, "id": id }),
+                    "the subscribe could not be sent",
+                )
+            }
+            Some(Command::Request { method, params, id, reply }) => {
+                if method == "UNSUBSCRIBE" {
+                    let gone: Vec<&str> = params.iter().filter_map(|p| p.as_str()).collect();
+                    self.streams.retain(|s| !gone.contains(&s.as_str()));
+                }
+                self.pending.insert(id, Pending::Request(reply, Expect::of(method)));
+                let body = if params.is_empty() && method == "LIST_SUBSCRIPTIONS" {
+                    serde_json::json!({ "method": method, "id": id })
+                } else {
+                    serde_json::json!({ "method": method, "params": params, "id": id })
+                };
+                (body, "the request could not be sent")
+            }
+            Some(Command::Stop) | None => return Step::Stop,
+        };
+        if !self.control(&mut link.current, &body).await {
+            return Step::Lost(failed.to_string());
+        }
+        if let Some((n, _, _)) = link.next.as_mut() {
+            let _ = self.control(n, &body).await;
+        }
+        Step::Continue
+    }
+
+    /// A frame of the socket in use.
+    async fn on_current_frame(&mut self, link: &mut Link, frame: Option<Frame>) -> Step {
+        match self.frame(&mut link.current, frame).await {
+            // The old connection ended during a rollover: the new one carries on.
+            Outcome::Closed(_) if link.next.is_some() => link.promote(false).await,
+            Outcome::Closed(why) => return Step::Lost(why),
+            Outcome::Data { duplicate } => {
+                // The old connection delivered something the new one already had: it has
+                // caught up, so nothing is lost by closing it now.
+                let caught_up = duplicate && link.next.as_ref().is_some_and(|(_, _, live)| *live);
+                let overdue = link.next.as_ref().is_some_and(|(_, at, _)| at.elapsed() > ROLLOVER_DEADLINE);
+                if caught_up || overdue {
+                    link.promote(true).await;
+                }
+            }
+            Outcome::Continue => {}
+        }
+        Step::Continue
+    }
+
+    /// A frame of the replacement socket during a rollover; true when it took over.
+    async fn on_next_frame(&mut self, link: &mut Link, frame: Option<Frame>) -> bool {
+        let Some((mut sock, at, mut live)) = link.next.take() else { return false };
+        match self.frame(&mut sock, frame).await {
+            Outcome::Closed(_) => return false,
+            Outcome::Data { .. } => live = true,
+            Outcome::Continue => {}
+        }
+        let promote = live && at.elapsed() > ROLLOVER_DEADLINE;
+        link.next = Some((sock, at, live));
+        if promote {
+            link.promote(true).await;
+        }
+        promote
+    }
+
+    /// Opens the replacement connection at the age cut.
+    async fn roll_over(&mut self, link: &mut Link) {
+        self.dedupe.until = Some(Instant::now() + Duration::from_secs(30));
+        match self.connect().await {
+            Ok(s) => link.next = Some((s, Instant::now(), false)),
+            // The old socket serves until it is cut; its reconnect then ends the streams
+            // with the refusal.
+            Err(e) if e.refused => link.replacement_refused = true,
+            Err(e) => {
+                tracing::debug!(target: "aster::ws", error = %e, "replacement connection failed; retrying at the next age check")
+            }
+        }
+        let age = self.shared.config.max_connection_age;
+        link.born = Instant::now() - age + Duration::from_secs(1).min(age);
+    }
+
+    /// Serves one connection until it is lost (`Err` with why) or the client stops (`Ok`).
+    async fn serve(
+        &mut self,
+        socket: Socket,
+        commands: &mut mpsc::UnboundedReceiver<Command>,
+        stop: &mut watch::Receiver<bool>,
+    ) -> std::result::Result<(), String> {
+        let config = self.shared.config.clone();
+        let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
+        let mut link = Link::new(socket);
+        let step = loop {
+            let rollover_at = link.born + config.max_connection_age;
+            let may_roll = link.next.is_none() && !link.replacement_refused;
+            if let Some(body) = self.take_orphans() {
+                if !self.control(&mut link.current, &body).await {
+                    break Step::Lost("the unsubscribe could not be sent".into());
+                }
+            }
+            let step = tokio::select! {
+                _ = stop.changed() => Step::Stop,
+                cmd = commands.recv() => self.on_command(&mut link, cmd).await,
+                frame = link.current.next() => {
+                    heartbeat.seen();
+                    self.on_current_frame(&mut link, frame).await
+                }
+                frame = async { match link.next.as_mut() { Some((n, _, _)) => n.next().await, None => std::future::pending().await } } => {
+                    if self.on_next_frame(&mut link, frame).await {
+                        heartbeat.seen();
+                    }
+                    Step::Continue
+                }
+                _ = sleep_until(heartbeat.due()) => match heartbeat.on_due(&mut link.current).await {
+                    Ok(()) => Step::Continue,
+                    Err(why) => Step::Lost(why),
+                },
+                _ = sleep_until(rollover_at), if may_roll => {
+                    self.roll_over(&mut link).await;
+                    Step::Continue
+                }
+            };
+            if !matches!(step, Step::Continue) {
+                break step;
+            }
+        };
+        match step {
+            Step::Lost(why) => {
+                link.close().await;
+                Err(why)
+            }
+            _ => {
+                let (current, next) = (link.current, link.next);
+                self.stopped(current, next).await;
+                Ok(())
+            }
+        }
+    }
+}
+
 async fn run(
     shared: Arc<Shared>,
     streams: Vec<String>,
@@ -494,8 +687,21 @@ async fn run(
             c = r.connect() => c,
             _ = stop.changed() => { r.fail_pending("the client stopped"); return; }
         };
-        let mut current = match connected {
-            Ok(s) => s,
+        let up_since = Instant::now();
+        let reason = match connected {
+            Ok(socket) => {
+                if let Some(why) = down.take() {
+                    r.shared.dispatch_error(&r.streams, WsError::Resumed(format!("reconnected after: {why}")));
+                }
+                match r.serve(socket, &mut commands, &mut stop).await {
+                    Ok(()) => return,
+                    Err(reason) => {
+                        tracing::debug!(target: "aster::ws", %reason, "connection lost; reconnecting");
+                        r.fail_pending(&reason);
+                        reason
+                    }
+                }
+            }
             Err(e) if e.refused => {
                 // Asking again would be refused again, and counts against the IP's limits.
                 let why = format!("the server refused the stream(s) {}: {e}", r.streams.join(", "));
@@ -506,150 +712,13 @@ async fn run(
                 return;
             }
             Err(e) => {
-                let e = e.message;
                 tracing::debug!(target: "aster::ws", error = %e, "connect failed");
                 // The first connect too: a stream that never started must not look quiet.
-                r.shared.dispatch_error(&r.streams, WsError::Reconnecting(format!("cannot connect: {e}")));
-                down.get_or_insert(e);
-                let delay = backoff.next_delay();
-                if !wait_offline(&mut r, delay, &mut commands, &mut stop).await {
-                    r.fail_pending("the client stopped");
-                    return;
-                }
-                continue;
+                format!("cannot connect: {}", e.message)
             }
         };
-        if let Some(why) = down.take() {
-            r.shared.dispatch_error(&r.streams, WsError::Resumed(format!("reconnected after: {why}")));
-        }
-        let mut born = Instant::now();
-        let up_since = born;
-        let mut heartbeat = super::Heartbeat::new(config.heartbeat_interval, config.heartbeat_timeout);
-        // A replacement connection during a rollover, and when its overlap began.
-        let mut next: Option<(Socket, Instant, bool)> = None;
-        let mut replacement_refused = false;
-        let reason = loop {
-            let rollover_at = born + config.max_connection_age;
-            if let Some(body) = r.take_orphans() {
-                if !r.control(&mut current, &body).await {
-                    break "the unsubscribe could not be sent".to_string();
-                }
-            }
-            tokio::select! {
-                _ = stop.changed() => {
-                    r.stopped(current, next).await;
-                    return;
-                }
-                cmd = commands.recv() => {
-                    r.pending.retain(|_, p| !p.abandoned());
-                    match cmd {
-                    Some(Command::Subscribe { names, id, reply }) => {
-                        r.streams.extend(names.iter().cloned());
-                        r.pending.insert(id, Pending::Subscribe(reply, names.clone()));
-                        let body = serde_json::json!({ "method": "SUBSCRIBE", "params": names, "id": id });
-                        if !r.control(&mut current, &body).await {
-                            break "the subscribe could not be sent".to_string();
-                        }
-                        // During a rollover the replacement must carry the stream too.
-                        if let Some((n, _, _)) = next.as_mut() {
-                            let _ = r.control(n, &body).await;
-                        }
-                    }
-                    Some(Command::Request { method, params, id, reply }) => {
-                        if method == "UNSUBSCRIBE" {
-                            let gone: Vec<&str> = params.iter().filter_map(|p| p.as_str()).collect();
-                            r.streams.retain(|s| !gone.contains(&s.as_str()));
-                        }
-                        r.pending.insert(id, Pending::Request(reply, Expect::of(method)));
-                        let body = if params.is_empty() && method == "LIST_SUBSCRIPTIONS" {
-                            serde_json::json!({ "method": method, "id": id })
-                        } else {
-                            serde_json::json!({ "method": method, "params": params, "id": id })
-                        };
-                        if !r.control(&mut current, &body).await {
-                            break "the request could not be sent".to_string();
-                        }
-                        // During a rollover the request goes to both sockets: whichever is
-                        // kept answers it, so promotion never strands a pending request.
-                        if let Some((n, _, _)) = next.as_mut() {
-                            let _ = r.control(n, &body).await;
-                        }
-                    }
-                    Some(Command::Stop) | None => {
-                        r.stopped(current, next).await;
-                        return;
-                    }
-                }},
-                frame = current.next() => {
-                    heartbeat.seen();
-                    match r.frame(&mut current, frame).await {
-                        Outcome::Closed(why) => match next.take() {
-                            // The old connection ended during a rollover: the new one carries on.
-                            Some((n, _, _)) => { current = n; born = Instant::now(); }
-                            None => break why,
-                        },
-                        Outcome::Data { duplicate } => {
-                            // The old connection delivered something the new one already had:
-                            // it has caught up, so nothing is lost by closing it now.
-                            let caught_up = duplicate && next.as_ref().is_some_and(|(_, _, live)| *live);
-                            let overdue = next.as_ref().is_some_and(|(_, at, _)| at.elapsed() > Duration::from_secs(5));
-                            if caught_up || overdue {
-                                if let Some((n, _, _)) = next.take() {
-                                    let _ = current.close(None).await;
-                                    current = n;
-                                    born = Instant::now();
-                                }
-                            }
-                        }
-                        Outcome::Continue => {}
-                    }
-                }
-                frame = async { match next.as_mut() { Some((n, _, _)) => n.next().await, None => std::future::pending().await } } => {
-                    let mut n = next.take();
-                    let mut promote = false;
-                    if let Some((sock, at, live)) = n.as_mut() {
-                        match r.frame(sock, frame).await {
-                            Outcome::Closed(_) => n = None,
-                            Outcome::Data { .. } => {
-                                *live = true;
-                                promote = at.elapsed() > Duration::from_secs(5);
-                            }
-                            Outcome::Continue => {}
-                        }
-                    }
-                    match n {
-                        Some((sock, _, _)) if promote => {
-                            let _ = current.close(None).await;
-                            current = sock;
-                            born = Instant::now();
-                            heartbeat.seen();
-                        }
-                        other => next = other,
-                    }
-                }
-                _ = sleep_until(heartbeat.due()) => {
-                    if let Err(why) = heartbeat.on_due(&mut current).await {
-                        break why;
-                    }
-                }
-                _ = sleep_until(rollover_at), if next.is_none() && !replacement_refused => {
-                    r.dedupe.until = Some(Instant::now() + Duration::from_secs(30));
-                    match r.connect().await {
-                        Ok(s) => next = Some((s, Instant::now(), false)),
-                        // The old socket serves until it is cut; its reconnect then ends
-                        // the streams with the refusal.
-                        Err(e) if e.refused => replacement_refused = true,
-                        Err(e) => tracing::debug!(target: "aster::ws", error = %e, "replacement connection failed; retrying at the next age check"),
-                    }
-                    born = Instant::now() - config.max_connection_age + Duration::from_secs(1).min(config.max_connection_age);
-                }
-            }
-        };
-        tracing::debug!(target: "aster::ws", %reason, "connection lost; reconnecting");
-        let _ = current.close(None).await;
-        r.fail_pending(&reason);
         r.shared.dispatch_error(&r.streams, WsError::Reconnecting(reason.clone()));
-        down = Some(reason);
+        down.get_or_insert(reason);
         // Only a connection that stayed up a while proves the server healthy again.
         if up_since.elapsed() >= config.healthy_after {
             backoff.reset();
