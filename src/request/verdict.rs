@@ -37,9 +37,23 @@ pub(crate) fn trimmed(body: &[u8]) -> &[u8] {
 /// The refusal `body` carries, if any. A body that is not JSON carries none here; it then
 /// fails to decode as any success shape.
 pub(crate) fn refusal(body: &[u8], channel: Channel) -> Option<Refusal> {
+    if !may_say_no(body) {
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_slice(trimmed(body));
     let scan = Scan { channel, top: true };
     de.deserialize_any(scan).ok().flatten()
+}
+
+/// Whether a body could hold a key that says "no" at all: only `code`, `error` and
+/// `success` do, and a key written with `\u` escapes could spell one. Most replies hold
+/// none, and are then not parsed twice.
+fn may_say_no(body: &[u8]) -> bool {
+    use memchr::memmem::find;
+    find(body, b"code").is_some()
+        || find(body, b"error").is_some()
+        || find(body, b"success").is_some()
+        || find(body, b"\\u").is_some()
 }
 
 /// The keys of one object that can say "no".
@@ -217,6 +231,13 @@ mod tests {
         assert_eq!(code(r#"{"orderId":1,"status":"NEW"}"#, REST), None);
         assert_eq!(code("not json", REST), None);
         assert_eq!(code("", REST), None);
+    }
+
+    #[test]
+    fn a_key_spelt_with_escapes_is_still_read() {
+        assert_eq!(code(r#"{"\u0063ode":-2019,"msg":"x"}"#, REST), Some(Some(-2019)));
+        assert_eq!(code(r#"{"\u0065rror":{"code":-1}}"#, REST), Some(Some(-1)));
+        assert!(!may_say_no(br#"{"orderId":1,"status":"NEW","symbol":"BTCUSDT"}"#));
     }
 
     #[test]
