@@ -300,13 +300,16 @@ impl Client {
             items_may_fail: E::PER_ITEM_RESULTS,
             ..opts
         };
-        let mut w = ParamWriter::new();
-        params.write_params(&mut w);
-        add_extra_params(&mut w, E::PARAMS, &extra)?;
-        let send = |ids: Vec<String>| {
-            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w.clone(), opts, ids)
+        let write = || -> Result<ParamWriter> {
+            let mut w = ParamWriter::new();
+            params.write_params(&mut w);
+            add_extra_params(&mut w, E::PARAMS, &extra)?;
+            Ok(w)
         };
-        match send(client_order_ids.clone()).await {
+        let send = |w: ParamWriter, ids: Vec<String>| {
+            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts, ids)
+        };
+        match send(write()?, client_order_ids.clone()).await {
             Err(e) if self.inner.resync_on_clock_error && self.clock_rejected(&e, spec.auth, opts) => {
                 // The exchange refused the request's time, so it did not act: take its clock
                 // and send once more (the same client order ids keep it idempotent).
@@ -316,7 +319,7 @@ impl Client {
                     tracing::warn!(target: "aster::rest", endpoint = spec.name, error = %why, "clock resync failed");
                     return Err(e);
                 }
-                send(client_order_ids).await
+                send(write()?, client_order_ids).await
             }
             other => other,
         }
