@@ -30,61 +30,18 @@ impl SpotMarket {
             return Err(ApiError::price_le_zero());
         }
         if exec_kind == SpotKind::Limit {
-            if price < cfg.min_price {
-                return Err(ApiError::price_lt_min());
-            }
-            if price > cfg.max_price {
-                return Err(ApiError::price_gt_max());
-            }
-            if !(price % cfg.tick_size).is_zero() {
-                return Err(ApiError::price_tick());
-            }
-            // PERCENT_PRICE: within the multipliers of the last price.
-            let last = self.pairs[pi].last_price;
-            if price > last * cfg.multiplier_up {
-                return Err(ApiError::price_above_multiplier());
-            }
-            if price < last * cfg.multiplier_down {
-                return Err(ApiError::price_below_multiplier());
-            }
+            self.check_limit_price(pi, &cfg, price)?;
         }
         if kind.is_conditional() && (stop_price <= Decimal::ZERO || !(stop_price % cfg.tick_size).is_zero()) {
             return Err(ApiError::invalid_param("stopPrice"));
         }
-        if quote_qty.is_zero() {
-            if qty <= Decimal::ZERO {
-                return Err(ApiError::qty_le_zero());
-            }
-            if qty < cfg.min_qty {
-                return Err(ApiError::qty_lt_min());
-            }
-            // MARKET_LOT_SIZE caps market orders below LOT_SIZE's cap.
-            let max = if exec_kind == SpotKind::Market { cfg.market_max_qty } else { cfg.max_qty };
-            if qty > max {
-                return Err(ApiError::qty_gt_max());
-            }
-            if !(qty % cfg.step_size).is_zero() {
-                return Err(ApiError::qty_step());
-            }
-        } else if quote_qty <= Decimal::ZERO {
-            return Err(ApiError::invalid_param("quoteOrderQty"));
-        }
+        check_quantity(&cfg, exec_kind, qty, quote_qty)?;
         let reference = if exec_kind == SpotKind::Limit { price } else { self.pairs[pi].last_price };
         let notional = if quote_qty.is_zero() { qty * reference } else { quote_qty };
         if notional < cfg.min_notional {
             return Err(ApiError::min_notional(&cfg.min_notional.normalize().to_string()));
         }
-        let client_id = match req.client_id {
-            Some(c) if !crate::engine::client_id_ok(&c) => return Err(ApiError::client_order_id_invalid()),
-            Some(c) => {
-                let taken = self.open_orders(acct).any(|o| o.client_id == c);
-                if taken {
-                    return Err(ApiError::new(400, -2010, "Duplicate client order id."));
-                }
-                c
-            }
-            None => format!("sandbox-spot-{}", self.next_order_id + 1),
-        };
+        let client_id = self.client_id_for(acct, req.client_id)?;
         // MAX_NUM_ORDERS: open orders per pair and account.
         if self.open_orders(acct).filter(|o| o.symbol == cfg.symbol).count() >= cfg.max_num_orders {
             return Err(ApiError::max_open_orders());
@@ -128,6 +85,41 @@ impl SpotMarket {
         }
         self.activate(pi, id, now);
         Ok(id)
+    }
+
+    /// PRICE_FILTER and PERCENT_PRICE for a limit price.
+    fn check_limit_price(&self, pi: usize, cfg: &SymbolConfig, price: Decimal) -> ApiResult<()> {
+        if price < cfg.min_price {
+            return Err(ApiError::price_lt_min());
+        }
+        if price > cfg.max_price {
+            return Err(ApiError::price_gt_max());
+        }
+        if !(price % cfg.tick_size).is_zero() {
+            return Err(ApiError::price_tick());
+        }
+        // PERCENT_PRICE: within the multipliers of the last price.
+        let last = self.pairs[pi].last_price;
+        if price > last * cfg.multiplier_up {
+            return Err(ApiError::price_above_multiplier());
+        }
+        if price < last * cfg.multiplier_down {
+            return Err(ApiError::price_below_multiplier());
+        }
+        Ok(())
+    }
+
+    /// The order's client id: the one given, when valid and not held by an open order of
+    /// the account, or one of the sandbox's own.
+    fn client_id_for(&self, acct: AccountId, given: Option<String>) -> ApiResult<String> {
+        match given {
+            Some(c) if !crate::engine::client_id_ok(&c) => Err(ApiError::client_order_id_invalid()),
+            Some(c) if self.open_orders(acct).any(|o| o.client_id == c) => {
+                Err(ApiError::new(400, -2010, "Duplicate client order id."))
+            }
+            Some(c) => Ok(c),
+            None => Ok(format!("sandbox-spot-{}", self.next_order_id + 1)),
+        }
     }
 
     /// Whether a conditional order's trigger is reached at `last`.
@@ -501,4 +493,29 @@ impl SpotMarket {
     pub fn open_orders(&self, acct: AccountId) -> impl Iterator<Item = &SpotOrder> + '_ {
         self.open.iter().filter_map(|id| self.orders.get(id)).filter(move |o| o.account == acct)
     }
+}
+
+/// LOT_SIZE and MARKET_LOT_SIZE for a quantity, or a positive quote amount instead.
+fn check_quantity(cfg: &SymbolConfig, exec_kind: SpotKind, qty: Decimal, quote_qty: Decimal) -> ApiResult<()> {
+    if !quote_qty.is_zero() {
+        return match quote_qty > Decimal::ZERO {
+            true => Ok(()),
+            false => Err(ApiError::invalid_param("quoteOrderQty")),
+        };
+    }
+    if qty <= Decimal::ZERO {
+        return Err(ApiError::qty_le_zero());
+    }
+    if qty < cfg.min_qty {
+        return Err(ApiError::qty_lt_min());
+    }
+    // MARKET_LOT_SIZE caps market orders below LOT_SIZE's cap.
+    let max = if exec_kind == SpotKind::Market { cfg.market_max_qty } else { cfg.max_qty };
+    if qty > max {
+        return Err(ApiError::qty_gt_max());
+    }
+    if !(qty % cfg.step_size).is_zero() {
+        return Err(ApiError::qty_step());
+    }
+    Ok(())
 }
