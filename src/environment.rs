@@ -33,7 +33,7 @@ impl Environment {
     }
 
     /// The futures REST host.
-    pub fn futures_rest_url(self) -> &'static str {
+    pub const fn futures_rest_url(self) -> &'static str {
         match self {
             Environment::Mainnet => "https://fapi.asterdex.com",
             Environment::Testnet => "https://fapi.asterdex-testnet.com",
@@ -41,7 +41,7 @@ impl Environment {
     }
 
     /// The futures stream host.
-    pub fn futures_stream_url(self) -> &'static str {
+    pub const fn futures_stream_url(self) -> &'static str {
         match self {
             Environment::Mainnet => "wss://fstream.asterdex.com",
             Environment::Testnet => "wss://fstream.asterdex-testnet.com",
@@ -49,7 +49,7 @@ impl Environment {
     }
 
     /// The spot REST host.
-    pub fn spot_rest_url(self) -> &'static str {
+    pub const fn spot_rest_url(self) -> &'static str {
         match self {
             Environment::Mainnet => "https://sapi.asterdex.com",
             Environment::Testnet => "https://sapi.asterdex-testnet.com",
@@ -57,7 +57,7 @@ impl Environment {
     }
 
     /// The spot stream host.
-    pub fn spot_stream_url(self) -> &'static str {
+    pub const fn spot_stream_url(self) -> &'static str {
         match self {
             Environment::Mainnet => "wss://sstream.asterdex.com",
             Environment::Testnet => "wss://sstream.asterdex-testnet.com",

@@ -39,9 +39,9 @@ pub use params::ENDPOINTS;
 pub use withdrawal::{withdraw_signature, Withdrawal};
 
 /// The exchange's production spot REST host.
-pub const DEFAULT_BASE_URL: &str = "https://sapi.asterdex.com";
+pub const DEFAULT_BASE_URL: &str = crate::Environment::Mainnet.spot_rest_url();
 /// The exchange's production spot stream host.
-pub const DEFAULT_STREAM_URL: &str = "wss://sstream.asterdex.com";
+pub const DEFAULT_STREAM_URL: &str = crate::Environment::Mainnet.spot_stream_url();
 
 /// Reply models of the spot API that differ from the futures ones, and its own enums.
 pub mod models {

@@ -125,8 +125,8 @@ macro_rules! wallet_client {
                 let $crate::request::Auth::Wallet(signing) = E::SPEC.auth else {
                     return Err($crate::Error::Config(format!("`{}` is not a V3 endpoint", E::SPEC.name)));
                 };
-                let mut all = $crate::request::ParamWriter::new();
-                call.params().write_params(&mut all);
+                // What is sent, extra parameters included, so the signature covers it.
+                let all = call.written()?;
                 let mut business = $crate::request::ParamWriter::new();
                 for (k, v) in all.pairs().filter(|(k, _)| *k != "childSignature") {
                     business.put_encoded(k, v);

@@ -141,3 +141,20 @@ async fn an_extra_parameter_cannot_override_or_smuggle() {
     let e = order().param("builder", "0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D").await.unwrap_err();
     assert_eq!(e.error_code(), Some(-1103), "{e}");
 }
+
+/// A sub-account's `childSignature` covers what the request sends, extra parameters too.
+#[test]
+fn a_child_signature_covers_the_extra_parameters() {
+    let c = aster::v3::Client::builder()
+        .user(aster_sandbox::DEMO_USER)
+        .private_key(aster_sandbox::DEMO_SIGNER_KEY)
+        .build()
+        .unwrap();
+    let child = wallet_key(5);
+    let call = || c.create_sub_account(child.address().to_string(), "desk-1", "").nonce(7);
+    let plain = c.child_signature(&call(), &child).unwrap();
+    let with_extra = c.child_signature(&call().param("builder", "0x01"), &child).unwrap();
+    assert_ne!(plain, with_extra, "the extra parameter is inside what the child signs");
+    let refused = c.child_signature(&call().param("subAccountName", "other"), &child).unwrap_err();
+    assert!(matches!(refused, Error::ParameterValue { .. }), "{refused}");
+}

@@ -20,7 +20,7 @@ pub use builder::{http_client_builder, ClientBuilder};
 pub(crate) use wallet_auth::{WalletAuth, WalletConfig};
 
 /// The exchange's production REST endpoint.
-pub const DEFAULT_BASE_URL: &str = "https://fapi.asterdex.com";
+pub const DEFAULT_BASE_URL: &str = crate::Environment::Mainnet.futures_rest_url();
 /// The exchange refuses larger receive windows.
 pub const MAX_RECV_WINDOW: u64 = 60_000;
 /// Whole-request timeout when none is configured: a request never waits forever.
@@ -122,6 +122,14 @@ fn check_recv_window(rw: u64) -> Result<()> {
 
 /// Parameters the core adds itself: a caller's extra parameter may not take their place.
 const CORE_PARAMS: [&str; 6] = ["timestamp", "recvWindow", "signature", "user", "signer", "nonce"];
+
+/// A request's parameters before the core's own: the endpoint's, then the extra ones.
+pub(crate) fn write_request<E: Endpoint>(params: &E, extra: &[(String, String)]) -> Result<ParamWriter> {
+    let mut w = ParamWriter::new();
+    params.write_params(&mut w);
+    add_extra_params(&mut w, E::PARAMS, extra)?;
+    Ok(w)
+}
 
 /// Appends a call's extra parameters after its own, refusing a name that is no plain
 /// identifier or that the request already carries (or that the core adds).
@@ -300,12 +308,7 @@ impl Client {
             items_may_fail: E::PER_ITEM_RESULTS,
             ..opts
         };
-        let write = || -> Result<ParamWriter> {
-            let mut w = ParamWriter::new();
-            params.write_params(&mut w);
-            add_extra_params(&mut w, E::PARAMS, &extra)?;
-            Ok(w)
-        };
+        let write = || write_request(&params, &extra);
         let send = |w: ParamWriter, ids: Vec<String>| {
             self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts, ids)
         };

@@ -62,6 +62,12 @@ impl<'a, E: Endpoint> Call<'a, E> {
         &mut self.params
     }
 
+    /// The parameters as the request sends them before the core's own: the endpoint's,
+    /// then the extra ones, checked as sending checks them.
+    pub(crate) fn written(&self) -> crate::Result<super::ParamWriter> {
+        crate::client::write_request(&self.params, &self.extra)
+    }
+
     /// The nonce pinned with [`Call::nonce`].
     pub fn pinned_nonce(&self) -> Option<u64> {
         self.opts.nonce

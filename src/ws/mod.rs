@@ -133,7 +133,7 @@ pub fn is_stream_name(name: &str, names: &[&str]) -> bool {
 }
 
 /// The exchange's production WebSocket endpoint.
-pub const DEFAULT_STREAM_URL: &str = "wss://fstream.asterdex.com";
+pub const DEFAULT_STREAM_URL: &str = crate::Environment::Mainnet.futures_stream_url();
 
 /// A stream to subscribe to: its name and the type its messages decode into. Made by the
 /// generated helpers in [`crate::streams`], so no stream name is written by hand.
