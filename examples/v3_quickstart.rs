@@ -14,7 +14,7 @@ type AnyError = Box<dyn std::error::Error + Send + Sync>;
 #[tokio::main]
 async fn main() -> Result<(), AnyError> {
     let live = std::env::args().any(|a| a == "--live");
-    let url = std::env::var("ASTER_BASE_URL").ok().or_else(|| live.then(|| aster::v3::DEFAULT_BASE_URL.to_string()));
+    let url = std::env::var("ASTER_BASE_URL").ok().or_else(|| live.then(|| aster::DEFAULT_BASE_URL.to_string()));
     // Kept alive for the whole run when used.
     let mut sandbox = None;
     let client = match url {
@@ -36,7 +36,9 @@ async fn main() -> Result<(), AnyError> {
             client
         }
     };
-    println!("user {} signs with API wallet {}", client.user(), client.signer());
+    if let (Some(user), Some(signer)) = (client.user(), client.signer()) {
+        println!("user {user} signs with API wallet {signer}");
+    }
     println!("clock offset: {} ms", client.sync_time().await?);
 
     let book = client.depth("BTCUSDT").limit(5).await?;

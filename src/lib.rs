@@ -109,15 +109,18 @@
 //!
 //! ## Where things are
 //!
-//! Client methods per endpoint on [`Client`] and [`v3::Client`]; replies in [`models`];
+//! Every client is one type, [`ApiClient`], over an [`api`] marker; [`Client`],
+//! [`v3::Client`], [`spot::Client`] and [`spot::v3::Client`] are its names. Client methods
+//! per endpoint on those; replies in [`models`];
 //! request types and batch objects in [`params`] and [`v3::params`]; enums at the root;
 //! [`endpoint`] to call an endpoint the spec does not list yet; [`wallet`] for EIP-712
 //! signing; [`rounding`] for tick and step sizes.
 
 #![warn(missing_docs)]
 
-mod builder;
-pub mod client;
+pub mod api;
+mod client;
+mod core;
 mod de;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
@@ -135,7 +138,6 @@ pub mod spot;
 mod tls;
 pub mod v3;
 pub mod wallet;
-mod wallet_client;
 #[cfg(feature = "ws")]
 pub mod ws;
 
@@ -145,7 +147,18 @@ pub mod streams {
     pub use crate::generated::streams::*;
 }
 
-pub use client::{http_client_builder, Client, ClientBuilder, DEFAULT_BASE_URL, MAX_RECV_WINDOW};
+pub use client::{ApiClient, ApiClientBuilder};
+pub use core::{http_client_builder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT};
+pub use core::{MAX_CLOCK_OFFSET_MS, MAX_RECV_WINDOW};
+
+/// A client of the futures V1 API (HMAC key and secret), the crate's first and the Python
+/// connector's `Client`. [`v3::Client`], [`spot::Client`] and [`spot::v3::Client`] are the
+/// same type over another API, with the same method names.
+pub type Client = ApiClient<api::FuturesV1>;
+/// Configures a futures V1 [`Client`].
+pub type ClientBuilder = ApiClientBuilder<api::FuturesV1>;
+/// The exchange's production futures REST host.
+pub const DEFAULT_BASE_URL: &str = Environment::Mainnet.futures_rest_url();
 pub use environment::Environment;
 pub use error::{Error, Result};
 pub use generated::enums::*;
@@ -165,18 +178,6 @@ pub mod models {
 /// [`ENDPOINTS`], the spec's table of every endpoint.
 pub mod params {
     pub use crate::generated::rest::*;
-}
-/// The futures product under its own name, beside [`spot`]: the V1 client and its types
-/// (also at the crate root, where they have always been) and [`v3`].
-pub mod futures {
-    pub use crate::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-    #[cfg(feature = "ws")]
-    pub use crate::streams;
-    pub use crate::{models, params};
-    /// The futures V3 API: [`crate::v3`].
-    pub mod v3 {
-        pub use crate::v3::*;
-    }
 }
 pub use resolve::Resolution;
 pub use rust_decimal::Decimal;

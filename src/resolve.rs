@@ -1,7 +1,10 @@
 //! Answering an unknown outcome: every order goes out with a client order id
 //! (`Error::UnknownOutcome` carries it), and one query tells whether it exists.
 
+use crate::api::Api;
 use crate::models::Order;
+use crate::request::{Method, Security};
+use crate::ApiClient;
 use crate::{Error, ErrorCode, Result};
 
 /// What became of an order whose outcome was unknown.
@@ -24,8 +27,9 @@ fn from_query(reply: Result<Order>) -> Result<Resolution> {
     }
 }
 
-impl crate::Client {
-    /// Resolves an unknown outcome: looks the order up by its client order id.
+impl<A: Api> ApiClient<A> {
+    /// Resolves an unknown outcome: looks the order up by its client order id (the API's
+    /// order query, signed as this client signs).
     ///
     /// ```no_run
     /// # async fn demo(client: aster::Client, order: aster::Call<'_, aster::params::NewOrderParams>) -> aster::Result<()> {
@@ -40,28 +44,8 @@ impl crate::Client {
     /// # Ok(()) }
     /// ```
     pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
-        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
-    }
-}
-
-impl crate::v3::Client {
-    /// Resolves an unknown outcome: looks the order up by its client order id.
-    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
-        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
-    }
-}
-
-impl crate::spot::Client {
-    /// Resolves an unknown outcome of a spot order: looks it up by its client order id.
-    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
-        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
-    }
-}
-
-impl crate::spot::v3::Client {
-    /// Resolves an unknown outcome of a spot order: looks it up by its client order id.
-    pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
-        from_query(self.query_order(symbol).orig_client_order_id(client_order_id).await)
+        let params = [("symbol", symbol), ("origClientOrderId", client_order_id)];
+        from_query(self.core.request(Method::Get, A::INFO.order_path, Security::UserData, &params).await)
     }
 }
 

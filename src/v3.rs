@@ -46,7 +46,7 @@ pub mod streams {
 }
 pub use crate::wallet::{typed_data_digest, WalletKey, ASTER_CHAIN_ID};
 
-/// The exchange's production REST endpoint for V3 (the same host as V1).
-pub const DEFAULT_BASE_URL: &str = crate::client::DEFAULT_BASE_URL;
-
-crate::wallet_client::wallet_client!(None);
+/// A client of the futures V3 API.
+pub type Client = crate::ApiClient<crate::api::FuturesV3>;
+/// Configures a futures V3 [`Client`].
+pub type ClientBuilder = crate::ApiClientBuilder<crate::api::FuturesV3>;

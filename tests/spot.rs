@@ -21,7 +21,7 @@ fn locked(account: &spot::models::SpotAccount, asset: &str) -> aster::Decimal {
 
 #[test]
 fn spot_clients_default_to_the_spot_host() {
-    let c = spot::Client::new().unwrap();
+    let c = spot::Client::new();
     assert_eq!(c.base_url(), "https://sapi.asterdex.com");
     let v3 = spot::v3::Client::builder().user(DEMO_USER).private_key(DEMO_SIGNER_KEY).build().unwrap();
     assert_eq!(v3.base_url(), "https://sapi.asterdex.com");
@@ -381,13 +381,27 @@ async fn a_spot_user_data_gap_is_announced_and_followed_by_a_snapshot() {
     ws.stop().await;
 }
 
-#[test]
-fn each_product_has_a_module_and_the_old_names_stay() {
-    // The futures V1 client is reachable as before and under the product's name.
-    let _: aster::Client = aster::futures::Client::new();
-    let _: fn() -> aster::futures::v3::ClientBuilder = aster::v3::Client::builder;
-    assert_eq!(aster::futures::DEFAULT_BASE_URL, "https://fapi.asterdex.com");
-    assert_eq!(spot::DEFAULT_BASE_URL, "https://sapi.asterdex.com");
+#[tokio::test]
+async fn every_client_is_one_type_built_the_same_way() {
+    // One type over an API marker: the same constructor shape for every API.
+    let _: aster::ApiClient<aster::api::SpotV3> = aster::spot::v3::Client::new();
+    let _: fn() -> aster::v3::ClientBuilder = aster::v3::Client::builder;
+    assert_eq!(aster::Client::new().base_url(), aster::DEFAULT_BASE_URL);
+    assert_eq!(spot::Client::new().base_url(), spot::DEFAULT_BASE_URL);
+    assert_eq!(spot::v3::Client::new().base_url(), "https://sapi.asterdex.com");
+    let testnet = aster::v3::Client::builder().environment(aster::Environment::Testnet).build().unwrap();
+    assert_eq!(testnet.base_url(), "https://fapi.asterdex-testnet.com");
+
+    // A V3 client without an API wallet serves market data; a signed call is refused
+    // before anything is sent (the host is a closed loopback port).
+    let public = spot::v3::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    assert_eq!((public.user(), public.signer()), (None, None));
+    let e = public.account().await.unwrap_err();
+    assert!(matches!(e, aster::Error::MissingCredentials { .. }), "{e:?}");
+
+    // Half an identity is refused when building, not when trading.
+    let e = spot::v3::Client::builder().user("0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e").build().unwrap_err();
+    assert!(e.to_string().contains("private key"), "{e}");
 }
 
 #[tokio::test]

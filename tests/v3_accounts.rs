@@ -34,7 +34,7 @@ async fn the_main_wallet_registers_an_agent_that_can_then_trade() {
     let agent = wallet_key(0xd4);
     let agent_client = Client::builder()
         .base_url(sb.base_url())
-        .user(client.user().to_string())
+        .user(client.user().unwrap().to_string())
         .private_key(wallet_key_hex(0xd4))
         .build()
         .unwrap();
@@ -78,7 +78,7 @@ async fn an_expired_agent_is_refused() {
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let late = Client::builder()
         .base_url(sb.base_url())
-        .user(client.user().to_string())
+        .user(client.user().unwrap().to_string())
         .private_key(wallet_key_hex(0xd5))
         .build()
         .unwrap();
@@ -161,7 +161,7 @@ async fn transfers_move_balances_between_main_and_sub_accounts_and_migration_bri
 
     // The main account pulls 1 USDT back from the sub-account; a stranger's address is refused.
     client
-        .sub_account_transfer(client.user().to_string(), "USDT", dec("1"), SubTransferKind::FutureFuture)
+        .sub_account_transfer(client.user().unwrap().to_string(), "USDT", dec("1"), SubTransferKind::FutureFuture)
         .from_account_address(child.address().to_string())
         .await
         .unwrap();

@@ -13,7 +13,6 @@ use quote::{format_ident, quote};
 pub fn emit(spec: &Spec) -> TokenStream {
     let infos = spec.rest.endpoints.iter().map(|ep| endpoint_info(spec, ep));
     let arms = spec.rest.endpoints.iter().map(|ep| dispatch_arm(spec, ep));
-    let core = if spec.api.wraps_core() { quote!(&client.core) } else { quote!(client) };
     let objects = spec.rest.param_objects.iter().map(|o| {
         let id = format_ident!("{}", o.name);
         quote! {
@@ -34,7 +33,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
         #[cfg(feature = "dynamic")]
         pub async fn call_by_name(client: &Client, name: &str, args: &crate::dynamic::Args) -> Result<bytes::Bytes, Error> {
-            let core = #core;
+            let core = &client.core;
             match name {
                 #(#arms)*
                 other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),

@@ -133,7 +133,7 @@ fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let ps = params(&ep.params, spec);
     let params_struct = emit_params_struct(ep, &struct_id, &ps);
     let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id, &ps);
-    let method = emit_client_method(spec, ep, &struct_id, &ps);
+    let method = emit_client_method(ep, &struct_id, &ps);
     let setters: Vec<TokenStream> =
         ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self.params))).collect();
     let setters_impl = if setters.is_empty() {
@@ -245,9 +245,8 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
     }
 }
 
-fn emit_client_method(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
+fn emit_client_method(ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
     let method_id = format_ident!("{}", ep.name);
-    let core = if spec.api.wraps_core() { quote!(&self.core) } else { quote!(self) };
     let args = ps.iter().filter(|p| p.spec.required).map(|p| {
         let (id, ty) = (&p.id, p.ty.arg());
         quote!(#id: #ty)
@@ -258,7 +257,7 @@ fn emit_client_method(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
         impl Client {
             #(#[doc = #method_doc])*
             pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id> {
-                Call::new(#core, #struct_id { #(#inits),* })
+                Call::new(&self.core, #struct_id { #(#inits),* })
             }
         }
     }

@@ -85,11 +85,6 @@ impl ApiInfo {
         self.models.as_ref().map(|_| format!("{}_models", self.product))
     }
 
-    /// Whether the client type wraps the core client (`self.core`) rather than being it.
-    pub fn wraps_core(&self) -> bool {
-        self.client != "crate::Client"
-    }
-
     pub fn is_wallet(&self) -> bool {
         self.signing == "eip712"
     }

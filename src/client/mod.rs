@@ -1,225 +1,113 @@
-//! The REST client: configuration and the request pipeline every endpoint goes through.
+//! The public client: one type for every API ([`ApiClient`] over an [`Api`] marker), a
+//! thin wrapper of the request core. Each API's endpoints are generated methods on its
+//! instance (`aster::Client`, `aster::v3::Client`, `aster::spot::Client`,
+//! `aster::spot::v3::Client` are its names).
 
-use crate::request::reply::{classify, read_body, Reply, Sent};
-use crate::request::{Auth, Call, Endpoint, LimitUsage, Method, ParamWriter, Security, WalletRole};
-use crate::sign::Signer;
-
-use crate::{Error, Result};
-use http::HeaderValue;
+use crate::api::Api;
+use crate::core::Core;
+use crate::request::{Call, Endpoint, LimitUsage, Method, Security};
+use crate::Result;
 use std::fmt;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::marker::PhantomData;
 
 mod builder;
-mod wallet_auth;
+mod wallet;
 
-use builder::http_builder;
-pub(crate) use builder::ProductApi;
-pub use builder::{http_client_builder, ClientBuilder};
-pub(crate) use wallet_auth::{WalletAuth, WalletConfig};
+pub use builder::ApiClientBuilder;
 
-/// The exchange's production REST endpoint.
-pub const DEFAULT_BASE_URL: &str = crate::Environment::Mainnet.futures_rest_url();
-/// The exchange refuses larger receive windows.
-pub const MAX_RECV_WINDOW: u64 = 60_000;
-/// Whole-request timeout when none is configured: a request never waits forever.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Connect timeout when none is configured.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest reply body read when none is configured: far above any real reply (a full
-/// exchangeInfo is under 1 MiB), far below what would hurt.
-pub const DEFAULT_MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
-/// A server clock further than this from ours is refused by `sync_time`: no real exchange
-/// is a day off, so such a reply is wrong, and signing with it would be worse.
-pub const MAX_CLOCK_OFFSET_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// A client of the Aster futures REST API. Cheap to clone; clones share connections.
+/// A client of one REST API of the exchange. Cheap to clone; clones share connections,
+/// the clock offset and (V3) nonces, so no two requests of one client carry the same
+/// nonce. Use it by the API's own name:
 ///
 /// ```no_run
 /// # async fn demo() -> aster::Result<()> {
-/// let client = aster::Client::new();
+/// let client = aster::Client::new(); // futures V1, public endpoints
 /// let book = client.depth("BTCUSDT").limit(100).await?;
-/// println!("best bid {:?}", book.bids.first());
+/// let spot = aster::spot::v3::Client::new(); // spot V3, public endpoints
+/// let pair = spot.depth("ASTERUSDT").limit(5).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
+pub struct ApiClient<A: Api> {
+    pub(crate) core: Core,
+    api: PhantomData<A>,
 }
 
-struct Inner {
-    /// `Err` when no HTTP client could be made (TLS unavailable on this machine): said on
-    /// each request rather than at `Client::new`, which cannot fail.
-    http: std::result::Result<reqwest::Client, String>,
-    base_url: String,
-    api_key: Option<HeaderValue>,
-    key_hint: Option<String>,
-    signer: Option<Signer>,
-    recv_window: Option<u64>,
-    show_limit_usage: bool,
-    show_header: bool,
-    time_offset_ms: AtomicI64,
-    last_usage: Mutex<Option<LimitUsage>>,
-    wallet: Option<WalletAuth>,
-    max_reply_bytes: usize,
-    client_ids: ClientIds,
-    resync_on_clock_error: bool,
-    time_path: Option<&'static str>,
-    environment: crate::Environment,
-    /// The chain V3 signatures name: the environment's unless configured.
-    chain_id: u64,
-}
-
-/// Client order ids for requests that carry none: unique per process (a random prefix)
-/// and per request (a counter), within the exchange's 36-character pattern.
-#[derive(Debug)]
-struct ClientIds {
-    prefix: String,
-    next: std::sync::atomic::AtomicU64,
-}
-
-impl ClientIds {
-    fn new() -> Self {
-        use std::hash::{BuildHasher, Hasher};
-        // RandomState is seeded from the OS per process: enough to keep two processes'
-        // ids apart without a random-number crate.
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
-        ClientIds { prefix: format!("aster-{:012x}", h.finish() & 0xffff_ffff_ffff), next: Default::default() }
-    }
-
-    fn next(&self) -> String {
-        format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed))
+impl<A: Api> Clone for ApiClient<A> {
+    fn clone(&self) -> Self {
+        Self { core: self.core.clone(), api: PhantomData }
     }
 }
 
-impl fmt::Debug for Client {
+impl<A: Api> fmt::Debug for ApiClient<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &i.base_url)
-            .field("api_key", &i.key_hint)
-            .field("secret", &i.signer.as_ref().map(|_| "<redacted>"))
-            .field("recv_window", &i.recv_window)
-            .field("show_limit_usage", &i.show_limit_usage)
-            .field("show_header", &i.show_header)
-            .field("user", &i.wallet.as_ref().map(|w| w.user))
-            .field("signer", &i.wallet.as_ref().map(|w| w.api_key.address()))
-            .finish()
+        self.core.fmt(f)
     }
 }
 
-fn check_recv_window(rw: u64) -> Result<()> {
-    if rw > MAX_RECV_WINDOW {
-        return Err(Error::ParameterValue {
-            name: "recvWindow".into(),
-            reason: format!("{rw} ms exceeds the exchange's maximum of {MAX_RECV_WINDOW} ms"),
-        });
+impl<A: Api> Default for ApiClient<A> {
+    fn default() -> Self {
+        Self::new()
     }
-    Ok(())
 }
 
-/// Parameters the core adds itself: a caller's extra parameter may not take their place.
-const CORE_PARAMS: [&str; 6] = ["timestamp", "recvWindow", "signature", "user", "signer", "nonce"];
-
-/// A request's parameters before the core's own: the endpoint's, then the extra ones.
-pub(crate) fn write_request<E: Endpoint>(params: &E, extra: &[(String, String)]) -> Result<ParamWriter> {
-    let mut w = ParamWriter::new();
-    params.write_params(&mut w);
-    add_extra_params(&mut w, E::PARAMS, extra)?;
-    Ok(w)
-}
-
-/// Appends a call's extra parameters after its own, refusing a name that is no plain
-/// identifier or that the request already carries (or that the core adds).
-fn add_extra_params(w: &mut ParamWriter, spec_params: &[&str], extra: &[(String, String)]) -> Result<()> {
-    for (name, value) in extra {
-        let refuse = |reason: &str| Err(Error::ParameterValue { name: name.clone(), reason: reason.into() });
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return refuse("an extra parameter's name must be letters, digits or `_`");
-        }
-        if CORE_PARAMS.contains(&name.as_str()) {
-            return refuse("the client sets it itself");
-        }
-        if spec_params.contains(&name.as_str()) || w.pairs().any(|(k, _)| k == name) {
-            return refuse("the call already sends it; set it through its typed setter");
-        }
-        w.put(name, value.as_str());
+impl<A: Api> ApiClient<A> {
+    pub(crate) fn from_core(core: Core) -> Self {
+        Self { core, api: PhantomData }
     }
-    Ok(())
-}
 
-/// Per-request options of a [`Call`].
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Options {
-    pub(crate) recv_window: Option<u64>,
-    /// A V3 nonce chosen by the caller (as `noop` needs) instead of the next automatic one.
-    pub(crate) nonce: Option<u64>,
-    /// The endpoint answers item by item (a batch): its list may hold refusals.
-    pub(crate) items_may_fail: bool,
-}
-
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-impl Client {
-    /// A client for public endpoints on the production exchange.
+    /// A client without credentials on the production exchange: public endpoints only.
+    /// It cannot fail; should this machine offer no TLS, each request says so.
     pub fn new() -> Self {
-        let http = http_builder(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT)
+        let http = crate::core::http_builder(crate::DEFAULT_TIMEOUT, crate::DEFAULT_CONNECT_TIMEOUT)
             .and_then(|b| b.build().map_err(|e| format!("cannot build the HTTP client: {e}")));
-        Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url: DEFAULT_BASE_URL.to_string(),
-                api_key: None,
-                key_hint: None,
-                signer: None,
-                recv_window: None,
-                show_limit_usage: false,
-                show_header: false,
-                time_offset_ms: AtomicI64::new(0),
-                last_usage: Mutex::new(None),
-                wallet: None,
-                max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
-                client_ids: ClientIds::new(),
-                resync_on_clock_error: true,
-                time_path: None,
-                environment: crate::Environment::Mainnet,
-                chain_id: crate::Environment::Mainnet.chain_id(),
-            }),
-        }
+        let core = crate::core::Settings::default().build_with(A::INFO, http);
+        Self::from_core(core.expect("the default settings are valid"))
     }
 
-    /// A builder for a client with credentials, another host or other settings.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+    /// A builder for a client with credentials, another environment or host, or other
+    /// settings; `build()` checks them all.
+    pub fn builder() -> ApiClientBuilder<A> {
+        ApiClientBuilder::default()
     }
 
     /// The REST base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.core.base_url()
     }
 
     /// The exchange's network this client was built for.
     pub fn environment(&self) -> crate::Environment {
-        self.inner.environment
+        self.core.environment()
     }
 
-    pub(crate) fn wallet(&self) -> Option<&WalletAuth> {
-        self.inner.wallet.as_ref()
+    /// Measures the offset between the exchange's clock and this machine's (the API's
+    /// `time` endpoint) and applies it to every later timestamp or nonce. Returns the
+    /// offset in ms.
+    pub async fn sync_time(&self) -> Result<i64> {
+        self.core.resync().await
+    }
+
+    /// The clock offset applied to signed requests, in ms.
+    pub fn time_offset(&self) -> i64 {
+        self.core.time_offset()
+    }
+
+    /// Rate-limit usage of the last reply, when built with `show_limit_usage(true)`.
+    pub fn last_limit_usage(&self) -> Option<LimitUsage> {
+        self.core.last_limit_usage()
     }
 
     /// A request to an endpoint given by its params; for endpoints implemented outside
     /// the spec.
     pub fn call<E: Endpoint>(&self, params: E) -> Call<'_, E> {
-        Call::new(self, params)
+        Call::new(&self.core, params)
     }
 
     /// Sends a request to any path with string params and returns the JSON reply; for
-    /// endpoints the spec does not cover yet. Signing and headers follow `security`; a
-    /// `recvWindow` among the params must be a whole number of ms, at most 60000.
+    /// endpoints the spec does not cover yet. It is signed as this API signs (HMAC with
+    /// `timestamp`, or the API wallet with `user`, `signer`, `nonce`) when `security`
+    /// needs it; a `recvWindow` among the params must be a whole number of ms, at most
+    /// 60000. A reply is `Ok` only when it carries no error marker.
     pub async fn request(
         &self,
         method: Method,
@@ -227,336 +115,6 @@ impl Client {
         security: Security,
         params: &[(&str, &str)],
     ) -> Result<serde_json::Value> {
-        let mut w = ParamWriter::new();
-        let mut recv_window = self.inner.recv_window;
-        for (k, v) in params {
-            if *k == "recvWindow" {
-                let rw = v.trim().parse::<u64>().map_err(|_| Error::ParameterType {
-                    name: "recvWindow".into(),
-                    reason: format!("`{v}` is not a whole number of milliseconds"),
-                })?;
-                recv_window = Some(rw);
-            } else {
-                w.put(k, *v);
-            }
-        }
-        let auth = if self.inner.wallet.is_some() {
-            Auth::Wallet(crate::request::WalletSigning::STANDARD)
-        } else {
-            Auth::Hmac
-        };
-        let opts = Options { recv_window, ..Options::default() };
-        let reply = self.dispatch(method, path, security, auth, "request", w, opts, Vec::new()).await?;
-        reply.decode_as()
-    }
-
-    /// Measures the offset between the exchange's clock and this machine's and applies it
-    /// to the `timestamp` of every later signed request. Returns the offset in ms.
-    pub async fn sync_time(&self) -> Result<i64> {
-        self.resync(Auth::Hmac).await
-    }
-
-    /// Sets the clock offset from a server time read between `before` and `after` (local
-    /// ms); refuses a server time more than [`MAX_CLOCK_OFFSET_MS`] away.
-    pub(crate) fn apply_server_time(&self, server: i64, before: i64, after: i64) -> Result<i64> {
-        // The midpoint, without overflow whatever the inputs.
-        let local = before.saturating_add(after.saturating_sub(before) / 2);
-        let offset = server.checked_sub(local).filter(|o| o.abs() <= MAX_CLOCK_OFFSET_MS).ok_or_else(|| {
-            Error::Config(format!(
-                "the exchange reports server time {server} ms, too far from the local clock ({local} ms) to trust"
-            ))
-        })?;
-        self.inner.time_offset_ms.store(offset, Ordering::Relaxed);
-        if let Some(w) = &self.inner.wallet {
-            w.nonces.set_offset_us(offset.saturating_mul(1000));
-        }
-        Ok(offset)
-    }
-
-    /// The clock offset applied to signed requests, in ms.
-    pub fn time_offset(&self) -> i64 {
-        self.inner.time_offset_ms.load(Ordering::Relaxed)
-    }
-
-    /// Rate-limit usage of the last reply, when built with `show_limit_usage(true)`.
-    pub fn last_limit_usage(&self) -> Option<LimitUsage> {
-        self.inner.last_usage.lock().ok().and_then(|u| u.clone())
-    }
-
-    /// The next V3 nonce of this client (microseconds, never repeated by it or its clones);
-    /// `None` for a client without an API wallet.
-    pub fn next_nonce(&self) -> Option<u64> {
-        self.inner.wallet.as_ref().map(|w| w.nonces.next())
-    }
-
-    pub(crate) async fn execute<E: Endpoint>(
-        &self,
-        mut params: E,
-        opts: Options,
-        extra: Vec<(String, String)>,
-    ) -> Result<Reply> {
-        if self.inner.environment == crate::Environment::Testnet && !E::ON_TESTNET {
-            return Err(Error::NotServed { endpoint: E::SPEC.name, environment: self.inner.environment });
-        }
-        params.check()?;
-        // Every order goes out with a client order id, so an unknown outcome can be resolved.
-        let ids = &self.inner.client_ids;
-        let client_order_ids = params.assign_client_order_ids(&mut || ids.next());
-        let spec = E::SPEC;
-        let opts = Options {
-            recv_window: opts.recv_window.or(self.inner.recv_window),
-            items_may_fail: E::PER_ITEM_RESULTS,
-            ..opts
-        };
-        let write = || write_request(&params, &extra);
-        let send = |w: ParamWriter, ids: Vec<String>| {
-            self.dispatch(spec.method, spec.path, spec.security, spec.auth, spec.name, w, opts, ids)
-        };
-        match send(write()?, client_order_ids.clone()).await {
-            Err(e) if self.inner.resync_on_clock_error && self.clock_rejected(&e, spec.auth, opts) => {
-                // The exchange refused the request's time, so it did not act: take its clock
-                // and send once more (the same client order ids keep it idempotent).
-                tracing::info!(target: "aster::rest", endpoint = spec.name, "clock rejected; resyncing and retrying once");
-                if let Err(why) = self.resync(spec.auth).await {
-                    // The exchange's refusal is what the caller needs, not the resync's failure.
-                    tracing::warn!(target: "aster::rest", endpoint = spec.name, error = %why, "clock resync failed");
-                    return Err(e);
-                }
-                send(write()?, client_order_ids).await
-            }
-            other => other,
-        }
-    }
-
-    /// Whether `e` is the exchange refusing the request's time: -1021 (timestamp outside
-    /// recvWindow) for V1, -4225 (nonce expired) for V3 with a nonce the client chose. A
-    /// nonce the caller pinned is theirs to manage: it is never replaced.
-    fn clock_rejected(&self, e: &Error, auth: Auth, opts: Options) -> bool {
-        match (auth, e.code()) {
-            (Auth::Hmac, Some(crate::ErrorCode::InvalidTimestamp)) => true,
-            (Auth::Wallet(_), Some(crate::ErrorCode::NonceExpired)) => opts.nonce.is_none(),
-            _ => false,
-        }
-    }
-
-    /// Reads the exchange's clock through the time endpoint of `auth`'s API version and
-    /// applies it; the one way the clock is set, by `sync_time` and by the retry on -1021.
-    pub(crate) async fn resync(&self, auth: Auth) -> Result<i64> {
-        let path = self.inner.time_path.unwrap_or(match auth {
-            Auth::Hmac => "/fapi/v1/time",
-            Auth::Wallet(_) => "/fapi/v3/time",
-        });
-        let before = now_ms();
-        let reply = self.request(Method::Get, path, Security::None, &[]).await?;
-        let after = now_ms();
-        let server = reply.get("serverTime").and_then(serde_json::Value::as_i64).ok_or_else(|| Error::Decode {
-            message: "no serverTime in the time reply".into(),
-            excerpt: Error::excerpt(reply.to_string().as_bytes(), 200),
-        })?;
-        self.apply_server_time(server, before, after)
-    }
-
-    /// Adds the V1 credentials: the key header is added later, the HMAC signature here.
-    fn sign_hmac(&self, security: Security, name: &'static str, w: &mut ParamWriter, opts: &Options) -> Result<()> {
-        let inner = &*self.inner;
-        if let Some(rw) = opts.recv_window {
-            check_recv_window(rw)?;
-        }
-        if security.needs_key() && inner.api_key.is_none() {
-            return Err(Error::MissingCredentials { endpoint: name, needs: "an API key" });
-        }
-        if security.is_signed() {
-            let Some(signer) = &inner.signer else {
-                return Err(Error::MissingCredentials { endpoint: name, needs: "an API key and secret" });
-            };
-            let timestamp = now_ms().saturating_add(inner.time_offset_ms.load(Ordering::Relaxed));
-            w.put("timestamp", &timestamp);
-            if let Some(rw) = opts.recv_window {
-                w.put("recvWindow", &rw);
-            }
-            let signature = signer.sign(w.as_str().as_bytes());
-            w.put_encoded("signature", &signature);
-        }
-        Ok(())
-    }
-
-    fn wallet_auth(&self, name: &'static str) -> Result<&WalletAuth> {
-        self.inner
-            .wallet
-            .as_ref()
-            .ok_or(Error::MissingCredentials { endpoint: name, needs: "an API wallet (user, signer, private key)" })
-    }
-
-    /// The message of a V3 request under `nonce`: what it signs and what it sends unsigned.
-    pub(crate) fn wallet_message(
-        &self,
-        signing: &crate::request::WalletSigning,
-        name: &'static str,
-        w: ParamWriter,
-        nonce: u64,
-    ) -> Result<crate::request::wallet_payload::Built> {
-        let wallet = self.wallet_auth(name)?;
-        let values = crate::request::wallet_payload::WalletValues {
-            user: &wallet.user_text,
-            signer: &wallet.signer_text,
-            nonce,
-            chain_id: self.inner.chain_id,
-        };
-        crate::request::wallet_payload::build(signing, w, &values)
-    }
-
-    /// Adds the V3 wallet params and the EIP-712 signature; the result is the whole payload.
-    fn sign_wallet(
-        &self,
-        signing: &crate::request::WalletSigning,
-        name: &'static str,
-        w: ParamWriter,
-        opts: &Options,
-    ) -> Result<ParamWriter> {
-        let wallet = self.wallet_auth(name)?;
-        let key = match signing.key {
-            WalletRole::ApiWallet => &wallet.api_key,
-            WalletRole::MainWallet => wallet.main_key.as_ref().ok_or(Error::MissingCredentials {
-                endpoint: name,
-                needs: "the main wallet's private key (.main_private_key(..))",
-            })?,
-        };
-        let nonce = match opts.nonce {
-            Some(n) => {
-                wallet.nonces.observe(n);
-                n
-            }
-            None => wallet.nonces.next(),
-        };
-        let built = self.wallet_message(signing, name, w, nonce)?;
-        let signature = key.sign_message(built.chain_id, &built.message);
-        let mut out = ParamWriter::from_encoded(built.message);
-        for (k, v) in ParamWriter::from_encoded(built.unsigned).pairs() {
-            out.put_encoded(k, v);
-        }
-        out.put_encoded("signature", &signature);
-        Ok(out)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn dispatch(
-        &self,
-        method: Method,
-        path: &str,
-        security: Security,
-        auth: Auth,
-        name: &'static str,
-        mut w: ParamWriter,
-        opts: Options,
-        client_order_ids: Vec<String>,
-    ) -> Result<Reply> {
-        let inner = &*self.inner;
-        let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
-        let sent = Sent { method, path: path.to_string(), client_order_ids, items_may_fail: opts.items_may_fail };
-        let send_key = match auth {
-            Auth::Hmac => {
-                self.sign_hmac(security, name, &mut w, &opts)?;
-                security.needs_key()
-            }
-            Auth::Wallet(signing) => {
-                if security.is_wallet_signed() {
-                    w = self.sign_wallet(&signing, name, w, &opts)?;
-                }
-                false
-            }
-        };
-        // V3 sends DELETE params in the body, as its docs ask of every non-GET method.
-        let in_query = matches!(method, Method::Get) || (matches!(method, Method::Delete) && auth == Auth::Hmac);
-        let payload = w.into_string();
-        let mut url = String::with_capacity(inner.base_url.len() + path.len() + payload.len() + 1);
-        url.push_str(&inner.base_url);
-        url.push_str(path);
-        let mut req = match method {
-            _ if in_query => {
-                if !payload.is_empty() {
-                    url.push('?');
-                    url.push_str(&payload);
-                }
-                http.request(method.to_http(), url)
-            }
-            _ => {
-                // Stated even for an empty body: front ends answer 411 to a POST without it.
-                let length = payload.len();
-                http.request(method.to_http(), url)
-                    .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(http::header::CONTENT_LENGTH, length)
-                    .body(payload)
-            }
-        };
-        if send_key {
-            if let Some(key) = &inner.api_key {
-                req = req.header("X-MBX-APIKEY", key.clone());
-            }
-        }
-
-        let started = Instant::now();
-        let mut resp = req.send().await.map_err(|e| sent.transport_error(e))?;
-        let status = resp.status().as_u16();
-        // Taken, not cloned: the body read below consumes the response.
-        let headers = std::mem::take(resp.headers_mut());
-        let body = read_body(&sent, resp, inner.max_reply_bytes).await?;
-        let latency = started.elapsed();
-
-        // Parsed only when someone will look at it.
-        let debug = tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG);
-        if debug || inner.show_limit_usage {
-            let usage = LimitUsage::from_headers(&headers);
-            tracing::debug!(
-                target: "aster::rest",
-                method = method.as_str(),
-                path,
-                status,
-                latency_us = latency.as_micros() as u64,
-                used_weight_1m = usage.weight_1m(),
-                "request"
-            );
-            if inner.show_limit_usage {
-                tracing::info!(target: "aster::rest", path, ?usage, "limit usage");
-                if let Ok(mut last) = inner.last_usage.lock() {
-                    *last = Some(usage);
-                }
-            }
-        }
-        classify(Reply { status, headers, body, keep_headers: inner.show_header, sent })
-    }
-}
-
-impl Default for Client {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hostile_server_times_are_refused_not_overflowed() {
-        let c = Client::new();
-        let now = now_ms();
-        for server in [i64::MIN, i64::MAX, 0, now + 2 * MAX_CLOCK_OFFSET_MS] {
-            let e = c.apply_server_time(server, now, now).unwrap_err();
-            assert!(e.to_string().contains("too far"), "{e}");
-        }
-        assert_eq!(c.time_offset(), 0, "a refused time changes nothing");
-        assert_eq!(c.apply_server_time(now + 1500, now, now).unwrap(), 1500);
-        let _ = c.apply_server_time(now, i64::MIN, i64::MAX);
-    }
-
-    #[test]
-    fn generated_client_order_ids_fit_the_exchange_pattern_and_differ() {
-        let ids = ClientIds::new();
-        let (a, b) = (ids.next(), ids.next());
-        assert_ne!(a, b);
-        for id in [a, b] {
-            assert!(id.len() <= 36 && id.bytes().all(|c| c.is_ascii_alphanumeric() || b".:/_-".contains(&c)), "{id}");
-        }
-        assert_ne!(ClientIds::new().prefix, ClientIds::new().prefix, "two clients get different prefixes");
+        self.core.request(method, path, security, params).await
     }
 }

@@ -86,7 +86,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/ping` · security `NONE` · weight `1`
     pub fn ping(&self) -> Call<'_, PingParams> {
-        Call::new(self, PingParams {})
+        Call::new(&self.core, PingParams {})
     }
 }
 /// Parameters of [`Client::time`] (Check Server Time).
@@ -113,7 +113,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/time` · security `NONE` · weight `1`
     pub fn time(&self) -> Call<'_, TimeParams> {
-        Call::new(self, TimeParams {})
+        Call::new(&self.core, TimeParams {})
     }
 }
 /// Parameters of [`Client::exchange_info`] (Exchange Information).
@@ -140,7 +140,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/exchangeInfo` · security `NONE` · weight `1`
     pub fn exchange_info(&self) -> Call<'_, ExchangeInfoParams> {
-        Call::new(self, ExchangeInfoParams {})
+        Call::new(&self.core, ExchangeInfoParams {})
     }
 }
 /// Parameters of [`Client::depth`] (Order Book).
@@ -188,7 +188,7 @@ impl Client {
     /// - `limit`: Levels per side; 500 when omitted. Allowed: 5, 10, 20, 50, 100, 500, 1000. (setter `limit`)
     pub fn depth(&self, symbol: impl Into<String>) -> Call<'_, DepthParams> {
         Call::new(
-            self,
+            &self.core,
             DepthParams {
                 symbol: symbol.into(),
                 limit: None,
@@ -240,7 +240,7 @@ impl Client {
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn trades(&self, symbol: impl Into<String>) -> Call<'_, TradesParams> {
         Call::new(
-            self,
+            &self.core,
             TradesParams {
                 symbol: symbol.into(),
                 limit: None,
@@ -299,7 +299,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, HistoricalTradesParams> {
         Call::new(
-            self,
+            &self.core,
             HistoricalTradesParams {
                 symbol: symbol.into(),
                 limit: None,
@@ -375,7 +375,7 @@ impl Client {
     /// - `limit`: 500 when omitted, at most 1000. (setter `limit`)
     pub fn agg_trades(&self, symbol: impl Into<String>) -> Call<'_, AggTradesParams> {
         Call::new(
-            self,
+            &self.core,
             AggTradesParams {
                 symbol: symbol.into(),
                 from_id: None,
@@ -467,7 +467,7 @@ impl Client {
         interval: KlineInterval,
     ) -> Call<'_, KlinesParams> {
         Call::new(
-            self,
+            &self.core,
             KlinesParams {
                 symbol: symbol.into(),
                 interval,
@@ -554,7 +554,7 @@ impl Client {
         interval: KlineInterval,
     ) -> Call<'_, IndexPriceKlinesParams> {
         Call::new(
-            self,
+            &self.core,
             IndexPriceKlinesParams {
                 pair: pair.into(),
                 interval,
@@ -641,7 +641,7 @@ impl Client {
         interval: KlineInterval,
     ) -> Call<'_, MarkPriceKlinesParams> {
         Call::new(
-            self,
+            &self.core,
             MarkPriceKlinesParams {
                 symbol: symbol.into(),
                 interval,
@@ -701,7 +701,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn mark_price(&self) -> Call<'_, MarkPriceParams> {
-        Call::new(self, MarkPriceParams { symbol: None })
+        Call::new(&self.core, MarkPriceParams { symbol: None })
     }
 }
 impl Call<'_, MarkPriceParams> {
@@ -756,7 +756,7 @@ impl Client {
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
     pub fn funding_rate(&self) -> Call<'_, FundingRateParams> {
         Call::new(
-            self,
+            &self.core,
             FundingRateParams {
                 symbol: None,
                 start_time: None,
@@ -820,7 +820,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn funding_info(&self) -> Call<'_, FundingInfoParams> {
-        Call::new(self, FundingInfoParams { symbol: None })
+        Call::new(&self.core, FundingInfoParams { symbol: None })
     }
 }
 impl Call<'_, FundingInfoParams> {
@@ -863,7 +863,7 @@ impl Client {
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_24hr_price_change(&self) -> Call<'_, Ticker24hrPriceChangeParams> {
         Call::new(
-            self,
+            &self.core,
             Ticker24hrPriceChangeParams {
                 symbol: None,
             },
@@ -909,7 +909,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn ticker_price(&self) -> Call<'_, TickerPriceParams> {
-        Call::new(self, TickerPriceParams { symbol: None })
+        Call::new(&self.core, TickerPriceParams { symbol: None })
     }
 }
 impl Call<'_, TickerPriceParams> {
@@ -951,7 +951,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn book_ticker(&self) -> Call<'_, BookTickerParams> {
-        Call::new(self, BookTickerParams { symbol: None })
+        Call::new(&self.core, BookTickerParams { symbol: None })
     }
 }
 impl Call<'_, BookTickerParams> {
@@ -997,7 +997,7 @@ impl Client {
         dual_side_position: bool,
     ) -> Call<'_, ChangePositionModeParams> {
         Call::new(
-            self,
+            &self.core,
             ChangePositionModeParams {
                 dual_side_position,
             },
@@ -1028,7 +1028,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/positionSide/dual` · security `USER_DATA` · weight `30`
     pub fn get_position_mode(&self) -> Call<'_, GetPositionModeParams> {
-        Call::new(self, GetPositionModeParams {})
+        Call::new(&self.core, GetPositionModeParams {})
     }
 }
 /// Parameters of [`Client::change_multi_asset_mode`] (Change Multi-Assets Mode).
@@ -1067,7 +1067,7 @@ impl Client {
         multi_assets_margin: bool,
     ) -> Call<'_, ChangeMultiAssetModeParams> {
         Call::new(
-            self,
+            &self.core,
             ChangeMultiAssetModeParams {
                 multi_assets_margin,
             },
@@ -1098,7 +1098,7 @@ impl Client {
     ///
     /// `GET /fapi/v1/multiAssetsMargin` · security `USER_DATA` · weight `30`
     pub fn get_multi_asset_mode(&self) -> Call<'_, GetMultiAssetModeParams> {
-        Call::new(self, GetMultiAssetModeParams {})
+        Call::new(&self.core, GetMultiAssetModeParams {})
     }
 }
 /// Parameters of [`Client::new_order`] (New Order).
@@ -1289,7 +1289,7 @@ impl Client {
         order_type: OrderType,
     ) -> Call<'_, NewOrderParams> {
         Call::new(
-            self,
+            &self.core,
             NewOrderParams {
                 symbol: symbol.into(),
                 side,
@@ -1431,7 +1431,7 @@ impl Client {
         batch_orders: Vec<BatchOrder>,
     ) -> Call<'_, NewBatchOrderParams> {
         Call::new(
-            self,
+            &self.core,
             NewBatchOrderParams {
                 batch_orders,
             },
@@ -1494,7 +1494,7 @@ impl Client {
         kind_type: TransferKind,
     ) -> Call<'_, FuturesTransferParams> {
         Call::new(
-            self,
+            &self.core,
             FuturesTransferParams {
                 amount,
                 asset: asset.into(),
@@ -1554,7 +1554,7 @@ impl Client {
     /// - `origClientOrderId`: Client order id of the order meant. (setter `orig_client_order_id`)
     pub fn query_order(&self, symbol: impl Into<String>) -> Call<'_, QueryOrderParams> {
         Call::new(
-            self,
+            &self.core,
             QueryOrderParams {
                 symbol: symbol.into(),
                 order_id: None,
@@ -1631,7 +1631,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, CancelOrderParams> {
         Call::new(
-            self,
+            &self.core,
             CancelOrderParams {
                 symbol: symbol.into(),
                 order_id: None,
@@ -1691,7 +1691,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, CancelOpenOrdersParams> {
         Call::new(
-            self,
+            &self.core,
             CancelOpenOrdersParams {
                 symbol: symbol.into(),
             },
@@ -1768,7 +1768,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, CancelBatchOrderParams> {
         Call::new(
-            self,
+            &self.core,
             CancelBatchOrderParams {
                 symbol: symbol.into(),
                 order_id_list: None,
@@ -1833,7 +1833,7 @@ impl Client {
         countdown_time: i64,
     ) -> Call<'_, CountdownCancelOrderParams> {
         Call::new(
-            self,
+            &self.core,
             CountdownCancelOrderParams {
                 symbol: symbol.into(),
                 countdown_time,
@@ -1894,7 +1894,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, GetOpenOrdersParams> {
         Call::new(
-            self,
+            &self.core,
             GetOpenOrdersParams {
                 symbol: symbol.into(),
                 order_id: None,
@@ -1950,7 +1950,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_orders(&self) -> Call<'_, GetOrdersParams> {
-        Call::new(self, GetOrdersParams { symbol: None })
+        Call::new(&self.core, GetOrdersParams { symbol: None })
     }
 }
 impl Call<'_, GetOrdersParams> {
@@ -2018,7 +2018,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, GetAllOrdersParams> {
         Call::new(
-            self,
+            &self.core,
             GetAllOrdersParams {
                 symbol: symbol.into(),
                 order_id: None,
@@ -2075,7 +2075,7 @@ impl Client {
     ///
     /// `GET /fapi/v2/balance` · security `USER_DATA` · weight `5`
     pub fn balance(&self) -> Call<'_, BalanceParams> {
-        Call::new(self, BalanceParams {})
+        Call::new(&self.core, BalanceParams {})
     }
 }
 /// Parameters of [`Client::account`] (Account Information V4).
@@ -2102,7 +2102,7 @@ impl Client {
     ///
     /// `GET /fapi/v4/account` · security `USER_DATA` · weight `5`
     pub fn account(&self) -> Call<'_, AccountParams> {
-        Call::new(self, AccountParams {})
+        Call::new(&self.core, AccountParams {})
     }
 }
 /// Parameters of [`Client::change_leverage`] (Change Initial Leverage).
@@ -2150,7 +2150,7 @@ impl Client {
         leverage: u32,
     ) -> Call<'_, ChangeLeverageParams> {
         Call::new(
-            self,
+            &self.core,
             ChangeLeverageParams {
                 symbol: symbol.into(),
                 leverage,
@@ -2199,7 +2199,7 @@ impl Client {
         margin_type: MarginType,
     ) -> Call<'_, ChangeMarginTypeParams> {
         Call::new(
-            self,
+            &self.core,
             ChangeMarginTypeParams {
                 symbol: symbol.into(),
                 margin_type,
@@ -2266,7 +2266,7 @@ impl Client {
         change_type: u32,
     ) -> Call<'_, ModifyIsolatedPositionMarginParams> {
         Call::new(
-            self,
+            &self.core,
             ModifyIsolatedPositionMarginParams {
                 symbol: symbol.into(),
                 position_side: None,
@@ -2345,7 +2345,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, GetPositionMarginHistoryParams> {
         Call::new(
-            self,
+            &self.core,
             GetPositionMarginHistoryParams {
                 symbol: symbol.into(),
                 change_type: None,
@@ -2411,7 +2411,7 @@ impl Client {
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn get_position_risk(&self) -> Call<'_, GetPositionRiskParams> {
         Call::new(
-            self,
+            &self.core,
             GetPositionRiskParams {
                 symbol: None,
             },
@@ -2483,7 +2483,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, GetAccountTradesParams> {
         Call::new(
-            self,
+            &self.core,
             GetAccountTradesParams {
                 symbol: symbol.into(),
                 start_time: None,
@@ -2571,7 +2571,7 @@ impl Client {
     /// - `limit`: 100 when omitted, at most 1000. (setter `limit`)
     pub fn get_income_history(&self) -> Call<'_, GetIncomeHistoryParams> {
         Call::new(
-            self,
+            &self.core,
             GetIncomeHistoryParams {
                 symbol: None,
                 income_type: None,
@@ -2642,7 +2642,7 @@ impl Client {
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn leverage_brackets(&self) -> Call<'_, LeverageBracketsParams> {
         Call::new(
-            self,
+            &self.core,
             LeverageBracketsParams {
                 symbol: None,
             },
@@ -2688,7 +2688,7 @@ impl Client {
     ///
     /// - `symbol`: Trading pair, e.g. `BTCUSDT`. (setter `symbol`)
     pub fn adl_quantile(&self) -> Call<'_, AdlQuantileParams> {
-        Call::new(self, AdlQuantileParams { symbol: None })
+        Call::new(&self.core, AdlQuantileParams { symbol: None })
     }
 }
 impl Call<'_, AdlQuantileParams> {
@@ -2753,7 +2753,7 @@ impl Client {
     /// - `limit`: 50 when omitted, at most 100. (setter `limit`)
     pub fn force_orders(&self) -> Call<'_, ForceOrdersParams> {
         Call::new(
-            self,
+            &self.core,
             ForceOrdersParams {
                 symbol: None,
                 auto_close_type: None,
@@ -2827,7 +2827,7 @@ impl Client {
         symbol: impl Into<String>,
     ) -> Call<'_, CommissionRateParams> {
         Call::new(
-            self,
+            &self.core,
             CommissionRateParams {
                 symbol: symbol.into(),
             },
@@ -2875,7 +2875,7 @@ impl Client {
         leverage: u32,
     ) -> Call<'_, RemainingOpenableNotionalParams> {
         Call::new(
-            self,
+            &self.core,
             RemainingOpenableNotionalParams {
                 symbol: symbol.into(),
                 leverage,
@@ -2907,7 +2907,7 @@ impl Client {
     ///
     /// `POST /fapi/v1/listenKey` · security `USER_STREAM` · weight `1`
     pub fn new_listen_key(&self) -> Call<'_, NewListenKeyParams> {
-        Call::new(self, NewListenKeyParams {})
+        Call::new(&self.core, NewListenKeyParams {})
     }
 }
 /// Parameters of [`Client::renew_listen_key`] (Keepalive User Data Stream).
@@ -2943,7 +2943,7 @@ impl Client {
     /// - `listenKey`: The key to extend; checked against the account's active key. (setter `listen_key`)
     pub fn renew_listen_key(&self) -> Call<'_, RenewListenKeyParams> {
         Call::new(
-            self,
+            &self.core,
             RenewListenKeyParams {
                 listen_key: None,
             },
@@ -2990,7 +2990,7 @@ impl Client {
     /// - `listenKey`: The key to close; checked against the account's active key. (setter `listen_key`)
     pub fn close_listen_key(&self) -> Call<'_, CloseListenKeyParams> {
         Call::new(
-            self,
+            &self.core,
             CloseListenKeyParams {
                 listen_key: None,
             },
@@ -4350,7 +4350,7 @@ pub async fn call_by_name(
     name: &str,
     args: &crate::dynamic::Args,
 ) -> Result<bytes::Bytes, Error> {
-    let core = client;
+    let core = &client.core;
     match name {
         "ping" => crate::dynamic::send(Call::new(core, PingParams {}), args).await,
         "time" => crate::dynamic::send(Call::new(core, TimeParams {}), args).await,

@@ -3,16 +3,16 @@
 
 use super::endpoint::Endpoint;
 use super::response::Response;
-use crate::client::Options;
-use crate::{Client, Result};
+use crate::core::{Core, Options};
+use crate::Result;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-/// A request to one endpoint, built by a [`Client`] method.
+/// A request to one endpoint, built by a client method.
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug, Clone)]
 pub struct Call<'a, E> {
-    pub(crate) client: &'a Client,
+    pub(crate) client: &'a Core,
     pub(crate) params: E,
     pub(crate) opts: Options,
     /// Parameters the spec does not know yet, as `(name, value)` in the order given.
@@ -20,7 +20,7 @@ pub struct Call<'a, E> {
 }
 
 impl<'a, E: Endpoint> Call<'a, E> {
-    pub(crate) fn new(client: &'a Client, params: E) -> Self {
+    pub(crate) fn new(client: &'a Core, params: E) -> Self {
         Self { client, params, opts: Options::default(), extra: Vec::new() }
     }
 
@@ -65,7 +65,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// The parameters as the request sends them before the core's own: the endpoint's,
     /// then the extra ones, checked as sending checks them.
     pub(crate) fn written(&self) -> crate::Result<super::ParamWriter> {
-        crate::client::write_request(&self.params, &self.extra)
+        crate::core::write_request(&self.params, &self.extra)
     }
 
     /// The nonce pinned with [`Call::nonce`].

@@ -21,8 +21,6 @@
 //! # Ok(()) }
 //! ```
 
-use crate::client::ProductApi;
-
 pub use params::ENDPOINTS;
 
 /// The request type of every spot V3 endpoint, and [`ENDPOINTS`].
@@ -37,6 +35,7 @@ pub mod streams {
     pub use crate::generated::spot_v3_streams::*;
 }
 
-const SPOT_V3: ProductApi = ProductApi { rest_url: crate::Environment::spot_rest_url, time_path: "/api/v3/time" };
-
-crate::wallet_client::wallet_client!(Some(SPOT_V3));
+/// A client of the spot V3 API.
+pub type Client = crate::ApiClient<crate::api::SpotV3>;
+/// Configures a spot V3 [`Client`].
+pub type ClientBuilder = crate::ApiClientBuilder<crate::api::SpotV3>;

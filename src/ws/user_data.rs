@@ -15,6 +15,9 @@ use tokio::time::{interval_at, sleep, sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::Socket;
+use crate::api::Api;
+use crate::request::{Method, Security};
+use crate::ApiClient;
 
 async fn connect(shared: &Shared, key: &str) -> Result<Socket, super::DialError> {
     shared.open(&format!("/ws/{key}")).await
@@ -128,97 +131,72 @@ pub trait ListenKeys: Clone + Send + Sync + 'static {
     fn create_key(&self) -> KeyFuture<'_, String>;
     /// Extends `key` for another 60 minutes.
     fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()>;
-    /// The account as REST sees it now, as an `ACCOUNT_SNAPSHOT` message.
+    /// The account as REST sees it now, as an `ACCOUNT_SNAPSHOT` message. Its time `E` is
+    /// when the reads began (on the exchange's clock): any event stamped at or after it may
+    /// be newer than the snapshot and should be applied over it; anything older is in it.
     fn snapshot(&self) -> KeyFuture<'_, String>;
 }
 
-/// Builds the `ACCOUNT_SNAPSHOT` message from the three REST replies. Its time `E` is when
-/// the reads began (on the exchange's clock): any event stamped at or after it may be newer
-/// than the snapshot and should be applied over it; anything older is in it.
-fn snapshot_message(
-    started: i64,
-    orders: serde_json::Value,
-    positions: serde_json::Value,
-    balances: serde_json::Value,
-) -> String {
-    serde_json::json!({
-        "e": "ACCOUNT_SNAPSHOT",
-        "E": started,
-        "openOrders": orders,
-        "positions": positions,
-        "balances": balances,
-    })
-    .to_string()
-}
+/// Every client has a user data stream: its API's listen key endpoint makes and extends
+/// the key (signed as the API signs), and its account reads make the snapshot.
+impl<A: Api> ListenKeys for ApiClient<A> {
+    type Event = A::UserDataEvent;
 
-/// Both clients have the same three endpoints under the same names.
-macro_rules! listen_keys_via_rest {
-    ($($client:ty => $event:ty),*) => {$(
-        impl ListenKeys for $client {
-            type Event = $event;
-
-            fn create_key(&self) -> KeyFuture<'_, String> {
-                Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
-            }
-
-            fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
-                Box::pin(async move { self.renew_listen_key().listen_key(key).await.map(|_| ()) })
-            }
-
-            fn snapshot(&self) -> KeyFuture<'_, String> {
-                Box::pin(async move {
-                    let started = now_ms().saturating_add(self.time_offset());
-                    let (orders, positions, balances) =
-                        tokio::try_join!(self.get_orders().raw(), self.get_position_risk().raw(), self.balance().raw())?;
-                    Ok(snapshot_message(started, orders, positions, balances))
-                })
-            }
+    fn create_key(&self) -> KeyFuture<'_, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct NewKey {
+            listen_key: String,
         }
-    )*};
+        Box::pin(async move {
+            let reply: NewKey =
+                self.core.request(Method::Post, A::INFO.listen_key_path, Security::UserStream, &[]).await?;
+            Ok(reply.listen_key)
+        })
+    }
+
+    fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
+        Box::pin(async move {
+            let params = [("listenKey", key)];
+            let _: serde_json::Value =
+                self.core.request(Method::Put, A::INFO.listen_key_path, Security::UserStream, &params).await?;
+            Ok(())
+        })
+    }
+
+    fn snapshot(&self) -> KeyFuture<'_, String> {
+        Box::pin(async move {
+            let reads = A::INFO.account;
+            let started = now_ms().saturating_add(self.time_offset());
+            let read =
+                |path: &'static str| self.core.request::<serde_json::Value>(Method::Get, path, Security::UserData, &[]);
+            let positions = async {
+                match reads.positions {
+                    Some(path) => read(path).await.map(Some),
+                    None => Ok(None),
+                }
+            };
+            let (orders, positions, balances) = tokio::try_join!(read(reads.orders), positions, read(reads.balances))?;
+            let balances = match reads.balances_field {
+                Some(field) => balances.get(field).cloned().ok_or_else(|| crate::Error::Decode {
+                    message: format!("the account reply has no `{field}`"),
+                    excerpt: crate::Error::excerpt(balances.to_string().as_bytes(), 200),
+                })?,
+                None => balances,
+            };
+            let mut message = serde_json::json!({
+                "e": "ACCOUNT_SNAPSHOT",
+                "E": started,
+                "openOrders": orders,
+                "balances": balances,
+            });
+            if let Some(positions) = positions {
+                message["positions"] = positions;
+            }
+            Ok(message.to_string())
+        })
+    }
 }
-
-listen_keys_via_rest!(
-    crate::Client => crate::streams::UserDataEvent,
-    crate::v3::Client => crate::v3::streams::UserDataEvent
-);
-
-/// The spot clients: the listen key is a required argument, and the account has
-/// balances but no positions.
-macro_rules! spot_listen_keys_via_rest {
-    ($($client:ty => $event:ty),*) => {$(
-        impl ListenKeys for $client {
-            type Event = $event;
-
-            fn create_key(&self) -> KeyFuture<'_, String> {
-                Box::pin(async move { Ok(self.new_listen_key().await?.listen_key) })
-            }
-
-            fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
-                Box::pin(async move { self.renew_listen_key(key).await.map(|_| ()) })
-            }
-
-            fn snapshot(&self) -> KeyFuture<'_, String> {
-                Box::pin(async move {
-                    let started = now_ms().saturating_add(self.time_offset());
-                    let (orders, account) = tokio::try_join!(self.get_orders().raw(), self.account().raw())?;
-                    let balances = account.get("balances").cloned().unwrap_or_else(|| serde_json::json!([]));
-                    Ok(serde_json::json!({
-                        "e": "ACCOUNT_SNAPSHOT",
-                        "E": started,
-                        "openOrders": orders,
-                        "balances": balances,
-                    })
-                    .to_string())
-                })
-            }
-        }
-    )*};
-}
-
-spot_listen_keys_via_rest!(
-    crate::spot::Client => crate::spot::streams::UserDataEvent,
-    crate::spot::v3::Client => crate::spot::v3::streams::UserDataEvent
-);
 
 /// Returns once the stream is connected, so no event after the call can be missed.
 pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(

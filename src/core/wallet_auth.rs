@@ -1,22 +1,19 @@
-//! The V3 identity of a client: the user, the API wallet that signs for it, its nonces.
+//! The V3 identity of a client: the user and the API wallet that signs for it.
 
-use crate::nonce::NonceSource;
 use crate::wallet::{Address, WalletKey};
 use crate::{Error, Result};
 use std::fmt;
 
-/// The V3 identity: the user (main wallet), the API wallet that signs for it, and the
-/// nonces of this client and its clones.
+/// The V3 identity: the user (main wallet) and the API wallet that signs for it.
 pub(crate) struct WalletAuth {
     pub(crate) user: Address,
     pub(crate) user_text: String,
     pub(crate) signer_text: String,
     pub(crate) api_key: WalletKey,
     pub(crate) main_key: Option<WalletKey>,
-    pub(crate) nonces: NonceSource,
 }
 
-/// What a V3 client is built with; checked by [`ClientBuilder::build`].
+/// What a V3 client is built with; checked when the client is built.
 #[derive(Default, Clone)]
 pub(crate) struct WalletConfig {
     pub(crate) user: Option<String>,
@@ -37,7 +34,13 @@ impl fmt::Debug for WalletConfig {
 }
 
 impl WalletConfig {
-    pub(super) fn build(&self) -> Result<WalletAuth> {
+    /// The identity, or `None` for a client without one (market data only); a partial
+    /// identity is a configuration error, not a client that fails later.
+    pub(super) fn build(&self) -> Result<Option<WalletAuth>> {
+        if self.user.is_none() && self.signer.is_none() && self.private_key.is_none() && self.main_private_key.is_none()
+        {
+            return Ok(None);
+        }
         let api_key = match &self.private_key {
             Some(k) => WalletKey::from_hex(k)?,
             None => {
@@ -70,13 +73,12 @@ impl WalletConfig {
             }
             None => None,
         };
-        Ok(WalletAuth {
+        Ok(Some(WalletAuth {
             user,
             user_text: user.to_string(),
             signer_text: api_key.address().to_string(),
             api_key,
             main_key,
-            nonces: NonceSource::new(),
-        })
+        }))
     }
 }

@@ -1,0 +1,180 @@
+//! The exchange's REST APIs as data. A client is [`ApiClient`](crate::ApiClient) over one
+//! of these markers; the request core knows an API only by what its marker says (hosts,
+//! clock endpoint, signing scheme, where the testnet serves it), so a new API is a new
+//! marker and a spec, not a new client.
+
+use crate::Environment;
+
+/// One REST API of the exchange (a product in one version). Sealed: the markers below are
+/// every API there is.
+pub trait Api: sealed::Described + Copy + Default + std::fmt::Debug + Send + Sync + 'static {
+    /// The typed events of this API's user data stream.
+    #[cfg(feature = "ws")]
+    type UserDataEvent: serde::de::DeserializeOwned + Send + 'static;
+}
+
+/// An API whose requests an API wallet signs (EIP-712): its clients are built with
+/// `user` and `private_key`, and sign with nonces.
+pub trait WalletApi: Api {}
+
+/// An API whose requests an HMAC key signs: its clients are built with `key` and
+/// `secret`, and sign with timestamps.
+pub trait HmacApi: Api {}
+
+pub(crate) use sealed::{AccountReads, ApiInfo, Signing};
+
+/// What the request core knows of an API: public types in a module the crate keeps to
+/// itself, so the markers stay sealed and their data private.
+pub(crate) mod sealed {
+    use super::Environment;
+
+    /// How an API authenticates signed requests.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Signing {
+        /// `X-MBX-APIKEY` header, HMAC-SHA256 over the query, `timestamp` and `recvWindow`.
+        Hmac,
+        /// An API wallet's EIP-712 signature over the parameters, `user`, `signer`, `nonce`.
+        Wallet,
+    }
+
+    /// What an account looks like to REST, for the snapshot a user data stream sends after a
+    /// gap: the `GET` paths it is read from.
+    #[derive(Debug, Clone, Copy)]
+    pub struct AccountReads {
+        pub orders: &'static str,
+        /// Futures only: spot has balances, no positions.
+        pub positions: Option<&'static str>,
+        pub balances: &'static str,
+        /// The field of the balances reply holding the list (spot's account reply), or `None`
+        /// when the reply is the list.
+        pub balances_field: Option<&'static str>,
+    }
+
+    /// What the request core knows of an API.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ApiInfo {
+        /// The API's name, as the spec and the command line say it (`futures-v1`, …).
+        pub name: &'static str,
+        pub signing: Signing,
+        /// The REST host of each environment.
+        pub rest_url: fn(Environment) -> &'static str,
+        /// The endpoint the clock is read from.
+        pub time_path: &'static str,
+        /// The listen key endpoint (POST makes one, PUT extends it).
+        pub listen_key_path: &'static str,
+        /// The order query endpoint, by which an unknown outcome is resolved.
+        pub order_path: &'static str,
+        pub account: AccountReads,
+    }
+
+    /// The data behind a marker.
+    pub trait Described {
+        const INFO: ApiInfo;
+    }
+}
+
+/// Futures V1 (`/fapi/v1/…`), signed with an HMAC key ("Legacy": no new keys).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FuturesV1;
+
+/// Futures V3 (`/fapi/v3/…`), signed by an API wallet: the recommended futures API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FuturesV3;
+
+/// Spot V1 (`/api/v1/…`), signed with an HMAC key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SpotV1;
+
+/// Spot V3 (`/api/v3/…`), signed by an API wallet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SpotV3;
+
+impl sealed::Described for FuturesV1 {
+    const INFO: ApiInfo = ApiInfo {
+        name: "futures-v1",
+        signing: Signing::Hmac,
+        rest_url: Environment::futures_rest_url,
+        time_path: "/fapi/v1/time",
+        listen_key_path: "/fapi/v1/listenKey",
+        order_path: "/fapi/v1/order",
+        account: AccountReads {
+            orders: "/fapi/v1/openOrders",
+            positions: Some("/fapi/v2/positionRisk"),
+            balances: "/fapi/v2/balance",
+            balances_field: None,
+        },
+    };
+}
+
+impl sealed::Described for FuturesV3 {
+    const INFO: ApiInfo = ApiInfo {
+        name: "futures-v3",
+        signing: Signing::Wallet,
+        rest_url: Environment::futures_rest_url,
+        time_path: "/fapi/v3/time",
+        listen_key_path: "/fapi/v3/listenKey",
+        order_path: "/fapi/v3/order",
+        account: AccountReads {
+            orders: "/fapi/v3/openOrders",
+            positions: Some("/fapi/v3/positionRisk"),
+            balances: "/fapi/v3/balance",
+            balances_field: None,
+        },
+    };
+}
+
+impl sealed::Described for SpotV1 {
+    const INFO: ApiInfo = ApiInfo {
+        name: "spot-v1",
+        signing: Signing::Hmac,
+        rest_url: Environment::spot_rest_url,
+        time_path: "/api/v1/time",
+        listen_key_path: "/api/v1/listenKey",
+        order_path: "/api/v1/order",
+        account: AccountReads {
+            orders: "/api/v1/openOrders",
+            positions: None,
+            balances: "/api/v1/account",
+            balances_field: Some("balances"),
+        },
+    };
+}
+
+impl sealed::Described for SpotV3 {
+    const INFO: ApiInfo = ApiInfo {
+        name: "spot-v3",
+        signing: Signing::Wallet,
+        rest_url: Environment::spot_rest_url,
+        time_path: "/api/v3/time",
+        listen_key_path: "/api/v3/listenKey",
+        order_path: "/api/v3/order",
+        account: AccountReads {
+            orders: "/api/v3/openOrders",
+            positions: None,
+            balances: "/api/v3/account",
+            balances_field: Some("balances"),
+        },
+    };
+}
+
+impl Api for FuturesV1 {
+    #[cfg(feature = "ws")]
+    type UserDataEvent = crate::generated::streams::UserDataEvent;
+}
+impl Api for FuturesV3 {
+    #[cfg(feature = "ws")]
+    type UserDataEvent = crate::generated::futures_v3_streams::UserDataEvent;
+}
+impl Api for SpotV1 {
+    #[cfg(feature = "ws")]
+    type UserDataEvent = crate::generated::spot_streams::UserDataEvent;
+}
+impl Api for SpotV3 {
+    #[cfg(feature = "ws")]
+    type UserDataEvent = crate::generated::spot_v3_streams::UserDataEvent;
+}
+
+impl HmacApi for FuturesV1 {}
+impl HmacApi for SpotV1 {}
+impl WalletApi for FuturesV3 {}
+impl WalletApi for SpotV3 {}
