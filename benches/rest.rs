@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench rest`
 
-use aster::endpoint::{Endpoint, ParamWriter};
+use aster::endpoint::{ParamWriter, Params};
 use aster::models::OrderBook;
 use aster::params::NewOrderParams;
 use aster::sign::Signer;

@@ -159,7 +159,7 @@ impl sealed::Described for SpotV3 {
 
 impl Api for FuturesV1 {
     #[cfg(feature = "ws")]
-    type UserDataEvent = crate::generated::streams::UserDataEvent;
+    type UserDataEvent = crate::generated::futures_v1_streams::UserDataEvent;
 }
 impl Api for FuturesV3 {
     #[cfg(feature = "ws")]
@@ -167,7 +167,7 @@ impl Api for FuturesV3 {
 }
 impl Api for SpotV1 {
     #[cfg(feature = "ws")]
-    type UserDataEvent = crate::generated::spot_streams::UserDataEvent;
+    type UserDataEvent = crate::generated::spot_v1_streams::UserDataEvent;
 }
 impl Api for SpotV3 {
     #[cfg(feature = "ws")]

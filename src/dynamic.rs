@@ -189,7 +189,7 @@ where
 }
 
 /// Sends a call built from text arguments and returns the reply's body as sent.
-pub async fn send<E: Endpoint>(mut call: Call<'_, E>, args: &Args) -> Result<bytes::Bytes> {
+pub async fn send<E: Endpoint<A>, A: crate::api::Api>(mut call: Call<'_, E, A>, args: &Args) -> Result<bytes::Bytes> {
     if let Some(n) = args.nonce {
         call = call.nonce(n);
     }

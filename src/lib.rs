@@ -144,7 +144,7 @@ pub mod ws;
 /// Subscription helpers for every market stream, and the user-data event type.
 #[cfg(feature = "ws")]
 pub mod streams {
-    pub use crate::generated::streams::*;
+    pub use crate::generated::futures_v1_streams::*;
 }
 
 pub use client::{ApiClient, ApiClientBuilder};
@@ -177,7 +177,7 @@ pub mod models {
 /// listed on that `Call`. Also the objects some endpoints take (`BatchOrder`) and
 /// [`ENDPOINTS`], the spec's table of every endpoint.
 pub mod params {
-    pub use crate::generated::rest::*;
+    pub use crate::generated::futures_v1::*;
 }
 pub use resolve::Resolution;
 pub use rust_decimal::Decimal;

@@ -46,14 +46,14 @@ pub mod models {
 
 /// The request type of every spot V1 endpoint, and [`ENDPOINTS`].
 pub mod params {
-    pub use crate::generated::spot::*;
+    pub use crate::generated::spot_v1::*;
 }
 
 /// Subscription helpers for every spot market stream (on [`DEFAULT_STREAM_URL`]), and
 /// the spot user-data event type.
 #[cfg(feature = "ws")]
 pub mod streams {
-    pub use crate::generated::spot_streams::*;
+    pub use crate::generated::spot_v1_streams::*;
 }
 
 /// A client of the spot V1 API.

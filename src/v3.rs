@@ -30,7 +30,7 @@
 //! given). Endpoints the main wallet must sign (sub-accounts, asset migration, agent
 //! registration) also need `main_private_key`.
 
-pub use params::{BatchOrder, StrategySubOrder, StrategySubOrderUpdate, ENDPOINTS};
+pub use params::{StrategySubOrder, StrategySubOrderUpdate, ENDPOINTS};
 
 /// The request type of every futures V3 endpoint, the objects some endpoints take, and
 /// [`ENDPOINTS`].

@@ -2,7 +2,7 @@
 //! the timeout's effect on reads and writes.
 
 mod common;
-use aster::endpoint::{Auth, Endpoint, EndpointSpec, Method, ParamWriter, Security};
+use aster::endpoint::{Auth, Endpoint, EndpointSpec, Method, ParamWriter, Params, Security};
 use aster::Error;
 use aster_sandbox::Fault;
 use common::*;
@@ -37,6 +37,12 @@ struct CommissionRaw {
     symbol: &'static str,
 }
 
+impl Params for CommissionRaw {
+    fn write_params(&self, w: &mut ParamWriter) {
+        w.put("symbol", self.symbol);
+    }
+}
+
 impl Endpoint for CommissionRaw {
     type Response = serde_json::Value;
     const SPEC: EndpointSpec = EndpointSpec {
@@ -48,9 +54,6 @@ impl Endpoint for CommissionRaw {
         weight: "20",
         auth: Auth::Hmac,
     };
-    fn write_params(&self, w: &mut ParamWriter) {
-        w.put("symbol", self.symbol);
-    }
 }
 
 #[tokio::test]

@@ -4,7 +4,8 @@
 
 mod common;
 
-use aster::v3::{self, BatchOrder, Client};
+use aster::v3::{self, Client};
+use aster::BatchOrder;
 use aster::{
     KlineInterval, MarginType, OrderType, QuantityUnit, Side, StpMode, StrategyType, SubAccountStatus, SubTransferKind,
     TimeInForce, TransferKind,

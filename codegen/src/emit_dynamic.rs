@@ -3,20 +3,21 @@
 //! allowed values, docs) and a dispatcher that builds the typed params from text, so the
 //! same checks run as for a typed call. The command line is built on it.
 
-use crate::emit_rest::params;
 use crate::names;
+use crate::param_list::params;
+use crate::sharing::Shared;
 use crate::spec::{Endpoint, Spec};
 use crate::types::ParamType;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let infos = spec.rest.endpoints.iter().map(|ep| endpoint_info(spec, ep));
-    let arms = spec.rest.endpoints.iter().map(|ep| dispatch_arm(spec, ep));
-    let objects = spec.rest.param_objects.iter().map(|o| {
+pub fn emit(spec: &Spec, shared: &Shared) -> TokenStream {
+    let infos = spec.rest.endpoints.iter().map(endpoint_info);
+    let arms = spec.rest.endpoints.iter().map(dispatch_arm);
+    // A shared object's conversion comes with it from the API that emits it.
+    let objects = spec.rest.param_objects.iter().filter(|o| shared.object(&o.name).is_none()).map(|o| {
         let id = format_ident!("{}", o.name);
         quote! {
-            #[cfg(feature = "dynamic")]
             impl crate::dynamic::FromArg for Vec<#id> {
                 fn from_arg(name: &str, text: &str) -> Result<Self, Error> {
                     crate::dynamic::json_arg(name, text)
@@ -25,13 +26,14 @@ pub fn emit(spec: &Spec) -> TokenStream {
         }
     });
     quote! {
+        #![allow(unused_imports)]
+        use super::*;
+
         /// Every endpoint of this API with its parameters, for callers that work by name.
-        #[cfg(feature = "dynamic")]
         pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[#(#infos),*];
 
         /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
         /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
-        #[cfg(feature = "dynamic")]
         pub async fn call_by_name(client: &Client, name: &str, args: &crate::dynamic::Args) -> Result<bytes::Bytes, Error> {
             let core = &client.core;
             match name {
@@ -63,23 +65,33 @@ fn kind(spec: &Spec, ty: &ParamType) -> TokenStream {
     }
 }
 
-fn endpoint_info(spec: &Spec, ep: &Endpoint) -> TokenStream {
+fn endpoint_info(ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let doc = ep.doc.split_whitespace().collect::<Vec<_>>().join(" ");
-    let params = params(&ep.params, spec).into_iter().map(|p| {
+    quote! {
+        crate::dynamic::EndpointInfo { spec: <#struct_id as Endpoint<ThisApi>>::SPEC, doc: #doc, params: #struct_id::PARAM_INFO }
+    }
+}
+
+fn dispatch_arm(ep: &Endpoint) -> TokenStream {
+    let name = &ep.name;
+    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
+    quote! {
+        #name => crate::dynamic::send(Call::<_, ThisApi>::new(core, #struct_id::from_args(args)?), args).await,
+    }
+}
+
+/// What a request type offers callers working by name, emitted with the type (once for
+/// every API that shares it): its parameters' descriptions and its parsing from text.
+pub fn params_by_name(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
+    let ps = params(&ep.params, spec);
+    let infos = ps.iter().map(|p| {
         let (name, required, meaning, values) = (&p.spec.name, p.spec.required, p.meaning(), &p.spec.values);
         let kind = kind(spec, &p.ty);
         quote!(crate::dynamic::ParamInfo { name: #name, kind: #kind, required: #required, doc: #meaning, allowed: &[#(#values),*] })
     });
-    quote! {
-        crate::dynamic::EndpointInfo { spec: <#struct_id as Endpoint>::SPEC, doc: #doc, params: &[#(#params),*] }
-    }
-}
-
-fn dispatch_arm(spec: &Spec, ep: &Endpoint) -> TokenStream {
-    let name = &ep.name;
-    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
-    let fields = params(&ep.params, spec).into_iter().map(|p| {
+    let fields = ps.iter().map(|p| {
         let (id, key) = (&p.id, &p.spec.name);
         if p.spec.required {
             quote!(#id: args.req(#key)?)
@@ -87,7 +99,14 @@ fn dispatch_arm(spec: &Spec, ep: &Endpoint) -> TokenStream {
             quote!(#id: args.opt(#key)?)
         }
     });
+    let args = if ps.is_empty() { quote!(_: &crate::dynamic::Args) } else { quote!(args: &crate::dynamic::Args) };
     quote! {
-        #name => crate::dynamic::send(Call::new(core, #struct_id { #(#fields),* }), args).await,
+        #[cfg(feature = "dynamic")]
+        impl #struct_id {
+            pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[#(#infos),*];
+            pub(crate) fn from_args(#args) -> Result<Self, Error> {
+                Ok(Self { #(#fields),* })
+            }
+        }
     }
 }

@@ -3,69 +3,108 @@
 //! caller appends the dynamic tables of `emit_dynamic`, which build on these params.)
 
 use crate::names;
-use crate::spec::{Endpoint, Param, ParamObject, Spec};
+pub(crate) use crate::param_list::{params, P};
+use crate::sharing::Shared;
+use crate::spec::{Endpoint, ParamObject, Spec};
 use crate::types::{ParamType, ResponseType};
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let endpoints = spec.rest.endpoints.iter().map(|ep| emit_endpoint(spec, ep));
-    let objects = spec.rest.param_objects.iter().map(|obj| emit_object(obj, spec));
+/// One API's request code: its module root (imports, the endpoint table, the param
+/// objects) and one file per endpoint group of the spec.
+pub struct ApiFiles {
+    pub root: TokenStream,
+    /// `(group, code)` in the spec's order of first appearance.
+    pub groups: Vec<(String, TokenStream)>,
+}
+
+/// The groups of an API's endpoints, in order of first appearance.
+pub fn groups(spec: &Spec) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for ep in &spec.rest.endpoints {
+        if !seen.contains(&ep.group.as_str()) {
+            seen.push(&ep.group);
+        }
+    }
+    seen
+}
+
+pub fn emit(spec: &Spec, shared: &Shared) -> ApiFiles {
+    let groups: Vec<(String, TokenStream)> = groups(spec)
+        .into_iter()
+        .map(|g| {
+            let endpoints =
+                spec.rest.endpoints.iter().filter(|ep| ep.group == g).map(|ep| emit_endpoint(spec, shared, ep));
+            let code = quote! {
+                #![allow(unused_imports)]
+                use super::*;
+                #(#endpoints)*
+            };
+            (g.to_string(), code)
+        })
+        .collect();
+    let group_mods = groups.iter().map(|(g, _)| {
+        let g = format_ident!("{}", g);
+        quote! {
+            mod #g;
+            pub use #g::*;
+        }
+    });
+    let objects =
+        spec.rest.param_objects.iter().filter(|o| shared.object(&o.name).is_none()).map(|obj| emit_object(obj, spec));
     let client: syn::Path = syn::parse_str(&spec.api.client).expect("validated client path");
+    let marker = format_ident!("{}", spec.api.name.to_upper_camel_case());
     let listed = spec.rest.endpoints.iter().map(|ep| {
         let id = format_ident!("{}", names::params_struct(&ep.name));
-        quote!(<#id as Endpoint>::SPEC)
+        quote!(<#id as Endpoint<ThisApi>>::SPEC)
     });
+    let imports = shared_imports(shared);
     let product_models = spec.api.models_module().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
     });
-    quote! {
+    let root = quote! {
         #![allow(unused_imports)]
         use super::enums::*;
         use super::models::*;
         #product_models
-        use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Security, WalletRole, WalletSigning};
+        use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Params, Security, WalletRole, WalletSigning};
         use crate::Error;
         use #client as Client;
+        use crate::api::#marker as ThisApi;
+        #(#imports)*
         use rust_decimal::Decimal;
         use serde::Serialize;
+
+        #(#group_mods)*
+        #[cfg(feature = "dynamic")]
+        mod by_name;
+        #[cfg(feature = "dynamic")]
+        pub use by_name::*;
 
         /// Every endpoint of this API, in spec order.
         pub const ENDPOINTS: &[EndpointSpec] = &[#(#listed),*];
 
-        #(#endpoints)*
         #(#objects)*
+    };
+    ApiFiles { root, groups }
+}
+
+/// `use super::<module>::{…}` for what this API takes from earlier ones.
+fn shared_imports(shared: &Shared) -> Vec<TokenStream> {
+    let mut by_module: std::collections::BTreeMap<&str, Vec<Ident>> = Default::default();
+    for (ep, module) in &shared.endpoints {
+        by_module.entry(module).or_default().push(format_ident!("{}", names::params_struct(ep)));
     }
-}
-
-pub(crate) struct P<'a> {
-    pub(crate) spec: &'a Param,
-    /// The spec glossary's meaning of the param's name, for params without a doc.
-    pub(crate) meaning: Option<&'a str>,
-    pub(crate) ty: ParamType,
-    pub(crate) id: Ident,
-}
-
-impl P<'_> {
-    /// What the param means: its own doc, else the glossary's.
-    pub(crate) fn meaning(&self) -> &str {
-        if self.spec.doc.is_empty() {
-            self.meaning.unwrap_or("")
-        } else {
-            &self.spec.doc
-        }
+    for (obj, module) in &shared.objects {
+        by_module.entry(module).or_default().push(format_ident!("{}", obj));
     }
-}
-
-pub(crate) fn params<'a>(list: &'a [Param], spec: &'a Spec) -> Vec<P<'a>> {
-    list.iter()
-        .map(|p| P {
-            spec: p,
-            meaning: spec.models.field_docs.get(&p.name).map(String::as_str),
-            ty: ParamType::parse(&p.ty).expect("validated"),
-            id: format_ident!("{}", names::param(p)),
+    by_module
+        .into_iter()
+        .map(|(module, items)| {
+            let module = format_ident!("{}", module);
+            quote!(use super::#module::{#(#items),*};)
         })
         .collect()
 }
@@ -128,25 +167,36 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
     }
 }
 
-fn emit_endpoint(spec: &Spec, ep: &Endpoint) -> TokenStream {
+fn emit_endpoint(spec: &Spec, shared: &Shared, ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let ps = params(&ep.params, spec);
-    let params_struct = emit_params_struct(ep, &struct_id, &ps);
-    let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id, &ps);
+    let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id);
     let method = emit_client_method(ep, &struct_id, &ps);
+    if shared.endpoint(&ep.name).is_some() {
+        // The request type is an earlier API's: only where it goes differs here.
+        return quote! {
+            #endpoint_impl
+            #method
+        };
+    }
+    let params_struct = emit_params_struct(ep, &struct_id, &ps);
+    let params_impl = emit_params_impl(spec, ep, &struct_id, &ps);
+    let by_name = crate::emit_dynamic::params_by_name(spec, ep);
     let setters: Vec<TokenStream> =
         ps.iter().filter(|p| !p.spec.required).map(|p| emit_setter(p, quote!(self.params))).collect();
     let setters_impl = if setters.is_empty() {
         quote!()
     } else {
         quote! {
-            impl Call<'_, #struct_id> {
+            impl<A: crate::api::Api> Call<'_, #struct_id, A> {
                 #(#setters)*
             }
         }
     };
     quote! {
         #params_struct
+        #params_impl
+        #by_name
         #endpoint_impl
         #method
         #setters_impl
@@ -174,12 +224,8 @@ fn emit_params_struct(ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream
     }
 }
 
-fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
-    let response = ResponseType::parse(&ep.response).expect("validated").rust();
-    let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
-    let method_v = method_variant(&ep.method);
-    let security_v = security_variant(ep.security.as_deref().unwrap_or_default());
-    let auth = auth_tokens(spec, ep);
+/// How the request type writes and checks its parameters, whichever API sends it.
+fn emit_params_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
     let writes = ps.iter().map(|p| {
         let (id, key) = (&p.id, &p.spec.name);
         if p.spec.required {
@@ -201,6 +247,31 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
     };
     let check_fn = emit_checks(spec, ep, ps);
     let client_ids_fn = emit_client_order_ids(ep, ps);
+    let names = ps.iter().map(|p| &p.spec.name);
+    let params_const = if ps.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            const PARAMS: &'static [&'static str] = &[#(#names),*];
+        )
+    };
+    quote! {
+        impl Params for #struct_id {
+            #params_const
+            #write_fn
+            #check_fn
+            #client_ids_fn
+        }
+    }
+}
+
+/// Where this API sends the request, how it signs it, what comes back.
+fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident) -> TokenStream {
+    let response = ResponseType::parse(&ep.response).expect("validated").rust();
+    let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
+    let method_v = method_variant(&ep.method);
+    let security_v = security_variant(ep.security.as_deref().unwrap_or_default());
+    let auth = auth_tokens(spec, ep);
     let per_item = if ep.response.contains("BatchResult<") {
         quote!(
             const PER_ITEM_RESULTS: bool = true;
@@ -215,16 +286,8 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
             const ON_TESTNET: bool = false;
         )
     };
-    let names = ps.iter().map(|p| &p.spec.name);
-    let params_const = if ps.is_empty() {
-        quote!()
-    } else {
-        quote!(
-            const PARAMS: &'static [&'static str] = &[#(#names),*];
-        )
-    };
     quote! {
-        impl Endpoint for #struct_id {
+        impl Endpoint<ThisApi> for #struct_id {
             type Response = #response;
             const SPEC: EndpointSpec = EndpointSpec {
                 name: #name,
@@ -237,10 +300,6 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -
             };
             #per_item
             #on_testnet
-            #params_const
-            #write_fn
-            #check_fn
-            #client_ids_fn
         }
     }
 }
@@ -256,7 +315,7 @@ fn emit_client_method(ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream
     quote! {
         impl Client {
             #(#[doc = #method_doc])*
-            pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id> {
+            pub fn #method_id(&self, #(#args),*) -> Call<'_, #struct_id, ThisApi> {
                 Call::new(&self.core, #struct_id { #(#inits),* })
             }
         }

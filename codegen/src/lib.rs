@@ -14,6 +14,8 @@ pub mod emit_models;
 pub mod emit_rest;
 pub mod emit_streams;
 pub mod names;
+pub mod param_list;
+pub mod sharing;
 pub mod spec;
 pub mod types;
 pub mod validate;
@@ -107,12 +109,11 @@ pub fn generate_from(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     let Some(first) = apis.first() else { return Err(Error(vec!["no API to generate".into()])) };
     let mut module = String::from(
-        "//! Code generated from the API spec.\n\n#![allow(clippy::all)]\n\npub mod enums;\npub mod errors;\npub mod models;\n#[cfg(feature = \"ws\")]\npub mod streams;\n",
+        "//! Code generated from the API spec.\n\n#![allow(clippy::all)]\n\npub mod enums;\npub mod errors;\npub mod models;\n",
     );
     let mut files = vec![
         GeneratedFile { name: "enums.rs".into(), contents: render(emit_models::emit_enums(first))? },
         GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
-        GeneratedFile { name: "streams.rs".into(), contents: render(emit_streams::emit(first))? },
         GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(&all_errors(apis)))? },
     ];
     // Each product's own models once, before the APIs that use them.
@@ -130,20 +131,25 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     for m in &product_modules {
         module.push_str(&format!("pub mod {m};\n"));
     }
-    for (i, api) in apis.iter().enumerate() {
+    let shared = sharing::plan(apis);
+    for (i, (api, shared)) in apis.iter().zip(&shared).enumerate() {
         module.push_str(&format!("pub mod {};\n", api.api.module));
-        let mut rest = emit_rest::emit(api);
-        rest.extend(emit_dynamic::emit(api));
-        files.push(GeneratedFile { name: format!("{}.rs", api.api.module), contents: render(rest)? });
-        // Later APIs with streams of their own get `<module>_streams.rs`.
-        if i > 0 && !api.streams.streams.is_empty() {
+        let module_dir = &api.api.module;
+        let rest = emit_rest::emit(api, shared);
+        files.push(GeneratedFile { name: format!("{module_dir}/mod.rs"), contents: render(rest.root)? });
+        for (group, code) in rest.groups {
+            files.push(GeneratedFile { name: format!("{module_dir}/{group}.rs"), contents: render(code)? });
+        }
+        let by_name = emit_dynamic::emit(api, shared);
+        files.push(GeneratedFile { name: format!("{module_dir}/by_name.rs"), contents: render(by_name)? });
+        // An API with streams gets `<module>_streams.rs`.
+        if !api.streams.streams.is_empty() {
             let name = format!("{}_streams", api.api.module);
             module.push_str(&format!("#[cfg(feature = \"ws\")]\npub mod {name};\n"));
             // The same streams as an earlier API: only the event enum is its own.
-            let earlier = apis[..i].iter().enumerate().find(|(_, a)| a.streams.streams == api.streams.streams);
+            let earlier = apis[..i].iter().find(|a| a.streams.streams == api.streams.streams);
             let tokens = match earlier {
-                Some((0, _)) => emit_streams::emit_reusing(api, "streams"),
-                Some((_, a)) => emit_streams::emit_reusing(api, &format!("{}_streams", a.api.module)),
+                Some(a) => emit_streams::emit_reusing(api, &format!("{}_streams", a.api.module)),
                 None => emit_streams::emit(api),
             };
             files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(tokens)? });
@@ -201,7 +207,7 @@ pub fn write_if_changed(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Res
         if std::fs::read(&path).ok().as_deref() == Some(f.contents.as_bytes()) {
             continue;
         }
-        std::fs::create_dir_all(out_dir)?;
+        std::fs::create_dir_all(path.parent().unwrap_or(out_dir))?;
         std::fs::write(&path, &f.contents)?;
         written.push(f.name.clone());
     }

@@ -68,7 +68,7 @@ impl ApiInfo {
             rest_url: "https://fapi.asterdex.com".into(),
             ws_url: "wss://fstream.asterdex.com".into(),
             path_prefix: "/fapi/".into(),
-            module: "rest".into(),
+            module: "futures_v1".into(),
             client: "crate::Client".into(),
             wallet: None,
             models: None,

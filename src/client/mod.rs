@@ -99,7 +99,7 @@ impl<A: Api> ApiClient<A> {
 
     /// A request to an endpoint given by its params; for endpoints implemented outside
     /// the spec.
-    pub fn call<E: Endpoint>(&self, params: E) -> Call<'_, E> {
+    pub fn call<E: Endpoint<A>>(&self, params: E) -> Call<'_, E, A> {
         Call::new(&self.core, params)
     }
 

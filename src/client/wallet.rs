@@ -36,7 +36,7 @@ impl<A: WalletApi> ApiClient<A> {
     /// call.await?;
     /// # Ok(()) }
     /// ```
-    pub fn child_signature<E: Endpoint>(&self, call: &Call<'_, E>, child: &WalletKey) -> Result<String> {
+    pub fn child_signature<E: Endpoint<A>>(&self, call: &Call<'_, E, A>, child: &WalletKey) -> Result<String> {
         let nonce = call.pinned_nonce().ok_or_else(|| Error::ParameterRequired {
             name: "nonce".into(),
             reason: "pin the request's nonce with .nonce(..) before signing as the sub-account".into(),

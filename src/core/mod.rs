@@ -4,7 +4,7 @@
 
 use crate::api::{ApiInfo, Signing};
 use crate::request::reply::{classify, read_body, Reply, Sent};
-use crate::request::{Auth, Endpoint, LimitUsage, Method, ParamWriter, Security, WalletRole, WalletSigning};
+use crate::request::{Auth, Endpoint, LimitUsage, Method, ParamWriter, Params, Security, WalletRole, WalletSigning};
 use crate::sign::Signer;
 
 use crate::{Error, Result};
@@ -121,7 +121,7 @@ fn check_recv_window(rw: u64) -> Result<()> {
 const CORE_PARAMS: [&str; 6] = ["timestamp", "recvWindow", "signature", "user", "signer", "nonce"];
 
 /// A request's parameters before the core's own: the endpoint's, then the extra ones.
-pub(crate) fn write_request<E: Endpoint>(params: &E, extra: &[(String, String)]) -> Result<ParamWriter> {
+pub(crate) fn write_request<E: Params>(params: &E, extra: &[(String, String)]) -> Result<ParamWriter> {
     let mut w = ParamWriter::new();
     params.write_params(&mut w);
     add_extra_params(&mut w, E::PARAMS, extra)?;
@@ -256,7 +256,7 @@ impl Core {
         self.inner.nonces.next()
     }
 
-    pub(crate) async fn execute<E: Endpoint>(
+    pub(crate) async fn execute<E: Endpoint<A>, A: crate::api::Api>(
         &self,
         mut params: E,
         opts: Options,

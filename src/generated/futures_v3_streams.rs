@@ -2,7 +2,7 @@
 
 #![allow(unused_imports)]
 use super::models::*;
-pub use super::streams::*;
+pub use super::futures_v1_streams::*;
 /// An event of a user data stream, by its `"e"` value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserDataEvent {

@@ -1,27 +1,30 @@
 //! A request being built: the endpoint's params plus per-request options. Await it, or call
 //! `send`, `send_with_meta` or `raw`.
 
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, Params};
 use super::response::Response;
+use crate::api::{Api, FuturesV1};
 use crate::core::{Core, Options};
 use crate::Result;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 
-/// A request to one endpoint, built by a client method.
+/// A request to one endpoint of the API `A`, built by a client method.
 #[must_use = "a request does nothing until it is awaited or sent"]
 #[derive(Debug, Clone)]
-pub struct Call<'a, E> {
+pub struct Call<'a, E, A: Api = FuturesV1> {
     pub(crate) client: &'a Core,
     pub(crate) params: E,
     pub(crate) opts: Options,
     /// Parameters the spec does not know yet, as `(name, value)` in the order given.
     pub(crate) extra: Vec<(String, String)>,
+    api: PhantomData<A>,
 }
 
-impl<'a, E: Endpoint> Call<'a, E> {
+impl<'a, E: Params, A: Api> Call<'a, E, A> {
     pub(crate) fn new(client: &'a Core, params: E) -> Self {
-        Self { client, params, opts: Options::default(), extra: Vec::new() }
+        Self { client, params, opts: Options::default(), extra: Vec::new(), api: PhantomData }
     }
 
     /// Adds a parameter the spec does not list (yet): a new option the exchange added, or
@@ -72,37 +75,40 @@ impl<'a, E: Endpoint> Call<'a, E> {
     pub fn pinned_nonce(&self) -> Option<u64> {
         self.opts.nonce
     }
+}
 
+impl<'a, E: Endpoint<A>, A: Api> Call<'a, E, A> {
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
-        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
+        let reply = self.client.execute::<E, A>(self.params, self.opts, self.extra).await?;
         reply.decode()
     }
 
     /// Sends the request; returns the typed reply with its status, rate-limit usage and
     /// (with `show_header`) headers.
     pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
-        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
+        let reply = self.client.execute::<E, A>(self.params, self.opts, self.extra).await?;
         reply.into_response()
     }
 
     /// Sends the request and returns the reply's body exactly as the exchange sent it (a
     /// 2xx reply; an error reply is an `Err` as always).
     pub async fn raw_bytes(self) -> Result<bytes::Bytes> {
-        Ok(self.client.execute(self.params, self.opts, self.extra).await?.body)
+        Ok(self.client.execute::<E, A>(self.params, self.opts, self.extra).await?.body)
     }
 
     /// Sends the request and returns the reply as untyped JSON, for when the typed model
     /// does not fit what the exchange sent.
     pub async fn raw(self) -> Result<serde_json::Value> {
-        let reply = self.client.execute(self.params, self.opts, self.extra).await?;
+        let reply = self.client.execute::<E, A>(self.params, self.opts, self.extra).await?;
         reply.decode_as()
     }
 }
 
-impl<'a, E> IntoFuture for Call<'a, E>
+impl<'a, E, A> IntoFuture for Call<'a, E, A>
 where
-    E: Endpoint + Send + Sync + 'a,
+    A: Api,
+    E: Endpoint<A> + Send + Sync + 'a,
     E::Response: Send,
 {
     type Output = Result<E::Response>;

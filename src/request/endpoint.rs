@@ -1,6 +1,7 @@
 //! What the core needs to know about an endpoint; the generated code supplies it.
 
 use super::params::ParamWriter;
+use crate::api::{Api, FuturesV1};
 use crate::Error;
 use serde::de::DeserializeOwned;
 
@@ -148,21 +149,10 @@ pub struct EndpointSpec {
     pub auth: Auth,
 }
 
-/// An endpoint's parameters, ready to be sent. Generated for every endpoint of the spec;
-/// implement it for an endpoint the spec does not have yet and call it with
-/// [`Client::call`](crate::Client::call).
-pub trait Endpoint {
-    /// The typed reply.
-    type Response: DeserializeOwned;
-    /// What the pipeline needs to know about the endpoint.
-    const SPEC: EndpointSpec;
-    /// Whether the reply is a list answered item by item (a batch), where an item may be
-    /// the exchange's error object beside accepted ones. Otherwise a list holding an error
-    /// object is the whole request refused.
-    const PER_ITEM_RESULTS: bool = false;
-    /// Whether the exchange's testnet serves the endpoint (the spec says which it does
-    /// not); a client for the testnet refuses the others before sending.
-    const ON_TESTNET: bool = true;
+/// A request's parameters, ready to be sent: what they are and how they are written and
+/// checked. One type may be the request of the same endpoint in several APIs (futures V1
+/// and V3 send the same `depth`), each through its own [`Endpoint`] impl.
+pub trait Params {
     /// Every parameter the spec lists for the endpoint, as sent: an extra parameter
     /// ([`Call::param`](crate::Call::param)) may not take one of these names.
     const PARAMS: &'static [&'static str] = &[];
@@ -179,4 +169,23 @@ pub trait Endpoint {
         let _ = next;
         Vec::new()
     }
+}
+
+/// An endpoint of the API `A`: where its [`Params`] go, how they are signed, what comes
+/// back. Generated for every endpoint of the spec; implement it (with [`Params`]) for an
+/// endpoint the spec does not have yet and call it with
+/// [`ApiClient::call`](crate::ApiClient::call). A client only calls its own API's
+/// endpoints.
+pub trait Endpoint<A: Api = FuturesV1>: Params {
+    /// The typed reply.
+    type Response: DeserializeOwned;
+    /// What the pipeline needs to know about the endpoint.
+    const SPEC: EndpointSpec;
+    /// Whether the reply is a list answered item by item (a batch), where an item may be
+    /// the exchange's error object beside accepted ones. Otherwise a list holding an error
+    /// object is the whole request refused.
+    const PER_ITEM_RESULTS: bool = false;
+    /// Whether the exchange's testnet serves the endpoint (the spec says which it does
+    /// not); a client for the testnet refuses the others before sending.
+    const ON_TESTNET: bool = true;
 }
