@@ -6,14 +6,14 @@ pub mod book;
 pub mod chase;
 pub mod liquidation;
 pub mod market;
+pub(crate) mod matching;
 pub mod mmp;
 mod modify;
 mod orders;
 mod peg;
+pub mod rng;
 mod stp;
 pub mod strategy;
-use stp::SelfTrade;
-pub mod rng;
 pub mod types;
 
 use crate::config::{SandboxConfig, SymbolConfig};

@@ -1,6 +1,7 @@
 //! Orders on the futures market: checks, placement, matching, fills, conditional
 //! triggers and cancels.
 
+use super::matching::{self, Taker};
 use super::*;
 
 impl Exchange {
@@ -245,48 +246,24 @@ impl Exchange {
     /// Matches a LIMIT or MARKET order against the book and rests or expires the rest.
     pub(crate) fn execute(&mut self, id: i64, sym: usize, now: i64) {
         let Some(order) = self.orders.get(&id).cloned() else { return };
-        let crosses = |book_price: Decimal| match (order.kind, order.side) {
-            (OrderType::Market, _) => true,
-            (_, Side::Buy) => order.price >= book_price,
-            (_, Side::Sell) => order.price <= book_price,
-        };
-        let opposite = order.side.opposite();
+        let limit = (order.kind != OrderType::Market).then_some(order.price);
+        let taker = Taker { id, side: order.side, limit };
         let post_only = order.kind == OrderType::Limit && order.tif == TimeInForce::Gtx;
-        if post_only && self.symbols[sym].book.best(opposite).is_some_and(crosses) {
+        if post_only && matching::would_take(&self.symbols[sym].book, &taker) {
             self.finish(id, OrderStatus::Expired, now);
             return;
         }
-        if order.kind == OrderType::Limit && order.tif == TimeInForce::Fok {
-            let mut available = Decimal::ZERO;
-            for (price, queue) in self.symbols[sym].book.levels(opposite) {
-                if !crosses(*price) || available >= order.qty {
-                    break;
-                }
-                available += queue.iter().filter_map(|o| self.orders.get(o)).map(Order::remaining).sum::<Decimal>();
-            }
-            if available < order.qty {
-                self.finish(id, OrderStatus::Expired, now);
-                return;
-            }
+        let mut venue = FuturesVenue { ex: self, sym, now };
+        if order.kind == OrderType::Limit
+            && order.tif == TimeInForce::Fok
+            && !matching::can_fill(&venue, &taker, order.qty)
+        {
+            self.finish(id, OrderStatus::Expired, now);
+            return;
         }
-        let mut remaining = order.remaining();
-        while remaining > Decimal::ZERO {
-            let Some((price, maker_id)) = self.symbols[sym].book.front(opposite) else { break };
-            if !crosses(price) {
-                break;
-            }
-            match self.self_trade(&order, maker_id, now) {
-                Some(SelfTrade::StopTaker) => return,
-                Some(SelfTrade::SkipMaker) => continue,
-                None => {}
-            }
-            let maker_left = self.orders.get(&maker_id).map(Order::remaining).unwrap_or_default();
-            let qty = remaining.min(maker_left);
-            self.fill(sym, id, maker_id, price, qty, now);
-            remaining -= qty;
-        }
+        matching::run(&mut venue, &taker);
         let Some(order) = self.orders.get(&id) else { return };
-        if order.remaining().is_zero() {
+        if order.remaining().is_zero() || !order.status.is_open() {
             return;
         }
         let rests = order.kind == OrderType::Limit
@@ -683,4 +660,33 @@ fn market_like(kind: OrderType) -> bool {
         kind,
         OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket | OrderType::TrailingStopMarket
     )
+}
+
+/// One futures symbol as matching sees it.
+struct FuturesVenue<'a> {
+    ex: &'a mut Exchange,
+    sym: usize,
+    now: i64,
+}
+
+impl matching::Venue for FuturesVenue<'_> {
+    fn book(&self) -> &super::book::Book {
+        &self.ex.symbols[self.sym].book
+    }
+
+    fn resting(&self, id: i64) -> Decimal {
+        self.ex.orders.get(&id).map(Order::remaining).unwrap_or_default()
+    }
+
+    fn wants(&self, taker: &Taker, _: Decimal) -> Decimal {
+        self.resting(taker.id)
+    }
+
+    fn may_trade(&mut self, taker: &Taker, maker: i64) -> matching::Proceed {
+        self.ex.self_trade(taker.id, maker, self.now)
+    }
+
+    fn trade(&mut self, taker: &Taker, maker: i64, price: Decimal, qty: Decimal) {
+        self.ex.fill(self.sym, taker.id, maker, price, qty, self.now);
+    }
 }

@@ -1,42 +1,40 @@
 //! Self-trade prevention: what happens when an order would trade against a resting order
 //! of the same account.
 
+use super::matching::Proceed;
 use super::types::{OrderStatus, StpMode};
-use super::{Exchange, Order, HOUSE};
-
-pub(super) enum SelfTrade {
-    /// The taker's remainder expired; it neither trades further nor rests.
-    StopTaker,
-    /// The maker expired and left the book; the taker goes on matching.
-    SkipMaker,
-}
+use super::{Exchange, HOUSE};
 
 impl Exchange {
-    /// Applies the taker's STP mode when `maker_id` belongs to the taker's account;
-    /// `None` when the two may trade.
-    pub(super) fn self_trade(&mut self, taker: &Order, maker_id: i64, now: i64) -> Option<SelfTrade> {
-        let maker_account = self.orders.get(&maker_id)?.account;
-        if maker_account != taker.account || taker.account == HOUSE {
-            return None;
+    /// Applies the taker's STP mode when `maker_id` belongs to the taker's account: the
+    /// taker's remainder expires (`StopTaker`), or the maker expires and leaves the book
+    /// (`SkipMaker`), or both.
+    pub(super) fn self_trade(&mut self, taker_id: i64, maker_id: i64, now: i64) -> Proceed {
+        let (Some(taker), Some(maker)) = (self.orders.get(&taker_id), self.orders.get(&maker_id)) else {
+            return Proceed::Trade;
+        };
+        if maker.account != taker.account || taker.account == HOUSE {
+            return Proceed::Trade;
         }
+        let (stp, taker_id) = (taker.stp, taker.id);
         let expire_maker = |ex: &mut Exchange| {
             ex.remove_from_book(maker_id);
             ex.finish(maker_id, OrderStatus::Expired, now);
         };
-        Some(match taker.stp {
+        match stp {
             StpMode::ExpireTaker => {
-                self.finish(taker.id, OrderStatus::Expired, now);
-                SelfTrade::StopTaker
+                self.finish(taker_id, OrderStatus::Expired, now);
+                Proceed::StopTaker
             }
             StpMode::ExpireMaker => {
                 expire_maker(self);
-                SelfTrade::SkipMaker
+                Proceed::SkipMaker
             }
             StpMode::ExpireBoth => {
                 expire_maker(self);
-                self.finish(taker.id, OrderStatus::Expired, now);
-                SelfTrade::StopTaker
+                self.finish(taker_id, OrderStatus::Expired, now);
+                Proceed::StopTaker
             }
-        })
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! between the two assets' balances, conditional triggers and cancels.
 
 use super::*;
+use crate::engine::book::Book;
+use crate::engine::matching::{self, Taker};
 
 impl SpotMarket {
     /// Checks a new order against the pair's filters and the account's balance, then
@@ -191,23 +193,17 @@ impl SpotMarket {
     /// checks, matching, then resting or expiring by its time in force.
     pub(crate) fn activate(&mut self, pi: usize, id: i64, now: i64) {
         let Some(o) = self.orders.get(&id).cloned() else { return };
-        let crosses = self.pairs[pi].book.best(o.side.opposite()).is_some_and(|best| match (o.kind, o.side) {
-            (SpotKind::Market, _) => true,
-            (_, Side::Buy) => best <= o.price,
-            (_, Side::Sell) => best >= o.price,
-        });
-        if o.tif == TimeInForce::Gtx && crosses {
-            self.report(id, "NEW", None);
-            self.finish(id, OrderStatus::Expired, now);
-            return;
-        }
-        if o.tif == TimeInForce::Fok && !self.fillable(pi, &o) {
-            self.report(id, "NEW", None);
-            self.finish(id, OrderStatus::Expired, now);
-            return;
-        }
+        let limit = (o.kind != SpotKind::Market).then_some(o.price);
+        let taker = Taker { id, side: o.side, limit };
         self.report(id, "NEW", None);
-        self.match_taker(pi, id, now);
+        let mut venue = SpotVenue { market: self, pi, now };
+        let refused = (o.tif == TimeInForce::Gtx && matching::would_take(&venue.market.pairs[pi].book, &taker))
+            || (o.tif == TimeInForce::Fok && !matching::can_fill(&venue, &taker, o.remaining()));
+        if refused {
+            self.finish(id, OrderStatus::Expired, now);
+            return;
+        }
+        matching::run(&mut venue, &taker);
         if let Some(o) = self.orders.get(&id).filter(|o| o.status.is_open()) {
             let by_quote = !o.quote_qty.is_zero();
             if o.kind == SpotKind::Market || matches!(o.tif, TimeInForce::Ioc | TimeInForce::Fok) {
@@ -229,52 +225,6 @@ impl SpotMarket {
         }
         self.requote(pi, now);
         self.fire_triggers(pi, now);
-    }
-
-    /// Whether the book can fill the whole order now (fill-or-kill).
-    pub(crate) fn fillable(&self, pi: usize, o: &SpotOrder) -> bool {
-        let mut left = o.remaining();
-        for (price, ids) in self.pairs[pi].book.levels(o.side.opposite()) {
-            let ok = match o.side {
-                Side::Buy => *price <= o.price,
-                Side::Sell => *price >= o.price,
-            };
-            if !ok {
-                break;
-            }
-            left -= ids.iter().filter_map(|id| self.orders.get(id)).map(SpotOrder::remaining).sum::<Decimal>();
-            if left <= Decimal::ZERO {
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Trades the taker against the best resting orders while prices cross.
-    pub(crate) fn match_taker(&mut self, pi: usize, taker_id: i64, now: i64) {
-        let step = self.pairs[pi].cfg.step_size;
-        while let Some((price, maker_id)) = self.pairs[pi].book.front(self.orders[&taker_id].side.opposite()) {
-            let t = &self.orders[&taker_id];
-            let crosses = match (t.kind, t.side) {
-                (SpotKind::Market, _) => true,
-                (_, Side::Buy) => price <= t.price,
-                (_, Side::Sell) => price >= t.price,
-            };
-            if !crosses {
-                break;
-            }
-            let want = if t.quote_qty.is_zero() {
-                t.remaining()
-            } else {
-                // A quote amount: what is left of it at this price, in whole steps.
-                ((t.quote_qty - t.cum_quote) / price / step).floor() * step
-            };
-            let qty = want.min(self.orders[&maker_id].remaining());
-            if qty <= Decimal::ZERO {
-                break;
-            }
-            self.fill(pi, taker_id, maker_id, price, qty, now);
-        }
     }
 
     /// One trade: both orders, both accounts' balances, the public tape, the events.
@@ -518,4 +468,35 @@ fn check_quantity(cfg: &SymbolConfig, exec_kind: SpotKind, qty: Decimal, quote_q
         return Err(ApiError::qty_step());
     }
     Ok(())
+}
+
+/// One spot pair as matching sees it.
+struct SpotVenue<'a> {
+    market: &'a mut SpotMarket,
+    pi: usize,
+    now: i64,
+}
+
+impl matching::Venue for SpotVenue<'_> {
+    fn book(&self) -> &Book {
+        &self.market.pairs[self.pi].book
+    }
+
+    fn resting(&self, id: i64) -> Decimal {
+        self.market.orders.get(&id).map(SpotOrder::remaining).unwrap_or_default()
+    }
+
+    fn wants(&self, taker: &Taker, price: Decimal) -> Decimal {
+        let Some(t) = self.market.orders.get(&taker.id) else { return Decimal::ZERO };
+        if t.quote_qty.is_zero() {
+            return t.remaining();
+        }
+        // A quote amount: what is left of it at this price, in whole steps.
+        let step = self.market.pairs[self.pi].cfg.step_size;
+        ((t.quote_qty - t.cum_quote) / price / step).floor() * step
+    }
+
+    fn trade(&mut self, taker: &Taker, maker: i64, price: Decimal, qty: Decimal) {
+        self.market.fill(self.pi, taker.id, maker, price, qty, self.now);
+    }
 }
