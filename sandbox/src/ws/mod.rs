@@ -7,15 +7,13 @@ use crate::engine::market::PriceSource;
 use crate::engine::types::{Interval, Side};
 use crate::engine::{AccountId, Exchange, Order, UserEvent, HOUSE};
 use crate::state::{lock, now_ms, Shared};
-use axum::extract::ws::{Message, WebSocket};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::atomic::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
 
+mod connection;
 pub(crate) mod cursor;
 pub(crate) mod state;
 pub use state::{WsConfig, WsState};
@@ -182,46 +180,9 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
     let due = now - cur.last_sent >= kind.period_ms();
     let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.symbols.len()).map(f).collect());
     let out: Vec<Value> = match kind {
-        Kind::AggTrade(sym) => {
-            let new: Vec<Value> = ex.symbols[*sym]
-                .agg_trades
-                .iter()
-                .filter(|a| a.id > cur.last_trade && cur.last_trade != 0)
-                .map(|a| json!({ "e": "aggTrade", "E": now, "s": ex.symbols[*sym].cfg.symbol, "a": a.id, "p": s(a.price), "q": s(a.qty), "f": a.first_id, "l": a.last_id, "T": a.time, "m": a.buyer_maker }))
-                .collect();
-            cur.last_trade = ex.symbols[*sym].agg_trades.last().map(|a| a.id).unwrap_or(0).max(cur.last_trade);
-            new
-        }
-        Kind::TradePro(sym) => {
-            let st = &ex.symbols[*sym];
-            let new: Vec<Value> = st
-                .trades
-                .iter()
-                .filter(|t| t.id > cur.last_trade && cur.last_trade != 0)
-                .map(|t| json!({ "e": "tradepro", "E": now, "T": t.time, "s": st.cfg.symbol, "t": t.id, "p": s(t.price), "q": s(t.qty), "h": format!("0x{:064x}", t.id), "m": ["hidden", "hidden"] }))
-                .collect();
-            cur.last_trade = st.trades.last().map(|t| t.id).unwrap_or(0).max(cur.last_trade);
-            new
-        }
-        Kind::BookTicker(only) => {
-            let mut v = Vec::new();
-            for sym in (0..ex.symbols.len()).filter(|i| only.is_none_or(|o| o == *i)) {
-                let bid = levels(ex, sym, Side::Buy, 1).first().copied().unwrap_or_default();
-                let ask = levels(ex, sym, Side::Sell, 1).first().copied().unwrap_or_default();
-                let top = (bid.0, bid.1, ask.0, ask.1);
-                if only.is_some() && cur.last_top == Some(top) {
-                    continue;
-                }
-                if only.is_some() {
-                    cur.last_top = Some(top);
-                } else if !due {
-                    continue;
-                }
-                let st = &ex.symbols[sym];
-                v.push(json!({ "e": "bookTicker", "u": st.book.update_id, "E": now, "T": now, "s": st.cfg.symbol, "b": s(bid.0), "B": s(bid.1), "a": s(ask.0), "A": s(ask.1) }));
-            }
-            v
-        }
+        Kind::AggTrade(sym) => agg_trades(ex, *sym, cur, now),
+        Kind::TradePro(sym) => trade_pro(ex, *sym, cur, now),
+        Kind::BookTicker(only) => book_tickers(ex, *only, cur, now, due),
         _ if !due => Vec::new(),
         Kind::Spot(_) => Vec::new(), // rendered above
         Kind::MarkPrice(Some(sym), _) => vec![mark(ex, *sym, now)],
@@ -230,83 +191,10 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
         Kind::MiniTicker(None) => vec![all(&|i| mini(ex, i, now, false))],
         Kind::Ticker(Some(sym)) => vec![mini(ex, *sym, now, true)],
         Kind::Ticker(None) => vec![all(&|i| mini(ex, i, now, true))],
-        Kind::ForceOrder(only) => {
-            // Baseline at the first look, then every forced order since.
-            if !cur.force_init {
-                cur.force_init = true;
-                cur.last_force = ex.force_orders.len();
-                return Vec::new();
-            }
-            let symbol = only.map(|i| ex.symbols[i].cfg.symbol.as_str());
-            let new: Vec<Value> = ex.force_orders[cur.last_force.min(ex.force_orders.len())..]
-                .iter()
-                .filter(|f| symbol.is_none_or(|s| s == f.symbol))
-                .map(|f| f.event.clone())
-                .collect();
-            cur.last_force = ex.force_orders.len();
-            new
-        }
-        Kind::Kline(sym, interval) => {
-            let open = interval.open_time(now);
-            let c = ex.candle(*sym, *interval, open, PriceSource::Last);
-            let st = &ex.symbols[*sym];
-            vec![json!({ "e": "kline", "E": now, "s": st.cfg.symbol, "k": {
-                "t": c.open_time, "T": c.close_time, "s": st.cfg.symbol, "i": interval.as_str(),
-                "f": st.trades.first().map(|t| t.id).unwrap_or(0), "L": st.trades.last().map(|t| t.id).unwrap_or(0),
-                "o": s(c.open), "c": s(c.close), "h": s(c.high), "l": s(c.low), "v": s(c.volume), "n": c.trades,
-                "x": false, "q": s(c.quote_volume), "V": s(c.taker_buy_volume), "Q": s(c.taker_buy_quote), "B": "0" } })]
-        }
-        Kind::PartialDepth(sym, n, _) => {
-            let st = &ex.symbols[*sym];
-            let u = st.book.update_id;
-            let pu = if cur.last_update == 0 { u } else { cur.last_update };
-            cur.last_update = u;
-            let side = |side: Side| -> Vec<Value> {
-                levels(ex, *sym, side, *n).into_iter().map(|(p, q)| json!([p.to_string(), q.to_string()])).collect()
-            };
-            vec![
-                json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(Side::Buy), "a": side(Side::Sell) }),
-            ]
-        }
-        Kind::DiffDepth(sym, _) => {
-            let st = &ex.symbols[*sym];
-            let u = st.book.update_id;
-            let mut now_levels = BTreeMap::new();
-            for (bid, side) in [(true, Side::Buy), (false, Side::Sell)] {
-                for (p, q) in levels(ex, *sym, side, 1000) {
-                    now_levels.insert((bid, p), q);
-                }
-            }
-            if cur.last_update == u && !cur.last_levels.is_empty() {
-                Vec::new()
-            } else {
-                let mut changed: BTreeMap<(bool, Decimal), Decimal> = now_levels
-                    .iter()
-                    .filter(|(k, q)| cur.last_levels.get(k) != Some(q))
-                    .map(|(k, q)| (*k, *q))
-                    .collect();
-                for k in cur.last_levels.keys().filter(|k| !now_levels.contains_key(k)) {
-                    changed.insert(*k, Decimal::ZERO);
-                }
-                let pu = cur.last_update;
-                cur.last_update = u;
-                cur.last_levels = now_levels;
-                let side = |bid: bool| -> Vec<Value> {
-                    let mut v: Vec<_> = changed
-                        .iter()
-                        .filter(|((b, _), _)| *b == bid)
-                        .map(|((_, p), q)| json!([p.to_string(), q.to_string()]))
-                        .collect();
-                    if bid {
-                        v.reverse();
-                    }
-                    v
-                };
-                vec![
-                    json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(true), "a": side(false) }),
-                ]
-            }
-        }
+        Kind::ForceOrder(only) => force_orders(ex, *only, cur),
+        Kind::Kline(sym, interval) => kline(ex, *sym, *interval, now),
+        Kind::PartialDepth(sym, n, _) => partial_depth(ex, *sym, *n, cur, now),
+        Kind::DiffDepth(sym, _) => diff_depth(ex, *sym, cur, now),
     };
     // Event-driven streams count as sent whenever they were checked.
     let event_driven = matches!(kind, Kind::AggTrade(_) | Kind::TradePro(_) | Kind::BookTicker(_));
@@ -314,6 +202,134 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
         cur.last_sent = now;
     }
     out.into_iter().map(|v| v.to_string()).collect()
+}
+
+/// Aggregate trades since the last look (none at the first: it only sets the mark).
+fn agg_trades(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
+    let new: Vec<Value> = ex.symbols[sym]
+        .agg_trades
+        .iter()
+        .filter(|a| a.id > cur.last_trade && cur.last_trade != 0)
+        .map(|a| json!({ "e": "aggTrade", "E": now, "s": ex.symbols[sym].cfg.symbol, "a": a.id, "p": s(a.price), "q": s(a.qty), "f": a.first_id, "l": a.last_id, "T": a.time, "m": a.buyer_maker }))
+        .collect();
+    cur.last_trade = ex.symbols[sym].agg_trades.last().map(|a| a.id).unwrap_or(0).max(cur.last_trade);
+    new
+}
+
+/// Trades since the last look, with their hashes.
+fn trade_pro(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
+    let st = &ex.symbols[sym];
+    let new: Vec<Value> = st
+        .trades
+        .iter()
+        .filter(|t| t.id > cur.last_trade && cur.last_trade != 0)
+        .map(|t| json!({ "e": "tradepro", "E": now, "T": t.time, "s": st.cfg.symbol, "t": t.id, "p": s(t.price), "q": s(t.qty), "h": format!("0x{:064x}", t.id), "m": ["hidden", "hidden"] }))
+        .collect();
+    cur.last_trade = st.trades.last().map(|t| t.id).unwrap_or(0).max(cur.last_trade);
+    new
+}
+
+/// Best bid and ask: on every change for one symbol, at the period for all.
+fn book_tickers(ex: &Exchange, only: Option<usize>, cur: &mut Cursor, now: i64, due: bool) -> Vec<Value> {
+    let mut v = Vec::new();
+    for sym in (0..ex.symbols.len()).filter(|i| only.is_none_or(|o| o == *i)) {
+        let bid = levels(ex, sym, Side::Buy, 1).first().copied().unwrap_or_default();
+        let ask = levels(ex, sym, Side::Sell, 1).first().copied().unwrap_or_default();
+        let top = (bid.0, bid.1, ask.0, ask.1);
+        if only.is_some() && cur.last_top == Some(top) {
+            continue;
+        }
+        if only.is_some() {
+            cur.last_top = Some(top);
+        } else if !due {
+            continue;
+        }
+        let st = &ex.symbols[sym];
+        v.push(json!({ "e": "bookTicker", "u": st.book.update_id, "E": now, "T": now, "s": st.cfg.symbol, "b": s(bid.0), "B": s(bid.1), "a": s(ask.0), "A": s(ask.1) }));
+    }
+    v
+}
+
+/// Forced orders since the last look; the first look only sets the baseline.
+fn force_orders(ex: &Exchange, only: Option<usize>, cur: &mut Cursor) -> Vec<Value> {
+    // Baseline at the first look, then every forced order since.
+    if !cur.force_init {
+        cur.force_init = true;
+        cur.last_force = ex.force_orders.len();
+        return Vec::new();
+    }
+    let symbol = only.map(|i| ex.symbols[i].cfg.symbol.as_str());
+    let new: Vec<Value> = ex.force_orders[cur.last_force.min(ex.force_orders.len())..]
+        .iter()
+        .filter(|f| symbol.is_none_or(|s| s == f.symbol))
+        .map(|f| f.event.clone())
+        .collect();
+    cur.last_force = ex.force_orders.len();
+    new
+}
+
+/// The open candle of an interval.
+fn kline(ex: &Exchange, sym: usize, interval: Interval, now: i64) -> Vec<Value> {
+    let open = interval.open_time(now);
+    let c = ex.candle(sym, interval, open, PriceSource::Last);
+    let st = &ex.symbols[sym];
+    vec![json!({ "e": "kline", "E": now, "s": st.cfg.symbol, "k": {
+        "t": c.open_time, "T": c.close_time, "s": st.cfg.symbol, "i": interval.as_str(),
+        "f": st.trades.first().map(|t| t.id).unwrap_or(0), "L": st.trades.last().map(|t| t.id).unwrap_or(0),
+        "o": s(c.open), "c": s(c.close), "h": s(c.high), "l": s(c.low), "v": s(c.volume), "n": c.trades,
+        "x": false, "q": s(c.quote_volume), "V": s(c.taker_buy_volume), "Q": s(c.taker_buy_quote), "B": "0" } })]
+}
+
+/// The top `n` levels of each side.
+fn partial_depth(ex: &Exchange, sym: usize, n: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
+    let st = &ex.symbols[sym];
+    let u = st.book.update_id;
+    let pu = if cur.last_update == 0 { u } else { cur.last_update };
+    cur.last_update = u;
+    let side = |side: Side| -> Vec<Value> {
+        levels(ex, sym, side, n).into_iter().map(|(p, q)| json!([p.to_string(), q.to_string()])).collect()
+    };
+    vec![
+        json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(Side::Buy), "a": side(Side::Sell) }),
+    ]
+}
+
+/// The levels that changed since the last look (quantity 0 for a level that left).
+fn diff_depth(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
+    let st = &ex.symbols[sym];
+    let u = st.book.update_id;
+    let mut now_levels = BTreeMap::new();
+    for (bid, side) in [(true, Side::Buy), (false, Side::Sell)] {
+        for (p, q) in levels(ex, sym, side, 1000) {
+            now_levels.insert((bid, p), q);
+        }
+    }
+    if cur.last_update == u && !cur.last_levels.is_empty() {
+        Vec::new()
+    } else {
+        let mut changed: BTreeMap<(bool, Decimal), Decimal> =
+            now_levels.iter().filter(|(k, q)| cur.last_levels.get(k) != Some(q)).map(|(k, q)| (*k, *q)).collect();
+        for k in cur.last_levels.keys().filter(|k| !now_levels.contains_key(k)) {
+            changed.insert(*k, Decimal::ZERO);
+        }
+        let pu = cur.last_update;
+        cur.last_update = u;
+        cur.last_levels = now_levels;
+        let side = |bid: bool| -> Vec<Value> {
+            let mut v: Vec<_> = changed
+                .iter()
+                .filter(|((b, _), _)| *b == bid)
+                .map(|((_, p), q)| json!([p.to_string(), q.to_string()]))
+                .collect();
+            if bid {
+                v.reverse();
+            }
+            v
+        };
+        vec![
+            json!({ "e": "depthUpdate", "E": now, "T": now, "s": st.cfg.symbol, "U": pu + 1, "u": u, "pu": pu, "b": side(true), "a": side(false) }),
+        ]
+    }
 }
 
 /// Renders a user-data event with the account's current state.
@@ -590,166 +606,4 @@ pub fn resolve_combined(shared: &Shared, query: &str, spot: bool) -> Option<Targ
     Some(Target::Streams { names, combined: true, prefix })
 }
 
-/// Serves one WebSocket connection until either side ends it.
-pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
-    let ws = &shared.ws;
-    let conn_id = ws.next_connection.fetch_add(1, Ordering::Relaxed);
-    let generation = ws.generation.load(Ordering::Relaxed);
-    let cfg = lock(&ws.config).clone();
-    let mut market = ws.market.subscribe();
-    let (mut subs, mut combined, user_account, prefix) = match target {
-        Target::Streams { names, combined, prefix } => {
-            (names.into_iter().collect::<BTreeSet<_>>(), combined, None, prefix)
-        }
-        Target::User { account, key, spot } => (BTreeSet::new(), false, Some((account, key, spot)), ""),
-    };
-    let spot_user = user_account.as_ref().is_some_and(|u| u.2);
-    let mut user = if spot_user { ws.spot_user.subscribe() } else { ws.user.subscribe() };
-    for s in &subs {
-        ws.add(s);
-    }
-    let started = tokio::time::Instant::now();
-    let mut ping = tokio::time::interval_at(started + cfg.ping_interval, cfg.ping_interval);
-    let mut watch = tokio::time::interval(Duration::from_millis(20));
-    let mut received: VecDeque<tokio::time::Instant> = VecDeque::new();
-    let mut malformed_seen = lock(&ws.config).malformed;
-    let mut binary_seen = cfg.binary;
-    let mut flood_seen = cfg.flood;
-    if cfg.close_on_open {
-        let _ = socket.send(Message::Close(None)).await;
-        return;
-    }
-    loop {
-        if lock(&ws.config).half_open {
-            // A dead peer: nothing read, nothing sent, nothing closed, until told otherwise.
-            while lock(&ws.config).half_open && ws.generation.load(Ordering::Relaxed) == generation {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            if ws.generation.load(Ordering::Relaxed) != generation {
-                break;
-            }
-        }
-        let outgoing = tokio::select! {
-            msg = socket.recv() => match msg {
-                Some(Ok(Message::Text(text))) => {
-                    let at = tokio::time::Instant::now();
-                    received.push_back(at);
-                    while received.front().is_some_and(|t| at.duration_since(*t) > Duration::from_secs(1)) {
-                        received.pop_front();
-                    }
-                    lock(&ws.control_log).push((conn_id, now_ms()));
-                    if received.len() > MAX_MESSAGES_PER_SECOND {
-                        break;
-                    }
-                    let reply = match planned_reply(ws, text.as_str()) {
-                        Some(planned) => Control::Planned(planned),
-                        None => {
-                            let ex = lock(&shared.exchange);
-                            control(&ex, ws, &mut subs, &mut combined, prefix, text.as_str())
-                        }
-                    };
-                    match reply {
-                        Control::Reply(_) if lock(&ws.config).ignore_control => None,
-                        Control::Reply(v) => Some(v.to_string()),
-                        Control::Planned(text) => Some(text),
-                        Control::Close => break,
-                    }
-                }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                Some(Ok(_)) => None,
-            },
-            item = market.recv(), if user_account.is_none() => match item {
-                Ok((name, text)) if subs.contains(&*name) => Some(if combined {
-                    let name = &name[prefix.len()..];
-                    format!("{{\"stream\":\"{name}\",\"data\":{text}}}")
-                } else {
-                    text.to_string()
-                }),
-                Ok(_) => None,
-                // Too slow to keep up: a real exchange would drop such a connection.
-                Err(broadcast::error::RecvError::Lagged(_)) => break,
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
-            item = user.recv(), if user_account.is_some() => match item {
-                // A dead key carries nothing more, whether or not it said so.
-                Ok((acct, text)) if user_account.as_ref().is_some_and(|(a, key, spot)| {
-                    *a == acct && key_live(&lock(&shared.exchange), *a, key, *spot, now_ms())
-                }) => Some(text.to_string()),
-                Ok(_) => None,
-                Err(_) => break,
-            },
-            _ = ping.tick() => {
-                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                    break;
-                }
-                None
-            }
-            _ = watch.tick() => {
-                if ws.generation.load(Ordering::Relaxed) != generation || started.elapsed() >= cfg.max_age {
-                    break;
-                }
-                let (flood_now, count, size) = {
-                    let c = lock(&ws.config);
-                    (c.flood, c.flood_count, c.flood_bytes)
-                };
-                if flood_now != flood_seen {
-                    flood_seen = flood_now;
-                    if let Some(name) = subs.iter().next().cloned() {
-                        let pad = "x".repeat(size.saturating_sub(60));
-                        for _ in 0..count {
-                            let text = format!("{{\"stream\":\"{name}\",\"data\":{{\"e\":\"flood\",\"pad\":\"{pad}\"}}}}");
-                            if socket.send(Message::Text(text.into())).await.is_err() {
-                                break;
-                            }
-                        }
-                    }
-                }
-                let binary_now = lock(&ws.config).binary;
-                if binary_now != binary_seen {
-                    binary_seen = binary_now;
-                    if socket.send(Message::Binary(vec![0u8, 159, 146, 150].into())).await.is_err() {
-                        break;
-                    }
-                }
-                let current = lock(&ws.config).malformed;
-                if current != malformed_seen {
-                    malformed_seen = current;
-                    Some("{\"stream\": this is not json".to_string())
-                } else if let Some((account, key, spot)) = &user_account {
-                    let now = now_ms();
-                    let expired = !key_live(&lock(&shared.exchange), *account, key, *spot, now);
-                    let quiet = conn_id < lock(&ws.config).quiet_below;
-                    if expired && !quiet {
-                        let event = json!({ "e": "listenKeyExpired", "E": now }).to_string();
-                        let _ = socket.send(Message::Text(event.into())).await;
-                        // No more events on this key; the client must use a new one.
-                        let mut quiet = tokio::time::interval(Duration::from_millis(50));
-                        loop {
-                            tokio::select! {
-                                m = socket.recv() => if !matches!(m, Some(Ok(_))) { break },
-                                _ = quiet.tick() => if ws.generation.load(Ordering::Relaxed) != generation { break },
-                            }
-                        }
-                        break;
-                    }
-                    None
-                } else {
-                    None
-                }
-            }
-        };
-        if let Some(text) = outgoing {
-            let stall = lock(&ws.config).stall_until;
-            let wait = stall - now_ms();
-            if wait > 0 {
-                tokio::time::sleep(Duration::from_millis(wait as u64)).await;
-            }
-            if socket.send(Message::Text(text.into())).await.is_err() {
-                break;
-            }
-        }
-    }
-    for s in &subs {
-        ws.remove(s);
-    }
-}
+pub use connection::serve;
