@@ -203,8 +203,7 @@ fn reply_to_response(r: Reply) -> Response {
 /// there is none.
 fn find_route(method: &str, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    let spot = crate::spot::routes::SPOT_V1.iter().chain(crate::spot::routes::SPOT_V3.iter());
-    for r in routes::ROUTES.iter().chain(crate::routes_v3::ROUTES_V3.iter()).chain(spot) {
+    for r in routes::all() {
         if r.path == path {
             path_known = true;
             if r.method == method {

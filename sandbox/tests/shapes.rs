@@ -275,10 +275,10 @@ async fn account_and_order_shapes() {
 #[tokio::test]
 async fn every_route_answers_json() {
     let (_sb, h) = start().await;
-    for r in aster_sandbox::routes::ROUTES {
+    for r in aster_sandbox::routes::futures_v1::ROUTES {
         let reply = h.send(r.method, r.path, "", None, true).await;
         assert!(reply.json.is_object() || reply.json.is_array(), "{} {}", r.method, r.path);
         assert!(reply.headers.contains_key("x-mbx-used-weight-1m"), "{} {}", r.method, r.path);
     }
-    assert_eq!(aster_sandbox::routes::ROUTES.len(), 48);
+    assert_eq!(aster_sandbox::routes::futures_v1::ROUTES.len(), 48);
 }

@@ -3,7 +3,6 @@
 //! futures wallets are joined only by transfers.
 
 pub mod market;
-pub mod routes;
 pub mod ws;
 
 pub use market::SpotMarket;

@@ -2,8 +2,8 @@
 //! each publishes when, and the spot user events (`executionReport`,
 //! `outboundAccountPosition`).
 
+use super::market::book_side;
 use super::market::{Candle, SpotEvent, SpotMarket};
-use super::routes::book_side;
 use crate::engine::types::{Interval, Side};
 use crate::engine::AccountId;
 use crate::routes::s;

@@ -16,7 +16,7 @@ use std::time::Duration;
 mod connection;
 pub(crate) mod cursor;
 pub(crate) mod state;
-pub use state::{WsConfig, WsState};
+pub use state::WsState;
 
 /// Bytes read from a socket at a time: clients send little, and the library zero-fills
 /// the whole buffer before each read.

@@ -380,3 +380,14 @@ impl SpotMarket {
 
     // Orders: see `orders.rs`.
 }
+
+/// The visible quantity at each price of one side, best first.
+pub(crate) fn book_side(c: &SpotMarket, pi: usize, side: Side, levels: usize) -> Vec<(Decimal, Decimal)> {
+    c.pairs[pi]
+        .book
+        .levels(side)
+        .map(|(price, ids)| (*price, ids.iter().filter_map(|id| c.orders.get(id)).map(SpotOrder::remaining).sum()))
+        .filter(|(_, q): &(Decimal, Decimal)| !q.is_zero())
+        .take(levels)
+        .collect()
+}

@@ -5,7 +5,7 @@ use crate::engine::mmp::{MmpConfig, MmpState};
 use crate::engine::types::StpMode;
 use crate::error::{ApiError, ApiResult};
 use crate::route;
-use crate::routes::*;
+use crate::routes::futures_v1::*;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 use strategy::{place_chase, place_strategy, strategy_history, strategy_open, update_strategy};
@@ -26,7 +26,7 @@ const ORDER_PARAMS_V3: [&str; 21] = crate::order_params!("pegPriceType", "pegOff
 /// route carried over under its V3 path with V3 authentication.
 pub static ROUTES_V3: LazyLock<Vec<Route>> = LazyLock::new(|| {
     let mut routes: Vec<Route> = V3_ONLY.to_vec();
-    for r in crate::routes::ROUTES {
+    for r in crate::routes::futures_v1::ROUTES {
         let Some(path) = v3_path(r.path) else { continue };
         if routes.iter().any(|v| v.method == r.method && v.path == path) {
             continue;

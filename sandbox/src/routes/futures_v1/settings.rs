@@ -2,10 +2,6 @@
 
 use super::*;
 
-pub(crate) fn ok() -> Value {
-    json!({ "code": 200, "msg": "success" })
-}
-
 pub(crate) fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     let dual = c.p.req_bool("dualSidePosition")?;
     let a = &c.ex.accounts[c.acct];

@@ -1,13 +1,13 @@
 //! The spot REST API: V1 (`/api/v1/…`, HMAC) and V3 (`/api/v3/…`, API wallet), the
 //! same handlers behind both.
 
-use super::market::{Candle, NewSpotOrder, SpotKind, SpotOrder};
 use crate::engine::types::{Interval, Side, TimeInForce};
 use crate::error::{ApiError, ApiResult};
 use crate::route;
 use crate::routes::{
     in_window, limit, s, w1, w20, w30, w5, w_1_or_2, w_1_or_40, w_depth, window, Ctx, Route, Security,
 };
+use crate::spot::market::{book_side, Candle, NewSpotOrder, SpotKind, SpotOrder};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
@@ -57,7 +57,7 @@ pub static SPOT_V1: &[Route] = &[
         Signed,
         &["amount", "asset", "clientTranId", "kindType"],
         w5,
-        |c| { crate::routes::transfer(c) }
+        |c| { crate::routes::futures_v1::transfer(c) }
     ),
     route!("GET", "/api/v1/aster/withdraw/estimateFee", None, &["chainId", "asset"], w1, withdraw_fee),
     route!(
@@ -169,17 +169,6 @@ fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
     }))
 }
 
-/// The visible quantity at each price of one side, best first.
-pub(crate) fn book_side(c: &super::SpotMarket, pi: usize, side: Side, levels: usize) -> Vec<(Decimal, Decimal)> {
-    c.pairs[pi]
-        .book
-        .levels(side)
-        .map(|(price, ids)| (*price, ids.iter().filter_map(|id| c.orders.get(id)).map(SpotOrder::remaining).sum()))
-        .filter(|(_, q): &(Decimal, Decimal)| !q.is_zero())
-        .take(levels)
-        .collect()
-}
-
 fn depth(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
     let levels = match c.p.str("limit") {
@@ -239,7 +228,7 @@ fn klines(c: &mut Ctx) -> ApiResult<Value> {
     let interval = Interval::parse(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
     let w = window(c.p)?;
-    let mut by_open: std::collections::BTreeMap<i64, Vec<&super::market::SpotTrade>> = Default::default();
+    let mut by_open: std::collections::BTreeMap<i64, Vec<&crate::spot::market::SpotTrade>> = Default::default();
     for t in c.ex.spot.pairs[pi].trades.iter().filter(|t| in_window(t.time, w)) {
         by_open.entry(interval.open_time(t.time)).or_default().push(t);
     }

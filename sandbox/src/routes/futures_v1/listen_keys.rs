@@ -2,9 +2,6 @@
 
 use super::*;
 
-/// A listen key stays valid this long after creation or keepalive.
-pub(crate) const LISTEN_KEY_TTL_MS: i64 = 60 * 60_000;
-
 pub(crate) fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     let active = c.ex.accounts[c.acct].listen_key.as_ref().filter(|k| k.expires_at > now).map(|k| k.key.clone());

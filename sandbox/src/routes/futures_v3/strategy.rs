@@ -4,7 +4,7 @@ use crate::engine::chase::{ChaseRequest, MaxOffset};
 use crate::engine::strategy::{Strategy, SubOrder, Trigger};
 use crate::engine::types::{StrategyAction, StrategyEvent, StrategyType};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::*;
+use crate::routes::futures_v1::*;
 use serde_json::{json, Value};
 
 const SUB_ORDER_KEYS: [&str; 23] = [
