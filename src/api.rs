@@ -4,6 +4,7 @@
 //! marker and a spec, not a new client.
 
 use crate::Environment;
+use std::time::Duration;
 
 /// One REST API of the exchange (a product in one version). Sealed: the markers below are
 /// every API there is.
@@ -64,6 +65,10 @@ pub(crate) mod sealed {
         pub listen_key_path: &'static str,
         /// The order query endpoint, by which an unknown outcome is resolved.
         pub order_path: &'static str,
+        /// Where the exchange says its rate limits (`rateLimits`).
+        pub exchange_info_path: &'static str,
+        /// The limits the docs give, kept until the exchange's are read.
+        pub default_limits: &'static [crate::RateLimit],
         pub account: AccountReads,
     }
 
@@ -89,6 +94,22 @@ pub struct SpotV1;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SpotV3;
 
+/// The futures docs' `exchangeInfo` example: 2,400 weight a minute per IP; 1,200 orders a
+/// minute and 300 per 10 seconds per account.
+const FUTURES_LIMITS: [crate::RateLimit; 3] = [
+    crate::RateLimit::new(crate::LimitKind::RequestWeight, Duration::from_secs(60), 2400),
+    crate::RateLimit::new(crate::LimitKind::Orders, Duration::from_secs(60), 1200),
+    crate::RateLimit::new(crate::LimitKind::Orders, Duration::from_secs(10), 300),
+];
+
+/// The spot docs' `exchangeInfo` example: 6,000 weight a minute per IP; 6,000 orders a
+/// minute and 300 per 10 seconds per account.
+const SPOT_LIMITS: [crate::RateLimit; 3] = [
+    crate::RateLimit::new(crate::LimitKind::RequestWeight, Duration::from_secs(60), 6000),
+    crate::RateLimit::new(crate::LimitKind::Orders, Duration::from_secs(60), 6000),
+    crate::RateLimit::new(crate::LimitKind::Orders, Duration::from_secs(10), 300),
+];
+
 impl sealed::Described for FuturesV1 {
     const INFO: ApiInfo = ApiInfo {
         name: "futures-v1",
@@ -97,6 +118,8 @@ impl sealed::Described for FuturesV1 {
         time_path: "/fapi/v1/time",
         listen_key_path: "/fapi/v1/listenKey",
         order_path: "/fapi/v1/order",
+        exchange_info_path: "/fapi/v1/exchangeInfo",
+        default_limits: &FUTURES_LIMITS,
         account: AccountReads {
             orders: "/fapi/v1/openOrders",
             positions: Some("/fapi/v2/positionRisk"),
@@ -114,6 +137,8 @@ impl sealed::Described for FuturesV3 {
         time_path: "/fapi/v3/time",
         listen_key_path: "/fapi/v3/listenKey",
         order_path: "/fapi/v3/order",
+        exchange_info_path: "/fapi/v3/exchangeInfo",
+        default_limits: &FUTURES_LIMITS,
         account: AccountReads {
             orders: "/fapi/v3/openOrders",
             positions: Some("/fapi/v3/positionRisk"),
@@ -131,6 +156,8 @@ impl sealed::Described for SpotV1 {
         time_path: "/api/v1/time",
         listen_key_path: "/api/v1/listenKey",
         order_path: "/api/v1/order",
+        exchange_info_path: "/api/v1/exchangeInfo",
+        default_limits: &SPOT_LIMITS,
         account: AccountReads {
             orders: "/api/v1/openOrders",
             positions: None,
@@ -148,6 +175,8 @@ impl sealed::Described for SpotV3 {
         time_path: "/api/v3/time",
         listen_key_path: "/api/v3/listenKey",
         order_path: "/api/v3/order",
+        exchange_info_path: "/api/v3/exchangeInfo",
+        default_limits: &SPOT_LIMITS,
         account: AccountReads {
             orders: "/api/v3/openOrders",
             positions: None,

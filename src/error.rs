@@ -120,6 +120,31 @@ pub enum Error {
         /// The network the client is for.
         environment: crate::Environment,
     },
+    /// Not sent: the exchange told this host (after a 429 or a 418 ban), or this
+    /// account's orders (after an order-limit 429), to back off until `until_ms`, and every
+    /// client of the process keeps to it.
+    BackingOff {
+        /// When the back-off ends, in ms since the Unix epoch.
+        until_ms: i64,
+        /// The status that started it: 429 or 418.
+        status_code: u16,
+    },
+    /// Not sent: room under the rate limits would come only after `wait`, longer than the
+    /// client's maximum wait.
+    WaitTooLong {
+        /// How long the call would have waited in all.
+        wait: std::time::Duration,
+        /// The maximum the client allows.
+        max_wait: std::time::Duration,
+    },
+    /// Not sent: the call alone costs more than the limit allows in a whole interval (or
+    /// than the share of it the client keeps to).
+    OverLimit {
+        /// What the call costs (request weight or orders).
+        weight: u32,
+        /// The most that fits in one interval.
+        limit: u32,
+    },
     /// The client was configured wrongly.
     Config(String),
     /// A WebSocket connection or stream failed.
@@ -191,6 +216,19 @@ impl fmt::Display for Error {
                     Some(s) => write!(f, "{kind} (HTTP {status_code}), retry after {s}s: {error_message}"),
                     None => write!(f, "{kind} (HTTP {status_code}): {error_message}"),
                 }
+            }
+            Error::BackingOff { until_ms, status_code } => write!(
+                f,
+                "not sent: backing off after HTTP {status_code} until {until_ms} ms (Unix time), as the exchange asked"
+            ),
+            Error::WaitTooLong { wait, max_wait } => write!(
+                f,
+                "not sent: the rate limits leave room only after {} ms, more than the allowed {} ms",
+                wait.as_millis(),
+                max_wait.as_millis()
+            ),
+            Error::OverLimit { weight, limit } => {
+                write!(f, "not sent: the call costs {weight}, more than the limit of {limit} per interval")
             }
             Error::ParameterRequired { name, reason } => write!(f, "parameter `{name}` is required: {reason}"),
             Error::ParameterValue { name, reason } => write!(f, "parameter `{name}` has a bad value: {reason}"),

@@ -127,6 +127,7 @@ pub mod dynamic;
 pub mod endpoint;
 mod environment;
 pub mod error;
+mod governor;
 mod request;
 #[rustfmt::skip]
 mod generated;
@@ -163,6 +164,7 @@ pub use environment::Environment;
 pub use error::{Error, Result};
 pub use generated::enums::*;
 pub use generated::errors::ErrorCode;
+pub use governor::{LimitKind, RateLimit, RateLimitSettings, RateUsage};
 pub use params::{BatchOrder, ENDPOINTS};
 pub use request::{Acknowledged, ApiError, BatchResult, Call, Flag, LimitUsage, OneOrMany, Response};
 

@@ -54,7 +54,9 @@ async fn a_reset_mid_reply_on_a_write_is_unknown_and_on_a_read_is_transport() {
 #[tokio::test]
 async fn rate_limits_map_to_rate_limited_with_retry_after() {
     let sb = sandbox_with(aster_sandbox::SandboxConfig { weight_limit_1m: 3, ..Default::default() }).await;
-    let c = public(&sb);
+    // Without the governor, as a client that ignores the limits would send.
+    let c =
+        aster::Client::builder().base_url(sb.base_url()).rate_limits(aster::RateLimitSettings::off()).build().unwrap();
     for _ in 0..3 {
         c.ping().await.unwrap();
     }

@@ -71,6 +71,7 @@ async fn a_timeout_is_a_timeout_on_reads_and_unknown_on_writes() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .timeout(Duration::from_millis(100))
@@ -96,6 +97,7 @@ async fn an_extra_parameter_is_sent_and_signed_like_the_spec_ones() {
     let sb = sandbox().await;
     let c = aster::v3::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .user(aster_sandbox::DEMO_USER)
         .private_key(aster_sandbox::DEMO_SIGNER_KEY)
         .build()

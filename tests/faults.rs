@@ -5,7 +5,7 @@ mod common;
 
 use aster::{Error, ErrorCode, OrderType, Resolution, Side, TimeInForce};
 use aster_sandbox::Fault;
-use common::{dec, sandbox, signed};
+use common::{dec, known_limits, sandbox, signed};
 use std::time::{Duration, Instant};
 
 fn no_secrets(sb: &aster_sandbox::Sandbox, e: &Error) {
@@ -45,6 +45,7 @@ async fn a_stalled_reply_times_out_a_read_and_leaves_a_write_unknown() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .timeout(Duration::from_millis(300))
@@ -64,6 +65,7 @@ async fn a_dripping_body_times_out_a_read_and_leaves_a_write_unknown() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .timeout(Duration::from_millis(400))
@@ -84,6 +86,7 @@ async fn an_endless_body_is_cut_at_the_limit() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .max_reply_bytes(1 << 20)
@@ -188,6 +191,7 @@ async fn a_timestamp_rejection_resyncs_and_retries_once_with_the_same_client_ord
     assert_eq!(limit_buy(&c).await.unwrap_err().code(), Some(ErrorCode::InvalidTimestamp));
     let strict = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .resync_on_clock_error(false)

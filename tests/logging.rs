@@ -32,6 +32,7 @@ async fn debug_logs_name_the_request_but_no_secret_or_signature() {
     let sb = sandbox().await;
     let c = aster::Client::builder()
         .base_url(sb.base_url())
+        .rate_limits(known_limits())
         .key(sb.api_key())
         .secret(sb.secret())
         .show_limit_usage(true)

@@ -120,12 +120,17 @@ pub struct SandboxConfig {
     /// The spot market's pairs.
     pub spot_symbols: Vec<SymbolConfig>,
     pub accounts: Vec<AccountConfig>,
-    /// REQUEST_WEIGHT per minute before 429.
+    /// REQUEST_WEIGHT per window (a minute unless `weight_window_ms` says otherwise)
+    /// before 429.
     pub weight_limit_1m: u64,
+    /// The REQUEST_WEIGHT window in ms (the exchange's: a minute), to play its limits
+    /// scaled down; `exchangeInfo` and the usage header say it.
+    pub weight_window_ms: i64,
     /// Orders per account per 10 seconds and per minute before 429.
     pub order_limit_10s: u64,
     pub order_limit_1m: u64,
-    /// How long an IP stays banned (418) after ignoring a 429, in ms.
+    /// How long an IP stays banned (418) the first time it ignores a 429, in ms; each
+    /// further ban lasts twice the one before, up to the docs' 3 days.
     pub ban_ms: i64,
     pub maker_fee: Decimal,
     pub taker_fee: Decimal,
@@ -195,6 +200,7 @@ impl Default for SandboxConfig {
             ],
             accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET).with_wallet(DEMO_USER, DEMO_SIGNER)],
             weight_limit_1m: 2400,
+            weight_window_ms: 60_000,
             order_limit_10s: 300,
             order_limit_1m: 1200,
             ban_ms: 120_000,

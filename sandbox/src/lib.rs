@@ -18,6 +18,7 @@ pub mod engine;
 mod error;
 mod faults;
 mod params;
+mod rate_limits;
 pub mod routes;
 mod server;
 mod spot;

@@ -6,6 +6,7 @@ use crate::engine::{AccountId, Exchange};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::params::{split_signature, Params};
+use crate::rate_limits::{WeightRule, LONGEST_BAN_MS};
 use crate::routes::{self, Ctx, Route, Security};
 use crate::state::{lock, now_ms, Shared};
 use axum::body::{Body, Bytes};
@@ -219,32 +220,31 @@ fn find_route(method: &str, path: &str) -> Result<&'static Route, ApiError> {
 }
 
 /// Weight accounting for one request; `Err` is the 429 or 418 to send.
-fn charge_weight(shared: &Shared, weight: u64, limit: u64, ban_ms: i64, now: i64) -> Result<u64, Reply> {
+fn charge_weight(shared: &Shared, weight: u64, rule: &WeightRule, now: i64) -> Result<u64, Reply> {
     let mut l = lock(&shared.limits);
     if now < l.banned_until {
         let mut r = Reply::error(&ApiError::banned(l.banned_until));
         r.headers.push(("retry-after", ((l.banned_until - now + 999) / 1000).to_string()));
         return Err(r);
     }
-    let minute = now.div_euclid(60_000);
-    if minute != l.minute {
-        l.minute = minute;
-        l.used = 0;
-        l.warned = false;
-    }
-    // Not backing off after a 429 (any request before the window resets) earns a ban.
+    let window = now.div_euclid(rule.window_ms);
+    l.enter_window(window);
+    // Not backing off after a 429 (any request before the window resets) earns a ban,
+    // longer for each repeat.
     if l.warned {
+        let ban_ms = rule.first_ban_ms.saturating_mul(1 << l.bans.min(30)).min(LONGEST_BAN_MS);
+        l.bans += 1;
         l.banned_until = now + ban_ms;
         let mut r = Reply::error(&ApiError::banned(l.banned_until));
-        r.headers.push(("retry-after", (ban_ms / 1000).to_string()));
+        r.headers.push(("retry-after", ((ban_ms + 999) / 1000).to_string()));
         return Err(r);
     }
-    if l.used + weight > limit {
-        let retry_after = ((minute + 1) * 60_000 - now + 999) / 1000;
+    if l.used + weight > rule.limit {
+        let retry_after = ((window + 1) * rule.window_ms - now + 999) / 1000;
         l.warned = true;
-        let mut r = Reply::error(&ApiError::too_many_requests(limit));
+        let mut r = Reply::error(&ApiError::too_many_requests(rule.limit));
         r.headers.push(("retry-after", retry_after.to_string()));
-        r.headers.push(("x-mbx-used-weight-1m", l.used.to_string()));
+        r.headers.push((shared.weight_header, l.used.to_string()));
         return Err(r);
     }
     l.used += weight;
@@ -407,15 +407,15 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
         Err(e) => return Reply::error(&e),
     };
 
-    let (weight_limit, ban_ms, limit_10s, limit_1m) = {
+    let (weight_rule, limit_10s, limit_1m) = {
         let ex = lock(&shared.exchange);
-        (ex.cfg.weight_limit_1m, ex.cfg.ban_ms, ex.cfg.order_limit_10s, ex.cfg.order_limit_1m)
+        (WeightRule::of(&ex.cfg), ex.cfg.order_limit_10s, ex.cfg.order_limit_1m)
     };
-    let used = match charge_weight(shared, (route.weight)(&params), weight_limit, ban_ms, now) {
+    let used = match charge_weight(shared, (route.weight)(&params), &weight_rule, now) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let mut extra_headers = vec![("x-mbx-used-weight-1m", used.to_string())];
+    let mut extra_headers = vec![(shared.weight_header, used.to_string())];
 
     let mut ex = lock(&shared.exchange);
     ex.sweep(now);

@@ -17,12 +17,26 @@ pub fn now_ms() -> i64 {
 /// Request weight and order counters.
 #[derive(Debug, Default)]
 pub struct Limits {
-    pub(crate) minute: i64,
+    /// The weight window the count is for (its start over the window length).
+    pub(crate) window: i64,
+    /// Bans so far: each lasts twice the one before.
+    pub(crate) bans: u32,
     pub(crate) used: u64,
     /// Set when a 429 was sent in the current minute; another request then bans.
     pub(crate) warned: bool,
     pub(crate) banned_until: i64,
     pub(crate) orders: HashMap<AccountId, VecDeque<i64>>,
+}
+
+impl Limits {
+    /// Moves the weight count to `window` (a new window starts empty and unwarned).
+    pub(crate) fn enter_window(&mut self, window: i64) {
+        if window != self.window {
+            self.window = window;
+            self.used = 0;
+            self.warned = false;
+        }
+    }
 }
 
 /// Everything the HTTP and WebSocket halves share.
@@ -34,13 +48,18 @@ pub struct Shared {
     pub request_log: Mutex<VecDeque<(String, String)>>,
     pub request_count: AtomicU64,
     pub ws: crate::ws::state::WsState,
+    /// The weight usage header's name, for the configured window.
+    pub weight_header: &'static str,
 }
 
 pub use crate::sync::lock;
 
 impl Shared {
     pub fn new(exchange: Exchange) -> Self {
+        // One name per sandbox, kept for its life.
+        let weight_header: &'static str = crate::rate_limits::WeightRule::of(&exchange.cfg).header().leak();
         Shared {
+            weight_header,
             exchange: Mutex::new(exchange),
             limits: Mutex::new(Limits::default()),
             faults: Mutex::new(Faults::default()),

@@ -119,6 +119,16 @@ impl<A: Api> ApiClientBuilder<A> {
         self
     }
 
+    /// How calls are paced under the exchange's rate limits ([`RateLimitSettings`]; on by
+    /// default). Clients of one process that talk to the same host share its budget
+    /// whatever their settings; each keeps to its own share and maximum wait.
+    ///
+    /// [`RateLimitSettings`]: crate::RateLimitSettings
+    pub fn rate_limits(mut self, settings: crate::RateLimitSettings) -> Self {
+        self.settings.rate_limits = settings;
+        self
+    }
+
     /// Use this reqwest client (its own timeout, proxy and redirect settings apply). Start
     /// from [`http_client_builder`](crate::http_client_builder) to keep this crate's TLS
     /// setup and its refusal to follow redirects.

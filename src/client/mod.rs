@@ -97,6 +97,13 @@ impl<A: Api> ApiClient<A> {
         self.core.last_limit_usage()
     }
 
+    /// Every rate limit this client spends from (its host's request weight, its account's
+    /// orders) and how much of each is used now, as the governor counts it, the exchange's
+    /// own counts included when they were higher; for metrics.
+    pub fn rate_limit_usage(&self) -> Vec<crate::RateUsage> {
+        self.core.rate_limit_usage()
+    }
+
     /// A request to an endpoint given by its params; for endpoints implemented outside
     /// the spec.
     pub fn call<E: Endpoint<A>>(&self, params: E) -> Call<'_, E, A> {

@@ -55,6 +55,7 @@ struct Inner {
     time_offset_ms: AtomicI64,
     last_usage: Mutex<Option<LimitUsage>>,
     wallet: Option<WalletAuth>,
+    governor: crate::governor::Governor,
     /// V3 nonces of this core and its clones.
     nonces: crate::nonce::NonceSource,
     max_reply_bytes: usize,
@@ -156,6 +157,10 @@ struct Target<'a> {
     auth: Auth,
     /// The endpoint's name, for errors and logs.
     name: &'static str,
+    /// The endpoint's weight rule (the spec's text), evaluated on what is sent.
+    weight: &'static str,
+    /// The request that reads the rate limits: admitted on the limits known so far.
+    learning: bool,
 }
 
 /// Per-request options of a [`Call`](crate::Call).
@@ -220,7 +225,9 @@ impl Core {
             Ok(w)
         };
         let opts = Options { recv_window, ..Options::default() };
-        let target = Target { method, path, security, auth: self.untyped_auth(), name: "request" };
+        // Outside the spec, the weight is not known: 1, as for most endpoints.
+        let target =
+            Target { method, path, security, auth: self.untyped_auth(), name: "request", weight: "1", learning: false };
         let reply = self.send_retrying_clock(target, opts, Vec::new(), write).await?;
         reply.decode_as()
     }
@@ -250,6 +257,11 @@ impl Core {
         self.inner.last_usage.lock().ok().and_then(|u| u.clone())
     }
 
+    /// Every rate limit the client spends from, and how much of it is used now.
+    pub(crate) fn rate_limit_usage(&self) -> Vec<crate::RateUsage> {
+        self.inner.governor.usage()
+    }
+
     /// The next V3 nonce (microseconds on the exchange's clock, never repeated by this
     /// core or its clones).
     pub(crate) fn next_nonce(&self) -> u64 {
@@ -275,8 +287,15 @@ impl Core {
             items_may_fail: E::PER_ITEM_RESULTS,
             ..opts
         };
-        let target =
-            Target { method: spec.method, path: spec.path, security: spec.security, auth: spec.auth, name: spec.name };
+        let target = Target {
+            method: spec.method,
+            path: spec.path,
+            security: spec.security,
+            auth: spec.auth,
+            name: spec.name,
+            weight: spec.weight,
+            learning: false,
+        };
         self.send_retrying_clock(target, opts, client_order_ids, || write_request(&params, &extra)).await
     }
 
@@ -321,7 +340,15 @@ impl Core {
     /// way the clock is set, by `sync_time` and by the retry on a refused time.
     pub(crate) async fn resync(&self) -> Result<i64> {
         let path = self.inner.api.time_path;
-        let target = Target { method: Method::Get, path, security: Security::None, auth: Auth::Hmac, name: "time" };
+        let target = Target {
+            method: Method::Get,
+            path,
+            security: Security::None,
+            auth: Auth::Hmac,
+            name: "time",
+            weight: "1",
+            learning: false,
+        };
         let before = now_ms();
         let reply: serde_json::Value =
             self.dispatch(&target, ParamWriter::new(), Options::default(), Vec::new()).await?.decode_as()?;
@@ -422,9 +449,11 @@ impl Core {
         opts: Options,
         client_order_ids: Vec<String>,
     ) -> Result<Reply> {
-        let Target { method, path, security, auth, name } = *target;
+        let Target { method, path, security, auth, name, .. } = *target;
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
+        // Admitted before signing: a wait must not age the timestamp or the nonce.
+        self.admit(target, &w, client_order_ids.len()).await?;
         let sent = Sent { method, path: path.to_string(), client_order_ids, items_may_fail: opts.items_may_fail };
         let send_key = match auth {
             Auth::Hmac => {
@@ -475,27 +504,77 @@ impl Core {
         let body = read_body(&sent, resp, inner.max_reply_bytes).await?;
         let latency = started.elapsed();
 
-        // Parsed only when someone will look at it.
-        let debug = tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG);
-        if debug || inner.show_limit_usage {
-            let usage = LimitUsage::from_headers(&headers);
-            tracing::debug!(
-                target: "aster::rest",
-                method = method.as_str(),
-                path,
-                status,
-                latency_us = latency.as_micros() as u64,
-                used_weight_1m = usage.weight_1m(),
-                "request"
-            );
-            if inner.show_limit_usage {
-                tracing::info!(target: "aster::rest", path, ?usage, "limit usage");
-                if let Ok(mut last) = inner.last_usage.lock() {
-                    *last = Some(usage);
+        let usage = LimitUsage::from_headers(&headers);
+        self.log_reply(method, path, status, latency, &usage);
+        let outcome = classify(Reply { status, headers, body, keep_headers: inner.show_header, sent });
+        inner.governor.observe(&usage, outcome.as_ref().err());
+        outcome
+    }
+
+    fn log_reply(&self, method: Method, path: &str, status: u16, latency: Duration, usage: &LimitUsage) {
+        tracing::debug!(
+            target: "aster::rest",
+            method = method.as_str(),
+            path,
+            status,
+            latency_us = latency.as_micros() as u64,
+            used_weight_1m = usage.weight_1m(),
+            "request"
+        );
+        if self.inner.show_limit_usage {
+            tracing::info!(target: "aster::rest", path, ?usage, "limit usage");
+            if let Ok(mut last) = self.inner.last_usage.lock() {
+                *last = Some(usage.clone());
+            }
+        }
+    }
+
+    /// Waits for room under the rate limits (reading the exchange's limits first, once an
+    /// hour), or refuses the call before anything is sent.
+    async fn admit(&self, target: &Target<'_>, w: &ParamWriter, orders: usize) -> Result<()> {
+        let exit = matches!(target.method, Method::Delete)
+            || w.pairs().any(|(k, v)| matches!(k, "reduceOnly" | "closePosition") && v == "true");
+        let cost = crate::governor::Cost {
+            weight: crate::governor::weight(target.weight, w.pairs()),
+            orders: u32::try_from(orders).unwrap_or(u32::MAX),
+            exit,
+        };
+        let governor = &self.inner.governor;
+        loop {
+            match governor.admit(cost, target.learning).await? {
+                crate::governor::Admission::Admitted => return Ok(()),
+                crate::governor::Admission::LimitsUnknown => {
+                    let _one_reader = governor.learning().lock().await;
+                    if governor.limits_unknown() {
+                        // Boxed: reading the limits is itself a request through here.
+                        let limits = Box::pin(self.read_limits()).await;
+                        governor.learn_limits(&limits);
+                    }
                 }
             }
         }
-        classify(Reply { status, headers, body, keep_headers: inner.show_header, sent })
+    }
+
+    /// The exchange's `rateLimits`; none when it cannot be read (the docs' stay).
+    async fn read_limits(&self) -> Vec<crate::RateLimit> {
+        let path = self.inner.api.exchange_info_path;
+        let target = Target {
+            method: Method::Get,
+            path,
+            security: Security::None,
+            auth: Auth::Hmac,
+            name: "exchange_info",
+            weight: "1",
+            learning: true,
+        };
+        let reply = self.dispatch(&target, ParamWriter::new(), Options::default(), Vec::new()).await;
+        match reply.and_then(|r| r.decode_as::<serde_json::Value>()) {
+            Ok(info) => crate::RateLimit::from_exchange_info(&info),
+            Err(e) => {
+                tracing::warn!(target: "aster::rest", error = %e, "rate limits not read; the docs' limits apply");
+                Vec::new()
+            }
+        }
     }
 }
 

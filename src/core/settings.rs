@@ -21,6 +21,7 @@ pub(crate) struct Settings {
     pub wallet: WalletConfig,
     pub environment: crate::Environment,
     pub chain_id: Option<u64>,
+    pub rate_limits: crate::RateLimitSettings,
 }
 
 impl fmt::Debug for Settings {
@@ -77,6 +78,12 @@ impl Settings {
             Signing::Wallet => self.wallet.build()?,
             Signing::Hmac => None,
         };
+        let account = match &wallet {
+            Some(w) => Some(w.user_text.clone()),
+            None => self.key.clone(),
+        };
+        let governor =
+            crate::governor::Governor::new(self.rate_limits.clone(), &base_url, account.as_deref(), api.default_limits);
         Ok(Core {
             inner: Arc::new(Inner {
                 http,
@@ -90,6 +97,7 @@ impl Settings {
                 time_offset_ms: AtomicI64::new(0),
                 last_usage: Mutex::new(None),
                 wallet,
+                governor,
                 nonces: crate::nonce::NonceSource::new(),
                 max_reply_bytes: self.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY_BYTES),
                 client_ids: ClientIds::new(),

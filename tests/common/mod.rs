@@ -12,12 +12,30 @@ pub async fn sandbox_with(cfg: SandboxConfig) -> Sandbox {
     Sandbox::start(cfg).await.expect("sandbox starts on loopback")
 }
 
+/// The sandbox's default limits, given to the governor so that no `exchangeInfo` read
+/// precedes the calls a test counts or the faults it injects.
+pub fn known_limits() -> aster::RateLimitSettings {
+    use aster::{LimitKind, RateLimit};
+    use std::time::Duration;
+    aster::RateLimitSettings::default().limits(vec![
+        RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 2400),
+        RateLimit::new(LimitKind::Orders, Duration::from_secs(60), 1200),
+        RateLimit::new(LimitKind::Orders, Duration::from_secs(10), 300),
+    ])
+}
+
 pub fn public(sb: &Sandbox) -> Client {
-    Client::builder().base_url(sb.base_url()).build().expect("client builds")
+    Client::builder().base_url(sb.base_url()).rate_limits(known_limits()).build().expect("client builds")
 }
 
 pub fn signed(sb: &Sandbox) -> Client {
-    Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().expect("client builds")
+    Client::builder()
+        .base_url(sb.base_url())
+        .key(sb.api_key())
+        .secret(sb.secret())
+        .rate_limits(known_limits())
+        .build()
+        .expect("client builds")
 }
 
 pub fn dec(s: &str) -> aster::Decimal {
@@ -69,7 +87,13 @@ pub fn unix_ms() -> i64 {
 
 /// A spot V1 client of the sandbox's demo account.
 pub fn spot_client(sb: &Sandbox) -> aster::spot::Client {
-    aster::spot::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret()).build().unwrap()
+    aster::spot::Client::builder()
+        .base_url(sb.base_url())
+        .key(sb.api_key())
+        .secret(sb.secret())
+        .rate_limits(known_limits())
+        .build()
+        .unwrap()
 }
 
 /// A spot V3 client of the sandbox's demo account, signed by the docs' demo API wallet.

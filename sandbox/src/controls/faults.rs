@@ -24,6 +24,16 @@ impl Sandbox {
         lock(&self.shared.request_log).iter().cloned().collect()
     }
 
+    /// Counts `weight` against the IP's current window as if another process behind the
+    /// same IP had spent it: only the usage header tells a client.
+    pub fn spend_weight_elsewhere(&self, weight: u64) {
+        let now = now_ms();
+        let window_ms = lock(&self.shared.exchange).cfg.weight_window_ms.max(1);
+        let mut l = lock(&self.shared.limits);
+        l.enter_window(now.div_euclid(window_ms));
+        l.used += weight;
+    }
+
     /// How many requests have arrived since start.
     pub fn request_count(&self) -> u64 {
         self.shared.request_count.load(std::sync::atomic::Ordering::Relaxed)

@@ -187,3 +187,14 @@ pub(crate) const LISTEN_KEY_TTL_MS: i64 = 60 * 60_000;
 pub(crate) fn ok() -> Value {
     serde_json::json!({ "code": 200, "msg": "success" })
 }
+
+/// The `rateLimits` of `exchangeInfo`, as the sandbox's configuration plays them.
+pub(crate) fn rate_limits_json(cfg: &crate::SandboxConfig) -> Value {
+    let window = cfg.weight_window_ms.max(1000);
+    let (interval, num) = if window % 60_000 == 0 { ("MINUTE", window / 60_000) } else { ("SECOND", window / 1000) };
+    serde_json::json!([
+        { "rateLimitType": "REQUEST_WEIGHT", "interval": interval, "intervalNum": num, "limit": cfg.weight_limit_1m },
+        { "rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": cfg.order_limit_1m },
+        { "rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": cfg.order_limit_10s },
+    ])
+}

@@ -159,10 +159,7 @@ fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
     Ok(json!({
         "timezone": "UTC",
         "serverTime": c.now,
-        "rateLimits": [
-            { "rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": c.ex.cfg.weight_limit_1m },
-            { "rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": c.ex.cfg.order_limit_1m },
-        ],
+        "rateLimits": crate::routes::rate_limits_json(&c.ex.cfg),
         "exchangeFilters": [],
         "assets": assets.iter().map(|a| json!({ "asset": a })).collect::<Vec<_>>(),
         "symbols": symbols,

@@ -34,10 +34,7 @@ pub(crate) fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
         .collect();
     Ok(json!({
         "exchangeFilters": [],
-        "rateLimits": [
-            { "interval": "MINUTE", "intervalNum": 1, "limit": c.ex.cfg.weight_limit_1m, "rateLimitType": "REQUEST_WEIGHT" },
-            { "interval": "MINUTE", "intervalNum": 1, "limit": c.ex.cfg.order_limit_1m, "rateLimitType": "ORDERS" },
-        ],
+        "rateLimits": super::rate_limits_json(&c.ex.cfg),
         "serverTime": c.now,
         "assets": [
             { "asset": "USDT", "marginAvailable": true, "autoAssetExchange": "0" },

@@ -1,0 +1,303 @@
+//! The budgets calls spend from, one per host and one per account on a host, shared by
+//! every client of the process (a registry keeps them while a client uses them).
+
+use super::limits::{header_interval_ms, LimitKind, RateLimit, RateUsage};
+use super::window::Window;
+use super::Cost;
+use crate::{Error, Result};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU8, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+/// A lock that survives a panic elsewhere: the counts stay usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A set of windows of one budget, each with what it counts.
+#[derive(Debug, Default)]
+struct Windows(Vec<(LimitKind, Window)>);
+
+impl Windows {
+    /// Takes `limits` of the kinds this budget keeps; a window whose interval stays keeps
+    /// what it counted.
+    fn set(&mut self, limits: &[RateLimit], kinds: &[LimitKind]) {
+        let mut old = std::mem::take(&mut self.0);
+        for l in limits.iter().filter(|l| kinds.contains(&l.kind)) {
+            let at = old.iter().position(|(k, w)| *k == l.kind && w.interval_ms == l.interval_ms());
+            let mut window = match at {
+                Some(i) => old.swap_remove(i).1,
+                None => Window::new(l.interval_ms(), l.limit),
+            };
+            window.limit = l.limit;
+            self.0.push((l.kind, window));
+        }
+    }
+
+    fn amount(kind: LimitKind, cost: Cost) -> u32 {
+        match kind {
+            LimitKind::RequestWeight => cost.weight,
+            LimitKind::RawRequests => 1,
+            LimitKind::Orders => cost.orders,
+        }
+    }
+
+    /// The longest wait of any window for this cost under `share` of each limit.
+    fn wait_for(&mut self, cost: Cost, share: f64, now: i64) -> Result<i64> {
+        let mut longest = 0;
+        for (kind, w) in &mut self.0 {
+            let amount = Self::amount(*kind, cost);
+            if amount == 0 {
+                continue;
+            }
+            let cap = ((f64::from(w.limit) * share).floor() as u64).max(1);
+            match w.wait_for(amount, cap, now) {
+                Some(wait) => longest = longest.max(wait),
+                // Above the limit itself it never fits; above only the share, the caller
+                // asked for too little of the limit to ever send it.
+                None => return Err(Error::OverLimit { weight: amount, limit: cap.min(u64::from(w.limit)) as u32 }),
+            }
+        }
+        Ok(longest)
+    }
+
+    fn spend(&mut self, cost: Cost, now: i64) {
+        for (kind, w) in &mut self.0 {
+            let amount = Self::amount(*kind, cost);
+            if amount > 0 {
+                w.spend(amount, now);
+            }
+        }
+    }
+
+    /// The server's counts by header suffix (`1M`), into the windows of that interval.
+    fn reconcile(&mut self, kind: LimitKind, counts: &[(String, u64)], now: i64) {
+        for (suffix, used) in counts {
+            let Some(interval) = header_interval_ms(suffix) else { continue };
+            let start = now - now.rem_euclid(interval);
+            for (_, w) in self.0.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
+                w.reconcile(*used, start, now);
+            }
+        }
+    }
+
+    fn usage(&mut self, now: i64) -> Vec<RateUsage> {
+        self.0
+            .iter_mut()
+            .map(|(kind, w)| RateUsage {
+                kind: *kind,
+                interval: Duration::from_millis(w.interval_ms as u64),
+                used: w.used(now),
+                limit: w.limit,
+            })
+            .collect()
+    }
+}
+
+/// What a host's limits are known from.
+const LIMITS_DEFAULT: u8 = 0;
+const LIMITS_LEARNED: u8 = 1;
+
+/// Re-read the exchange's limits this often.
+const LIMITS_TTL_MS: i64 = 60 * 60 * 1000;
+
+/// An IP's budget on one host: request weight and requests.
+#[derive(Debug)]
+pub(crate) struct HostBudget {
+    windows: Mutex<Windows>,
+    /// The order limits the host's accounts take.
+    order_limits: Mutex<Vec<RateLimit>>,
+    limits_state: AtomicU8,
+    limits_read_at: AtomicI64,
+    back_off_until: AtomicI64,
+    back_off_status: AtomicU16,
+    /// Calls queue here in order: one queue for exits, one for the rest.
+    turnstiles: [tokio::sync::Mutex<()>; 2],
+    learning: tokio::sync::Mutex<()>,
+}
+
+const HOST_KINDS: [LimitKind; 2] = [LimitKind::RequestWeight, LimitKind::RawRequests];
+
+impl HostBudget {
+    fn new(defaults: &[RateLimit]) -> Self {
+        let mut windows = Windows::default();
+        windows.set(defaults, &HOST_KINDS);
+        HostBudget {
+            windows: Mutex::new(windows),
+            order_limits: Mutex::new(defaults.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect()),
+            limits_state: AtomicU8::new(LIMITS_DEFAULT),
+            limits_read_at: AtomicI64::new(0),
+            back_off_until: AtomicI64::new(0),
+            back_off_status: AtomicU16::new(0),
+            turnstiles: [tokio::sync::Mutex::new(()), tokio::sync::Mutex::new(())],
+            learning: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn turnstile(&self, exit: bool) -> &tokio::sync::Mutex<()> {
+        &self.turnstiles[usize::from(exit)]
+    }
+
+    pub fn learning(&self) -> &tokio::sync::Mutex<()> {
+        &self.learning
+    }
+
+    /// Whether the exchange's limits are still to be read (never, or long ago).
+    pub fn limits_unknown(&self) -> bool {
+        let read_at = self.limits_read_at.load(Ordering::Relaxed);
+        self.limits_state.load(Ordering::Relaxed) == LIMITS_DEFAULT || super::now_ms() - read_at > LIMITS_TTL_MS
+    }
+
+    /// Limits a user set: they are the truth, never re-read.
+    pub fn set_limits(&self, limits: &[RateLimit]) {
+        self.apply(limits);
+        self.limits_read_at.store(i64::MAX / 2, Ordering::Relaxed);
+        self.limits_state.store(LIMITS_LEARNED, Ordering::Relaxed);
+    }
+
+    /// Limits read from the exchange (empty: it said none we know; the defaults stay).
+    pub fn learned(&self, limits: &[RateLimit]) {
+        if !limits.is_empty() {
+            self.apply(limits);
+        }
+        self.limits_read_at.store(super::now_ms(), Ordering::Relaxed);
+        self.limits_state.store(LIMITS_LEARNED, Ordering::Relaxed);
+    }
+
+    fn apply(&self, limits: &[RateLimit]) {
+        lock(&self.windows).set(limits, &HOST_KINDS);
+        *lock(&self.order_limits) = limits.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect();
+    }
+
+    fn order_limits(&self) -> Vec<RateLimit> {
+        lock(&self.order_limits).clone()
+    }
+
+    pub fn backing_off(&self, now: i64) -> Option<(i64, u16)> {
+        let until = self.back_off_until.load(Ordering::Relaxed);
+        (now < until).then(|| (until, self.back_off_status.load(Ordering::Relaxed)))
+    }
+
+    pub fn back_off(&self, until: i64, status: u16) {
+        if self.back_off_until.fetch_max(until, Ordering::Relaxed) < until {
+            self.back_off_status.store(status, Ordering::Relaxed);
+        }
+    }
+
+    /// The shortest weight interval, the back-off after a 429 that said no `Retry-After`.
+    pub fn shortest_weight_interval(&self) -> i64 {
+        let windows = lock(&self.windows);
+        windows
+            .0
+            .iter()
+            .filter(|(k, _)| *k == LimitKind::RequestWeight)
+            .map(|(_, w)| w.interval_ms)
+            .min()
+            .unwrap_or(60_000)
+    }
+
+    pub fn reconcile(&self, used_weight: &[(String, u64)], now: i64) {
+        if !used_weight.is_empty() {
+            lock(&self.windows).reconcile(LimitKind::RequestWeight, used_weight, now);
+        }
+    }
+
+    pub fn usage(&self, now: i64) -> Vec<RateUsage> {
+        lock(&self.windows).usage(now)
+    }
+}
+
+/// An account's order budget on one host.
+#[derive(Debug)]
+pub(crate) struct AccountBudget {
+    windows: Mutex<Windows>,
+    back_off_until: AtomicI64,
+}
+
+impl AccountBudget {
+    /// Follows the host's order limits (they change when the exchange's are read).
+    fn sync(&self, host: &HostBudget) {
+        let limits = host.order_limits();
+        let mut windows = lock(&self.windows);
+        let same = windows.0.len() == limits.len()
+            && windows.0.iter().zip(&limits).all(|((_, w), l)| w.interval_ms == l.interval_ms() && w.limit == l.limit);
+        if !same {
+            windows.set(&limits, &[LimitKind::Orders]);
+        }
+    }
+
+    pub fn backing_off(&self, now: i64) -> Option<i64> {
+        let until = self.back_off_until.load(Ordering::Relaxed);
+        (now < until).then_some(until)
+    }
+
+    pub fn back_off(&self, until: i64) {
+        self.back_off_until.fetch_max(until, Ordering::Relaxed);
+    }
+
+    pub fn reconcile(&self, order_count: &[(String, u64)], now: i64) {
+        if !order_count.is_empty() {
+            lock(&self.windows).reconcile(LimitKind::Orders, order_count, now);
+        }
+    }
+
+    pub fn usage(&self, now: i64) -> Vec<RateUsage> {
+        lock(&self.windows).usage(now)
+    }
+}
+
+/// How long until `cost` fits the host's (and the account's) budgets under `share`.
+pub(crate) fn wait_for(
+    host: &HostBudget,
+    account: Option<&AccountBudget>,
+    cost: Cost,
+    share: f64,
+    now: i64,
+) -> Result<i64> {
+    let mut wait = lock(&host.windows).wait_for(cost, share, now)?;
+    if let Some(account) = account {
+        account.sync(host);
+        wait = wait.max(lock(&account.windows).wait_for(cost, share, now)?);
+    }
+    Ok(wait)
+}
+
+pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
+    lock(&host.windows).spend(cost, now);
+    if let Some(account) = account {
+        lock(&account.windows).spend(cost, now);
+    }
+}
+
+type Registry<T> = LazyLock<Mutex<HashMap<String, Weak<T>>>>;
+
+static HOSTS: Registry<HostBudget> = LazyLock::new(Default::default);
+static ACCOUNTS: Registry<AccountBudget> = LazyLock::new(Default::default);
+
+/// The budget of `host` every client of the process shares.
+pub(crate) fn host(host: &str, defaults: &[RateLimit]) -> Arc<HostBudget> {
+    let mut hosts = lock(&HOSTS);
+    hosts.retain(|_, b| b.strong_count() > 0);
+    if let Some(b) = hosts.get(host).and_then(Weak::upgrade) {
+        return b;
+    }
+    let b = Arc::new(HostBudget::new(defaults));
+    hosts.insert(host.to_string(), Arc::downgrade(&b));
+    b
+}
+
+/// The order budget of `account` on `host`.
+pub(crate) fn account(host: &str, account: &str, host_budget: &HostBudget) -> Arc<AccountBudget> {
+    // Keyed by a digest: the registry never holds an API key as text.
+    let key = format!("{host} {}", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(account.as_bytes())));
+    let mut accounts = lock(&ACCOUNTS);
+    accounts.retain(|_, b| b.strong_count() > 0);
+    if let Some(b) = accounts.get(&key).and_then(Weak::upgrade) {
+        return b;
+    }
+    let b = Arc::new(AccountBudget { windows: Mutex::new(Windows::default()), back_off_until: AtomicI64::new(0) });
+    b.sync(host_budget);
+    accounts.insert(key, Arc::downgrade(&b));
+    b
+}

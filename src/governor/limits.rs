@@ -1,0 +1,169 @@
+//! The rate limits a governor keeps, as users set and read them.
+
+use std::time::Duration;
+
+/// Which count a rate limit caps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    /// Request weight per IP (`REQUEST_WEIGHT`): each call counts its endpoint's weight.
+    RequestWeight,
+    /// Requests per IP (`RAW_REQUESTS`): each call counts 1.
+    RawRequests,
+    /// Orders per account (`ORDERS`): each order placed counts 1.
+    Orders,
+}
+
+impl LimitKind {
+    /// The exchange's name (`rateLimitType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitKind::RequestWeight => "REQUEST_WEIGHT",
+            LimitKind::RawRequests => "RAW_REQUESTS",
+            LimitKind::Orders => "ORDERS",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "REQUEST_WEIGHT" => Some(LimitKind::RequestWeight),
+            "RAW_REQUESTS" | "RAW_REQUEST" => Some(LimitKind::RawRequests),
+            "ORDERS" | "ORDER" => Some(LimitKind::Orders),
+            _ => None,
+        }
+    }
+}
+
+/// One rate limit: at most `limit` per `interval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// What it counts.
+    pub kind: LimitKind,
+    /// The interval it counts over.
+    pub interval: Duration,
+    /// The most the exchange allows in one interval.
+    pub limit: u32,
+}
+
+impl RateLimit {
+    /// A limit of `limit` per `interval`.
+    pub const fn new(kind: LimitKind, interval: Duration, limit: u32) -> Self {
+        RateLimit { kind, interval, limit }
+    }
+
+    pub(crate) fn interval_ms(&self) -> i64 {
+        i64::try_from(self.interval.as_millis()).unwrap_or(i64::MAX).max(1)
+    }
+
+    /// The `rateLimits` of an `exchangeInfo` reply; entries of kinds or intervals this
+    /// client does not know are left out (every interval unit is known: SECOND, MINUTE,
+    /// HOUR, DAY).
+    pub(crate) fn from_exchange_info(info: &serde_json::Value) -> Vec<RateLimit> {
+        let Some(list) = info.get("rateLimits").and_then(|l| l.as_array()) else { return Vec::new() };
+        list.iter()
+            .filter_map(|l| {
+                let kind = LimitKind::parse(l.get("rateLimitType")?.as_str()?)?;
+                let unit = unit_seconds(l.get("interval")?.as_str()?)?;
+                let num = l.get("intervalNum").and_then(|n| n.as_u64()).unwrap_or(1).max(1);
+                let limit = u32::try_from(l.get("limit")?.as_u64()?).ok()?;
+                Some(RateLimit::new(kind, Duration::from_secs(unit * num), limit))
+            })
+            .collect()
+    }
+}
+
+/// Seconds in an interval unit, as `exchangeInfo` names them.
+fn unit_seconds(unit: &str) -> Option<u64> {
+    match unit {
+        "SECOND" => Some(1),
+        "MINUTE" => Some(60),
+        "HOUR" => Some(3600),
+        "DAY" => Some(86_400),
+        _ => None,
+    }
+}
+
+/// The interval of a usage header's suffix (`1M` in `X-MBX-USED-WEIGHT-1M`), in ms.
+pub(crate) fn header_interval_ms(suffix: &str) -> Option<i64> {
+    let suffix = suffix.trim();
+    let unit = suffix.chars().last()?;
+    let num: i64 = suffix[..suffix.len() - unit.len_utf8()].parse().ok()?;
+    let seconds = match unit.to_ascii_uppercase() {
+        'S' => 1,
+        'M' => 60,
+        'H' => 3600,
+        'D' => 86_400,
+        _ => return None,
+    };
+    num.checked_mul(seconds * 1000)
+}
+
+/// How much of one rate limit is used now, as this process counts it (the exchange's own
+/// count, when its headers said more, included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateUsage {
+    /// What it counts.
+    pub kind: LimitKind,
+    /// The interval it counts over.
+    pub interval: Duration,
+    /// Spent in the interval ending now.
+    pub used: u64,
+    /// The limit (before any share the client keeps to itself).
+    pub limit: u32,
+}
+
+/// How a client paces its calls under the exchange's rate limits. On by default: calls
+/// wait for room instead of exceeding a limit, a part of each limit is kept for cancels
+/// and closing orders, and after a 429 or 418 nothing is sent to that host until the
+/// exchange's back-off ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimitSettings {
+    pub(crate) enabled: bool,
+    pub(crate) share: f64,
+    pub(crate) max_wait: Option<Duration>,
+    pub(crate) exit_reserve: f64,
+    pub(crate) limits: Option<Vec<RateLimit>>,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings { enabled: true, share: 1.0, max_wait: None, exit_reserve: 0.1, limits: None }
+    }
+}
+
+impl RateLimitSettings {
+    /// No governor at all: every call is sent at once, even after a 429 or 418 (which come
+    /// back as errors). Only for a client that paces itself: ignoring a 429 gets the IP
+    /// banned.
+    pub fn off() -> Self {
+        RateLimitSettings { enabled: false, ..Self::default() }
+    }
+
+    /// Uses only this share of each limit (0.8: 80%), for several processes or machines
+    /// behind one IP that split the limit between them.
+    pub fn share(mut self, share: f64) -> Self {
+        self.share = if share.is_finite() { share.clamp(0.01, 1.0) } else { 1.0 };
+        self
+    }
+
+    /// The longest a call waits for room; beyond it the call fails at once with
+    /// [`Error::WaitTooLong`](crate::Error::WaitTooLong) and is not sent. No maximum by default.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = Some(wait);
+        self
+    }
+
+    /// The share of each limit kept for cancels and reduce-only or closing orders (0.1 by
+    /// default): other calls wait when only the reserve is left, so a way out of the market
+    /// is always open.
+    pub fn exit_reserve(mut self, reserve: f64) -> Self {
+        self.exit_reserve = if reserve.is_finite() { reserve.clamp(0.0, 0.9) } else { 0.1 };
+        self
+    }
+
+    /// These limits instead of the exchange's (`exchangeInfo`'s `rateLimits`, with the
+    /// docs' values until they are known).
+    pub fn limits(mut self, limits: Vec<RateLimit>) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+}

@@ -1,0 +1,107 @@
+//! One rate limit as the governor keeps it: what was spent in the last interval, as a log
+//! of (time, amount). A rolling window never lets any interval of that length exceed the
+//! limit, so it also keeps the exchange's fixed windows under it, wherever they start.
+//! An entry is kept a little longer than the interval (a 50th of it, at least 100 ms):
+//! the exchange counts a request when it arrives, and two requests sent an interval
+//! apart may arrive closer than that.
+
+use std::collections::VecDeque;
+
+/// A rolling window of one interval.
+#[derive(Debug)]
+pub(crate) struct Window {
+    pub interval_ms: i64,
+    pub limit: u32,
+    spent: VecDeque<(i64, u32)>,
+    total: u64,
+}
+
+impl Window {
+    pub fn new(interval_ms: i64, limit: u32) -> Self {
+        Window { interval_ms, limit, spent: VecDeque::new(), total: 0 }
+    }
+
+    /// How long an entry counts: the interval and the guard for arrival jitter.
+    fn span(&self) -> i64 {
+        self.interval_ms.saturating_add((self.interval_ms / 50).max(100))
+    }
+
+    fn expire(&mut self, now: i64) {
+        let span = self.span();
+        while let Some(&(at, amount)) = self.spent.front() {
+            if at > now - span {
+                break;
+            }
+            self.spent.pop_front();
+            self.total -= u64::from(amount);
+        }
+    }
+
+    /// What was spent in the interval ending now.
+    pub fn used(&mut self, now: i64) -> u64 {
+        self.expire(now);
+        self.total
+    }
+
+    /// How long until `amount` more fits under `cap` (0: now); `None` when it never can.
+    pub fn wait_for(&mut self, amount: u32, cap: u64, now: i64) -> Option<i64> {
+        if u64::from(amount) > cap {
+            return None;
+        }
+        self.expire(now);
+        let mut excess = (self.total + u64::from(amount)).saturating_sub(cap);
+        if excess == 0 {
+            return Some(0);
+        }
+        // The oldest entries leave first: wait until enough of them have.
+        let span = self.span();
+        for &(at, spent) in &self.spent {
+            excess = excess.saturating_sub(u64::from(spent));
+            if excess == 0 {
+                return Some((at + span - now).max(1));
+            }
+        }
+        Some(span)
+    }
+
+    pub fn spend(&mut self, amount: u32, now: i64) {
+        self.spent.push_back((now, amount));
+        self.total += u64::from(amount);
+    }
+
+    /// The server counted `server_used` in its window containing `now` (which began at
+    /// `window_start`): what it counted beyond this log (other processes on the IP or
+    /// account) is added, so the server is the truth when the two disagree.
+    pub fn reconcile(&mut self, server_used: u64, window_start: i64, now: i64) {
+        self.expire(now);
+        let ours: u64 = self.spent.iter().filter(|(at, _)| *at >= window_start).map(|(_, a)| u64::from(*a)).sum();
+        if let Some(missing) = server_used.checked_sub(ours).filter(|m| *m > 0) {
+            let missing = u32::try_from(missing).unwrap_or(u32::MAX);
+            self.spend(missing, now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_waits_for_the_oldest_spending_to_leave() {
+        // A 1 s window keeps entries 1.1 s (the 100 ms guard).
+        let mut w = Window::new(1000, 10);
+        w.spend(6, 0);
+        w.spend(4, 500);
+        assert_eq!(w.wait_for(1, 10, 600), Some(500), "the first 6 leave at 1100");
+        assert_eq!(w.wait_for(5, 10, 600), Some(500));
+        assert_eq!(w.wait_for(7, 10, 600), Some(1000), "needs the second spending gone too");
+        assert_eq!(w.wait_for(11, 10, 600), None, "never fits");
+        assert_eq!(w.used(1099), 10);
+        assert_eq!(w.used(1100), 4);
+        assert_eq!(w.wait_for(6, 10, 1100), Some(0));
+        w.reconcile(9, 0, 1100);
+        assert_eq!(w.used(1100), 9, "the server counted 5 the log did not");
+        w.reconcile(3, 0, 1100);
+        assert_eq!(w.used(1100), 9, "a lower server count takes nothing away");
+    }
+}

@@ -1,0 +1,262 @@
+//! The rate-limit governor against a sandbox that enforces the docs' limits (scaled down):
+//! callers wait instead of exceeding, exits keep a reserve, a 429 or 418 stops every
+//! client of the host, the server's own count is the truth.
+
+mod common;
+use aster::{Error, LimitKind, OrderType, RateLimit, RateLimitSettings, Side, TimeInForce};
+use aster_sandbox::{Fault, Sandbox, SandboxConfig};
+use common::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The docs' limits scaled down: 60 weight per 2 s, 20 orders per 10 s, 40 a minute.
+fn small_limits() -> SandboxConfig {
+    SandboxConfig {
+        weight_limit_1m: 60,
+        weight_window_ms: 2_000,
+        order_limit_10s: 20,
+        order_limit_1m: 40,
+        ban_ms: 2_000,
+        ..SandboxConfig::default()
+    }
+}
+
+fn client(sb: &Sandbox, settings: RateLimitSettings) -> aster::Client {
+    aster::Client::builder()
+        .base_url(sb.base_url())
+        .key(sb.api_key())
+        .secret(sb.secret())
+        .rate_limits(settings)
+        .build()
+        .unwrap()
+}
+
+#[derive(Default)]
+struct Tally {
+    calls: AtomicU64,
+    weight: AtomicU64,
+    refused_429: AtomicU64,
+    banned_418: AtomicU64,
+    backing_off: AtomicU64,
+}
+
+impl Tally {
+    fn count<T>(&self, weight: u64, outcome: aster::Result<T>) -> Option<T> {
+        match outcome {
+            Ok(v) => {
+                self.calls.fetch_add(1, Ordering::Relaxed);
+                self.weight.fetch_add(weight, Ordering::Relaxed);
+                Some(v)
+            }
+            Err(Error::RateLimited { status_code: 418, .. }) => {
+                self.banned_418.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Err(Error::RateLimited { .. }) => {
+                self.refused_429.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Err(Error::BackingOff { .. }) => {
+                self.backing_off.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+}
+
+/// One task's mix until `until`: a deep book (weight 20), every ticker (40), prices (2), an
+/// order far from the market and its cancel (1 each, and one order).
+async fn mixed_load(c: aster::Client, tally: Arc<Tally>, until: tokio::time::Instant, task: usize) {
+    let mut round = 0usize;
+    while tally.banned_418.load(Ordering::Relaxed) == 0 {
+        round += 1;
+        // A call still waiting for room at the end is dropped: the run is over.
+        if tokio::time::timeout_at(until, one_call(&c, &tally, task + round)).await.is_err() {
+            break;
+        }
+    }
+}
+
+async fn one_call(c: &aster::Client, tally: &Tally, turn: usize) {
+    match turn % 4 {
+        0 => {
+            tally.count(20, c.depth("BTCUSDT").limit(1000).await);
+        }
+        1 => {
+            tally.count(40, c.ticker_24hr_price_change().await);
+        }
+        2 => {
+            tally.count(2, c.ticker_price().await);
+        }
+        _ => {
+            let placed = c
+                .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+                .time_in_force(TimeInForce::Gtc)
+                .quantity(dec("0.001"))
+                .price(dec("30000"))
+                .await;
+            if let Some(order) = tally.count(1, placed) {
+                tally.count(1, c.cancel_order("BTCUSDT").order_id(order.order_id).await);
+            }
+        }
+    }
+}
+
+async fn run_load(
+    sb: &Sandbox,
+    settings: RateLimitSettings,
+    shared_client: bool,
+    for_how_long: Duration,
+) -> Arc<Tally> {
+    let tally = Arc::new(Tally::default());
+    let until = tokio::time::Instant::now() + for_how_long;
+    let one = client(sb, settings.clone());
+    let tasks: Vec<_> = (0..16)
+        .map(|task| {
+            let c = if shared_client { one.clone() } else { client(sb, settings.clone()) };
+            tokio::spawn(mixed_load(c, tally.clone(), until, task))
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    tally
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_greedy_tasks_are_never_refused_with_the_governor_and_are_banned_without_it() {
+    for shared_client in [true, false] {
+        let sb = sandbox_with(small_limits()).await;
+        let tally = run_load(&sb, RateLimitSettings::default(), shared_client, Duration::from_secs(5)).await;
+        let (r429, r418) = (tally.refused_429.load(Ordering::Relaxed), tally.banned_418.load(Ordering::Relaxed));
+        assert_eq!((r429, r418), (0, 0), "with the governor (one client for all: {shared_client})");
+        assert_eq!(tally.backing_off.load(Ordering::Relaxed), 0);
+        // It paces, it does not stall: most of the 5 s budget (150 weight) was used.
+        let weight = tally.weight.load(Ordering::Relaxed);
+        assert!(weight >= 100, "only {weight} weight in 5 s under a limit of 60 per 2 s");
+    }
+    // The same load without the governor is refused and then banned.
+    let sb = sandbox_with(small_limits()).await;
+    let tally = run_load(&sb, RateLimitSettings::off(), false, Duration::from_secs(5)).await;
+    assert!(tally.refused_429.load(Ordering::Relaxed) > 0);
+    assert!(tally.banned_418.load(Ordering::Relaxed) > 0, "ignoring the 429s gets the IP banned");
+}
+
+#[tokio::test]
+async fn a_429_stops_every_client_of_the_host_until_its_retry_after_without_sending() {
+    let sb = sandbox().await;
+    let (a, b) = (signed(&sb), client(&sb, known_limits()));
+    sb.inject(None, Fault::RateLimited, 1);
+    let refused = a.ping().await.unwrap_err();
+    assert!(matches!(refused, Error::RateLimited { status_code: 429, retry_after: Some(1), .. }), "{refused}");
+    let before = sb.request_count();
+    for c in [&a, &b] {
+        match c.time().await.unwrap_err() {
+            Error::BackingOff { until_ms, status_code: 429 } => {
+                let left = until_ms - unix_ms();
+                assert!((0..=1000).contains(&left), "the Retry-After of 1 s: {left} ms left");
+            }
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(sb.request_count(), before, "nothing left the machine while backing off");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    b.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_418_without_retry_after_holds_the_host_for_the_docs_shortest_ban() {
+    let sb = sandbox().await;
+    let c = signed(&sb);
+    let body = r#"{"code":-1003,"msg":"Way too many requests; IP banned."}"#.to_string();
+    sb.inject(None, Fault::Reply { status: 418, body }, 1);
+    assert!(matches!(c.ping().await.unwrap_err(), Error::RateLimited { status_code: 418, .. }));
+    let before = sb.request_count();
+    match client(&sb, known_limits()).depth("BTCUSDT").await.unwrap_err() {
+        Error::BackingOff { until_ms, status_code: 418 } => {
+            let left = until_ms - unix_ms();
+            assert!((110_000..=120_000).contains(&left), "two minutes: {left} ms left");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(sb.request_count(), before);
+}
+
+/// 20 weight a minute, so a test spends it at once.
+fn tiny(max_wait: Duration) -> RateLimitSettings {
+    RateLimitSettings::default()
+        .limits(vec![
+            RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 20),
+            RateLimit::new(LimitKind::Orders, Duration::from_secs(60), 10),
+        ])
+        .max_wait(max_wait)
+}
+
+#[tokio::test]
+async fn a_call_that_cannot_fit_or_would_wait_too_long_is_refused_before_sending() {
+    let sb = sandbox().await;
+    let c = client(&sb, tiny(Duration::from_millis(50)));
+    let before = sb.request_count();
+    match c.ticker_24hr_price_change().await.unwrap_err() {
+        Error::OverLimit { weight: 40, limit } => assert!(limit <= 20),
+        other => panic!("{other}"),
+    }
+    assert_eq!(sb.request_count(), before, "a call above the limit is never sent");
+    // 18 of 20 are for anything (the rest is kept for exits).
+    for _ in 0..18 {
+        c.ping().await.unwrap();
+    }
+    let sent = sb.request_count();
+    let started = Instant::now();
+    assert!(matches!(c.ping().await.unwrap_err(), Error::WaitTooLong { .. }));
+    assert!(started.elapsed() < Duration::from_millis(50), "it fails fast, it does not sleep first");
+    assert_eq!(sb.request_count(), sent);
+    let usage = c.rate_limit_usage();
+    let weight = usage.iter().find(|u| u.kind == LimitKind::RequestWeight).unwrap();
+    assert_eq!((weight.used, weight.limit), (18, 20));
+}
+
+#[tokio::test]
+async fn cancels_and_closing_orders_are_never_starved() {
+    let sb = sandbox().await;
+    let c = client(&sb, tiny(Duration::from_millis(50)));
+    let order = c
+        .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
+        .time_in_force(TimeInForce::Gtc)
+        .quantity(dec("0.001"))
+        .price(dec("30000"))
+        .await
+        .unwrap();
+    while c.ping().await.is_ok() {}
+    // Nothing else fits now, but the way out does.
+    assert!(matches!(c.time().await.unwrap_err(), Error::WaitTooLong { .. }));
+    c.cancel_order("BTCUSDT").order_id(order.order_id).await.unwrap();
+    let close = c.new_order("BTCUSDT", Side::Sell, OrderType::Market).quantity(dec("0.001")).reduce_only(true).await;
+    // Accepted by the governor and sent (the exchange may refuse a reduce-only with no position).
+    assert!(!matches!(close, Err(Error::WaitTooLong { .. } | Error::OverLimit { .. })), "{close:?}");
+}
+
+#[tokio::test]
+async fn the_exchanges_own_count_is_the_truth() {
+    let sb = sandbox_with(SandboxConfig { weight_limit_1m: 100, ..SandboxConfig::default() }).await;
+    let c = client(&sb, RateLimitSettings::default().max_wait(Duration::from_millis(50)));
+    c.ping().await.unwrap();
+    // Another process behind the same IP spends most of the minute's weight.
+    sb.spend_weight_elsewhere(85);
+    c.ping().await.unwrap();
+    let weight = c.rate_limit_usage().into_iter().find(|u| u.kind == LimitKind::RequestWeight).unwrap();
+    assert!(weight.used >= 87, "the usage header's count was taken: {weight:?}");
+    assert_eq!(weight.limit, 100, "the limit was read from exchangeInfo");
+    // So the client waits (here: refuses, its maximum wait being short) instead of a 429.
+    let mut held = 0;
+    for _ in 0..10 {
+        match c.ping().await {
+            Ok(_) => {}
+            Err(Error::WaitTooLong { .. }) => held += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(held > 0);
+}
