@@ -504,10 +504,16 @@ impl Core {
         let body = read_body(&sent, resp, inner.max_reply_bytes).await?;
         let latency = started.elapsed();
 
-        let usage = LimitUsage::from_headers(&headers);
-        self.log_reply(method, path, status, latency, &usage);
+        inner.governor.observe_counts(&headers);
+        // Parsed only when someone will look at it.
+        if inner.show_limit_usage || tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG) {
+            self.log_reply(method, path, status, latency, &LimitUsage::from_headers(&headers));
+        }
+        let rate_limited = matches!(status, 418 | 429);
         let outcome = classify(Reply { status, headers, body, keep_headers: inner.show_header, sent });
-        inner.governor.observe(&usage, outcome.as_ref().err());
+        if rate_limited {
+            inner.governor.observe_refusal(outcome.as_ref().err());
+        }
         outcome
     }
 

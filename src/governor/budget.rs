@@ -1,7 +1,7 @@
 //! The budgets calls spend from, one per host and one per account on a host, shared by
 //! every client of the process (a registry keeps them while a client uses them).
 
-use super::limits::{header_interval_ms, LimitKind, RateLimit, RateUsage};
+use super::limits::{LimitKind, RateLimit, RateUsage};
 use super::window::Window;
 use super::Cost;
 use crate::{Error, Result};
@@ -71,13 +71,12 @@ impl Windows {
         }
     }
 
-    /// The server's counts by header suffix (`1M`), into the windows of that interval.
-    fn reconcile(&mut self, kind: LimitKind, counts: &[(String, u64)], now: i64) {
-        for (suffix, used) in counts {
-            let Some(interval) = header_interval_ms(suffix) else { continue };
+    /// The server's counts by interval, into the windows of that interval.
+    fn reconcile(&mut self, kind: LimitKind, counts: &[(i64, u64)], now: i64) {
+        for &(interval, used) in counts {
             let start = now - now.rem_euclid(interval);
             for (_, w) in self.0.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
-                w.reconcile(*used, start, now);
+                w.reconcile(used, start, now);
             }
         }
     }
@@ -197,7 +196,7 @@ impl HostBudget {
             .unwrap_or(60_000)
     }
 
-    pub fn reconcile(&self, used_weight: &[(String, u64)], now: i64) {
+    pub fn reconcile(&self, used_weight: &[(i64, u64)], now: i64) {
         if !used_weight.is_empty() {
             lock(&self.windows).reconcile(LimitKind::RequestWeight, used_weight, now);
         }
@@ -236,7 +235,7 @@ impl AccountBudget {
         self.back_off_until.fetch_max(until, Ordering::Relaxed);
     }
 
-    pub fn reconcile(&self, order_count: &[(String, u64)], now: i64) {
+    pub fn reconcile(&self, order_count: &[(i64, u64)], now: i64) {
         if !order_count.is_empty() {
             lock(&self.windows).reconcile(LimitKind::Orders, order_count, now);
         }

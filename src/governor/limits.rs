@@ -82,8 +82,29 @@ fn unit_seconds(unit: &str) -> Option<u64> {
     }
 }
 
+/// The server's counts in a reply's headers, as `(interval ms, count)`: request weight
+/// (`X-MBX-USED-WEIGHT-*`) and orders (`X-MBX-ORDER-COUNT-*`).
+pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Vec<(i64, u64)>, Vec<(i64, u64)>) {
+    let (mut weight, mut orders) = (Vec::new(), Vec::new());
+    for (name, value) in headers {
+        let name = name.as_str();
+        let (list, suffix) = if let Some(s) = name.strip_prefix("x-mbx-used-weight-") {
+            (&mut weight, s)
+        } else if let Some(s) = name.strip_prefix("x-mbx-order-count-") {
+            (&mut orders, s)
+        } else {
+            continue;
+        };
+        let count = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok());
+        if let (Some(interval), Some(count)) = (header_interval_ms(suffix), count) {
+            list.push((interval, count));
+        }
+    }
+    (weight, orders)
+}
+
 /// The interval of a usage header's suffix (`1M` in `X-MBX-USED-WEIGHT-1M`), in ms.
-pub(crate) fn header_interval_ms(suffix: &str) -> Option<i64> {
+fn header_interval_ms(suffix: &str) -> Option<i64> {
     let suffix = suffix.trim();
     let unit = suffix.chars().last()?;
     let num: i64 = suffix[..suffix.len() - unit.len_utf8()].parse().ok()?;

@@ -122,14 +122,23 @@ impl Governor {
         self.host.learned(limits);
     }
 
-    /// What a reply says: the server's counts (taken when higher than ours) and, for a 429
-    /// or 418, the back-off every client of the host (or the account) keeps from now on.
-    pub fn observe(&self, usage: &crate::LimitUsage, outcome: Option<&Error>) {
-        let now = now_ms();
-        self.host.reconcile(&usage.used_weight, now);
-        if let Some(account) = &self.account {
-            account.reconcile(&usage.order_count, now);
+    /// The server's counts in a reply's headers, taken where higher than ours.
+    pub fn observe_counts(&self, headers: &http::HeaderMap) {
+        if !self.settings.enabled {
+            return;
         }
+        let now = now_ms();
+        let (weight, orders) = limits::counts_in(headers);
+        self.host.reconcile(&weight, now);
+        if let Some(account) = &self.account {
+            account.reconcile(&orders, now);
+        }
+    }
+
+    /// A 429 or 418: the back-off every client of the host (or, for an order limit, of the
+    /// account) keeps from now on.
+    pub fn observe_refusal(&self, outcome: Option<&Error>) {
+        let now = now_ms();
         if let Some(Error::RateLimited { status_code, retry_after, error_code, .. }) = outcome {
             let retry_ms = retry_after.map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
             // An order limit stops that account's orders; anything else the whole host.

@@ -14,11 +14,14 @@ pub(crate) struct Window {
     pub limit: u32,
     spent: VecDeque<(i64, u32)>,
     total: u64,
+    /// What this log spent since the start of the server's current fixed window, as
+    /// `(window start, sum)`, so reconciling does not walk the log on every reply.
+    fixed: (i64, u64),
 }
 
 impl Window {
     pub fn new(interval_ms: i64, limit: u32) -> Self {
-        Window { interval_ms, limit, spent: VecDeque::new(), total: 0 }
+        Window { interval_ms, limit, spent: VecDeque::new(), total: 0, fixed: (i64::MIN, 0) }
     }
 
     /// How long an entry counts: the interval and the guard for arrival jitter.
@@ -65,8 +68,15 @@ impl Window {
     }
 
     pub fn spend(&mut self, amount: u32, now: i64) {
-        self.spent.push_back((now, amount));
+        // One entry per millisecond at most: a fast caller does not grow the log.
+        match self.spent.back_mut() {
+            Some((at, spent)) if *at == now => *spent = spent.saturating_add(amount),
+            _ => self.spent.push_back((now, amount)),
+        }
         self.total += u64::from(amount);
+        if now >= self.fixed.0 {
+            self.fixed.1 += u64::from(amount);
+        }
     }
 
     /// The server counted `server_used` in its window containing `now` (which began at
@@ -74,7 +84,11 @@ impl Window {
     /// account) is added, so the server is the truth when the two disagree.
     pub fn reconcile(&mut self, server_used: u64, window_start: i64, now: i64) {
         self.expire(now);
-        let ours: u64 = self.spent.iter().filter(|(at, _)| *at >= window_start).map(|(_, a)| u64::from(*a)).sum();
+        if self.fixed.0 != window_start {
+            let since = self.spent.iter().rev().take_while(|(at, _)| *at >= window_start);
+            self.fixed = (window_start, since.map(|(_, a)| u64::from(*a)).sum());
+        }
+        let ours = self.fixed.1;
         if let Some(missing) = server_used.checked_sub(ours).filter(|m| *m > 0) {
             let missing = u32::try_from(missing).unwrap_or(u32::MAX);
             self.spend(missing, now);
