@@ -82,9 +82,12 @@ fn unit_seconds(unit: &str) -> Option<u64> {
     }
 }
 
+/// A server's counts by interval: `(interval ms, count)`.
+pub(crate) type Counts = Vec<(i64, u64)>;
+
 /// The server's counts in a reply's headers, as `(interval ms, count)`: request weight
 /// (`X-MBX-USED-WEIGHT-*`) and orders (`X-MBX-ORDER-COUNT-*`).
-pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Vec<(i64, u64)>, Vec<(i64, u64)>) {
+pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Counts, Counts) {
     let (mut weight, mut orders) = (Vec::new(), Vec::new());
     for (name, value) in headers {
         let name = name.as_str();
