@@ -261,3 +261,29 @@ async fn the_exchanges_own_count_is_the_truth() {
     }
     assert!(held > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_to_one_host_keep_one_pace_across_every_client_of_the_process() {
+    use aster::ws::{WsClient, WsConfig};
+    let sb = sandbox().await;
+    // Two clients, one stream per connection, two connections a second each allowed.
+    let config = WsConfig { max_streams_per_connection: 1, max_connects_per_second: 2, ..WsConfig::default() };
+    let clients = [WsClient::with_config(sb.ws_url(), config.clone()), WsClient::with_config(sb.ws_url(), config)];
+    let streams = ["btcusdt@aggTrade", "ethusdt@aggTrade", "btcusdt@markPrice"];
+    let mut subscribed = Vec::new();
+    for ws in &clients {
+        for s in streams {
+            subscribed.push(ws.subscribe_raw(s).await.unwrap());
+        }
+    }
+    // One pace for both: at two a second, six connections take 2.5 s; two independent
+    // paces would have opened four in the first 0.6 s.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let early = clients.iter().map(WsClient::connects).sum::<u64>();
+    assert!(early <= 3, "{early} connections in 1.2 s");
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    assert_eq!(clients.iter().map(WsClient::connects).sum::<u64>(), 6);
+    for ws in &clients {
+        ws.stop().await;
+    }
+}

@@ -175,7 +175,8 @@ pub struct WsConfig {
     /// A connection counts as healthy, and the backoff starts over, only after it has
     /// stayed up this long: a server that accepts and drops at once is not hammered.
     pub healthy_after: Duration,
-    /// Most new connections per second for the whole client, user data streams included.
+    /// Most new connections per second to the client's host, user data streams included;
+    /// every client of the process that talks to that host keeps to one shared pace.
     pub max_connects_per_second: u32,
     /// With nothing received for this long the client pings; with still nothing (not even
     /// the pong) `heartbeat_timeout` later, the connection is taken as dead and replaced.
@@ -220,8 +221,9 @@ pub(crate) struct Shared {
     /// Flips to true once, when the client stops or its last handle is dropped; every task
     /// watches it.
     pub(crate) stop_signal: watch::Sender<bool>,
-    /// When the next connection may be opened (the client-wide connect ceiling).
-    connect_gate: tokio::sync::Mutex<tokio::time::Instant>,
+    /// When the next connection to this host may be opened: shared by every client of
+    /// the process that talks to the host, since the exchange counts connections per IP.
+    connect_gate: Arc<ConnectGate>,
     /// Connections opened so far, for tests and diagnostics.
     pub(crate) connects: AtomicU64,
 }
@@ -327,6 +329,30 @@ fn ended_before_reply() -> crate::Error {
     crate::Error::WebSocket("the connection ended before answering".into())
 }
 
+/// The next moment a connection to one host may open.
+type ConnectGate = tokio::sync::Mutex<tokio::time::Instant>;
+
+/// The scheme, host and port of a stream URL: what the exchange's per-IP counts are per.
+fn url_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or(rest);
+    url.split_once("://").map_or(host.to_string(), |(scheme, _)| format!("{scheme}://{host}"))
+}
+
+/// The connect gate of `host`, one per process while a client uses it.
+fn connect_gate(host: &str) -> Arc<ConnectGate> {
+    static GATES: std::sync::LazyLock<Mutex<HashMap<String, std::sync::Weak<ConnectGate>>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut gates = GATES.lock().unwrap_or_else(|e| e.into_inner());
+    gates.retain(|_, g| g.strong_count() > 0);
+    if let Some(gate) = gates.get(host).and_then(std::sync::Weak::upgrade) {
+        return gate;
+    }
+    let gate = Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now()));
+    gates.insert(host.to_string(), Arc::downgrade(&gate));
+    gate
+}
+
 impl WsClient {
     /// A client of `url` (`wss://fstream.asterdex.com` for the exchange).
     pub fn new(url: impl Into<String>) -> Self {
@@ -335,15 +361,16 @@ impl WsClient {
 
     /// A client for streams at `url` with these settings.
     pub fn with_config(url: impl Into<String>, config: WsConfig) -> Self {
+        let url = url.into().trim_end_matches('/').to_string();
         let inner = Arc::new(Shared {
-            url: url.into().trim_end_matches('/').to_string(),
+            connect_gate: connect_gate(&url_host(&url)),
+            url,
             config,
             routes: Mutex::new(HashMap::new()),
             connections: tokio::sync::Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
             stopped: AtomicBool::new(false),
             stop_signal: watch::channel(false).0,
-            connect_gate: tokio::sync::Mutex::new(tokio::time::Instant::now()),
             connects: AtomicU64::new(0),
         });
         WsClient { _alive: Arc::new(Alive(inner.clone())), inner }
