@@ -60,6 +60,11 @@ impl Governor {
         Governor { settings, host: host_budget, account }
     }
 
+    /// Whether calls are paced at all (`RateLimitSettings::off` says no).
+    pub fn enabled(&self) -> bool {
+        self.settings.enabled
+    }
+
     /// Waits until the call fits every budget, then spends it. Refuses before sending when
     /// the host or account is backing off, when the call can never fit, or when the wait
     /// would exceed the configured maximum.

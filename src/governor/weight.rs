@@ -74,15 +74,23 @@ fn limit_entry(entry: &str) -> Option<LimitEntry> {
         let hi: u64 = hi.trim().parse().ok()?;
         return Some(LimitEntry { low, high: if inclusive { hi } else { hi.checked_sub(1)? }, weight });
     }
-    let values: Option<Vec<u64>> = keys.split(',').map(|v| v.trim().parse().ok()).collect();
-    let values = values?;
-    Some(LimitEntry { low: 0, high: *values.iter().max()?, weight })
+    let mut high = None;
+    for value in keys.split(',') {
+        let value: u64 = value.trim().parse().ok()?;
+        high = high.max(Some(value));
+    }
+    Some(LimitEntry { low: 0, high: high?, weight })
 }
 
 /// The weight of `limit` in a table: the first entry (in order) that covers it.
 fn by_limit(table: &str, limit: u64) -> Option<u32> {
-    let entries: Option<Vec<LimitEntry>> = table.split(';').map(|e| limit_entry(e.trim())).collect();
-    entries?.into_iter().find(|e| (e.low..=e.high).contains(&limit)).map(|e| e.weight)
+    for entry in table.split(';') {
+        let e = limit_entry(entry.trim())?;
+        if (e.low..=e.high).contains(&limit) {
+            return Some(e.weight);
+        }
+    }
+    None
 }
 
 /// The largest number after a `:` or standing alone, else the largest number at all, else 1.
