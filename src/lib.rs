@@ -120,6 +120,7 @@
 
 pub mod api;
 mod client;
+mod clock;
 mod core;
 mod de;
 #[cfg(feature = "dynamic")]

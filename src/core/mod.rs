@@ -173,9 +173,7 @@ pub(crate) struct Options {
     pub(crate) items_may_fail: bool,
 }
 
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+pub(crate) use crate::clock::now_ms;
 
 impl Core {
     /// The REST base URL requests go to.

@@ -171,7 +171,4 @@ impl Governor {
 /// The docs' shortest IP ban, used when a 418 says no `Retry-After`.
 const BAN_MINIMUM_MS: i64 = 2 * 60 * 1000;
 
-fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    since.map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+use crate::clock::now_ms;

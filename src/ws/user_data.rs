@@ -116,9 +116,7 @@ async fn on_frame(
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+use crate::clock::now_ms;
 
 type KeyFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
 
@@ -158,7 +156,8 @@ impl<A: Api> ListenKeys for ApiClient<A> {
     fn renew_key<'a>(&'a self, key: &'a str) -> KeyFuture<'a, ()> {
         Box::pin(async move {
             let params = [("listenKey", key)];
-            let _: serde_json::Value =
+            // The endpoint's success shape (an object), not just any JSON without an error.
+            let _: crate::models::Empty =
                 self.core.request(Method::Put, A::INFO.listen_key_path, Security::UserStream, &params).await?;
             Ok(())
         })
