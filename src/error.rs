@@ -145,6 +145,13 @@ pub enum Error {
         /// The most that fits in one interval.
         limit: u32,
     },
+    /// Not sent: the rate-limit budget shared with other processes could not be read or
+    /// spent (its Redis server unreachable or too slow), and a call it does not count could
+    /// get the IP banned.
+    BudgetUnavailable {
+        /// What went wrong, without the server's address.
+        reason: String,
+    },
     /// The client was configured wrongly.
     Config(String),
     /// A WebSocket connection or stream failed.
@@ -227,6 +234,9 @@ impl fmt::Display for Error {
                 wait.as_millis(),
                 max_wait.as_millis()
             ),
+            Error::BudgetUnavailable { reason } => {
+                write!(f, "not sent: the shared rate-limit budget is unavailable ({reason})")
+            }
             Error::OverLimit { weight, limit } => {
                 write!(f, "not sent: the call costs {weight}, more than the limit of {limit} per interval")
             }

@@ -165,6 +165,8 @@ pub use environment::Environment;
 pub use error::{Error, Result};
 pub use generated::enums::*;
 pub use generated::errors::ErrorCode;
+#[cfg(feature = "redis")]
+pub use governor::SharedBudget;
 pub use governor::{LimitKind, RateLimit, RateLimitSettings, RateUsage};
 pub use params::{BatchOrder, ENDPOINTS};
 pub use request::{Acknowledged, ApiError, BatchResult, Call, Flag, LimitUsage, OneOrMany, Response};

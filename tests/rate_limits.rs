@@ -5,22 +5,10 @@
 mod common;
 use aster::{Error, LimitKind, OrderType, RateLimit, RateLimitSettings, Side, TimeInForce};
 use aster_sandbox::{Fault, Sandbox, SandboxConfig};
+use common::load::{run_load, small_limits};
 use common::*;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// The docs' limits scaled down: 60 weight per 2 s, 20 orders per 10 s, 40 a minute.
-fn small_limits() -> SandboxConfig {
-    SandboxConfig {
-        weight_limit_1m: 60,
-        weight_window_ms: 2_000,
-        order_limit_10s: 20,
-        order_limit_1m: 40,
-        ban_ms: 2_000,
-        ..SandboxConfig::default()
-    }
-}
 
 fn client(sb: &Sandbox, settings: RateLimitSettings) -> aster::Client {
     aster::Client::builder()
@@ -32,104 +20,12 @@ fn client(sb: &Sandbox, settings: RateLimitSettings) -> aster::Client {
         .unwrap()
 }
 
-#[derive(Default)]
-struct Tally {
-    calls: AtomicU64,
-    weight: AtomicU64,
-    refused_429: AtomicU64,
-    banned_418: AtomicU64,
-    backing_off: AtomicU64,
-}
-
-impl Tally {
-    fn count<T>(&self, weight: u64, outcome: aster::Result<T>) -> Option<T> {
-        match outcome {
-            Ok(v) => {
-                self.calls.fetch_add(1, Ordering::Relaxed);
-                self.weight.fetch_add(weight, Ordering::Relaxed);
-                Some(v)
-            }
-            Err(Error::RateLimited { status_code: 418, .. }) => {
-                self.banned_418.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-            Err(Error::RateLimited { .. }) => {
-                self.refused_429.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-            Err(Error::BackingOff { .. }) => {
-                self.backing_off.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-            Err(e) => panic!("unexpected error: {e}"),
-        }
-    }
-}
-
-/// One task's mix until `until`: a deep book (weight 20), every ticker (40), prices (2), an
-/// order far from the market and its cancel (1 each, and one order).
-async fn mixed_load(c: aster::Client, tally: Arc<Tally>, until: tokio::time::Instant, task: usize) {
-    let mut round = 0usize;
-    while tally.banned_418.load(Ordering::Relaxed) == 0 {
-        round += 1;
-        // A call still waiting for room at the end is dropped: the run is over.
-        if tokio::time::timeout_at(until, one_call(&c, &tally, task + round)).await.is_err() {
-            break;
-        }
-    }
-}
-
-async fn one_call(c: &aster::Client, tally: &Tally, turn: usize) {
-    match turn % 4 {
-        0 => {
-            tally.count(20, c.depth("BTCUSDT").limit(1000).await);
-        }
-        1 => {
-            tally.count(40, c.ticker_24hr_price_change().await);
-        }
-        2 => {
-            tally.count(2, c.ticker_price().await);
-        }
-        _ => {
-            let placed = c
-                .new_order("BTCUSDT", Side::Buy, OrderType::Limit)
-                .time_in_force(TimeInForce::Gtc)
-                .quantity(dec("0.001"))
-                .price(dec("30000"))
-                .await;
-            if let Some(order) = tally.count(1, placed) {
-                tally.count(1, c.cancel_order("BTCUSDT").order_id(order.order_id).await);
-            }
-        }
-    }
-}
-
-async fn run_load(
-    sb: &Sandbox,
-    settings: RateLimitSettings,
-    shared_client: bool,
-    for_how_long: Duration,
-) -> Arc<Tally> {
-    let tally = Arc::new(Tally::default());
-    let until = tokio::time::Instant::now() + for_how_long;
-    let one = client(sb, settings.clone());
-    let tasks: Vec<_> = (0..16)
-        .map(|task| {
-            let c = if shared_client { one.clone() } else { client(sb, settings.clone()) };
-            tokio::spawn(mixed_load(c, tally.clone(), until, task))
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    tally
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_greedy_tasks_are_never_refused_with_the_governor_and_are_banned_without_it() {
     for shared_client in [true, false] {
         let sb = sandbox_with(small_limits()).await;
-        let tally = run_load(&sb, RateLimitSettings::default(), shared_client, Duration::from_secs(5)).await;
+        let tally =
+            run_load(|| client(&sb, RateLimitSettings::default()), shared_client, 16, Duration::from_secs(5)).await;
         let (r429, r418) = (tally.refused_429.load(Ordering::Relaxed), tally.banned_418.load(Ordering::Relaxed));
         assert_eq!((r429, r418), (0, 0), "with the governor (one client for all: {shared_client})");
         assert_eq!(tally.backing_off.load(Ordering::Relaxed), 0);
@@ -140,7 +36,7 @@ async fn sixteen_greedy_tasks_are_never_refused_with_the_governor_and_are_banned
     }
     // The same load without the governor is refused and then banned.
     let sb = sandbox_with(small_limits()).await;
-    let tally = run_load(&sb, RateLimitSettings::off(), false, Duration::from_secs(5)).await;
+    let tally = run_load(|| client(&sb, RateLimitSettings::off()), false, 16, Duration::from_secs(5)).await;
     assert!(tally.refused_429.load(Ordering::Relaxed) > 0);
     assert!(tally.banned_418.load(Ordering::Relaxed) > 0, "ignoring the 429s gets the IP banned");
 }

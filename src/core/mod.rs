@@ -510,7 +510,7 @@ impl Core {
         let rate_limited = matches!(status, 418 | 429);
         let outcome = classify(Reply { status, headers, body, keep_headers: inner.show_header, sent });
         if rate_limited {
-            inner.governor.observe_refusal(outcome.as_ref().err());
+            inner.governor.observe_refusal(outcome.as_ref().err()).await;
         }
         outcome
     }

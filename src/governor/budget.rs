@@ -51,15 +51,29 @@ impl Windows {
             if amount == 0 {
                 continue;
             }
-            let cap = ((f64::from(w.limit) * share).floor() as u64).max(1);
+            let cap = cap(w.limit, share);
             match w.wait_for(amount, cap, now) {
                 Some(wait) => longest = longest.max(wait),
-                // Above the limit itself it never fits; above only the share, the caller
-                // asked for too little of the limit to ever send it.
-                None => return Err(Error::OverLimit { weight: amount, limit: cap.min(u64::from(w.limit)) as u32 }),
+                None => return Err(over_limit(amount, cap, w.limit)),
             }
         }
         Ok(longest)
+    }
+
+    /// What this cost takes from each window under `share` of its limit, for a budget kept
+    /// elsewhere; refused when it can never fit.
+    #[cfg(feature = "redis")]
+    fn plan(&self, cost: Cost, share: f64) -> Result<Vec<Planned>> {
+        self.0
+            .iter()
+            .map(|(kind, w)| {
+                let (amount, cap) = (Self::amount(*kind, cost), cap(w.limit, share));
+                if u64::from(amount) > cap {
+                    return Err(over_limit(amount, cap, w.limit));
+                }
+                Ok(Planned { kind: *kind, interval_ms: w.interval_ms, limit: w.limit, span_ms: w.span(), cap, amount })
+            })
+            .collect()
     }
 
     fn spend(&mut self, cost: Cost, now: i64) {
@@ -91,6 +105,39 @@ impl Windows {
                 limit: w.limit,
             })
             .collect()
+    }
+}
+
+/// `share` of `limit`, at least 1.
+fn cap(limit: u32, share: f64) -> u64 {
+    ((f64::from(limit) * share).floor() as u64).max(1)
+}
+
+/// Above the limit itself a cost never fits; above only the share, the caller asked for too
+/// little of the limit to ever send it.
+fn over_limit(amount: u32, cap: u64, limit: u32) -> Error {
+    Error::OverLimit { weight: amount, limit: cap.min(u64::from(limit)) as u32 }
+}
+
+/// One window's part in a take from a budget kept elsewhere.
+#[cfg(feature = "redis")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Planned {
+    pub kind: LimitKind,
+    pub interval_ms: i64,
+    pub limit: u32,
+    /// How long an entry counts (the interval and its guard).
+    pub span_ms: i64,
+    /// The most this client may have in the window.
+    pub cap: u64,
+    /// What the call takes (0: nothing, the window is only read).
+    pub amount: u32,
+}
+
+#[cfg(feature = "redis")]
+impl Planned {
+    pub fn usage(&self, used: u64) -> RateUsage {
+        RateUsage { kind: self.kind, interval: Duration::from_millis(self.interval_ms as u64), used, limit: self.limit }
     }
 }
 
@@ -262,6 +309,26 @@ pub(crate) fn wait_for(
     Ok(wait)
 }
 
+/// What `cost` takes from the host's windows and, when given, the account's.
+#[cfg(feature = "redis")]
+pub(crate) fn plan(
+    host: &HostBudget,
+    account: Option<&AccountBudget>,
+    cost: Cost,
+    share: f64,
+) -> Result<(Vec<Planned>, Vec<Planned>)> {
+    let host_part = lock(&host.windows).plan(cost, share)?;
+    let account_part = match account {
+        Some(account) => {
+            account.sync(host);
+            let part = lock(&account.windows).plan(cost, share)?;
+            part
+        }
+        None => Vec::new(),
+    };
+    Ok((host_part, account_part))
+}
+
 pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
     lock(&host.windows).spend(cost, now);
     if let Some(account) = account {
@@ -288,8 +355,7 @@ pub(crate) fn host(host: &str, defaults: &[RateLimit]) -> Arc<HostBudget> {
 
 /// The order budget of `account` on `host`.
 pub(crate) fn account(host: &str, account: &str, host_budget: &HostBudget) -> Arc<AccountBudget> {
-    // Keyed by a digest: the registry never holds an API key as text.
-    let key = format!("{host} {}", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(account.as_bytes())));
+    let key = format!("{host} {}", account_digest(account));
     let mut accounts = lock(&ACCOUNTS);
     accounts.retain(|_, b| b.strong_count() > 0);
     if let Some(b) = accounts.get(&key).and_then(Weak::upgrade) {
@@ -299,4 +365,9 @@ pub(crate) fn account(host: &str, account: &str, host_budget: &HostBudget) -> Ar
     b.sync(host_budget);
     accounts.insert(key, Arc::downgrade(&b));
     b
+}
+
+/// How an account is named in registries and shared stores: never the key as text.
+pub(crate) fn account_digest(account: &str) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(account.as_bytes()))
 }

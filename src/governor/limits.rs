@@ -146,11 +146,21 @@ pub struct RateLimitSettings {
     pub(crate) max_wait: Option<Duration>,
     pub(crate) exit_reserve: f64,
     pub(crate) limits: Option<Vec<RateLimit>>,
+    #[cfg(feature = "redis")]
+    pub(crate) shared: Option<super::SharedBudget>,
 }
 
 impl Default for RateLimitSettings {
     fn default() -> Self {
-        RateLimitSettings { enabled: true, share: 1.0, max_wait: None, exit_reserve: 0.1, limits: None }
+        RateLimitSettings {
+            enabled: true,
+            share: 1.0,
+            max_wait: None,
+            exit_reserve: 0.1,
+            limits: None,
+            #[cfg(feature = "redis")]
+            shared: None,
+        }
     }
 }
 
@@ -188,6 +198,15 @@ impl RateLimitSettings {
     /// docs' values until they are known).
     pub fn limits(mut self, limits: Vec<RateLimit>) -> Self {
         self.limits = Some(limits);
+        self
+    }
+
+    /// Spends from a budget shared through Redis with other processes or machines behind
+    /// the same IP (and trading the same accounts), instead of this process's alone: the
+    /// same waiting, reserve and back-off rules, across all of them.
+    #[cfg(feature = "redis")]
+    pub fn shared(mut self, budget: super::SharedBudget) -> Self {
+        self.shared = Some(budget);
         self
     }
 }

@@ -6,10 +6,14 @@
 
 mod budget;
 mod limits;
+#[cfg(feature = "redis")]
+mod shared;
 mod weight;
 mod window;
 
 pub use limits::{LimitKind, RateLimit, RateLimitSettings, RateUsage};
+#[cfg(feature = "redis")]
+pub use shared::SharedBudget;
 pub(crate) use weight::weight;
 
 use crate::{Error, Result};
@@ -32,6 +36,18 @@ pub(crate) struct Governor {
     settings: RateLimitSettings,
     host: Arc<HostBudget>,
     account: Option<Arc<AccountBudget>>,
+    #[cfg(feature = "redis")]
+    shared: Option<Shared>,
+}
+
+/// A client's part of a budget kept in Redis.
+#[cfg(feature = "redis")]
+struct Shared {
+    budget: SharedBudget,
+    host_key: String,
+    account_key: Option<String>,
+    /// Each window's use across every process, as the last take saw it.
+    last_seen: std::sync::Mutex<Vec<RateUsage>>,
 }
 
 impl std::fmt::Debug for Governor {
@@ -56,8 +72,21 @@ impl Governor {
         if let Some(custom) = &settings.limits {
             host_budget.set_limits(custom);
         }
+        #[cfg(feature = "redis")]
+        let shared = settings.shared.clone().map(|budget| Shared {
+            host_key: budget.host_key(host),
+            account_key: account.map(|a| budget.account_key(host, &budget::account_digest(a))),
+            budget,
+            last_seen: Default::default(),
+        });
         let account = account.map(|a| budget::account(host, a, &host_budget));
-        Governor { settings, host: host_budget, account }
+        Governor {
+            settings,
+            host: host_budget,
+            account,
+            #[cfg(feature = "redis")]
+            shared,
+        }
     }
 
     /// Whether calls are paced at all (`RateLimitSettings::off` says no).
@@ -83,11 +112,8 @@ impl Governor {
             self.check_back_off(cost)?;
             let share =
                 if cost.exit { self.settings.share } else { self.settings.share * (1.0 - self.settings.exit_reserve) };
-            let now = now_ms();
-            let account = self.account.as_deref().filter(|_| cost.orders > 0);
-            let wait = budget::wait_for(&self.host, account, cost, share, now)?;
+            let wait = self.take(cost, share).await?;
             if wait == 0 {
-                budget::spend(&self.host, account, cost, now);
                 return Ok(Admission::Admitted);
             }
             let wait = Duration::from_millis(wait as u64);
@@ -97,6 +123,50 @@ impl Governor {
                 }
             }
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Spends `cost` when it fits now (0), or says how long until it may (ms).
+    async fn take(&self, cost: Cost, share: f64) -> Result<i64> {
+        let account = self.account.as_deref().filter(|_| cost.orders > 0);
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            return self.take_shared(shared, account, cost, share).await;
+        }
+        let now = now_ms();
+        let wait = budget::wait_for(&self.host, account, cost, share, now)?;
+        if wait == 0 {
+            budget::spend(&self.host, account, cost, now);
+        }
+        Ok(wait)
+    }
+
+    #[cfg(feature = "redis")]
+    async fn take_shared(
+        &self,
+        shared: &Shared,
+        account: Option<&AccountBudget>,
+        cost: Cost,
+        share: f64,
+    ) -> Result<i64> {
+        let (host_part, account_part) = budget::plan(&self.host, account, cost, share)?;
+        let account_part = shared.account_key.as_deref().filter(|_| account.is_some()).map(|k| (k, &account_part[..]));
+        match shared.budget.take((&shared.host_key, &host_part), account_part).await? {
+            shared::Taken::Spent(usage) => {
+                // Kept here too, so this process's own view stays whole.
+                budget::spend(&self.host, account, cost, now_ms());
+                *shared.last_seen.lock().unwrap_or_else(|e| e.into_inner()) = usage;
+                Ok(0)
+            }
+            shared::Taken::Wait(ms) => Ok(ms),
+            shared::Taken::BackingOff { left_ms, status, account: for_account } => {
+                let until_ms = now_ms().saturating_add(left_ms);
+                match (for_account, account) {
+                    (true, Some(account)) => account.back_off(until_ms),
+                    _ => self.host.back_off(until_ms, status),
+                }
+                Err(Error::BackingOff { until_ms, status_code: status })
+            }
         }
     }
 
@@ -134,31 +204,101 @@ impl Governor {
         }
         let now = now_ms();
         let (weight, orders) = limits::counts_in(headers);
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            self.reconcile_shared(shared, &weight, &orders);
+        }
         self.host.reconcile(&weight, now);
         if let Some(account) = &self.account {
             account.reconcile(&orders, now);
         }
     }
 
+    /// Where the server counted more than every process together did (a process outside
+    /// the shared budget), the difference is added to it, in the background.
+    #[cfg(feature = "redis")]
+    fn reconcile_shared(&self, shared: &Shared, weight: &limits::Counts, orders: &limits::Counts) {
+        let last_seen = shared.last_seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (Ok((host_part, account_part)), Ok(runtime)) = (
+            budget::plan(&self.host, self.account.as_deref(), Cost { weight: 0, orders: 0, exit: false }, 1.0),
+            tokio::runtime::Handle::try_current(),
+        ) else {
+            return;
+        };
+        let behind = |counts: &limits::Counts, kind: LimitKind, prefix: &str, part: &[budget::Planned]| {
+            let mut work = Vec::new();
+            for &(interval, count) in counts {
+                let seen = last_seen.iter().find(|u| u.kind == kind && u.interval.as_millis() as i64 == interval);
+                let window = part.iter().find(|w| w.kind == kind && w.interval_ms == interval);
+                if let (Some(seen), Some(window)) = (seen, window) {
+                    if count > seen.used {
+                        work.push((prefix.to_string(), *window, count));
+                    }
+                }
+            }
+            work
+        };
+        let mut work = behind(weight, LimitKind::RequestWeight, &shared.host_key, &host_part);
+        if let Some(account_key) = &shared.account_key {
+            work.extend(behind(orders, LimitKind::Orders, account_key, &account_part));
+        }
+        if work.is_empty() {
+            return;
+        }
+        let budget = shared.budget.clone();
+        runtime.spawn(async move {
+            for (prefix, window, count) in work {
+                if let Err(e) = budget.reconcile(&prefix, &window, count).await {
+                    tracing::warn!(target: "aster::governor", error = %e, "the shared budget was not reconciled");
+                }
+            }
+        });
+    }
+
     /// A 429 or 418: the back-off every client of the host (or, for an order limit, of the
     /// account) keeps from now on.
-    pub fn observe_refusal(&self, outcome: Option<&Error>) {
+    pub async fn observe_refusal(&self, outcome: Option<&Error>) {
         let now = now_ms();
-        if let Some(Error::RateLimited { status_code, retry_after, error_code, .. }) = outcome {
-            let retry_ms = retry_after.map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
-            // An order limit stops that account's orders; anything else the whole host.
+        let Some(Error::RateLimited { status_code, retry_after, error_code, .. }) = outcome else { return };
+        let retry_ms = retry_after.map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX));
+        // An order limit stops that account's orders; anything else the whole host.
+        let (for_account, left_ms, status) =
             match (&self.account, *error_code == Some(crate::ErrorCode::TooManyOrders.code()), *status_code) {
-                (Some(account), true, 429) => account.back_off(now.saturating_add(retry_ms.unwrap_or(10_000))),
+                (Some(account), true, 429) => {
+                    let left_ms = retry_ms.unwrap_or(10_000);
+                    account.back_off(now.saturating_add(left_ms));
+                    (true, left_ms, 429)
+                }
                 (_, _, status) => {
                     let minimum = if status == 418 { BAN_MINIMUM_MS } else { self.host.shortest_weight_interval() };
-                    self.host.back_off(now.saturating_add(retry_ms.unwrap_or(minimum)), status);
+                    let left_ms = retry_ms.unwrap_or(minimum);
+                    self.host.back_off(now.saturating_add(left_ms), status);
+                    (false, left_ms, status)
+                }
+            };
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            // Awaited: the other processes must see it before this call's error returns.
+            let prefix = if for_account { shared.account_key.as_deref() } else { Some(shared.host_key.as_str()) };
+            if let Some(prefix) = prefix {
+                if let Err(e) = shared.budget.back_off(prefix, left_ms, status).await {
+                    tracing::warn!(target: "aster::governor", error = %e, "the back-off did not reach the shared budget");
                 }
             }
         }
+        #[cfg(not(feature = "redis"))]
+        let _ = (for_account, left_ms, status);
     }
 
     /// Every limit this client spends from, and how much of it is used now.
     pub fn usage(&self) -> Vec<RateUsage> {
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            let seen = shared.last_seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if !seen.is_empty() {
+                return seen;
+            }
+        }
         let now = now_ms();
         let mut usage = self.host.usage(now);
         if let Some(account) = &self.account {

@@ -25,7 +25,7 @@ impl Window {
     }
 
     /// How long an entry counts: the interval and the guard for arrival jitter.
-    fn span(&self) -> i64 {
+    pub fn span(&self) -> i64 {
         self.interval_ms.saturating_add((self.interval_ms / 50).max(100))
     }
 

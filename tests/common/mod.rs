@@ -1,6 +1,8 @@
 //! Shared set-up: a sandbox on loopback and clients pointed at it.
 #![allow(dead_code)]
 
+pub mod load;
+
 use aster::Client;
 use aster_sandbox::{Sandbox, SandboxConfig};
 
