@@ -1,5 +1,5 @@
 //! Compares the spec with a parsed docs file. Every difference gets a stable key; the keys
-//! listed in `spec/deviations.yaml` are deliberate and reported as explained.
+//! listed in the API's `deviations.yaml` are deliberate and reported as explained.
 
 use crate::docs::{DocParam, Docs};
 use crate::spec::{Param, Spec};

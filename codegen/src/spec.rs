@@ -392,14 +392,24 @@ fn load_optional<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Resul
 }
 
 impl Spec {
-    /// The API described at the top of `dir` (its `rest.yaml`), with the shared models and
-    /// error codes.
+    /// The first API of `dir` (in name order: futures V1), with the shared models and error
+    /// codes.
     pub fn load(dir: &Path) -> Result<Spec, LoadError> {
+        let first = api_dirs(dir)
+            .into_iter()
+            .next()
+            .ok_or_else(|| LoadError(format!("{}: no API directory (one holding a rest.yaml)", dir.display())))?;
+        let (models, models_path, errors, errors_path) = Self::shared(dir)?;
+        Self::load_api(&first, models, models_path, errors, errors_path)
+    }
+
+    /// The models and error codes at the top of `dir`, which every API starts from.
+    fn shared(dir: &Path) -> Result<(ModelsFile, PathBuf, ErrorsFile, PathBuf), LoadError> {
         let models_path = dir.join("models.yaml");
         let errors_path = dir.join("errors.yaml");
         let models: ModelsFile = load_yaml(&models_path)?;
         let errors: ErrorsFile = load_optional(&errors_path)?;
-        Self::load_api(dir, models, models_path, errors, errors_path)
+        Ok((models, models_path, errors, errors_path))
     }
 
     fn load_api(
@@ -447,28 +457,23 @@ impl Spec {
         })
     }
 
-    /// Every API in `dir`: the one at its top, then one per subdirectory holding a
-    /// `rest.yaml`, in name order. All share `dir`'s models and error codes.
+    /// Every API in `dir`: one per subdirectory holding a `rest.yaml`, in name order. All
+    /// start from `dir`'s models and error codes.
     pub fn load_all(dir: &Path) -> Result<Vec<Spec>, LoadError> {
-        let root = Self::load(dir)?;
-        let mut apis = Vec::new();
-        for sub in api_dirs(dir) {
-            apis.push(Self::load_api(
-                &sub,
-                root.models.clone(),
-                root.models_path.clone(),
-                root.errors.clone(),
-                root.errors_path.clone(),
-            )?);
+        let (models, models_path, errors, errors_path) = Self::shared(dir)?;
+        let apis: Vec<Spec> = api_dirs(dir)
+            .iter()
+            .map(|sub| Self::load_api(sub, models.clone(), models_path.clone(), errors.clone(), errors_path.clone()))
+            .collect::<Result<_, _>>()?;
+        if apis.is_empty() {
+            return Err(LoadError(format!("{}: no API directory (one holding a rest.yaml)", dir.display())));
         }
-        apis.insert(0, root);
         Ok(apis)
     }
 
     /// Files whose change must regenerate the client.
     pub fn inputs(dir: &Path) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> =
-            ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml"].iter().map(|f| dir.join(f)).collect();
+        let mut files: Vec<PathBuf> = ["models.yaml", "errors.yaml"].iter().map(|f| dir.join(f)).collect();
         for sub in api_dirs(dir) {
             files.extend(["rest.yaml", "streams.yaml"].iter().map(|f| sub.join(f)));
         }

@@ -6,21 +6,14 @@ fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
 }
 
-/// Copies the spec, applies `edit` to rest.yaml or models.yaml, and returns the errors.
+/// Copies the spec, applies `edit` to futures V1's rest.yaml or streams.yaml or to the
+/// shared models.yaml, and returns the errors.
 fn problems(file: &str, edit: impl Fn(String) -> String) -> String {
-    let dir = std::env::temp_dir().join(format!("aster-spec-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for f in ["rest.yaml", "models.yaml", "streams.yaml", "errors.yaml", "deviations.yaml"] {
-        let text = std::fs::read_to_string(spec_dir().join(f)).unwrap();
-        let text = if f == file { edit(text) } else { text };
-        std::fs::write(dir.join(f), text).unwrap();
-    }
-    let result = aster_codegen::generate(&dir);
-    std::fs::remove_dir_all(&dir).ok();
-    match result {
-        Ok(_) => String::new(),
-        Err(e) => e.to_string(),
-    }
+    let path = match file {
+        "rest.yaml" | "streams.yaml" | "deviations.yaml" => format!("futures-v1/{file}"),
+        shared => shared.to_string(),
+    };
+    tree_problems(&path, edit)
 }
 
 fn rand_suffix() -> u64 {
