@@ -6,6 +6,7 @@ use crate::spec::{Field, Model, Spec};
 use crate::types::FieldType;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 
 pub fn emit_enums(spec: &Spec) -> TokenStream {
     let enums = spec.models.enums.iter().map(|(name, values)| emit_enum(name, values));
@@ -14,16 +15,65 @@ pub fn emit_enums(spec: &Spec) -> TokenStream {
     }
 }
 
-pub fn emit(spec: &Spec) -> TokenStream {
+/// The shared models, one file per endpoint group (`models/<group>.rs`) and a `mod.rs`
+/// that brings them together: `(file name, code)`.
+pub fn emit(spec: &Spec, apis: &[Spec]) -> Vec<(String, TokenStream)> {
     let glossary = &spec.models.field_docs;
-    let models = spec.models.models.iter().map(|(name, model)| emit_model(name, model, glossary));
-    quote! {
-        use super::enums::*;
-        use rust_decimal::Decimal;
-        use serde::{Deserialize, Serialize};
-
-        #(#models)*
+    let groups = model_groups(spec, apis);
+    let mut by_group: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    for (name, model) in &spec.models.models {
+        by_group.entry(groups[name.as_str()].as_str()).or_default().push(emit_model(name, model, glossary));
     }
+    let modules: Vec<_> = by_group.keys().map(|g| format_ident!("{}", g)).collect();
+    let mut files = vec![(
+        "mod.rs".to_string(),
+        quote! {
+            #(mod #modules;)*
+            #(pub use #modules::*;)*
+        },
+    )];
+    for (group, models) in by_group {
+        files.push((
+            format!("{group}.rs"),
+            quote! {
+                #![allow(unused_imports)]
+                use super::*;
+                use super::super::enums::*;
+                use rust_decimal::Decimal;
+                use serde::{Deserialize, Serialize};
+
+                #(#models)*
+            },
+        ));
+    }
+    files
+}
+
+/// Each shared model's group: that of the first endpoint (of any API, in order) whose reply
+/// holds it, directly or inside another model; `events` for those only streams use.
+fn model_groups(spec: &Spec, apis: &[Spec]) -> BTreeMap<String, String> {
+    let models = &spec.models.models;
+    let named_in = |ty: &str| -> Vec<String> {
+        ty.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|word| models.contains_key(*word))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut groups = BTreeMap::new();
+    for endpoint in apis.iter().flat_map(|api| &api.rest.endpoints) {
+        let mut pending = named_in(&endpoint.response);
+        while let Some(name) = pending.pop() {
+            if groups.contains_key(&name) {
+                continue;
+            }
+            pending.extend(models[&name].fields.iter().flat_map(|f| named_in(&f.ty)));
+            groups.insert(name, endpoint.group.clone());
+        }
+    }
+    for name in models.keys() {
+        groups.entry(name.clone()).or_insert_with(|| "events".to_string());
+    }
+    groups
 }
 
 /// A product's own enums and models, beside the shared ones they may use.

@@ -113,9 +113,11 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     );
     let mut files = vec![
         GeneratedFile { name: "enums.rs".into(), contents: render(emit_models::emit_enums(first))? },
-        GeneratedFile { name: "models.rs".into(), contents: render(emit_models::emit(first))? },
         GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(&all_errors(apis)))? },
     ];
+    for (name, code) in emit_models::emit(first, apis) {
+        files.push(GeneratedFile { name: format!("models/{name}"), contents: render(code)? });
+    }
     // Each product's own models once, before the APIs that use them.
     let mut product_modules = std::collections::BTreeSet::new();
     for api in apis {
@@ -211,5 +213,26 @@ pub fn write_if_changed(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Res
         std::fs::write(&path, &f.contents)?;
         written.push(f.name.clone());
     }
+    remove_stale(out_dir, out_dir, files)?;
     Ok(written)
+}
+
+/// Removes the `.rs` files under `dir` that the generator no longer emits (a file that
+/// became a directory would otherwise make its module ambiguous), and folders left empty.
+fn remove_stale(out_dir: &Path, dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            remove_stale(out_dir, &path, files)?;
+            if std::fs::read_dir(&path)?.next().is_none() {
+                std::fs::remove_dir(&path)?;
+            }
+            continue;
+        }
+        let relative = path.strip_prefix(out_dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        if path.extension().is_some_and(|e| e == "rs") && !files.iter().any(|f| f.name == relative) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }

@@ -58,8 +58,10 @@ fn a_request_type_two_apis_of_a_product_share_is_emitted_once() {
     assert!(v1.contains(&"DepthParams".to_string()) && !v3.contains(&"DepthParams".to_string()));
     assert!(v1.contains(&"BatchOrder".to_string()) && !v3.contains(&"BatchOrder".to_string()));
     assert!(v3.len() < v1.len(), "{} own types in V3", v3.len());
-    // Every generated file stays small enough to read.
-    for f in files.iter().filter(|f| f.name.contains('/')) {
+    // Every generated file stays small enough to read, the shared models (one file per
+    // endpoint group) included.
+    assert!(files.iter().any(|f| f.name == "models/market.rs"));
+    for f in &files {
         assert!(f.contents.lines().count() <= 2000, "{} has {} lines", f.name, f.contents.lines().count());
     }
 }
@@ -128,4 +130,18 @@ fn an_api_that_extends_another_has_its_endpoints_under_its_own_prefix() {
     // Streams and events too, with V3's tradepro added.
     assert_eq!(v3.streams.streams.len(), v1.streams.streams.len() + 1);
     assert!(v3.streams.events.iter().any(|e| e.event == "tradepro"));
+}
+
+#[test]
+fn a_file_the_generator_no_longer_emits_is_removed() {
+    let dir = std::env::temp_dir().join(format!("aster-gen-stale-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("gone")).unwrap();
+    std::fs::write(dir.join("models.rs"), "// emitted once, now a directory").unwrap();
+    std::fs::write(dir.join("gone/old.rs"), "").unwrap();
+    std::fs::write(dir.join("notes.txt"), "not ours").unwrap();
+    let files = aster_codegen::generate(&spec_dir()).unwrap();
+    aster_codegen::write_if_changed(&dir, &files).unwrap();
+    assert!(!dir.join("models.rs").exists() && !dir.join("gone").exists());
+    assert!(dir.join("models/mod.rs").is_file() && dir.join("notes.txt").is_file());
+    std::fs::remove_dir_all(&dir).ok();
 }
