@@ -272,7 +272,7 @@ async fn under_random_faults_the_consumers_view_ends_equal_to_the_exchange() {
             .map(|p| p.amount)
             .unwrap_or_default();
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-        for o in ex.orders.values().filter(|o| o.account == acct) {
+        for o in ex.futures.orders.values().filter(|o| o.account == acct) {
             *ids.entry(o.client_id.clone()).or_default() += 1;
         }
         (open, position, ids)

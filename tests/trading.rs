@@ -233,7 +233,7 @@ async fn stop_market_triggers_when_the_price_moves() {
     // Sell through the book far enough to cross the stop.
     sb.with_exchange(|ex| {
         let sym = ex.symbol_index("BTCUSDT").unwrap();
-        ex.symbols[sym].last_price = stop - dec("1");
+        ex.futures.symbols[sym].last_price = stop - dec("1");
         ex.fire_triggers(sym, 0);
     });
     let after = taker.query_order("BTCUSDT").order_id(placed.order_id).await.unwrap();

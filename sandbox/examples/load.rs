@@ -80,7 +80,8 @@ async fn main() {
     let ping = format!("{base}/fapi/v1/ping");
     drive("GET /fapi/v1/ping", connections, seconds, Arc::new(move |h: &reqwest::Client| h.get(&ping))).await;
 
-    let price = sandbox.with_exchange(|ex| (ex.symbols[0].ref_price * rust_decimal::Decimal::new(9, 1)).round_dp(1));
+    let price =
+        sandbox.with_exchange(|ex| (ex.futures.symbols[0].ref_price * rust_decimal::Decimal::new(9, 1)).round_dp(1));
     let (key, secret, order_url) =
         (sandbox.api_key().to_string(), sandbox.secret().to_string(), format!("{base}/fapi/v1/order"));
     let make = move |h: &reqwest::Client| {

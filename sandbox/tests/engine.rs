@@ -92,9 +92,9 @@ fn exchange() -> Exchange {
 
 fn apply(ex: &mut Exchange, step: &Step, now: i64) {
     let sym = 0;
-    let tick = ex.symbols[sym].cfg.tick_size;
-    let step_size = ex.symbols[sym].cfg.step_size;
-    let mark = ex.symbols[sym].mark_price();
+    let tick = ex.futures.symbols[sym].cfg.tick_size;
+    let step_size = ex.futures.symbols[sym].cfg.step_size;
+    let mark = ex.futures.symbols[sym].mark_price();
     let base = |trader: usize, buy: bool, kind: OrderType| NewOrder {
         client_id: Some(format!("p{trader}-{now}")),
         ..order(if buy { Side::Buy } else { Side::Sell }, kind)
@@ -130,8 +130,13 @@ fn apply(ex: &mut Exchange, step: &Step, now: i64) {
             ex.place(trader + 1, req, now).map(|_| ())
         }
         Step::Cancel { trader, nth } => {
-            let mut open: Vec<i64> =
-                ex.orders.values().filter(|o| o.account == trader + 1 && o.status.is_open()).map(|o| o.id).collect();
+            let mut open: Vec<i64> = ex
+                .futures
+                .orders
+                .values()
+                .filter(|o| o.account == trader + 1 && o.status.is_open())
+                .map(|o| o.id)
+                .collect();
             open.sort_unstable();
             match open.get(nth) {
                 Some(&id) => ex.cancel(id, now),
@@ -185,9 +190,9 @@ fn order(side: Side, kind: OrderType) -> NewOrder {
 fn fok_gtx_and_ioc() {
     let mut ex = exchange();
     let now = 1_700_000_000_000;
-    let ask = ex.symbols[0].book.best(Side::Sell).unwrap();
-    let bid = ex.symbols[0].book.best(Side::Buy).unwrap();
-    let status = |ex: &Exchange, id: i64| ex.orders[&id].status.as_str();
+    let ask = ex.futures.symbols[0].book.best(Side::Sell).unwrap();
+    let bid = ex.futures.symbols[0].book.best(Side::Buy).unwrap();
+    let status = |ex: &Exchange, id: i64| ex.futures.orders[&id].status.as_str();
     // FOK larger than the whole ladder: nothing fills.
     let fok = ex
         .place(
@@ -201,7 +206,7 @@ fn fok_gtx_and_ioc() {
             now,
         )
         .unwrap();
-    assert_eq!((status(&ex, fok), ex.orders[&fok].executed), ("EXPIRED", Decimal::ZERO));
+    assert_eq!((status(&ex, fok), ex.futures.orders[&fok].executed), ("EXPIRED", Decimal::ZERO));
     // Post-only that would cross: expired, not filled.
     let gtx = ex
         .place(
@@ -244,7 +249,7 @@ fn fok_gtx_and_ioc() {
         )
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(status(&ex, ioc), "EXPIRED");
-    assert!(ex.orders[&ioc].executed > Decimal::ZERO);
+    assert!(ex.futures.orders[&ioc].executed > Decimal::ZERO);
     ex.check_invariants().unwrap();
 }
 
@@ -265,15 +270,15 @@ fn trailing_stop_fires_after_the_callback() {
             now,
         )
         .unwrap();
-    let start = ex.symbols[0].last_price;
+    let start = ex.futures.symbols[0].last_price;
     // Up 2%: the high water mark moves, nothing fires.
-    ex.symbols[0].last_price = (start * d("1.02")).round_dp(1);
+    ex.futures.symbols[0].last_price = (start * d("1.02")).round_dp(1);
     ex.fire_triggers(0, now);
-    assert_eq!(ex.orders[&trail].status.as_str(), "NEW");
+    assert_eq!(ex.futures.orders[&trail].status.as_str(), "NEW");
     // Back down 1.5% from the high: more than the 1% callback, so it fires and sells.
-    ex.symbols[0].last_price = (start * d("1.02") * d("0.985")).round_dp(1);
+    ex.futures.symbols[0].last_price = (start * d("1.02") * d("0.985")).round_dp(1);
     ex.fire_triggers(0, now);
-    assert_eq!(ex.orders[&trail].status.as_str(), "FILLED");
+    assert_eq!(ex.futures.orders[&trail].status.as_str(), "FILLED");
     assert_eq!(
         ex.accounts[1].position("BTCUSDT", aster_sandbox::engine::types::PositionSide::Both).unwrap().amount,
         Decimal::ZERO

@@ -140,7 +140,7 @@ async fn parameter_validation_codes() {
 #[tokio::test]
 async fn malformed_requests_get_documented_codes_and_change_nothing() {
     let (sb, h) = start().await;
-    let before = sb.with_exchange(|ex| ex.orders.len());
+    let before = sb.with_exchange(|ex| ex.futures.orders.len());
     for (query, code) in [
         ("symbol=BTCUSDT&symbol=ETHUSDT", -1101),
         ("symbol=BTC%ZZ", -1100),
@@ -172,7 +172,7 @@ async fn malformed_requests_get_documented_codes_and_change_nothing() {
     assert_eq!((unknown.status, unknown.code()), (404, Some(-1020)));
     let wrong_method = h.send("PATCH", "/fapi/v1/order", "", None, true).await;
     assert_eq!((wrong_method.status, wrong_method.code()), (405, Some(-1020)));
-    assert_eq!(sb.with_exchange(|ex| ex.orders.len()), before);
+    assert_eq!(sb.with_exchange(|ex| ex.futures.orders.len()), before);
     sb.with_exchange(|ex| ex.check_invariants()).unwrap();
 }
 

@@ -40,6 +40,6 @@ impl Sandbox {
 
     /// What a V3 order carried beyond its own terms (`builder`, `feeRate`), as sent.
     pub fn order_extras(&self, order_id: i64) -> Vec<(String, String)> {
-        lock(&self.shared.exchange).order_extras.get(&order_id).cloned().unwrap_or_default()
+        lock(&self.shared.exchange).futures.order_extras.get(&order_id).cloned().unwrap_or_default()
     }
 }

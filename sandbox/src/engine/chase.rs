@@ -48,13 +48,16 @@ pub struct ChaseRequest {
 impl Exchange {
     fn best_of(&self, symbol: &str, side: Side) -> ApiResult<Decimal> {
         let sym = self.symbol_index(symbol)?;
-        self.symbols[sym].book.best(side).ok_or_else(|| ApiError::new(400, -4131, "The book is empty on that side."))
+        self.futures.symbols[sym]
+            .book
+            .best(side)
+            .ok_or_else(|| ApiError::new(400, -4131, "The book is empty on that side."))
     }
 
     /// Places the chase's first order at the best price of its side, `offset` away.
     pub fn place_chase(&mut self, acct: AccountId, mut req: ChaseRequest, now: i64) -> ApiResult<i64> {
         let sym = self.symbol_index(&req.order.symbol)?;
-        let cfg = self.symbols[sym].cfg.clone();
+        let cfg = self.futures.symbols[sym].cfg.clone();
         if req.offset < Decimal::ZERO || !(req.offset % cfg.tick_size).is_zero() {
             return Err(ApiError::invalid_param("chaseOffset"));
         }
@@ -68,7 +71,7 @@ impl Exchange {
             _ => {}
         }
         let base_qty = if req.quote_unit {
-            let mark = self.symbols[sym].mark_price();
+            let mark = self.futures.symbols[sym].mark_price();
             ((req.quantity / mark) / cfg.step_size).floor() * cfg.step_size
         } else {
             req.quantity
@@ -83,8 +86,8 @@ impl Exchange {
         req.order.qty = Some(base_qty);
         req.order.price = Some(price);
         let order_id = self.place(acct, req.order.clone(), now)?;
-        self.strategies.next_id += 1;
-        let id = 8_000_000 + self.strategies.next_id;
+        self.futures.strategies.next_id += 1;
+        let id = 8_000_000 + self.futures.strategies.next_id;
         let chase = Chase {
             id,
             client_id: req.client_id.unwrap_or_else(|| format!("chase-{id}")),
@@ -101,7 +104,7 @@ impl Exchange {
             book_time: now,
             update_time: now,
         };
-        self.strategies.chases.insert(id, chase);
+        self.futures.strategies.chases.insert(id, chase);
         self.run_chases(now);
         Ok(id)
     }
@@ -109,12 +112,18 @@ impl Exchange {
     /// Re-prices every live chase to the book, and ends those whose order closed or whose
     /// market ran past the limit.
     pub fn run_chases(&mut self, now: i64) {
-        let live: Vec<i64> =
-            self.strategies.chases.values().filter(|c| matches!(c.status, "NEW" | "WORKING")).map(|c| c.id).collect();
+        let live: Vec<i64> = self
+            .futures
+            .strategies
+            .chases
+            .values()
+            .filter(|c| matches!(c.status, "NEW" | "WORKING"))
+            .map(|c| c.id)
+            .collect();
         for id in live {
-            let Some(chase) = self.strategies.chases.get(&id).cloned() else { continue };
+            let Some(chase) = self.futures.strategies.chases.get(&id).cloned() else { continue };
             let status = self.chase_step(&chase, now);
-            if let Some(c) = self.strategies.chases.get_mut(&id) {
+            if let Some(c) = self.futures.strategies.chases.get_mut(&id) {
                 if c.status != status {
                     c.status = status;
                     c.update_time = now;
@@ -124,7 +133,7 @@ impl Exchange {
     }
 
     fn chase_step(&mut self, chase: &Chase, now: i64) -> &'static str {
-        let Some(order) = self.orders.get(&chase.order_id).cloned() else { return "CANCELED" };
+        let Some(order) = self.futures.orders.get(&chase.order_id).cloned() else { return "CANCELED" };
         match order.status {
             OrderStatus::Filled => return "FILLED",
             s if !s.is_open() => return "CANCELED",

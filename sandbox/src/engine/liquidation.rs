@@ -32,14 +32,14 @@ impl Exchange {
         } else {
             self.available_balance(acct) + self.position_margin(acct, symbol, pos)
         };
-        let precision = self.symbol_index(symbol).map(|i| self.symbols[i].cfg.price_precision()).unwrap_or(8);
+        let precision = self.symbol_index(symbol).map(|i| self.futures.symbols[i].cfg.price_precision()).unwrap_or(8);
         Some((pos.entry_price - margin / pos.amount).max(Decimal::ZERO).round_dp(precision))
     }
 
     /// Liquidates every position on `sym` whose liquidation price the mark has crossed.
     pub fn liquidate(&mut self, sym: usize, now: i64) {
-        let symbol = self.symbols[sym].cfg.symbol.clone();
-        let mark = self.symbols[sym].mark_price();
+        let symbol = self.futures.symbols[sym].cfg.symbol.clone();
+        let mark = self.futures.symbols[sym].mark_price();
         let mut doomed: Vec<(AccountId, PositionSide, Position, Decimal)> = Vec::new();
         for (acct, a) in self.accounts.iter().enumerate() {
             if acct == HOUSE || a.house {
@@ -58,7 +58,7 @@ impl Exchange {
         }
         for (acct, ps, pos, _liq) in doomed {
             // The warning comes first, as on the exchange.
-            self.outbox.push(UserEvent::MarginCall {
+            self.futures.outbox.push(UserEvent::MarginCall {
                 account: acct,
                 symbol: symbol.clone(),
                 position_side: ps,
@@ -87,13 +87,19 @@ impl Exchange {
                 stp_mode: None,
             };
             let Ok(order_id) = self.place(acct, order, now) else { continue };
-            let Some(o) = self.orders.get(&order_id) else { continue };
+            let Some(o) = self.futures.orders.get(&order_id) else { continue };
             let event = json!({ "e": "forceOrder", "E": now, "o": {
                 "s": symbol, "S": o.side.as_str(), "o": "LIMIT", "f": "IOC", "q": o.qty.to_string(),
                 "p": o.avg_price().to_string(), "ap": o.avg_price().to_string(), "X": o.status.as_str(),
                 "l": o.executed.to_string(), "z": o.executed.to_string(), "T": now,
             }});
-            self.force_orders.push(ForceOrder { account: acct, order_id, symbol: symbol.clone(), time: now, event });
+            self.futures.force_orders.push(ForceOrder {
+                account: acct,
+                order_id,
+                symbol: symbol.clone(),
+                time: now,
+                event,
+            });
         }
     }
 }

@@ -52,7 +52,7 @@ impl Exchange {
     }
 
     pub fn process_price(&self, sym: usize, t: i64, source: PriceSource) -> Decimal {
-        let s = &self.symbols[sym];
+        let s = &self.futures.symbols[sym];
         let f = Decimal::from_f64(self.factor(sym, t, source)).unwrap_or(Decimal::ONE);
         (s.cfg.start_price * f).round_dp(s.cfg.price_precision())
     }
@@ -63,7 +63,7 @@ impl Exchange {
         let samples = 8;
         let mut prices: Vec<Decimal> =
             (0..=samples).map(|i| self.process_price(sym, open_time + len * i / samples, source)).collect();
-        let s = &self.symbols[sym];
+        let s = &self.futures.symbols[sym];
         let in_window: Vec<&PublicTrade> = if source == PriceSource::Last {
             s.trades.iter().filter(|t| t.time >= open_time && t.time <= close_time).collect()
         } else {

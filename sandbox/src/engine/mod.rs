@@ -214,8 +214,23 @@ pub fn maint_rate() -> Decimal {
 
 pub struct Exchange {
     pub cfg: SandboxConfig,
-    pub symbols: Vec<SymbolState>,
+    /// Every account: its credentials, wallets and futures margin.
     pub accounts: Vec<Account>,
+    /// The futures market: its books, orders and what they produced.
+    pub futures: FuturesMarket,
+    /// The spot market, whose wallets transfers join to the futures ones.
+    pub spot: crate::spot::SpotMarket,
+    /// V3 announcements, oldest first.
+    pub announcements: Vec<crate::announcements::Announcement>,
+    /// V3 asset migrations by batch id: source, destination and the batch's record.
+    pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
+    next_tran_id: i64,
+    rng: Rng,
+}
+
+/// The futures market's own state, beside the spot market's.
+pub struct FuturesMarket {
+    pub symbols: Vec<SymbolState>,
     pub orders: HashMap<i64, Order>,
     /// Ids of the orders whose status is open, so that per-request work does not grow
     /// with the history.
@@ -226,19 +241,42 @@ pub struct Exchange {
     pub strategies: strategy::Strategies,
     /// Forced (liquidation) orders, oldest first.
     pub force_orders: Vec<liquidation::ForceOrder>,
-    /// V3 announcements, oldest first.
-    pub announcements: Vec<crate::announcements::Announcement>,
-    /// V3 asset migrations by batch id: source, destination and the batch's record.
-    pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
     /// What a V3 order carried beyond its own terms (`builder`, `feeRate`), by order id.
     pub order_extras: HashMap<i64, Vec<(String, String)>>,
-    /// The spot market, whose wallets transfers join to the futures ones.
-    pub spot: crate::spot::SpotMarket,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
-    next_tran_id: i64,
-    rng: Rng,
+}
+
+impl FuturesMarket {
+    fn new(symbols: &[crate::config::SymbolConfig]) -> Self {
+        let symbols = symbols
+            .iter()
+            .enumerate()
+            .map(|(index, s)| SymbolState {
+                cfg: s.clone(),
+                book: Book::default(),
+                ref_price: s.start_price,
+                last_price: s.start_price,
+                trades: Vec::new(),
+                agg_trades: Vec::new(),
+                index,
+                house_position: Decimal::ZERO,
+            })
+            .collect();
+        FuturesMarket {
+            symbols,
+            orders: HashMap::new(),
+            open: BTreeSet::new(),
+            outbox: Vec::new(),
+            strategies: Default::default(),
+            force_orders: Vec::new(),
+            order_extras: Default::default(),
+            next_order_id: 1_000_001,
+            next_trade_id: 500_001,
+            next_agg_id: 200_001,
+        }
+    }
 }
 
 pub(crate) fn client_id_ok(id: &str) -> bool {
@@ -254,48 +292,24 @@ impl Exchange {
             acct.set_wallet(a.wallet.as_ref());
             accounts.push(acct);
         }
-        let symbols = cfg
-            .symbols
-            .iter()
-            .enumerate()
-            .map(|(index, s)| SymbolState {
-                cfg: s.clone(),
-                book: Book::default(),
-                ref_price: s.start_price,
-                last_price: s.start_price,
-                trades: Vec::new(),
-                agg_trades: Vec::new(),
-                index,
-                house_position: Decimal::ZERO,
-            })
-            .collect();
         let spot_balances: Vec<_> =
             cfg.accounts.iter().enumerate().map(|(i, a)| (i + 1, a.spot_balances.clone())).collect();
         let spot = crate::spot::SpotMarket::new(&cfg.spot_symbols, &spot_balances, (cfg.maker_fee, cfg.taker_fee), now);
         let mut ex = Exchange {
             spot,
             rng: Rng::new(cfg.seed),
+            futures: FuturesMarket::new(&cfg.symbols),
             cfg,
-            symbols,
             accounts,
-            orders: HashMap::new(),
-            open: BTreeSet::new(),
-            outbox: Vec::new(),
-            strategies: Default::default(),
             migrations: Default::default(),
-            order_extras: Default::default(),
             announcements: Vec::new(),
-            force_orders: Vec::new(),
-            next_order_id: 1_000_001,
-            next_trade_id: 500_001,
-            next_agg_id: 200_001,
             next_tran_id: 9_000_001,
         };
-        for i in 0..ex.symbols.len() {
+        for i in 0..ex.futures.symbols.len() {
             // Start where the price process stands now, so live data meets history.
             let start = ex.process_price(i, now, market::PriceSource::Last);
-            ex.symbols[i].ref_price = start;
-            ex.symbols[i].last_price = start;
+            ex.futures.symbols[i].ref_price = start;
+            ex.futures.symbols[i].last_price = start;
             ex.seed_history(i, now);
             ex.requote(i, now);
         }
@@ -305,7 +319,7 @@ impl Exchange {
     /// A few past trades so trade endpoints have data from the start.
     fn seed_history(&mut self, sym: usize, now: i64) {
         for k in 0..30 {
-            let s = &self.symbols[sym];
+            let s = &self.futures.symbols[sym];
             let drift = Decimal::from_f64((self.rng.unit() - 0.5) * 0.002).unwrap_or_default();
             let price = (s.ref_price * (Decimal::ONE + drift)).round_dp(s.cfg.price_precision());
             let qty = s.cfg.step_size * Decimal::from(1 + self.rng.below(100));
@@ -316,7 +330,7 @@ impl Exchange {
     }
 
     pub fn symbol_index(&self, symbol: &str) -> ApiResult<usize> {
-        self.symbols.iter().position(|s| s.cfg.symbol == symbol).ok_or_else(ApiError::bad_symbol)
+        self.futures.symbols.iter().position(|s| s.cfg.symbol == symbol).ok_or_else(ApiError::bad_symbol)
     }
 
     pub fn account_by_key(&self, key: &str) -> Option<AccountId> {
@@ -350,17 +364,17 @@ impl Exchange {
 
     /// Replaces the market maker's ladder around the reference price.
     pub fn requote(&mut self, sym: usize, now: i64) {
-        let house_orders: Vec<i64> = self.symbols[sym]
+        let house_orders: Vec<i64> = self.futures.symbols[sym]
             .book
             .order_ids()
-            .filter(|id| self.orders.get(id).is_some_and(|o| o.account == HOUSE))
+            .filter(|id| self.futures.orders.get(id).is_some_and(|o| o.account == HOUSE))
             .collect();
         for id in house_orders {
             self.remove_from_book(id);
-            self.orders.remove(&id);
-            self.open.remove(&id);
+            self.futures.orders.remove(&id);
+            self.futures.open.remove(&id);
         }
-        let s = &self.symbols[sym];
+        let s = &self.futures.symbols[sym];
         let tick = s.cfg.tick_size;
         let spacing = ((s.ref_price * Decimal::new(1, 4)) / tick).floor().max(Decimal::ONE) * tick;
         let mid = (s.ref_price / tick).round() * tick;
@@ -372,10 +386,10 @@ impl Exchange {
                 if price <= Decimal::ZERO {
                     continue;
                 }
-                let qty = self.symbols[sym].cfg.step_size * Decimal::from(10 + self.rng.below(990));
-                let id = Self::next_id(&mut self.next_order_id);
-                let symbol = self.symbols[sym].cfg.symbol.clone();
-                self.orders.insert(
+                let qty = self.futures.symbols[sym].cfg.step_size * Decimal::from(10 + self.rng.below(990));
+                let id = Self::next_id(&mut self.futures.next_order_id);
+                let symbol = self.futures.symbols[sym].cfg.symbol.clone();
+                self.futures.orders.insert(
                     id,
                     Order {
                         id,
@@ -405,7 +419,7 @@ impl Exchange {
                         update_time: now,
                     },
                 );
-                self.open.insert(id);
+                self.futures.open.insert(id);
                 // Through the matcher, so a new quote that crosses a resting order trades
                 // with it instead of leaving the book crossed.
                 self.execute(id, sym, now);
@@ -416,9 +430,9 @@ impl Exchange {
     /// Moves every symbol's price process `steps` steps, re-quotes and fires triggers.
     pub fn advance(&mut self, steps: u32, now: i64) {
         for _ in 0..steps {
-            for sym in 0..self.symbols.len() {
+            for sym in 0..self.futures.symbols.len() {
                 let r = (self.rng.unit() - 0.5) * 0.004;
-                let s = &mut self.symbols[sym];
+                let s = &mut self.futures.symbols[sym];
                 let factor = Decimal::from_f64(1.0 + r).unwrap_or(Decimal::ONE);
                 let tick = s.cfg.tick_size;
                 s.ref_price = ((s.ref_price * factor) / tick).round().max(Decimal::ONE) * tick;
@@ -432,8 +446,8 @@ impl Exchange {
     /// Moves a symbol's price to `price` at once (as a fast market would), then does what
     /// a price move does: requotes, fires triggered orders, liquidates.
     pub fn set_price(&mut self, sym: usize, price: Decimal, now: i64) {
-        let tick = self.symbols[sym].cfg.tick_size;
-        self.symbols[sym].ref_price = ((price / tick).round() * tick).max(tick);
+        let tick = self.futures.symbols[sym].cfg.tick_size;
+        self.futures.symbols[sym].ref_price = ((price / tick).round() * tick).max(tick);
         self.requote(sym, now);
         self.fire_triggers(sym, now);
         self.liquidate(sym, now);
@@ -444,7 +458,7 @@ impl Exchange {
     // ------------------------------------------------------------------ margin
 
     pub fn mark_of(&self, symbol: &str) -> Decimal {
-        self.symbol_index(symbol).map(|i| self.symbols[i].mark_price()).unwrap_or_default()
+        self.symbol_index(symbol).map(|i| self.futures.symbols[i].mark_price()).unwrap_or_default()
     }
 
     pub fn unrealized(&self, symbol: &str, pos: &Position) -> Decimal {
@@ -480,7 +494,7 @@ impl Exchange {
                 available += self.unrealized(symbol, pos) - self.position_margin(acct, symbol, pos);
             }
         }
-        let symbols: Vec<String> = self.symbols.iter().map(|s| s.cfg.symbol.clone()).collect();
+        let symbols: Vec<String> = self.futures.symbols.iter().map(|s| s.cfg.symbol.clone()).collect();
         for s in symbols {
             available -= self.open_order_margin(acct, &s);
         }
@@ -498,20 +512,20 @@ impl Exchange {
 
     /// Every invariant the engine keeps; `Err` names the first one broken.
     pub fn check_invariants(&self) -> Result<(), String> {
-        for s in &self.symbols {
+        for s in &self.futures.symbols {
             if let (Some(bid), Some(ask)) = (s.book.best(Side::Buy), s.book.best(Side::Sell)) {
                 if bid >= ask {
                     return Err(format!("{} book crossed at rest: bid {bid} >= ask {ask}", s.cfg.symbol));
                 }
             }
             for id in s.book.order_ids() {
-                match self.orders.get(&id) {
+                match self.futures.orders.get(&id) {
                     Some(o) if o.in_book() && o.symbol == s.cfg.symbol => {}
                     _ => return Err(format!("order {id} is in the {} book but not open", s.cfg.symbol)),
                 }
             }
         }
-        for s in &self.symbols {
+        for s in &self.futures.symbols {
             let held: Decimal = self
                 .accounts
                 .iter()
@@ -526,18 +540,18 @@ impl Exchange {
                 ));
             }
         }
-        for o in self.orders.values() {
+        for o in self.futures.orders.values() {
             if o.executed > o.qty && !o.close_position {
                 return Err(format!("order {} filled {} of {}", o.id, o.executed, o.qty));
             }
             if o.executed.is_sign_negative() {
                 return Err(format!("order {} has negative fill", o.id));
             }
-            let booked = self.symbols.iter().any(|s| s.book.order_ids().any(|id| id == o.id));
+            let booked = self.futures.symbols.iter().any(|s| s.book.order_ids().any(|id| id == o.id));
             if o.in_book() != booked {
                 return Err(format!("order {} is {:?} but booked={booked}", o.id, o.status));
             }
-            if o.status.is_open() != self.open.contains(&o.id) {
+            if o.status.is_open() != self.futures.open.contains(&o.id) {
                 return Err(format!("order {} is {:?} but the open index says otherwise", o.id, o.status));
             }
             if o.status == OrderStatus::Filled && o.executed != o.qty {

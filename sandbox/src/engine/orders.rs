@@ -45,7 +45,7 @@ impl Exchange {
     }
 
     pub(crate) fn trigger_price(&self, sym: usize, working: WorkingType) -> Decimal {
-        let s = &self.symbols[sym];
+        let s = &self.futures.symbols[sym];
         match working {
             WorkingType::MarkPrice => s.mark_price(),
             WorkingType::ContractPrice => s.last_price,
@@ -65,7 +65,7 @@ impl Exchange {
     /// Validates and places an order for a non-house account; returns its id.
     pub fn place(&mut self, acct: AccountId, req: NewOrder, now: i64) -> ApiResult<i64> {
         let sym = self.symbol_index(&req.symbol)?;
-        let cfg = self.symbols[sym].cfg.clone();
+        let cfg = self.futures.symbols[sym].cfg.clone();
         self.mmp_check(acct, &cfg.symbol, now)?;
         check_terms(&req)?;
         let position_side = self.position_side_for(acct, &req)?;
@@ -74,7 +74,7 @@ impl Exchange {
         self.check_room(acct, sym, &cfg, &req, position_side)?;
         self.check_not_triggered(sym, &req)?;
 
-        let id = Self::next_id(&mut self.next_order_id);
+        let id = Self::next_id(&mut self.futures.next_order_id);
         let kind = req.kind;
         let order = Order {
             id,
@@ -103,8 +103,8 @@ impl Exchange {
             time: now,
             update_time: now,
         };
-        self.orders.insert(id, order);
-        self.open.insert(id);
+        self.futures.orders.insert(id, order);
+        self.futures.open.insert(id);
         self.push_order_event(id, "NEW", None);
         if !kind.is_conditional() {
             self.execute(id, sym, now);
@@ -138,7 +138,7 @@ impl Exchange {
                 }
                 Ok(id.clone())
             }
-            None => Ok(format!("sandbox-{}", self.next_order_id)),
+            None => Ok(format!("sandbox-{}", self.futures.next_order_id)),
         }
     }
 
@@ -158,7 +158,7 @@ impl Exchange {
         if let Some(q) = req.qty {
             self.check_qty(cfg, q, market_like(req.kind))?;
         }
-        let mark = self.symbols[sym].mark_price();
+        let mark = self.futures.symbols[sym].mark_price();
         match (req.side, req.price) {
             (Side::Buy, Some(p)) if p > mark * cfg.multiplier_up => Err(ApiError::price_above_multiplier()),
             (Side::Sell, Some(p)) if p < mark * cfg.multiplier_down => Err(ApiError::price_below_multiplier()),
@@ -178,7 +178,7 @@ impl Exchange {
     ) -> ApiResult<()> {
         let (reduce_only, close_position) = (req.reduce_only.unwrap_or(false), req.close_position.unwrap_or(false));
         let qty = req.qty.unwrap_or_default();
-        let ref_price = req.price.or(req.stop_price).unwrap_or(self.symbols[sym].mark_price());
+        let ref_price = req.price.or(req.stop_price).unwrap_or(self.futures.symbols[sym].mark_price());
         if !reduce_only && !close_position && qty * ref_price < cfg.min_notional {
             return Err(ApiError::min_notional(&cfg.min_notional.to_string()));
         }
@@ -245,11 +245,11 @@ impl Exchange {
 
     /// Matches a LIMIT or MARKET order against the book and rests or expires the rest.
     pub(crate) fn execute(&mut self, id: i64, sym: usize, now: i64) {
-        let Some(order) = self.orders.get(&id).cloned() else { return };
+        let Some(order) = self.futures.orders.get(&id).cloned() else { return };
         let limit = (order.kind != OrderType::Market).then_some(order.price);
         let taker = Taker { id, side: order.side, limit };
         let post_only = order.kind == OrderType::Limit && order.tif == TimeInForce::Gtx;
-        if post_only && matching::would_take(&self.symbols[sym].book, &taker) {
+        if post_only && matching::would_take(&self.futures.symbols[sym].book, &taker) {
             self.finish(id, OrderStatus::Expired, now);
             return;
         }
@@ -262,7 +262,7 @@ impl Exchange {
             return;
         }
         matching::run(&mut venue, &taker);
-        let Some(order) = self.orders.get(&id) else { return };
+        let Some(order) = self.futures.orders.get(&id) else { return };
         if order.remaining().is_zero() || !order.status.is_open() {
             return;
         }
@@ -270,21 +270,21 @@ impl Exchange {
             && matches!(order.tif, TimeInForce::Gtc | TimeInForce::Gtx | TimeInForce::Hidden);
         if rests {
             let (side, price) = (order.side, order.price);
-            self.symbols[sym].book.insert(side, price, id);
+            self.futures.symbols[sym].book.insert(side, price, id);
         } else {
             self.finish(id, OrderStatus::Expired, now);
         }
     }
 
     pub(crate) fn finish(&mut self, id: i64, status: OrderStatus, now: i64) {
-        if let Some(o) = self.orders.get_mut(&id) {
+        if let Some(o) = self.futures.orders.get_mut(&id) {
             o.status = status;
             o.update_time = now;
         }
         if !status.is_open() {
-            self.open.remove(&id);
+            self.futures.open.remove(&id);
         }
-        if let Some(o) = self.orders.get(&id) {
+        if let Some(o) = self.futures.orders.get(&id) {
             if o.account != HOUSE {
                 let execution = if status == OrderStatus::Canceled { "CANCELED" } else { "EXPIRED" };
                 self.push_order_event(id, execution, None);
@@ -294,7 +294,7 @@ impl Exchange {
 
     /// Queues an order event with the order's state as it is now.
     pub(crate) fn push_order_event(&mut self, order_id: i64, execution: &'static str, fill: Option<Fill>) {
-        let Some(o) = self.orders.get(&order_id) else { return };
+        let Some(o) = self.futures.orders.get(&order_id) else { return };
         let state = OrderState {
             status: o.status,
             qty: o.qty,
@@ -303,41 +303,41 @@ impl Exchange {
             avg_price: o.avg_price(),
             update_time: o.update_time,
         };
-        self.outbox.push(UserEvent::Order { account: o.account, order_id, execution, fill, state });
+        self.futures.outbox.push(UserEvent::Order { account: o.account, order_id, execution, fill, state });
     }
 
     pub(crate) fn remove_from_book(&mut self, id: i64) {
-        let Some(o) = self.orders.get(&id) else { return };
+        let Some(o) = self.futures.orders.get(&id) else { return };
         let (side, price, symbol) = (o.side, o.price, o.symbol.clone());
         if let Ok(sym) = self.symbol_index(&symbol) {
-            self.symbols[sym].book.remove(side, price, id);
+            self.futures.symbols[sym].book.remove(side, price, id);
         }
     }
 
     pub(crate) fn fill(&mut self, sym: usize, taker_id: i64, maker_id: i64, price: Decimal, qty: Decimal, now: i64) {
         for (id, maker) in [(taker_id, false), (maker_id, true)] {
-            let Some(o) = self.orders.get_mut(&id) else { continue };
+            let Some(o) = self.futures.orders.get_mut(&id) else { continue };
             o.executed += qty;
             o.cum_quote += price * qty;
             o.update_time = now;
             o.status = if o.remaining().is_zero() { OrderStatus::Filled } else { OrderStatus::PartiallyFilled };
             if o.status == OrderStatus::Filled {
-                self.open.remove(&id);
+                self.futures.open.remove(&id);
             }
             let (acct, side, ps, oid, symbol) = (o.account, o.side, o.position_side, o.id, o.symbol.clone());
             if acct == HOUSE {
-                self.symbols[sym].house_position += if side == Side::Buy { qty } else { -qty };
+                self.futures.symbols[sym].house_position += if side == Side::Buy { qty } else { -qty };
             } else {
-                let trade_id = self.next_trade_id;
+                let trade_id = self.futures.next_trade_id;
                 self.apply_fill(acct, &symbol, side, ps, price, qty, maker, oid, trade_id, now);
             }
         }
-        if self.orders.get(&maker_id).is_some_and(|o| o.remaining().is_zero()) {
+        if self.futures.orders.get(&maker_id).is_some_and(|o| o.remaining().is_zero()) {
             self.remove_from_book(maker_id);
         } else {
-            self.symbols[sym].book.bump();
+            self.futures.symbols[sym].book.bump();
         }
-        let maker_side = self.orders.get(&maker_id).map(|o| o.side).unwrap_or(Side::Buy);
+        let maker_side = self.futures.orders.get(&maker_id).map(|o| o.side).unwrap_or(Side::Buy);
         self.record_public_trade(sym, price, qty, now, maker_side == Side::Buy, taker_id);
     }
 
@@ -350,8 +350,8 @@ impl Exchange {
         buyer_maker: bool,
         taker: i64,
     ) {
-        let id = Self::next_id(&mut self.next_trade_id);
-        let s = &mut self.symbols[sym];
+        let id = Self::next_id(&mut self.futures.next_trade_id);
+        let s = &mut self.futures.symbols[sym];
         s.last_price = price;
         s.trades.push(PublicTrade { id, price, qty, time, buyer_maker });
         match s.agg_trades.last_mut() {
@@ -360,7 +360,7 @@ impl Exchange {
                 a.last_id = id;
             }
             _ => {
-                let agg_id = Self::next_id(&mut self.next_agg_id);
+                let agg_id = Self::next_id(&mut self.futures.next_agg_id);
                 s.agg_trades.push(AggTrade {
                     id: agg_id,
                     price,
@@ -473,14 +473,18 @@ impl Exchange {
         });
         let fill = Fill { qty, price, commission, realized, trade_id, maker };
         self.push_order_event(order_id, "TRADE", Some(fill));
-        self.outbox.push(UserEvent::Account { account: acct, reason: "ORDER", symbol: Some(symbol.to_string()) });
+        self.futures.outbox.push(UserEvent::Account {
+            account: acct,
+            reason: "ORDER",
+            symbol: Some(symbol.to_string()),
+        });
     }
 
     /// Fires conditional orders whose trigger condition now holds; repeats while firing
     /// moves the price further.
     pub fn fire_triggers(&mut self, sym: usize, now: i64) {
         for _ in 0..16 {
-            let symbol = self.symbols[sym].cfg.symbol.clone();
+            let symbol = self.futures.symbols[sym].cfg.symbol.clone();
             let waiting: Vec<i64> = self
                 .open_orders()
                 .filter(|o| o.symbol == symbol && o.status == OrderStatus::New && o.kind.is_conditional())
@@ -488,7 +492,7 @@ impl Exchange {
                 .collect();
             let mut fired = Vec::new();
             for id in waiting {
-                let Some(o) = self.orders.get(&id).cloned() else { continue };
+                let Some(o) = self.futures.orders.get(&id).cloned() else { continue };
                 let price = self.trigger_price(sym, o.working_type);
                 let go = if o.kind == OrderType::TrailingStopMarket {
                     self.trail(id, price)
@@ -511,7 +515,7 @@ impl Exchange {
 
     /// Updates a trailing stop with the latest price; true when it must fire.
     pub(crate) fn trail(&mut self, id: i64, price: Decimal) -> bool {
-        let Some(o) = self.orders.get_mut(&id) else { return false };
+        let Some(o) = self.futures.orders.get_mut(&id) else { return false };
         let rate = o.callback_rate.unwrap_or_default() / Decimal::from(100);
         let activated = match (o.activation_price, o.side) {
             (None, _) => true,
@@ -534,7 +538,7 @@ impl Exchange {
     }
 
     pub(crate) fn trigger(&mut self, id: i64, sym: usize, now: i64) {
-        let Some(o) = self.orders.get_mut(&id) else { return };
+        let Some(o) = self.futures.orders.get_mut(&id) else { return };
         o.kind = o.orig_kind.triggered_as();
         o.update_time = now;
         if o.close_position {
@@ -542,7 +546,7 @@ impl Exchange {
                 .position(&o.symbol, o.position_side)
                 .map(|p| p.amount.abs())
                 .unwrap_or_default();
-            let Some(o) = self.orders.get_mut(&id) else { return };
+            let Some(o) = self.futures.orders.get_mut(&id) else { return };
             o.qty = pos;
             if pos.is_zero() {
                 self.finish(id, OrderStatus::Expired, now);
@@ -554,11 +558,11 @@ impl Exchange {
 
     /// Cancels an open order; the caller has checked it belongs to the account.
     pub fn cancel(&mut self, id: i64, now: i64) -> ApiResult<()> {
-        let open = self.orders.get(&id).is_some_and(|o| o.status.is_open());
+        let open = self.futures.orders.get(&id).is_some_and(|o| o.status.is_open());
         if !open {
             return Err(ApiError::unknown_order());
         }
-        if self.orders.get(&id).is_some_and(Order::in_book) {
+        if self.futures.orders.get(&id).is_some_and(Order::in_book) {
             self.remove_from_book(id);
         }
         self.finish(id, OrderStatus::Canceled, now);
@@ -576,7 +580,7 @@ impl Exchange {
 
     /// Orders whose status is open, oldest first.
     pub fn open_orders(&self) -> impl Iterator<Item = &Order> + '_ {
-        self.open.iter().filter_map(|id| self.orders.get(id))
+        self.futures.open.iter().filter_map(|id| self.futures.orders.get(id))
     }
 
     /// Finds an account's order by id or client id.
@@ -589,8 +593,9 @@ impl Exchange {
     ) -> Option<&Order> {
         let matches = |o: &&Order| o.account == acct && o.symbol == symbol;
         match (id, client_id) {
-            (Some(id), _) => self.orders.get(&id).filter(matches),
+            (Some(id), _) => self.futures.orders.get(&id).filter(matches),
             (None, Some(cid)) => self
+                .futures
                 .orders
                 .values()
                 .filter(matches)
@@ -671,11 +676,11 @@ struct FuturesVenue<'a> {
 
 impl matching::Venue for FuturesVenue<'_> {
     fn book(&self) -> &super::book::Book {
-        &self.ex.symbols[self.sym].book
+        &self.ex.futures.symbols[self.sym].book
     }
 
     fn resting(&self, id: i64) -> Decimal {
-        self.ex.orders.get(&id).map(Order::remaining).unwrap_or_default()
+        self.ex.futures.orders.get(&id).map(Order::remaining).unwrap_or_default()
     }
 
     fn wants(&self, taker: &Taker, _: Decimal) -> Decimal {

@@ -11,7 +11,7 @@ impl Exchange {
     /// the tick; at most 0 for a BUY, at least 0 for a SELL).
     pub fn peg_price(&self, symbol: &str, side: Side, peg: &str, offset: Option<Decimal>) -> ApiResult<Decimal> {
         let sym = self.symbol_index(symbol)?;
-        let s = &self.symbols[sym];
+        let s = &self.futures.symbols[sym];
         let offset = offset.unwrap_or_default();
         let wrong_sign = match side {
             Side::Buy => offset > Decimal::ZERO,

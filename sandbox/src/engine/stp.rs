@@ -10,7 +10,8 @@ impl Exchange {
     /// taker's remainder expires (`StopTaker`), or the maker expires and leaves the book
     /// (`SkipMaker`), or both.
     pub(super) fn self_trade(&mut self, taker_id: i64, maker_id: i64, now: i64) -> Proceed {
-        let (Some(taker), Some(maker)) = (self.orders.get(&taker_id), self.orders.get(&maker_id)) else {
+        let (Some(taker), Some(maker)) = (self.futures.orders.get(&taker_id), self.futures.orders.get(&maker_id))
+        else {
             return Proceed::Trade;
         };
         if maker.account != taker.account || taker.account == HOUSE {

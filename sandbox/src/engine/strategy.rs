@@ -118,10 +118,11 @@ impl Exchange {
                 return Err(ApiError::invalid_tif());
             }
         }
-        self.strategies.next_id += 1;
-        let id = 7_000_000 + self.strategies.next_id;
+        self.futures.strategies.next_id += 1;
+        let id = 7_000_000 + self.futures.strategies.next_id;
         let client_id = client_id.unwrap_or_else(|| format!("strategy-{id}"));
-        let taken = self.strategies.by_id.values().any(|s| s.account == acct && !s.done && s.client_id == client_id);
+        let taken =
+            self.futures.strategies.by_id.values().any(|s| s.account == acct && !s.done && s.client_id == client_id);
         if taken {
             return Err(ApiError::new(400, -4015, "Client strategy id is duplicated."));
         }
@@ -146,13 +147,13 @@ impl Exchange {
         }
         let strategy =
             Strategy { id, client_id, account: acct, kind, subs, book_time: now, update_time: now, done: false };
-        self.strategies.by_id.insert(id, strategy);
+        self.futures.strategies.by_id.insert(id, strategy);
         self.run_strategies(now);
         Ok(id)
     }
 
     fn event_happened(&self, order_id: i64, on: StrategyEvent) -> bool {
-        let Some(o) = self.orders.get(&order_id) else { return false };
+        let Some(o) = self.futures.orders.get(&order_id) else { return false };
         match on {
             StrategyEvent::New => true,
             StrategyEvent::PartiallyFilledOrFilled => !o.executed.is_zero(),
@@ -166,14 +167,14 @@ impl Exchange {
     }
 
     fn order_open(&self, order_id: Option<i64>) -> bool {
-        order_id.and_then(|id| self.orders.get(&id)).is_some_and(|o| o.status.is_open())
+        order_id.and_then(|id| self.futures.orders.get(&id)).is_some_and(|o| o.status.is_open())
     }
 
     /// Fires every trigger whose event has happened, until none does; marks strategies
     /// with nothing left to happen as done.
     pub fn run_strategies(&mut self, now: i64) {
         self.run_chases(now);
-        let working: Vec<i64> = self.strategies.by_id.values().filter(|s| !s.done).map(|s| s.id).collect();
+        let working: Vec<i64> = self.futures.strategies.by_id.values().filter(|s| !s.done).map(|s| s.id).collect();
         for id in working {
             while self.fire_one(id, now) {}
             self.settle(id);
@@ -182,7 +183,7 @@ impl Exchange {
 
     /// Fires one due trigger of a strategy; false when none is due.
     fn fire_one(&mut self, id: i64, now: i64) -> bool {
-        let Some(s) = self.strategies.by_id.get(&id) else { return false };
+        let Some(s) = self.futures.strategies.by_id.get(&id) else { return false };
         let due = s.subs.iter().enumerate().find_map(|(i, sub)| {
             sub.triggers.iter().enumerate().find_map(|(j, t)| {
                 let driver = s.subs[t.driven_by].order_id?;
@@ -210,7 +211,7 @@ impl Exchange {
             },
             StrategyAction::PlaceOrder => {}
         }
-        if let Some(s) = self.strategies.by_id.get_mut(&id) {
+        if let Some(s) = self.futures.strategies.by_id.get_mut(&id) {
             let sub = &mut s.subs[i];
             sub.triggers[j].fired = true;
             sub.dropped = dropped;
@@ -226,9 +227,9 @@ impl Exchange {
     /// A strategy is done when none of its sub-orders is open: triggers only fire on
     /// events of placed orders, so with none open nothing can happen any more.
     fn settle(&mut self, id: i64) {
-        let Some(s) = self.strategies.by_id.get(&id) else { return };
+        let Some(s) = self.futures.strategies.by_id.get(&id) else { return };
         let done = !s.subs.iter().any(|sub| self.order_open(sub.order_id));
-        if let Some(s) = self.strategies.by_id.get_mut(&id) {
+        if let Some(s) = self.futures.strategies.by_id.get_mut(&id) {
             s.done = done;
         }
     }

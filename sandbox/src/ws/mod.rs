@@ -136,11 +136,11 @@ fn s(d: Decimal) -> Value {
 }
 
 fn levels(ex: &Exchange, sym: usize, side: Side, limit: usize) -> Vec<(Decimal, Decimal)> {
-    ex.symbols[sym]
+    ex.futures.symbols[sym]
         .book
         .levels(side)
         .filter_map(|(p, q)| {
-            let qty: Decimal = q.iter().filter_map(|id| ex.orders.get(id)).map(Order::remaining).sum();
+            let qty: Decimal = q.iter().filter_map(|id| ex.futures.orders.get(id)).map(Order::remaining).sum();
             (!qty.is_zero()).then_some((*p, qty))
         })
         .take(limit)
@@ -148,7 +148,7 @@ fn levels(ex: &Exchange, sym: usize, side: Side, limit: usize) -> Vec<(Decimal, 
 }
 
 fn mini(ex: &Exchange, sym: usize, now: i64, full: bool) -> Value {
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     let c = ex.candle(sym, Interval::D1, now - 86_400_000, PriceSource::Last);
     let last = st.last_price;
     if !full {
@@ -166,7 +166,7 @@ fn mini(ex: &Exchange, sym: usize, now: i64, full: bool) -> Value {
 }
 
 fn mark(ex: &Exchange, sym: usize, now: i64) -> Value {
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     let funding = now.div_euclid(8 * 3_600_000) * 8 * 3_600_000;
     json!({ "e": "markPriceUpdate", "E": now, "s": st.cfg.symbol, "p": s(st.mark_price()), "i": s(st.index_price()),
         "P": s(st.index_price()), "r": s(ex.funding_rate_at(sym, funding)), "T": funding + 8 * 3_600_000 })
@@ -178,7 +178,7 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
         return crate::spot::ws::render(&ex.spot, spot, cur, now).into_iter().map(|v| v.to_string()).collect();
     }
     let due = now - cur.last_sent >= kind.period_ms();
-    let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.symbols.len()).map(f).collect());
+    let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.futures.symbols.len()).map(f).collect());
     let out: Vec<Value> = match kind {
         Kind::AggTrade(sym) => agg_trades(ex, *sym, cur, now),
         Kind::TradePro(sym) => trade_pro(ex, *sym, cur, now),
@@ -206,19 +206,19 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
 
 /// Aggregate trades since the last look (none at the first: it only sets the mark).
 fn agg_trades(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
-    let new: Vec<Value> = ex.symbols[sym]
+    let new: Vec<Value> = ex.futures.symbols[sym]
         .agg_trades
         .iter()
         .filter(|a| a.id > cur.last_trade && cur.last_trade != 0)
-        .map(|a| json!({ "e": "aggTrade", "E": now, "s": ex.symbols[sym].cfg.symbol, "a": a.id, "p": s(a.price), "q": s(a.qty), "f": a.first_id, "l": a.last_id, "T": a.time, "m": a.buyer_maker }))
+        .map(|a| json!({ "e": "aggTrade", "E": now, "s": ex.futures.symbols[sym].cfg.symbol, "a": a.id, "p": s(a.price), "q": s(a.qty), "f": a.first_id, "l": a.last_id, "T": a.time, "m": a.buyer_maker }))
         .collect();
-    cur.last_trade = ex.symbols[sym].agg_trades.last().map(|a| a.id).unwrap_or(0).max(cur.last_trade);
+    cur.last_trade = ex.futures.symbols[sym].agg_trades.last().map(|a| a.id).unwrap_or(0).max(cur.last_trade);
     new
 }
 
 /// Trades since the last look, with their hashes.
 fn trade_pro(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     let new: Vec<Value> = st
         .trades
         .iter()
@@ -232,7 +232,7 @@ fn trade_pro(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value
 /// Best bid and ask: on every change for one symbol, at the period for all.
 fn book_tickers(ex: &Exchange, only: Option<usize>, cur: &mut Cursor, now: i64, due: bool) -> Vec<Value> {
     let mut v = Vec::new();
-    for sym in (0..ex.symbols.len()).filter(|i| only.is_none_or(|o| o == *i)) {
+    for sym in (0..ex.futures.symbols.len()).filter(|i| only.is_none_or(|o| o == *i)) {
         let bid = levels(ex, sym, Side::Buy, 1).first().copied().unwrap_or_default();
         let ask = levels(ex, sym, Side::Sell, 1).first().copied().unwrap_or_default();
         let top = (bid.0, bid.1, ask.0, ask.1);
@@ -244,7 +244,7 @@ fn book_tickers(ex: &Exchange, only: Option<usize>, cur: &mut Cursor, now: i64, 
         } else if !due {
             continue;
         }
-        let st = &ex.symbols[sym];
+        let st = &ex.futures.symbols[sym];
         v.push(json!({ "e": "bookTicker", "u": st.book.update_id, "E": now, "T": now, "s": st.cfg.symbol, "b": s(bid.0), "B": s(bid.1), "a": s(ask.0), "A": s(ask.1) }));
     }
     v
@@ -255,16 +255,16 @@ fn force_orders(ex: &Exchange, only: Option<usize>, cur: &mut Cursor) -> Vec<Val
     // Baseline at the first look, then every forced order since.
     if !cur.force_init {
         cur.force_init = true;
-        cur.last_force = ex.force_orders.len();
+        cur.last_force = ex.futures.force_orders.len();
         return Vec::new();
     }
-    let symbol = only.map(|i| ex.symbols[i].cfg.symbol.as_str());
-    let new: Vec<Value> = ex.force_orders[cur.last_force.min(ex.force_orders.len())..]
+    let symbol = only.map(|i| ex.futures.symbols[i].cfg.symbol.as_str());
+    let new: Vec<Value> = ex.futures.force_orders[cur.last_force.min(ex.futures.force_orders.len())..]
         .iter()
         .filter(|f| symbol.is_none_or(|s| s == f.symbol))
         .map(|f| f.event.clone())
         .collect();
-    cur.last_force = ex.force_orders.len();
+    cur.last_force = ex.futures.force_orders.len();
     new
 }
 
@@ -272,7 +272,7 @@ fn force_orders(ex: &Exchange, only: Option<usize>, cur: &mut Cursor) -> Vec<Val
 fn kline(ex: &Exchange, sym: usize, interval: Interval, now: i64) -> Vec<Value> {
     let open = interval.open_time(now);
     let c = ex.candle(sym, interval, open, PriceSource::Last);
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     vec![json!({ "e": "kline", "E": now, "s": st.cfg.symbol, "k": {
         "t": c.open_time, "T": c.close_time, "s": st.cfg.symbol, "i": interval.as_str(),
         "f": st.trades.first().map(|t| t.id).unwrap_or(0), "L": st.trades.last().map(|t| t.id).unwrap_or(0),
@@ -282,7 +282,7 @@ fn kline(ex: &Exchange, sym: usize, interval: Interval, now: i64) -> Vec<Value> 
 
 /// The top `n` levels of each side.
 fn partial_depth(ex: &Exchange, sym: usize, n: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     let u = st.book.update_id;
     let pu = if cur.last_update == 0 { u } else { cur.last_update };
     cur.last_update = u;
@@ -296,7 +296,7 @@ fn partial_depth(ex: &Exchange, sym: usize, n: usize, cur: &mut Cursor, now: i64
 
 /// The levels that changed since the last look (quantity 0 for a level that left).
 fn diff_depth(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Value> {
-    let st = &ex.symbols[sym];
+    let st = &ex.futures.symbols[sym];
     let u = st.book.update_id;
     let mut now_levels = BTreeMap::new();
     for (bid, side) in [(true, Side::Buy), (false, Side::Sell)] {
@@ -336,7 +336,7 @@ fn diff_depth(ex: &Exchange, sym: usize, cur: &mut Cursor, now: i64) -> Vec<Valu
 pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(AccountId, String)> {
     let v = match ev {
         UserEvent::Order { account, order_id, execution, fill, state: at } => {
-            let o = ex.orders.get(order_id)?;
+            let o = ex.futures.orders.get(order_id)?;
             let z = Decimal::ZERO;
             let f = fill.as_ref();
             let mut data = json!({
@@ -411,10 +411,10 @@ pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
         let (acct, text) = crate::spot::ws::render_event(&ex.spot, &ev, now);
         let _ = shared.ws.spot_user.send((acct, Arc::from(text)));
     }
-    if ex.outbox.is_empty() {
+    if ex.futures.outbox.is_empty() {
         return;
     }
-    for ev in std::mem::take(&mut ex.outbox) {
+    for ev in std::mem::take(&mut ex.futures.outbox) {
         if let Some((acct, text)) = render_user_event(ex, &ev, now) {
             if acct != HOUSE {
                 let _ = shared.ws.user.send((acct, Arc::from(text)));

@@ -5,7 +5,7 @@ use super::*;
 pub(crate) fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
     let symbols: Vec<Value> = c
         .ex
-        .symbols
+        .futures.symbols
         .iter()
         .map(|st| {
             let s_ = &st.cfg;
@@ -54,14 +54,14 @@ pub(crate) fn depth(c: &mut Ctx) -> ApiResult<Value> {
             _ => return Err(ApiError::invalid_depth_limit(v)),
         },
     };
-    let st = &c.ex.symbols[sym];
+    let st = &c.ex.futures.symbols[sym];
     let side = |side: Side| -> Vec<Value> {
         st.book
             .levels(side)
             .filter_map(|(price, queue)| {
                 let visible: Decimal = queue
                     .iter()
-                    .filter_map(|id| c.ex.orders.get(id))
+                    .filter_map(|id| c.ex.futures.orders.get(id))
                     .filter(|o| o.tif != TimeInForce::Hidden)
                     .map(Order::remaining)
                     .sum();
@@ -79,7 +79,7 @@ pub(crate) fn trades(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let limit = limit(c.p, 500, 1000)?;
     let from = c.p.opt_i64("fromId")?;
-    let all = &c.ex.symbols[sym].trades;
+    let all = &c.ex.futures.symbols[sym].trades;
     let picked: Vec<_> = match from {
         Some(f) => all.iter().filter(|t| t.id >= f).take(limit).collect(),
         None => all.iter().rev().take(limit).rev().collect(),
@@ -102,7 +102,7 @@ pub(crate) fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
             return Err(ApiError::interval_too_big(1));
         }
     }
-    let all = &c.ex.symbols[sym].agg_trades;
+    let all = &c.ex.futures.symbols[sym].agg_trades;
     let picked: Vec<_> = if from.is_some() || w.0.is_some() || w.1.is_some() {
         all.iter().filter(|a| from.is_none_or(|f| a.id >= f) && in_window(a.time, w)).take(limit).collect()
     } else {
@@ -165,7 +165,7 @@ const FUNDING_MS: i64 = 8 * 3_600_000;
 pub(crate) fn premium_index(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
-        let st = &ex.symbols[i];
+        let st = &ex.futures.symbols[i];
         let last_funding = now.div_euclid(FUNDING_MS) * FUNDING_MS;
         json!({
             "symbol": st.cfg.symbol, "markPrice": s(st.mark_price()), "indexPrice": s(st.index_price()),
@@ -180,7 +180,7 @@ pub(crate) fn funding_rate(c: &mut Ctx) -> ApiResult<Value> {
     let w = window(c.p)?;
     let syms: Vec<usize> = match opt_symbol(c)? {
         Some(i) => vec![i],
-        None => (0..c.ex.symbols.len()).collect(),
+        None => (0..c.ex.futures.symbols.len()).collect(),
     };
     let last = c.now.div_euclid(FUNDING_MS) * FUNDING_MS;
     let times: Vec<i64> = match w {
@@ -197,7 +197,7 @@ pub(crate) fn funding_rate(c: &mut Ctx) -> ApiResult<Value> {
     let mut rows = Vec::new();
     for t in times {
         for &i in &syms {
-            rows.push(json!({ "symbol": c.ex.symbols[i].cfg.symbol, "fundingRate": s(c.ex.funding_rate_at(i, t)), "fundingTime": t }));
+            rows.push(json!({ "symbol": c.ex.futures.symbols[i].cfg.symbol, "fundingRate": s(c.ex.funding_rate_at(i, t)), "fundingTime": t }));
         }
     }
     rows.truncate(limit);
@@ -208,11 +208,11 @@ pub(crate) fn funding_info(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     let syms: Vec<usize> = match opt_symbol(c)? {
         Some(i) => vec![i],
-        None => (0..c.ex.symbols.len()).collect(),
+        None => (0..c.ex.futures.symbols.len()).collect(),
     };
     Ok(Value::Array(
         syms.into_iter()
-            .map(|i| json!({ "symbol": c.ex.symbols[i].cfg.symbol, "interestRate": "0.00010000", "time": now, "fundingIntervalHours": 8, "fundingFeeCap": 0.03, "fundingFeeFloor": -0.03 }))
+            .map(|i| json!({ "symbol": c.ex.futures.symbols[i].cfg.symbol, "interestRate": "0.00010000", "time": now, "fundingIntervalHours": 8, "fundingFeeCap": 0.03, "fundingFeeFloor": -0.03 }))
             .collect(),
     ))
 }
@@ -220,7 +220,7 @@ pub(crate) fn funding_info(c: &mut Ctx) -> ApiResult<Value> {
 pub(crate) fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
-        let st = &ex.symbols[i];
+        let st = &ex.futures.symbols[i];
         let open_time = now - 86_400_000;
         let candle = ex.candle(i, Interval::D1, open_time, PriceSource::Last);
         let recent: Vec<_> = st.trades.iter().filter(|t| t.time >= open_time).collect();
@@ -247,21 +247,21 @@ pub(crate) fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(
         c,
-        |ex, i| json!({ "symbol": ex.symbols[i].cfg.symbol, "price": s(ex.symbols[i].last_price), "time": now }),
+        |ex, i| json!({ "symbol": ex.futures.symbols[i].cfg.symbol, "price": s(ex.futures.symbols[i].last_price), "time": now }),
     )
 }
 
 pub(crate) fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     one_or_all(c, |ex, i| {
-        let st = &ex.symbols[i];
+        let st = &ex.futures.symbols[i];
         let top = |side: Side| -> (Decimal, Decimal) {
             st.book
                 .levels(side)
                 .find_map(|(p, q)| {
                     let qty: Decimal = q
                         .iter()
-                        .filter_map(|id| ex.orders.get(id))
+                        .filter_map(|id| ex.futures.orders.get(id))
                         .filter(|o| o.tif != TimeInForce::Hidden)
                         .map(Order::remaining)
                         .sum();

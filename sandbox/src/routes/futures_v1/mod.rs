@@ -166,7 +166,7 @@ pub(crate) fn opt_symbol(c: &Ctx) -> ApiResult<Option<usize>> {
 fn one_or_all(c: &Ctx, f: impl Fn(&Exchange, usize) -> Value) -> ApiResult<Value> {
     Ok(match opt_symbol(c)? {
         Some(i) => f(c.ex, i),
-        None => Value::Array((0..c.ex.symbols.len()).map(|i| f(c.ex, i)).collect()),
+        None => Value::Array((0..c.ex.futures.symbols.len()).map(|i| f(c.ex, i)).collect()),
     })
 }
 

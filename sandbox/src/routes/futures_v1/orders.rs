@@ -33,7 +33,7 @@ pub(crate) fn new_order(c: &mut Ctx) -> ApiResult<Value> {
     let req = parse_new_order(&|k| p.str(k).map(str::to_string))?;
     check_resp_type(p.str("newOrderRespType"))?;
     let id = c.ex.place(c.acct, req, c.now)?;
-    Ok(order_json(&c.ex.orders[&id]))
+    Ok(order_json(&c.ex.futures.orders[&id]))
 }
 
 pub(crate) fn batch_orders(c: &mut Ctx) -> ApiResult<Value> {
@@ -61,7 +61,7 @@ pub(crate) fn batch_orders(c: &mut Ctx) -> ApiResult<Value> {
                 .and_then(|req| c.ex.place(c.acct, req, c.now)),
         };
         out.push(match result {
-            Ok(id) => order_json(&c.ex.orders[&id]),
+            Ok(id) => order_json(&c.ex.futures.orders[&id]),
             Err(e) => json!({ "code": e.code, "msg": e.msg }),
         });
     }
@@ -115,7 +115,11 @@ pub(crate) fn transfer(c: &mut Ctx) -> ApiResult<Value> {
         tran_id,
         trade_id: String::new(),
     });
-    c.ex.outbox.push(crate::engine::UserEvent::Account { account: c.acct, reason: "ASSET_TRANSFER", symbol: None });
+    c.ex.futures.outbox.push(crate::engine::UserEvent::Account {
+        account: c.acct,
+        reason: "ASSET_TRANSFER",
+        symbol: None,
+    });
     Ok(json!({ "tranId": tran_id, "status": "SUCCESS" }))
 }
 
@@ -126,7 +130,7 @@ pub(crate) fn lookup(c: &Ctx) -> ApiResult<Option<Order>> {
     if id.is_none() && cid.is_none() {
         return Err(ApiError::either("orderId", "origClientOrderId"));
     }
-    Ok(c.ex.find_order(c.acct, &c.ex.symbols[sym].cfg.symbol, id, cid).cloned())
+    Ok(c.ex.find_order(c.acct, &c.ex.futures.symbols[sym].cfg.symbol, id, cid).cloned())
 }
 
 pub(crate) fn query_order(c: &mut Ctx) -> ApiResult<Value> {
@@ -143,19 +147,19 @@ pub(crate) fn open_order(c: &mut Ctx) -> ApiResult<Value> {
 pub(crate) fn cancel_order(c: &mut Ctx) -> ApiResult<Value> {
     let o = lookup(c)?.ok_or_else(ApiError::unknown_order)?;
     c.ex.cancel(o.id, c.now)?;
-    Ok(order_json(&c.ex.orders[&o.id]))
+    Ok(order_json(&c.ex.futures.orders[&o.id]))
 }
 
 pub(crate) fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     c.ex.cancel_all(c.acct, &symbol, c.now);
     Ok(json!({ "code": "200", "msg": "The operation of cancel all open order is done." }))
 }
 
 pub(crate) fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let ids: Option<Vec<i64>> =
         c.p.str("orderIdList")
             .map(|v| serde_json::from_str(v).map_err(|_| ApiError::invalid_param("orderIdList")))
@@ -177,7 +181,7 @@ pub(crate) fn cancel_batch(c: &mut Ctx) -> ApiResult<Value> {
         let found = c.ex.find_order(c.acct, &symbol, id, cid.as_deref()).map(|o| o.id);
         out.push(
             match found.ok_or_else(ApiError::unknown_order).and_then(|oid| c.ex.cancel(oid, c.now).map(|_| oid)) {
-                Ok(oid) => order_json(&c.ex.orders[&oid]),
+                Ok(oid) => order_json(&c.ex.futures.orders[&oid]),
                 Err(e) => json!({ "code": e.code, "msg": e.msg }),
             },
         );
@@ -191,7 +195,7 @@ pub(crate) fn countdown(c: &mut Ctx) -> ApiResult<Value> {
     if ms < 0 {
         return Err(ApiError::invalid_param("countdownTime"));
     }
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let a = &mut c.ex.accounts[c.acct];
     if ms == 0 {
         a.countdowns.remove(&symbol);
@@ -202,13 +206,13 @@ pub(crate) fn countdown(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 pub(crate) fn sorted_orders<'a>(c: &'a Ctx, f: impl Fn(&Order) -> bool) -> Vec<&'a Order> {
-    let mut v: Vec<&Order> = c.ex.orders.values().filter(|o| o.account == c.acct && f(o)).collect();
+    let mut v: Vec<&Order> = c.ex.futures.orders.values().filter(|o| o.account == c.acct && f(o)).collect();
     v.sort_by_key(|o| o.id);
     v
 }
 
 pub(crate) fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
-    let sym = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
+    let sym = opt_symbol(c)?.map(|i| c.ex.futures.symbols[i].cfg.symbol.clone());
     Ok(Value::Array(
         c.ex.open_orders()
             .filter(|o| o.account == c.acct && sym.as_ref().is_none_or(|s_| *s_ == o.symbol))
@@ -219,7 +223,7 @@ pub(crate) fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
 
 pub(crate) fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let from = c.p.opt_i64("orderId")?;
     let limit = limit(c.p, 500, 1000)?;
     let w = window(c.p)?;

@@ -17,14 +17,14 @@ pub(crate) fn change_position_mode(c: &mut Ctx) -> ApiResult<Value> {
     let a = &mut c.ex.accounts[c.acct];
     a.positions.clear();
     a.dual_side = dual;
-    c.ex.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
+    c.ex.futures.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
     Ok(ok())
 }
 
 pub(crate) fn change_multi_assets(c: &mut Ctx) -> ApiResult<Value> {
     let on = c.p.req_bool("multiAssetsMargin")?;
     c.ex.accounts[c.acct].multi_assets = on;
-    c.ex.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
+    c.ex.futures.outbox.push(crate::engine::UserEvent::Config { account: c.acct });
     Ok(ok())
 }
 
@@ -40,9 +40,9 @@ pub(crate) fn leverage_param(p: &Params) -> ApiResult<i64> {
 pub(crate) fn change_leverage(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let lev = leverage_param(c.p)?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     c.ex.accounts[c.acct].leverage.insert(symbol.clone(), lev as u32);
-    c.ex.outbox.push(crate::engine::UserEvent::Leverage {
+    c.ex.futures.outbox.push(crate::engine::UserEvent::Leverage {
         account: c.acct,
         symbol: symbol.clone(),
         leverage: lev as u32,
@@ -66,7 +66,7 @@ pub(crate) fn max_notional(leverage: u32) -> i64 {
 pub(crate) fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let mt = MarginType::parse(c.p.req_str("marginType")?)?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let a = &c.ex.accounts[c.acct];
     if a.margin_type_of(&symbol) == mt {
         return Err(ApiError::no_need_margin_type());
@@ -78,7 +78,7 @@ pub(crate) fn change_margin_type(c: &mut Ctx) -> ApiResult<Value> {
         return Err(ApiError::margin_type_position());
     }
     c.ex.accounts[c.acct].margin_type.insert(symbol.clone(), mt);
-    c.ex.outbox.push(crate::engine::UserEvent::Account {
+    c.ex.futures.outbox.push(crate::engine::UserEvent::Account {
         account: c.acct,
         reason: "MARGIN_TYPE_CHANGE",
         symbol: Some(symbol),
@@ -96,7 +96,7 @@ pub(crate) fn position_margin(c: &mut Ctx) -> ApiResult<Value> {
     if amount <= Decimal::ZERO {
         return Err(ApiError::amount_must_be_positive());
     }
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let dual = c.ex.accounts[c.acct].dual_side;
     let ps = match (dual, c.p.str("positionSide").map(PositionSide::parse).transpose()?) {
         (false, None | Some(PositionSide::Both)) => PositionSide::Both,
@@ -136,7 +136,7 @@ pub(crate) fn margin_history(c: &mut Ctx) -> ApiResult<Value> {
     let kind = c.p.opt_i64("type")?;
     let limit = limit(c.p, 500, 1000)?;
     let w = window(c.p)?;
-    let symbol = &c.ex.symbols[sym].cfg.symbol;
+    let symbol = &c.ex.futures.symbols[sym].cfg.symbol;
     Ok(Value::Array(
         c.ex.accounts[c.acct]
             .margin_changes

@@ -35,7 +35,7 @@ pub(crate) fn account(c: &mut Ctx) -> ApiResult<Value> {
     let mut positions = Vec::new();
     let (mut total_pos_im, mut total_maint, mut total_un, mut total_cross_un, mut total_order_im) =
         (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for st in &ex.symbols {
+    for st in &ex.futures.symbols {
         let symbol = &st.cfg.symbol;
         let order_im = ex.open_order_margin(c.acct, symbol);
         total_order_im += order_im;
@@ -98,7 +98,7 @@ pub(crate) fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
     let ex = &*c.ex;
     let a = &ex.accounts[c.acct];
     let mut out = Vec::new();
-    for (i, st) in ex.symbols.iter().enumerate() {
+    for (i, st) in ex.futures.symbols.iter().enumerate() {
         if only.is_some_and(|o| o != i) {
             continue;
         }
@@ -122,7 +122,7 @@ pub(crate) fn position_risk(c: &mut Ctx) -> ApiResult<Value> {
 
 pub(crate) fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let from = c.p.opt_i64("fromId")?;
     let w = window(c.p)?;
     if from.is_some() && (w.0.is_some() || w.1.is_some()) {
@@ -158,7 +158,7 @@ pub(crate) fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 pub(crate) fn income(c: &mut Ctx) -> ApiResult<Value> {
-    let sym = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
+    let sym = opt_symbol(c)?.map(|i| c.ex.futures.symbols[i].cfg.symbol.clone());
     let kind = c.p.str("incomeType").map(IncomeType::parse).transpose()?;
     let w = window(c.p)?;
     let limit = limit(c.p, 100, 1000)?;
@@ -200,14 +200,14 @@ pub(crate) fn brackets_json(symbol: &str) -> Value {
 }
 
 pub(crate) fn leverage_bracket(c: &mut Ctx) -> ApiResult<Value> {
-    one_or_all(c, |ex, i| brackets_json(&ex.symbols[i].cfg.symbol))
+    one_or_all(c, |ex, i| brackets_json(&ex.futures.symbols[i].cfg.symbol))
 }
 
 pub(crate) fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
     let only = opt_symbol(c)?;
     let a = &c.ex.accounts[c.acct];
     let mut out = Vec::new();
-    for (i, st) in c.ex.symbols.iter().enumerate() {
+    for (i, st) in c.ex.futures.symbols.iter().enumerate() {
         if only.is_some_and(|o| o != i) {
             continue;
         }
@@ -224,7 +224,7 @@ pub(crate) fn adl_quantile(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 pub(crate) fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
-    let only = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
+    let only = opt_symbol(c)?.map(|i| c.ex.futures.symbols[i].cfg.symbol.clone());
     let adl = match c.p.str("autoCloseType") {
         None | Some("LIQUIDATION") => false,
         Some("ADL") => true,
@@ -235,12 +235,13 @@ pub(crate) fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
     // The sandbox liquidates but never auto-deleverages.
     let list: Vec<Value> = c
         .ex
+        .futures
         .force_orders
         .iter()
         .rev()
         .filter(|f| !adl && f.account == c.acct && only.as_ref().is_none_or(|s| *s == f.symbol) && in_window(f.time, w))
         .take(n)
-        .filter_map(|f| c.ex.orders.get(&f.order_id).map(order_json))
+        .filter_map(|f| c.ex.futures.orders.get(&f.order_id).map(order_json))
         .collect();
     Ok(Value::Array(list))
 }
@@ -248,14 +249,14 @@ pub(crate) fn force_orders(c: &mut Ctx) -> ApiResult<Value> {
 pub(crate) fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     Ok(
-        json!({ "symbol": c.ex.symbols[sym].cfg.symbol, "makerCommissionRate": c.ex.cfg.maker_fee.to_string(), "takerCommissionRate": c.ex.cfg.taker_fee.to_string() }),
+        json!({ "symbol": c.ex.futures.symbols[sym].cfg.symbol, "makerCommissionRate": c.ex.cfg.maker_fee.to_string(), "takerCommissionRate": c.ex.cfg.taker_fee.to_string() }),
     )
 }
 
 pub(crate) fn remaining_notional(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
     let lev = leverage_param(c.p)?;
-    let symbol = c.ex.symbols[sym].cfg.symbol.clone();
+    let symbol = c.ex.futures.symbols[sym].cfg.symbol.clone();
     let held: Decimal = c.ex.accounts[c.acct]
         .positions
         .iter()

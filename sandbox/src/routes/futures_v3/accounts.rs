@@ -166,7 +166,7 @@ fn record_transfer(ex: &mut Exchange, acct: AccountId, asset: &str, delta: Decim
         tran_id,
         trade_id: String::new(),
     });
-    ex.outbox.push(UserEvent::Account { account: acct, reason: "ASSET_TRANSFER", symbol: None });
+    ex.futures.outbox.push(UserEvent::Account { account: acct, reason: "ASSET_TRANSFER", symbol: None });
 }
 
 fn futures_available(ex: &Exchange, acct: AccountId, asset: &str) -> Decimal {

@@ -216,9 +216,9 @@ fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
     let extras = builder_terms(p)?;
     let id = c.ex.place(c.acct, req, c.now)?;
     if !extras.is_empty() {
-        c.ex.order_extras.insert(id, extras);
+        c.ex.futures.order_extras.insert(id, extras);
     }
-    Ok(order_json(&c.ex.orders[&id]))
+    Ok(order_json(&c.ex.futures.orders[&id]))
 }
 
 /// A builder's address and fee rate, checked and kept as sent.
@@ -255,14 +255,14 @@ fn modify_order(c: &mut Ctx) -> ApiResult<Value> {
     let qty = c.p.req_dec("quantity")?;
     let price = c.p.req_dec("price")?;
     c.ex.modify(order.id, qty, price, c.now)?;
-    let updated = c.ex.orders.get(&order.id).ok_or_else(ApiError::unknown_order)?;
+    let updated = c.ex.futures.orders.get(&order.id).ok_or_else(ApiError::unknown_order)?;
     Ok(order_json(updated))
 }
 
 fn index_references(c: &mut Ctx) -> ApiResult<Value> {
     let sym = symbol(c, "symbol")?;
-    let name = c.ex.symbols[sym].cfg.symbol.clone();
-    let base = c.ex.symbols[sym].cfg.base_asset.clone();
+    let name = c.ex.futures.symbols[sym].cfg.symbol.clone();
+    let base = c.ex.futures.symbols[sym].cfg.base_asset.clone();
     // The sandbox's index is its own price process; show it as three equal sources.
     Ok(json!({
         "symbol": name,
@@ -298,7 +298,7 @@ fn mmp_limits(c: &Ctx) -> ApiResult<(String, MmpConfig)> {
         value_limit: limit("valueLimit")?,
         delta_limit: limit("deltaLimit")?,
     };
-    Ok((c.ex.symbols[sym].cfg.symbol.clone(), config))
+    Ok((c.ex.futures.symbols[sym].cfg.symbol.clone(), config))
 }
 
 fn mmp_json(symbol: &str, c: &MmpConfig) -> Value {
@@ -322,7 +322,7 @@ fn update_mmp(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 fn get_mmp(c: &mut Ctx) -> ApiResult<Value> {
-    let only = opt_symbol(c)?.map(|i| c.ex.symbols[i].cfg.symbol.clone());
+    let only = opt_symbol(c)?.map(|i| c.ex.futures.symbols[i].cfg.symbol.clone());
     let acct = &c.ex.accounts[c.acct];
     let list: Vec<Value> = acct
         .mmp
@@ -335,7 +335,7 @@ fn get_mmp(c: &mut Ctx) -> ApiResult<Value> {
 
 fn mmp_symbol(c: &Ctx) -> ApiResult<String> {
     let sym = symbol(c, "symbol")?;
-    let name = c.ex.symbols[sym].cfg.symbol.clone();
+    let name = c.ex.futures.symbols[sym].cfg.symbol.clone();
     if !c.ex.accounts[c.acct].mmp.contains_key(&name) {
         return Err(ApiError::new(400, -1000, "MMP is not set for this symbol."));
     }

@@ -112,7 +112,7 @@ pub(super) fn place_strategy(c: &mut Ctx) -> ApiResult<Value> {
     }
     let client_id = c.p.str("clientStrategyId").map(str::to_string);
     let id = c.ex.place_strategy(c.acct, client_id, kind, subs, c.now)?;
-    let s = &c.ex.strategies.by_id[&id];
+    let s = &c.ex.futures.strategies.by_id[&id];
     Ok(json!({
         "strategyId": s.id,
         "clientStrategyId": s.client_id,
@@ -128,7 +128,7 @@ pub(super) fn update_strategy(c: &mut Ctx) -> ApiResult<Value> {
     let id = c.p.req_i64("strategyId")?;
     let kind = StrategyType::parse(c.p.req_str("strategyType")?)?;
     let items = sub_order_list(c)?;
-    let s = c.ex.strategies.by_id.get(&id).filter(|s| s.account == c.acct && s.kind == kind);
+    let s = c.ex.futures.strategies.by_id.get(&id).filter(|s| s.account == c.acct && s.kind == kind);
     let s = s.ok_or_else(ApiError::no_such_order)?.clone();
     let mut out = Vec::new();
     for item in &items {
@@ -139,7 +139,7 @@ pub(super) fn update_strategy(c: &mut Ctx) -> ApiResult<Value> {
             Ok(()) => ("SUCCESS", 0, String::new()),
             Err(e) => ("FAILED", e.code, e.msg.clone()),
         };
-        let s = &c.ex.strategies.by_id[&id];
+        let s = &c.ex.futures.strategies.by_id[&id];
         out.push(json!({
             "strategyId": s.id,
             "clientStrategyId": s.client_id,
@@ -165,17 +165,17 @@ fn update_sub(c: &mut Ctx, id: i64, i: usize, sub: &SubOrder, item: &Fields) -> 
         None if !sub.dropped => {
             let get = |k: &str| field(item, k).or_else(|| original(&sub.req, k));
             let req = parse_new_order(&get)?;
-            if let Some(s) = c.ex.strategies.by_id.get_mut(&id) {
+            if let Some(s) = c.ex.futures.strategies.by_id.get_mut(&id) {
                 s.subs[i].req = req;
                 s.update_time = c.now;
             }
             Ok(())
         }
-        Some(order_id) if c.ex.orders.get(&order_id).is_some_and(|o| o.in_book()) => {
-            let o = &c.ex.orders[&order_id];
+        Some(order_id) if c.ex.futures.orders.get(&order_id).is_some_and(|o| o.in_book()) => {
+            let o = &c.ex.futures.orders[&order_id];
             let (qty, price) = (dec("quantity")?.unwrap_or(o.qty), dec("price")?.unwrap_or(o.price));
             c.ex.modify(order_id, qty, price, c.now)?;
-            if let Some(s) = c.ex.strategies.by_id.get_mut(&id) {
+            if let Some(s) = c.ex.futures.strategies.by_id.get_mut(&id) {
                 s.update_time = c.now;
             }
             Ok(())
@@ -213,7 +213,7 @@ fn strategy_json(ex: &crate::engine::Exchange, s: &Strategy) -> Value {
         .iter()
         .enumerate()
         .map(|(i, sub)| {
-            let order = sub.order_id.and_then(|id| ex.orders.get(&id));
+            let order = sub.order_id.and_then(|id| ex.futures.orders.get(&id));
             let trigger = |n: usize| sub.triggers.get(n);
             let r = &sub.req;
             json!({
@@ -272,7 +272,8 @@ fn find_strategy<'a>(c: &'a Ctx, done: bool) -> ApiResult<&'a Strategy> {
     if by_id.is_some() == by_client.is_some() {
         return Err(ApiError::either("strategyId", "clientStrategyId"));
     }
-    c.ex.strategies
+    c.ex.futures
+        .strategies
         .by_id
         .values()
         .find(|s| {
@@ -339,8 +340,8 @@ pub(super) fn place_chase(c: &mut Ctx) -> ApiResult<Value> {
         client_id: p.str("clientStrategyId").map(str::to_string),
     };
     let id = c.ex.place_chase(c.acct, req, c.now)?;
-    let ch = &c.ex.strategies.chases[&id];
-    let order = &c.ex.orders[&ch.order_id];
+    let ch = &c.ex.futures.strategies.chases[&id];
+    let order = &c.ex.futures.orders[&ch.order_id];
     let (max, max_type) = match ch.max_offset {
         Some(MaxOffset::Absolute(m)) => (Some(s_dec(m)), Some("ABSOLUTE")),
         Some(MaxOffset::Percentage(m)) => (Some(s_dec(m)), Some("PERCENTAGE")),
