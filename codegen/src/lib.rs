@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod docs;
+pub mod draft;
 pub mod emit_dynamic;
 pub mod emit_errors;
 pub mod emit_models;

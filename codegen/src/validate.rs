@@ -107,6 +107,9 @@ fn check_endpoint(spec: &Spec, known: &Known, ep: &crate::spec::Endpoint, at: &s
     if !GROUPS.contains(&ep.group.as_str()) {
         errors.push(format!("{at}: unknown group `{}` (expected one of {GROUPS:?})", ep.group));
     }
+    for doc in std::iter::once(&ep.doc).chain(ep.params.iter().map(|p| &p.doc)) {
+        unreviewed(at, doc, errors);
+    }
     let security = match &ep.security {
         None => {
             errors.push(format!("{at}: missing security"));
@@ -273,8 +276,13 @@ fn check_events(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
 
 /// Problems of the files every API shares: enums, models and error codes.
 pub fn validate_shared(spec: &Spec) -> Vec<String> {
-    let mut errors = Vec::new();
     let models = spec.models_path.display().to_string();
+    let mut errors = Vec::new();
+    for (name, model) in &spec.models.models {
+        for doc in std::iter::once(&model.doc).chain(model.fields.iter().map(|f| &f.doc)) {
+            unreviewed(&format!("{models}: model `{name}`"), doc, &mut errors);
+        }
+    }
     let enums: HashSet<&str> = spec.models.enums.keys().map(String::as_str).collect();
     let model_names: HashSet<&str> = spec.models.models.keys().map(String::as_str).collect();
 
@@ -441,5 +449,12 @@ fn check_params(at: &str, params: &[Param], enums: &HashSet<&str>, objects: &Has
                 }
             }
         }
+    }
+}
+
+/// A description a draft left (`DRAFT: …`): nothing unreviewed reaches the client.
+fn unreviewed(at: &str, doc: &str, errors: &mut Vec<String>) {
+    if doc.trim_start().starts_with(crate::draft::MARK) {
+        errors.push(format!("{at}: still a draft (`{doc}`): review it and describe it in our own words"));
     }
 }

@@ -387,3 +387,21 @@ fn a_weight_given_as_a_list_is_read() {
         vec![docs::WeightCase { when: vec![], weight: 1 }, docs::WeightCase { when: vec![], weight: 40 }]
     );
 }
+
+#[test]
+fn draft_writes_only_what_the_spec_lacks_and_everything_for_an_api_it_lacks() {
+    let spec = fixtures().join("spec");
+    let docs = fixtures().join("mini-docs.md");
+    let (code, out) = run(&["draft", "--docs", docs.to_str().unwrap(), spec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("drafted 0 endpoints, 0 models, 0 streams, 0 events"), "{out}");
+    assert!(out.contains("endpoints: []"), "{out}");
+    // Against an API the spec does not have, every endpoint of the docs is drafted, each
+    // with a description to write.
+    let (code, out) = run(&["draft", "--docs", docs.to_str().unwrap(), spec.to_str().unwrap(), "--api", "nowhere"]);
+    assert_eq!(code, 0, "{out}");
+    let parsed = docs::parse(&clean_docs());
+    assert!(out.contains(&format!("drafted {} endpoints", parsed.endpoints.len())), "{out}");
+    assert_eq!(out.matches("doc: \"DRAFT: what this endpoint does\"").count(), parsed.endpoints.len());
+    assert!(out.contains("path: /fapi/v1/depth") && out.contains("weight: \"limit 5, 10: 2; 100: 5\""), "{out}");
+}

@@ -7,6 +7,9 @@
 //! spec and an exchange docs file. Exit status: 0 when nothing unexplained differs, 1 when
 //! something does (a section of the docs that cannot be read is such a difference), 2 when
 //! a file cannot be read at all.
+//! `aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE]` drafts spec YAML
+//! for everything the docs have and the API's spec lacks (everything, for an API the spec
+//! does not have yet), marked for review.
 
 use aster_codegen::{diff, docs};
 use std::collections::BTreeMap;
@@ -15,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]\n  aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("diff") => run_diff(&args[1..]),
         Some("generate") => generate(&args[1..]),
         Some("read") => read(&args[1..]),
+        Some("draft") => run_draft(&args[1..]),
         _ => fail(2, USAGE),
     }
 }
@@ -181,6 +185,56 @@ fn run_diff(args: &[String]) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_draft(args: &[String]) -> ExitCode {
+    let (mut docs_file, mut dir, mut api_name, mut out) = (None, None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--docs" => docs_file = it.next().cloned(),
+            "--api" => api_name = it.next().cloned(),
+            "--out" => out = it.next().cloned(),
+            other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
+            _ => return fail(2, USAGE),
+        }
+    }
+    let Some(docs_file) = docs_file else { return fail(2, USAGE) };
+    let dir = PathBuf::from(dir.unwrap_or_else(|| "spec".into()));
+    let text = match std::fs::read_to_string(&docs_file) {
+        Ok(t) => t,
+        Err(e) => return fail(2, format!("{docs_file}: cannot read: {e}")),
+    };
+    let parsed = docs::parse(&text);
+    let apis = match aster_codegen::load_all(&dir) {
+        Ok(s) => s,
+        Err(e) => return fail(2, e),
+    };
+    // An API the spec does not have yet is drafted whole.
+    let spec = match api_name.as_deref() {
+        Some(name) => apis.iter().find(|a| a.api.name == name),
+        None => diff::pick_api(&apis, &parsed, None).ok(),
+    };
+    let drafted = aster_codegen::draft::draft(spec, &parsed);
+    let yaml = drafted.to_yaml(&docs_file);
+    let [endpoints, models, streams, events] = drafted.counts;
+    let against = spec.map_or("no API of the spec".to_string(), |s| s.api.name.clone());
+    eprintln!(
+        "{docs_file} against {against}: drafted {endpoints} endpoints, {models} models, {streams} streams, {events} events"
+    );
+    for p in &parsed.problems {
+        eprintln!("  not drafted, cannot read {docs_file}:{}: {}", p.line, p.message);
+    }
+    match out {
+        Some(path) => match std::fs::write(&path, yaml) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(2, format!("cannot write {path}: {e}")),
+        },
+        None => {
+            print!("{yaml}");
+            ExitCode::SUCCESS
+        }
     }
 }
 
