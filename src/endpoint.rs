@@ -35,5 +35,6 @@
 //! ```
 
 pub use crate::request::{
-    Auth, Endpoint, EndpointSpec, Method, ParamValue, ParamWriter, Params, Security, WalletRole, WalletSigning,
+    Auth, Endpoint, EndpointSpec, Method, ParamValue, ParamWriter, Params, Security, TypedMessage, WalletRole,
+    WalletSigning,
 };

@@ -44,6 +44,70 @@ pub fn typed_data_digest(chain_id: u64, msg: &str) -> [u8; 32] {
     keccak(&[b"\x19\x01", &domain_separator, &struct_hash])
 }
 
+/// The EIP-712 type of one field of a typed main-wallet request: the exchange types each
+/// field by its value (whole numbers `uint256`, true/false `bool`, the rest `string`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// `string`: hashed as its UTF-8 bytes.
+    String,
+    /// `uint256`: a whole number, as a 32-byte word.
+    Uint256,
+    /// `bool`: `true` or `false`, as a 32-byte word.
+    Bool,
+}
+
+impl FieldKind {
+    fn type_name(self) -> &'static str {
+        match self {
+            FieldKind::String => "string",
+            FieldKind::Uint256 => "uint256",
+            FieldKind::Bool => "bool",
+        }
+    }
+
+    fn encode(self, key: &str, value: &str) -> crate::Result<[u8; 32]> {
+        let bad = |what: &str| crate::Error::ParameterValue {
+            name: key.to_string(),
+            reason: format!("`{value}` is not {what}, as the signed structure types it"),
+        };
+        match self {
+            FieldKind::String => Ok(keccak(&[value.as_bytes()])),
+            FieldKind::Uint256 => {
+                let n: u128 = value.parse().map_err(|_| bad("a whole number"))?;
+                let mut w = [0u8; 32];
+                w[16..].copy_from_slice(&n.to_be_bytes());
+                Ok(w)
+            }
+            FieldKind::Bool => match value {
+                "true" => Ok(word(1)),
+                "false" => Ok(word(0)),
+                _ => Err(bad("true or false")),
+            },
+        }
+    }
+}
+
+/// The EIP-712 digest of the struct `primary_type` with `fields` (key, type, value) in the
+/// exchange's domain on `chain_id`. Each key is named with its first letter capitalised in
+/// the type, as the exchange's agent and builder requests are signed.
+pub fn struct_digest(chain_id: u64, primary_type: &str, fields: &[(&str, FieldKind, &str)]) -> crate::Result<[u8; 32]> {
+    let members: Vec<String> =
+        fields.iter().map(|(key, kind, _)| format!("{} {}", kind.type_name(), capitalised(key))).collect();
+    let type_hash = keccak(&[format!("{primary_type}({})", members.join(",")).as_bytes()]);
+    let mut encoded = Vec::with_capacity(32 * (fields.len() + 1));
+    encoded.extend_from_slice(&type_hash);
+    for (key, kind, value) in fields {
+        encoded.extend_from_slice(&kind.encode(key, value)?);
+    }
+    let domain = domain_separator(b"AsterSignTransaction", chain_id);
+    Ok(keccak(&[b"\x19\x01", &domain, &keccak(&[&encoded])]))
+}
+
+fn capitalised(key: &str) -> String {
+    let mut chars = key.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// A 20-byte account address. Parses `0x` + 40 hex digits in any case; shows the EIP-55
 /// checksummed form.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

@@ -102,18 +102,33 @@ async fn an_extra_parameter_is_sent_and_signed_like_the_spec_ones() {
         .private_key(aster_sandbox::DEMO_SIGNER_KEY)
         .build()
         .unwrap();
-    let builder = "0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D";
+    // The exchange's demo names the network on its orders; the spec does not list it.
     let order = c
         .new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market)
         .quantity(dec("0.001"))
-        .param("builder", builder)
-        .param("feeRate", dec("0.000010"))
+        .param("asterChain", "Mainnet")
         .await
         .unwrap();
-    let sent = sb.order_extras(order.order_id);
+    assert_eq!(sb.order_extras(order.order_id), vec![("asterChain".to_string(), "Mainnet".to_string())]);
+    // The exchange read it under the signature: another network is refused, not ignored.
+    let refused = c
+        .new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market)
+        .quantity(dec("0.001"))
+        .param("asterChain", "Testnet")
+        .await;
+    assert_eq!(refused.unwrap_err().error_code(), Some(-1130));
+    // A decimal extra takes the one wire form: the typed builder fee beside it.
+    let builder = "0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D";
     assert_eq!(
-        sent,
-        vec![("builder".to_string(), builder.to_string()), ("feeRate".to_string(), "0.00001".to_string())]
+        c.new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market)
+            .quantity(dec("0.001"))
+            .builder(builder)
+            .fee_rate(dec("0.000010"))
+            .await
+            .unwrap_err()
+            .error_code(),
+        Some(-1102),
+        "a builder the user never approved charges nothing"
     );
 }
 

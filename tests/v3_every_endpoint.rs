@@ -196,6 +196,18 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     let batch_id = child_client.migrate_user_assets().await.unwrap().batch_id.unwrap();
     c.migrate_user_assets_history(batch_id).await.unwrap();
 
+    // Agents and builders, approved by the main wallet's typed signatures.
+    let agent = wallet_key(0xd5).address().to_string();
+    c.approve_agent("bot-2", &agent, unix_ms() + 60_000, true, true, false, 56).await.unwrap();
+    c.update_agent(&agent, true, false, false, 56).await.unwrap();
+    assert!(c.get_agents().await.unwrap().iter().any(|a| a.agent_address.eq_ignore_ascii_case(&agent)));
+    c.delete_agent(&agent, 56).await.unwrap();
+    let builder = wallet_key(0xd6).address().to_string();
+    c.approve_builder(&builder, dec("0.0005"), "b", 56).await.unwrap();
+    c.update_builder(&builder, dec("0.0002"), 56).await.unwrap();
+    assert_eq!(c.get_builders().await.unwrap().len(), 1);
+    c.delete_builder(&builder, 56).await.unwrap();
+
     // Announcements addressed to this account.
     let acct = sb.with_exchange(|ex| ex.account_by_user(wallet_key(0xa1).address().as_bytes())).unwrap();
     let id = sb.announce("Maintenance", "<p>02:00 to 04:00 UTC</p>", Some(acct));
@@ -214,5 +226,6 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
         .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
         .collect();
     assert!(missing.is_empty(), "not called: {missing:?}");
-    assert_eq!(v3::ENDPOINTS.len(), 71);
+    // The 71 of the V3 reference and the 8 agent and builder endpoints of the exchange's demo.
+    assert_eq!(v3::ENDPOINTS.len(), 79);
 }

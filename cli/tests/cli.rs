@@ -258,7 +258,7 @@ fn every_endpoint_of_the_spec_has_a_command() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 48 + 71 + 28 + 29);
+    assert_eq!(checked, 48 + 79 + 28 + 29);
 }
 
 #[test]

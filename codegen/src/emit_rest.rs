@@ -146,6 +146,7 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
         message: vec![],
         unsigned: vec![],
         chain_id_param: None,
+        typed: None,
     };
     if *s == standard {
         return quote!(Auth::Wallet(WalletSigning::STANDARD));
@@ -156,6 +157,21 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
         Some(c) => quote!(Some(#c)),
         None => quote!(None),
     };
+    let typed = match &s.typed {
+        Some(primary) => {
+            let kinds = message.iter().map(|key| {
+                let kind = match ep.params.iter().find(|p| &p.name == key).map(|p| p.ty.as_str()) {
+                    Some("bool") => quote!(Bool),
+                    Some("int" | "long") => quote!(Uint256),
+                    None if key == "nonce" => quote!(Uint256),
+                    _ => quote!(String),
+                };
+                quote!(crate::wallet::FieldKind::#kind)
+            });
+            quote!(Some(crate::request::TypedMessage { primary_type: #primary, kinds: &[#(#kinds),*] }))
+        }
+        None => quote!(None),
+    };
     quote! {
         Auth::Wallet(WalletSigning {
             key: #key,
@@ -163,6 +179,7 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
             message: &[#(#message),*],
             unsigned: &[#(#unsigned),*],
             chain_id_param: #chain,
+            typed: #typed,
         })
     }
 }

@@ -125,6 +125,10 @@ pub struct WalletSigning {
     /// The param holding the EIP-712 chain id, when it is not the exchange's 1666.
     #[serde(default)]
     pub chain_id_param: Option<String>,
+    /// Signed as this EIP-712 struct of the `message` keys (capitalised, typed by param
+    /// type) instead of `Message(string msg)`.
+    #[serde(default)]
+    pub typed: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,10 +9,10 @@ use std::collections::{BTreeSet, HashSet};
 pub const SECURITY_TYPES: &[&str] =
     &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER", "PUBLIC", "WITHDRAW"];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
-pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream", "strategy", "sub_account"];
+pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream", "strategy", "sub_account", "agents"];
 pub const SIGNING_SCHEMES: &[&str] = &["hmac", "eip712"];
 pub const WALLET_KEYS: &[&str] = &["api_wallet", "main_wallet"];
-pub const WALLET_PARAMS: &[&str] = &["user", "signer", "nonce"];
+pub const WALLET_PARAMS: &[&str] = &["user", "signer", "nonce", "asterChain"];
 
 /// Every problem found, in spec order; empty when the spec is sound.
 pub fn validate(spec: &Spec) -> Vec<String> {
@@ -396,9 +396,13 @@ fn check_wallet_signing(at: &str, s: &crate::spec::WalletSigning, params: &[Para
         }
     }
     for u in &s.unsigned {
-        if !params.iter().any(|p| &p.name == u && !p.required) || s.message.contains(u) {
+        // A typed struct's chain id is sent beside it, required.
+        if !params.iter().any(|p| &p.name == u && (!p.required || s.typed.is_some())) || s.message.contains(u) {
             errors.push(format!("{at}: unsigned `{u}` must be an optional param left out of the message"));
         }
+    }
+    if s.typed.is_some() && (s.message.is_empty() || s.key != "main_wallet") {
+        errors.push(format!("{at}: a typed message is the main wallet's, with its keys listed in `message`"));
     }
     if let Some(c) = &s.chain_id_param {
         if !params.iter().any(|p| &p.name == c && p.required) {

@@ -37,7 +37,7 @@ fn decode(raw: &str) -> ApiResult<Vec<u8>> {
     Ok(out)
 }
 
-fn parse_source(raw: &[u8]) -> ApiResult<Vec<(String, String)>> {
+fn parse_source(raw: &[u8], may_be_empty: &dyn Fn(&str) -> bool) -> ApiResult<Vec<(String, String)>> {
     let text = std::str::from_utf8(raw).map_err(|_| ApiError::illegal_chars_any())?;
     let mut pairs: Vec<(String, String)> = Vec::new();
     for segment in text.split('&').filter(|s| !s.is_empty()) {
@@ -47,7 +47,7 @@ fn parse_source(raw: &[u8]) -> ApiResult<Vec<(String, String)>> {
             return Err(ApiError::illegal_chars_any());
         }
         let value = String::from_utf8(decode(v)?).map_err(|_| ApiError::illegal_chars(&key))?;
-        if value.is_empty() {
+        if value.is_empty() && !may_be_empty(&key) {
             return Err(ApiError::param_empty(&key));
         }
         if pairs.iter().any(|(k, _)| *k == key) {
@@ -63,8 +63,14 @@ fn parse_source(raw: &[u8]) -> ApiResult<Vec<(String, String)>> {
 
 impl Params {
     pub fn parse(query: &[u8], body: &[u8]) -> ApiResult<Params> {
+        Self::parse_allowing_empty(query, body, &|_| false)
+    }
+
+    /// Like `parse`, but the keys `may_be_empty` names may be sent empty (a typed struct's
+    /// text fields: the struct signs the empty text).
+    pub fn parse_allowing_empty(query: &[u8], body: &[u8], may_be_empty: &dyn Fn(&str) -> bool) -> ApiResult<Params> {
         let mut p = Params::default();
-        for (k, v) in parse_source(query)?.into_iter().chain(parse_source(body)?) {
+        for (k, v) in parse_source(query, may_be_empty)?.into_iter().chain(parse_source(body, may_be_empty)?) {
             if !p.values.contains_key(&k) {
                 p.order.push(k.clone());
                 p.values.insert(k, v);
@@ -89,6 +95,11 @@ impl Params {
 
     pub fn has(&self, k: &str) -> bool {
         self.values.contains_key(k)
+    }
+
+    /// The value exactly as sent, empty included.
+    pub fn raw(&self, k: &str) -> Option<&str> {
+        self.values.get(k).map(String::as_str)
     }
 
     /// The raw value; an empty value counts as absent for optional params.

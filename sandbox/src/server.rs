@@ -349,7 +349,14 @@ fn authenticate_wallet(
             None => chain_id,
         };
         let user = address("user")?;
-        if recover(chain, &message, &signature)? != user {
+        let signed_by = match route.typed {
+            // The struct is rebuilt from the params: their order on the wire does not matter.
+            Some(shape) => {
+                crate::wallet::recover_typed(chain, shape, |k| params.raw(k).map(str::to_string), &signature)?
+            }
+            None => recover(chain, &message, &signature)?,
+        };
+        if signed_by != user {
             return Err(ApiError::bad_signature());
         }
         let acct = ex.account_by_user(&user).ok_or_else(ApiError::signer_not_allowed)?;
@@ -367,6 +374,14 @@ fn authenticate_wallet(
             return Err(ApiError::bad_signature());
         }
         let acct = ex.account_by_agent(&signer, now).ok_or_else(ApiError::signer_not_allowed)?;
+        // An agent trades only the markets its approval names.
+        if route.places_orders {
+            let agent = ex.accounts[acct].agents.iter().find(|g| g.address == signer);
+            let futures = route.path.starts_with("/fapi/");
+            if agent.is_some_and(|g| if futures { !g.can_perp } else { !g.can_spot }) {
+                return Err(ApiError::signer_not_allowed());
+            }
+        }
         if params.has("user") && ex.accounts[acct].wallet_user != Some(address("user")?) {
             return Err(ApiError::signer_not_allowed());
         }
@@ -402,7 +417,10 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
         .and_then(|v| v.to_str().ok())
         .is_none_or(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let body: &[u8] = if is_form { body } else { b"" };
-    let params = match Params::parse(query.as_bytes(), body) {
+    let typed_text = |key: &str| {
+        route.typed.is_some_and(|t| t.fields.iter().any(|(k, kind)| *k == key && *kind == crate::wallet::Kind::String))
+    };
+    let params = match Params::parse_allowing_empty(query.as_bytes(), body, &typed_text) {
         Ok(p) => p,
         Err(e) => return Reply::error(&e),
     };

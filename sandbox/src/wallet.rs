@@ -83,6 +83,52 @@ pub fn recover_withdraw(action: &WithdrawAction, signature: &str) -> Result<Addr
     recover_digest(&withdraw_digest(action), signature)
 }
 
+/// The EIP-712 type of a field of a typed main-wallet request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Uint256,
+    Bool,
+}
+
+/// A typed main-wallet request's struct: its name and fields, keys as the request sends
+/// them (the struct names them with a capital first letter).
+#[derive(Debug)]
+pub struct TypedShape {
+    pub primary: &'static str,
+    pub fields: &'static [(&'static str, Kind)],
+}
+
+/// The address that signed `shape` with `value(key)` for each field, in the
+/// `AsterSignTransaction` domain on `chain_id`.
+pub fn recover_typed(
+    chain_id: u64,
+    shape: &TypedShape,
+    value: impl Fn(&str) -> Option<String>,
+    signature: &str,
+) -> Result<Address, ApiError> {
+    let mut members = Vec::new();
+    let mut encoded: Vec<u8> = Vec::new();
+    for (key, kind) in shape.fields {
+        let name: String = key.chars().take(1).flat_map(char::to_uppercase).chain(key.chars().skip(1)).collect();
+        let text = value(key).ok_or_else(|| ApiError::mandatory(key))?;
+        let (type_name, word_bytes) = match kind {
+            Kind::String => ("string", keccak(&[text.as_bytes()])),
+            Kind::Uint256 => ("uint256", word(text.parse().map_err(|_| ApiError::invalid_param(key))?)),
+            Kind::Bool => match text.to_ascii_lowercase().as_str() {
+                "true" => ("bool", word(1)),
+                "false" => ("bool", word(0)),
+                _ => return Err(ApiError::invalid_param(key)),
+            },
+        };
+        members.push(format!("{type_name} {name}"));
+        encoded.extend_from_slice(&word_bytes);
+    }
+    let type_hash = keccak(&[format!("{}({})", shape.primary, members.join(",")).as_bytes()]);
+    let body = keccak(&[&type_hash, &encoded]);
+    recover_digest(&keccak(&[b"\x19\x01", &domain(b"AsterSignTransaction", chain_id), &body]), signature)
+}
+
 /// Parses `0x` + 40 hex digits, any case.
 pub fn parse_address(s: &str) -> Option<Address> {
     let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;

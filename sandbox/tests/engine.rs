@@ -183,6 +183,7 @@ fn order(side: Side, kind: OrderType) -> NewOrder {
         working_type: None,
         price_protect: None,
         stp_mode: None,
+        builder_fee: None,
     }
 }
 

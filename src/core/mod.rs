@@ -403,6 +403,7 @@ impl Core {
             signer: &wallet.signer_text,
             nonce,
             chain_id: self.inner.chain_id,
+            aster_chain: self.inner.environment.aster_chain(),
         };
         crate::request::wallet_payload::build(signing, w, &values)
     }
@@ -431,7 +432,10 @@ impl Core {
             None => self.inner.nonces.next(),
         };
         let built = self.wallet_message(signing, name, w, nonce)?;
-        let signature = key.sign_message(built.chain_id, &built.message);
+        let signature = match &built.digest {
+            Some(digest) => format!("0x{}", hex::encode(key.sign_digest(digest))),
+            None => key.sign_message(built.chain_id, &built.message),
+        };
         let mut out = ParamWriter::from_encoded(built.message);
         for (k, v) in ParamWriter::from_encoded(built.unsigned).pairs() {
             out.put_encoded(k, v);

@@ -117,6 +117,18 @@ pub struct WalletSigning {
     pub unsigned: &'static [&'static str],
     /// The param whose value is the EIP-712 chain id; the exchange's 1666 when `None`.
     pub chain_id_param: Option<&'static str>,
+    /// Signed as this EIP-712 struct of the `message` keys instead of `Message(string msg)`;
+    /// every key is then sent, an unset optional one empty.
+    pub typed: Option<TypedMessage>,
+}
+
+/// The struct a typed main-wallet request signs: its name and each `message` key's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypedMessage {
+    /// The EIP-712 primary type, e.g. `ApproveAgent`.
+    pub primary_type: &'static str,
+    /// The type of each key of `message`, in its order.
+    pub kinds: &'static [crate::wallet::FieldKind],
 }
 
 impl WalletSigning {
@@ -127,6 +139,7 @@ impl WalletSigning {
         message: &[],
         unsigned: &[],
         chain_id_param: None,
+        typed: None,
     };
 }
 

@@ -187,6 +187,27 @@ impl ParamWriter {
     }
 }
 
+/// The raw text of a percent-encoded value (as `encode_into` writes them).
+pub(crate) fn decode(encoded: &str) -> String {
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn encode_into(raw: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";

@@ -12,6 +12,8 @@ pub(crate) struct WalletValues<'a> {
     pub nonce: u64,
     /// The chain of the client's environment, signed on unless the endpoint names another.
     pub chain_id: u64,
+    /// The environment's network name (`Mainnet`, `Testnet`), for `asterChain`.
+    pub aster_chain: &'a str,
 }
 
 impl WalletValues<'_> {
@@ -20,6 +22,7 @@ impl WalletValues<'_> {
             "user" => Some(self.user.to_string()),
             "signer" => Some(self.signer.to_string()),
             "nonce" => Some(self.nonce.to_string()),
+            "asterChain" => Some(self.aster_chain.to_string()),
             _ => None,
         }
     }
@@ -31,6 +34,8 @@ pub(crate) struct Built {
     pub message: String,
     pub unsigned: String,
     pub chain_id: u64,
+    /// For a typed request, the digest of its struct (signed instead of the message).
+    pub digest: Option<[u8; 32]>,
 }
 
 /// Builds the signed message of a request.
@@ -56,6 +61,10 @@ pub(crate) fn build(signing: &WalletSigning, mut business: ParamWriter, wallet: 
         if signing.unsigned.contains(&k) {
             unsigned.put_encoded(k, v);
         }
+    }
+    if let Some(typed) = &signing.typed {
+        let (message, digest) = typed_message(signing, typed, &business, wallet, chain_id)?;
+        return Ok(Built { message, unsigned: unsigned.into_string(), chain_id, digest: Some(digest) });
     }
     if signing.message.is_empty() {
         business.sort_by_key();
@@ -85,7 +94,42 @@ pub(crate) fn build(signing: &WalletSigning, mut business: ParamWriter, wallet: 
             }
         }
     }
-    Ok(Built { message: out.into_string(), unsigned: unsigned.into_string(), chain_id })
+    Ok(Built { message: out.into_string(), unsigned: unsigned.into_string(), chain_id, digest: None })
+}
+
+/// Every key of a typed request's struct, in order, with its value (an unset optional one
+/// empty, as it is also sent), and the struct's digest.
+fn typed_message(
+    signing: &WalletSigning,
+    typed: &crate::request::TypedMessage,
+    business: &ParamWriter,
+    wallet: &WalletValues,
+    chain_id: u64,
+) -> Result<(String, [u8; 32])> {
+    if let Some((extra, _)) =
+        business.pairs().find(|(k, _)| !signing.message.contains(k) && !signing.unsigned.contains(k))
+    {
+        // A typed struct has a fixed shape: a key outside it could not be signed.
+        return Err(Error::ParameterValue {
+            name: extra.to_string(),
+            reason: format!("`{}` signs a fixed structure that has no such field", typed.primary_type),
+        });
+    }
+    let mut out = ParamWriter::new();
+    let mut values = Vec::with_capacity(signing.message.len());
+    for (key, kind) in signing.message.iter().zip(typed.kinds) {
+        let value = if signing.adds.contains(key) {
+            wallet.get(key).unwrap_or_default()
+        } else {
+            business.pairs().find(|(k, _)| k == key).map(|(_, v)| super::params::decode(v)).unwrap_or_default()
+        };
+        out.put(key, value.as_str());
+        values.push((*key, *kind, value));
+    }
+    let fields: Vec<(&str, crate::wallet::FieldKind, &str)> =
+        values.iter().map(|(k, kind, v)| (*k, *kind, v.as_str())).collect();
+    let digest = crate::wallet::struct_digest(chain_id, typed.primary_type, &fields)?;
+    Ok((out.into_string(), digest))
 }
 
 #[cfg(test)]
@@ -93,7 +137,8 @@ mod tests {
     use super::*;
     use crate::request::endpoint::WalletRole;
 
-    const W: WalletValues = WalletValues { user: "0xU", signer: "0xS", nonce: 7, chain_id: 1666 };
+    const W: WalletValues =
+        WalletValues { user: "0xU", signer: "0xS", nonce: 7, chain_id: 1666, aster_chain: "Mainnet" };
 
     #[test]
     fn standard_layout_sorts_business_params_then_adds_wallet_params() {
@@ -114,6 +159,7 @@ mod tests {
             message: &["subSourceAddr", "nonce", "user", "signer", "subAccountName", "status"],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         };
         let mut w = ParamWriter::new();
         w.put("status", "FROZEN");
@@ -130,6 +176,7 @@ mod tests {
             message: &["user", "nonce", "signatureChainId"],
             unsigned: &["agentCode"],
             chain_id_param: Some("signatureChainId"),
+            typed: None,
         };
         let mut w = ParamWriter::new();
         w.put("agentCode", "ref");

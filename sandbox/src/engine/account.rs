@@ -83,6 +83,8 @@ pub struct Account {
     /// V3: the main wallet, the API wallets that sign for it, and its recent nonces.
     pub wallet_user: Option<Address>,
     pub agents: Vec<Agent>,
+    /// Builders approved to add a fee to this account's orders.
+    pub builders: Vec<Builder>,
     /// V3 sub-accounts: the main account this one belongs to, its name, and whether it is
     /// frozen (no transfers in or out).
     pub parent: Option<usize>,
@@ -97,11 +99,39 @@ pub struct Account {
 
 pub const DEFAULT_LEVERAGE: u32 = 20;
 
-/// An API wallet allowed to sign for an account, until `expires` (ms).
+/// An API wallet allowed to sign for an account, until `expires` (ms), with what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agent {
     pub address: Address,
     pub expires: i64,
+    pub name: String,
+    pub ip_whitelist: String,
+    pub can_spot: bool,
+    pub can_perp: bool,
+    pub can_withdraw: bool,
+}
+
+impl Agent {
+    /// An agent that may do everything (a configured signer).
+    pub fn trusted(address: Address, expires: i64) -> Self {
+        Agent {
+            address,
+            expires,
+            name: String::new(),
+            ip_whitelist: String::new(),
+            can_spot: true,
+            can_perp: true,
+            can_withdraw: true,
+        }
+    }
+}
+
+/// A builder the account approved to add a fee to its orders, up to `max_fee_rate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Builder {
+    pub address: Address,
+    pub name: String,
+    pub max_fee_rate: Decimal,
 }
 
 impl Account {
@@ -127,6 +157,7 @@ impl Account {
             update_time: 0,
             wallet_user: None,
             agents: Vec::new(),
+            builders: Vec::new(),
             parent: None,
             sub_name: String::new(),
             frozen: false,
@@ -144,7 +175,7 @@ impl Account {
                 .signers
                 .iter()
                 .filter_map(|s| crate::wallet::parse_address(s))
-                .map(|address| Agent { address, expires: i64::MAX })
+                .map(|address| Agent::trusted(address, i64::MAX))
                 .collect();
         }
     }

@@ -85,6 +85,7 @@ impl Exchange {
                 working_type: None,
                 price_protect: None,
                 stp_mode: None,
+                builder_fee: None,
             };
             let Ok(order_id) = self.place(acct, order, now) else { continue };
             let Some(o) = self.futures.orders.get(&order_id) else { continue };

@@ -203,6 +203,15 @@ pub struct NewOrder {
     pub price_protect: Option<bool>,
     /// V3: self-trade prevention for this order; the account's mode when `None`.
     pub stp_mode: Option<StpMode>,
+    /// V3: a builder the account approved, and the fee rate it adds to each fill.
+    pub builder_fee: Option<BuilderFee>,
+}
+
+/// A builder's fee on an order: `rate` of each fill's value, paid to `builder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuilderFee {
+    pub builder: crate::wallet::Address,
+    pub rate: Decimal,
 }
 
 /// Most trades kept per symbol for the trade endpoints.
@@ -241,8 +250,10 @@ pub struct FuturesMarket {
     pub strategies: strategy::Strategies,
     /// Forced (liquidation) orders, oldest first.
     pub force_orders: Vec<liquidation::ForceOrder>,
-    /// What a V3 order carried beyond its own terms (`builder`, `feeRate`), by order id.
+    /// What a V3 order carried beyond its own terms, by order id.
     pub order_extras: HashMap<i64, Vec<(String, String)>>,
+    /// The builder fees of V3 orders, by order id.
+    pub builder_fees: HashMap<i64, BuilderFee>,
     next_order_id: i64,
     next_trade_id: i64,
     next_agg_id: i64,
@@ -272,6 +283,7 @@ impl FuturesMarket {
             strategies: Default::default(),
             force_orders: Vec::new(),
             order_extras: Default::default(),
+            builder_fees: HashMap::new(),
             next_order_id: 1_000_001,
             next_trade_id: 500_001,
             next_agg_id: 200_001,

@@ -105,6 +105,9 @@ impl Exchange {
         };
         self.futures.orders.insert(id, order);
         self.futures.open.insert(id);
+        if let Some(fee) = req.builder_fee {
+            self.futures.builder_fees.insert(id, fee);
+        }
         self.push_order_event(id, "NEW", None);
         if !kind.is_conditional() {
             self.execute(id, sym, now);
@@ -381,6 +384,17 @@ impl Exchange {
         }
     }
 
+    /// The builder's fee on a fill of `value` of the order, credited to the builder when it
+    /// has an account here; the account that placed the order pays it with its commission.
+    fn pay_builder(&mut self, order_id: i64, value: Decimal) -> Decimal {
+        let Some(fee) = self.futures.builder_fees.get(&order_id).copied() else { return Decimal::ZERO };
+        let amount = (value * fee.rate).round_dp(8);
+        if let Some(builder) = self.account_by_user(&fee.builder) {
+            self.accounts[builder].add_usdt(amount);
+        }
+        amount
+    }
+
     /// Books a fill on an account: position, realized PnL, commission and records.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn apply_fill(
@@ -397,6 +411,7 @@ impl Exchange {
         now: i64,
     ) {
         self.mmp_record(acct, symbol, side, price, qty, now);
+        let builder_fee = self.pay_builder(order_id, price * qty);
         let fee_rate = if maker { self.cfg.maker_fee } else { self.cfg.taker_fee };
         let tran_id = Self::next_id(&mut self.next_tran_id);
         let account = &mut self.accounts[acct];
@@ -433,7 +448,7 @@ impl Exchange {
         }
         pos.entry_price = pos.entry_price.round_dp(8);
         pos.update_time = now;
-        let commission = (price * qty * fee_rate).round_dp(8);
+        let commission = (price * qty * fee_rate).round_dp(8) + builder_fee;
         account.add_usdt(realized - commission);
         account.update_time = now;
         account.trades.push(AccountTrade {

@@ -69,6 +69,8 @@ pub struct Route {
     pub places_orders: bool,
     /// V3: params sent after the signed message, outside the signature.
     pub unsigned: &'static [&'static str],
+    /// V3 main wallet: the EIP-712 struct signed instead of the message.
+    pub typed: Option<&'static crate::wallet::TypedShape>,
     pub handler: Handler,
 }
 
@@ -136,6 +138,7 @@ macro_rules! route {
             weight: $w,
             places_orders: false,
             unsigned: &[],
+            typed: None,
             handler: $h,
         }
     };
@@ -148,6 +151,7 @@ macro_rules! route {
             weight: $w,
             places_orders: true,
             unsigned: &[],
+            typed: None,
             handler: $h,
         }
     };

@@ -335,6 +335,46 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
         params: RegisterAndApproveAgentParams::PARAM_INFO,
     },
     crate::dynamic::EndpointInfo {
+        spec: <ApproveAgentParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Approves an API wallet (agent) for the user with its permissions, signed by the main wallet. The agent then signs the user's requests until `expired` or until it is deleted.",
+        params: ApproveAgentParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <UpdateAgentParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Changes an approved agent's permissions and allowed IPs, signed by the main wallet.",
+        params: UpdateAgentParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <DeleteAgentParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Removes an agent, signed by the main wallet; its signatures are refused from then on.",
+        params: DeleteAgentParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetAgentsParams as Endpoint<ThisApi>>::SPEC,
+        doc: "The user's approved agents.",
+        params: GetAgentsParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <ApproveBuilderParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Lets a builder add a fee to the user's orders, up to `maxFeeRate` of each order's value, signed by the main wallet.",
+        params: ApproveBuilderParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <UpdateBuilderParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Changes an approved builder's highest fee rate, signed by the main wallet.",
+        params: UpdateBuilderParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <DeleteBuilderParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Withdraws a builder's approval, signed by the main wallet; its fees are refused from then on.",
+        params: DeleteBuilderParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <GetBuildersParams as Endpoint<ThisApi>>::SPEC,
+        doc: "The user's approved builders.",
+        params: GetBuildersParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
         spec: <GetDirectAnnouncementsParams as Endpoint<ThisApi>>::SPEC,
         doc: "Announcements addressed to this user, a page at a time.",
         params: GetDirectAnnouncementsParams::PARAM_INFO,
@@ -929,6 +969,65 @@ pub async fn call_by_name(
                         _,
                         ThisApi,
                     >::new(core, RegisterAndApproveAgentParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "approve_agent" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, ApproveAgentParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "update_agent" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, UpdateAgentParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "delete_agent" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, DeleteAgentParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "get_agents" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, GetAgentsParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "approve_builder" => {
+            crate::dynamic::send(
+                    Call::<
+                        _,
+                        ThisApi,
+                    >::new(core, ApproveBuilderParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "update_builder" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, UpdateBuilderParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "delete_builder" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, DeleteBuilderParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "get_builders" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, GetBuildersParams::from_args(args)?),
                     args,
                 )
                 .await

@@ -37,6 +37,8 @@ mod strategy;
 pub use strategy::*;
 mod sub_account;
 pub use sub_account::*;
+mod agents;
+pub use agents::*;
 mod user_stream;
 pub use user_stream::*;
 #[cfg(feature = "dynamic")]
@@ -111,6 +113,14 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <MigrateUserAssetsParams as Endpoint<ThisApi>>::SPEC,
     <MigrateUserAssetsHistoryParams as Endpoint<ThisApi>>::SPEC,
     <RegisterAndApproveAgentParams as Endpoint<ThisApi>>::SPEC,
+    <ApproveAgentParams as Endpoint<ThisApi>>::SPEC,
+    <UpdateAgentParams as Endpoint<ThisApi>>::SPEC,
+    <DeleteAgentParams as Endpoint<ThisApi>>::SPEC,
+    <GetAgentsParams as Endpoint<ThisApi>>::SPEC,
+    <ApproveBuilderParams as Endpoint<ThisApi>>::SPEC,
+    <UpdateBuilderParams as Endpoint<ThisApi>>::SPEC,
+    <DeleteBuilderParams as Endpoint<ThisApi>>::SPEC,
+    <GetBuildersParams as Endpoint<ThisApi>>::SPEC,
     <GetDirectAnnouncementsParams as Endpoint<ThisApi>>::SPEC,
     <GetDirectAnnouncementParams as Endpoint<ThisApi>>::SPEC,
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,

@@ -68,6 +68,7 @@ impl Endpoint<ThisApi> for BindSubAccountParams {
             message: &["childAddress", "name", "nonce", "user", "childSignature"],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -174,6 +175,7 @@ impl Endpoint<ThisApi> for CreateSubAccountParams {
             ],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -231,6 +233,7 @@ impl Endpoint<ThisApi> for GetSubAccountListParams {
             message: &["nonce", "user", "signer"],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -330,6 +333,7 @@ impl Endpoint<ThisApi> for UpdateSubAccountParams {
             ],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -474,6 +478,7 @@ impl Endpoint<ThisApi> for SubAccountTransferParams {
             ],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -546,6 +551,7 @@ impl Endpoint<ThisApi> for MigrateUserAssetsParams {
             message: &["user", "nonce"],
             unsigned: &[],
             chain_id_param: None,
+            typed: None,
         }),
     };
 }
@@ -773,6 +779,7 @@ impl Endpoint<ThisApi> for RegisterAndApproveAgentParams {
             ],
             unsigned: &["agentCode"],
             chain_id_param: Some("signatureChainId"),
+            typed: None,
         }),
     };
 }

@@ -43,6 +43,10 @@ pub struct NewOrderParams {
     pub peg_offset: Option<Decimal>,
     /// `stpMode`: Self-trade prevention for this order; the account's mode when omitted.
     pub stp_mode: Option<StpMode>,
+    /// `builder`: A builder the user approved, who adds its fee to this order.
+    pub builder: Option<String>,
+    /// `feeRate`: The builder's fee rate for this order, at most the rate the user approved.
+    pub fee_rate: Option<Decimal>,
 }
 impl Params for NewOrderParams {
     const PARAMS: &'static [&'static str] = &[
@@ -65,6 +69,8 @@ impl Params for NewOrderParams {
         "pegPriceType",
         "pegOffset",
         "stpMode",
+        "builder",
+        "feeRate",
     ];
     fn write_params(&self, w: &mut ParamWriter) {
         w.put("symbol", &self.symbol);
@@ -86,6 +92,8 @@ impl Params for NewOrderParams {
         w.put_opt("pegPriceType", self.peg_price_type.as_ref());
         w.put_opt("pegOffset", self.peg_offset.as_ref());
         w.put_opt("stpMode", self.stp_mode.as_ref());
+        w.put_opt("builder", self.builder.as_ref());
+        w.put_opt("feeRate", self.fee_rate.as_ref());
     }
     fn check(&self) -> Result<(), Error> {
         match self.order_type {
@@ -311,6 +319,20 @@ impl NewOrderParams {
             doc: "Self-trade prevention for this order; the account's mode when omitted.",
             allowed: &[],
         },
+        crate::dynamic::ParamInfo {
+            name: "builder",
+            kind: crate::dynamic::ParamKind::String,
+            required: false,
+            doc: "A builder the user approved, who adds its fee to this order.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "feeRate",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: false,
+            doc: "The builder's fee rate for this order, at most the rate the user approved.",
+            allowed: &[],
+        },
     ];
     pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
@@ -333,6 +355,8 @@ impl NewOrderParams {
             peg_price_type: args.opt("pegPriceType")?,
             peg_offset: args.opt("pegOffset")?,
             stp_mode: args.opt("stpMode")?,
+            builder: args.opt("builder")?,
+            fee_rate: args.opt("feeRate")?,
         })
     }
 }
@@ -374,6 +398,8 @@ impl Client {
     /// - `pegPriceType`: Peg a LIMIT order to the best bid/offer: its price is set from the book when it triggers. (setter `peg_price_type`)
     /// - `pegOffset`: Signed distance from the pegged price, a multiple of tickSize; at most 0 for BUY, at least 0 for SELL. (setter `peg_offset`)
     /// - `stpMode`: Self-trade prevention for this order; the account's mode when omitted. (setter `stp_mode`)
+    /// - `builder`: A builder the user approved, who adds its fee to this order. (setter `builder`)
+    /// - `feeRate`: The builder's fee rate for this order, at most the rate the user approved. (setter `fee_rate`)
     pub fn new_order(
         &self,
         symbol: impl Into<String>,
@@ -402,6 +428,8 @@ impl Client {
                 peg_price_type: None,
                 peg_offset: None,
                 stp_mode: None,
+                builder: None,
+                fee_rate: None,
             },
         )
     }
@@ -488,6 +516,16 @@ impl<A: crate::api::Api> Call<'_, NewOrderParams, A> {
     /// `stpMode`: Self-trade prevention for this order; the account's mode when omitted.
     pub fn stp_mode(mut self, stp_mode: StpMode) -> Self {
         self.params.stp_mode = Some(stp_mode);
+        self
+    }
+    /// `builder`: A builder the user approved, who adds its fee to this order.
+    pub fn builder(mut self, builder: impl Into<String>) -> Self {
+        self.params.builder = Some(builder.into());
+        self
+    }
+    /// `feeRate`: The builder's fee rate for this order, at most the rate the user approved.
+    pub fn fee_rate(mut self, fee_rate: Decimal) -> Self {
+        self.params.fee_rate = Some(fee_rate);
         self
     }
 }

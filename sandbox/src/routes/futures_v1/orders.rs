@@ -21,6 +21,7 @@ pub(crate) fn parse_new_order(get: &dyn Fn(&str) -> Option<String>) -> ApiResult
         working_type: p.str("workingType").map(WorkingType::parse).transpose()?,
         price_protect: p.opt_upper_flag("priceProtect")?,
         stp_mode: None,
+        builder_fee: None,
     })
 }
 

@@ -13,7 +13,7 @@ use crate::wallet::{parse_address, recover, Address};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-fn success() -> Value {
+pub(super) fn success() -> Value {
     json!({ "code": 200, "msg": "success" })
 }
 
@@ -68,7 +68,16 @@ pub(super) fn register_agent(c: &mut Ctx) -> ApiResult<Value> {
     }
     let agents = &mut c.ex.accounts[c.acct].agents;
     agents.retain(|g| g.address != agent);
-    agents.push(Agent { address: agent, expires });
+    let name = c.p.req_str("agentName")?.to_string();
+    let ip_whitelist = c.p.str("ipWhitelist").unwrap_or_default().to_string();
+    agents.push(Agent {
+        name,
+        ip_whitelist,
+        can_spot: spot,
+        can_perp: perp,
+        can_withdraw: withdraw,
+        ..Agent::trusted(agent, expires)
+    });
     Ok(success())
 }
 

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use strategy::{place_chase, place_strategy, strategy_history, strategy_open, update_strategy};
 
 mod accounts;
+mod agents;
 mod strategy;
 
 fn w50(_: &crate::params::Params) -> u64 {
@@ -18,14 +19,15 @@ fn w50(_: &crate::params::Params) -> u64 {
 }
 
 /// V1's order params plus V3's peg and self-trade prevention.
-// `builder` and `feeRate` as the exchange's own demo sends them (its docs list them only
-// for strategy orders).
-const ORDER_PARAMS_V3: [&str; 21] = crate::order_params!("pegPriceType", "pegOffset", "stpMode", "builder", "feeRate");
+// `builder`, `feeRate` and `asterChain` as the exchange's own demo sends them (its docs list
+// the first two only for strategy orders, the last nowhere).
+const ORDER_PARAMS_V3: [&str; 22] =
+    crate::order_params!("pegPriceType", "pegOffset", "stpMode", "builder", "feeRate", "asterChain");
 
 /// V3's routes: those that exist only in V3 (or take other params there), then every V1
 /// route carried over under its V3 path with V3 authentication.
 pub static ROUTES_V3: LazyLock<Vec<Route>> = LazyLock::new(|| {
-    let mut routes: Vec<Route> = V3_ONLY.to_vec();
+    let mut routes: Vec<Route> = V3_ONLY.iter().chain(&agents::ROUTES).copied().collect();
     for r in crate::routes::futures_v1::ROUTES {
         let Some(path) = v3_path(r.path) else { continue };
         if routes.iter().any(|v| v.method == r.method && v.path == path) {
@@ -213,28 +215,23 @@ fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
         None if p.has("pegOffset") => return Err(ApiError::param_not_required("pegOffset")),
         None => {}
     }
-    let extras = builder_terms(p)?;
+    req.builder_fee = agents::builder_fee(c)?;
+    // The demo names the network on its orders too; a wrong one is refused.
+    let network = p.str("asterChain");
+    if network.is_some_and(|n| n != c.ex.cfg.network.aster_chain()) {
+        return Err(ApiError::invalid_param("asterChain"));
+    }
     let id = c.ex.place(c.acct, req, c.now)?;
-    if !extras.is_empty() {
-        c.ex.futures.order_extras.insert(id, extras);
+    let mut terms = Vec::new();
+    if let Some(fee) = c.ex.futures.builder_fees.get(&id) {
+        terms.push(("builder".to_string(), p.str("builder").unwrap_or_default().to_string()));
+        terms.push(("feeRate".to_string(), fee.rate.normalize().to_string()));
+    }
+    terms.extend(network.map(|n| ("asterChain".to_string(), n.to_string())));
+    if !terms.is_empty() {
+        c.ex.futures.order_extras.insert(id, terms);
     }
     Ok(order_json(&c.ex.futures.orders[&id]))
-}
-
-/// A builder's address and fee rate, checked and kept as sent.
-fn builder_terms(p: &crate::params::Params) -> ApiResult<Vec<(String, String)>> {
-    let mut terms = Vec::new();
-    if let Some(b) = p.str("builder") {
-        crate::wallet::parse_address(b).ok_or_else(|| ApiError::invalid_param("builder"))?;
-        terms.push(("builder".to_string(), b.to_string()));
-    }
-    if let Some(rate) = p.opt_dec("feeRate")? {
-        if rate.is_sign_negative() {
-            return Err(ApiError::invalid_param("feeRate"));
-        }
-        terms.push(("feeRate".to_string(), p.str("feeRate").unwrap_or_default().to_string()));
-    }
-    Ok(terms)
 }
 
 fn change_stp_mode(c: &mut Ctx) -> ApiResult<Value> {
