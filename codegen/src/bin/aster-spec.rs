@@ -141,15 +141,9 @@ fn run_diff(args: &[String]) -> ExitCode {
         _ => return fail(2, "--product and --version go together"),
     }
     let dir = PathBuf::from(dir.unwrap_or_else(|| "spec".into()));
-    let text = match std::fs::read_to_string(&docs_file) {
-        Ok(t) => t,
-        Err(e) => return fail(2, format!("{docs_file}: cannot read: {e}")),
-    };
-    let mut parsed = docs::parse(&text);
-    parsed.file = docs_file.clone();
-    let apis = match aster_codegen::load_all(&dir) {
-        Ok(s) => s,
-        Err(e) => return fail(2, e),
+    let (parsed, apis) = match docs_and_spec(&docs_file, &dir) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let spec = match diff::pick_api(&apis, &parsed, api_name.as_deref()) {
         Ok(s) => s,
@@ -188,6 +182,16 @@ fn run_diff(args: &[String]) -> ExitCode {
     }
 }
 
+/// A docs file as read, and every API of the spec in `dir`; exit status 2 when either
+/// cannot be read.
+fn docs_and_spec(docs_file: &str, dir: &std::path::Path) -> Result<(docs::Docs, Vec<aster_codegen::Spec>), ExitCode> {
+    let text = std::fs::read_to_string(docs_file).map_err(|e| fail(2, format!("{docs_file}: cannot read: {e}")))?;
+    let mut parsed = docs::parse(&text);
+    parsed.file = docs_file.to_string();
+    let apis = aster_codegen::load_all(dir).map_err(|e| fail(2, e))?;
+    Ok((parsed, apis))
+}
+
 fn run_draft(args: &[String]) -> ExitCode {
     let (mut docs_file, mut dir, mut api_name, mut out) = (None, None, None, None);
     let mut it = args.iter();
@@ -202,14 +206,9 @@ fn run_draft(args: &[String]) -> ExitCode {
     }
     let Some(docs_file) = docs_file else { return fail(2, USAGE) };
     let dir = PathBuf::from(dir.unwrap_or_else(|| "spec".into()));
-    let text = match std::fs::read_to_string(&docs_file) {
-        Ok(t) => t,
-        Err(e) => return fail(2, format!("{docs_file}: cannot read: {e}")),
-    };
-    let parsed = docs::parse(&text);
-    let apis = match aster_codegen::load_all(&dir) {
-        Ok(s) => s,
-        Err(e) => return fail(2, e),
+    let (parsed, apis) = match docs_and_spec(&docs_file, &dir) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     // An API the spec does not have yet is drafted whole.
     let spec = match api_name.as_deref() {
