@@ -68,10 +68,14 @@ impl Window {
     }
 
     pub fn spend(&mut self, amount: u32, now: i64) {
-        // One entry per millisecond at most: a fast caller does not grow the log.
+        // One entry per thousandth of the interval at most, so a fast caller keeps a small
+        // log (it stays in cache); each is stamped at the end of its slice, so it leaves the
+        // window no earlier than its spending would.
+        let slice = (self.interval_ms / 1000).max(1);
+        let at = now - now.rem_euclid(slice) + slice - 1;
         match self.spent.back_mut() {
-            Some((at, spent)) if *at == now => *spent = spent.saturating_add(amount),
-            _ => self.spent.push_back((now, amount)),
+            Some((last, spent)) if *last == at => *spent = spent.saturating_add(amount),
+            _ => self.spent.push_back((at, amount)),
         }
         self.total += u64::from(amount);
         if now >= self.fixed.0 {
@@ -117,5 +121,18 @@ mod tests {
         assert_eq!(w.used(1100), 9, "the server counted 5 the log did not");
         w.reconcile(3, 0, 1100);
         assert_eq!(w.used(1100), 9, "a lower server count takes nothing away");
+    }
+
+    #[test]
+    fn a_long_window_keeps_one_entry_per_slice_stamped_at_its_end() {
+        // A minute in slices of 60 ms; entries count 61.2 s from the end of their slice.
+        let mut w = Window::new(60_000, 100);
+        for at in [0, 10, 59] {
+            w.spend(1, at);
+        }
+        w.spend(1, 60);
+        assert_eq!(w.spent.len(), 2, "one entry per slice");
+        assert_eq!(w.used(59 + 61_200 - 1), 4);
+        assert_eq!(w.used(59 + 61_200), 1, "the first slice leaves a full span after its end");
     }
 }
