@@ -23,7 +23,10 @@ struct RedisServer {
 
 impl RedisServer {
     fn start() -> RedisServer {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        Self::start_on(TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port())
+    }
+
+    fn start_on(port: u16) -> RedisServer {
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
@@ -283,4 +286,35 @@ async fn what_the_exchange_counted_beyond_the_shared_budget_is_added_to_it() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(used >= 500, "the shared budget counts the weight spent outside it: {used}");
+}
+
+#[tokio::test]
+async fn a_budget_whose_server_goes_away_sends_nothing_until_it_is_back() {
+    let mut redis = RedisServer::start();
+    let sb = sandbox().await;
+    let namespace = unique_namespace("restart");
+    let client = Place::of(&sb, Some((&redis, &namespace))).client();
+    client.ping().await.unwrap();
+
+    // The server dies between two calls: the next is refused before sending.
+    let port = redis.url.trim_start_matches("redis://127.0.0.1:").trim_end_matches('/').parse::<u16>().unwrap();
+    let _ = redis.child.kill();
+    let _ = redis.child.wait();
+    let before = sb.request_count();
+    let refused = client.ping().await.unwrap_err();
+    assert!(matches!(refused, Error::BudgetUnavailable { .. }), "{refused}");
+    assert_eq!(sb.request_count(), before, "nothing sent without the budget");
+
+    // Back on the same port, the client counts through it again.
+    redis = RedisServer::start_on(port);
+    let mut outcome = client.ping().await;
+    for _ in 0..50 {
+        if outcome.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        outcome = client.ping().await;
+    }
+    outcome.expect("the budget is used again once its server is back");
+    drop(redis);
 }
