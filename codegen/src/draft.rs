@@ -60,6 +60,7 @@ pub fn draft(spec: Option<&Spec>, docs: &Docs) -> Draft {
     let mut d = Draft::default();
     let mut models = Models {
         known: spec.map(|s| s.models.models.keys().cloned().collect()).unwrap_or_default(),
+        enums: spec.map(|s| s.models.enums.keys().cloned().collect()).unwrap_or_default(),
         out: BTreeMap::new(),
     };
     for e in docs.endpoints.iter().filter(|e| !has_endpoint(spec, e)) {
@@ -121,7 +122,12 @@ fn endpoint(e: &DocEndpoint, models: &mut Models) -> String {
         let _ = writeln!(out, "    params:");
         for p in params {
             let required = if p.mandatory { ", required: true" } else { "" };
-            let _ = writeln!(out, "      - {{ name: {}, type: {}{required} }}", p.name, param_type(&p.ty));
+            let _ = writeln!(
+                out,
+                "      - {{ name: {}, type: {}{required} }}",
+                p.name,
+                param_type(&p.ty, &p.name, &models.enums)
+            );
         }
     }
     let response = match &e.response {
@@ -165,18 +171,28 @@ fn weight_rule(cases: &[WeightCase]) -> String {
     }
 }
 
-/// The spec type of a docs parameter type.
-fn param_type(docs: &str) -> &'static str {
+/// The spec type of a docs parameter type: an ENUM takes the spec's enum of the param's
+/// name when there is one (`side` → `enum(Side)`), a string until review names one.
+fn param_type(docs: &str, name: &str, enums: &std::collections::BTreeSet<String>) -> String {
     let t = docs.trim().to_ascii_uppercase();
-    match t.as_str() {
+    let scalar = |inner: &str| match inner {
         "LONG" => "long",
         "INT" | "INTEGER" => "int",
         "DECIMAL" | "FLOAT" | "DOUBLE" | "BIGDECIMAL" => "decimal",
         "BOOLEAN" | "BOOL" => "bool",
-        _ if t.starts_with("LIST") || t.starts_with("ARRAY") || t.ends_with("[]") => "list<string>",
-        // ENUM params are strings until an enum is named for them in review.
         _ => "string",
+    };
+    let list = t.strip_prefix("LIST<").or_else(|| t.strip_prefix("ARRAY<")).and_then(|r| r.strip_suffix('>'));
+    if let Some(inner) = list {
+        return format!("list<{}>", scalar(inner.trim()));
     }
+    if t == "ENUM" {
+        let candidate = name.to_upper_camel_case();
+        if enums.contains(&candidate) {
+            return format!("enum({candidate})");
+        }
+    }
+    scalar(&t).to_string()
 }
 
 fn stream(s: &DocStream, models: &mut Models) -> String {
@@ -253,6 +269,8 @@ fn event(e: &DocEvent, models: &mut Models) -> String {
 struct Models {
     /// Names the spec has already: a drafted model takes another.
     known: std::collections::BTreeSet<String>,
+    /// The spec's enums, which ENUM params may name.
+    enums: std::collections::BTreeSet<String>,
     out: BTreeMap<String, String>,
 }
 
@@ -305,4 +323,50 @@ fn scalar_type(value: &Value) -> &'static str {
         Value::String(_) => "string",
         _ => "json",
     }
+}
+
+/// How much of a draft of `docs` the reviewed `spec` kept: per drafted item, whether the
+/// spec has it as drafted. `(kept, drafted)` for each.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Survival {
+    /// Endpoints of the docs that the spec has (by method and path).
+    pub endpoints: (usize, usize),
+    pub names: (usize, usize),
+    pub groups: (usize, usize),
+    pub security: (usize, usize),
+    pub weights: (usize, usize),
+    /// Drafted params the spec has under the same name, then with the same type and
+    /// whether required.
+    pub params: (usize, usize),
+    pub param_types: (usize, usize),
+    pub param_required: (usize, usize),
+}
+
+/// Compares what `draft` would write for every endpoint of `docs` with the reviewed spec.
+pub fn survival(spec: &Spec, docs: &Docs) -> Survival {
+    let mut s = Survival::default();
+    let enums = spec.models.enums.keys().cloned().collect();
+    let count = |pair: &mut (usize, usize), kept: bool| {
+        pair.0 += usize::from(kept);
+        pair.1 += 1;
+    };
+    for e in &docs.endpoints {
+        let reviewed = spec.rest.endpoints.iter().find(|x| x.method == e.method && x.path == e.path);
+        count(&mut s.endpoints, reviewed.is_some());
+        let Some(r) = reviewed else { continue };
+        let security = e.security.clone().unwrap_or_else(|| "NONE".into());
+        count(&mut s.names, r.name == e.title.to_snake_case());
+        count(&mut s.groups, r.group == group_of(&security));
+        count(&mut s.security, r.security.as_deref() == Some(security.as_str()));
+        count(&mut s.weights, r.weight_text() == weight_rule(&e.weight).trim_matches('"'));
+        for p in e.params.iter().filter(|p| !CORE_PARAMS.contains(&p.name.as_str())) {
+            let kept = r.params.iter().find(|x| x.name == p.name);
+            count(&mut s.params, kept.is_some());
+            if let Some(k) = kept {
+                count(&mut s.param_types, k.ty == param_type(&p.ty, &p.name, &enums));
+                count(&mut s.param_required, k.required == p.mandatory);
+            }
+        }
+    }
+    s
 }

@@ -405,3 +405,27 @@ fn draft_writes_only_what_the_spec_lacks_and_everything_for_an_api_it_lacks() {
     assert_eq!(out.matches("doc: \"DRAFT: what this endpoint does\"").count(), parsed.endpoints.len());
     assert!(out.contains("path: /fapi/v1/depth") && out.contains("weight: \"limit 5, 10: 2; 100: 5\""), "{out}");
 }
+
+#[test]
+fn draft_survival_compares_a_whole_draft_with_the_reviewed_spec() {
+    let spec = fixtures().join("spec");
+    let docs = fixtures().join("mini-docs.md");
+    let (code, out) = run(&["draft", "--docs", docs.to_str().unwrap(), spec.to_str().unwrap(), "--survival"]);
+    assert_eq!(code, 0, "{out}");
+    let parsed = docs::parse(&clean_docs());
+    let line = out.lines().find(|l| l.trim_start().starts_with("endpoints in the spec")).unwrap();
+    assert!(line.ends_with("100.0%"), "{out}");
+    // `side` (ENUM) is drafted as the spec's enum of that name, as the reviewed spec has it;
+    // only the batch's list of objects is drafted as a list of strings.
+    let spec = aster_codegen::load(&fixtures().join("spec")).unwrap();
+    let s = aster_codegen::draft::survival(&spec, &parsed);
+    assert_eq!((s.endpoints.0, s.endpoints.1), (parsed.endpoints.len(), parsed.endpoints.len()));
+    assert_eq!(s.param_types, (5, 6), "{s:?}");
+    let (code, _) =
+        run(&["draft", "--docs", docs.to_str().unwrap(), spec_dir_none(), "--survival", "--api", "nowhere"]);
+    assert_eq!(code, 2, "no reviewed API to compare with");
+}
+
+fn spec_dir_none() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec")
+}

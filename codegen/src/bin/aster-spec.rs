@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]\n  aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]\n  aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE | --survival]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -194,12 +194,14 @@ fn docs_and_spec(docs_file: &str, dir: &std::path::Path) -> Result<(docs::Docs, 
 
 fn run_draft(args: &[String]) -> ExitCode {
     let (mut docs_file, mut dir, mut api_name, mut out) = (None, None, None, None);
+    let mut survival = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--docs" => docs_file = it.next().cloned(),
             "--api" => api_name = it.next().cloned(),
             "--out" => out = it.next().cloned(),
+            "--survival" => survival = true,
             other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
             _ => return fail(2, USAGE),
         }
@@ -215,6 +217,12 @@ fn run_draft(args: &[String]) -> ExitCode {
         Some(name) => apis.iter().find(|a| a.api.name == name),
         None => diff::pick_api(&apis, &parsed, None).ok(),
     };
+    if survival {
+        return match spec {
+            Some(spec) => print_survival(spec, &parsed),
+            None => fail(2, "--survival compares with an API of the spec: none matches these docs"),
+        };
+    }
     let drafted = aster_codegen::draft::draft(spec, &parsed);
     let yaml = drafted.to_yaml(&docs_file);
     let [endpoints, models, streams, events] = drafted.counts;
@@ -235,6 +243,26 @@ fn run_draft(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// What share of a draft of every endpoint of the docs the reviewed spec kept.
+fn print_survival(spec: &aster_codegen::Spec, docs: &docs::Docs) -> ExitCode {
+    let s = aster_codegen::draft::survival(spec, docs);
+    println!("a draft of every endpoint of the docs against the reviewed {}:", spec.api.name);
+    for (what, (kept, all)) in [
+        ("endpoints in the spec", s.endpoints),
+        ("method names", s.names),
+        ("groups", s.groups),
+        ("security types", s.security),
+        ("weight rules", s.weights),
+        ("params kept", s.params),
+        ("param types", s.param_types),
+        ("param required", s.param_required),
+    ] {
+        let share = if all == 0 { 100.0 } else { 100.0 * kept as f64 / all as f64 };
+        println!("  {what:<22} {kept:>4} of {all:<4} {share:5.1}%");
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_human(report: &diff::Report, color: bool) {
