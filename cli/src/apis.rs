@@ -93,7 +93,8 @@ impl Api {
     /// What to set for this API's credentials.
     pub fn credentials_hint(self) -> &'static str {
         if self.is_wallet() {
-            "ASTER_USER and ASTER_SIGNER_KEY (or `user` and `signer_key` in the profile file)"
+            "ASTER_USER and ASTER_SIGNER_KEY (or `user` and `signer_key` in the profile file); \
+             ASTER_MAIN_KEY (`main_key`) for what the main wallet signs"
         } else {
             "ASTER_API_KEY and ASTER_API_SECRET (or `api_key` and `api_secret` in the profile file)"
         }
@@ -117,13 +118,21 @@ impl Api {
             }
             Api::FuturesV3 => {
                 let (user, key) = creds.wallet_or_placeholder();
-                let b = aster::v3::Client::builder().base_url(base_url).environment(env);
-                Client::FuturesV3(b.user(user).private_key(key).build()?)
+                let mut b =
+                    aster::v3::Client::builder().base_url(base_url).environment(env).user(user).private_key(key);
+                if let Some(main) = &creds.main_key {
+                    b = b.main_private_key(main.as_str());
+                }
+                Client::FuturesV3(b.build()?)
             }
             Api::SpotV3 => {
                 let (user, key) = creds.wallet_or_placeholder();
-                let b = aster::spot::v3::Client::builder().base_url(base_url).environment(env);
-                Client::SpotV3(b.user(user).private_key(key).build()?)
+                let mut b =
+                    aster::spot::v3::Client::builder().base_url(base_url).environment(env).user(user).private_key(key);
+                if let Some(main) = &creds.main_key {
+                    b = b.main_private_key(main.as_str());
+                }
+                Client::SpotV3(b.build()?)
             }
         })
     }

@@ -24,7 +24,7 @@ pub fn root() -> Command {
         .long_about(
             "Every endpoint and stream of the Aster Finance APIs, from the command line.\n\n\
              Credentials come from ASTER_API_KEY / ASTER_API_SECRET (V1), ASTER_USER / \
-             ASTER_SIGNER_KEY (V3), or a profile file only its owner can read \
+             ASTER_SIGNER_KEY (V3; ASTER_MAIN_KEY for what the main wallet signs), or a profile file only its owner can read \
              (~/.config/aster/credentials). Exit status: 0 ok, 1 exchange or client error, \
              2 usage error, 3 unknown outcome.",
         )
@@ -59,6 +59,14 @@ pub fn root() -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("V3: read the API wallet's private key from standard input"),
+        )
+        .arg(
+            Arg::new("main-key-stdin")
+                .long("main-key-stdin")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .conflicts_with("signer-key-stdin")
+                .help("V3: read the main wallet's private key from standard input (agents, builders, sub-accounts)"),
         )
         .arg(
             Arg::new("raw")

@@ -10,6 +10,8 @@ pub struct Credentials {
     pub api_secret: Option<String>,
     pub user: Option<String>,
     pub signer_key: Option<String>,
+    /// V3: the main wallet's key, for what only it signs (agents, builders, sub-accounts).
+    pub main_key: Option<String>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -19,6 +21,7 @@ impl std::fmt::Debug for Credentials {
             .field("api_secret", &self.api_secret.is_some())
             .field("user", &self.user)
             .field("signer_key", &self.signer_key.is_some())
+            .field("main_key", &self.main_key.is_some())
             .finish()
     }
 }
@@ -54,6 +57,7 @@ impl Credentials {
         self.api_secret = self.api_secret.or_else(|| var("ASTER_API_SECRET"));
         self.user = self.user.or_else(|| var("ASTER_USER"));
         self.signer_key = self.signer_key.or_else(|| var("ASTER_SIGNER_KEY"));
+        self.main_key = self.main_key.or_else(|| var("ASTER_MAIN_KEY"));
         self
     }
 
@@ -83,6 +87,7 @@ impl Credentials {
                 "api_secret" => self.api_secret = self.api_secret.or(v),
                 "user" => self.user = self.user.or(v),
                 "signer_key" => self.signer_key = self.signer_key.or(v),
+                "main_key" => self.main_key = self.main_key.or(v),
                 other => return Err(format!("{}: unknown key `{other}`", path.display())),
             }
         }

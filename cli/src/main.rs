@@ -69,6 +69,9 @@ async fn target(m: &ArgMatches, api: Api) -> Result<Target, (u8, String)> {
     if m.get_flag("signer-key-stdin") {
         creds.signer_key = Some(credentials::read_stdin_line().map_err(usage)?);
     }
+    if m.get_flag("main-key-stdin") {
+        creds.main_key = Some(credentials::read_stdin_line().map_err(usage)?);
+    }
     creds = creds.or_env();
     let profile = m.get_one::<String>("profile").map(String::as_str).unwrap_or("default");
     match m.get_one::<String>("profile-file") {

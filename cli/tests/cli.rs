@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 fn aster() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_aster"));
     // Only what a test passes: no credentials or profile from the machine running it.
-    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY"] {
+    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY", "ASTER_MAIN_KEY"] {
         c.env_remove(var);
     }
     c.env("ASTER_PROFILE_FILE", "/nonexistent/aster-profile").stdin(Stdio::null());
@@ -296,7 +296,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 "#;
     let mut c = Command::new("python3");
     c.args(["-c", DRIVER, input, env!("CARGO_BIN_EXE_aster")]).args(args);
-    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY"] {
+    for var in ["ASTER_API_KEY", "ASTER_API_SECRET", "ASTER_USER", "ASTER_SIGNER_KEY", "ASTER_MAIN_KEY"] {
         c.env_remove(var);
     }
     c.env("ASTER_PROFILE_FILE", "/nonexistent/aster-profile").envs(env.iter().copied());
@@ -372,4 +372,32 @@ async fn user_data_prints_the_accounts_events_as_lines() {
     let event: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     assert_eq!(event["e"], "executionReport");
     assert_eq!(event["s"], "ASTERUSDT");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_main_wallet_signs_builder_approvals_from_the_command_line() {
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    let (main_hex, api_hex) = (format!("0x{}", "a1".repeat(32)), format!("0x{}", "b2".repeat(32)));
+    let address = |hex: &str| aster::wallet::WalletKey::from_hex(hex).unwrap().address().to_string();
+    let user = address(&main_hex);
+    sb.add_account(aster_sandbox::AccountConfig::new("k-cli", "s-cli").with_wallet(user.clone(), address(&api_hex)));
+    let builder = address(&format!("0x{}", "c3".repeat(32)));
+    let v3 = |main_key: Option<&str>, args: &[&str]| {
+        let mut c = aster();
+        c.env("ASTER_USER", &user).env("ASTER_SIGNER_KEY", &api_hex);
+        if let Some(k) = main_key {
+            c.env("ASTER_MAIN_KEY", k);
+        }
+        c.args(["--base-url", &sb.base_url(), "futures-v3"]).args(args);
+        c
+    };
+    // Without the main wallet's key the approval is refused before sending.
+    let o = run(v3(None, &["approve-builder", &builder, "0.001", "b1", "56"])).await;
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("main wallet"), "{}", stderr(&o));
+    let o = run(v3(Some(&main_hex), &["approve-builder", &builder, "0.001", "b1", "56"])).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(v3(None, &["get-builders"])).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).to_lowercase().contains(&builder.to_lowercase()), "{}", stdout(&o));
 }
