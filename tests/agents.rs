@@ -143,24 +143,6 @@ fn encode(raw: &str) -> String {
         .collect()
 }
 
-/// A sandbox account whose main wallet (key byte `main`) the test holds, and a client of it
-/// signing with `api` as its API wallet.
-fn account_with_main(sb: &aster_sandbox::Sandbox, main: u8, api: u8, key: &str) -> Client {
-    let (main_key, api_key) = (common::wallet_key(main), common::wallet_key(api));
-    sb.add_account(
-        aster_sandbox::AccountConfig::new(key, key)
-            .with_wallet(main_key.address().to_string(), api_key.address().to_string()),
-    );
-    Client::builder()
-        .base_url(sb.base_url())
-        .user(main_key.address().to_string())
-        .private_key(common::wallet_key_hex(api))
-        .main_private_key(common::wallet_key_hex(main))
-        .rate_limits(common::known_limits())
-        .build()
-        .unwrap()
-}
-
 fn agent_of(sb: &aster_sandbox::Sandbox, main: &Client, agent: u8) -> Client {
     Client::builder()
         .base_url(sb.base_url())
@@ -183,7 +165,7 @@ async fn resting_order(c: &Client) -> aster::Result<aster::models::Order> {
 #[tokio::test]
 async fn an_approved_agent_trades_within_its_permissions_and_a_deleted_one_cannot() {
     let sb = common::sandbox().await;
-    let main = account_with_main(&sb, 0xa1, 0xb2, "k-agents");
+    let main = common::v3_account_with_main(&sb, 0xa1, 0xb2, "k-agents");
     let agent = agent_of(&sb, &main, 0xd4);
     let agent_address = common::wallet_key(0xd4).address().to_string();
     assert_eq!(agent.get_stp_mode().await.unwrap_err().error_code(), Some(-2015), "not approved yet");
@@ -213,7 +195,7 @@ async fn an_approved_agent_trades_within_its_permissions_and_a_deleted_one_canno
 #[tokio::test]
 async fn the_sandbox_verifies_the_typed_struct_and_its_network() {
     let sb = common::sandbox().await;
-    let main = account_with_main(&sb, 0xa1, 0xb2, "k-verify");
+    let main = common::v3_account_with_main(&sb, 0xa1, 0xb2, "k-verify");
     let agent_address = common::wallet_key(0xd4).address().to_string();
     let expires = (common::unix_ms() + 3_600_000).to_string();
     // The same fields signed as a plain V3 message by the API wallet: not the main
@@ -248,16 +230,11 @@ async fn the_sandbox_verifies_the_typed_struct_and_its_network() {
     assert!(main.get_agents().await.unwrap().iter().all(|a| !a.agent_address.eq_ignore_ascii_case(&agent_address)));
 }
 
-/// USDT in `c`'s futures wallet.
-async fn usdt(c: &Client) -> aster::Decimal {
-    c.balance().await.unwrap().into_iter().find(|b| b.asset == "USDT").map(|b| b.balance).unwrap()
-}
-
 #[tokio::test]
 async fn a_builders_fee_is_charged_within_the_rate_the_user_approved() {
     let sb = common::sandbox().await;
-    let user = account_with_main(&sb, 0xa1, 0xb2, "k-user");
-    let builder = account_with_main(&sb, 0xc3, 0xc4, "k-builder");
+    let user = common::v3_account_with_main(&sb, 0xa1, 0xb2, "k-user");
+    let builder = common::v3_account_with_main(&sb, 0xc3, 0xc4, "k-builder");
     let builder_address = builder.user().unwrap().to_string();
     let market = |rate: &str| {
         user.new_order("BTCUSDT", aster::Side::Buy, aster::OrderType::Market)
@@ -271,7 +248,7 @@ async fn a_builders_fee_is_charged_within_the_rate_the_user_approved() {
     assert_eq!(user.get_builders().await.unwrap()[0].max_fee_rate, common::dec("0.001"));
     assert_eq!(market("0.002").await.unwrap_err().error_code(), Some(-1102), "above the approved rate");
 
-    let builder_before = usdt(&builder).await;
+    let builder_before = common::v3_usdt(&builder).await;
     let order = market("0.0005").await.unwrap();
     let trades = user.get_account_trades("BTCUSDT").await.unwrap();
     let fills: Vec<_> = trades.iter().filter(|t| t.order_id == order.order_id).collect();
@@ -285,7 +262,7 @@ async fn a_builders_fee_is_charged_within_the_rate_the_user_approved() {
         fills.iter().map(|t| (t.quote_qty * taker).round_dp(8)).sum::<aster::Decimal>() + builder_fee
     );
     assert!(builder_fee > aster::Decimal::ZERO && builder_fee <= value * common::dec("0.0005"));
-    assert_eq!(usdt(&builder).await - builder_before, builder_fee, "the builder is paid its fee");
+    assert_eq!(common::v3_usdt(&builder).await - builder_before, builder_fee, "the builder is paid its fee");
 
     user.update_builder(&builder_address, common::dec("0.0001"), 56).await.unwrap();
     assert_eq!(market("0.0005").await.unwrap_err().error_code(), Some(-1102), "the lowered rate holds");

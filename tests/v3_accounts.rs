@@ -5,26 +5,16 @@ mod common;
 
 use aster::v3::{Client, WalletKey};
 use aster::{Error, SubAccountStatus, SubTransferKind};
-use aster_sandbox::{AccountConfig, Sandbox};
+use aster_sandbox::Sandbox;
 use common::{dec, sandbox, unix_ms, wallet_key, wallet_key_hex};
 
 /// A sandbox account whose main wallet key the test holds, and a client for it.
 fn main_account(sb: &Sandbox) -> Client {
-    let (main, api) = (wallet_key(0xa1), wallet_key(0xb2));
-    sb.add_account(
-        AccountConfig::new("k-main", "s-main").with_wallet(main.address().to_string(), api.address().to_string()),
-    );
-    Client::builder()
-        .base_url(sb.base_url())
-        .user(main.address().to_string())
-        .private_key(wallet_key_hex(0xb2))
-        .main_private_key(wallet_key_hex(0xa1))
-        .build()
-        .unwrap()
+    common::v3_account_with_main(sb, 0xa1, 0xb2, "k-main")
 }
 
 async fn usdt(client: &Client) -> aster::Decimal {
-    client.balance().await.unwrap().into_iter().find(|b| b.asset == "USDT").map(|b| b.balance).unwrap_or_default()
+    common::v3_usdt(client).await
 }
 
 #[tokio::test]

@@ -218,33 +218,40 @@ impl Governor {
     /// the shared budget), the difference is added to it, in the background.
     #[cfg(feature = "redis")]
     fn reconcile_shared(&self, shared: &Shared, weight: &limits::Counts, orders: &limits::Counts) {
-        let last_seen = shared.last_seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        // Most replies count no more than the last take saw: nothing to plan or send.
+        let ahead: Vec<(LimitKind, i64, u64)> = {
+            let last_seen = shared.last_seen.lock().unwrap_or_else(|e| e.into_inner());
+            let beyond = |kind: LimitKind, &(interval, count): &(i64, u64)| {
+                let seen = last_seen.iter().find(|u| u.kind == kind && u.interval.as_millis() as i64 == interval);
+                seen.is_some_and(|u| count > u.used).then_some((kind, interval, count))
+            };
+            let orders = orders.iter().filter(|_| shared.account_key.is_some());
+            weight
+                .iter()
+                .filter_map(|c| beyond(LimitKind::RequestWeight, c))
+                .chain(orders.filter_map(|c| beyond(LimitKind::Orders, c)))
+                .collect()
+        };
+        if ahead.is_empty() {
+            return;
+        }
         let (Ok((host_part, account_part)), Ok(runtime)) = (
             budget::plan(&self.host, self.account.as_deref(), Cost { weight: 0, orders: 0, exit: false }, 1.0),
             tokio::runtime::Handle::try_current(),
         ) else {
             return;
         };
-        let behind = |counts: &limits::Counts, kind: LimitKind, prefix: &str, part: &[budget::Planned]| {
-            let mut work = Vec::new();
-            for &(interval, count) in counts {
-                let seen = last_seen.iter().find(|u| u.kind == kind && u.interval.as_millis() as i64 == interval);
-                let window = part.iter().find(|w| w.kind == kind && w.interval_ms == interval);
-                if let (Some(seen), Some(window)) = (seen, window) {
-                    if count > seen.used {
-                        work.push((prefix.to_string(), *window, count));
-                    }
-                }
-            }
-            work
-        };
-        let mut work = behind(weight, LimitKind::RequestWeight, &shared.host_key, &host_part);
-        if let Some(account_key) = &shared.account_key {
-            work.extend(behind(orders, LimitKind::Orders, account_key, &account_part));
-        }
-        if work.is_empty() {
-            return;
-        }
+        let work: Vec<(String, budget::Planned, u64)> = ahead
+            .into_iter()
+            .filter_map(|(kind, interval, count)| {
+                let (prefix, part) = match kind {
+                    LimitKind::Orders => (shared.account_key.clone()?, &account_part),
+                    _ => (shared.host_key.clone(), &host_part),
+                };
+                let window = part.iter().find(|w| w.kind == kind && w.interval_ms == interval)?;
+                Some((prefix, *window, count))
+            })
+            .collect();
         let budget = shared.budget.clone();
         runtime.spawn(async move {
             for (prefix, window, count) in work {

@@ -144,3 +144,27 @@ pub fn fast_ws() -> aster::ws::WsConfig {
         ..aster::ws::WsConfig::default()
     }
 }
+
+/// A sandbox account named `key` whose main wallet (key byte `main`) the test holds, and a
+/// V3 client of it signing with the API wallet of key byte `api`.
+pub fn v3_account_with_main(sb: &Sandbox, main: u8, api: u8, key: &str) -> aster::v3::Client {
+    let (main_key, api_key) = (wallet_key(main), wallet_key(api));
+    sb.add_account(
+        aster_sandbox::AccountConfig::new(key, key)
+            .with_wallet(main_key.address().to_string(), api_key.address().to_string()),
+    );
+    aster::v3::Client::builder()
+        .base_url(sb.base_url())
+        .user(main_key.address().to_string())
+        .private_key(wallet_key_hex(api))
+        .main_private_key(wallet_key_hex(main))
+        .rate_limits(known_limits())
+        .build()
+        .expect("client builds")
+}
+
+/// USDT in a V3 client's futures wallet (0 when it has none).
+pub async fn v3_usdt(client: &aster::v3::Client) -> aster::Decimal {
+    let balances = client.balance().await.expect("balances are read");
+    balances.into_iter().find(|b| b.asset == "USDT").map(|b| b.balance).unwrap_or_default()
+}

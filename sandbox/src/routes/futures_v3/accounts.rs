@@ -1,10 +1,10 @@
-//! V3 account structure: API wallets (agents) registered by the main wallet, sub-accounts
-//! and transfers between them, and migrating a sub-account's assets to its main account.
+//! V3 account structure: sub-accounts (bind, create, list, update), transfers between
+//! them, and migrating a sub-account's assets to its main account.
 //!
 //! The spot side is not modelled yet: a transfer to spot only debits the futures wallet,
 //! one from spot only credits it, as the V1 futures/spot transfer does.
 
-use crate::engine::account::{Account, Agent, Income};
+use crate::engine::account::{Account, Income};
 use crate::engine::types::IncomeType;
 use crate::engine::{AccountId, Exchange, UserEvent};
 use crate::error::{ApiError, ApiResult};
@@ -17,7 +17,7 @@ pub(super) fn success() -> Value {
     json!({ "code": 200, "msg": "success" })
 }
 
-fn address(c: &Ctx, name: &str) -> ApiResult<Address> {
+pub(super) fn address(c: &Ctx, name: &str) -> ApiResult<Address> {
     parse_address(c.p.req_str(name)?).ok_or_else(|| ApiError::invalid_param(name))
 }
 
@@ -48,37 +48,6 @@ fn new_sub(ex: &mut Exchange, main: AccountId, wallet: Address, name: &str) -> A
     sub.sub_name = name.to_string();
     ex.accounts.push(sub);
     ex.accounts.len() - 1
-}
-
-pub(super) fn register_agent(c: &mut Ctx) -> ApiResult<Value> {
-    let agent = address(c, "agentAddress")?;
-    c.p.req_str("agentName")?;
-    let expires = c.p.req_i64("expired")?;
-    c.p.req_i64("signatureChainId")?;
-    let (spot, perp, withdraw) =
-        (c.p.req_bool("canSpotTrade")?, c.p.req_bool("canPerpTrade")?, c.p.req_bool("canWithdraw")?);
-    if expires <= c.now {
-        return Err(ApiError::invalid_param("expired"));
-    }
-    if withdraw && c.p.str("ipWhitelist").is_none_or(|w| w.trim().is_empty()) {
-        return Err(ApiError::mandatory("ipWhitelist"));
-    }
-    if !(spot || perp || withdraw) {
-        return Err(ApiError::new(400, -1102, "An agent needs at least one permission."));
-    }
-    let agents = &mut c.ex.accounts[c.acct].agents;
-    agents.retain(|g| g.address != agent);
-    let name = c.p.req_str("agentName")?.to_string();
-    let ip_whitelist = c.p.str("ipWhitelist").unwrap_or_default().to_string();
-    agents.push(Agent {
-        name,
-        ip_whitelist,
-        can_spot: spot,
-        can_perp: perp,
-        can_withdraw: withdraw,
-        ..Agent::trusted(agent, expires)
-    });
-    Ok(success())
 }
 
 pub(super) fn bind_sub_account(c: &mut Ctx) -> ApiResult<Value> {

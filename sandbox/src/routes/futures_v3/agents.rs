@@ -2,7 +2,7 @@
 //! updates and deletes API wallets (agents) and builders, each request signed as an
 //! EIP-712 struct of its own; builders then add their fee to the user's orders.
 
-use super::accounts::success;
+use super::accounts::{address, success};
 use crate::engine::account::{Agent, Builder};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{Ctx, Route, Security};
@@ -98,10 +98,6 @@ pub(super) static ROUTES: [Route; 8] = [
     crate::route!("GET", "/fapi/v3/builder", Wallet, &[], w5, list_builders),
 ];
 
-fn address(c: &Ctx, name: &str) -> ApiResult<Address> {
-    crate::wallet::parse_address(c.p.req_str(name)?).ok_or_else(|| ApiError::invalid_param(name))
-}
-
 /// The struct names the network: a request signed for another one is refused.
 fn check_network(c: &Ctx) -> ApiResult<()> {
     if c.p.req_str("asterChain")? != c.ex.cfg.network.aster_chain() {
@@ -110,33 +106,55 @@ fn check_network(c: &Ctx) -> ApiResult<()> {
     Ok(())
 }
 
+/// An agent's permissions: withdrawing needs an IP whitelist, and one of them is needed.
 fn permissions(c: &Ctx) -> ApiResult<(bool, bool, bool)> {
     let perms = (c.p.req_bool("canSpotTrade")?, c.p.req_bool("canPerpTrade")?, c.p.req_bool("canWithdraw")?);
     if perms.2 && c.p.str("ipWhitelist").is_none_or(|w| w.trim().is_empty()) {
         return Err(ApiError::mandatory("ipWhitelist"));
     }
+    if !(perms.0 || perms.1 || perms.2) {
+        return Err(ApiError::new(400, -1102, "An agent needs at least one permission."));
+    }
     Ok(perms)
 }
 
-fn approve_agent(c: &mut Ctx) -> ApiResult<Value> {
-    check_network(c)?;
+/// The agent an approval describes (by the main wallet, in either endpoint's words).
+fn agent_from_request(c: &Ctx) -> ApiResult<Agent> {
     let address = address(c, "agentAddress")?;
     let expires = c.p.req_i64("expired")?;
     if expires <= c.now {
         return Err(ApiError::invalid_param("expired"));
     }
     let (can_spot, can_perp, can_withdraw) = permissions(c)?;
-    let agent = Agent {
+    Ok(Agent {
         name: c.p.req_str("agentName")?.to_string(),
         ip_whitelist: c.p.str("ipWhitelist").unwrap_or_default().to_string(),
         can_spot,
         can_perp,
         can_withdraw,
         ..Agent::trusted(address, expires)
-    };
+    })
+}
+
+/// Keeps `agent` for the account, in place of an earlier approval of the same wallet.
+fn keep_agent(c: &mut Ctx, agent: Agent) {
     let agents = &mut c.ex.accounts[c.acct].agents;
-    agents.retain(|g| g.address != address);
+    agents.retain(|g| g.address != agent.address);
     agents.push(agent);
+}
+
+/// Registration and approval in one, the V3 reference's own endpoint for it.
+pub(super) fn register_agent(c: &mut Ctx) -> ApiResult<Value> {
+    c.p.req_i64("signatureChainId")?;
+    let agent = agent_from_request(c)?;
+    keep_agent(c, agent);
+    Ok(success())
+}
+
+fn approve_agent(c: &mut Ctx) -> ApiResult<Value> {
+    check_network(c)?;
+    let agent = agent_from_request(c)?;
+    keep_agent(c, agent);
     Ok(success())
 }
 

@@ -193,7 +193,7 @@ static V3_ONLY: &[Route] = &[
                 "agentCode"
             ],
             w50,
-            accounts::register_agent
+            agents::register_agent
         )
     },
     route!("GET", "/fapi/v3/announcement/direct", Wallet, &["page", "size"], w1, direct_announcements),
@@ -222,14 +222,8 @@ fn new_order_v3(c: &mut Ctx) -> ApiResult<Value> {
         return Err(ApiError::invalid_param("asterChain"));
     }
     let id = c.ex.place(c.acct, req, c.now)?;
-    let mut terms = Vec::new();
-    if let Some(fee) = c.ex.futures.builder_fees.get(&id) {
-        terms.push(("builder".to_string(), p.str("builder").unwrap_or_default().to_string()));
-        terms.push(("feeRate".to_string(), fee.rate.normalize().to_string()));
-    }
-    terms.extend(network.map(|n| ("asterChain".to_string(), n.to_string())));
-    if !terms.is_empty() {
-        c.ex.futures.order_extras.insert(id, terms);
+    if let Some(n) = network {
+        c.ex.futures.order_extras.insert(id, vec![("asterChain".to_string(), n.to_string())]);
     }
     Ok(order_json(&c.ex.futures.orders[&id]))
 }
