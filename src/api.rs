@@ -94,6 +94,11 @@ pub struct SpotV1;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SpotV3;
 
+/// The prediction market (`https://papi.asterdex.com`, `/api/v3/…`), signed by an API
+/// wallet: spot V3 with outcome tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Prediction;
+
 /// The futures docs' `exchangeInfo` example: 2,400 weight a minute per IP; 1,200 orders a
 /// minute and 300 per 10 seconds per account.
 const FUTURES_LIMITS: [crate::RateLimit; 3] = [
@@ -186,6 +191,26 @@ impl sealed::Described for SpotV3 {
     };
 }
 
+impl sealed::Described for Prediction {
+    const INFO: ApiInfo = ApiInfo {
+        name: "prediction",
+        signing: Signing::Wallet,
+        rest_url: Environment::prediction_rest_url,
+        time_path: "/api/v3/time",
+        listen_key_path: "/api/v3/listenKey",
+        order_path: "/api/v3/order",
+        exchange_info_path: "/api/v3/prediction/exchangeInfo",
+        // The prediction docs' exchangeInfo example gives spot's limits.
+        default_limits: &SPOT_LIMITS,
+        account: AccountReads {
+            orders: "/api/v3/openOrders",
+            positions: None,
+            balances: "/api/v3/account",
+            balances_field: Some("balances"),
+        },
+    };
+}
+
 impl Api for FuturesV1 {
     #[cfg(feature = "ws")]
     type UserDataEvent = crate::generated::futures_v1_streams::UserDataEvent;
@@ -203,7 +228,13 @@ impl Api for SpotV3 {
     type UserDataEvent = crate::generated::spot_v3_streams::UserDataEvent;
 }
 
+impl Api for Prediction {
+    #[cfg(feature = "ws")]
+    type UserDataEvent = crate::generated::prediction_streams::UserDataEvent;
+}
+
 impl HmacApi for FuturesV1 {}
 impl HmacApi for SpotV1 {}
 impl WalletApi for FuturesV3 {}
 impl WalletApi for SpotV3 {}
+impl WalletApi for Prediction {}

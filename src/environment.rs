@@ -64,6 +64,23 @@ impl Environment {
         }
     }
 
+    /// The prediction market's REST host (the testnet's from the docs' changelog).
+    pub const fn prediction_rest_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "https://papi.asterdex.com",
+            Environment::Testnet => "https://papi.asterdex-testnet.com",
+        }
+    }
+
+    /// The prediction market's stream host. The testnet's is named after its other stream
+    /// hosts: no document gives it.
+    pub const fn prediction_stream_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "wss://pstream.asterdex.com",
+            Environment::Testnet => "wss://pstream.asterdex-testnet.com",
+        }
+    }
+
     /// The name the command line and logs use: `mainnet` or `testnet`.
     pub fn name(self) -> &'static str {
         match self {

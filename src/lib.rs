@@ -133,6 +133,7 @@ mod request;
 #[rustfmt::skip]
 mod generated;
 pub mod nonce;
+pub mod prediction;
 mod resolve;
 pub mod rounding;
 pub mod sign;

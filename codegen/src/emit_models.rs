@@ -77,13 +77,20 @@ fn model_groups(spec: &Spec, apis: &[Spec]) -> BTreeMap<String, String> {
 }
 
 /// A product's own enums and models, beside the shared ones they may use.
-pub fn emit_product(own: &crate::spec::ModelsFile, glossary: &Glossary) -> TokenStream {
+/// A product's own models; `before` are the product modules listed ahead of it, whose
+/// models it may use (prediction builds on spot's).
+pub fn emit_product(own: &crate::spec::ModelsFile, glossary: &Glossary, before: &[String]) -> TokenStream {
+    let before = before.iter().map(|m| {
+        let m = format_ident!("{}", m);
+        quote!(use super::#m::*;)
+    });
     let enums = own.enums.iter().map(|(name, values)| emit_enum(name, values));
     let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary));
     quote! {
         #![allow(unused_imports)]
         use super::enums::*;
         use super::models::*;
+        #(#before)*
         use rust_decimal::Decimal;
         use serde::{Deserialize, Serialize};
 

@@ -60,7 +60,7 @@ pub fn emit(spec: &Spec, shared: &Shared) -> ApiFiles {
         quote!(<#id as Endpoint<ThisApi>>::SPEC)
     });
     let imports = shared_imports(shared);
-    let product_models = spec.api.models_module().map(|m| {
+    let product_models = spec.api.models_modules().into_iter().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
     });
@@ -68,7 +68,7 @@ pub fn emit(spec: &Spec, shared: &Shared) -> ApiFiles {
         #![allow(unused_imports)]
         use super::enums::*;
         use super::models::*;
-        #product_models
+        #(#product_models)*
         use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Params, Security, WalletRole, WalletSigning};
         use crate::Error;
         use #client as Client;

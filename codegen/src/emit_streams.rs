@@ -122,14 +122,14 @@ fn emit_with(spec: &Spec, helpers: TokenStream) -> TokenStream {
     let payloads: Vec<_> = spec.streams.events.iter().map(|e| format_ident!("{}", e.payload)).collect();
     let wires: Vec<_> = spec.streams.events.iter().map(|e| e.event.clone()).collect();
     let docs = spec.streams.events.iter().map(|e| format!(" `{}`: {}.", e.event, e.title));
-    let product_models = spec.api.models_module().map(|m| {
+    let product_models = spec.api.models_modules().into_iter().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
     });
     quote! {
         #![allow(unused_imports)]
         use super::models::*;
-        #product_models
+        #(#product_models)*
 
         #helpers
 

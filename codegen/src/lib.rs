@@ -75,7 +75,7 @@ pub fn load_all(dir: &Path) -> Result<Vec<Spec>, Error> {
             problems.push(format!("{}: api module `{}` is used twice", spec.rest_path.display(), spec.api.module));
         }
         // A product's models are judged once, over the merged set they live in.
-        if let (Some(own), Some(file)) = (&spec.product_models, &spec.api.models) {
+        for (file, own) in &spec.product_models {
             if product_files.insert(file.clone()) {
                 problems.extend(validate::validate_shared(spec).into_iter().map(|p| format!("{file}: {p}")));
                 let clash = own
@@ -122,11 +122,13 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     // Each product's own models once, before the APIs that use them.
     let mut product_modules = std::collections::BTreeSet::new();
     for api in apis {
-        if let (Some(own), Some(name)) = (&api.product_models, api.api.models_module()) {
+        for (i, (file, own)) in api.product_models.iter().enumerate() {
+            let name = spec::models_module_of(file);
+            let before: Vec<String> = api.product_models[..i].iter().map(|(f, _)| spec::models_module_of(f)).collect();
             if product_modules.insert(name.clone()) {
                 files.push(GeneratedFile {
                     name: format!("{name}.rs"),
-                    contents: render(emit_models::emit_product(own, &api.models.field_docs))?,
+                    contents: render(emit_models::emit_product(own, &api.models.field_docs, &before))?,
                 });
             }
         }

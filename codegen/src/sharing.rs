@@ -25,12 +25,29 @@ impl Shared {
     }
 }
 
+/// Whether `api` may take request types from `earlier`: the same product, or an API it is
+/// built on (through `extends`, at any depth).
+fn related(apis: &[Spec], earlier: &Spec, api: &Spec) -> bool {
+    if earlier.api.product == api.api.product {
+        return true;
+    }
+    let mut base = api.api.extends.as_deref();
+    for _ in 0..apis.len() {
+        let Some(name) = base else { return false };
+        if name == earlier.api.name {
+            return true;
+        }
+        base = apis.iter().find(|a| a.api.name == name).and_then(|a| a.api.extends.as_deref());
+    }
+    false
+}
+
 /// For each API in order, what it shares with the APIs before it.
 pub fn plan(apis: &[Spec]) -> Vec<Shared> {
     let mut plans: Vec<Shared> = Vec::with_capacity(apis.len());
     for (i, api) in apis.iter().enumerate() {
         let mut shared = Shared::default();
-        let earlier = apis[..i].iter().zip(&plans).filter(|(e, _)| e.api.product == api.api.product);
+        let earlier = apis[..i].iter().zip(&plans).filter(|(e, _)| related(apis, e, api));
         for (base, base_plan) in earlier {
             for obj in &api.rest.param_objects {
                 if shared.objects.contains_key(&obj.name) || base_plan.object(&obj.name).is_some() {
@@ -41,7 +58,7 @@ pub fn plan(apis: &[Spec]) -> Vec<Shared> {
                 }
             }
         }
-        let earlier = apis[..i].iter().zip(&plans).filter(|(e, _)| e.api.product == api.api.product);
+        let earlier = apis[..i].iter().zip(&plans).filter(|(e, _)| related(apis, e, api));
         for (base, base_plan) in earlier {
             for ep in &api.rest.endpoints {
                 if shared.endpoints.contains_key(&ep.name) || base_plan.endpoint(&ep.name).is_some() {

@@ -35,11 +35,11 @@ pub struct ApiInfo {
     /// How endpoints sign unless they say otherwise (`eip712` only).
     #[serde(default)]
     pub wallet: Option<WalletSigning>,
-    /// The product's own models and enums (a file relative to the spec root, shared by
-    /// the product's API versions), added to the shared ones and emitted as
-    /// `<product>_models.rs`.
-    #[serde(default)]
-    pub models: Option<String>,
+    /// The product's own models and enums: files relative to the spec root (one, or a
+    /// list: a product built on another takes that one's file too), each added to the
+    /// shared ones and emitted once as `<its directory>_models.rs`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub models: Vec<String>,
     /// The product's error codes (a file relative to the spec root), when its docs list
     /// other codes than the shared `errors.yaml`.
     #[serde(default)]
@@ -71,7 +71,7 @@ impl ApiInfo {
             module: "futures_v1".into(),
             client: "crate::Client".into(),
             wallet: None,
-            models: None,
+            models: Vec::new(),
             errors: None,
             extends: None,
             // The testnet's docs list V3 only.
@@ -80,9 +80,9 @@ impl ApiInfo {
         }
     }
 
-    /// The module of the product's own models, when it has some.
-    pub fn models_module(&self) -> Option<String> {
-        self.models.as_ref().map(|_| format!("{}_models", self.product))
+    /// The modules of the product's own models, one per file, in the order listed.
+    pub fn models_modules(&self) -> Vec<String> {
+        self.models.iter().map(|f| models_module_of(f)).collect()
     }
 
     pub fn is_wallet(&self) -> bool {
@@ -359,8 +359,8 @@ pub struct Spec {
     pub rest: RestFile,
     /// The shared models with the product's own added.
     pub models: ModelsFile,
-    /// The product's own models alone, when it has some (see [`ApiInfo::models`]).
-    pub product_models: Option<ModelsFile>,
+    /// The product's own models alone, by file (see [`ApiInfo::models`]).
+    pub product_models: Vec<(String, ModelsFile)>,
     pub streams: StreamsFile,
     pub errors: ErrorsFile,
     pub deviations: DeviationsFile,
@@ -380,6 +380,26 @@ impl std::fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// The module a product models file is emitted as: `spot/models.yaml` → `spot_models`.
+pub fn models_module_of(file: &str) -> String {
+    let dir = Path::new(file).parent().and_then(|d| d.file_name()).and_then(|d| d.to_str()).unwrap_or("product");
+    format!("{}_models", dir.replace('-', "_"))
+}
+
+/// A YAML string or list of strings, as a list.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
 
 fn load_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|e| LoadError(format!("{}: cannot read: {e}", path.display())))?;
@@ -434,14 +454,12 @@ impl Spec {
             (rest, streams) = inherit(&root.join(base), &api, rest, streams)?;
         }
         let mut models = models;
-        let product_models = match &api.models {
-            Some(file) => {
-                let own: ModelsFile = load_yaml(&root.join(file))?;
-                models.merge(&own);
-                Some(own)
-            }
-            None => None,
-        };
+        let mut product_models = Vec::new();
+        for file in &api.models {
+            let own: ModelsFile = load_yaml(&root.join(file))?;
+            models.merge(&own);
+            product_models.push((file.clone(), own));
+        }
         let (errors, errors_path) = match &api.errors {
             Some(file) => (load_yaml(&root.join(file))?, root.join(file)),
             None => (errors, errors_path),
@@ -472,7 +490,7 @@ impl Spec {
         if apis.is_empty() {
             return Err(LoadError(format!("{}: no API directory (one holding a rest.yaml)", dir.display())));
         }
-        Ok(apis)
+        Ok(bases_first(apis))
     }
 
     /// Files whose change must regenerate the client.
@@ -492,6 +510,22 @@ impl Spec {
     }
 }
 
+/// `apis` in name order, except that an API comes after the one it extends, so what it
+/// shares with its base is emitted in the base.
+fn bases_first(mut apis: Vec<Spec>) -> Vec<Spec> {
+    let dir_of = |s: &Spec| s.rest_path.parent().and_then(|d| d.file_name()).map(|d| d.to_string_lossy().into_owned());
+    let mut ordered: Vec<Spec> = Vec::with_capacity(apis.len());
+    while !apis.is_empty() {
+        let placed: Vec<Option<String>> = ordered.iter().map(dir_of).collect();
+        let ready = apis
+            .iter()
+            .position(|a| a.api.extends.as_ref().is_none_or(|b| placed.contains(&Some(b.clone()))))
+            .unwrap_or(0);
+        ordered.push(apis.remove(ready));
+    }
+    ordered
+}
+
 /// `own` over `base`: an entry of `own` whose key a `base` entry has takes its place; the
 /// rest of `own` comes first.
 fn overlay<T: Clone>(base: &[T], own: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
@@ -508,10 +542,26 @@ fn inherit(
     own_rest: RestFile,
     own_streams: StreamsFile,
 ) -> Result<(RestFile, StreamsFile), LoadError> {
-    let base_rest: RestFile = load_yaml(&base_dir.join("rest.yaml"))?;
+    inherit_depth(base_dir, api, own_rest, own_streams, 0)
+}
+
+fn inherit_depth(
+    base_dir: &Path,
+    api: &ApiInfo,
+    own_rest: RestFile,
+    own_streams: StreamsFile,
+    depth: usize,
+) -> Result<(RestFile, StreamsFile), LoadError> {
+    let mut base_rest: RestFile = load_yaml(&base_dir.join("rest.yaml"))?;
     let base_api = base_rest.api.clone().unwrap_or_else(ApiInfo::futures_v1);
-    if base_api.extends.is_some() {
-        return Err(LoadError(format!("{}: extends an API that extends another", base_dir.display())));
+    let mut base_streams: StreamsFile = load_optional(&base_dir.join("streams.yaml"))?;
+    // A base that extends another is resolved first (prediction ← spot V3 ← spot V1).
+    if let Some(grand) = &base_api.extends {
+        if depth >= 4 {
+            return Err(LoadError(format!("{}: `extends` goes round in a circle", base_dir.display())));
+        }
+        let root = base_dir.parent().unwrap_or(Path::new("."));
+        (base_rest, base_streams) = inherit_depth(&root.join(grand), &base_api, base_rest, base_streams, depth + 1)?;
     }
     let moved: Vec<Endpoint> = base_rest
         .endpoints
@@ -523,7 +573,6 @@ fn inherit(
             e
         })
         .collect();
-    let base_streams: StreamsFile = load_optional(&base_dir.join("streams.yaml"))?;
     let rest = RestFile {
         api: own_rest.api,
         endpoints: overlay(&moved, own_rest.endpoints, |e| e.name.as_str()),

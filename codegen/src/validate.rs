@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, HashSet};
 pub const SECURITY_TYPES: &[&str] =
     &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER", "PUBLIC", "WITHDRAW"];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
-pub const GROUPS: &[&str] = &["market", "trade", "account", "user_stream", "strategy", "sub_account", "agents"];
+pub const GROUPS: &[&str] =
+    &["market", "trade", "account", "user_stream", "strategy", "sub_account", "agents", "outcomes"];
 pub const SIGNING_SCHEMES: &[&str] = &["hmac", "eip712"];
 pub const WALLET_KEYS: &[&str] = &["api_wallet", "main_wallet"];
 pub const WALLET_PARAMS: &[&str] = &["user", "signer", "nonce", "asterChain"];
@@ -230,10 +231,10 @@ fn check_streams(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
             let placeholders_ok = p
                 .split('<')
                 .skip(1)
-                .all(|rest| matches!(rest.split('>').next(), Some("symbol" | "interval" | "levels")));
+                .all(|rest| matches!(rest.split('>').next(), Some("symbol" | "interval" | "levels" | "event")));
             if !placeholders_ok || !(p.contains('@') || p.starts_with('!')) {
                 errors.push(format!(
-                    "{at}: pattern `{p}` must use <symbol>, <interval> or <levels> and hold `@` or start with `!`"
+                    "{at}: pattern `{p}` must use <symbol>, <interval>, <levels> or <event> and hold `@` or start with `!`"
                 ));
             }
         }

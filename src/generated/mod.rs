@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod errors;
 pub mod models;
+pub mod prediction_models;
 pub mod spot_models;
 pub mod futures_v1;
 #[cfg(feature = "ws")]
@@ -20,3 +21,6 @@ pub mod spot_v1_streams;
 pub mod spot_v3;
 #[cfg(feature = "ws")]
 pub mod spot_v3_streams;
+pub mod prediction;
+#[cfg(feature = "ws")]
+pub mod prediction_streams;

@@ -303,6 +303,14 @@ pub struct CommissionRate {
     /// Fee rate for taking (taker) orders. — `takerCommissionRate`
     #[serde(rename = "takerCommissionRate")]
     pub taker_commission_rate: Decimal,
+    /// Fee rate taken from a settlement payout (prediction markets only). — `settleCommissionRate`
+    #[serde(
+        rename = "settleCommissionRate",
+        default,
+        deserialize_with = "crate::de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settle_commission_rate: Option<Decimal>,
 }
 /// A page of announcements addressed to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
