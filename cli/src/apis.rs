@@ -1,5 +1,6 @@
-//! The four APIs the command line speaks (futures and spot, V1 and V3): their endpoint
-//! tables from the spec, their clients, and how a call or a user data stream is made.
+//! The APIs the command line speaks (futures and spot, V1 and V3, and the prediction
+//! market): their endpoint tables from the spec, their clients, and how a call or a user
+//! data stream is made.
 
 use crate::credentials::Credentials;
 use aster::dynamic::{Args, EndpointInfo};
@@ -13,10 +14,11 @@ pub enum Api {
     FuturesV3,
     Spot,
     SpotV3,
+    Prediction,
 }
 
 impl Api {
-    pub const ALL: [Api; 4] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3];
+    pub const ALL: [Api; 5] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3, Api::Prediction];
 
     /// The command group's name.
     pub fn group(self) -> &'static str {
@@ -25,6 +27,7 @@ impl Api {
             Api::FuturesV3 => "futures-v3",
             Api::Spot => "spot",
             Api::SpotV3 => "spot-v3",
+            Api::Prediction => "prediction",
         }
     }
 
@@ -34,6 +37,7 @@ impl Api {
             Api::FuturesV3 => "Futures V3 (API wallet, EIP-712): fapi.asterdex.com/fapi/v3",
             Api::Spot => "Spot V1 (HMAC key and secret): sapi.asterdex.com/api/v1",
             Api::SpotV3 => "Spot V3 (API wallet, EIP-712): sapi.asterdex.com/api/v3",
+            Api::Prediction => "Prediction markets (API wallet, EIP-712): papi.asterdex.com/api/v3",
         }
     }
 
@@ -44,6 +48,7 @@ impl Api {
             Api::FuturesV3 => aster::v3::params::ENDPOINT_INFO,
             Api::Spot => aster::spot::params::ENDPOINT_INFO,
             Api::SpotV3 => aster::spot::v3::params::ENDPOINT_INFO,
+            Api::Prediction => aster::prediction::params::ENDPOINT_INFO,
         }
     }
 
@@ -54,11 +59,12 @@ impl Api {
             Api::FuturesV3 => aster::v3::streams::STREAM_NAMES,
             Api::Spot => aster::spot::streams::STREAM_NAMES,
             Api::SpotV3 => aster::spot::v3::streams::STREAM_NAMES,
+            Api::Prediction => aster::prediction::streams::STREAM_NAMES,
         }
     }
 
     pub fn is_wallet(self) -> bool {
-        matches!(self, Api::FuturesV3 | Api::SpotV3)
+        matches!(self, Api::FuturesV3 | Api::SpotV3 | Api::Prediction)
     }
 
     pub fn is_spot(self) -> bool {
@@ -66,18 +72,18 @@ impl Api {
     }
 
     pub fn default_rest_url(self, env: Environment) -> &'static str {
-        if self.is_spot() {
-            env.spot_rest_url()
-        } else {
-            env.futures_rest_url()
+        match self {
+            Api::Prediction => env.prediction_rest_url(),
+            _ if self.is_spot() => env.spot_rest_url(),
+            _ => env.futures_rest_url(),
         }
     }
 
     pub fn default_stream_url(self, env: Environment) -> &'static str {
-        if self.is_spot() {
-            env.spot_stream_url()
-        } else {
-            env.futures_stream_url()
+        match self {
+            Api::Prediction => env.prediction_stream_url(),
+            _ if self.is_spot() => env.spot_stream_url(),
+            _ => env.futures_stream_url(),
         }
     }
 
@@ -116,26 +122,25 @@ impl Api {
                 }
                 Client::Spot(b.build()?)
             }
-            Api::FuturesV3 => {
-                let (user, key) = creds.wallet_or_placeholder();
-                let mut b =
-                    aster::v3::Client::builder().base_url(base_url).environment(env).user(user).private_key(key);
-                if let Some(main) = &creds.main_key {
-                    b = b.main_private_key(main.as_str());
-                }
-                Client::FuturesV3(b.build()?)
-            }
-            Api::SpotV3 => {
-                let (user, key) = creds.wallet_or_placeholder();
-                let mut b =
-                    aster::spot::v3::Client::builder().base_url(base_url).environment(env).user(user).private_key(key);
-                if let Some(main) = &creds.main_key {
-                    b = b.main_private_key(main.as_str());
-                }
-                Client::SpotV3(b.build()?)
-            }
+            Api::FuturesV3 => Client::FuturesV3(wallet_client(base_url, env, creds)?),
+            Api::SpotV3 => Client::SpotV3(wallet_client(base_url, env, creds)?),
+            Api::Prediction => Client::Prediction(wallet_client(base_url, env, creds)?),
         })
     }
+}
+
+/// A client of an API wallet API, with the main wallet's key when one is given.
+fn wallet_client<A: aster::api::WalletApi>(
+    base_url: &str,
+    env: Environment,
+    creds: &Credentials,
+) -> aster::Result<aster::ApiClient<A>> {
+    let (user, key) = creds.wallet_or_placeholder();
+    let mut b = aster::ApiClient::<A>::builder().base_url(base_url).environment(env).user(user).private_key(key);
+    if let Some(main) = &creds.main_key {
+        b = b.main_private_key(main.as_str());
+    }
+    b.build()
 }
 
 /// A client of one of the APIs.
@@ -144,6 +149,7 @@ pub enum Client {
     FuturesV3(aster::v3::Client),
     Spot(aster::spot::Client),
     SpotV3(aster::spot::v3::Client),
+    Prediction(aster::prediction::Client),
 }
 
 impl Client {
@@ -154,6 +160,7 @@ impl Client {
             Client::FuturesV3(c) => aster::v3::params::call_by_name(c, name, args).await,
             Client::Spot(c) => aster::spot::params::call_by_name(c, name, args).await,
             Client::SpotV3(c) => aster::spot::v3::params::call_by_name(c, name, args).await,
+            Client::Prediction(c) => aster::prediction::params::call_by_name(c, name, args).await,
         }
     }
 
@@ -167,6 +174,7 @@ impl Client {
             Client::FuturesV3(c) => ws.user_data_json(c).await,
             Client::Spot(c) => ws.user_data_json(c).await,
             Client::SpotV3(c) => ws.user_data_json(c).await,
+            Client::Prediction(c) => ws.user_data_json(c).await,
         }
     }
 }

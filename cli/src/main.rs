@@ -90,8 +90,11 @@ async fn target(m: &ArgMatches, api: Api) -> Result<Target, (u8, String)> {
         let sb = aster_sandbox::Sandbox::start(Default::default())
             .await
             .map_err(|e| (FAILED, format!("cannot start the sandbox: {e}")))?;
-        rest_url = sb.base_url();
-        stream_url = if api.is_spot() { sb.spot_ws_url() } else { sb.ws_url() };
+        (rest_url, stream_url) = match api {
+            Api::Prediction => (sb.prediction_url(), sb.prediction_ws_url()),
+            _ if api.is_spot() => (sb.base_url(), sb.spot_ws_url()),
+            _ => (sb.base_url(), sb.ws_url()),
+        };
         eprintln!("aster: sandbox at {rest_url}; API key {} (V3 wallet {})", sb.api_key(), aster_sandbox::DEMO_USER);
         creds.api_key = creds.api_key.or_else(|| Some(sb.api_key().to_string()));
         creds.api_secret = creds.api_secret.or_else(|| Some(sb.secret().to_string()));

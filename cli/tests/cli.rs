@@ -85,6 +85,14 @@ async fn a_signed_write_places_an_order() {
     let o = run(v3).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"balances\""));
+    // The prediction market: its own host, minting outcome tokens.
+    let mut pm = aster();
+    pm.env("ASTER_USER", aster_sandbox::DEMO_USER).env("ASTER_SIGNER_KEY", aster_sandbox::DEMO_SIGNER_KEY);
+    pm.args(["--base-url", &sb.prediction_url(), "--yes", "prediction", "mint", "EVENT4_BRAZIL_WIN_YUSDT", "4"]);
+    let o = run(pm).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let minted: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((minted["pairCount"].as_str(), minted["yesPrice"].as_str()), (Some("4"), Some("0.60")));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -240,6 +248,7 @@ fn every_endpoint() -> Vec<(&'static str, &'static [aster::endpoint::EndpointSpe
         ("futures-v3", aster::v3::ENDPOINTS),
         ("spot", aster::spot::ENDPOINTS),
         ("spot-v3", aster::spot::v3::ENDPOINTS),
+        ("prediction", aster::prediction::ENDPOINTS),
     ]
 }
 
@@ -258,7 +267,7 @@ fn every_endpoint_of_the_spec_has_a_command() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 48 + 79 + 28 + 29);
+    assert_eq!(checked, 48 + 79 + 28 + 29 + 36);
 }
 
 #[test]

@@ -101,9 +101,12 @@ pub fn pick_api<'a>(apis: &'a [Spec], docs: &Docs, name: Option<&str>) -> Result
         return apis.iter().find(|a| a.api.name == name).ok_or(format!("no API `{name}` in the spec (have {known:?})"));
     }
     let matching = |a: &Spec| docs.endpoints.iter().filter(|e| e.path.starts_with(&a.api.path_prefix)).count();
+    // APIs on one prefix (spot V3 and the prediction market) are told apart by the paths
+    // they have.
+    let exact = |a: &Spec| docs.endpoints.iter().filter(|e| a.rest.endpoints.iter().any(|s| s.path == e.path)).count();
     // Longer prefixes are more specific: /fapi/v3/ beats /fapi/ on a V3 file.
     apis.iter()
-        .max_by_key(|a| (matching(a), a.api.path_prefix.len()))
+        .max_by_key(|a| (matching(a), exact(a), a.api.path_prefix.len()))
         .filter(|a| matching(a) > 0)
         .ok_or_else(|| "the docs describe no endpoint under any API's path prefix".to_string())
 }

@@ -61,6 +61,44 @@ impl SymbolConfig {
     }
 }
 
+/// A prediction event the sandbox lists: a round of an up/down question on an oracle pair,
+/// or a one-off question of several outcomes (one market each).
+#[derive(Debug, Clone)]
+pub struct PredictionEventConfig {
+    /// The event's name (also its id for an up/down event).
+    pub name: String,
+    /// The id split and merge name it by.
+    pub id: String,
+    /// The oracle pair of an up/down event; `None` for a one-off event.
+    pub oracle: Option<String>,
+    /// Each market's name and the YES token's starting price (the NO token's is 1 − it).
+    pub markets: Vec<(String, Decimal)>,
+}
+
+impl PredictionEventConfig {
+    /// An up/down round on BTC and a three-way one-off event.
+    pub fn defaults() -> Vec<PredictionEventConfig> {
+        vec![
+            PredictionEventConfig {
+                name: "BTC_UP_DOWN_5M".into(),
+                id: "BTC_UP_DOWN_5M".into(),
+                oracle: Some("BTCUSDT".into()),
+                markets: vec![("BTC_UP_DOWN_5M_1778483280".into(), dec("0.55"))],
+            },
+            PredictionEventConfig {
+                name: "Who will win the final?".into(),
+                id: "EVENT4".into(),
+                oracle: None,
+                markets: vec![
+                    ("EVENT4_ALGERIA_WIN".into(), dec("0.15")),
+                    ("EVENT4_ARGENTINA_WIN".into(), dec("0.25")),
+                    ("EVENT4_BRAZIL_WIN".into(), dec("0.60")),
+                ],
+            },
+        ]
+    }
+}
+
 /// An account the sandbox creates at start.
 #[derive(Debug, Clone)]
 pub struct AccountConfig {
@@ -119,6 +157,8 @@ pub struct SandboxConfig {
     pub symbols: Vec<SymbolConfig>,
     /// The spot market's pairs.
     pub spot_symbols: Vec<SymbolConfig>,
+    /// The prediction market's events (each market a YES and a NO pair against USDT).
+    pub prediction_events: Vec<PredictionEventConfig>,
     pub accounts: Vec<AccountConfig>,
     /// REQUEST_WEIGHT per window (a minute unless `weight_window_ms` says otherwise)
     /// before 429.
@@ -198,6 +238,7 @@ impl Default for SandboxConfig {
                 SymbolConfig::new("ETHUSDT", "3000.00", "0.01", "0.001"),
                 SymbolConfig::new("ASTERUSDT", "1.0000", "0.0001", "0.01"),
             ],
+            prediction_events: PredictionEventConfig::defaults(),
             accounts: vec![AccountConfig::new(DEMO_API_KEY, DEMO_SECRET).with_wallet(DEMO_USER, DEMO_SIGNER)],
             weight_limit_1m: 2400,
             weight_window_ms: 60_000,

@@ -18,6 +18,7 @@ pub mod engine;
 mod error;
 mod faults;
 mod params;
+mod prediction;
 mod rate_limits;
 pub mod routes;
 mod server;
@@ -31,7 +32,7 @@ pub use config::{
     AccountConfig, Network, SandboxConfig, SymbolConfig, WalletAccount, DEMO_API_KEY, DEMO_SECRET, DEMO_SIGNER,
     DEMO_SIGNER_KEY, DEMO_USER,
 };
-pub use engine::Exchange;
+pub use engine::{Exchange, Venue};
 pub use faults::Fault;
 
 use axum::extract::ws::WebSocketUpgrade;
@@ -47,6 +48,7 @@ use tokio::task::JoinHandle;
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
     addr: SocketAddr,
+    prediction_addr: SocketAddr,
     shared: Arc<Shared>,
     config: SandboxConfig,
     stop: Option<oneshot::Sender<()>>,
@@ -57,54 +59,19 @@ impl Sandbox {
     /// Binds 127.0.0.1 on the configured port (0 picks a free one) and starts serving.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        // The prediction market has a host of its own; here a second port.
+        let prediction_listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let prediction_addr = prediction_listener.local_addr()?;
         let shared = Arc::new(Shared::new(Exchange::new(config.clone(), now_ms())));
-        let app = {
-            let rest = shared.clone();
-            let mut router = axum::Router::new();
-            // Futures streams at the root, spot streams under `/spot` (its own host live).
-            for (base, spot) in [("", false), ("/spot", true)] {
-                let (raw, combined) = (shared.clone(), shared.clone());
-                router = router
-                    .route(
-                        &format!("{base}/ws/{{*name}}"),
-                        axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
-                            if let Some(status) = ws::refused_handshake(&raw) {
-                                return (status, "refused").into_response();
-                            }
-                            match ws::resolve_raw(&raw, &name, spot) {
-                                Some(target) => upgrade
-                                    .read_buffer_size(ws::READ_BUFFER_BYTES)
-                                    .on_upgrade(move |socket| ws::serve(raw, socket, target)),
-                                None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key")
-                                    .into_response(),
-                            }
-                        }),
-                    )
-                    .route(
-                        &format!("{base}/stream"),
-                        axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
-                            if let Some(status) = ws::refused_handshake(&combined) {
-                                return (status, "refused").into_response();
-                            }
-                            match ws::resolve_combined(&combined, query.as_deref().unwrap_or(""), spot) {
-                                Some(target) => upgrade
-                                    .read_buffer_size(ws::READ_BUFFER_BYTES)
-                                    .on_upgrade(move |socket| ws::serve(combined, socket, target)),
-                                None => {
-                                    (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response()
-                                }
-                            }
-                        }),
-                    );
-            }
-            router.fallback(move |method, uri, headers, body| {
-                // In its own task: like a real exchange, a request that arrived is executed
-                // even when the client hangs up before the reply.
-                let task = tokio::spawn(server::handle(rest.clone(), method, uri, headers, body));
-                async move { task.await.unwrap_or_else(|_| server::internal_error()) }
-            })
-        };
+        // Futures streams at the root, spot streams under `/spot` (its own host live).
+        let mut main = axum::Router::new();
+        for (base, market) in [("", None), ("/spot", Some(Venue::Spot))] {
+            main = stream_routes(main, base, &shared, market);
+        }
+        let main = main.fallback(rest_handler(shared.clone(), Venue::Spot));
+        let prediction = stream_routes(axum::Router::new(), "", &shared, Some(Venue::Prediction))
+            .fallback(rest_handler(shared.clone(), Venue::Prediction));
         let (stop, stopped) = oneshot::channel::<()>();
         let sweeper_state = shared.clone();
         let publisher_state = shared.clone();
@@ -119,16 +86,27 @@ impl Sandbox {
                     ws::flush_user_events(&sweeper_state, &mut ex);
                 }
             };
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let (stopped_tx, stopped_rx) = tokio::sync::watch::channel(false);
+            let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            let serve = axum::serve(listener, main).with_graceful_shutdown(until_stopped(stopped_rx.clone()));
+            let serve_prediction =
+                axum::serve(prediction_listener, prediction).with_graceful_shutdown(until_stopped(stopped_rx));
+            let stop_both = async move {
                 let _ = stopped.await;
-            });
+                let _ = stopped_tx.send(true);
+                std::future::pending::<()>().await
+            };
             tokio::select! {
                 _ = serve => {}
+                _ = serve_prediction => {}
+                _ = stop_both => {}
                 _ = sweeper => {}
                 _ = ws::publisher(publisher_state) => {}
             }
         });
-        Ok(Sandbox { addr, shared, config, stop: Some(stop), task: Some(task) })
+        Ok(Sandbox { addr, prediction_addr, shared, config, stop: Some(stop), task: Some(task) })
     }
 
     /// `http://127.0.0.1:PORT`
@@ -151,6 +129,18 @@ impl Sandbox {
         format!("ws://{}/spot", self.addr)
     }
 
+    /// `http://127.0.0.1:PORT` of the prediction market's host (a port of its own, as the
+    /// live market has a host of its own).
+    pub fn prediction_url(&self) -> String {
+        format!("http://{}", self.prediction_addr)
+    }
+
+    /// `ws://127.0.0.1:PORT` of the prediction market's streams (raw at `/ws/<name>`,
+    /// combined at `/stream?streams=..`, listen keys at `/ws/<key>`).
+    pub fn prediction_ws_url(&self) -> String {
+        format!("ws://{}", self.prediction_addr)
+    }
+
     /// Stops serving and waits for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -161,6 +151,63 @@ impl Sandbox {
             let _ = task.await;
         }
     }
+}
+
+/// The REST handler of a host: every request in its own task, since, like a real
+/// exchange, a request that arrived is executed even when the client hangs up before the
+/// reply.
+fn rest_handler(
+    shared: Arc<Shared>,
+    venue: Venue,
+) -> impl Fn(
+    axum::http::Method,
+    axum::http::Uri,
+    axum::http::HeaderMap,
+    axum::body::Body,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = axum::response::Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |method, uri, headers, body| {
+        let task = tokio::spawn(server::handle(shared.clone(), venue, method, uri, headers, body));
+        Box::pin(async move { task.await.unwrap_or_else(|_| server::internal_error()) })
+    }
+}
+
+/// A host's stream endpoints under `base`: raw streams and listen keys at `/ws/<name>`,
+/// combined streams at `/stream`. `market` is the host's spot engine (`None`: futures).
+fn stream_routes(router: axum::Router, base: &str, shared: &Arc<Shared>, market: Option<Venue>) -> axum::Router {
+    let (raw, combined) = (shared.clone(), shared.clone());
+    router
+        .route(
+            &format!("{base}/ws/{{*name}}"),
+            axum::routing::get(move |Path(name): Path<String>, upgrade: WebSocketUpgrade| async move {
+                if let Some(status) = ws::refused_handshake(&raw) {
+                    return (status, "refused").into_response();
+                }
+                match ws::resolve_raw(&raw, &name, market) {
+                    Some(target) => upgrade
+                        .read_buffer_size(ws::READ_BUFFER_BYTES)
+                        .on_upgrade(move |socket| ws::serve(raw, socket, target)),
+                    None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream or listen key").into_response(),
+                }
+            }),
+        )
+        .route(
+            &format!("{base}/stream"),
+            axum::routing::get(move |RawQuery(query): RawQuery, upgrade: WebSocketUpgrade| async move {
+                if let Some(status) = ws::refused_handshake(&combined) {
+                    return (status, "refused").into_response();
+                }
+                match ws::resolve_combined(&combined, query.as_deref().unwrap_or(""), market) {
+                    Some(target) => upgrade
+                        .read_buffer_size(ws::READ_BUFFER_BYTES)
+                        .on_upgrade(move |socket| ws::serve(combined, socket, target)),
+                    None => (axum::http::StatusCode::BAD_REQUEST, "unknown stream in streams=").into_response(),
+                }
+            }),
+        )
 }
 
 impl Drop for Sandbox {

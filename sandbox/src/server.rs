@@ -2,7 +2,7 @@
 //! describe, runs the endpoint's handler on the engine and writes the reply, with any
 //! planned fault applied.
 
-use crate::engine::{AccountId, Exchange};
+use crate::engine::{AccountId, Exchange, Venue};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::params::{split_signature, Params};
@@ -49,7 +49,14 @@ fn json_response(status: u16, body: Body, headers: &[(&'static str, String)], co
     resp
 }
 
-pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+pub async fn handle(
+    shared: Arc<Shared>,
+    venue: Venue,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let path = uri.path().to_string();
     // Front ends of the exchange answer 411 to a POST or PUT that declares no length, even
     // an empty one.
@@ -85,7 +92,7 @@ pub async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: Head
     if let Some(answer) = fault.as_ref().and_then(answer_without_executing) {
         return answer;
     }
-    let reply = serve(&shared, method.as_str(), &uri, &headers, &body);
+    let reply = serve(&shared, venue, method.as_str(), &uri, &headers, &body);
     answer_after_executing(fault, reply)
 }
 
@@ -200,11 +207,15 @@ fn reply_to_response(r: Reply) -> Response {
     json_response(r.status, Body::from(r.body), &r.headers, "application/json")
 }
 
-/// The route for a method and path, among every product's: `Err` with the right error when
-/// there is none.
-fn find_route(method: &str, path: &str) -> Result<&'static Route, ApiError> {
+/// The route for a method and path among those of a host (futures and spot share the main
+/// one; the prediction market has its own): `Err` with the right error when there is none.
+fn find_route(venue: Venue, method: &str, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    for r in routes::all() {
+    let table: Box<dyn Iterator<Item = &'static Route>> = match venue {
+        Venue::Spot => Box::new(routes::all()),
+        Venue::Prediction => Box::new(routes::prediction::ROUTES.iter()),
+    };
+    for r in table {
         if r.path == path {
             path_known = true;
             if r.method == method {
@@ -404,9 +415,9 @@ fn without_unsigned(message: &str, unsigned: &[&str]) -> String {
     kept.join("&")
 }
 
-fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
+fn serve(shared: &Shared, venue: Venue, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
     let now = now_ms();
-    let route = match find_route(method, uri.path()) {
+    let route = match find_route(venue, method, uri.path()) {
         Ok(r) => r,
         Err(e) => return Reply::error(&e),
     };
@@ -461,7 +472,7 @@ fn serve(shared: &Shared, method: &str, uri: &Uri, headers: &HeaderMap, body: &[
             Err(e) => return with_headers(Reply::error(&e), extra_headers),
         }
     }
-    let mut ctx = Ctx { ex: &mut ex, p: &params, acct, now, signed: &signed };
+    let mut ctx = Ctx { ex: &mut ex, p: &params, acct, now, signed: &signed, venue };
     let reply = match (route.handler)(&mut ctx) {
         Ok(v) => Reply { status: 200, body: v.to_string(), headers: Vec::new() },
         Err(e) => Reply::error(&e),

@@ -67,4 +67,47 @@ impl Sandbox {
         ex.run_strategies(now);
         ws::flush_user_events(&self.shared, &mut ex);
     }
+
+    /// Moves an outcome token pair's last price at once (house quotes follow).
+    pub fn set_prediction_price(&self, symbol: &str, price: rust_decimal::Decimal) {
+        let mut ex = lock(&self.shared.exchange);
+        if let Ok(pi) = ex.prediction.market.pair_index(symbol) {
+            ex.prediction.market.set_price(pi, price, now_ms());
+        }
+        ws::flush_user_events(&self.shared, &mut ex);
+    }
+
+    /// Opens the live round of an up/down prediction event: its opening price is the
+    /// oracle pair's spot price now, announced as `market_start` on `<event>@event`.
+    pub fn open_prediction_round(&self, event_id: &str) -> bool {
+        let mut ex = lock(&self.shared.exchange);
+        let Ok(e) = ex.prediction.event(event_id) else { return false };
+        let Some(oracle) = ex.prediction.events[e].oracle.clone() else { return false };
+        let price = ex.spot.pair_index(&oracle).map(|pi| ex.spot.pairs[pi].last_price).unwrap_or_default();
+        let Some(m) = ex.prediction.events[e].markets.iter().position(|m| !m.settled()) else { return false };
+        let mk = &mut ex.prediction.events[e].markets[m];
+        mk.open_price = Some(price);
+        let start = serde_json::json!({ "e": "market_start", "m": mk.name, "y": mk.yes_symbol(), "n": mk.no_symbol(),
+            "p": price.to_string(), "t": now_ms() });
+        ex.prediction.round_events.push((event_id.to_string(), start));
+        true
+    }
+
+    /// Settles a prediction market: YES wins or NO does. An up/down round ends at its
+    /// oracle's spot price now and announces the winner on `<event>@event`. `false` when
+    /// there is no such market or it has settled already.
+    pub fn settle_prediction(&self, market: &str, yes_won: bool) -> bool {
+        let mut ex = lock(&self.shared.exchange);
+        let now = now_ms();
+        let oracle = ex
+            .prediction
+            .market_of(&format!("{market}_Y"))
+            .ok()
+            .and_then(|(e, _, _)| ex.prediction.events[e].oracle.clone());
+        let end_price = oracle.and_then(|o| ex.spot.pair_index(&o).ok()).map(|pi| ex.spot.pairs[pi].last_price);
+        let tran_id = ex.new_tran_id();
+        let settled = ex.prediction.settle(market, yes_won, end_price, tran_id, now);
+        ws::flush_user_events(&self.shared, &mut ex);
+        settled
+    }
 }

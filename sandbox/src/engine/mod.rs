@@ -229,12 +229,52 @@ pub struct Exchange {
     pub futures: FuturesMarket,
     /// The spot market, whose wallets transfers join to the futures ones.
     pub spot: crate::spot::SpotMarket,
+    /// The prediction market: outcome tokens on a spot engine of their own, on its own host.
+    pub prediction: crate::prediction::PredictionMarket,
     /// V3 announcements, oldest first.
     pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
     pub migrations: std::collections::BTreeMap<String, (AccountId, AccountId, serde_json::Value)>,
     next_tran_id: i64,
     rng: Rng,
+}
+
+/// Which market a request or stream of the spot engine is on: the spot market's host or
+/// the prediction market's (the same API on both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Venue {
+    Spot,
+    Prediction,
+}
+
+impl Venue {
+    /// A candle interval this market serves: spot's from a minute up, prediction's a second
+    /// or a minute.
+    pub fn interval(self, s: &str) -> ApiResult<Interval> {
+        match (self, Interval::parse(s)?) {
+            (Venue::Spot, i) if i != Interval::S1 => Ok(i),
+            (Venue::Prediction, i @ (Interval::S1 | Interval::M1)) => Ok(i),
+            _ => Err(ApiError::bad_interval()),
+        }
+    }
+}
+
+impl Exchange {
+    /// The spot engine serving a venue.
+    pub fn market(&self, venue: Venue) -> &crate::spot::SpotMarket {
+        match venue {
+            Venue::Spot => &self.spot,
+            Venue::Prediction => &self.prediction.market,
+        }
+    }
+
+    /// The spot engine serving a venue, to change.
+    pub fn market_mut(&mut self, venue: Venue) -> &mut crate::spot::SpotMarket {
+        match venue {
+            Venue::Spot => &mut self.spot,
+            Venue::Prediction => &mut self.prediction.market,
+        }
+    }
 }
 
 /// The futures market's own state, beside the spot market's.
@@ -307,8 +347,19 @@ impl Exchange {
         let spot_balances: Vec<_> =
             cfg.accounts.iter().enumerate().map(|(i, a)| (i + 1, a.spot_balances.clone())).collect();
         let spot = crate::spot::SpotMarket::new(&cfg.spot_symbols, &spot_balances, (cfg.maker_fee, cfg.taker_fee), now);
+        let prediction_balances: Vec<_> = spot_balances
+            .iter()
+            .map(|(a, list)| (*a, list.iter().filter(|(asset, _)| asset == "USDT").cloned().collect()))
+            .collect();
+        let prediction = crate::prediction::PredictionMarket::new(
+            &cfg.prediction_events,
+            &prediction_balances,
+            (cfg.maker_fee, cfg.taker_fee),
+            now,
+        );
         let mut ex = Exchange {
             spot,
+            prediction,
             rng: Rng::new(cfg.seed),
             futures: FuturesMarket::new(&cfg.symbols),
             cfg,

@@ -54,7 +54,7 @@ wire_enum!(StrategyEvent, |_| ApiError::invalid_param("firstDrivenOn"), {
 wire_enum!(StrategyAction, |_| ApiError::invalid_param("firstTrigger"), { PlaceOrder => "PLACE_ORDER", CancelOrder => "CANCEL_ORDER" });
 wire_enum!(MarginType, |_| ApiError::invalid_param("marginType"), { Isolated => "ISOLATED", Crossed => "CROSSED" });
 wire_enum!(Interval, |_| ApiError::bad_interval(), {
-    M1 => "1m", M3 => "3m", M5 => "5m", M15 => "15m", M30 => "30m", H1 => "1h", H2 => "2h",
+    S1 => "1s", M1 => "1m", M3 => "3m", M5 => "5m", M15 => "15m", M30 => "30m", H1 => "1h", H2 => "2h",
     H4 => "4h", H6 => "6h", H8 => "8h", H12 => "12h", D1 => "1d", D3 => "3d", W1 => "1w", Mo1 => "1M",
 });
 wire_enum!(IncomeType, |_| ApiError::invalid_param("incomeType"), {
@@ -105,9 +105,18 @@ impl MarginType {
 }
 
 impl Interval {
+    /// An interval of the futures and spot markets: a minute and longer.
+    pub fn parse_minutes(s: &str) -> ApiResult<Interval> {
+        match Interval::parse(s)? {
+            Interval::S1 => Err(ApiError::bad_interval()),
+            i => Ok(i),
+        }
+    }
+
     pub fn millis(self) -> i64 {
         const MIN: i64 = 60_000;
         match self {
+            Interval::S1 => 1_000,
             Interval::M1 => MIN,
             Interval::M3 => 3 * MIN,
             Interval::M5 => 5 * MIN,

@@ -3,7 +3,7 @@
 //! accepted parameters and weight, the handler context, and the helpers every API's
 //! handlers use.
 
-use crate::engine::{AccountId, Exchange};
+use crate::engine::{AccountId, Exchange, Venue};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use rust_decimal::prelude::*;
@@ -11,6 +11,7 @@ use serde_json::Value;
 
 pub mod futures_v1;
 pub(crate) mod futures_v3;
+pub(crate) mod prediction;
 pub(crate) mod spot;
 
 /// Every route of every API, futures V1 first.
@@ -53,6 +54,8 @@ pub struct Ctx<'a> {
     pub now: i64,
     /// V3: the message the request's signature covers ("" for other requests).
     pub signed: &'a str,
+    /// Which host the request came to: spot handlers serve the market of that host.
+    pub venue: Venue,
 }
 
 pub type Handler = fn(&mut Ctx) -> ApiResult<Value>;

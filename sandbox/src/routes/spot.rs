@@ -1,7 +1,7 @@
 //! The spot REST API: V1 (`/api/v1/…`, HMAC) and V3 (`/api/v3/…`, API wallet), the
 //! same handlers behind both.
 
-use crate::engine::types::{Interval, Side, TimeInForce};
+use crate::engine::types::{Side, TimeInForce};
 use crate::error::{ApiError, ApiResult};
 use crate::route;
 use crate::routes::{
@@ -106,13 +106,13 @@ pub static SPOT_V3: LazyLock<Vec<Route>> = LazyLock::new(|| {
 });
 
 fn pair(c: &Ctx) -> ApiResult<usize> {
-    c.ex.spot.pair_index(c.p.req_str("symbol")?)
+    c.ex.market(c.venue).pair_index(c.p.req_str("symbol")?)
 }
 
 fn one_or_all(c: &Ctx, f: impl Fn(&Ctx, usize) -> Value) -> ApiResult<Value> {
     match c.p.str("symbol") {
-        Some(sym) => Ok(f(c, c.ex.spot.pair_index(sym)?)),
-        None => Ok(Value::Array((0..c.ex.spot.pairs.len()).map(|i| f(c, i)).collect())),
+        Some(sym) => Ok(f(c, c.ex.market(c.venue).pair_index(sym)?)),
+        None => Ok(Value::Array((0..c.ex.market(c.venue).pairs.len()).map(|i| f(c, i)).collect())),
     }
 }
 
@@ -127,9 +127,15 @@ pub fn order_json(o: &SpotOrder) -> Value {
 }
 
 fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
-    let symbols: Vec<Value> = c
-        .ex
-        .spot
+    let kinds: Vec<&str> = SpotKind::ALL.iter().map(|k| k.as_str()).collect();
+    Ok(trading_rules(c, &kinds))
+}
+
+/// The trading rules of the request's market: rate limits, assets, every pair with its
+/// filters and these order types.
+pub(crate) fn trading_rules(c: &Ctx, order_types: &[&str]) -> Value {
+    let m = c.ex.market(c.venue);
+    let symbols: Vec<Value> = m
         .pairs
         .iter()
         .map(|p| {
@@ -146,24 +152,24 @@ fn exchange_info(c: &mut Ctx) -> ApiResult<Value> {
                     { "filterType": "MIN_NOTIONAL", "minNotional": g.min_notional.to_string() },
                     { "filterType": "PERCENT_PRICE", "multiplierUp": g.multiplier_up.to_string(), "multiplierDown": g.multiplier_down.to_string(), "multiplierDecimal": "4" },
                 ],
-                "orderTypes": SpotKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                "orderTypes": order_types,
                 "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
                 "ocoAllowed": false,
             })
         })
         .collect();
     let mut assets: Vec<&str> =
-        c.ex.spot.pairs.iter().flat_map(|p| [p.cfg.base_asset.as_str(), p.cfg.quote_asset.as_str()]).collect();
+        m.pairs.iter().flat_map(|p| [p.cfg.base_asset.as_str(), p.cfg.quote_asset.as_str()]).collect();
     assets.sort();
     assets.dedup();
-    Ok(json!({
+    json!({
         "timezone": "UTC",
         "serverTime": c.now,
         "rateLimits": crate::routes::rate_limits_json(&c.ex.cfg),
         "exchangeFilters": [],
         "assets": assets.iter().map(|a| json!({ "asset": a })).collect::<Vec<_>>(),
         "symbols": symbols,
-    }))
+    })
 }
 
 fn depth(c: &mut Ctx) -> ApiResult<Value> {
@@ -176,12 +182,12 @@ fn depth(c: &mut Ctx) -> ApiResult<Value> {
         },
     };
     let side = |side| -> Vec<Value> {
-        book_side(&c.ex.spot, pi, side, levels)
+        book_side(c.ex.market(c.venue), pi, side, levels)
             .into_iter()
             .map(|(p, q)| json!([p.to_string(), q.to_string()]))
             .collect()
     };
-    Ok(json!({ "lastUpdateId": c.ex.spot.pairs[pi].book.update_id, "E": c.now, "T": c.now,
+    Ok(json!({ "lastUpdateId": c.ex.market(c.venue).pairs[pi].book.update_id, "E": c.now, "T": c.now,
         "bids": side(Side::Buy), "asks": side(Side::Sell) }))
 }
 
@@ -189,7 +195,7 @@ fn trades(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
     let limit = limit(c.p, 500, 1000)?;
     let from = c.p.opt_i64("fromId")?;
-    let all = &c.ex.spot.pairs[pi].trades;
+    let all = &c.ex.market(c.venue).pairs[pi].trades;
     let picked: Vec<_> = match from {
         Some(f) => all.iter().filter(|t| t.id >= f).take(limit).collect(),
         None => all.iter().rev().take(limit).rev().collect(),
@@ -208,7 +214,8 @@ fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
     let limit = limit(c.p, 500, 1000)?;
     let from = c.p.opt_i64("fromId")?;
     let w = window(c.p)?;
-    let all = c.ex.spot.pairs[pi].trades.iter().filter(|t| in_window(t.time, w) && from.is_none_or(|f| t.id >= f));
+    let all =
+        c.ex.market(c.venue).pairs[pi].trades.iter().filter(|t| in_window(t.time, w) && from.is_none_or(|f| t.id >= f));
     let picked: Vec<_> = all.collect();
     let start = if from.is_some() { 0 } else { picked.len().saturating_sub(limit) };
     Ok(Value::Array(
@@ -222,11 +229,11 @@ fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
 
 fn klines(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
-    let interval = Interval::parse(c.p.req_str("interval")?)?;
+    let interval = c.venue.interval(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
     let w = window(c.p)?;
     let mut by_open: std::collections::BTreeMap<i64, Vec<&crate::spot::market::SpotTrade>> = Default::default();
-    for t in c.ex.spot.pairs[pi].trades.iter().filter(|t| in_window(t.time, w)) {
+    for t in c.ex.market(c.venue).pairs[pi].trades.iter().filter(|t| in_window(t.time, w)) {
         by_open.entry(interval.open_time(t.time)).or_default().push(t);
     }
     let rows: Vec<Value> = by_open
@@ -255,12 +262,12 @@ fn klines(c: &mut Ctx) -> ApiResult<Value> {
 }
 
 fn ticker(c: &Ctx, pi: usize) -> Value {
-    let p = &c.ex.spot.pairs[pi];
-    let d = c.ex.spot.day(pi, c.now);
+    let p = &c.ex.market(c.venue).pairs[pi];
+    let d = c.ex.market(c.venue).day(pi, c.now);
     let change = d.close - d.open;
     let pct = if d.open.is_zero() { Decimal::ZERO } else { (change / d.open * Decimal::from(100)).round_dp(3) };
-    let bid = book_side(&c.ex.spot, pi, Side::Buy, 1).first().copied().unwrap_or_default();
-    let ask = book_side(&c.ex.spot, pi, Side::Sell, 1).first().copied().unwrap_or_default();
+    let bid = book_side(c.ex.market(c.venue), pi, Side::Buy, 1).first().copied().unwrap_or_default();
+    let ask = book_side(c.ex.market(c.venue), pi, Side::Sell, 1).first().copied().unwrap_or_default();
     json!({
         "symbol": p.cfg.symbol, "priceChange": s(change), "priceChangePercent": pct.to_string(),
         "weightedAvgPrice": s(if d.volume.is_zero() { d.close } else { d.quote_volume / d.volume }),
@@ -279,27 +286,27 @@ fn ticker_24hr(c: &mut Ctx) -> ApiResult<Value> {
 
 fn ticker_price(c: &mut Ctx) -> ApiResult<Value> {
     one_or_all(c, |c, i| {
-        let p = &c.ex.spot.pairs[i];
+        let p = &c.ex.market(c.venue).pairs[i];
         json!({ "symbol": p.cfg.symbol, "price": s(p.last_price), "time": c.now })
     })
 }
 
 fn book_ticker(c: &mut Ctx) -> ApiResult<Value> {
     one_or_all(c, |c, i| {
-        let bid = book_side(&c.ex.spot, i, Side::Buy, 1).first().copied().unwrap_or_default();
-        let ask = book_side(&c.ex.spot, i, Side::Sell, 1).first().copied().unwrap_or_default();
-        json!({ "symbol": c.ex.spot.pairs[i].cfg.symbol, "bidPrice": s(bid.0), "bidQty": s(bid.1),
+        let bid = book_side(c.ex.market(c.venue), i, Side::Buy, 1).first().copied().unwrap_or_default();
+        let ask = book_side(c.ex.market(c.venue), i, Side::Sell, 1).first().copied().unwrap_or_default();
+        json!({ "symbol": c.ex.market(c.venue).pairs[i].cfg.symbol, "bidPrice": s(bid.0), "bidQty": s(bid.1),
             "askPrice": s(ask.0), "askQty": s(ask.1), "time": c.now })
     })
 }
 
 fn commission_rate(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
-    Ok(json!({ "symbol": c.ex.spot.pairs[pi].cfg.symbol,
-        "makerCommissionRate": c.ex.spot.maker_fee.to_string(), "takerCommissionRate": c.ex.spot.taker_fee.to_string() }))
+    Ok(json!({ "symbol": c.ex.market(c.venue).pairs[pi].cfg.symbol,
+        "makerCommissionRate": c.ex.market(c.venue).maker_fee.to_string(), "takerCommissionRate": c.ex.market(c.venue).taker_fee.to_string() }))
 }
 
-fn new_order(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn new_order(c: &mut Ctx) -> ApiResult<Value> {
     let p = c.p;
     let req = NewSpotOrder {
         symbol: p.req_str("symbol")?.to_string(),
@@ -312,8 +319,8 @@ fn new_order(c: &mut Ctx) -> ApiResult<Value> {
         stop_price: p.opt_dec("stopPrice")?,
         client_id: p.str("newClientOrderId").map(str::to_string),
     };
-    let id = c.ex.spot.place(c.acct, req, c.now)?;
-    Ok(order_json(&c.ex.spot.orders[&id]))
+    let id = c.ex.market_mut(c.venue).place(c.acct, req, c.now)?;
+    Ok(order_json(&c.ex.market(c.venue).orders[&id]))
 }
 
 fn lookup(c: &Ctx) -> ApiResult<SpotOrder> {
@@ -323,7 +330,10 @@ fn lookup(c: &Ctx) -> ApiResult<SpotOrder> {
     if id.is_none() && cid.is_none() {
         return Err(ApiError::either("orderId", "origClientOrderId"));
     }
-    c.ex.spot.find(c.acct, &c.ex.spot.pairs[pi].cfg.symbol, id, cid).cloned().ok_or_else(ApiError::no_such_order)
+    c.ex.market(c.venue)
+        .find(c.acct, &c.ex.market(c.venue).pairs[pi].cfg.symbol, id, cid)
+        .cloned()
+        .ok_or_else(ApiError::no_such_order)
 }
 
 fn query_order(c: &mut Ctx) -> ApiResult<Value> {
@@ -340,7 +350,7 @@ fn open_order(c: &mut Ctx) -> ApiResult<Value> {
 
 fn cancel_order(c: &mut Ctx) -> ApiResult<Value> {
     let o = lookup(c).map_err(|_| ApiError::unknown_order())?;
-    c.ex.spot.cancel(o.id, c.now).map(|o| order_json(&o))
+    c.ex.market_mut(c.venue).cancel(o.id, c.now).map(|o| order_json(&o))
 }
 
 /// A list param sent as a JSON array (`[1,2]`) or comma-separated.
@@ -358,11 +368,11 @@ fn list_param(c: &Ctx, name: &str) -> ApiResult<Option<Vec<String>>> {
 
 fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
-    let symbol = c.ex.spot.pairs[pi].cfg.symbol.clone();
+    let symbol = c.ex.market(c.venue).pairs[pi].cfg.symbol.clone();
     let ids = list_param(c, "orderIdList")?;
     let cids = list_param(c, "origClientOrderIdList")?;
     let targets: Vec<i64> =
-        c.ex.spot
+        c.ex.market(c.venue)
             .open_orders(c.acct)
             .filter(|o| o.symbol == symbol)
             .filter(|o| match (&ids, &cids) {
@@ -375,7 +385,7 @@ fn cancel_all(c: &mut Ctx) -> ApiResult<Value> {
             .map(|o| o.id)
             .collect();
     for id in targets {
-        c.ex.spot.cancel(id, c.now)?;
+        c.ex.market_mut(c.venue).cancel(id, c.now)?;
     }
     Ok(json!({ "code": 200, "msg": "The operation of cancel all open order is done." }))
 }
@@ -386,21 +396,22 @@ fn sorted(mut v: Vec<&SpotOrder>) -> Vec<&SpotOrder> {
 }
 
 fn open_orders(c: &mut Ctx) -> ApiResult<Value> {
-    let only = c.p.str("symbol").map(|s| c.ex.spot.pair_index(s)).transpose()?;
-    let symbol = only.map(|i| c.ex.spot.pairs[i].cfg.symbol.clone());
-    let list =
-        sorted(c.ex.spot.open_orders(c.acct).filter(|o| symbol.as_ref().is_none_or(|s| &o.symbol == s)).collect());
+    let only = c.p.str("symbol").map(|s| c.ex.market(c.venue).pair_index(s)).transpose()?;
+    let symbol = only.map(|i| c.ex.market(c.venue).pairs[i].cfg.symbol.clone());
+    let list = sorted(
+        c.ex.market(c.venue).open_orders(c.acct).filter(|o| symbol.as_ref().is_none_or(|s| &o.symbol == s)).collect(),
+    );
     Ok(Value::Array(list.into_iter().map(order_json).collect()))
 }
 
 fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
     let pi = pair(c)?;
-    let symbol = c.ex.spot.pairs[pi].cfg.symbol.clone();
+    let symbol = c.ex.market(c.venue).pairs[pi].cfg.symbol.clone();
     let from = c.p.opt_i64("orderId")?;
     let limit = limit(c.p, 500, 1000)?;
     let w = window(c.p)?;
     let list = sorted(
-        c.ex.spot
+        c.ex.market(c.venue)
             .orders
             .values()
             .filter(|o| o.account == c.acct && o.symbol == symbol && in_window(o.time, w))
@@ -410,7 +421,7 @@ fn all_orders(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(list.into_iter().take(limit).map(order_json).collect()))
 }
 
-fn transaction_history(c: &mut Ctx) -> ApiResult<Value> {
+pub(crate) fn transaction_history(c: &mut Ctx) -> ApiResult<Value> {
     let asset = c.p.str("asset");
     let kind = c.p.str("type");
     let limit = match c.p.opt_i64("limit")? {
@@ -420,7 +431,7 @@ fn transaction_history(c: &mut Ctx) -> ApiResult<Value> {
     };
     let w = window(c.p)?;
     let list: Vec<Value> =
-        c.ex.spot
+        c.ex.market(c.venue)
             .transactions
             .iter()
             .filter(|t| t.account == c.acct && in_window(t.time, w))
@@ -456,11 +467,16 @@ fn gas_cost(asset: &str) -> Decimal {
 fn withdraw_fee(c: &mut Ctx) -> ApiResult<Value> {
     chain_name(c.p.req_str("chainId")?)?;
     let asset = c.p.req_str("asset")?;
-    if !c.ex.spot.pairs.iter().any(|p| p.cfg.base_asset == asset || p.cfg.quote_asset == asset) {
+    if !c.ex.market(c.venue).pairs.iter().any(|p| p.cfg.base_asset == asset || p.cfg.quote_asset == asset) {
         return Err(ApiError::new(400, -1108, "Invalid asset."));
     }
     let price =
-        c.ex.spot.pairs.iter().find(|p| p.cfg.base_asset == asset).map(|p| p.last_price).unwrap_or(Decimal::ONE);
+        c.ex.market(c.venue)
+            .pairs
+            .iter()
+            .find(|p| p.cfg.base_asset == asset)
+            .map(|p| p.last_price)
+            .unwrap_or(Decimal::ONE);
     let gas = gas_cost(asset);
     Ok(json!({ "tokenPrice": price, "gasCost": gas, "gasUsdValue": (gas * price).round_dp(8) }))
 }
@@ -504,13 +520,13 @@ fn withdraw(c: &mut Ctx) -> ApiResult<Value> {
         return Err(ApiError::bad_signature());
     }
     let tran_id = c.ex.new_tran_id();
-    c.ex.spot.credit(c.acct, &asset, -(amount + fee), "WITHDRAW", tran_id, c.now)?;
+    c.ex.market_mut(c.venue).credit(c.acct, &asset, -(amount + fee), "WITHDRAW", tran_id, c.now)?;
     Ok(json!({ "withdrawId": tran_id.to_string(), "hash": format!("0x{:064x}", tran_id) }))
 }
 
 fn account(c: &mut Ctx) -> ApiResult<Value> {
     let balances: Vec<Value> =
-        c.ex.spot
+        c.ex.market(c.venue)
             .balances_of(c.acct)
             .map(|(asset, b)| json!({ "asset": asset, "free": s(b.free), "locked": s(b.locked) }))
             .collect();
@@ -520,7 +536,10 @@ fn account(c: &mut Ctx) -> ApiResult<Value> {
 
 fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
     let symbol =
-        c.p.str("symbol").map(|s| c.ex.spot.pair_index(s)).transpose()?.map(|i| c.ex.spot.pairs[i].cfg.symbol.clone());
+        c.p.str("symbol")
+            .map(|s| c.ex.market(c.venue).pair_index(s))
+            .transpose()?
+            .map(|i| c.ex.market(c.venue).pairs[i].cfg.symbol.clone());
     let order = c.p.opt_i64("orderId")?;
     if order.is_some() && symbol.is_none() {
         return Err(ApiError::mandatory("symbol"));
@@ -532,7 +551,7 @@ fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
     }
     let limit = limit(c.p, 500, 1000)?;
     let list: Vec<Value> =
-        c.ex.spot
+        c.ex.market(c.venue)
             .user_trades
             .iter()
             .filter(|t| t.account == c.acct && in_window(t.time, w))
@@ -551,20 +570,22 @@ fn user_trades(c: &mut Ctx) -> ApiResult<Value> {
 
 fn listen_key_new(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
-    let active = c.ex.spot.listen_keys.get(&c.acct).filter(|k| k.expires_at > now).map(|k| k.key.clone());
+    let active = c.ex.market(c.venue).listen_keys.get(&c.acct).filter(|k| k.expires_at > now).map(|k| k.key.clone());
     let key = match active {
         Some(k) => k,
         None => c.ex.random_token(64),
     };
     let ttl = crate::routes::LISTEN_KEY_TTL_MS;
-    c.ex.spot.listen_keys.insert(c.acct, crate::engine::account::ListenKey { key: key.clone(), expires_at: now + ttl });
+    c.ex.market_mut(c.venue)
+        .listen_keys
+        .insert(c.acct, crate::engine::account::ListenKey { key: key.clone(), expires_at: now + ttl });
     Ok(json!({ "listenKey": key }))
 }
 
 /// The account's live spot listen key, which the request must name.
 fn live_key(c: &Ctx) -> ApiResult<()> {
     let named = c.p.req_str("listenKey")?;
-    match c.ex.spot.listen_keys.get(&c.acct) {
+    match c.ex.market(c.venue).listen_keys.get(&c.acct) {
         Some(k) if k.expires_at > c.now && named == k.key => Ok(()),
         _ => Err(ApiError::invalid_listen_key()),
     }
@@ -573,7 +594,7 @@ fn live_key(c: &Ctx) -> ApiResult<()> {
 fn listen_key_keepalive(c: &mut Ctx) -> ApiResult<Value> {
     live_key(c)?;
     let until = c.now + crate::routes::LISTEN_KEY_TTL_MS;
-    if let Some(k) = c.ex.spot.listen_keys.get_mut(&c.acct) {
+    if let Some(k) = c.ex.market_mut(c.venue).listen_keys.get_mut(&c.acct) {
         k.expires_at = until;
     }
     Ok(json!({}))
@@ -581,6 +602,6 @@ fn listen_key_keepalive(c: &mut Ctx) -> ApiResult<Value> {
 
 fn listen_key_close(c: &mut Ctx) -> ApiResult<Value> {
     live_key(c)?;
-    c.ex.spot.listen_keys.remove(&c.acct);
+    c.ex.market_mut(c.venue).listen_keys.remove(&c.acct);
     Ok(json!({}))
 }

@@ -26,7 +26,7 @@ pub enum SpotStream {
 }
 
 /// The stream a spot name means, or `None` for one the spot API does not have.
-pub fn parse(m: &SpotMarket, name: &str) -> Option<SpotStream> {
+pub fn parse(m: &SpotMarket, name: &str, venue: crate::engine::Venue) -> Option<SpotStream> {
     match name {
         "!miniTicker@arr" => return Some(SpotStream::MiniTicker(None)),
         "!ticker@arr" => return Some(SpotStream::Ticker(None)),
@@ -52,7 +52,7 @@ pub fn parse(m: &SpotMarket, name: &str) -> Option<SpotStream> {
         "bookTicker" => SpotStream::BookTicker(Some(pi)),
         _ => {
             if let Some(interval) = rest.strip_prefix("kline_") {
-                SpotStream::Kline(pi, Interval::parse(interval).ok()?)
+                SpotStream::Kline(pi, venue.interval(interval).ok()?)
             } else {
                 let depth = rest.strip_prefix("depth")?;
                 let digits: String = depth.chars().take_while(char::is_ascii_digit).collect();

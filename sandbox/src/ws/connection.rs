@@ -21,8 +21,8 @@ enum Step {
     End,
 }
 
-/// A user data connection's account, key and side (spot or futures).
-type UserKey = (AccountId, String, bool);
+/// A user data connection's account, key and host (futures, or a spot engine's).
+type UserKey = (AccountId, String, Option<crate::engine::Venue>);
 
 struct Conn<'a> {
     shared: &'a Shared,
@@ -52,8 +52,7 @@ pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
         return;
     }
     let mut market = ws.market.subscribe();
-    let spot_user = conn.user.as_ref().is_some_and(|u| u.2);
-    let mut user = if spot_user { ws.spot_user.subscribe() } else { ws.user.subscribe() };
+    let mut user = ws.user_channel(conn.user.as_ref().and_then(|u| u.2)).subscribe();
     for s in &conn.subs {
         ws.add(s);
     }
@@ -94,7 +93,7 @@ impl<'a> Conn<'a> {
         let cfg = lock(&ws.config).clone();
         let (subs, combined, user, prefix) = match target {
             Target::Streams { names, combined, prefix } => (names.into_iter().collect(), combined, None, prefix),
-            Target::User { account, key, spot } => (BTreeSet::new(), false, Some((account, key, spot)), ""),
+            Target::User { account, key, market } => (BTreeSet::new(), false, Some((account, key, market)), ""),
         };
         Conn {
             shared,
@@ -187,8 +186,8 @@ impl<'a> Conn<'a> {
     }
 
     fn key_live(&self) -> bool {
-        let Some((account, key, spot)) = &self.user else { return true };
-        key_live(&lock(&self.shared.exchange), *account, key, *spot, now_ms())
+        let Some((account, key, market)) = &self.user else { return true };
+        key_live(&lock(&self.shared.exchange), *account, key, *market, now_ms())
     }
 
     /// The periodic look: age and hub limits, fault knobs bumped since, the key's expiry.

@@ -5,6 +5,7 @@
 
 use crate::engine::market::PriceSource;
 use crate::engine::types::{Interval, Side};
+use crate::engine::Venue;
 use crate::engine::{AccountId, Exchange, Order, UserEvent, HOUSE};
 use crate::state::{lock, now_ms, Shared};
 use rust_decimal::Decimal;
@@ -42,12 +43,25 @@ enum Kind {
     PartialDepth(usize, usize, u64),
     DiffDepth(usize, u64),
     TradePro(usize),
-    Spot(crate::spot::ws::SpotStream),
+    Spot(Venue, crate::spot::ws::SpotStream),
+    /// `<event>@event` on the prediction host: an up/down event's rounds.
+    Round(String),
 }
 
 /// Spot streams are kept under this prefix in the hub, so a spot and a futures stream of
 /// the same name never mix; connections under `/spot` add and strip it.
 pub const SPOT_PREFIX: &str = "spot:";
+/// The prefix of the prediction host's streams in the hub.
+pub const PREDICTION_PREFIX: &str = "prediction:";
+
+/// The hub prefix of a host's streams: futures (`None`), spot or prediction.
+pub fn prefix_of(market: Option<Venue>) -> &'static str {
+    match market {
+        None => "",
+        Some(Venue::Spot) => SPOT_PREFIX,
+        Some(Venue::Prediction) => PREDICTION_PREFIX,
+    }
+}
 
 fn parse_speed(rest: &str) -> Option<u64> {
     match rest {
@@ -60,7 +74,14 @@ fn parse_speed(rest: &str) -> Option<u64> {
 
 fn parse_stream(ex: &Exchange, name: &str) -> Option<Kind> {
     if let Some(spot) = name.strip_prefix(SPOT_PREFIX) {
-        return crate::spot::ws::parse(&ex.spot, spot).map(Kind::Spot);
+        return crate::spot::ws::parse(&ex.spot, spot, Venue::Spot).map(|k| Kind::Spot(Venue::Spot, k));
+    }
+    if let Some(name) = name.strip_prefix(PREDICTION_PREFIX) {
+        if let Some(event) = crate::prediction::ws::parse(&ex.prediction, name) {
+            return Some(Kind::Round(event));
+        }
+        let m = &ex.prediction.market;
+        return crate::spot::ws::parse(m, name, Venue::Prediction).map(|k| Kind::Spot(Venue::Prediction, k));
     }
     match name {
         "!markPrice@arr" => return Some(Kind::MarkPrice(None, false)),
@@ -87,7 +108,7 @@ fn parse_stream(ex: &Exchange, name: &str) -> Option<Kind> {
         "tradepro" => Kind::TradePro(sym),
         _ => {
             if let Some(interval) = rest.strip_prefix("kline_") {
-                Kind::Kline(sym, Interval::parse(interval).ok()?)
+                Kind::Kline(sym, Interval::parse_minutes(interval).ok()?)
             } else if let Some(depth) = rest.strip_prefix("depth") {
                 let digits: String = depth.chars().take_while(char::is_ascii_digit).collect();
                 let speed = parse_speed(&depth[digits.len()..])?;
@@ -124,7 +145,7 @@ impl Kind {
             }
             Kind::ForceOrder(_) => 1000,
             Kind::PartialDepth(_, _, ms) | Kind::DiffDepth(_, ms) => *ms as i64,
-            Kind::Spot(_) => 0,
+            Kind::Spot(..) | Kind::Round(_) => 0,
         }
     }
 }
@@ -174,8 +195,11 @@ fn mark(ex: &Exchange, sym: usize, now: i64) -> Value {
 
 /// The payloads a stream has to publish now, as JSON text.
 fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String> {
-    if let Kind::Spot(spot) = kind {
-        return crate::spot::ws::render(&ex.spot, spot, cur, now).into_iter().map(|v| v.to_string()).collect();
+    if let Kind::Spot(venue, spot) = kind {
+        return crate::spot::ws::render(ex.market(*venue), spot, cur, now).into_iter().map(|v| v.to_string()).collect();
+    }
+    if let Kind::Round(event) = kind {
+        return crate::prediction::ws::render(&ex.prediction, event, cur).into_iter().map(|v| v.to_string()).collect();
     }
     let due = now - cur.last_sent >= kind.period_ms();
     let all = |f: &dyn Fn(usize) -> Value| Value::Array((0..ex.futures.symbols.len()).map(f).collect());
@@ -184,7 +208,7 @@ fn render(ex: &Exchange, kind: &Kind, cur: &mut Cursor, now: i64) -> Vec<String>
         Kind::TradePro(sym) => trade_pro(ex, *sym, cur, now),
         Kind::BookTicker(only) => book_tickers(ex, *only, cur, now, due),
         _ if !due => Vec::new(),
-        Kind::Spot(_) => Vec::new(), // rendered above
+        Kind::Spot(..) | Kind::Round(_) => Vec::new(), // rendered above
         Kind::MarkPrice(Some(sym), _) => vec![mark(ex, *sym, now)],
         Kind::MarkPrice(None, _) => vec![all(&|i| mark(ex, i, now))],
         Kind::MiniTicker(Some(sym)) => vec![mini(ex, *sym, now, false)],
@@ -407,9 +431,12 @@ pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(Acc
 /// Publishes the engine's pending user events to the user-data connections.
 pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
     let now = now_ms();
-    for ev in std::mem::take(&mut ex.spot.outbox) {
-        let (acct, text) = crate::spot::ws::render_event(&ex.spot, &ev, now);
-        let _ = shared.ws.spot_user.send((acct, Arc::from(text)));
+    ex.prediction.absorb_trades();
+    for venue in [Venue::Spot, Venue::Prediction] {
+        for ev in std::mem::take(&mut ex.market_mut(venue).outbox) {
+            let (acct, text) = crate::spot::ws::render_event(ex.market(venue), &ev, now);
+            let _ = shared.ws.user_channel(Some(venue)).send((acct, Arc::from(text)));
+        }
     }
     if ex.futures.outbox.is_empty() {
         return;
@@ -561,44 +588,46 @@ fn control(
 /// What a connection was opened for.
 pub enum Target {
     /// Market streams; `prefix` is [`SPOT_PREFIX`] on the spot host, else empty.
-    Streams {
-        names: Vec<String>,
-        combined: bool,
-        prefix: &'static str,
-    },
+    Streams { names: Vec<String>, combined: bool, prefix: &'static str },
     User {
         account: AccountId,
         key: String,
-        spot: bool,
+        /// The host's spot engine; `None` on the futures host.
+        market: Option<Venue>,
     },
 }
 
-/// Whether `key` is the live listen key of `account` on the futures or the spot side.
-fn key_live(ex: &Exchange, account: AccountId, key: &str, spot: bool, now: i64) -> bool {
-    let k = if spot { ex.spot.listen_keys.get(&account) } else { ex.accounts[account].listen_key.as_ref() };
+/// Whether `key` is the live listen key of `account` on the futures host or a spot
+/// engine's.
+fn key_live(ex: &Exchange, account: AccountId, key: &str, market: Option<Venue>, now: i64) -> bool {
+    let k = match market {
+        Some(venue) => ex.market(venue).listen_keys.get(&account),
+        None => ex.accounts[account].listen_key.as_ref(),
+    };
     k.is_some_and(|k| k.key == key && k.expires_at > now)
 }
 
-/// Resolves `/ws/<name>` (or `/spot/ws/<name>` when `spot`): a known stream, or a listen
-/// key.
-pub fn resolve_raw(shared: &Shared, name: &str, spot: bool) -> Option<Target> {
+/// Resolves `/ws/<name>` on the futures host (`market` `None`) or a spot engine's: a known
+/// stream, or a listen key.
+pub fn resolve_raw(shared: &Shared, name: &str, market: Option<Venue>) -> Option<Target> {
     let ex = lock(&shared.exchange);
-    let prefix = if spot { SPOT_PREFIX } else { "" };
+    let prefix = prefix_of(market);
     let full = format!("{prefix}{name}");
     if parse_stream(&ex, &full).is_some() {
         return Some(Target::Streams { names: vec![full], combined: false, prefix });
     }
     let now = now_ms();
     let dead_accepted = lock(&shared.ws.config).accept_dead_keys;
-    let account = (0..ex.accounts.len())
-        .find(|a| key_live(&ex, *a, name, spot, now) || (dead_accepted && key_live(&ex, *a, name, spot, i64::MIN)))?;
-    Some(Target::User { account, key: name.to_string(), spot })
+    let account = (0..ex.accounts.len()).find(|a| {
+        key_live(&ex, *a, name, market, now) || (dead_accepted && key_live(&ex, *a, name, market, i64::MIN))
+    })?;
+    Some(Target::User { account, key: name.to_string(), market })
 }
 
-pub fn resolve_combined(shared: &Shared, query: &str, spot: bool) -> Option<Target> {
+pub fn resolve_combined(shared: &Shared, query: &str, market: Option<Venue>) -> Option<Target> {
     let list = query.split('&').find_map(|kv| kv.strip_prefix("streams="))?;
     let ex = lock(&shared.exchange);
-    let prefix = if spot { SPOT_PREFIX } else { "" };
+    let prefix = prefix_of(market);
     let names: Vec<String> = list.split('/').filter(|s| !s.is_empty()).map(|n| format!("{prefix}{n}")).collect();
     if names.len() > MAX_STREAMS || names.iter().any(|n| parse_stream(&ex, n).is_none()) {
         return None;

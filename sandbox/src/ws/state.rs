@@ -15,6 +15,8 @@ pub struct WsState {
     pub user: broadcast::Sender<(AccountId, Arc<str>)>,
     /// Spot user events, for connections on spot listen keys.
     pub spot_user: broadcast::Sender<(AccountId, Arc<str>)>,
+    /// Prediction user events, for connections on the prediction host's listen keys.
+    pub prediction_user: broadcast::Sender<(AccountId, Arc<str>)>,
     pub(super) subscribers: std::sync::Mutex<BTreeMap<String, usize>>,
     /// Bumped to drop every open connection.
     pub generation: std::sync::atomic::AtomicU64,
@@ -85,11 +87,21 @@ impl Default for WsConfig {
 }
 
 impl WsState {
+    /// The user events of a host: futures (`None`) or a spot engine's.
+    pub fn user_channel(&self, market: Option<crate::engine::Venue>) -> &broadcast::Sender<(AccountId, Arc<str>)> {
+        match market {
+            None => &self.user,
+            Some(crate::engine::Venue::Spot) => &self.spot_user,
+            Some(crate::engine::Venue::Prediction) => &self.prediction_user,
+        }
+    }
+
     pub fn new() -> Self {
         WsState {
             market: broadcast::channel(65_536).0,
             user: broadcast::channel(4096).0,
             spot_user: broadcast::channel(4096).0,
+            prediction_user: broadcast::channel(4096).0,
             subscribers: std::sync::Mutex::new(BTreeMap::new()),
             generation: std::sync::atomic::AtomicU64::new(0),
             config: std::sync::Mutex::new(WsConfig::default()),

@@ -118,7 +118,7 @@ pub(crate) fn agg_trades(c: &mut Ctx) -> ApiResult<Value> {
 
 pub(crate) fn klines(c: &mut Ctx, key: &str, source: PriceSource) -> ApiResult<Value> {
     let sym = symbol(c, key)?;
-    let interval = Interval::parse(c.p.req_str("interval")?)?;
+    let interval = Interval::parse_minutes(c.p.req_str("interval")?)?;
     let limit = limit(c.p, 500, 1500)?;
     let rows = c.ex.candles(sym, interval, window(c.p)?, limit, c.now, source);
     Ok(Value::Array(

@@ -102,7 +102,7 @@ pub(crate) fn transfer(c: &mut Ctx) -> ApiResult<Value> {
     let now = c.now;
     // The other side of the move: the same account's spot wallet, checked first.
     let spot_kind = if delta.is_sign_negative() { "TRANSFER_FUTURE_TO_SPOT" } else { "TRANSFER_SPOT_TO_FUTURE" };
-    c.ex.spot.credit(c.acct, &asset, -delta, spot_kind, tran_id, now)?;
+    c.ex.market_mut(c.venue).credit(c.acct, &asset, -delta, spot_kind, tran_id, now)?;
     let a = &mut c.ex.accounts[c.acct];
     a.transfer_ids.insert(tran);
     *a.wallets.entry(asset.clone()).or_default() += delta;
