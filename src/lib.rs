@@ -137,6 +137,8 @@ pub mod prediction;
 mod resolve;
 pub mod rounding;
 pub mod sign;
+#[cfg(feature = "solana")]
+pub mod solana;
 pub mod spot;
 mod tls;
 pub mod v3;

@@ -29,8 +29,9 @@
 pub mod v3;
 mod withdrawal;
 
+pub use crate::generated::enums::WithdrawChain;
 pub use crate::generated::spot_models::{SpotDepthSpeed, SpotOrderRespType, SpotOrderType, SpotSymbolStatus};
-pub use crate::generated::spot_models::{SpotSymbolType, TransactionType, WithdrawChain};
+pub use crate::generated::spot_models::{SpotSymbolType, TransactionType};
 pub use params::ENDPOINTS;
 pub use withdrawal::{withdraw_signature, Withdrawal};
 

@@ -25,8 +25,8 @@ fn spot_clients_default_to_the_spot_host() {
     assert_eq!(c.base_url(), "https://sapi.asterdex.com");
     let v3 = spot::v3::Client::builder().user(DEMO_USER).private_key(DEMO_SIGNER_KEY).build().unwrap();
     assert_eq!(v3.base_url(), "https://sapi.asterdex.com");
-    assert_eq!(spot::ENDPOINTS.len(), 28);
-    assert_eq!(spot::v3::ENDPOINTS.len(), 29);
+    assert_eq!(spot::ENDPOINTS.len(), 29);
+    assert_eq!(spot::v3::ENDPOINTS.len(), 30);
     assert!(spot::ENDPOINTS.iter().all(|e| e.path.starts_with("/api/v1/")));
     assert!(spot::v3::ENDPOINTS.iter().all(|e| e.path.starts_with("/api/v3/")));
 }

@@ -81,6 +81,18 @@ async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
         .await
         .unwrap_err();
     assert_eq!(refused.error_code(), Some(-1022));
+    // The demo account has no Solana wallet: a withdrawal to one is refused.
+    let no_wallet = c
+        .solana_withdraw(
+            aster::SolanaChain::Solana,
+            "USDT",
+            dec("3"),
+            dec("0.6"),
+            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_wallet.error_code(), Some(-1130));
     assert!(!c.account().await.unwrap().balances.is_empty());
     let key = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key(key.clone()).await.unwrap();
@@ -131,6 +143,18 @@ async fn every_spot_v3_endpoint_answers_through_the_typed_client() {
         .await
         .unwrap_err();
     assert_eq!(refused.error_code(), Some(-1022));
+    // The demo account has no Solana wallet: a withdrawal to one is refused.
+    let no_wallet = c
+        .solana_withdraw(
+            aster::SolanaChain::Solana,
+            "USDT",
+            dec("3"),
+            dec("0.6"),
+            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_wallet.error_code(), Some(-1130));
     c.account().await.unwrap();
     let key = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key(key.clone()).await.unwrap();

@@ -214,6 +214,30 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
     assert_eq!(c.get_direct_announcements().await.unwrap().total, 1);
     assert_eq!(c.get_direct_announcement(id).await.unwrap().category, "DIRECT");
 
+    // Withdrawals (the deposit and withdrawal guide): limits, history, and a withdrawal to
+    // the account's own address signed by another key, refused; the account has no Solana
+    // wallet.
+    assert!(c.withdraw_info().await.unwrap().balances.contains_key("USDT"));
+    assert!(c.deposit_withdraw_history().await.unwrap().is_empty());
+    let own = wallet_key(0xa1).address().to_string();
+    let forged = c
+        .withdraw(aster::WithdrawChain::Bsc, "USDT", dec("5"), dec("1"), 1, own, format!("0x{}", "11".repeat(65)))
+        .await
+        .unwrap_err();
+    assert_eq!(forged.error_code(), Some(-1022));
+    // The demo account has no Solana wallet: a withdrawal to one is refused.
+    let no_wallet = c
+        .solana_withdraw(
+            aster::SolanaChain::Solana,
+            "USDT",
+            dec("3"),
+            dec("0.6"),
+            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_wallet.error_code(), Some(-1130));
+
     // User data stream keys.
     let listen = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key().listen_key(listen.clone()).await.unwrap();
@@ -226,6 +250,7 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
         .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
         .collect();
     assert!(missing.is_empty(), "not called: {missing:?}");
-    // The 71 of the V3 reference and the 8 agent and builder endpoints of the exchange's demo.
-    assert_eq!(v3::ENDPOINTS.len(), 79);
+    // The 71 of the V3 reference, the 8 agent and builder endpoints of the exchange's demo
+    // and the 4 of the withdrawal guide.
+    assert_eq!(v3::ENDPOINTS.len(), 83);
 }

@@ -267,7 +267,7 @@ fn every_endpoint_of_the_spec_has_a_command() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 48 + 79 + 28 + 29 + 36);
+    assert_eq!(checked, 52 + 83 + 29 + 30 + 37);
 }
 
 #[test]

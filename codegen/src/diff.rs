@@ -317,6 +317,12 @@ fn check_json_type(
             }
             true
         }
+        (FieldType::Map(inner), Value::Object(entries)) => {
+            if let Some(item) = entries.values().next() {
+                check_json_type(out, spec, subject, inner, item, line);
+            }
+            true
+        }
         (FieldType::Named(name), value) if spec.models.enums.contains_key(name) => value.is_string(),
         (FieldType::Named(name), value) => match spec.models.models.get(name) {
             Some(m) if m.repr.as_deref() == Some("array") => value.is_array(),

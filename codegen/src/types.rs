@@ -120,6 +120,8 @@ pub enum FieldType {
     Json,
     Named(String),
     Array(Box<FieldType>),
+    /// A JSON object keyed by strings (an asset, a chain id), written `{T}`.
+    Map(Box<FieldType>),
 }
 
 impl FieldType {
@@ -135,6 +137,8 @@ impl FieldType {
             _ => {
                 if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
                     FieldType::Array(Box::new(FieldType::parse(inner)?))
+                } else if let Some(inner) = t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                    FieldType::Map(Box::new(FieldType::parse(inner)?))
                 } else if is_type_name(t) {
                     FieldType::Named(t.to_string())
                 } else {
@@ -160,6 +164,10 @@ impl FieldType {
                 let i = inner.rust();
                 quote!(Vec<#i>)
             }
+            FieldType::Map(inner) => {
+                let i = inner.rust();
+                quote!(std::collections::BTreeMap<String, #i>)
+            }
         }
     }
 
@@ -167,7 +175,7 @@ impl FieldType {
     pub fn named(&self) -> Option<&str> {
         match self {
             FieldType::Named(n) => Some(n),
-            FieldType::Array(inner) => inner.named(),
+            FieldType::Array(inner) | FieldType::Map(inner) => inner.named(),
             _ => None,
         }
     }

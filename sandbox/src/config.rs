@@ -110,6 +110,8 @@ pub struct AccountConfig {
     pub spot_balances: Vec<(String, Decimal)>,
     /// The V3 identity: the main wallet address and the API wallets allowed to sign for it.
     pub wallet: Option<WalletAccount>,
+    /// The account's Solana wallet (Base58 address), where its Solana withdrawals go.
+    pub solana_wallet: Option<String>,
 }
 
 /// An account's V3 identity (addresses as `0x` + 40 hex digits).
@@ -138,6 +140,7 @@ impl AccountConfig {
                 ("ASTER".into(), dec("10000")),
             ],
             wallet: None,
+            solana_wallet: None,
         }
     }
 

@@ -26,6 +26,7 @@ mod spot;
 mod state;
 mod sync;
 pub mod wallet;
+mod withdrawals;
 mod ws;
 
 pub use config::{

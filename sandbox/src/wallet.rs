@@ -218,6 +218,18 @@ impl NonceBook {
     }
 }
 
+/// Whether `signature` (Base58) is the Ed25519 signature of `message` by the Solana
+/// address `address` (Base58 public key).
+pub fn verify_solana(address: &str, message: &str, signature: &str) -> bool {
+    let Ok(key) = bs58::decode(address).into_vec() else { return false };
+    let Ok(sig) = bs58::decode(signature).into_vec() else { return false };
+    let (Ok(key), Ok(sig)) = (<[u8; 32]>::try_from(key.as_slice()), <[u8; 64]>::try_from(sig.as_slice())) else {
+        return false;
+    };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&key) else { return false };
+    key.verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -243,6 +243,79 @@ impl ContractType {
     }
 }
 crate::wire_enum!(ContractType);
+/// Values of `DepositWithdrawKind` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepositWithdrawKind {
+    /// `DEPOSIT`
+    Deposit,
+    /// `WITHDRAW`
+    Withdraw,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl DepositWithdrawKind {
+    /// Every known value.
+    pub const ALL: &'static [DepositWithdrawKind] = &[
+        DepositWithdrawKind::Deposit,
+        DepositWithdrawKind::Withdraw,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DepositWithdrawKind::Deposit => "DEPOSIT",
+            DepositWithdrawKind::Withdraw => "WITHDRAW",
+            DepositWithdrawKind::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "DEPOSIT" => DepositWithdrawKind::Deposit,
+            "WITHDRAW" => DepositWithdrawKind::Withdraw,
+            other => DepositWithdrawKind::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(DepositWithdrawKind);
+/// Values of `DepositWithdrawState` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepositWithdrawState {
+    /// `PROCESSING`
+    Processing,
+    /// `SUCCESS`
+    Success,
+    /// `FAILED`
+    Failed,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl DepositWithdrawState {
+    /// Every known value.
+    pub const ALL: &'static [DepositWithdrawState] = &[
+        DepositWithdrawState::Processing,
+        DepositWithdrawState::Success,
+        DepositWithdrawState::Failed,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DepositWithdrawState::Processing => "PROCESSING",
+            DepositWithdrawState::Success => "SUCCESS",
+            DepositWithdrawState::Failed => "FAILED",
+            DepositWithdrawState::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "PROCESSING" => DepositWithdrawState::Processing,
+            "SUCCESS" => DepositWithdrawState::Success,
+            "FAILED" => DepositWithdrawState::Failed,
+            other => DepositWithdrawState::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(DepositWithdrawState);
 /// Values of `DepthLevels` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DepthLevels {
@@ -954,6 +1027,33 @@ impl Side {
     }
 }
 crate::wire_enum!(Side);
+/// Values of `SolanaChain` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SolanaChain {
+    /// `101`
+    Solana,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl SolanaChain {
+    /// Every known value.
+    pub const ALL: &'static [SolanaChain] = &[SolanaChain::Solana];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SolanaChain::Solana => "101",
+            SolanaChain::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "101" => SolanaChain::Solana,
+            other => SolanaChain::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(SolanaChain);
 /// Values of `StpMode` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StpMode {
@@ -1318,6 +1418,45 @@ impl TransferKind {
     }
 }
 crate::wire_enum!(TransferKind);
+/// Values of `WithdrawChain` as the exchange spells them; unknown ones are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WithdrawChain {
+    /// `1`
+    Ethereum,
+    /// `56`
+    Bsc,
+    /// `42161`
+    Arbitrum,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+impl WithdrawChain {
+    /// Every known value.
+    pub const ALL: &'static [WithdrawChain] = &[
+        WithdrawChain::Ethereum,
+        WithdrawChain::Bsc,
+        WithdrawChain::Arbitrum,
+    ];
+    /// The exact string the exchange uses.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WithdrawChain::Ethereum => "1",
+            WithdrawChain::Bsc => "56",
+            WithdrawChain::Arbitrum => "42161",
+            WithdrawChain::Unknown(other) => other,
+        }
+    }
+    /// Reads an exchange string; never fails.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "1" => WithdrawChain::Ethereum,
+            "56" => WithdrawChain::Bsc,
+            "42161" => WithdrawChain::Arbitrum,
+            other => WithdrawChain::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::wire_enum!(WithdrawChain);
 /// Values of `WorkingType` as the exchange spells them; unknown ones are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WorkingType {

@@ -290,45 +290,6 @@ impl TransactionType {
     }
 }
 crate::wire_enum!(TransactionType);
-/// Values of `WithdrawChain` as the exchange spells them; unknown ones are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WithdrawChain {
-    /// `1`
-    Ethereum,
-    /// `56`
-    Bsc,
-    /// `42161`
-    Arbitrum,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-impl WithdrawChain {
-    /// Every known value.
-    pub const ALL: &'static [WithdrawChain] = &[
-        WithdrawChain::Ethereum,
-        WithdrawChain::Bsc,
-        WithdrawChain::Arbitrum,
-    ];
-    /// The exact string the exchange uses.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WithdrawChain::Ethereum => "1",
-            WithdrawChain::Bsc => "56",
-            WithdrawChain::Arbitrum => "42161",
-            WithdrawChain::Unknown(other) => other,
-        }
-    }
-    /// Reads an exchange string; never fails.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => WithdrawChain::Ethereum,
-            "56" => WithdrawChain::Bsc,
-            "42161" => WithdrawChain::Arbitrum,
-            other => WithdrawChain::Unknown(other.to_owned()),
-        }
-    }
-}
-crate::wire_enum!(WithdrawChain);
 /// A spot order changed: placed, filled, cancelled, expired or rejected (`executionReport`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionReportEvent {
@@ -816,13 +777,4 @@ pub struct WithdrawFee {
     /// That fee in USD. — `gasUsdValue`
     #[serde(rename = "gasUsdValue")]
     pub gas_usd_value: Decimal,
-}
-/// A withdrawal that was accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WithdrawResult {
-    /// `withdrawId`
-    #[serde(rename = "withdrawId")]
-    pub withdraw_id: String,
-    /// Transaction hash of the withdrawal. — `hash`
-    pub hash: String,
 }

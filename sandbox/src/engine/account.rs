@@ -82,6 +82,8 @@ pub struct Account {
     pub start_usdt: Decimal,
     /// V3: the main wallet, the API wallets that sign for it, and its recent nonces.
     pub wallet_user: Option<Address>,
+    /// The account's Solana wallet (Base58 address), where its Solana withdrawals go.
+    pub solana_wallet: Option<String>,
     pub agents: Vec<Agent>,
     /// Builders approved to add a fee to this account's orders.
     pub builders: Vec<Builder>,
@@ -156,6 +158,7 @@ impl Account {
             countdowns: HashMap::new(),
             update_time: 0,
             wallet_user: None,
+            solana_wallet: None,
             agents: Vec::new(),
             builders: Vec::new(),
             parent: None,

@@ -231,6 +231,8 @@ pub struct Exchange {
     pub spot: crate::spot::SpotMarket,
     /// The prediction market: outcome tokens on a spot engine of their own, on its own host.
     pub prediction: crate::prediction::PredictionMarket,
+    /// Withdrawals accepted, oldest first.
+    pub withdrawals: Vec<crate::withdrawals::Record>,
     /// V3 announcements, oldest first.
     pub announcements: Vec<crate::announcements::Announcement>,
     /// V3 asset migrations by batch id: source, destination and the batch's record.
@@ -342,6 +344,7 @@ impl Exchange {
         for a in &cfg.accounts {
             let mut acct = Account::new(a.api_key.clone(), a.secret.clone(), a.balances.clone(), false);
             acct.set_wallet(a.wallet.as_ref());
+            acct.solana_wallet = a.solana_wallet.clone();
             accounts.push(acct);
         }
         let spot_balances: Vec<_> =
@@ -365,6 +368,7 @@ impl Exchange {
             cfg,
             accounts,
             migrations: Default::default(),
+            withdrawals: Vec::new(),
             announcements: Vec::new(),
             next_tran_id: 9_000_001,
         };

@@ -13,6 +13,7 @@ pub mod futures_v1;
 pub(crate) mod futures_v3;
 pub(crate) mod prediction;
 pub(crate) mod spot;
+pub(crate) mod withdrawals;
 
 /// Every route of every API, futures V1 first.
 pub(crate) fn all() -> impl Iterator<Item = &'static Route> {
@@ -21,6 +22,7 @@ pub(crate) fn all() -> impl Iterator<Item = &'static Route> {
         .chain(futures_v3::ROUTES_V3.iter())
         .chain(spot::SPOT_V1.iter())
         .chain(spot::SPOT_V3.iter())
+        .chain(withdrawals::FUTURES.iter())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

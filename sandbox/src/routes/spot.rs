@@ -4,6 +4,7 @@
 use crate::engine::types::{Side, TimeInForce};
 use crate::error::{ApiError, ApiResult};
 use crate::route;
+use crate::routes::withdrawals;
 use crate::routes::{
     in_window, limit, s, w1, w20, w30, w5, w_1_or_2, w_1_or_40, w_depth, window, Ctx, Route, Security,
 };
@@ -66,7 +67,15 @@ pub static SPOT_V1: &[Route] = &[
         Signed,
         &["chainId", "asset", "amount", "fee", "receiver", "nonce", "userSignature"],
         w1,
-        withdraw
+        withdrawals::spot_evm
+    ),
+    route!(
+        "POST",
+        "/api/v1/aster/user-solana-withdraw",
+        Signed,
+        withdrawals::SOLANA_PARAMS,
+        w1,
+        withdrawals::spot_solana
     ),
     route!("GET", "/api/v1/account", Signed, &[], w5, account),
     route!(
@@ -446,26 +455,8 @@ pub(crate) fn transaction_history(c: &mut Ctx) -> ApiResult<Value> {
     Ok(Value::Array(list))
 }
 
-/// The chain a withdrawal goes to, by its id.
-fn chain_name(id: &str) -> ApiResult<&'static str> {
-    match id {
-        "1" => Ok("ETH"),
-        "56" => Ok("BSC"),
-        "42161" => Ok("Arbitrum"),
-        _ => Err(ApiError::invalid_param("chainId")),
-    }
-}
-
-/// The sandbox's fixed withdrawal cost of an asset, in that asset.
-fn gas_cost(asset: &str) -> Decimal {
-    match asset {
-        "USDT" | "USDC" => Decimal::new(5, 1),
-        _ => Decimal::new(1, 3),
-    }
-}
-
 fn withdraw_fee(c: &mut Ctx) -> ApiResult<Value> {
-    chain_name(c.p.req_str("chainId")?)?;
+    withdrawals::chain_name(c.p.req_str("chainId")?)?;
     let asset = c.p.req_str("asset")?;
     if !c.ex.market(c.venue).pairs.iter().any(|p| p.cfg.base_asset == asset || p.cfg.quote_asset == asset) {
         return Err(ApiError::new(400, -1108, "Invalid asset."));
@@ -477,51 +468,8 @@ fn withdraw_fee(c: &mut Ctx) -> ApiResult<Value> {
             .find(|p| p.cfg.base_asset == asset)
             .map(|p| p.last_price)
             .unwrap_or(Decimal::ONE);
-    let gas = gas_cost(asset);
+    let gas = withdrawals::gas_cost(asset);
     Ok(json!({ "tokenPrice": price, "gasCost": gas, "gasUsdValue": (gas * price).round_dp(8) }))
-}
-
-/// A withdrawal: the main wallet's signature over the withdrawal must recover the
-/// receiver, which must be the account's own address; the amount leaves the spot wallet.
-fn withdraw(c: &mut Ctx) -> ApiResult<Value> {
-    let chain = c.p.req_str("chainId")?;
-    let chain_label = chain_name(chain)?;
-    let asset = c.p.req_str("asset")?.to_string();
-    let amount_text = c.p.req_str("amount")?.to_string();
-    let fee_text = c.p.req_str("fee")?.to_string();
-    let amount = c.p.req_dec("amount")?;
-    let fee = c.p.req_dec("fee")?;
-    let receiver = c.p.req_str("receiver")?;
-    // V1 names the nonce; V3 signs the withdrawal under the request's own nonce.
-    let nonce = c.p.req_str("nonce")?.to_string();
-    let signature = c.p.req_str("userSignature")?;
-    if amount <= Decimal::ZERO {
-        return Err(ApiError::amount_must_be_positive());
-    }
-    if fee < gas_cost(&asset) {
-        return Err(ApiError::new(400, -1130, "Fee is below the current withdrawal cost."));
-    }
-    let receiver = crate::wallet::parse_address(receiver).ok_or_else(|| ApiError::invalid_param("receiver"))?;
-    if c.ex.accounts[c.acct].wallet_user != Some(receiver) {
-        return Err(ApiError::new(400, -1130, "The receiver must be the account's own address."));
-    }
-    let chain_id: u64 = chain.parse().map_err(|_| ApiError::invalid_param("chainId"))?;
-    let action = crate::wallet::WithdrawAction {
-        chain_id,
-        aster_chain: c.ex.cfg.network.aster_chain(),
-        destination: receiver,
-        destination_chain: chain_label,
-        token: &asset,
-        amount: &amount_text,
-        fee: &fee_text,
-        nonce: nonce.parse().map_err(|_| ApiError::invalid_param("nonce"))?,
-    };
-    if crate::wallet::recover_withdraw(&action, signature)? != receiver {
-        return Err(ApiError::bad_signature());
-    }
-    let tran_id = c.ex.new_tran_id();
-    c.ex.market_mut(c.venue).credit(c.acct, &asset, -(amount + fee), "WITHDRAW", tran_id, c.now)?;
-    Ok(json!({ "withdrawId": tran_id.to_string(), "hash": format!("0x{:064x}", tran_id) }))
 }
 
 fn account(c: &mut Ctx) -> ApiResult<Value> {

@@ -1429,3 +1429,395 @@ impl Client {
         )
     }
 }
+/// Parameters of [`Client::withdraw_info`] (get user withdraw info).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithdrawInfoParams {}
+impl Params for WithdrawInfoParams {
+    fn write_params(&self, _: &mut ParamWriter) {}
+}
+#[cfg(feature = "dynamic")]
+impl WithdrawInfoParams {
+    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+        Ok(Self {})
+    }
+}
+impl Endpoint<ThisApi> for WithdrawInfoParams {
+    type Response = WithdrawInfo;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "withdraw_info",
+        title: "get user withdraw info",
+        method: Method::Post,
+        path: "/fapi/aster/user-withdraw-info",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Hmac,
+    };
+    const ON_TESTNET: bool = false;
+}
+impl Client {
+    /// get user withdraw info.
+    ///
+    /// How much the account may withdraw today, per asset and chain, from either wallet, and the fees.
+    ///
+    /// `POST /fapi/aster/user-withdraw-info` · security `USER_DATA` · weight `1`
+    pub fn withdraw_info(&self) -> Call<'_, WithdrawInfoParams, ThisApi> {
+        Call::new(&self.core, WithdrawInfoParams {})
+    }
+}
+/// Parameters of [`Client::deposit_withdraw_history`] (get deposit and withdraw history).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepositWithdrawHistoryParams {}
+impl Params for DepositWithdrawHistoryParams {
+    fn write_params(&self, _: &mut ParamWriter) {}
+}
+#[cfg(feature = "dynamic")]
+impl DepositWithdrawHistoryParams {
+    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+        Ok(Self {})
+    }
+}
+impl Endpoint<ThisApi> for DepositWithdrawHistoryParams {
+    type Response = Vec<DepositWithdrawRecord>;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "deposit_withdraw_history",
+        title: "get deposit and withdraw history",
+        method: Method::Post,
+        path: "/fapi/aster/deposit-withdraw-history",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Hmac,
+    };
+    const ON_TESTNET: bool = false;
+}
+impl Client {
+    /// get deposit and withdraw history.
+    ///
+    /// The account's deposits and withdrawals with their state on chain.
+    ///
+    /// `POST /fapi/aster/deposit-withdraw-history` · security `USER_DATA` · weight `1`
+    pub fn deposit_withdraw_history(
+        &self,
+    ) -> Call<'_, DepositWithdrawHistoryParams, ThisApi> {
+        Call::new(&self.core, DepositWithdrawHistoryParams {})
+    }
+}
+/// Parameters of [`Client::withdraw`] (withdraw by fapi [evm] [futures]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithdrawParams {
+    /// `chainId`
+    pub chain_id: WithdrawChain,
+    /// `asset`: Asset name, e.g. `USDT`.
+    pub asset: String,
+    /// `amount`: Amount of the asset moved.
+    pub amount: Decimal,
+    /// `fee`: Fee paid, at least the estimate's.
+    pub fee: Decimal,
+    /// `nonce`: The nonce the withdrawal was signed with (microsecond digits).
+    pub nonce: i64,
+    /// `receiver`: The account's own address.
+    pub receiver: String,
+    /// `userSignature`: The main wallet's EIP-712 signature of the withdrawal.
+    pub user_signature: String,
+}
+impl Params for WithdrawParams {
+    const PARAMS: &'static [&'static str] = &[
+        "chainId",
+        "asset",
+        "amount",
+        "fee",
+        "nonce",
+        "receiver",
+        "userSignature",
+    ];
+    fn write_params(&self, w: &mut ParamWriter) {
+        w.put("chainId", &self.chain_id);
+        w.put("asset", &self.asset);
+        w.put("amount", &self.amount);
+        w.put("fee", &self.fee);
+        w.put("nonce", &self.nonce);
+        w.put("receiver", &self.receiver);
+        w.put("userSignature", &self.user_signature);
+    }
+}
+#[cfg(feature = "dynamic")]
+impl WithdrawParams {
+    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+        crate::dynamic::ParamInfo {
+            name: "chainId",
+            kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
+            required: true,
+            doc: "",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "asset",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "Asset name, e.g. `USDT`.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "amount",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "Amount of the asset moved.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "fee",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "Fee paid, at least the estimate's.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "nonce",
+            kind: crate::dynamic::ParamKind::Integer,
+            required: true,
+            doc: "The nonce the withdrawal was signed with (microsecond digits).",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "receiver",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "The account's own address.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "userSignature",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "The main wallet's EIP-712 signature of the withdrawal.",
+            allowed: &[],
+        },
+    ];
+    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+        Ok(Self {
+            chain_id: args.req("chainId")?,
+            asset: args.req("asset")?,
+            amount: args.req("amount")?,
+            fee: args.req("fee")?,
+            nonce: args.req("nonce")?,
+            receiver: args.req("receiver")?,
+            user_signature: args.req("userSignature")?,
+        })
+    }
+}
+impl Endpoint<ThisApi> for WithdrawParams {
+    type Response = WithdrawResult;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "withdraw",
+        title: "withdraw by fapi [evm] [futures]",
+        method: Method::Post,
+        path: "/fapi/aster/user-withdraw",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Hmac,
+    };
+    const ON_TESTNET: bool = false;
+}
+impl Client {
+    /// withdraw by fapi [evm] [futures].
+    ///
+    /// Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's `nonce`. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.
+    ///
+    /// `POST /fapi/aster/user-withdraw` · security `USER_DATA` · weight `1`
+    ///
+    /// - `chainId` (argument `chain_id`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `fee`: Fee paid, at least the estimate's. (argument `fee`)
+    /// - `nonce`: The nonce the withdrawal was signed with (microsecond digits). (argument `nonce`)
+    /// - `receiver`: The account's own address. (argument `receiver`)
+    /// - `userSignature`: The main wallet's EIP-712 signature of the withdrawal. (argument `user_signature`)
+    pub fn withdraw(
+        &self,
+        chain_id: WithdrawChain,
+        asset: impl Into<String>,
+        amount: Decimal,
+        fee: Decimal,
+        nonce: i64,
+        receiver: impl Into<String>,
+        user_signature: impl Into<String>,
+    ) -> Call<'_, WithdrawParams, ThisApi> {
+        Call::new(
+            &self.core,
+            WithdrawParams {
+                chain_id,
+                asset: asset.into(),
+                amount,
+                fee,
+                nonce,
+                receiver: receiver.into(),
+                user_signature: user_signature.into(),
+            },
+        )
+    }
+}
+/// Parameters of [`Client::solana_withdraw`] (withdraw by fapi [solana] [futures]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolanaWithdrawParams {
+    /// `chainId`
+    pub chain_id: SolanaChain,
+    /// `asset`: Asset name, e.g. `USDT`.
+    pub asset: String,
+    /// `amount`: Amount of the asset moved.
+    pub amount: Decimal,
+    /// `fee`
+    pub fee: Decimal,
+    /// `receiver`: The Solana address.
+    pub receiver: String,
+    /// `userNonce`: The nonce the withdrawal was signed with.
+    pub user_nonce: Option<i64>,
+    /// `userSignature`: The Solana wallet's Base58 Ed25519 signature.
+    pub user_signature: Option<String>,
+}
+impl Params for SolanaWithdrawParams {
+    const PARAMS: &'static [&'static str] = &[
+        "chainId",
+        "asset",
+        "amount",
+        "fee",
+        "receiver",
+        "userNonce",
+        "userSignature",
+    ];
+    fn write_params(&self, w: &mut ParamWriter) {
+        w.put("chainId", &self.chain_id);
+        w.put("asset", &self.asset);
+        w.put("amount", &self.amount);
+        w.put("fee", &self.fee);
+        w.put("receiver", &self.receiver);
+        w.put_opt("userNonce", self.user_nonce.as_ref());
+        w.put_opt("userSignature", self.user_signature.as_ref());
+    }
+}
+#[cfg(feature = "dynamic")]
+impl SolanaWithdrawParams {
+    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+        crate::dynamic::ParamInfo {
+            name: "chainId",
+            kind: crate::dynamic::ParamKind::Enum(&["101"]),
+            required: true,
+            doc: "",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "asset",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "Asset name, e.g. `USDT`.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "amount",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "Amount of the asset moved.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "fee",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "receiver",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "The Solana address.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "userNonce",
+            kind: crate::dynamic::ParamKind::Integer,
+            required: false,
+            doc: "The nonce the withdrawal was signed with.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "userSignature",
+            kind: crate::dynamic::ParamKind::String,
+            required: false,
+            doc: "The Solana wallet's Base58 Ed25519 signature.",
+            allowed: &[],
+        },
+    ];
+    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+        Ok(Self {
+            chain_id: args.req("chainId")?,
+            asset: args.req("asset")?,
+            amount: args.req("amount")?,
+            fee: args.req("fee")?,
+            receiver: args.req("receiver")?,
+            user_nonce: args.opt("userNonce")?,
+            user_signature: args.opt("userSignature")?,
+        })
+    }
+}
+impl Endpoint<ThisApi> for SolanaWithdrawParams {
+    type Response = WithdrawResult;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "solana_withdraw",
+        title: "withdraw by fapi [solana] [futures]",
+        method: Method::Post,
+        path: "/fapi/aster/user-solana-withdraw",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Hmac,
+    };
+    const ON_TESTNET: bool = false;
+}
+impl Client {
+    /// withdraw by fapi [solana] [futures].
+    ///
+    /// Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
+    ///
+    /// `POST /fapi/aster/user-solana-withdraw` · security `USER_DATA` · weight `1`
+    ///
+    /// - `chainId` (argument `chain_id`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `fee` (argument `fee`)
+    /// - `receiver`: The Solana address. (argument `receiver`)
+    /// - `userNonce`: The nonce the withdrawal was signed with. (setter `user_nonce`)
+    /// - `userSignature`: The Solana wallet's Base58 Ed25519 signature. (setter `user_signature`)
+    pub fn solana_withdraw(
+        &self,
+        chain_id: SolanaChain,
+        asset: impl Into<String>,
+        amount: Decimal,
+        fee: Decimal,
+        receiver: impl Into<String>,
+    ) -> Call<'_, SolanaWithdrawParams, ThisApi> {
+        Call::new(
+            &self.core,
+            SolanaWithdrawParams {
+                chain_id,
+                asset: asset.into(),
+                amount,
+                fee,
+                receiver: receiver.into(),
+                user_nonce: None,
+                user_signature: None,
+            },
+        )
+    }
+}
+impl<A: crate::api::Api> Call<'_, SolanaWithdrawParams, A> {
+    /// `userNonce`: The nonce the withdrawal was signed with.
+    pub fn user_nonce(mut self, user_nonce: i64) -> Self {
+        self.params.user_nonce = Some(user_nonce);
+        self
+    }
+    /// `userSignature`: The Solana wallet's Base58 Ed25519 signature.
+    pub fn user_signature(mut self, user_signature: impl Into<String>) -> Self {
+        self.params.user_signature = Some(user_signature.into());
+        self
+    }
+}

@@ -244,6 +244,26 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
         doc: "Invalidates the listen key and closes its stream.",
         params: CloseListenKeyParams::PARAM_INFO,
     },
+    crate::dynamic::EndpointInfo {
+        spec: <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
+        doc: "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
+        params: WithdrawInfoParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
+        doc: "The account's deposits and withdrawals with their state on chain.",
+        params: DepositWithdrawHistoryParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's `nonce`. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.",
+        params: WithdrawParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
+        spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
+        params: SolanaWithdrawParams::PARAM_INFO,
+    },
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
 /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
@@ -658,6 +678,40 @@ pub async fn call_by_name(
                         _,
                         ThisApi,
                     >::new(core, CloseListenKeyParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "withdraw_info" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, WithdrawInfoParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "deposit_withdraw_history" => {
+            crate::dynamic::send(
+                    Call::<
+                        _,
+                        ThisApi,
+                    >::new(core, DepositWithdrawHistoryParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "withdraw" => {
+            crate::dynamic::send(
+                    Call::<_, ThisApi>::new(core, WithdrawParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "solana_withdraw" => {
+            crate::dynamic::send(
+                    Call::<
+                        _,
+                        ThisApi,
+                    >::new(core, SolanaWithdrawParams::from_args(args)?),
                     args,
                 )
                 .await

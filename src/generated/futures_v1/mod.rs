@@ -74,6 +74,10 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
     <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
     <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
+    <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
+    <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
+    <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+    <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
 ];
 /// One order of a batch; the same rules as `new_order`.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]

@@ -14,16 +14,17 @@ use super::futures_v1::{
     AccountParams, AdlQuantileParams, AggTradesParams, BalanceParams, BookTickerParams,
     CancelOpenOrdersParams, CancelOrderParams, ChangeLeverageParams,
     ChangeMarginTypeParams, ChangeMultiAssetModeParams, ChangePositionModeParams,
-    CloseListenKeyParams, CommissionRateParams, CountdownCancelOrderParams, DepthParams,
-    ExchangeInfoParams, ForceOrdersParams, FundingInfoParams, FundingRateParams,
-    FuturesTransferParams, GetAccountTradesParams, GetAllOrdersParams,
-    GetIncomeHistoryParams, GetMultiAssetModeParams, GetOpenOrdersParams,
-    GetOrdersParams, GetPositionMarginHistoryParams, GetPositionModeParams,
-    GetPositionRiskParams, HistoricalTradesParams, IndexPriceKlinesParams, KlinesParams,
-    LeverageBracketsParams, MarkPriceParams, MarkPriceKlinesParams,
-    ModifyIsolatedPositionMarginParams, NewListenKeyParams, PingParams, QueryOrderParams,
-    RenewListenKeyParams, Ticker24hrPriceChangeParams, TickerPriceParams, TimeParams,
-    TradesParams, BatchOrder,
+    CloseListenKeyParams, CommissionRateParams, CountdownCancelOrderParams,
+    DepositWithdrawHistoryParams, DepthParams, ExchangeInfoParams, ForceOrdersParams,
+    FundingInfoParams, FundingRateParams, FuturesTransferParams, GetAccountTradesParams,
+    GetAllOrdersParams, GetIncomeHistoryParams, GetMultiAssetModeParams,
+    GetOpenOrdersParams, GetOrdersParams, GetPositionMarginHistoryParams,
+    GetPositionModeParams, GetPositionRiskParams, HistoricalTradesParams,
+    IndexPriceKlinesParams, KlinesParams, LeverageBracketsParams, MarkPriceParams,
+    MarkPriceKlinesParams, ModifyIsolatedPositionMarginParams, NewListenKeyParams,
+    PingParams, QueryOrderParams, RenewListenKeyParams, SolanaWithdrawParams,
+    Ticker24hrPriceChangeParams, TickerPriceParams, TimeParams, TradesParams,
+    WithdrawInfoParams, BatchOrder,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -126,6 +127,10 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
     <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
     <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
+    <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
+    <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
+    <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+    <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
 ];
 /// One sub-order of a strategy; `strategySubId` numbers them from 1 in list order.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]

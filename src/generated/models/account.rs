@@ -228,6 +228,24 @@ pub struct AnnouncementContent {
     /// Body of the announcement. — `content`
     pub content: String,
 }
+/// What the account can withdraw of one asset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssetWithdrawInfo {
+    /// `currency`
+    pub currency: String,
+    /// What the spot wallet can withdraw. — `spotTotalWithdrawAmount`
+    #[serde(rename = "spotTotalWithdrawAmount")]
+    pub spot_total_withdraw_amount: Decimal,
+    /// What the futures wallet can withdraw. — `perpTotalWithdrawAmount`
+    #[serde(rename = "perpTotalWithdrawAmount")]
+    pub perp_total_withdraw_amount: Decimal,
+    /// What is left of today's limit for this asset, in USD. — `dailyLimit`
+    #[serde(rename = "dailyLimit")]
+    pub daily_limit: Decimal,
+    /// Per chain id. — `chainBalances`
+    #[serde(rename = "chainBalances")]
+    pub chain_balances: std::collections::BTreeMap<String, ChainWithdrawInfo>,
+}
 /// The balance of one asset in the futures wallet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Balance {
@@ -283,6 +301,25 @@ pub struct Bracket {
     /// Maintenance amount deducted in the bracket. — `cum`
     pub cum: Decimal,
 }
+/// What the account can withdraw of one asset to one chain, and the fee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainWithdrawInfo {
+    /// `chainId`
+    #[serde(rename = "chainId", deserialize_with = "crate::de::lenient")]
+    pub chain_id: i64,
+    /// `spotMaxWithdrawAmount`
+    #[serde(rename = "spotMaxWithdrawAmount")]
+    pub spot_max_withdraw_amount: Decimal,
+    /// `perpMaxWithdrawAmount`
+    #[serde(rename = "perpMaxWithdrawAmount")]
+    pub perp_max_withdraw_amount: Decimal,
+    /// The most that can go to this chain. — `chainLimit`
+    #[serde(rename = "chainLimit")]
+    pub chain_limit: Decimal,
+    /// `withdrawFee`
+    #[serde(rename = "withdrawFee")]
+    pub withdraw_fee: Decimal,
+}
 /// An acknowledgement carrying a status code and a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeMsg {
@@ -311,6 +348,33 @@ pub struct CommissionRate {
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_commission_rate: Option<Decimal>,
+}
+/// A deposit or withdrawal of the account and its state on chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepositWithdrawRecord {
+    /// Id assigned by the exchange. — `id`
+    pub id: String,
+    /// Order type. — `type`
+    #[serde(rename = "type")]
+    pub kind: DepositWithdrawKind,
+    /// Asset name, e.g. `USDT`. — `asset`
+    pub asset: String,
+    /// Amount of the asset moved. — `amount`
+    pub amount: Decimal,
+    /// `state`
+    pub state: DepositWithdrawState,
+    /// Transaction hash of the trade on chain. — `txHash`
+    #[serde(rename = "txHash", default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<String>,
+    /// When it happened, in ms since the Unix epoch. — `time`
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub time: i64,
+    /// `chainId`
+    #[serde(rename = "chainId", deserialize_with = "crate::de::lenient")]
+    pub chain_id: i64,
+    /// `spot` or `perp`. — `accountType`
+    #[serde(rename = "accountType")]
+    pub account_type: String,
 }
 /// A page of announcements addressed to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -518,4 +582,31 @@ pub struct TransferResult {
     pub tran_id: i64,
     /// Current state. — `status`
     pub status: String,
+}
+/// How much the account may withdraw today: the daily limits in USD, and per asset and chain what each wallet can send and the fee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawInfo {
+    /// The account's daily limit, in USD. — `userDailyLimit`
+    #[serde(rename = "userDailyLimit")]
+    pub user_daily_limit: Decimal,
+    /// What is left of it today, in USD. — `userRemainingDailyLimit`
+    #[serde(rename = "userRemainingDailyLimit")]
+    pub user_remaining_daily_limit: Decimal,
+    /// The exchange's daily limit over every account, in USD. — `totalDailyLimit`
+    #[serde(rename = "totalDailyLimit")]
+    pub total_daily_limit: Decimal,
+    /// What is left of that today, in USD. — `totalRemainingDailyLimit`
+    #[serde(rename = "totalRemainingDailyLimit")]
+    pub total_remaining_daily_limit: Decimal,
+    /// Per asset name, the assets the account holds. — `balances`
+    pub balances: std::collections::BTreeMap<String, AssetWithdrawInfo>,
+}
+/// A withdrawal that was accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawResult {
+    /// `withdrawId`
+    #[serde(rename = "withdrawId")]
+    pub withdraw_id: String,
+    /// An identifier of the withdrawal (the guide: the digest of the user's signature; not a transaction hash). — `hash`
+    pub hash: String,
 }

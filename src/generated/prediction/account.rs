@@ -297,6 +297,54 @@ impl Client {
         )
     }
 }
+impl Endpoint<ThisApi> for SolanaWithdrawParams {
+    type Response = WithdrawResult;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "solana_withdraw",
+        title: "withdraw by API [solana] [spot]",
+        method: Method::Post,
+        path: "/api/v3/aster/user-solana-withdraw",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Wallet(WalletSigning::STANDARD),
+    };
+}
+impl Client {
+    /// withdraw by API [solana] [spot].
+    ///
+    /// Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
+    ///
+    /// `POST /api/v3/aster/user-solana-withdraw` · security `USER_DATA` · weight `1`
+    ///
+    /// - `chainId` (argument `chain_id`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `fee` (argument `fee`)
+    /// - `receiver`: The Solana address. (argument `receiver`)
+    /// - `userNonce`: The nonce the withdrawal was signed with. (setter `user_nonce`)
+    /// - `userSignature`: The Solana wallet's Base58 Ed25519 signature. (setter `user_signature`)
+    pub fn solana_withdraw(
+        &self,
+        chain_id: SolanaChain,
+        asset: impl Into<String>,
+        amount: Decimal,
+        fee: Decimal,
+        receiver: impl Into<String>,
+    ) -> Call<'_, SolanaWithdrawParams, ThisApi> {
+        Call::new(
+            &self.core,
+            SolanaWithdrawParams {
+                chain_id,
+                asset: asset.into(),
+                amount,
+                fee,
+                receiver: receiver.into(),
+                user_nonce: None,
+                user_signature: None,
+            },
+        )
+    }
+}
 impl Endpoint<ThisApi> for AccountParams {
     type Response = SpotAccount;
     const SPEC: EndpointSpec = EndpointSpec {

@@ -18,8 +18,8 @@ use super::spot_v1::{
     ExchangeInfoParams, FuturesTransferParams, GetAccountTradesParams,
     GetAllOrdersParams, GetOpenOrdersParams, GetOrdersParams, HistoricalTradesParams,
     NewListenKeyParams, PingParams, QueryOrderParams, RenewListenKeyParams,
-    Ticker24hrPriceChangeParams, TickerPriceParams, TimeParams, TradesParams,
-    WithdrawFeeParams,
+    SolanaWithdrawParams, Ticker24hrPriceChangeParams, TickerPriceParams, TimeParams,
+    TradesParams, WithdrawFeeParams,
 };
 use super::spot_v3::{NoopParams, WithdrawParams};
 use rust_decimal::Decimal;
@@ -71,6 +71,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+    <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
     <AccountParams as Endpoint<ThisApi>>::SPEC,
     <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,

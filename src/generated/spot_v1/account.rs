@@ -508,6 +508,170 @@ impl Client {
         )
     }
 }
+/// Parameters of [`Client::solana_withdraw`] (withdraw by API [solana] [spot]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolanaWithdrawParams {
+    /// `chainId`
+    pub chain_id: SolanaChain,
+    /// `asset`: Asset name, e.g. `USDT`.
+    pub asset: String,
+    /// `amount`: Amount of the asset moved.
+    pub amount: Decimal,
+    /// `fee`
+    pub fee: Decimal,
+    /// `receiver`: The Solana address.
+    pub receiver: String,
+    /// `userNonce`: The nonce the withdrawal was signed with.
+    pub user_nonce: Option<i64>,
+    /// `userSignature`: The Solana wallet's Base58 Ed25519 signature.
+    pub user_signature: Option<String>,
+}
+impl Params for SolanaWithdrawParams {
+    const PARAMS: &'static [&'static str] = &[
+        "chainId",
+        "asset",
+        "amount",
+        "fee",
+        "receiver",
+        "userNonce",
+        "userSignature",
+    ];
+    fn write_params(&self, w: &mut ParamWriter) {
+        w.put("chainId", &self.chain_id);
+        w.put("asset", &self.asset);
+        w.put("amount", &self.amount);
+        w.put("fee", &self.fee);
+        w.put("receiver", &self.receiver);
+        w.put_opt("userNonce", self.user_nonce.as_ref());
+        w.put_opt("userSignature", self.user_signature.as_ref());
+    }
+}
+#[cfg(feature = "dynamic")]
+impl SolanaWithdrawParams {
+    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+        crate::dynamic::ParamInfo {
+            name: "chainId",
+            kind: crate::dynamic::ParamKind::Enum(&["101"]),
+            required: true,
+            doc: "",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "asset",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "Asset name, e.g. `USDT`.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "amount",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "Amount of the asset moved.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "fee",
+            kind: crate::dynamic::ParamKind::Decimal,
+            required: true,
+            doc: "",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "receiver",
+            kind: crate::dynamic::ParamKind::String,
+            required: true,
+            doc: "The Solana address.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "userNonce",
+            kind: crate::dynamic::ParamKind::Integer,
+            required: false,
+            doc: "The nonce the withdrawal was signed with.",
+            allowed: &[],
+        },
+        crate::dynamic::ParamInfo {
+            name: "userSignature",
+            kind: crate::dynamic::ParamKind::String,
+            required: false,
+            doc: "The Solana wallet's Base58 Ed25519 signature.",
+            allowed: &[],
+        },
+    ];
+    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+        Ok(Self {
+            chain_id: args.req("chainId")?,
+            asset: args.req("asset")?,
+            amount: args.req("amount")?,
+            fee: args.req("fee")?,
+            receiver: args.req("receiver")?,
+            user_nonce: args.opt("userNonce")?,
+            user_signature: args.opt("userSignature")?,
+        })
+    }
+}
+impl Endpoint<ThisApi> for SolanaWithdrawParams {
+    type Response = WithdrawResult;
+    const SPEC: EndpointSpec = EndpointSpec {
+        name: "solana_withdraw",
+        title: "withdraw by API [solana] [spot]",
+        method: Method::Post,
+        path: "/api/v1/aster/user-solana-withdraw",
+        security: Security::UserData,
+        weight: "1",
+        auth: Auth::Hmac,
+    };
+    const ON_TESTNET: bool = false;
+}
+impl Client {
+    /// withdraw by API [solana] [spot].
+    ///
+    /// Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
+    ///
+    /// `POST /api/v1/aster/user-solana-withdraw` · security `USER_DATA` · weight `1`
+    ///
+    /// - `chainId` (argument `chain_id`)
+    /// - `asset`: Asset name, e.g. `USDT`. (argument `asset`)
+    /// - `amount`: Amount of the asset moved. (argument `amount`)
+    /// - `fee` (argument `fee`)
+    /// - `receiver`: The Solana address. (argument `receiver`)
+    /// - `userNonce`: The nonce the withdrawal was signed with. (setter `user_nonce`)
+    /// - `userSignature`: The Solana wallet's Base58 Ed25519 signature. (setter `user_signature`)
+    pub fn solana_withdraw(
+        &self,
+        chain_id: SolanaChain,
+        asset: impl Into<String>,
+        amount: Decimal,
+        fee: Decimal,
+        receiver: impl Into<String>,
+    ) -> Call<'_, SolanaWithdrawParams, ThisApi> {
+        Call::new(
+            &self.core,
+            SolanaWithdrawParams {
+                chain_id,
+                asset: asset.into(),
+                amount,
+                fee,
+                receiver: receiver.into(),
+                user_nonce: None,
+                user_signature: None,
+            },
+        )
+    }
+}
+impl<A: crate::api::Api> Call<'_, SolanaWithdrawParams, A> {
+    /// `userNonce`: The nonce the withdrawal was signed with.
+    pub fn user_nonce(mut self, user_nonce: i64) -> Self {
+        self.params.user_nonce = Some(user_nonce);
+        self
+    }
+    /// `userSignature`: The Solana wallet's Base58 Ed25519 signature.
+    pub fn user_signature(mut self, user_signature: impl Into<String>) -> Self {
+        self.params.user_signature = Some(user_signature.into());
+        self
+    }
+}
 /// Parameters of [`Client::account`] (Account information).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountParams {}

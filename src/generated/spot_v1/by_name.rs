@@ -120,6 +120,11 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
         params: WithdrawParams::PARAM_INFO,
     },
     crate::dynamic::EndpointInfo {
+        spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
+        doc: "Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
+        params: SolanaWithdrawParams::PARAM_INFO,
+    },
+    crate::dynamic::EndpointInfo {
         spec: <AccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Permissions and the balance of every asset of the spot account.",
         params: AccountParams::PARAM_INFO,
@@ -329,6 +334,16 @@ pub async fn call_by_name(
         "withdraw" => {
             crate::dynamic::send(
                     Call::<_, ThisApi>::new(core, WithdrawParams::from_args(args)?),
+                    args,
+                )
+                .await
+        }
+        "solana_withdraw" => {
+            crate::dynamic::send(
+                    Call::<
+                        _,
+                        ThisApi,
+                    >::new(core, SolanaWithdrawParams::from_args(args)?),
                     args,
                 )
                 .await

@@ -50,6 +50,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+    <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
     <AccountParams as Endpoint<ThisApi>>::SPEC,
     <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,

@@ -17,8 +17,9 @@ use super::spot_v1::{
     ExchangeInfoParams, FuturesTransferParams, GetAccountTradesParams,
     GetAllOrdersParams, GetOpenOrdersParams, GetOrdersParams, HistoricalTradesParams,
     KlinesParams, NewListenKeyParams, NewOrderParams, PingParams, QueryOrderParams,
-    RenewListenKeyParams, Ticker24hrPriceChangeParams, TickerPriceParams, TimeParams,
-    TradesParams, TransactionHistoryParams, WithdrawFeeParams,
+    RenewListenKeyParams, SolanaWithdrawParams, Ticker24hrPriceChangeParams,
+    TickerPriceParams, TimeParams, TradesParams, TransactionHistoryParams,
+    WithdrawFeeParams,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -60,6 +61,7 @@ pub const ENDPOINTS: &[EndpointSpec] = &[
     <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
     <WithdrawParams as Endpoint<ThisApi>>::SPEC,
+    <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
     <AccountParams as Endpoint<ThisApi>>::SPEC,
     <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
     <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
