@@ -1429,7 +1429,7 @@ impl Client {
         )
     }
 }
-/// Parameters of [`Client::withdraw_info`] (get user withdraw info).
+/// Parameters of [`Client::withdraw_info`] (Withdrawal limits).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithdrawInfoParams {}
 impl Params for WithdrawInfoParams {
@@ -1446,7 +1446,7 @@ impl Endpoint<ThisApi> for WithdrawInfoParams {
     type Response = WithdrawInfo;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "withdraw_info",
-        title: "get user withdraw info",
+        title: "Withdrawal limits",
         method: Method::Post,
         path: "/fapi/aster/user-withdraw-info",
         security: Security::UserData,
@@ -1456,7 +1456,7 @@ impl Endpoint<ThisApi> for WithdrawInfoParams {
     const ON_TESTNET: bool = false;
 }
 impl Client {
-    /// get user withdraw info.
+    /// Withdrawal limits.
     ///
     /// How much the account may withdraw today, per asset and chain, from either wallet, and the fees.
     ///
@@ -1465,7 +1465,7 @@ impl Client {
         Call::new(&self.core, WithdrawInfoParams {})
     }
 }
-/// Parameters of [`Client::deposit_withdraw_history`] (get deposit and withdraw history).
+/// Parameters of [`Client::deposit_withdraw_history`] (Deposit and withdrawal history).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepositWithdrawHistoryParams {}
 impl Params for DepositWithdrawHistoryParams {
@@ -1482,7 +1482,7 @@ impl Endpoint<ThisApi> for DepositWithdrawHistoryParams {
     type Response = Vec<DepositWithdrawRecord>;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "deposit_withdraw_history",
-        title: "get deposit and withdraw history",
+        title: "Deposit and withdrawal history",
         method: Method::Post,
         path: "/fapi/aster/deposit-withdraw-history",
         security: Security::UserData,
@@ -1492,7 +1492,7 @@ impl Endpoint<ThisApi> for DepositWithdrawHistoryParams {
     const ON_TESTNET: bool = false;
 }
 impl Client {
-    /// get deposit and withdraw history.
+    /// Deposit and withdrawal history.
     ///
     /// The account's deposits and withdrawals with their state on chain.
     ///
@@ -1503,7 +1503,7 @@ impl Client {
         Call::new(&self.core, DepositWithdrawHistoryParams {})
     }
 }
-/// Parameters of [`Client::withdraw`] (withdraw by fapi [evm] [futures]).
+/// Parameters of [`Client::withdraw`] (Withdraw to an EVM chain).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithdrawParams {
     /// `chainId`
@@ -1610,7 +1610,7 @@ impl Endpoint<ThisApi> for WithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "withdraw",
-        title: "withdraw by fapi [evm] [futures]",
+        title: "Withdraw to an EVM chain",
         method: Method::Post,
         path: "/fapi/aster/user-withdraw",
         security: Security::UserData,
@@ -1620,7 +1620,7 @@ impl Endpoint<ThisApi> for WithdrawParams {
     const ON_TESTNET: bool = false;
 }
 impl Client {
-    /// withdraw by fapi [evm] [futures].
+    /// Withdraw to an EVM chain.
     ///
     /// Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's `nonce`. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.
     ///
@@ -1657,7 +1657,7 @@ impl Client {
         )
     }
 }
-/// Parameters of [`Client::solana_withdraw`] (withdraw by fapi [solana] [futures]).
+/// Parameters of [`Client::solana_withdraw`] (Withdraw to Solana).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolanaWithdrawParams {
     /// `chainId`
@@ -1764,7 +1764,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "solana_withdraw",
-        title: "withdraw by fapi [solana] [futures]",
+        title: "Withdraw to Solana",
         method: Method::Post,
         path: "/fapi/aster/user-solana-withdraw",
         security: Security::UserData,
@@ -1774,7 +1774,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     const ON_TESTNET: bool = false;
 }
 impl Client {
-    /// withdraw by fapi [solana] [futures].
+    /// Withdraw to Solana.
     ///
     /// Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
     ///

@@ -1109,7 +1109,7 @@ impl Endpoint<ThisApi> for WithdrawInfoParams {
     type Response = WithdrawInfo;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "withdraw_info",
-        title: "get user withdraw info",
+        title: "Withdrawal limits",
         method: Method::Post,
         path: "/fapi/v3/aster/user-withdraw-info",
         security: Security::UserData,
@@ -1118,7 +1118,7 @@ impl Endpoint<ThisApi> for WithdrawInfoParams {
     };
 }
 impl Client {
-    /// get user withdraw info.
+    /// Withdrawal limits.
     ///
     /// How much the account may withdraw today, per asset and chain, from either wallet, and the fees.
     ///
@@ -1131,7 +1131,7 @@ impl Endpoint<ThisApi> for DepositWithdrawHistoryParams {
     type Response = Vec<DepositWithdrawRecord>;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "deposit_withdraw_history",
-        title: "get deposit and withdraw history",
+        title: "Deposit and withdrawal history",
         method: Method::Post,
         path: "/fapi/v3/aster/deposit-withdraw-history",
         security: Security::UserData,
@@ -1140,7 +1140,7 @@ impl Endpoint<ThisApi> for DepositWithdrawHistoryParams {
     };
 }
 impl Client {
-    /// get deposit and withdraw history.
+    /// Deposit and withdrawal history.
     ///
     /// The account's deposits and withdrawals with their state on chain.
     ///
@@ -1151,7 +1151,7 @@ impl Client {
         Call::new(&self.core, DepositWithdrawHistoryParams {})
     }
 }
-/// Parameters of [`Client::withdraw`] (withdraw by fapi [evm] [futures]).
+/// Parameters of [`Client::withdraw`] (Withdraw to an EVM chain).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithdrawParams {
     /// `chainId`
@@ -1258,7 +1258,7 @@ impl Endpoint<ThisApi> for WithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "withdraw",
-        title: "withdraw by fapi [evm] [futures]",
+        title: "Withdraw to an EVM chain",
         method: Method::Post,
         path: "/fapi/v3/aster/user-withdraw",
         security: Security::UserData,
@@ -1267,7 +1267,7 @@ impl Endpoint<ThisApi> for WithdrawParams {
     };
 }
 impl Client {
-    /// withdraw by fapi [evm] [futures].
+    /// Withdraw to an EVM chain.
     ///
     /// Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's own nonce (`userNonce`), apart from the request's. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.
     ///
@@ -1308,7 +1308,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "solana_withdraw",
-        title: "withdraw by fapi [solana] [futures]",
+        title: "Withdraw to Solana",
         method: Method::Post,
         path: "/fapi/v3/aster/user-solana-withdraw",
         security: Security::UserData,
@@ -1317,7 +1317,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     };
 }
 impl Client {
-    /// withdraw by fapi [solana] [futures].
+    /// Withdraw to Solana.
     ///
     /// Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
     ///

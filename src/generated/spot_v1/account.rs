@@ -508,7 +508,7 @@ impl Client {
         )
     }
 }
-/// Parameters of [`Client::solana_withdraw`] (withdraw by API [solana] [spot]).
+/// Parameters of [`Client::solana_withdraw`] (Withdraw to Solana).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolanaWithdrawParams {
     /// `chainId`
@@ -615,7 +615,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "solana_withdraw",
-        title: "withdraw by API [solana] [spot]",
+        title: "Withdraw to Solana",
         method: Method::Post,
         path: "/api/v1/aster/user-solana-withdraw",
         security: Security::UserData,
@@ -625,7 +625,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     const ON_TESTNET: bool = false;
 }
 impl Client {
-    /// withdraw by API [solana] [spot].
+    /// Withdraw to Solana.
     ///
     /// Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
     ///

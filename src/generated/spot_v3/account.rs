@@ -257,7 +257,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     type Response = WithdrawResult;
     const SPEC: EndpointSpec = EndpointSpec {
         name: "solana_withdraw",
-        title: "withdraw by API [solana] [spot]",
+        title: "Withdraw to Solana",
         method: Method::Post,
         path: "/api/v3/aster/user-solana-withdraw",
         security: Security::UserData,
@@ -266,7 +266,7 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
     };
 }
 impl Client {
-    /// withdraw by API [solana] [spot].
+    /// Withdraw to Solana.
     ///
     /// Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.
     ///
