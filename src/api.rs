@@ -59,17 +59,25 @@ pub(crate) mod sealed {
         pub signing: Signing,
         /// The REST host of each environment.
         pub rest_url: fn(Environment) -> &'static str,
-        /// The endpoint the clock is read from.
-        pub time_path: &'static str,
-        /// The listen key endpoint (POST makes one, PUT extends it).
-        pub listen_key_path: &'static str,
-        /// The order query endpoint, by which an unknown outcome is resolved.
-        pub order_path: &'static str,
-        /// Where the exchange says its rate limits (`rateLimits`).
-        pub exchange_info_path: &'static str,
+        /// The endpoint the clock is read from (`None`: the API has none).
+        pub time_path: Option<&'static str>,
+        /// The listen key endpoint (POST makes one, PUT extends it), for an API with user data.
+        pub listen_key_path: Option<&'static str>,
+        /// The order query endpoint, by which an unknown outcome is resolved, for an API
+        /// with orders.
+        pub order_path: Option<&'static str>,
+        /// Where the exchange says its rate limits (`rateLimits`); `None`: the docs' limits.
+        pub exchange_info_path: Option<&'static str>,
         /// The limits the docs give, kept until the exchange's are read.
         pub default_limits: &'static [crate::RateLimit],
         pub account: AccountReads,
+    }
+
+    impl ApiInfo {
+        /// One of the API's own endpoints, or the error that it has none.
+        pub fn own(&self, path: Option<&'static str>, what: &str) -> crate::Result<&'static str> {
+            path.ok_or_else(|| crate::Error::Config(format!("the {} API has no {what} endpoint", self.name)))
+        }
     }
 
     /// The data behind a marker.
@@ -99,6 +107,12 @@ pub struct SpotV3;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Prediction;
 
+/// The Aster chain API (`https://chainapi.asterdex.com`, `/aster-chain/v3/…`): privacy,
+/// transfers to chain addresses, staking, withdrawals. Its reads are signed by an API
+/// wallet and its writes by the main wallet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Chain;
+
 /// The futures docs' `exchangeInfo` example: 2,400 weight a minute per IP; 1,200 orders a
 /// minute and 300 per 10 seconds per account.
 const FUTURES_LIMITS: [crate::RateLimit; 3] = [
@@ -120,10 +134,10 @@ impl sealed::Described for FuturesV1 {
         name: "futures-v1",
         signing: Signing::Hmac,
         rest_url: Environment::futures_rest_url,
-        time_path: "/fapi/v1/time",
-        listen_key_path: "/fapi/v1/listenKey",
-        order_path: "/fapi/v1/order",
-        exchange_info_path: "/fapi/v1/exchangeInfo",
+        time_path: Some("/fapi/v1/time"),
+        listen_key_path: Some("/fapi/v1/listenKey"),
+        order_path: Some("/fapi/v1/order"),
+        exchange_info_path: Some("/fapi/v1/exchangeInfo"),
         default_limits: &FUTURES_LIMITS,
         account: AccountReads {
             orders: "/fapi/v1/openOrders",
@@ -139,10 +153,10 @@ impl sealed::Described for FuturesV3 {
         name: "futures-v3",
         signing: Signing::Wallet,
         rest_url: Environment::futures_rest_url,
-        time_path: "/fapi/v3/time",
-        listen_key_path: "/fapi/v3/listenKey",
-        order_path: "/fapi/v3/order",
-        exchange_info_path: "/fapi/v3/exchangeInfo",
+        time_path: Some("/fapi/v3/time"),
+        listen_key_path: Some("/fapi/v3/listenKey"),
+        order_path: Some("/fapi/v3/order"),
+        exchange_info_path: Some("/fapi/v3/exchangeInfo"),
         default_limits: &FUTURES_LIMITS,
         account: AccountReads {
             orders: "/fapi/v3/openOrders",
@@ -158,10 +172,10 @@ impl sealed::Described for SpotV1 {
         name: "spot-v1",
         signing: Signing::Hmac,
         rest_url: Environment::spot_rest_url,
-        time_path: "/api/v1/time",
-        listen_key_path: "/api/v1/listenKey",
-        order_path: "/api/v1/order",
-        exchange_info_path: "/api/v1/exchangeInfo",
+        time_path: Some("/api/v1/time"),
+        listen_key_path: Some("/api/v1/listenKey"),
+        order_path: Some("/api/v1/order"),
+        exchange_info_path: Some("/api/v1/exchangeInfo"),
         default_limits: &SPOT_LIMITS,
         account: AccountReads {
             orders: "/api/v1/openOrders",
@@ -177,10 +191,10 @@ impl sealed::Described for SpotV3 {
         name: "spot-v3",
         signing: Signing::Wallet,
         rest_url: Environment::spot_rest_url,
-        time_path: "/api/v3/time",
-        listen_key_path: "/api/v3/listenKey",
-        order_path: "/api/v3/order",
-        exchange_info_path: "/api/v3/exchangeInfo",
+        time_path: Some("/api/v3/time"),
+        listen_key_path: Some("/api/v3/listenKey"),
+        order_path: Some("/api/v3/order"),
+        exchange_info_path: Some("/api/v3/exchangeInfo"),
         default_limits: &SPOT_LIMITS,
         account: AccountReads {
             orders: "/api/v3/openOrders",
@@ -196,10 +210,10 @@ impl sealed::Described for Prediction {
         name: "prediction",
         signing: Signing::Wallet,
         rest_url: Environment::prediction_rest_url,
-        time_path: "/api/v3/time",
-        listen_key_path: "/api/v3/listenKey",
-        order_path: "/api/v3/order",
-        exchange_info_path: "/api/v3/prediction/exchangeInfo",
+        time_path: Some("/api/v3/time"),
+        listen_key_path: Some("/api/v3/listenKey"),
+        order_path: Some("/api/v3/order"),
+        exchange_info_path: Some("/api/v3/prediction/exchangeInfo"),
         // The prediction docs' exchangeInfo example gives spot's limits.
         default_limits: &SPOT_LIMITS,
         account: AccountReads {
@@ -208,6 +222,23 @@ impl sealed::Described for Prediction {
             balances: "/api/v3/account",
             balances_field: Some("balances"),
         },
+    };
+}
+
+impl sealed::Described for Chain {
+    const INFO: ApiInfo = ApiInfo {
+        name: "chain",
+        signing: Signing::Wallet,
+        rest_url: Environment::chain_rest_url,
+        // No clock, orders, user data or published limits of its own: the nonce comes from
+        // the local clock, and the limits are the futures docs' (its weights are futures'
+        // in scale: 1 to 50).
+        time_path: None,
+        listen_key_path: None,
+        order_path: None,
+        exchange_info_path: None,
+        default_limits: &FUTURES_LIMITS,
+        account: AccountReads { orders: "", positions: None, balances: "", balances_field: None },
     };
 }
 
@@ -233,8 +264,15 @@ impl Api for Prediction {
     type UserDataEvent = crate::generated::prediction_streams::UserDataEvent;
 }
 
+impl Api for Chain {
+    /// The chain API has no user data stream.
+    #[cfg(feature = "ws")]
+    type UserDataEvent = serde_json::Value;
+}
+
 impl HmacApi for FuturesV1 {}
 impl HmacApi for SpotV1 {}
 impl WalletApi for FuturesV3 {}
 impl WalletApi for SpotV3 {}
 impl WalletApi for Prediction {}
+impl WalletApi for Chain {}

@@ -81,6 +81,15 @@ impl Environment {
         }
     }
 
+    /// The Aster chain API's host. No testnet host is documented: a testnet client refuses
+    /// every chain API call before sending, so its URL here is never dialled.
+    pub const fn chain_rest_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "https://chainapi.asterdex.com",
+            Environment::Testnet => "https://chainapi.asterdex-testnet.com",
+        }
+    }
+
     /// The name the command line and logs use: `mainnet` or `testnet`.
     pub fn name(self) -> &'static str {
         match self {

@@ -119,6 +119,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod chain;
 mod client;
 mod clock;
 mod core;

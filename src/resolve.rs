@@ -45,7 +45,8 @@ impl<A: Api> ApiClient<A> {
     /// ```
     pub async fn resolve_order(&self, symbol: &str, client_order_id: &str) -> Result<Resolution> {
         let params = [("symbol", symbol), ("origClientOrderId", client_order_id)];
-        from_query(self.core.request(Method::Get, A::INFO.order_path, Security::UserData, &params).await)
+        let path = A::INFO.own(A::INFO.order_path, "order query")?;
+        from_query(self.core.request(Method::Get, path, Security::UserData, &params).await)
     }
 }
 

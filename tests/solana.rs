@@ -143,3 +143,59 @@ async fn a_signed_solana_withdrawal_is_recorded_on_chain_and_a_forged_one_refuse
     assert_eq!((record.state.clone(), record.account_type.as_str()), (DepositWithdrawState::Success, "spot"));
     assert!(record.tx_hash.is_some());
 }
+
+#[tokio::test]
+async fn the_chain_api_takes_a_signed_solana_withdrawal_from_either_wallet() {
+    let key = SolanaKey::from_seed(&[9; 32]);
+    let mut cfg = SandboxConfig::default();
+    let mut account = AccountConfig::new("sol-chain", "sol-chain")
+        .with_wallet(wallet_key(71).address().to_string(), wallet_key(72).address().to_string());
+    account.solana_wallet = Some(key.address());
+    cfg.accounts.push(account);
+    let sb = common::sandbox_with(cfg).await;
+    let c = aster::chain::Client::builder()
+        .base_url(sb.base_url())
+        .user(wallet_key(71).address().to_string())
+        .private_key(wallet_key_hex(72))
+        .build()
+        .unwrap();
+    let address = key.address();
+    let nonce = common::unix_ms() as u64 * 1000;
+    let signed = |amount: &str, nonce: u64| {
+        let w = SolanaWithdrawal {
+            receiver: &address,
+            asset: "USDT",
+            amount: dec(amount),
+            fee: dec("0.5"),
+            nonce,
+            environment: Environment::Mainnet,
+        };
+        solana_withdraw_signature(&key, &w)
+    };
+    let perp = c.perp_solana_withdraw(
+        "USDT",
+        SolanaChain::Solana,
+        dec("4"),
+        dec("0.5"),
+        address.clone(),
+        nonce as i64,
+        signed("4", nonce),
+    );
+    perp.await.unwrap();
+    let spot = c.spot_solana_withdraw(
+        "USDT",
+        SolanaChain::Solana,
+        dec("2"),
+        dec("0.5"),
+        address.clone(),
+        nonce as i64 + 1,
+        signed("2", nonce + 1),
+    );
+    spot.await.unwrap();
+    let history = c.deposit_withdraw_history().chain_id("101").await.unwrap();
+    assert_eq!(
+        history.iter().map(|r| (r.account_type.as_str(), r.amount)).collect::<Vec<_>>(),
+        [("spot", dec("2")), ("perp", dec("4"))]
+    );
+    assert!(history.iter().all(|r| r.state == DepositWithdrawState::Success));
+}

@@ -15,10 +15,11 @@ pub enum Api {
     Spot,
     SpotV3,
     Prediction,
+    Chain,
 }
 
 impl Api {
-    pub const ALL: [Api; 5] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3, Api::Prediction];
+    pub const ALL: [Api; 6] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3, Api::Prediction, Api::Chain];
 
     /// The command group's name.
     pub fn group(self) -> &'static str {
@@ -28,6 +29,7 @@ impl Api {
             Api::Spot => "spot",
             Api::SpotV3 => "spot-v3",
             Api::Prediction => "prediction",
+            Api::Chain => "chain",
         }
     }
 
@@ -38,6 +40,9 @@ impl Api {
             Api::Spot => "Spot V1 (HMAC key and secret): sapi.asterdex.com/api/v1",
             Api::SpotV3 => "Spot V3 (API wallet, EIP-712): sapi.asterdex.com/api/v3",
             Api::Prediction => "Prediction markets (API wallet, EIP-712): papi.asterdex.com/api/v3",
+            Api::Chain => {
+                "Aster chain API (API wallet reads, main wallet writes): chainapi.asterdex.com/aster-chain/v3"
+            }
         }
     }
 
@@ -49,6 +54,7 @@ impl Api {
             Api::Spot => aster::spot::params::ENDPOINT_INFO,
             Api::SpotV3 => aster::spot::v3::params::ENDPOINT_INFO,
             Api::Prediction => aster::prediction::params::ENDPOINT_INFO,
+            Api::Chain => aster::chain::params::ENDPOINT_INFO,
         }
     }
 
@@ -60,11 +66,12 @@ impl Api {
             Api::Spot => aster::spot::streams::STREAM_NAMES,
             Api::SpotV3 => aster::spot::v3::streams::STREAM_NAMES,
             Api::Prediction => aster::prediction::streams::STREAM_NAMES,
+            Api::Chain => &[],
         }
     }
 
     pub fn is_wallet(self) -> bool {
-        matches!(self, Api::FuturesV3 | Api::SpotV3 | Api::Prediction)
+        matches!(self, Api::FuturesV3 | Api::SpotV3 | Api::Prediction | Api::Chain)
     }
 
     pub fn is_spot(self) -> bool {
@@ -74,6 +81,7 @@ impl Api {
     pub fn default_rest_url(self, env: Environment) -> &'static str {
         match self {
             Api::Prediction => env.prediction_rest_url(),
+            Api::Chain => env.chain_rest_url(),
             _ if self.is_spot() => env.spot_rest_url(),
             _ => env.futures_rest_url(),
         }
@@ -125,6 +133,7 @@ impl Api {
             Api::FuturesV3 => Client::FuturesV3(wallet_client(base_url, env, creds)?),
             Api::SpotV3 => Client::SpotV3(wallet_client(base_url, env, creds)?),
             Api::Prediction => Client::Prediction(wallet_client(base_url, env, creds)?),
+            Api::Chain => Client::Chain(wallet_client(base_url, env, creds)?),
         })
     }
 }
@@ -150,6 +159,7 @@ pub enum Client {
     Spot(aster::spot::Client),
     SpotV3(aster::spot::v3::Client),
     Prediction(aster::prediction::Client),
+    Chain(aster::chain::Client),
 }
 
 impl Client {
@@ -161,6 +171,7 @@ impl Client {
             Client::Spot(c) => aster::spot::params::call_by_name(c, name, args).await,
             Client::SpotV3(c) => aster::spot::v3::params::call_by_name(c, name, args).await,
             Client::Prediction(c) => aster::prediction::params::call_by_name(c, name, args).await,
+            Client::Chain(c) => aster::chain::params::call_by_name(c, name, args).await,
         }
     }
 
@@ -175,6 +186,7 @@ impl Client {
             Client::Spot(c) => ws.user_data_json(c).await,
             Client::SpotV3(c) => ws.user_data_json(c).await,
             Client::Prediction(c) => ws.user_data_json(c).await,
+            Client::Chain(c) => ws.user_data_json(c).await,
         }
     }
 }

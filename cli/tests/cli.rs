@@ -249,6 +249,7 @@ fn every_endpoint() -> Vec<(&'static str, &'static [aster::endpoint::EndpointSpe
         ("spot", aster::spot::ENDPOINTS),
         ("spot-v3", aster::spot::v3::ENDPOINTS),
         ("prediction", aster::prediction::ENDPOINTS),
+        ("chain", aster::chain::ENDPOINTS),
     ]
 }
 
@@ -267,7 +268,7 @@ fn every_endpoint_of_the_spec_has_a_command() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 52 + 83 + 29 + 30 + 37);
+    assert_eq!(checked, 52 + 83 + 29 + 30 + 37 + 20);
 }
 
 #[test]

@@ -283,6 +283,10 @@ pub struct ErrorCode {
 pub struct DeviationsFile {
     #[serde(default)]
     pub deviations: Vec<Deviation>,
+    /// Choices the docs leave open (no finding shows them): what the spec chose and why,
+    /// unverified against the exchange. The diff lists them.
+    #[serde(default)]
+    pub unverified: Vec<Deviation>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -479,8 +483,9 @@ impl Spec {
         })
     }
 
-    /// Every API in `dir`: one per subdirectory holding a `rest.yaml`, in name order. All
-    /// start from `dir`'s models and error codes.
+    /// Every API in `dir`: one per subdirectory holding a `rest.yaml`, in name order, those
+    /// without models of their own first and each after the one it extends. All start from
+    /// `dir`'s models and error codes.
     pub fn load_all(dir: &Path) -> Result<Vec<Spec>, LoadError> {
         let (models, models_path, errors, errors_path) = Self::shared(dir)?;
         let apis: Vec<Spec> = api_dirs(dir)
@@ -490,6 +495,10 @@ impl Spec {
         if apis.is_empty() {
             return Err(LoadError(format!("{}: no API directory (one holding a rest.yaml)", dir.display())));
         }
+        // The first API's models are the shared set the generator emits for all: an API with
+        // models of its own never comes first.
+        let mut apis = apis;
+        apis.sort_by_key(|a| !a.product_models.is_empty());
         Ok(bases_first(apis))
     }
 

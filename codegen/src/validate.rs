@@ -10,7 +10,7 @@ pub const SECURITY_TYPES: &[&str] =
     &["NONE", "MARKET_DATA", "USER_STREAM", "TRADE", "USER_DATA", "TRANSFER", "PUBLIC", "WITHDRAW"];
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
 pub const GROUPS: &[&str] =
-    &["market", "trade", "account", "user_stream", "strategy", "sub_account", "agents", "outcomes"];
+    &["market", "trade", "account", "user_stream", "strategy", "sub_account", "agents", "outcomes", "staking"];
 pub const SIGNING_SCHEMES: &[&str] = &["hmac", "eip712"];
 pub const WALLET_KEYS: &[&str] = &["api_wallet", "main_wallet"];
 pub const WALLET_PARAMS: &[&str] = &["user", "signer", "nonce", "asterChain"];

@@ -12,6 +12,7 @@
 //! ```
 
 mod announcements;
+mod chain;
 pub mod config;
 mod controls;
 pub mod engine;

@@ -337,7 +337,7 @@ impl Core {
     /// Reads the exchange's clock through the API's time endpoint and applies it; the one
     /// way the clock is set, by `sync_time` and by the retry on a refused time.
     pub(crate) async fn resync(&self) -> Result<i64> {
-        let path = self.inner.api.time_path;
+        let path = self.inner.api.own(self.inner.api.time_path, "time")?;
         let target = Target {
             method: Method::Get,
             path,
@@ -568,7 +568,7 @@ impl Core {
 
     /// The exchange's `rateLimits`; none when it cannot be read (the docs' stay).
     async fn read_limits(&self) -> Vec<crate::RateLimit> {
-        let path = self.inner.api.exchange_info_path;
+        let Some(path) = self.inner.api.exchange_info_path else { return Vec::new() };
         let target = Target {
             method: Method::Get,
             path,

@@ -147,8 +147,8 @@ impl<A: Api> ListenKeys for ApiClient<A> {
             listen_key: String,
         }
         Box::pin(async move {
-            let reply: NewKey =
-                self.core.request(Method::Post, A::INFO.listen_key_path, Security::UserStream, &[]).await?;
+            let path = A::INFO.own(A::INFO.listen_key_path, "listen key")?;
+            let reply: NewKey = self.core.request(Method::Post, path, Security::UserStream, &[]).await?;
             Ok(reply.listen_key)
         })
     }
@@ -157,8 +157,8 @@ impl<A: Api> ListenKeys for ApiClient<A> {
         Box::pin(async move {
             let params = [("listenKey", key)];
             // The endpoint's success shape (an object), not just any JSON without an error.
-            let _: crate::models::Empty =
-                self.core.request(Method::Put, A::INFO.listen_key_path, Security::UserStream, &params).await?;
+            let path = A::INFO.own(A::INFO.listen_key_path, "listen key")?;
+            let _: crate::models::Empty = self.core.request(Method::Put, path, Security::UserStream, &params).await?;
             Ok(())
         })
     }

@@ -161,10 +161,14 @@ fn run_diff(args: &[String]) -> ExitCode {
         let out = serde_json::json!({
             "docs": docs_file, "spec": dir.display().to_string(), "api": spec.api.name, "unexplained": unexplained, "explained": explained,
             "findings": findings, "stale_explanations": report.stale_explanations,
+            "unverified": spec.deviations.unverified.iter().map(|c| serde_json::json!({ "key": c.key, "reason": c.reason })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         print_human(&report, std::io::stdout().is_terminal());
+        for choice in &spec.deviations.unverified {
+            println!("unverified choice: {}: {}", choice.key, choice.reason);
+        }
         println!(
             "{docs_file} vs {} ({}): {} endpoints, {} streams, {} events, {} error codes in the docs; {unexplained} unexplained, {explained} explained differences",
             dir.display(),

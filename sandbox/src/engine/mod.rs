@@ -231,6 +231,8 @@ pub struct Exchange {
     pub spot: crate::spot::SpotMarket,
     /// The prediction market: outcome tokens on a spot engine of their own, on its own host.
     pub prediction: crate::prediction::PredictionMarket,
+    /// The chain API's state: privacy, staking, transfer ids.
+    pub chain: crate::chain::ChainState,
     /// Withdrawals accepted, oldest first.
     pub withdrawals: Vec<crate::withdrawals::Record>,
     /// V3 announcements, oldest first.
@@ -369,6 +371,7 @@ impl Exchange {
             accounts,
             migrations: Default::default(),
             withdrawals: Vec::new(),
+            chain: Default::default(),
             announcements: Vec::new(),
             next_tran_id: 9_000_001,
         };

@@ -9,6 +9,7 @@ use crate::params::Params;
 use rust_decimal::prelude::*;
 use serde_json::Value;
 
+pub(crate) mod chain;
 pub mod futures_v1;
 pub(crate) mod futures_v3;
 pub(crate) mod prediction;
@@ -23,6 +24,7 @@ pub(crate) fn all() -> impl Iterator<Item = &'static Route> {
         .chain(spot::SPOT_V1.iter())
         .chain(spot::SPOT_V3.iter())
         .chain(withdrawals::FUTURES.iter())
+        .chain(chain::ROUTES.iter())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

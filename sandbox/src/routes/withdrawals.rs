@@ -33,7 +33,7 @@ pub static FUTURES: &[Route] = &[
 
 /// Which wallet a withdrawal leaves.
 #[derive(Clone, Copy)]
-enum From {
+pub enum From {
     Futures,
     /// The spot engine of the request's host.
     Spot,
@@ -58,7 +58,7 @@ pub fn gas_cost(asset: &str) -> Decimal {
 }
 
 /// An asset's price in USD: 1 for the dollar coins, the spot market's last price else.
-fn usd_price(c: &Ctx, asset: &str) -> Decimal {
+pub fn usd_price(c: &Ctx, asset: &str) -> Decimal {
     if matches!(asset, "USDT" | "USDC" | "USD") {
         return Decimal::ONE;
     }
@@ -84,7 +84,7 @@ fn futures_free(c: &Ctx, asset: &str) -> Decimal {
     }
 }
 
-fn info(c: &mut Ctx) -> ApiResult<Value> {
+pub fn info(c: &mut Ctx) -> ApiResult<Value> {
     let (mine, all) = withdrawn_today(c);
     let remaining = (USER_DAILY_LIMIT - mine).max(Decimal::ZERO);
     let mut assets: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
@@ -116,12 +116,14 @@ fn info(c: &mut Ctx) -> ApiResult<Value> {
         "totalRemainingDailyLimit": (TOTAL_DAILY_LIMIT - all).max(Decimal::ZERO).to_string(), "balances": balances }))
 }
 
-fn history(c: &mut Ctx) -> ApiResult<Value> {
+pub fn history(c: &mut Ctx) -> ApiResult<Value> {
+    let chain = c.p.str("chainId").map(|id| id.parse::<u64>().map_err(|_| ApiError::invalid_param("chainId")));
+    let chain = chain.transpose()?;
     let list: Vec<Value> =
         c.ex.withdrawals
             .iter()
             .rev()
-            .filter(|r| r.account == c.acct)
+            .filter(|r| r.account == c.acct && chain.is_none_or(|id| r.chain_id == id))
             .map(|r| {
                 json!({ "id": r.id.to_string(), "type": "WITHDRAW", "asset": r.asset, "amount": r.amount.to_string(),
                 "state": if r.tx_hash.is_some() { "SUCCESS" } else { "PROCESSING" }, "txHash": r.tx_hash,
@@ -181,7 +183,7 @@ fn take(c: &mut Ctx, from: From, asset: &str, amount: Decimal, chain_id: u64, si
 
 /// An EVM withdrawal: the main wallet's signature over the withdrawal (under the param
 /// `nonce_key`) must recover the receiver, which must be the account's own address.
-fn evm(c: &mut Ctx, from: From, nonce_key: &str) -> ApiResult<Value> {
+pub fn evm(c: &mut Ctx, from: From, nonce_key: &str) -> ApiResult<Value> {
     let chain = c.p.req_str("chainId")?;
     let chain_label = chain_name(chain)?;
     let asset = c.p.req_str("asset")?.to_string();
@@ -222,9 +224,10 @@ fn futures_evm_v3(c: &mut Ctx) -> ApiResult<Value> {
     evm(c, From::Futures, "userNonce")
 }
 
-/// A Solana withdrawal to the account's Solana wallet; a signature, when given, must be
-/// that wallet's over the guide's text (amounts without trailing zeros).
-fn solana(c: &mut Ctx, from: From) -> ApiResult<Value> {
+/// A Solana withdrawal to the account's Solana wallet; a signature, when given (and
+/// `required`, as the chain API's docs say), must be that wallet's over the guide's text
+/// (amounts without trailing zeros).
+pub fn solana(c: &mut Ctx, from: From, required: bool) -> ApiResult<Value> {
     if c.p.req_str("chainId")? != SOLANA_CHAIN {
         return Err(ApiError::invalid_param("chainId"));
     }
@@ -235,7 +238,8 @@ fn solana(c: &mut Ctx, from: From) -> ApiResult<Value> {
         return Err(ApiError::new(400, -1130, "The receiver must be the account's own Solana wallet."));
     }
     let signed = match (c.p.str("userSignature"), c.p.str("userNonce")) {
-        (None, None) => false,
+        (None, None) if !required => false,
+        (None, None) => return Err(ApiError::mandatory("userSignature")),
         (Some(signature), Some(nonce)) => {
             let message = format!(
                 "PrimaryType=Withdraw,AsterChain={},Destination={receiver},DestinationChain=Solana,Token={asset},Amount={},Fee={},Nonce={nonce}",
@@ -255,10 +259,10 @@ fn solana(c: &mut Ctx, from: From) -> ApiResult<Value> {
 }
 
 fn futures_solana(c: &mut Ctx) -> ApiResult<Value> {
-    solana(c, From::Futures)
+    solana(c, From::Futures, false)
 }
 
 /// A spot Solana withdrawal (V1 and V3 alike).
 pub fn spot_solana(c: &mut Ctx) -> ApiResult<Value> {
-    solana(c, From::Spot)
+    solana(c, From::Spot, false)
 }
