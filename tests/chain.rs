@@ -12,7 +12,6 @@ use aster::chain::{self, AccountPrivacy, StakeAccountState, StakingPeriod};
 use aster::{Decimal, Environment, SolanaChain, TransferKind, WithdrawChain};
 use aster_sandbox::{AccountConfig, Sandbox, SandboxConfig};
 use common::{dec, wallet_key, wallet_key_hex};
-use std::collections::BTreeSet;
 
 const MAIN: u8 = 61;
 const OTHER: u8 = 63;
@@ -127,12 +126,7 @@ async fn every_chain_endpoint_answers_through_the_typed_client() {
     c.spot_wallet_transfer("USDT", dec("7"), "chain-w-2", TransferKind::SpotFuture).await.unwrap();
     assert_eq!(c.withdraw_fee(WithdrawChain::Arbitrum, "USDT").await.unwrap().gas_cost, dec("0.5"));
 
-    let called: BTreeSet<(String, String)> = sb.requests().into_iter().collect();
-    let left: Vec<&str> = chain::ENDPOINTS
-        .iter()
-        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
-        .map(|e| e.name)
-        .collect();
+    let left = common::uncalled(&sb, chain::ENDPOINTS);
     assert!(left.is_empty(), "not called: {left:?}");
     assert_eq!(chain::ENDPOINTS.len(), 20);
 }

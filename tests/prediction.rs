@@ -12,7 +12,6 @@ use aster::spot::WithdrawChain;
 use aster::{Decimal, Side, TimeInForce, TransferKind};
 use aster_sandbox::{Sandbox, DEMO_USER};
 use common::{dec, next_ok, sandbox};
-use std::collections::BTreeSet;
 
 const ROUND: &str = "BTC_UP_DOWN_5M_1778483280";
 const YES: &str = "BTC_UP_DOWN_5M_1778483280_YUSDT";
@@ -84,17 +83,8 @@ async fn every_prediction_endpoint_answers_through_the_typed_client() {
         .unwrap_err();
     assert_eq!(refused.error_code(), Some(-1022));
     // The demo account has no Solana wallet: a withdrawal to one is refused.
-    let no_wallet = c
-        .solana_withdraw(
-            aster::SolanaChain::Solana,
-            "USDT",
-            dec("3"),
-            dec("0.6"),
-            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(no_wallet.error_code(), Some(-1130));
+    let no_wallet = c.solana_withdraw(aster::SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), common::FOREIGN_SOLANA);
+    assert_eq!(common::refused_code(no_wallet.await), Some(-1130));
     c.account().await.unwrap();
     let key = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key(key.clone()).await.unwrap();
@@ -108,12 +98,7 @@ async fn every_prediction_endpoint_answers_through_the_typed_client() {
     c.position_history().limit(10).await.unwrap();
     c.settlement_history().await.unwrap();
 
-    let called: BTreeSet<(String, String)> = sb.requests().into_iter().collect();
-    let left: Vec<&str> = prediction::ENDPOINTS
-        .iter()
-        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
-        .map(|e| e.name)
-        .collect();
+    let left = common::uncalled(&sb, prediction::ENDPOINTS);
     assert!(left.is_empty(), "not called: {left:?}");
 }
 

@@ -7,18 +7,8 @@ mod common;
 
 use aster::spot::{self, SpotOrderType, TransactionType, WithdrawChain};
 use aster::{Error, KlineInterval, Side, TimeInForce, TransferKind};
-use aster_sandbox::{Fault, Sandbox, DEMO_USER};
+use aster_sandbox::{Fault, DEMO_USER};
 use common::{dec, sandbox};
-use std::collections::BTreeSet;
-
-fn missing(sb: &Sandbox, endpoints: &[aster::endpoint::EndpointSpec]) -> Vec<String> {
-    let called: BTreeSet<(String, String)> = sb.requests().into_iter().collect();
-    endpoints
-        .iter()
-        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
-        .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
-        .collect()
-}
 
 #[tokio::test]
 async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
@@ -82,24 +72,15 @@ async fn every_spot_v1_endpoint_answers_through_the_typed_client() {
         .unwrap_err();
     assert_eq!(refused.error_code(), Some(-1022));
     // The demo account has no Solana wallet: a withdrawal to one is refused.
-    let no_wallet = c
-        .solana_withdraw(
-            aster::SolanaChain::Solana,
-            "USDT",
-            dec("3"),
-            dec("0.6"),
-            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(no_wallet.error_code(), Some(-1130));
+    let no_wallet = c.solana_withdraw(aster::SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), common::FOREIGN_SOLANA);
+    assert_eq!(common::refused_code(no_wallet.await), Some(-1130));
     assert!(!c.account().await.unwrap().balances.is_empty());
     let key = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key(key.clone()).await.unwrap();
     c.close_listen_key(key.clone()).await.unwrap();
     assert_eq!(c.renew_listen_key(key).await.unwrap_err().error_code(), Some(-1125));
 
-    let left = missing(&sb, spot::ENDPOINTS);
+    let left = common::uncalled(&sb, spot::ENDPOINTS);
     assert!(left.is_empty(), "not called: {left:?}");
 }
 
@@ -144,23 +125,14 @@ async fn every_spot_v3_endpoint_answers_through_the_typed_client() {
         .unwrap_err();
     assert_eq!(refused.error_code(), Some(-1022));
     // The demo account has no Solana wallet: a withdrawal to one is refused.
-    let no_wallet = c
-        .solana_withdraw(
-            aster::SolanaChain::Solana,
-            "USDT",
-            dec("3"),
-            dec("0.6"),
-            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(no_wallet.error_code(), Some(-1130));
+    let no_wallet = c.solana_withdraw(aster::SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), common::FOREIGN_SOLANA);
+    assert_eq!(common::refused_code(no_wallet.await), Some(-1130));
     c.account().await.unwrap();
     let key = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key(key.clone()).await.unwrap();
     c.close_listen_key(key).await.unwrap();
 
-    let left = missing(&sb, spot::v3::ENDPOINTS);
+    let left = common::uncalled(&sb, spot::v3::ENDPOINTS);
     assert!(left.is_empty(), "not called: {left:?}");
 }
 

@@ -12,7 +12,6 @@ use aster::{
 };
 use aster_sandbox::AccountConfig;
 use common::{dec, sandbox, unix_ms, wallet_key, wallet_key_hex};
-use std::collections::BTreeSet;
 
 fn client_for(base: &str, main: u8, api: u8) -> Client {
     Client::builder()
@@ -226,29 +225,15 @@ async fn every_v3_endpoint_answers_through_the_typed_client() {
         .unwrap_err();
     assert_eq!(forged.error_code(), Some(-1022));
     // The demo account has no Solana wallet: a withdrawal to one is refused.
-    let no_wallet = c
-        .solana_withdraw(
-            aster::SolanaChain::Solana,
-            "USDT",
-            dec("3"),
-            dec("0.6"),
-            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(no_wallet.error_code(), Some(-1130));
+    let no_wallet = c.solana_withdraw(aster::SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), common::FOREIGN_SOLANA);
+    assert_eq!(common::refused_code(no_wallet.await), Some(-1130));
 
     // User data stream keys.
     let listen = c.new_listen_key().await.unwrap().listen_key;
     c.renew_listen_key().listen_key(listen.clone()).await.unwrap();
     c.close_listen_key().listen_key(listen).await.unwrap();
 
-    let called: BTreeSet<(String, String)> = sb.requests().into_iter().collect();
-    let missing: Vec<String> = v3::ENDPOINTS
-        .iter()
-        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
-        .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
-        .collect();
+    let missing = common::uncalled(&sb, v3::ENDPOINTS);
     assert!(missing.is_empty(), "not called: {missing:?}");
     // The 71 of the V3 reference, the 8 agent and builder endpoints of the exchange's demo
     // and the 4 of the withdrawal guide.

@@ -137,17 +137,8 @@ async fn an_unsigned_solana_withdrawal_is_accepted_but_not_recorded_on_chain() {
         (DepositWithdrawState::Processing, 101, None)
     );
     // Only to the account's own Solana wallet; half a signature is refused.
-    let elsewhere = c
-        .solana_withdraw(
-            SolanaChain::Solana,
-            "USDT",
-            dec("3"),
-            dec("0.6"),
-            "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf",
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(elsewhere.error_code(), Some(-1130));
+    let elsewhere = c.solana_withdraw(SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), common::FOREIGN_SOLANA);
+    assert_eq!(common::refused_code(elsewhere.await), Some(-1130));
     let half = c.solana_withdraw(SolanaChain::Solana, "USDT", dec("3"), dec("0.6"), SOLANA_WALLET).user_nonce(1).await;
     assert_eq!(half.unwrap_err().error_code(), Some(-1102));
     // On V1 too.

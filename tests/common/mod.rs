@@ -168,3 +168,21 @@ pub async fn v3_usdt(client: &aster::v3::Client) -> aster::Decimal {
     let balances = client.balance().await.expect("balances are read");
     balances.into_iter().find(|b| b.asset == "USDT").map(|b| b.balance).unwrap_or_default()
 }
+
+/// A Solana address no sandbox account owns.
+pub const FOREIGN_SOLANA: &str = "4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf";
+
+/// The error code of a call that must have been refused.
+pub fn refused_code<T: std::fmt::Debug>(reply: aster::Result<T>) -> Option<i64> {
+    reply.expect_err("refused").error_code()
+}
+
+/// The endpoints of a list the sandbox was never asked for, by name, method and path.
+pub fn uncalled(sb: &Sandbox, endpoints: &[aster::endpoint::EndpointSpec]) -> Vec<String> {
+    let called: std::collections::BTreeSet<(String, String)> = sb.requests().into_iter().collect();
+    endpoints
+        .iter()
+        .filter(|e| !called.contains(&(e.method.as_str().to_string(), e.path.to_string())))
+        .map(|e| format!("{} ({} {})", e.name, e.method.as_str(), e.path))
+        .collect()
+}
