@@ -114,38 +114,101 @@ where
     Option::<Lenient<T>>::deserialize(d).map(|o| o.map(|l| l.0))
 }
 
-/// `deserialize_with` target for optional decimals; `null` and `""` are `None`.
+/// A decimal field that may be absent, null, empty, a string or a JSON number. Read from
+/// the raw JSON text where the deserializer gives it (serde_json reading bytes or text, as
+/// replies and stream messages are), so a JSON number keeps every digit instead of passing
+/// through `f64`; where the value was buffered first (an untagged or tagged enum), from
+/// what the buffer kept.
 pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<Decimal>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a decimal as a string or number, or null")
+    d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawDecimal)
+}
+
+/// A decimal field that must be present: as [`opt_decimal`], and null or empty refused.
+pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    opt_decimal(d)?.ok_or_else(|| de::Error::custom("a decimal is required, found null or an empty string"))
+}
+
+/// The name under which serde_json hands a value's raw text to a visitor.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Takes serde_json's raw text of a value (one map entry: the token, then the text), or,
+/// from a deserializer that cannot give it, the value itself.
+struct RawDecimal;
+
+impl<'de> Visitor<'de> for RawDecimal {
+    type Value = Option<Decimal>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a string or number, or null")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if map.next_key::<de::IgnoredAny>()?.is_none() {
+            return Err(de::Error::custom("an empty object is not a decimal"));
         }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
+        map.next_value_seed(RawText)
+    }
+    fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+        d.deserialize_option(BufferedDecimal)
+    }
+}
+
+/// The raw text of a JSON value, read as a decimal.
+struct RawText;
+
+impl<'de> de::DeserializeSeed<'de> for RawText {
+    type Value = Option<Decimal>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawText {
+    type Value = Option<Decimal>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the raw text of a JSON value")
+    }
+    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+        let t = raw.trim();
+        if t == "null" {
+            return Ok(None);
         }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(V)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            parse_opt_decimal(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(Decimal::from(v)))
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(Decimal::from(v)))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            // The shortest text that reads back as the same f64 is the JSON literal itself.
-            parse_opt_decimal(&v.to_string())
+        match t.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+            Some(text) => parse_opt_decimal(text),
+            None if t.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => parse_opt_decimal(t),
+            None => Err(E::custom(format!("`{t}` is not a decimal"))),
         }
     }
-    d.deserialize_option(V)
+}
+
+/// A value that was buffered before it reached the field: a number there is an `f64`
+/// already, whose shortest text is used.
+struct BufferedDecimal;
+
+impl<'de> Visitor<'de> for BufferedDecimal {
+    type Value = Option<Decimal>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a string or number, or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+        d.deserialize_any(BufferedDecimal)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        parse_opt_decimal(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        parse_opt_decimal(&v.to_string())
+    }
 }
 
 fn parse_opt_decimal<E: de::Error>(s: &str) -> Result<Option<Decimal>, E> {

@@ -159,3 +159,15 @@ async fn a_write_signed_by_the_api_wallet_alone_is_refused_and_a_testnet_client_
     assert!(matches!(e, aster::Error::NotServed { .. }), "{e:?}");
     assert_eq!(sb.request_count(), before);
 }
+
+#[tokio::test]
+async fn an_amount_sent_as_a_json_number_keeps_every_digit() {
+    // The exchange writes some amounts as JSON numbers with more digits than an f64 holds
+    // (the chain RPC's example balance has 18): decoded from the raw text, none is lost.
+    let sb = sandbox().await;
+    let body = r#"{"periodCode":"208_WEEKS","totalVolume":9049204461.84438644}"#;
+    let fault = aster_sandbox::Fault::ExecutedThenReply { status: 200, body: body.into() };
+    sb.inject(Some("/aster-chain/v3/staking/getLockedAster"), fault, 1);
+    let locked = client(&sb, Environment::Mainnet).locked_aster().await.unwrap();
+    assert_eq!(locked.total_volume.to_string(), "9049204461.84438644");
+}

@@ -186,6 +186,8 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
     let doc = if meaning.is_empty() { format!("`{json}`") } else { format!("{meaning} — `{json}`") };
     let (rust_ty, attrs) = match (f.optional, &ty) {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
+        // From the raw JSON text: a number keeps every digit.
+        (false, FieldType::Decimal) => (base, quote!(deserialize_with = "crate::de::decimal")),
         (false, _) => (base, quote!()),
         (true, t) if is_lenient(t) => (
             quote!(Option<#base>),

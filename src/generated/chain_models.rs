@@ -215,6 +215,7 @@ pub struct ChainTransfer {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Amount of the asset moved. — `amount`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub amount: Decimal,
     /// `toAddress`
     #[serde(rename = "toAddress")]
@@ -235,28 +236,28 @@ pub struct ChainWithdrawFee {
     #[serde(rename = "gasLimit", deserialize_with = "crate::de::lenient")]
     pub gas_limit: i64,
     /// The chain's coin in USD. — `nativePrice`
-    #[serde(rename = "nativePrice")]
+    #[serde(rename = "nativePrice", deserialize_with = "crate::de::decimal")]
     pub native_price: Decimal,
     /// The asset in USD. — `tokenPrice`
-    #[serde(rename = "tokenPrice")]
+    #[serde(rename = "tokenPrice", deserialize_with = "crate::de::decimal")]
     pub token_price: Decimal,
     /// The fee in the asset: what `fee` must be at least. — `gasCost`
-    #[serde(rename = "gasCost")]
+    #[serde(rename = "gasCost", deserialize_with = "crate::de::decimal")]
     pub gas_cost: Decimal,
     /// `gasUsdValue`
-    #[serde(rename = "gasUsdValue")]
+    #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }
 /// Staking rewards: what can be claimed now and what has accrued.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimableRewards {
     /// `claimableAmount`
-    #[serde(rename = "claimableAmount")]
+    #[serde(rename = "claimableAmount", deserialize_with = "crate::de::decimal")]
     pub claimable_amount: Decimal,
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// `accruedRewards`
-    #[serde(rename = "accruedRewards")]
+    #[serde(rename = "accruedRewards", deserialize_with = "crate::de::decimal")]
     pub accrued_rewards: Decimal,
     /// 0 before the first claim. — `lastClaimTime`
     #[serde(rename = "lastClaimTime", deserialize_with = "crate::de::lenient")]
@@ -269,7 +270,7 @@ pub struct LockedAster {
     #[serde(rename = "periodCode")]
     pub period_code: String,
     /// Sent as a JSON number; read exactly as written. — `totalVolume`
-    #[serde(rename = "totalVolume")]
+    #[serde(rename = "totalVolume", deserialize_with = "crate::de::decimal")]
     pub total_volume: Decimal,
 }
 /// The account's staking position: its validator, amount, lock period and state.
@@ -279,7 +280,7 @@ pub struct MyStaking {
     #[serde(rename = "validatorAddress")]
     pub validator_address: String,
     /// `stakeAmount`
-    #[serde(rename = "stakeAmount")]
+    #[serde(rename = "stakeAmount", deserialize_with = "crate::de::decimal")]
     pub stake_amount: Decimal,
     /// The lock period (a `StakingPeriod`; the docs' example also shows `90D`). — `periodCode`
     #[serde(rename = "periodCode")]

@@ -393,7 +393,7 @@ pub struct MintBurnResult {
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
     /// Quote asset spent (mint) or returned (burn). — `quoteAmount`
-    #[serde(rename = "quoteAmount")]
+    #[serde(rename = "quoteAmount", deserialize_with = "crate::de::decimal")]
     pub quote_amount: Decimal,
     /// The YES token's price at the mint; null for a burn. — `yesPrice`
     #[serde(
@@ -412,7 +412,7 @@ pub struct MintBurnResult {
     )]
     pub no_price: Option<Decimal>,
     /// YES+NO pairs minted or burned. — `pairCount`
-    #[serde(rename = "pairCount")]
+    #[serde(rename = "pairCount", deserialize_with = "crate::de::decimal")]
     pub pair_count: Decimal,
 }
 /// An outcome token's pair and its last price, as a split or merge saw it.
@@ -421,6 +421,7 @@ pub struct OutcomePrice {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
 }
 /// A question the market prices: its outcomes (one market each, or one per round for a recurring up/down event) and its state.
@@ -598,33 +599,34 @@ pub struct PredictionPosition {
     #[serde(rename = "type")]
     pub side: PredictionPositionSide,
     /// `openAvgPrice`
-    #[serde(rename = "openAvgPrice")]
+    #[serde(rename = "openAvgPrice", deserialize_with = "crate::de::decimal")]
     pub open_avg_price: Decimal,
     /// Tokens held. — `cumQty`
-    #[serde(rename = "cumQty")]
+    #[serde(rename = "cumQty", deserialize_with = "crate::de::decimal")]
     pub cum_qty: Decimal,
     /// 0 while nothing is closed. — `closeAvgPrice`
-    #[serde(rename = "closeAvgPrice")]
+    #[serde(rename = "closeAvgPrice", deserialize_with = "crate::de::decimal")]
     pub close_avg_price: Decimal,
     /// Profit realised by the trade. — `realizedPnl`
-    #[serde(rename = "realizedPnl")]
+    #[serde(rename = "realizedPnl", deserialize_with = "crate::de::decimal")]
     pub realized_pnl: Decimal,
     /// `closeQty`
-    #[serde(rename = "closeQty")]
+    #[serde(rename = "closeQty", deserialize_with = "crate::de::decimal")]
     pub close_qty: Decimal,
     /// When the position was opened (ms). — `insertTime`
     #[serde(rename = "insertTime", deserialize_with = "crate::de::lenient")]
     pub insert_time: i64,
     /// `commissionFee`
-    #[serde(rename = "commissionFee")]
+    #[serde(rename = "commissionFee", deserialize_with = "crate::de::decimal")]
     pub commission_fee: Decimal,
     /// Asset the fee was charged in. — `commissionAsset`
     #[serde(rename = "commissionAsset")]
     pub commission_asset: String,
     /// Tokens held times the average open price. — `balance`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub balance: Decimal,
     /// Balance free for new orders or withdrawal. — `availableBalance`
-    #[serde(rename = "availableBalance")]
+    #[serde(rename = "availableBalance", deserialize_with = "crate::de::decimal")]
     pub available_balance: Decimal,
 }
 /// A position that ended: closed by the holder or settled with its market.
@@ -642,19 +644,19 @@ pub struct PredictionPositionHistory {
     #[serde(rename = "type")]
     pub side: PredictionPositionSide,
     /// `openAvgPrice`
-    #[serde(rename = "openAvgPrice")]
+    #[serde(rename = "openAvgPrice", deserialize_with = "crate::de::decimal")]
     pub open_avg_price: Decimal,
     /// Quantity filled so far. — `cumQty`
-    #[serde(rename = "cumQty")]
+    #[serde(rename = "cumQty", deserialize_with = "crate::de::decimal")]
     pub cum_qty: Decimal,
     /// `closeAvgPrice`
-    #[serde(rename = "closeAvgPrice")]
+    #[serde(rename = "closeAvgPrice", deserialize_with = "crate::de::decimal")]
     pub close_avg_price: Decimal,
     /// Profit realised by the trade. — `realizedPnl`
-    #[serde(rename = "realizedPnl")]
+    #[serde(rename = "realizedPnl", deserialize_with = "crate::de::decimal")]
     pub realized_pnl: Decimal,
     /// `closeQty`
-    #[serde(rename = "closeQty")]
+    #[serde(rename = "closeQty", deserialize_with = "crate::de::decimal")]
     pub close_qty: Decimal,
     /// `insertTime`
     #[serde(rename = "insertTime", deserialize_with = "crate::de::lenient")]
@@ -665,7 +667,7 @@ pub struct PredictionPositionHistory {
     /// `close` (closed by the holder) or `settled` (its market settled). — `status`
     pub status: String,
     /// `commissionFee`
-    #[serde(rename = "commissionFee")]
+    #[serde(rename = "commissionFee", deserialize_with = "crate::de::decimal")]
     pub commission_fee: Decimal,
     /// Asset the fee was charged in. — `commissionAsset`
     #[serde(rename = "commissionAsset")]
@@ -698,7 +700,7 @@ pub struct PredictionRoundEvent {
     #[serde(rename = "n")]
     pub no_symbol: String,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Price samples still to come. — `r`
     #[serde(
@@ -732,25 +734,25 @@ pub struct PredictionSettlement {
     #[serde(rename = "marketEndTime", deserialize_with = "crate::de::lenient")]
     pub market_end_time: i64,
     /// Tokens held at settlement. — `shareAmount`
-    #[serde(rename = "shareAmount")]
+    #[serde(rename = "shareAmount", deserialize_with = "crate::de::decimal")]
     pub share_amount: Decimal,
     /// `settleAsset`
     #[serde(rename = "settleAsset")]
     pub settle_asset: String,
     /// Gross payout, before the fee. — `settleAmount`
-    #[serde(rename = "settleAmount")]
+    #[serde(rename = "settleAmount", deserialize_with = "crate::de::decimal")]
     pub settle_amount: Decimal,
     /// `settleFeeAmount`
-    #[serde(rename = "settleFeeAmount")]
+    #[serde(rename = "settleFeeAmount", deserialize_with = "crate::de::decimal")]
     pub settle_fee_amount: Decimal,
     /// Average entry price of the position. — `entryPrice`
-    #[serde(rename = "entryPrice")]
+    #[serde(rename = "entryPrice", deserialize_with = "crate::de::decimal")]
     pub entry_price: Decimal,
     /// 1 for the winning token, 0 for the losing one. — `settlePrice`
-    #[serde(rename = "settlePrice")]
+    #[serde(rename = "settlePrice", deserialize_with = "crate::de::decimal")]
     pub settle_price: Decimal,
     /// Payout less the cost of the tokens. — `realizedPnl`
-    #[serde(rename = "realizedPnl")]
+    #[serde(rename = "realizedPnl", deserialize_with = "crate::de::decimal")]
     pub realized_pnl: Decimal,
     /// Current state. — `status`
     pub status: String,
@@ -816,7 +818,7 @@ pub struct PredictionTransactionRecord {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Signed change of the balance. — `balanceDelta`
-    #[serde(rename = "balanceDelta")]
+    #[serde(rename = "balanceDelta", deserialize_with = "crate::de::decimal")]
     pub balance_delta: Decimal,
     /// What the change was, as the exchange words it. — `balanceInfo`
     #[serde(rename = "balanceInfo")]
@@ -835,6 +837,7 @@ pub struct SplitMergeResult {
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
     /// Split: tokens received per outcome. Merge: quote asset returned. — `qty`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// `counterparties`
     pub counterparties: Vec<OutcomePrice>,

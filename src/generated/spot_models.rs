@@ -315,16 +315,16 @@ pub struct ExecutionReportEvent {
     #[serde(rename = "f")]
     pub time_in_force: TimeInForce,
     /// Quantity the order was placed with. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub orig_qty: Decimal,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Average fill price; 0 before any fill. — `ap`
-    #[serde(rename = "ap")]
+    #[serde(rename = "ap", deserialize_with = "crate::de::decimal")]
     pub avg_price: Decimal,
     /// Trigger price of a stop or take-profit order. — `P`
-    #[serde(rename = "P")]
+    #[serde(rename = "P", deserialize_with = "crate::de::decimal")]
     pub stop_price: Decimal,
     /// What just happened to the order (NEW, TRADE, CANCELED, EXPIRED, …). — `x`
     #[serde(rename = "x")]
@@ -336,13 +336,13 @@ pub struct ExecutionReportEvent {
     #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
     /// Quantity of the latest fill. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub last_filled_qty: Decimal,
     /// Quantity filled so far. — `z`
-    #[serde(rename = "z")]
+    #[serde(rename = "z", deserialize_with = "crate::de::decimal")]
     pub filled_qty: Decimal,
     /// Price of the latest fill. — `L`
-    #[serde(rename = "L")]
+    #[serde(rename = "L", deserialize_with = "crate::de::decimal")]
     pub last_filled_price: Decimal,
     /// Fee charged. — `n`
     #[serde(
@@ -371,13 +371,13 @@ pub struct ExecutionReportEvent {
     #[serde(rename = "O", deserialize_with = "crate::de::lenient")]
     pub created_time: i64,
     /// Quote-asset value filled so far. — `Z`
-    #[serde(rename = "Z")]
+    #[serde(rename = "Z", deserialize_with = "crate::de::decimal")]
     pub cum_quote: Decimal,
     /// `Y`
-    #[serde(rename = "Y")]
+    #[serde(rename = "Y", deserialize_with = "crate::de::decimal")]
     pub last_quote: Decimal,
     /// `Q`
-    #[serde(rename = "Q")]
+    #[serde(rename = "Q", deserialize_with = "crate::de::decimal")]
     pub quote_order_qty: Decimal,
 }
 /// A spot account: what it may do and the balance of every asset.
@@ -455,8 +455,10 @@ pub struct SpotBalance {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Available to trade or move. — `free`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub free: Decimal,
     /// Held by open orders. — `locked`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub locked: Decimal,
 }
 /// One asset's balance inside a spot account update.
@@ -466,10 +468,10 @@ pub struct SpotBalanceUpdate {
     #[serde(rename = "a")]
     pub asset: String,
     /// `f`
-    #[serde(rename = "f")]
+    #[serde(rename = "f", deserialize_with = "crate::de::decimal")]
     pub free: Decimal,
     /// `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub locked: Decimal,
 }
 /// Spot trading rules: rate limits, assets and every trading pair with its filters.
@@ -545,13 +547,13 @@ pub struct SpotTicker24hr {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Price change over the window. — `priceChange`
-    #[serde(rename = "priceChange")]
+    #[serde(rename = "priceChange", deserialize_with = "crate::de::decimal")]
     pub price_change: Decimal,
     /// Price change over the window, in percent. — `priceChangePercent`
-    #[serde(rename = "priceChangePercent")]
+    #[serde(rename = "priceChangePercent", deserialize_with = "crate::de::decimal")]
     pub price_change_percent: Decimal,
     /// Volume-weighted average price over the window. — `weightedAvgPrice`
-    #[serde(rename = "weightedAvgPrice")]
+    #[serde(rename = "weightedAvgPrice", deserialize_with = "crate::de::decimal")]
     pub weighted_avg_price: Decimal,
     /// Close price before the window. — `prevClosePrice`
     #[serde(
@@ -562,10 +564,10 @@ pub struct SpotTicker24hr {
     )]
     pub prev_close_price: Option<Decimal>,
     /// Price of the latest trade. — `lastPrice`
-    #[serde(rename = "lastPrice")]
+    #[serde(rename = "lastPrice", deserialize_with = "crate::de::decimal")]
     pub last_price: Decimal,
     /// Quantity of the latest trade. — `lastQty`
-    #[serde(rename = "lastQty")]
+    #[serde(rename = "lastQty", deserialize_with = "crate::de::decimal")]
     pub last_qty: Decimal,
     /// Best bid price. — `bidPrice`
     #[serde(
@@ -600,18 +602,19 @@ pub struct SpotTicker24hr {
     )]
     pub ask_qty: Option<Decimal>,
     /// First price of the window. — `openPrice`
-    #[serde(rename = "openPrice")]
+    #[serde(rename = "openPrice", deserialize_with = "crate::de::decimal")]
     pub open_price: Decimal,
     /// Highest price of the window. — `highPrice`
-    #[serde(rename = "highPrice")]
+    #[serde(rename = "highPrice", deserialize_with = "crate::de::decimal")]
     pub high_price: Decimal,
     /// Lowest price of the window. — `lowPrice`
-    #[serde(rename = "lowPrice")]
+    #[serde(rename = "lowPrice", deserialize_with = "crate::de::decimal")]
     pub low_price: Decimal,
     /// Traded volume in the base asset. — `volume`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub volume: Decimal,
     /// Traded volume in the quote asset. — `quoteVolume`
-    #[serde(rename = "quoteVolume")]
+    #[serde(rename = "quoteVolume", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
     /// Start of the window, in ms since the Unix epoch. — `openTime`
     #[serde(rename = "openTime", deserialize_with = "crate::de::lenient")]
@@ -642,11 +645,13 @@ pub struct SpotTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Value of the trade in the quote asset. — `qty`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Quantity of the trade in the base asset. — `baseQty`
-    #[serde(rename = "baseQty")]
+    #[serde(rename = "baseQty", deserialize_with = "crate::de::decimal")]
     pub base_qty: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]
@@ -669,13 +674,16 @@ pub struct SpotUserTrade {
     /// BUY or SELL. — `side`
     pub side: Side,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `qty`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Value in the quote asset (price × quantity). — `quoteQty`
-    #[serde(rename = "quoteQty")]
+    #[serde(rename = "quoteQty", deserialize_with = "crate::de::decimal")]
     pub quote_qty: Decimal,
     /// Fee charged. — `commission`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub commission: Decimal,
     /// Asset the fee was charged in. — `commissionAsset`
     #[serde(rename = "commissionAsset")]
@@ -722,10 +730,10 @@ pub struct TradeEvent {
     #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
     pub trade_id: i64,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
@@ -753,7 +761,7 @@ pub struct TransactionRecord {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Signed change of the balance. — `balanceDelta`
-    #[serde(rename = "balanceDelta")]
+    #[serde(rename = "balanceDelta", deserialize_with = "crate::de::decimal")]
     pub balance_delta: Decimal,
     /// What the change was, as the exchange words it. — `balanceInfo`
     #[serde(rename = "balanceInfo")]
@@ -769,12 +777,12 @@ pub struct TransactionRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawFee {
     /// The asset's price in USD. — `tokenPrice`
-    #[serde(rename = "tokenPrice")]
+    #[serde(rename = "tokenPrice", deserialize_with = "crate::de::decimal")]
     pub token_price: Decimal,
     /// Least fee, in the asset, a withdrawal must pay. — `gasCost`
-    #[serde(rename = "gasCost")]
+    #[serde(rename = "gasCost", deserialize_with = "crate::de::decimal")]
     pub gas_cost: Decimal,
     /// That fee in USD. — `gasUsdValue`
-    #[serde(rename = "gasUsdValue")]
+    #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }

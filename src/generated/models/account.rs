@@ -24,37 +24,43 @@ pub struct Account {
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
     pub update_time: i64,
     /// Initial margin required, over all assets. — `totalInitialMargin`
-    #[serde(rename = "totalInitialMargin")]
+    #[serde(rename = "totalInitialMargin", deserialize_with = "crate::de::decimal")]
     pub total_initial_margin: Decimal,
     /// Maintenance margin required, over all assets. — `totalMaintMargin`
-    #[serde(rename = "totalMaintMargin")]
+    #[serde(rename = "totalMaintMargin", deserialize_with = "crate::de::decimal")]
     pub total_maint_margin: Decimal,
     /// Wallet balance over all assets. — `totalWalletBalance`
-    #[serde(rename = "totalWalletBalance")]
+    #[serde(rename = "totalWalletBalance", deserialize_with = "crate::de::decimal")]
     pub total_wallet_balance: Decimal,
     /// Unrealised profit over all positions. — `totalUnrealizedProfit`
-    #[serde(rename = "totalUnrealizedProfit")]
+    #[serde(rename = "totalUnrealizedProfit", deserialize_with = "crate::de::decimal")]
     pub total_unrealized_profit: Decimal,
     /// Margin balance over all assets. — `totalMarginBalance`
-    #[serde(rename = "totalMarginBalance")]
+    #[serde(rename = "totalMarginBalance", deserialize_with = "crate::de::decimal")]
     pub total_margin_balance: Decimal,
     /// Initial margin of positions, over all assets. — `totalPositionInitialMargin`
-    #[serde(rename = "totalPositionInitialMargin")]
+    #[serde(
+        rename = "totalPositionInitialMargin",
+        deserialize_with = "crate::de::decimal"
+    )]
     pub total_position_initial_margin: Decimal,
     /// Initial margin of open orders, over all assets. — `totalOpenOrderInitialMargin`
-    #[serde(rename = "totalOpenOrderInitialMargin")]
+    #[serde(
+        rename = "totalOpenOrderInitialMargin",
+        deserialize_with = "crate::de::decimal"
+    )]
     pub total_open_order_initial_margin: Decimal,
     /// Cross wallet balance over all assets. — `totalCrossWalletBalance`
-    #[serde(rename = "totalCrossWalletBalance")]
+    #[serde(rename = "totalCrossWalletBalance", deserialize_with = "crate::de::decimal")]
     pub total_cross_wallet_balance: Decimal,
     /// Unrealised profit of cross positions, over all assets. — `totalCrossUnPnl`
-    #[serde(rename = "totalCrossUnPnl")]
+    #[serde(rename = "totalCrossUnPnl", deserialize_with = "crate::de::decimal")]
     pub total_cross_un_pnl: Decimal,
     /// Balance free for new orders or withdrawal. — `availableBalance`
-    #[serde(rename = "availableBalance")]
+    #[serde(rename = "availableBalance", deserialize_with = "crate::de::decimal")]
     pub available_balance: Decimal,
     /// Most that can be transferred out now. — `maxWithdrawAmount`
-    #[serde(rename = "maxWithdrawAmount")]
+    #[serde(rename = "maxWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub max_withdraw_amount: Decimal,
     /// Assets of the account. — `assets`
     pub assets: Vec<AccountAsset>,
@@ -67,37 +73,37 @@ pub struct AccountAsset {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Wallet balance of the asset. — `walletBalance`
-    #[serde(rename = "walletBalance")]
+    #[serde(rename = "walletBalance", deserialize_with = "crate::de::decimal")]
     pub wallet_balance: Decimal,
     /// Unrealised profit at the mark price. — `unrealizedProfit`
-    #[serde(rename = "unrealizedProfit")]
+    #[serde(rename = "unrealizedProfit", deserialize_with = "crate::de::decimal")]
     pub unrealized_profit: Decimal,
     /// Wallet balance plus unrealised profit. — `marginBalance`
-    #[serde(rename = "marginBalance")]
+    #[serde(rename = "marginBalance", deserialize_with = "crate::de::decimal")]
     pub margin_balance: Decimal,
     /// Maintenance margin required. — `maintMargin`
-    #[serde(rename = "maintMargin")]
+    #[serde(rename = "maintMargin", deserialize_with = "crate::de::decimal")]
     pub maint_margin: Decimal,
     /// Initial margin required, positions and open orders together. — `initialMargin`
-    #[serde(rename = "initialMargin")]
+    #[serde(rename = "initialMargin", deserialize_with = "crate::de::decimal")]
     pub initial_margin: Decimal,
     /// Initial margin required by positions at the mark price. — `positionInitialMargin`
-    #[serde(rename = "positionInitialMargin")]
+    #[serde(rename = "positionInitialMargin", deserialize_with = "crate::de::decimal")]
     pub position_initial_margin: Decimal,
     /// Initial margin required by open orders. — `openOrderInitialMargin`
-    #[serde(rename = "openOrderInitialMargin")]
+    #[serde(rename = "openOrderInitialMargin", deserialize_with = "crate::de::decimal")]
     pub open_order_initial_margin: Decimal,
     /// Wallet balance counted for cross margin. — `crossWalletBalance`
-    #[serde(rename = "crossWalletBalance")]
+    #[serde(rename = "crossWalletBalance", deserialize_with = "crate::de::decimal")]
     pub cross_wallet_balance: Decimal,
     /// Unrealised profit of cross positions. — `crossUnPnl`
-    #[serde(rename = "crossUnPnl")]
+    #[serde(rename = "crossUnPnl", deserialize_with = "crate::de::decimal")]
     pub cross_un_pnl: Decimal,
     /// Balance free for new orders or withdrawal. — `availableBalance`
-    #[serde(rename = "availableBalance")]
+    #[serde(rename = "availableBalance", deserialize_with = "crate::de::decimal")]
     pub available_balance: Decimal,
     /// Most that can be transferred out now. — `maxWithdrawAmount`
-    #[serde(rename = "maxWithdrawAmount")]
+    #[serde(rename = "maxWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub max_withdraw_amount: Decimal,
     /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(
@@ -117,19 +123,19 @@ pub struct AccountPosition {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Initial margin required, positions and open orders together. — `initialMargin`
-    #[serde(rename = "initialMargin")]
+    #[serde(rename = "initialMargin", deserialize_with = "crate::de::decimal")]
     pub initial_margin: Decimal,
     /// Maintenance margin required. — `maintMargin`
-    #[serde(rename = "maintMargin")]
+    #[serde(rename = "maintMargin", deserialize_with = "crate::de::decimal")]
     pub maint_margin: Decimal,
     /// Unrealised profit at the mark price. — `unrealizedProfit`
-    #[serde(rename = "unrealizedProfit")]
+    #[serde(rename = "unrealizedProfit", deserialize_with = "crate::de::decimal")]
     pub unrealized_profit: Decimal,
     /// Initial margin required by positions at the mark price. — `positionInitialMargin`
-    #[serde(rename = "positionInitialMargin")]
+    #[serde(rename = "positionInitialMargin", deserialize_with = "crate::de::decimal")]
     pub position_initial_margin: Decimal,
     /// Initial margin required by open orders. — `openOrderInitialMargin`
-    #[serde(rename = "openOrderInitialMargin")]
+    #[serde(rename = "openOrderInitialMargin", deserialize_with = "crate::de::decimal")]
     pub open_order_initial_margin: Decimal,
     /// Leverage multiple. — `leverage`
     #[serde(deserialize_with = "crate::de::lenient")]
@@ -138,16 +144,16 @@ pub struct AccountPosition {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub isolated: bool,
     /// Average entry price of the position. — `entryPrice`
-    #[serde(rename = "entryPrice")]
+    #[serde(rename = "entryPrice", deserialize_with = "crate::de::decimal")]
     pub entry_price: Decimal,
     /// Largest position value allowed at the current leverage. — `maxNotional`
-    #[serde(rename = "maxNotional")]
+    #[serde(rename = "maxNotional", deserialize_with = "crate::de::decimal")]
     pub max_notional: Decimal,
     /// Position the order or figure belongs to (BOTH in one-way mode). — `positionSide`
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
     /// Position size; negative for a short in one-way mode. — `positionAmt`
-    #[serde(rename = "positionAmt")]
+    #[serde(rename = "positionAmt", deserialize_with = "crate::de::decimal")]
     pub position_amt: Decimal,
     /// Last change, in ms since the Unix epoch. — `updateTime`
     #[serde(rename = "updateTime", deserialize_with = "crate::de::lenient")]
@@ -234,13 +240,13 @@ pub struct AssetWithdrawInfo {
     /// `currency`
     pub currency: String,
     /// What the spot wallet can withdraw. — `spotTotalWithdrawAmount`
-    #[serde(rename = "spotTotalWithdrawAmount")]
+    #[serde(rename = "spotTotalWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub spot_total_withdraw_amount: Decimal,
     /// What the futures wallet can withdraw. — `perpTotalWithdrawAmount`
-    #[serde(rename = "perpTotalWithdrawAmount")]
+    #[serde(rename = "perpTotalWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub perp_total_withdraw_amount: Decimal,
     /// What is left of today's limit for this asset, in USD. — `dailyLimit`
-    #[serde(rename = "dailyLimit")]
+    #[serde(rename = "dailyLimit", deserialize_with = "crate::de::decimal")]
     pub daily_limit: Decimal,
     /// Per chain id. — `chainBalances`
     #[serde(rename = "chainBalances")]
@@ -255,18 +261,19 @@ pub struct Balance {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Wallet balance of the asset. — `balance`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub balance: Decimal,
     /// Wallet balance counted for cross margin. — `crossWalletBalance`
-    #[serde(rename = "crossWalletBalance")]
+    #[serde(rename = "crossWalletBalance", deserialize_with = "crate::de::decimal")]
     pub cross_wallet_balance: Decimal,
     /// Unrealised profit of cross positions. — `crossUnPnl`
-    #[serde(rename = "crossUnPnl")]
+    #[serde(rename = "crossUnPnl", deserialize_with = "crate::de::decimal")]
     pub cross_un_pnl: Decimal,
     /// Balance free for new orders or withdrawal. — `availableBalance`
-    #[serde(rename = "availableBalance")]
+    #[serde(rename = "availableBalance", deserialize_with = "crate::de::decimal")]
     pub available_balance: Decimal,
     /// Most that can be transferred out now. — `maxWithdrawAmount`
-    #[serde(rename = "maxWithdrawAmount")]
+    #[serde(rename = "maxWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub max_withdraw_amount: Decimal,
     /// Whether the asset can serve as margin. — `marginAvailable`
     #[serde(
@@ -290,15 +297,16 @@ pub struct Bracket {
     #[serde(rename = "initialLeverage", deserialize_with = "crate::de::lenient")]
     pub initial_leverage: i32,
     /// Upper position value of the bracket. — `notionalCap`
-    #[serde(rename = "notionalCap")]
+    #[serde(rename = "notionalCap", deserialize_with = "crate::de::decimal")]
     pub notional_cap: Decimal,
     /// Lower position value of the bracket. — `notionalFloor`
-    #[serde(rename = "notionalFloor")]
+    #[serde(rename = "notionalFloor", deserialize_with = "crate::de::decimal")]
     pub notional_floor: Decimal,
     /// Maintenance margin rate of the bracket. — `maintMarginRatio`
-    #[serde(rename = "maintMarginRatio")]
+    #[serde(rename = "maintMarginRatio", deserialize_with = "crate::de::decimal")]
     pub maint_margin_ratio: Decimal,
     /// Maintenance amount deducted in the bracket. — `cum`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub cum: Decimal,
 }
 /// What the account can withdraw of one asset to one chain, and the fee.
@@ -308,16 +316,16 @@ pub struct ChainWithdrawInfo {
     #[serde(rename = "chainId", deserialize_with = "crate::de::lenient")]
     pub chain_id: i64,
     /// `spotMaxWithdrawAmount`
-    #[serde(rename = "spotMaxWithdrawAmount")]
+    #[serde(rename = "spotMaxWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub spot_max_withdraw_amount: Decimal,
     /// `perpMaxWithdrawAmount`
-    #[serde(rename = "perpMaxWithdrawAmount")]
+    #[serde(rename = "perpMaxWithdrawAmount", deserialize_with = "crate::de::decimal")]
     pub perp_max_withdraw_amount: Decimal,
     /// The most that can go to this chain. — `chainLimit`
-    #[serde(rename = "chainLimit")]
+    #[serde(rename = "chainLimit", deserialize_with = "crate::de::decimal")]
     pub chain_limit: Decimal,
     /// `withdrawFee`
-    #[serde(rename = "withdrawFee")]
+    #[serde(rename = "withdrawFee", deserialize_with = "crate::de::decimal")]
     pub withdraw_fee: Decimal,
 }
 /// An acknowledgement carrying a status code and a message.
@@ -335,10 +343,10 @@ pub struct CommissionRate {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Fee rate for resting (maker) orders. — `makerCommissionRate`
-    #[serde(rename = "makerCommissionRate")]
+    #[serde(rename = "makerCommissionRate", deserialize_with = "crate::de::decimal")]
     pub maker_commission_rate: Decimal,
     /// Fee rate for taking (taker) orders. — `takerCommissionRate`
-    #[serde(rename = "takerCommissionRate")]
+    #[serde(rename = "takerCommissionRate", deserialize_with = "crate::de::decimal")]
     pub taker_commission_rate: Decimal,
     /// Fee rate taken from a settlement payout (prediction markets only). — `settleCommissionRate`
     #[serde(
@@ -360,6 +368,7 @@ pub struct DepositWithdrawRecord {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Amount of the asset moved. — `amount`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub amount: Decimal,
     /// `state`
     pub state: DepositWithdrawState,
@@ -394,6 +403,7 @@ pub struct Income {
     #[serde(rename = "incomeType")]
     pub income_type: IncomeType,
     /// Amount; negative for a payment. — `income`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub income: Decimal,
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
@@ -416,7 +426,7 @@ pub struct Leverage {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
     /// Largest position value allowed at the current leverage. — `maxNotionalValue`
-    #[serde(rename = "maxNotionalValue")]
+    #[serde(rename = "maxNotionalValue", deserialize_with = "crate::de::decimal")]
     pub max_notional_value: Decimal,
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
@@ -482,6 +492,7 @@ pub struct MultiAssetsMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
     /// Amount of the asset moved. — `amount`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub amount: Decimal,
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
@@ -501,6 +512,7 @@ pub struct PositionMarginChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginResult {
     /// Amount of the asset moved. — `amount`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub amount: Decimal,
     /// Result code; negative for an error. — `code`
     #[serde(deserialize_with = "crate::de::lenient")]
@@ -527,31 +539,31 @@ pub struct PositionRisk {
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
     /// Position size; negative for a short in one-way mode. — `positionAmt`
-    #[serde(rename = "positionAmt")]
+    #[serde(rename = "positionAmt", deserialize_with = "crate::de::decimal")]
     pub position_amt: Decimal,
     /// Average entry price of the position. — `entryPrice`
-    #[serde(rename = "entryPrice")]
+    #[serde(rename = "entryPrice", deserialize_with = "crate::de::decimal")]
     pub entry_price: Decimal,
     /// Mark price, used for margin and liquidation. — `markPrice`
-    #[serde(rename = "markPrice")]
+    #[serde(rename = "markPrice", deserialize_with = "crate::de::decimal")]
     pub mark_price: Decimal,
     /// Unrealised profit at the mark price. — `unRealizedProfit`
-    #[serde(rename = "unRealizedProfit")]
+    #[serde(rename = "unRealizedProfit", deserialize_with = "crate::de::decimal")]
     pub unrealized_profit: Decimal,
     /// Mark price at which the position would be liquidated. — `liquidationPrice`
-    #[serde(rename = "liquidationPrice")]
+    #[serde(rename = "liquidationPrice", deserialize_with = "crate::de::decimal")]
     pub liquidation_price: Decimal,
     /// Leverage multiple. — `leverage`
     #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: i32,
     /// Largest position value allowed at the current leverage. — `maxNotionalValue`
-    #[serde(rename = "maxNotionalValue")]
+    #[serde(rename = "maxNotionalValue", deserialize_with = "crate::de::decimal")]
     pub max_notional_value: Decimal,
     /// Cross or isolated margin. — `marginType`
     #[serde(rename = "marginType")]
     pub margin_type: MarginType,
     /// Margin held by this isolated position. — `isolatedMargin`
-    #[serde(rename = "isolatedMargin")]
+    #[serde(rename = "isolatedMargin", deserialize_with = "crate::de::decimal")]
     pub isolated_margin: Decimal,
     /// Whether margin is added to the isolated position automatically. — `isAutoAddMargin`
     #[serde(rename = "isAutoAddMargin", deserialize_with = "crate::de::lenient")]
@@ -564,7 +576,10 @@ pub struct PositionRisk {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemainingOpenableNotional {
     /// Position value that can still be opened. — `remainingOpenableNotionalValue`
-    #[serde(rename = "remainingOpenableNotionalValue")]
+    #[serde(
+        rename = "remainingOpenableNotionalValue",
+        deserialize_with = "crate::de::decimal"
+    )]
     pub remaining_openable_notional_value: Decimal,
 }
 /// The account's default self-trade prevention mode.
@@ -587,16 +602,19 @@ pub struct TransferResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawInfo {
     /// The account's daily limit, in USD. — `userDailyLimit`
-    #[serde(rename = "userDailyLimit")]
+    #[serde(rename = "userDailyLimit", deserialize_with = "crate::de::decimal")]
     pub user_daily_limit: Decimal,
     /// What is left of it today, in USD. — `userRemainingDailyLimit`
-    #[serde(rename = "userRemainingDailyLimit")]
+    #[serde(rename = "userRemainingDailyLimit", deserialize_with = "crate::de::decimal")]
     pub user_remaining_daily_limit: Decimal,
     /// The exchange's daily limit over every account, in USD. — `totalDailyLimit`
-    #[serde(rename = "totalDailyLimit")]
+    #[serde(rename = "totalDailyLimit", deserialize_with = "crate::de::decimal")]
     pub total_daily_limit: Decimal,
     /// What is left of that today, in USD. — `totalRemainingDailyLimit`
-    #[serde(rename = "totalRemainingDailyLimit")]
+    #[serde(
+        rename = "totalRemainingDailyLimit",
+        deserialize_with = "crate::de::decimal"
+    )]
     pub total_remaining_daily_limit: Decimal,
     /// Per asset name, the assets the account holds. — `balances`
     pub balances: std::collections::BTreeMap<String, AssetWithdrawInfo>,

@@ -58,6 +58,6 @@ pub struct Builder {
     #[serde(rename = "builderName", default, skip_serializing_if = "Option::is_none")]
     pub builder_name: Option<String>,
     /// `maxFeeRate`
-    #[serde(rename = "maxFeeRate")]
+    #[serde(rename = "maxFeeRate", deserialize_with = "crate::de::decimal")]
     pub max_fee_rate: Decimal,
 }

@@ -109,10 +109,10 @@ pub struct AggTradeEvent {
     #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
     pub agg_trade_id: i64,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Id of the first trade aggregated or counted. — `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
@@ -188,10 +188,10 @@ pub struct BalanceUpdate {
     #[serde(rename = "a")]
     pub asset: String,
     /// Wallet balance of the asset. — `wb`
-    #[serde(rename = "wb")]
+    #[serde(rename = "wb", deserialize_with = "crate::de::decimal")]
     pub wallet_balance: Decimal,
     /// Wallet balance counted for cross margin. — `cw`
-    #[serde(rename = "cw")]
+    #[serde(rename = "cw", deserialize_with = "crate::de::decimal")]
     pub cross_wallet_balance: Decimal,
     /// Change of the balance other than from profit or fees (a transfer, say). — `bc`
     #[serde(
@@ -231,16 +231,16 @@ pub struct BookTickerEvent {
     #[serde(rename = "s")]
     pub symbol: String,
     /// Best bid price. — `b`
-    #[serde(rename = "b")]
+    #[serde(rename = "b", deserialize_with = "crate::de::decimal")]
     pub bid_price: Decimal,
     /// Quantity at the best bid. — `B`
-    #[serde(rename = "B")]
+    #[serde(rename = "B", deserialize_with = "crate::de::decimal")]
     pub bid_qty: Decimal,
     /// Best ask price. — `a`
-    #[serde(rename = "a")]
+    #[serde(rename = "a", deserialize_with = "crate::de::decimal")]
     pub ask_price: Decimal,
     /// Quantity at the best ask. — `A`
-    #[serde(rename = "A")]
+    #[serde(rename = "A", deserialize_with = "crate::de::decimal")]
     pub ask_qty: Decimal,
 }
 /// Order book levels (`<symbol>@depth<levels>` and `<symbol>@depth` diffs); quantities are absolute, 0 removes a level.
@@ -290,22 +290,22 @@ pub struct ForceOrderData {
     #[serde(rename = "f")]
     pub time_in_force: TimeInForce,
     /// Quantity the order was placed with. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub orig_qty: Decimal,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Average fill price; 0 before any fill. — `ap`
-    #[serde(rename = "ap")]
+    #[serde(rename = "ap", deserialize_with = "crate::de::decimal")]
     pub avg_price: Decimal,
     /// Current state. — `X`
     #[serde(rename = "X")]
     pub status: OrderStatus,
     /// Quantity of the latest fill. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub last_filled_qty: Decimal,
     /// Quantity filled so far. — `z`
-    #[serde(rename = "z")]
+    #[serde(rename = "z", deserialize_with = "crate::de::decimal")]
     pub filled_qty: Decimal,
     /// Time of the trade, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
@@ -346,19 +346,19 @@ pub struct KlineData {
     #[serde(rename = "L", deserialize_with = "crate::de::lenient")]
     pub last_trade_id: i64,
     /// First price of the interval or window. — `o`
-    #[serde(rename = "o")]
+    #[serde(rename = "o", deserialize_with = "crate::de::decimal")]
     pub open: Decimal,
     /// Last price of the interval or window. — `c`
-    #[serde(rename = "c")]
+    #[serde(rename = "c", deserialize_with = "crate::de::decimal")]
     pub close: Decimal,
     /// Highest price of the interval or window. — `h`
-    #[serde(rename = "h")]
+    #[serde(rename = "h", deserialize_with = "crate::de::decimal")]
     pub high: Decimal,
     /// Lowest price of the interval or window. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub low: Decimal,
     /// Traded volume in the base asset. — `v`
-    #[serde(rename = "v")]
+    #[serde(rename = "v", deserialize_with = "crate::de::decimal")]
     pub volume: Decimal,
     /// Number of trades. — `n`
     #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
@@ -367,13 +367,13 @@ pub struct KlineData {
     #[serde(rename = "x", deserialize_with = "crate::de::lenient")]
     pub is_closed: bool,
     /// Traded volume in the quote asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
     /// Base-asset volume bought by takers. — `V`
-    #[serde(rename = "V")]
+    #[serde(rename = "V", deserialize_with = "crate::de::decimal")]
     pub taker_buy_volume: Decimal,
     /// Quote-asset volume bought by takers. — `Q`
-    #[serde(rename = "Q")]
+    #[serde(rename = "Q", deserialize_with = "crate::de::decimal")]
     pub taker_buy_quote_volume: Decimal,
     /// Unused by the exchange; kept as sent. — `B`
     #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
@@ -446,7 +446,7 @@ pub struct MarginCallPosition {
     #[serde(rename = "ps")]
     pub position_side: PositionSide,
     /// Position size; negative for a short in one-way mode. — `pa`
-    #[serde(rename = "pa")]
+    #[serde(rename = "pa", deserialize_with = "crate::de::decimal")]
     pub position_amt: Decimal,
     /// Cross or isolated margin. — `mt`
     #[serde(rename = "mt")]
@@ -460,13 +460,13 @@ pub struct MarginCallPosition {
     )]
     pub isolated_wallet: Option<Decimal>,
     /// Mark price, used for margin and liquidation. — `mp`
-    #[serde(rename = "mp")]
+    #[serde(rename = "mp", deserialize_with = "crate::de::decimal")]
     pub mark_price: Decimal,
     /// Unrealised profit at the mark price. — `up`
-    #[serde(rename = "up")]
+    #[serde(rename = "up", deserialize_with = "crate::de::decimal")]
     pub unrealized_pnl: Decimal,
     /// Maintenance margin required. — `mm`
-    #[serde(rename = "mm")]
+    #[serde(rename = "mm", deserialize_with = "crate::de::decimal")]
     pub maint_margin: Decimal,
 }
 /// Mark price and funding of one symbol (`<symbol>@markPrice`, and each item of `!markPrice@arr`).
@@ -482,7 +482,7 @@ pub struct MarkPriceEvent {
     #[serde(rename = "s")]
     pub symbol: String,
     /// Mark price, used for margin and liquidation. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub mark_price: Decimal,
     /// Index price from the spot markets. — `i`
     #[serde(
@@ -501,7 +501,7 @@ pub struct MarkPriceEvent {
     )]
     pub estimated_settle_price: Option<Decimal>,
     /// Funding rate of the period. — `r`
-    #[serde(rename = "r")]
+    #[serde(rename = "r", deserialize_with = "crate::de::decimal")]
     pub funding_rate: Decimal,
     /// When funding is next settled, in ms since the Unix epoch. — `T`
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
@@ -520,22 +520,22 @@ pub struct MiniTickerEvent {
     #[serde(rename = "s")]
     pub symbol: String,
     /// Last price of the interval or window. — `c`
-    #[serde(rename = "c")]
+    #[serde(rename = "c", deserialize_with = "crate::de::decimal")]
     pub close: Decimal,
     /// First price of the interval or window. — `o`
-    #[serde(rename = "o")]
+    #[serde(rename = "o", deserialize_with = "crate::de::decimal")]
     pub open: Decimal,
     /// Highest price of the interval or window. — `h`
-    #[serde(rename = "h")]
+    #[serde(rename = "h", deserialize_with = "crate::de::decimal")]
     pub high: Decimal,
     /// Lowest price of the interval or window. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub low: Decimal,
     /// Traded volume in the base asset. — `v`
-    #[serde(rename = "v")]
+    #[serde(rename = "v", deserialize_with = "crate::de::decimal")]
     pub volume: Decimal,
     /// Traded volume in the quote asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
 }
 /// An order was placed, filled, cancelled or expired.
@@ -573,13 +573,13 @@ pub struct OrderUpdate {
     #[serde(rename = "f")]
     pub time_in_force: TimeInForce,
     /// Quantity the order was placed with. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub orig_qty: Decimal,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Average fill price; 0 before any fill. — `ap`
-    #[serde(rename = "ap")]
+    #[serde(rename = "ap", deserialize_with = "crate::de::decimal")]
     pub avg_price: Decimal,
     /// Trigger price of a stop or take-profit order. — `sp`
     #[serde(
@@ -599,13 +599,13 @@ pub struct OrderUpdate {
     #[serde(rename = "i", deserialize_with = "crate::de::lenient")]
     pub order_id: i64,
     /// Quantity of the latest fill. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub last_filled_qty: Decimal,
     /// Quantity filled so far. — `z`
-    #[serde(rename = "z")]
+    #[serde(rename = "z", deserialize_with = "crate::de::decimal")]
     pub filled_qty: Decimal,
     /// Price of the latest fill. — `L`
-    #[serde(rename = "L")]
+    #[serde(rename = "L", deserialize_with = "crate::de::decimal")]
     pub last_filled_price: Decimal,
     /// Asset the fee was charged in. — `N`
     #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
@@ -695,16 +695,16 @@ pub struct PositionUpdate {
     #[serde(rename = "s")]
     pub symbol: String,
     /// Position size; negative for a short in one-way mode. — `pa`
-    #[serde(rename = "pa")]
+    #[serde(rename = "pa", deserialize_with = "crate::de::decimal")]
     pub position_amt: Decimal,
     /// Average entry price of the position. — `ep`
-    #[serde(rename = "ep")]
+    #[serde(rename = "ep", deserialize_with = "crate::de::decimal")]
     pub entry_price: Decimal,
     /// Profit realised by the position so far. — `cr`
-    #[serde(rename = "cr")]
+    #[serde(rename = "cr", deserialize_with = "crate::de::decimal")]
     pub accumulated_realized: Decimal,
     /// Unrealised profit at the mark price. — `up`
-    #[serde(rename = "up")]
+    #[serde(rename = "up", deserialize_with = "crate::de::decimal")]
     pub unrealized_pnl: Decimal,
     /// Cross or isolated margin. — `mt`
     #[serde(rename = "mt")]
@@ -734,34 +734,34 @@ pub struct TickerEvent {
     #[serde(rename = "s")]
     pub symbol: String,
     /// Price change over the window. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price_change: Decimal,
     /// Price change over the window, in percent. — `P`
-    #[serde(rename = "P")]
+    #[serde(rename = "P", deserialize_with = "crate::de::decimal")]
     pub price_change_percent: Decimal,
     /// Volume-weighted average price over the window. — `w`
-    #[serde(rename = "w")]
+    #[serde(rename = "w", deserialize_with = "crate::de::decimal")]
     pub weighted_avg_price: Decimal,
     /// Price of the latest trade. — `c`
-    #[serde(rename = "c")]
+    #[serde(rename = "c", deserialize_with = "crate::de::decimal")]
     pub last_price: Decimal,
     /// Quantity of the latest trade. — `Q`
-    #[serde(rename = "Q")]
+    #[serde(rename = "Q", deserialize_with = "crate::de::decimal")]
     pub last_qty: Decimal,
     /// First price of the interval or window. — `o`
-    #[serde(rename = "o")]
+    #[serde(rename = "o", deserialize_with = "crate::de::decimal")]
     pub open: Decimal,
     /// Highest price of the interval or window. — `h`
-    #[serde(rename = "h")]
+    #[serde(rename = "h", deserialize_with = "crate::de::decimal")]
     pub high: Decimal,
     /// Lowest price of the interval or window. — `l`
-    #[serde(rename = "l")]
+    #[serde(rename = "l", deserialize_with = "crate::de::decimal")]
     pub low: Decimal,
     /// Traded volume in the base asset. — `v`
-    #[serde(rename = "v")]
+    #[serde(rename = "v", deserialize_with = "crate::de::decimal")]
     pub volume: Decimal,
     /// Traded volume in the quote asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
     /// Start of the window, in ms since the Unix epoch. — `O`
     #[serde(rename = "O", deserialize_with = "crate::de::lenient")]
@@ -798,10 +798,10 @@ pub struct TradeProEvent {
     #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
     pub trade_id: i64,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Transaction hash of the trade on chain. — `h`
     #[serde(rename = "h")]

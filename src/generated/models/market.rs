@@ -12,10 +12,10 @@ pub struct AggTrade {
     #[serde(rename = "a", deserialize_with = "crate::de::lenient")]
     pub agg_trade_id: i64,
     /// Price in the quote asset. — `p`
-    #[serde(rename = "p")]
+    #[serde(rename = "p", deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `q`
-    #[serde(rename = "q")]
+    #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Id of the first trade aggregated or counted. — `f`
     #[serde(rename = "f", deserialize_with = "crate::de::lenient")]
@@ -53,16 +53,16 @@ pub struct BookTicker {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Best bid price. — `bidPrice`
-    #[serde(rename = "bidPrice")]
+    #[serde(rename = "bidPrice", deserialize_with = "crate::de::decimal")]
     pub bid_price: Decimal,
     /// Quantity at the best bid. — `bidQty`
-    #[serde(rename = "bidQty")]
+    #[serde(rename = "bidQty", deserialize_with = "crate::de::decimal")]
     pub bid_qty: Decimal,
     /// Best ask price. — `askPrice`
-    #[serde(rename = "askPrice")]
+    #[serde(rename = "askPrice", deserialize_with = "crate::de::decimal")]
     pub ask_price: Decimal,
     /// Quantity at the best ask. — `askQty`
-    #[serde(rename = "askQty")]
+    #[serde(rename = "askQty", deserialize_with = "crate::de::decimal")]
     pub ask_qty: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(
@@ -106,7 +106,7 @@ pub struct FundingInfo {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Interest rate component of the funding rate. — `interestRate`
-    #[serde(rename = "interestRate")]
+    #[serde(rename = "interestRate", deserialize_with = "crate::de::decimal")]
     pub interest_rate: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]
@@ -115,10 +115,10 @@ pub struct FundingInfo {
     #[serde(rename = "fundingIntervalHours", deserialize_with = "crate::de::lenient")]
     pub funding_interval_hours: i32,
     /// Highest funding rate allowed. — `fundingFeeCap`
-    #[serde(rename = "fundingFeeCap")]
+    #[serde(rename = "fundingFeeCap", deserialize_with = "crate::de::decimal")]
     pub funding_fee_cap: Decimal,
     /// Lowest funding rate allowed. — `fundingFeeFloor`
-    #[serde(rename = "fundingFeeFloor")]
+    #[serde(rename = "fundingFeeFloor", deserialize_with = "crate::de::decimal")]
     pub funding_fee_floor: Decimal,
 }
 /// The funding rate of one past period.
@@ -127,7 +127,7 @@ pub struct FundingRate {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Funding rate of the period. — `fundingRate`
-    #[serde(rename = "fundingRate")]
+    #[serde(rename = "fundingRate", deserialize_with = "crate::de::decimal")]
     pub funding_rate: Decimal,
     /// When funding was settled, in ms since the Unix epoch. — `fundingTime`
     #[serde(rename = "fundingTime", deserialize_with = "crate::de::lenient")]
@@ -141,6 +141,7 @@ pub struct IndexReference {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Share of the index this exchange carries. — `weight`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub weight: Decimal,
 }
 /// The outside markets an index price is made of.
@@ -278,22 +279,22 @@ pub struct MarkPrice {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Mark price, used for margin and liquidation. — `markPrice`
-    #[serde(rename = "markPrice")]
+    #[serde(rename = "markPrice", deserialize_with = "crate::de::decimal")]
     pub mark_price: Decimal,
     /// Index price from the spot markets. — `indexPrice`
-    #[serde(rename = "indexPrice")]
+    #[serde(rename = "indexPrice", deserialize_with = "crate::de::decimal")]
     pub index_price: Decimal,
     /// Estimated settlement price (for delivery contracts). — `estimatedSettlePrice`
-    #[serde(rename = "estimatedSettlePrice")]
+    #[serde(rename = "estimatedSettlePrice", deserialize_with = "crate::de::decimal")]
     pub estimated_settle_price: Decimal,
     /// Funding rate of the current period. — `lastFundingRate`
-    #[serde(rename = "lastFundingRate")]
+    #[serde(rename = "lastFundingRate", deserialize_with = "crate::de::decimal")]
     pub last_funding_rate: Decimal,
     /// When funding is next settled, in ms since the Unix epoch. — `nextFundingTime`
     #[serde(rename = "nextFundingTime", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
     /// Interest rate component of the funding rate. — `interestRate`
-    #[serde(rename = "interestRate")]
+    #[serde(rename = "interestRate", deserialize_with = "crate::de::decimal")]
     pub interest_rate: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]
@@ -372,6 +373,7 @@ pub struct PriceTicker {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(
@@ -642,7 +644,7 @@ pub struct SymbolInfo {
     )]
     pub settle_plan: Option<i64>,
     /// Largest allowed gap between mark and contract price for triggers to fire. — `triggerProtect`
-    #[serde(rename = "triggerProtect")]
+    #[serde(rename = "triggerProtect", deserialize_with = "crate::de::decimal")]
     pub trigger_protect: Decimal,
     /// Trading rules of the symbol. — `filters`
     pub filters: Vec<SymbolFilter>,
@@ -675,13 +677,13 @@ pub struct Ticker24hr {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
     /// Price change over the window. — `priceChange`
-    #[serde(rename = "priceChange")]
+    #[serde(rename = "priceChange", deserialize_with = "crate::de::decimal")]
     pub price_change: Decimal,
     /// Price change over the window, in percent. — `priceChangePercent`
-    #[serde(rename = "priceChangePercent")]
+    #[serde(rename = "priceChangePercent", deserialize_with = "crate::de::decimal")]
     pub price_change_percent: Decimal,
     /// Volume-weighted average price over the window. — `weightedAvgPrice`
-    #[serde(rename = "weightedAvgPrice")]
+    #[serde(rename = "weightedAvgPrice", deserialize_with = "crate::de::decimal")]
     pub weighted_avg_price: Decimal,
     /// Close price before the window. — `prevClosePrice`
     #[serde(
@@ -692,24 +694,25 @@ pub struct Ticker24hr {
     )]
     pub prev_close_price: Option<Decimal>,
     /// Price of the latest trade. — `lastPrice`
-    #[serde(rename = "lastPrice")]
+    #[serde(rename = "lastPrice", deserialize_with = "crate::de::decimal")]
     pub last_price: Decimal,
     /// Quantity of the latest trade. — `lastQty`
-    #[serde(rename = "lastQty")]
+    #[serde(rename = "lastQty", deserialize_with = "crate::de::decimal")]
     pub last_qty: Decimal,
     /// First price of the window. — `openPrice`
-    #[serde(rename = "openPrice")]
+    #[serde(rename = "openPrice", deserialize_with = "crate::de::decimal")]
     pub open_price: Decimal,
     /// Highest price of the window. — `highPrice`
-    #[serde(rename = "highPrice")]
+    #[serde(rename = "highPrice", deserialize_with = "crate::de::decimal")]
     pub high_price: Decimal,
     /// Lowest price of the window. — `lowPrice`
-    #[serde(rename = "lowPrice")]
+    #[serde(rename = "lowPrice", deserialize_with = "crate::de::decimal")]
     pub low_price: Decimal,
     /// Traded volume in the base asset. — `volume`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub volume: Decimal,
     /// Traded volume in the quote asset. — `quoteVolume`
-    #[serde(rename = "quoteVolume")]
+    #[serde(rename = "quoteVolume", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
     /// Start of the window, in ms since the Unix epoch. — `openTime`
     #[serde(rename = "openTime", deserialize_with = "crate::de::lenient")]
@@ -734,11 +737,13 @@ pub struct Trade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: i64,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `qty`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Value in the quote asset (price × quantity). — `quoteQty`
-    #[serde(rename = "quoteQty")]
+    #[serde(rename = "quoteQty", deserialize_with = "crate::de::decimal")]
     pub quote_qty: Decimal,
     /// When it happened, in ms since the Unix epoch. — `time`
     #[serde(deserialize_with = "crate::de::lenient")]

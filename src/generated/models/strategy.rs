@@ -122,6 +122,7 @@ pub struct StrategySubOrderState {
     #[serde(rename = "timeInForce")]
     pub time_in_force: TimeInForce,
     /// Quantity in the base asset. — `quantity`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub quantity: Decimal,
     /// Whether the order may only reduce a position. — `reduceOnly`
     #[serde(rename = "reduceOnly", deserialize_with = "crate::de::lenient")]
@@ -130,15 +131,16 @@ pub struct StrategySubOrderState {
     #[serde(rename = "closePosition", deserialize_with = "crate::de::lenient")]
     pub close_position: bool,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Average fill price; 0 before any fill. — `avgPrice`
-    #[serde(rename = "avgPrice")]
+    #[serde(rename = "avgPrice", deserialize_with = "crate::de::decimal")]
     pub avg_price: Decimal,
     /// Whether trigger price protection is on. — `priceProtect`
     #[serde(rename = "priceProtect", deserialize_with = "crate::de::lenient")]
     pub price_protect: bool,
     /// Trigger price of a stop or take-profit order. — `stopPrice`
-    #[serde(rename = "stopPrice")]
+    #[serde(rename = "stopPrice", deserialize_with = "crate::de::decimal")]
     pub stop_price: Decimal,
     /// Price at which a trailing stop starts trailing. — `activatePrice`
     #[serde(

@@ -21,6 +21,7 @@ pub struct MigrateDetail {
     /// Asset name, e.g. `USDT`. — `asset`
     pub asset: String,
     /// Amount of the asset moved. — `amount`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub amount: Decimal,
     /// Transaction id assigned by the exchange. — `tranId`
     #[serde(

@@ -22,16 +22,19 @@ pub struct AccountTrade {
     #[serde(rename = "positionSide")]
     pub position_side: PositionSide,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Quantity in the base asset. — `qty`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub qty: Decimal,
     /// Value in the quote asset (price × quantity). — `quoteQty`
-    #[serde(rename = "quoteQty")]
+    #[serde(rename = "quoteQty", deserialize_with = "crate::de::decimal")]
     pub quote_qty: Decimal,
     /// Profit realised by the trade. — `realizedPnl`
-    #[serde(rename = "realizedPnl")]
+    #[serde(rename = "realizedPnl", deserialize_with = "crate::de::decimal")]
     pub realized_pnl: Decimal,
     /// Fee charged. — `commission`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub commission: Decimal,
     /// Asset the fee was charged in. — `commissionAsset`
     #[serde(rename = "commissionAsset")]
@@ -63,6 +66,7 @@ pub struct ChaseOrder {
     #[serde(rename = "positionSide", default, skip_serializing_if = "Option::is_none")]
     pub position_side: Option<PositionSide>,
     /// Quantity in the base asset. — `quantity`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub quantity: Decimal,
     /// Unit the quantity is given in. — `quantityUnit`
     #[serde(rename = "quantityUnit")]
@@ -151,6 +155,7 @@ pub struct Order {
     #[serde(rename = "clientOrderId")]
     pub client_order_id: String,
     /// Price in the quote asset. — `price`
+    #[serde(deserialize_with = "crate::de::decimal")]
     pub price: Decimal,
     /// Average fill price; 0 before any fill. — `avgPrice`
     #[serde(
@@ -161,10 +166,10 @@ pub struct Order {
     )]
     pub avg_price: Option<Decimal>,
     /// Quantity the order was placed with. — `origQty`
-    #[serde(rename = "origQty")]
+    #[serde(rename = "origQty", deserialize_with = "crate::de::decimal")]
     pub orig_qty: Decimal,
     /// Quantity filled so far. — `executedQty`
-    #[serde(rename = "executedQty")]
+    #[serde(rename = "executedQty", deserialize_with = "crate::de::decimal")]
     pub executed_qty: Decimal,
     /// Quantity filled so far. — `cumQty`
     #[serde(
