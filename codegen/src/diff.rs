@@ -133,15 +133,40 @@ pub fn diff(spec: &Spec, docs: &Docs) -> Report {
     compare_errors(&mut out, spec, docs);
     compare_enums(&mut out, spec, docs);
     let mut findings = out.0;
-    let reasons: BTreeMap<&str, &str> =
+    let reasons: Vec<(&str, &str)> =
         spec.deviations.deviations.iter().map(|d| (d.key.as_str(), d.reason.as_str())).collect();
+    let mut used = BTreeSet::new();
     for f in &mut findings {
-        f.explanation = reasons.get(f.key.as_str()).map(|r| r.to_string());
+        if let Some((key, reason)) = reasons.iter().find(|(k, _)| key_matches(k, &f.key)) {
+            used.insert(*key);
+            f.explanation = Some(reason.to_string());
+        }
     }
-    let keys: BTreeSet<&str> = findings.iter().map(|f| f.key.as_str()).collect();
-    let stale = reasons.keys().filter(|k| !keys.contains(*k)).map(|k| k.to_string()).collect();
+    let stale = reasons.iter().filter(|(k, _)| !used.contains(k)).map(|(k, _)| k.to_string()).collect();
     findings.sort();
     Report { findings, stale_explanations: stale }
+}
+
+/// Whether a deviation's key names a finding's: equal, or with each `*` standing for any
+/// text (`param-missing-in-spec * recvWindow`: every endpoint's recvWindow).
+fn key_matches(pattern: &str, key: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else { return false };
+    let Some(mut rest) = key.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    if parts.is_empty() {
+        return rest.is_empty();
+    }
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Security types the headings use but the docs' own table does not define, and table
@@ -486,5 +511,21 @@ fn compare_enums(out: &mut Collector, spec: &Spec, docs: &Docs) {
                 format!("spec enum {name} has it, the docs' list does not"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_matches;
+
+    #[test]
+    fn a_star_in_a_deviation_key_stands_for_any_text() {
+        assert!(key_matches("security GET /x", "security GET /x"));
+        assert!(!key_matches("security GET /x", "security GET /xy"));
+        let every = "param-missing-in-spec * recvWindow";
+        assert!(key_matches(every, "param-missing-in-spec DELETE /fapi/v3/order recvWindow"));
+        assert!(!key_matches(every, "param-missing-in-spec DELETE /fapi/v3/order timestamp"));
+        assert!(!key_matches(every, "param-missing-in-docs DELETE /fapi/v3/order recvWindow"));
+        assert!(key_matches("a*b*c", "a-x-b-y-c") && !key_matches("a*b*c", "a-x-c"));
     }
 }

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--json]\n  aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE | --survival]";
+    "usage:\n  aster-spec check [SPEC_DIR]\n  aster-spec read FILE.md\n  aster-spec generate [SPEC_DIR] [OUT_DIR]\n  aster-spec diff --docs FILE.md [SPEC_DIR] [--api NAME | --product P --version V] [--testnet] [--json]\n  aster-spec draft --docs FILE.md [SPEC_DIR] [--api NAME] [--out FILE | --survival]";
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("{msg}");
@@ -116,6 +116,7 @@ fn summarise(spec: &aster_codegen::Spec) {
 }
 
 fn run_diff(args: &[String]) -> ExitCode {
+    let mut testnet = false;
     let mut docs_file = None;
     let mut dir = None;
     let mut json = false;
@@ -129,6 +130,7 @@ fn run_diff(args: &[String]) -> ExitCode {
             "--product" => product = it.next().cloned(),
             "--version" => version = it.next().cloned(),
             "--json" => json = true,
+            "--testnet" => testnet = true,
             other if !other.starts_with("--") && dir.is_none() => dir = Some(other.to_string()),
             _ => return fail(2, USAGE),
         }
@@ -146,9 +148,14 @@ fn run_diff(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let spec = match diff::pick_api(&apis, &parsed, api_name.as_deref()) {
-        Ok(s) => s,
+        Ok(s) if testnet => match as_on_testnet(s) {
+            Ok(t) => t,
+            Err(e) => return fail(2, e),
+        },
+        Ok(s) => s.clone(),
         Err(e) => return fail(2, e),
     };
+    let spec = &spec;
     let report = diff::diff(spec, &parsed);
     let unexplained = report.unexplained().count();
     let explained = report.findings.len() - unexplained;
@@ -184,6 +191,26 @@ fn run_diff(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The API as the exchange's testnet serves it, for a diff against the testnet's docs:
+/// without the endpoints it does not serve, and explained also by the API's
+/// `deviations.testnet.yaml`.
+fn as_on_testnet(spec: &aster_codegen::Spec) -> Result<aster_codegen::Spec, String> {
+    if !spec.api.testnet {
+        return Err(format!("the testnet does not serve the {} API", spec.api.name));
+    }
+    let mut on = spec.clone();
+    on.rest.endpoints.retain(|e| !spec.api.not_on_testnet.contains(&e.name));
+    let file = spec.rest_path.with_file_name("deviations.testnet.yaml");
+    if file.is_file() {
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let extra: aster_codegen::spec::DeviationsFile =
+            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        on.deviations.deviations.extend(extra.deviations);
+        on.deviations.unverified.extend(extra.unverified);
+    }
+    Ok(on)
 }
 
 /// A docs file as read, and every API of the spec in `dir`; exit status 2 when either

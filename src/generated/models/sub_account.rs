@@ -48,6 +48,22 @@ pub struct MigrateDetail {
     /// Error code on the destination side. — `toErrorCode`
     #[serde(rename = "toErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub to_error_code: Option<serde_json::Value>,
+    /// The source account's id (the testnet's example has it). — `fromUserId`
+    #[serde(
+        rename = "fromUserId",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from_user_id: Option<i64>,
+    /// The destination account's id. — `toUserId`
+    #[serde(
+        rename = "toUserId",
+        default,
+        deserialize_with = "crate::de::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_user_id: Option<i64>,
     /// Reply of the destination side. — `toResponse`
     #[serde(rename = "toResponse", default, skip_serializing_if = "Option::is_none")]
     pub to_response: Option<serde_json::Value>,
