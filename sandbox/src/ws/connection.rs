@@ -44,15 +44,20 @@ struct Conn<'a> {
 }
 
 /// Serves one connection until either side ends it.
-pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, target: Target) {
+pub async fn serve(shared: Arc<Shared>, mut socket: WebSocket, mut target: Target) {
     let ws = &shared.ws;
+    // A user connection's events were subscribed when its key was accepted.
+    let mut user = match &mut target {
+        // Taken out; the receiver left in its place is dropped with the target.
+        Target::User { events, .. } => std::mem::replace(events, ws.user.subscribe()),
+        Target::Streams { .. } => ws.user.subscribe(),
+    };
     let mut conn = Conn::new(&shared, target);
     if conn.cfg.close_on_open {
         let _ = socket.send(Message::Close(None)).await;
         return;
     }
     let mut market = ws.market.subscribe();
-    let mut user = ws.user_channel(conn.user.as_ref().and_then(|u| u.2)).subscribe();
     for s in &conn.subs {
         ws.add(s);
     }
@@ -93,7 +98,7 @@ impl<'a> Conn<'a> {
         let cfg = lock(&ws.config).clone();
         let (subs, combined, user, prefix) = match target {
             Target::Streams { names, combined, prefix } => (names.into_iter().collect(), combined, None, prefix),
-            Target::User { account, key, market } => (BTreeSet::new(), false, Some((account, key, market)), ""),
+            Target::User { account, key, market, .. } => (BTreeSet::new(), false, Some((account, key, market)), ""),
         };
         Conn {
             shared,

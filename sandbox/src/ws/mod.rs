@@ -594,6 +594,9 @@ pub enum Target {
         key: String,
         /// The host's spot engine; `None` on the futures host.
         market: Option<Venue>,
+        /// The account's events, subscribed when the key was accepted (before the handshake
+        /// completes), so an event right after the client sees the connection is not lost.
+        events: tokio::sync::broadcast::Receiver<(AccountId, Arc<str>)>,
     },
 }
 
@@ -621,7 +624,8 @@ pub fn resolve_raw(shared: &Shared, name: &str, market: Option<Venue>) -> Option
     let account = (0..ex.accounts.len()).find(|a| {
         key_live(&ex, *a, name, market, now) || (dead_accepted && key_live(&ex, *a, name, market, i64::MIN))
     })?;
-    Some(Target::User { account, key: name.to_string(), market })
+    let events = shared.ws.user_channel(market).subscribe();
+    Some(Target::User { account, key: name.to_string(), market, events })
 }
 
 pub fn resolve_combined(shared: &Shared, query: &str, market: Option<Venue>) -> Option<Target> {
