@@ -70,7 +70,8 @@ pub(crate) mod sealed {
         pub exchange_info_path: Option<&'static str>,
         /// The limits the docs give, kept until the exchange's are read.
         pub default_limits: &'static [crate::RateLimit],
-        pub account: AccountReads,
+        /// What the account looks like to REST, for an API with user data.
+        pub account: Option<AccountReads>,
     }
 
     impl ApiInfo {
@@ -139,12 +140,12 @@ impl sealed::Described for FuturesV1 {
         order_path: Some("/fapi/v1/order"),
         exchange_info_path: Some("/fapi/v1/exchangeInfo"),
         default_limits: &FUTURES_LIMITS,
-        account: AccountReads {
+        account: Some(AccountReads {
             orders: "/fapi/v1/openOrders",
             positions: Some("/fapi/v2/positionRisk"),
             balances: "/fapi/v2/balance",
             balances_field: None,
-        },
+        }),
     };
 }
 
@@ -158,12 +159,12 @@ impl sealed::Described for FuturesV3 {
         order_path: Some("/fapi/v3/order"),
         exchange_info_path: Some("/fapi/v3/exchangeInfo"),
         default_limits: &FUTURES_LIMITS,
-        account: AccountReads {
+        account: Some(AccountReads {
             orders: "/fapi/v3/openOrders",
             positions: Some("/fapi/v3/positionRisk"),
             balances: "/fapi/v3/balance",
             balances_field: None,
-        },
+        }),
     };
 }
 
@@ -177,12 +178,12 @@ impl sealed::Described for SpotV1 {
         order_path: Some("/api/v1/order"),
         exchange_info_path: Some("/api/v1/exchangeInfo"),
         default_limits: &SPOT_LIMITS,
-        account: AccountReads {
+        account: Some(AccountReads {
             orders: "/api/v1/openOrders",
             positions: None,
             balances: "/api/v1/account",
             balances_field: Some("balances"),
-        },
+        }),
     };
 }
 
@@ -196,12 +197,12 @@ impl sealed::Described for SpotV3 {
         order_path: Some("/api/v3/order"),
         exchange_info_path: Some("/api/v3/exchangeInfo"),
         default_limits: &SPOT_LIMITS,
-        account: AccountReads {
+        account: Some(AccountReads {
             orders: "/api/v3/openOrders",
             positions: None,
             balances: "/api/v3/account",
             balances_field: Some("balances"),
-        },
+        }),
     };
 }
 
@@ -216,12 +217,12 @@ impl sealed::Described for Prediction {
         exchange_info_path: Some("/api/v3/prediction/exchangeInfo"),
         // The prediction docs' exchangeInfo example gives spot's limits.
         default_limits: &SPOT_LIMITS,
-        account: AccountReads {
+        account: Some(AccountReads {
             orders: "/api/v3/openOrders",
             positions: None,
             balances: "/api/v3/account",
             balances_field: Some("balances"),
-        },
+        }),
     };
 }
 
@@ -238,7 +239,7 @@ impl sealed::Described for Chain {
         order_path: None,
         exchange_info_path: None,
         default_limits: &FUTURES_LIMITS,
-        account: AccountReads { orders: "", positions: None, balances: "", balances_field: None },
+        account: None,
     };
 }
 

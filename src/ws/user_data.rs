@@ -165,7 +165,9 @@ impl<A: Api> ListenKeys for ApiClient<A> {
 
     fn snapshot(&self) -> KeyFuture<'_, String> {
         Box::pin(async move {
-            let reads = A::INFO.account;
+            let reads = A::INFO
+                .account
+                .ok_or_else(|| crate::Error::Config(format!("the {} API has no account to read", A::INFO.name)))?;
             let started = now_ms().saturating_add(self.time_offset());
             let read =
                 |path: &'static str| self.core.request::<serde_json::Value>(Method::Get, path, Security::UserData, &[]);

@@ -76,6 +76,8 @@ impl PredictionMarket {
 
     pub fn mint(&mut self, op: Op, symbol: &str, qty: Decimal) -> ApiResult<Value> {
         let Op { acct, client_id, tran_id, now } = op;
+        // Trades since the last look first, so the holdings change from where they stand.
+        self.absorb_trades();
         let qty = positive(qty, false)?;
         let (e, m) = self.open_yes_market(symbol)?;
         let mk = self.events[e].markets[m].clone();
@@ -91,6 +93,8 @@ impl PredictionMarket {
 
     pub fn burn(&mut self, op: Op, symbol: &str, qty: Decimal) -> ApiResult<Value> {
         let Op { acct, client_id, tran_id, now } = op;
+        // Trades since the last look first, so the holdings change from where they stand.
+        self.absorb_trades();
         let qty = positive(qty, false)?;
         let (e, m) = self.open_yes_market(symbol)?;
         let mk = self.events[e].markets[m].clone();
@@ -126,6 +130,8 @@ impl PredictionMarket {
 
     pub fn split(&mut self, op: Op, event: &str, symbol: &str, qty: Decimal) -> ApiResult<Value> {
         let Op { acct, client_id, tran_id, now } = op;
+        // Trades since the last look first, so the holdings change from where they stand.
+        self.absorb_trades();
         let qty = positive(qty, true)?;
         let (e, set) = self.outcome_set(event)?;
         let (se, sm, _) = self.market_of(symbol)?;
@@ -145,6 +151,8 @@ impl PredictionMarket {
 
     pub fn merge(&mut self, op: Op, event: &str, qty: Decimal) -> ApiResult<Value> {
         let Op { acct, client_id, tran_id, now } = op;
+        // Trades since the last look first, so the holdings change from where they stand.
+        self.absorb_trades();
         let qty = positive(qty, true)?;
         let (_, set) = self.outcome_set(event)?;
         let mut legs: Vec<(String, Decimal)> = set.iter().map(|o| (o.asset.clone(), -qty)).collect();

@@ -127,12 +127,7 @@ fn transfer(c: &mut Ctx) -> ApiResult<Value> {
     if !c.ex.chain.transfer_ids.insert((c.acct, id.clone())) {
         return Err(ApiError::client_tran_id_duplicated());
     }
-    let free = if asset == "USDT" {
-        c.ex.available_balance(c.acct)
-    } else {
-        c.ex.accounts[c.acct].wallets.get(&asset).copied().unwrap_or_default()
-    };
-    if amount > free {
+    if amount > withdrawals::futures_free(c, &asset) {
         c.ex.chain.transfer_ids.remove(&(c.acct, id));
         return Err(ApiError::balance_insufficient());
     }

@@ -76,7 +76,7 @@ fn withdrawn_today(c: &Ctx) -> (Decimal, Decimal) {
 }
 
 /// What the futures wallet can send of an asset.
-fn futures_free(c: &Ctx, asset: &str) -> Decimal {
+pub fn futures_free(c: &Ctx, asset: &str) -> Decimal {
     if asset == "USDT" {
         c.ex.available_balance(c.acct).max(Decimal::ZERO)
     } else {

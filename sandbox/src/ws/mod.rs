@@ -431,7 +431,6 @@ pub fn render_user_event(ex: &Exchange, ev: &UserEvent, now: i64) -> Option<(Acc
 /// Publishes the engine's pending user events to the user-data connections.
 pub fn flush_user_events(shared: &Shared, ex: &mut Exchange) {
     let now = now_ms();
-    ex.prediction.absorb_trades();
     for venue in [Venue::Spot, Venue::Prediction] {
         for ev in std::mem::take(&mut ex.market_mut(venue).outbox) {
             let (acct, text) = crate::spot::ws::render_event(ex.market(venue), &ev, now);
