@@ -114,6 +114,11 @@ pub struct Prediction;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Chain;
 
+/// The Aster chain RPC (`https://tapi.asterdex.com/info`): JSON-RPC reads of any address's
+/// balances, positions, open orders and fills. Nothing is signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ChainRpc;
+
 /// The futures docs' `exchangeInfo` example: 2,400 weight a minute per IP; 1,200 orders a
 /// minute and 300 per 10 seconds per account.
 const FUTURES_LIMITS: [crate::RateLimit; 3] = [
@@ -243,6 +248,22 @@ impl sealed::Described for Chain {
     };
 }
 
+impl sealed::Described for ChainRpc {
+    const INFO: ApiInfo = ApiInfo {
+        name: "chain-rpc",
+        // Nothing is signed; `Hmac` only says no wallet params are added.
+        signing: Signing::Hmac,
+        rest_url: Environment::chain_rpc_url,
+        time_path: None,
+        listen_key_path: None,
+        order_path: None,
+        exchange_info_path: None,
+        // No limits published; its methods weigh 1 each, as the futures docs' reads do.
+        default_limits: &FUTURES_LIMITS,
+        account: None,
+    };
+}
+
 impl Api for FuturesV1 {
     #[cfg(feature = "ws")]
     type UserDataEvent = crate::generated::futures_v1_streams::UserDataEvent;
@@ -267,6 +288,12 @@ impl Api for Prediction {
 
 impl Api for Chain {
     /// The chain API has no user data stream.
+    #[cfg(feature = "ws")]
+    type UserDataEvent = serde_json::Value;
+}
+
+impl Api for ChainRpc {
+    /// The chain RPC has no user data stream.
     #[cfg(feature = "ws")]
     type UserDataEvent = serde_json::Value;
 }

@@ -48,3 +48,46 @@ pub mod params {
 pub type Client = crate::ApiClient<crate::api::Chain>;
 /// Configures a chain API [`Client`].
 pub type ClientBuilder = crate::ApiClientBuilder<crate::api::Chain>;
+
+/// The Aster chain RPC (`https://tapi.asterdex.com/info`): any address's perp balances,
+/// positions, staking, open orders and fills, futures and spot, read over JSON-RPC 2.0.
+///
+/// Nothing is signed and no key is needed: the address is a parameter. Each call gets an
+/// id of its own; a reply counts only when it says `"jsonrpc":"2.0"`, echoes that id and
+/// carries a `result` (an `error` object is `Error::Client` with its code). The exchange's
+/// testnet has no RPC host: a testnet client refuses every call before sending.
+///
+/// ```no_run
+/// use aster::chain::rpc::{BlockTag, Client};
+///
+/// # async fn demo() -> aster::Result<()> {
+/// let rpc = Client::builder().build()?;
+/// let balance = rpc.get_balance("0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e", BlockTag::Latest).await?;
+/// let fills = rpc
+///     .user_fills("0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e", BlockTag::Latest)
+///     .symbol("BTCUSDT")
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub mod rpc {
+    pub use crate::generated::chain_rpc_models::{BlockTag, ChainPrivacyMode};
+    pub use params::ENDPOINTS;
+
+    /// The chain RPC's production host.
+    pub const DEFAULT_BASE_URL: &str = crate::Environment::Mainnet.chain_rpc_url();
+
+    /// The chain RPC's results and their enums.
+    pub mod models {
+        pub use crate::generated::chain_rpc_models::*;
+    }
+
+    /// The request type of every chain RPC method, and [`ENDPOINTS`].
+    pub mod params {
+        pub use crate::generated::chain_rpc::*;
+    }
+
+    /// A client of the chain RPC.
+    pub type Client = crate::ApiClient<crate::api::ChainRpc>;
+    /// Configures a chain RPC [`Client`].
+    pub type ClientBuilder = crate::ApiClientBuilder<crate::api::ChainRpc>;
+}

@@ -90,6 +90,15 @@ impl Environment {
         }
     }
 
+    /// The Aster chain RPC's host (its one path is `/info`). No testnet host is
+    /// documented: a testnet client refuses every call before sending.
+    pub const fn chain_rpc_url(self) -> &'static str {
+        match self {
+            Environment::Mainnet => "https://tapi.asterdex.com",
+            Environment::Testnet => "https://tapi.asterdex-testnet.com",
+        }
+    }
+
     /// The name the command line and logs use: `mainnet` or `testnet`.
     pub fn name(self) -> &'static str {
         match self {

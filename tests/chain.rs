@@ -68,10 +68,11 @@ async fn every_chain_endpoint_answers_through_the_typed_client() {
     let sb = sandbox().await;
     let c = client(&sb, Environment::Mainnet);
 
-    // Privacy.
+    // Privacy: opt-in.
+    assert_eq!(c.account_status().await.unwrap().status, AccountPrivacy::Public);
+    assert_eq!(c.modify_account_status(AccountPrivacy::Private).await.unwrap().status, AccountPrivacy::Private);
     assert_eq!(c.account_status().await.unwrap().status, AccountPrivacy::Private);
     assert_eq!(c.modify_account_status(AccountPrivacy::Public).await.unwrap().status, AccountPrivacy::Public);
-    assert_eq!(c.account_status().await.unwrap().status, AccountPrivacy::Public);
 
     // A transfer to another chain address, once per client id.
     let before = futures_usdt(&sb, OTHER).await;

@@ -1,5 +1,5 @@
-//! The APIs the command line speaks (futures and spot, V1 and V3, and the prediction
-//! market): their endpoint tables from the spec, their clients, and how a call or a user
+//! The APIs the command line speaks (futures and spot, V1 and V3, the prediction market,
+//! the chain API and the chain RPC): their endpoint tables from the spec, their clients, and how a call or a user
 //! data stream is made.
 
 use crate::credentials::Credentials;
@@ -16,10 +16,12 @@ pub enum Api {
     SpotV3,
     Prediction,
     Chain,
+    ChainRpc,
 }
 
 impl Api {
-    pub const ALL: [Api; 6] = [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3, Api::Prediction, Api::Chain];
+    pub const ALL: [Api; 7] =
+        [Api::Futures, Api::FuturesV3, Api::Spot, Api::SpotV3, Api::Prediction, Api::Chain, Api::ChainRpc];
 
     /// The command group's name.
     pub fn group(self) -> &'static str {
@@ -30,6 +32,7 @@ impl Api {
             Api::SpotV3 => "spot-v3",
             Api::Prediction => "prediction",
             Api::Chain => "chain",
+            Api::ChainRpc => "chain-rpc",
         }
     }
 
@@ -43,6 +46,7 @@ impl Api {
             Api::Chain => {
                 "Aster chain API (API wallet reads, main wallet writes): chainapi.asterdex.com/aster-chain/v3"
             }
+            Api::ChainRpc => "Aster chain RPC (JSON-RPC reads of any address, unsigned): tapi.asterdex.com/info",
         }
     }
 
@@ -55,6 +59,7 @@ impl Api {
             Api::SpotV3 => aster::spot::v3::params::ENDPOINT_INFO,
             Api::Prediction => aster::prediction::params::ENDPOINT_INFO,
             Api::Chain => aster::chain::params::ENDPOINT_INFO,
+            Api::ChainRpc => aster::chain::rpc::params::ENDPOINT_INFO,
         }
     }
 
@@ -66,7 +71,7 @@ impl Api {
             Api::Spot => aster::spot::streams::STREAM_NAMES,
             Api::SpotV3 => aster::spot::v3::streams::STREAM_NAMES,
             Api::Prediction => aster::prediction::streams::STREAM_NAMES,
-            Api::Chain => &[],
+            Api::Chain | Api::ChainRpc => &[],
         }
     }
 
@@ -82,6 +87,7 @@ impl Api {
         match self {
             Api::Prediction => env.prediction_rest_url(),
             Api::Chain => env.chain_rest_url(),
+            Api::ChainRpc => env.chain_rpc_url(),
             _ if self.is_spot() => env.spot_rest_url(),
             _ => env.futures_rest_url(),
         }
@@ -134,6 +140,9 @@ impl Api {
             Api::SpotV3 => Client::SpotV3(wallet_client(base_url, env, creds)?),
             Api::Prediction => Client::Prediction(wallet_client(base_url, env, creds)?),
             Api::Chain => Client::Chain(wallet_client(base_url, env, creds)?),
+            Api::ChainRpc => {
+                Client::ChainRpc(aster::chain::rpc::Client::builder().base_url(base_url).environment(env).build()?)
+            }
         })
     }
 }
@@ -160,6 +169,7 @@ pub enum Client {
     SpotV3(aster::spot::v3::Client),
     Prediction(aster::prediction::Client),
     Chain(aster::chain::Client),
+    ChainRpc(aster::chain::rpc::Client),
 }
 
 impl Client {
@@ -172,6 +182,7 @@ impl Client {
             Client::SpotV3(c) => aster::spot::v3::params::call_by_name(c, name, args).await,
             Client::Prediction(c) => aster::prediction::params::call_by_name(c, name, args).await,
             Client::Chain(c) => aster::chain::params::call_by_name(c, name, args).await,
+            Client::ChainRpc(c) => aster::chain::rpc::params::call_by_name(c, name, args).await,
         }
     }
 
@@ -187,6 +198,7 @@ impl Client {
             Client::SpotV3(c) => ws.user_data_json(c).await,
             Client::Prediction(c) => ws.user_data_json(c).await,
             Client::Chain(c) => ws.user_data_json(c).await,
+            Client::ChainRpc(c) => ws.user_data_json(c).await,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The `aster` binary against a sandbox over loopback: a read, a signed write, a
+//! The `aster` binary against a sandbox over loopback: reads (the chain RPC's too), a signed write, a
 //! validation error, an unknown outcome, a stream, the profile-file permission refusal,
 //! and a command for every endpoint of the spec.
 
@@ -93,6 +93,13 @@ async fn a_signed_write_places_an_order() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let minted: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!((minted["pairCount"].as_str(), minted["yesPrice"].as_str()), (Some("4"), Some("0.60")));
+    // The chain RPC: the order placed above, read by address without credentials.
+    let mut rpc = aster();
+    rpc.args(["--base-url", &sb.base_url(), "chain-rpc", "open-orders", aster_sandbox::DEMO_USER, "latest"]);
+    let o = run(rpc).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rpc_orders: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(rpc_orders["openOrders"][0]["orderId"], order["orderId"].to_string());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -250,6 +257,7 @@ fn every_endpoint() -> Vec<(&'static str, &'static [aster::endpoint::EndpointSpe
         ("spot-v3", aster::spot::v3::ENDPOINTS),
         ("prediction", aster::prediction::ENDPOINTS),
         ("chain", aster::chain::ENDPOINTS),
+        ("chain-rpc", aster::chain::rpc::ENDPOINTS),
     ]
 }
 
@@ -268,7 +276,7 @@ fn every_endpoint_of_the_spec_has_a_command() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 52 + 83 + 29 + 30 + 37 + 20);
+    assert_eq!(checked, 52 + 83 + 29 + 30 + 37 + 20 + 5);
 }
 
 #[test]

@@ -195,8 +195,7 @@ fn compare_security_types(out: &mut Collector, docs: &Docs) {
 
 /// Endpoints on either side only, and each shared endpoint compared.
 fn compare_endpoints(out: &mut Collector, spec: &Spec, docs: &Docs) {
-    let spec_eps: BTreeMap<String, &crate::spec::Endpoint> =
-        spec.rest.endpoints.iter().map(|e| (format!("{} {}", e.method, e.path), e)).collect();
+    let spec_eps: BTreeMap<String, &crate::spec::Endpoint> = spec.rest.endpoints.iter().map(|e| (e.key(), e)).collect();
     let mut seen = BTreeSet::new();
     for d in &docs.endpoints {
         let key = d.key();
@@ -241,6 +240,17 @@ fn compare_response(
 ) {
     use crate::types::ResponseType;
     let Some((example, line)) = &d.response else { return };
+    // A JSON-RPC reply's envelope is the core's; the endpoint's reply is its `result`.
+    let example = match &s.rpc {
+        Some(_) => match example.get("result") {
+            Some(result) => result,
+            None => {
+                out.add("response-type", format!("{key} response"), format!("docs line {line}: no `result`"));
+                return;
+            }
+        },
+        None => example,
+    };
     let Ok(response) = ResponseType::parse(&s.response) else { return };
     let first = |v: &serde_json::Value| v.as_array().and_then(|a| a.first()).cloned();
     let (model, value) = match &response {
@@ -382,6 +392,14 @@ fn compare_endpoint(
 ) {
     if s.title != d.title {
         out.add("title", key, format!("docs `{}`, spec `{}`", d.title, s.title));
+    }
+    // A JSON-RPC method's params are positional: their order is part of the API.
+    if s.rpc.is_some() {
+        let spec_order: Vec<&str> = s.params.iter().map(|p| p.name.as_str()).collect();
+        let docs_order: Vec<&str> = d.params.iter().map(|p| p.name.as_str()).collect();
+        if spec_order != docs_order {
+            out.add("rpc-param-order", key, format!("docs {docs_order:?}, spec {spec_order:?}"));
+        }
     }
     let spec_security = s.security.clone().unwrap_or_default();
     let docs_security = d.security.clone().unwrap_or_else(|| "NONE".into());

@@ -84,6 +84,8 @@ pub struct DocEndpoint {
     pub path: String,
     /// Whether the method line carries `(HMAC SHA256)`.
     pub hmac: bool,
+    /// The JSON-RPC method (`**Method:** `aster_getBalance``) of an endpoint that is one.
+    pub rpc: Option<String>,
     /// The weight rule case by case, in the docs' order: the numbers of each case's
     /// condition (a limit range, nothing for "with symbol") and its weight.
     pub weight: Vec<WeightCase>,
@@ -100,7 +102,10 @@ pub struct DocEndpoint {
 
 impl DocEndpoint {
     pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
+        match &self.rpc {
+            Some(m) => format!("{} {} {m}", self.method, self.path),
+            None => format!("{} {}", self.method, self.path),
+        }
     }
 }
 
@@ -204,13 +209,17 @@ fn is_separator(row: &str) -> bool {
 }
 
 /// `Name | Type | Mandatory | …`; files of the doc set also head the third column
-/// `Required` or `Is it required?`.
-fn is_param_header(row: &str) -> bool {
+/// `Required` or `Is it required?`, and JSON-RPC methods put an `Index` column first.
+/// Where the name column is, for a header.
+fn param_header(row: &str) -> Option<usize> {
     let c: Vec<String> = cells(row).iter().map(|c| c.to_lowercase()).collect();
-    c.len() >= 3
+    let at = usize::from(c.first().is_some_and(|f| f == "index"));
+    let c = c.get(at..)?;
+    (c.len() >= 3
         && c[0] == "name"
         && c[1] == "type"
-        && (c[2] == "mandatory" || c[2] == "required" || c[2].starts_with("is it required"))
+        && (c[2] == "mandatory" || c[2] == "required" || c[2].starts_with("is it required")))
+    .then_some(at)
 }
 
 /// A mandatory cell: YES/TRUE or NO/FALSE. A starred value (`YES*`, `NO*`) is conditional:
@@ -297,10 +306,10 @@ fn param_tables(lines: &[Line]) -> Result<Vec<Vec<DocParam>>, ParseError> {
     let mut tables = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].in_code || !is_param_header(lines[i].text) {
+        let Some(skip) = (!lines[i].in_code).then(|| param_header(lines[i].text)).flatten() else {
             i += 1;
             continue;
-        }
+        };
         let mut rows = Vec::new();
         i += 1;
         while i < lines.len() && !lines[i].in_code && lines[i].text.contains('|') {
@@ -309,7 +318,8 @@ fn param_tables(lines: &[Line]) -> Result<Vec<Vec<DocParam>>, ParseError> {
             if is_separator(l.text) {
                 continue;
             }
-            let c = cells(l.text);
+            let mut c = cells(l.text);
+            let c = c.split_off(skip.min(c.len()));
             if c.len() < 3 || c[0].is_empty() {
                 return Err(ParseError {
                     line: l.no,
@@ -361,6 +371,10 @@ fn parse_endpoint(heading: &str, lines: &[Line], method_at: usize) -> Result<Doc
             }
         }
     }
+    let rpc = lines.iter().filter(|l| !l.in_code).find_map(|l| {
+        let m = l.text.trim_start().strip_prefix("**Method:**")?;
+        backticked(m).into_iter().next()
+    });
     let response = response_example(lines);
     let tables = param_tables(lines)?;
     let has_table = !tables.is_empty();
@@ -386,6 +400,7 @@ fn parse_endpoint(heading: &str, lines: &[Line], method_at: usize) -> Result<Doc
         method,
         path,
         hmac,
+        rpc,
         weight,
         params,
         object_params: tables.flatten().collect(),

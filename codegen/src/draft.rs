@@ -81,7 +81,7 @@ pub fn draft(spec: Option<&Spec>, docs: &Docs) -> Draft {
 }
 
 fn has_endpoint(spec: Option<&Spec>, e: &DocEndpoint) -> bool {
-    spec.is_some_and(|s| s.rest.endpoints.iter().any(|x| x.method == e.method && x.path == e.path))
+    spec.is_some_and(|s| s.rest.endpoints.iter().any(|x| x.key() == e.key()))
 }
 
 fn has_stream(spec: Option<&Spec>, d: &DocStream) -> bool {
@@ -114,6 +114,9 @@ fn endpoint(e: &DocEndpoint, models: &mut Models) -> String {
     let _ = writeln!(out, "    group: {}", group_of(&security));
     let _ = writeln!(out, "    method: {}", e.method);
     let _ = writeln!(out, "    path: {}", e.path);
+    if let Some(m) = &e.rpc {
+        let _ = writeln!(out, "    rpc: {m}");
+    }
     let _ = writeln!(out, "    security: {security}");
     let _ = writeln!(out, "    weight: {}", weight_rule(&e.weight));
     let _ = writeln!(out, "    doc: {}", placeholder("what this endpoint does"));
@@ -329,7 +332,7 @@ fn scalar_type(value: &Value) -> &'static str {
 /// spec has it as drafted. `(kept, drafted)` for each.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Survival {
-    /// Endpoints of the docs that the spec has (by method and path).
+    /// Endpoints of the docs that the spec has (by method and path, and JSON-RPC method).
     pub endpoints: (usize, usize),
     pub names: (usize, usize),
     pub groups: (usize, usize),
@@ -351,7 +354,7 @@ pub fn survival(spec: &Spec, docs: &Docs) -> Survival {
         pair.1 += 1;
     };
     for e in &docs.endpoints {
-        let reviewed = spec.rest.endpoints.iter().find(|x| x.method == e.method && x.path == e.path);
+        let reviewed = spec.rest.endpoints.iter().find(|x| x.key() == e.key());
         count(&mut s.endpoints, reviewed.is_some());
         let Some(r) = reviewed else { continue };
         let security = e.security.clone().unwrap_or_else(|| "NONE".into());

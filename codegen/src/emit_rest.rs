@@ -69,7 +69,7 @@ pub fn emit(spec: &Spec, shared: &Shared) -> ApiFiles {
         use super::enums::*;
         use super::models::*;
         #(#product_models)*
-        use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Params, Security, WalletRole, WalletSigning};
+        use crate::request::{check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany, ParamWriter, Params, RpcMethod, RpcParam, Security, WalletRole, WalletSigning};
         use crate::Error;
         use #client as Client;
         use crate::api::#marker as ThisApi;
@@ -303,6 +303,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident) -> TokenStr
             const ON_TESTNET: bool = false;
         )
     };
+    let rpc = emit_rpc(spec, ep);
     quote! {
         impl Endpoint<ThisApi> for #struct_id {
             type Response = #response;
@@ -317,8 +318,21 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident) -> TokenStr
             };
             #per_item
             #on_testnet
+            #rpc
         }
     }
+}
+
+/// The JSON-RPC method and its params by index, for an endpoint that is one.
+fn emit_rpc(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    let Some(method) = &ep.rpc else { return quote!() };
+    let params = crate::param_list::params(&ep.params, spec).into_iter().map(|p| {
+        let (name, number) = (&p.spec.name, p.ty.is_numeric());
+        quote!(RpcParam { name: #name, number: #number })
+    });
+    quote!(
+        const RPC: Option<RpcMethod> = Some(RpcMethod { method: #method, params: &[#(#params),*] });
+    )
 }
 
 fn emit_client_method(ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> TokenStream {
@@ -347,7 +361,7 @@ fn method_doc(ep: &Endpoint, ps: &[P]) -> Vec<String> {
         lines.push(ep.doc.clone());
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}` · security `{security}` · weight `{}`", ep.method, ep.path, ep.weight_text()));
+    lines.push(format!("`{}` · security `{security}` · weight `{}`", ep.key(), ep.weight_text()));
     if !ps.is_empty() {
         lines.push(String::new());
         for p in ps {

@@ -157,6 +157,10 @@ pub struct Endpoint {
     /// the caller did not, so an unknown outcome can always be resolved.
     #[serde(default)]
     pub client_order_id: Option<String>,
+    /// A JSON-RPC method posted to `path`: its params, in order, are the method's
+    /// positional params, and the reply's `result` is `response`.
+    #[serde(default)]
+    pub rpc: Option<String>,
     pub response: String,
 }
 
@@ -617,6 +621,15 @@ fn api_dirs(dir: &Path) -> Vec<PathBuf> {
 }
 
 impl Endpoint {
+    /// What tells the endpoint apart, as the docs diff names it: `METHOD /path`, and the
+    /// JSON-RPC method after it for endpoints sharing one path.
+    pub fn key(&self) -> String {
+        match &self.rpc {
+            Some(m) => format!("{} {} {m}", self.method, self.path),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
     /// The weight as written: a number or a short rule.
     pub fn weight_text(&self) -> String {
         match &self.weight {

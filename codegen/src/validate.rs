@@ -83,8 +83,13 @@ fn check_endpoints(spec: &Spec, known: &Known, errors: &mut Vec<String>) {
         if !method_names.insert(ep.name.clone()) {
             errors.push(format!("{at}: duplicate method name"));
         }
-        if !routes.insert((ep.method.clone(), ep.path.clone())) {
-            errors.push(format!("{at}: {} {} is listed twice", ep.method, ep.path));
+        if !routes.insert(ep.key()) {
+            errors.push(format!("{at}: {} is listed twice", ep.key()));
+        }
+        if let Some(m) = &ep.rpc {
+            if ep.method != "POST" || !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                errors.push(format!("{at}: a JSON-RPC method `{m}` is posted and named by letters, digits, `_`"));
+            }
         }
         check_endpoint(spec, known, ep, &at, errors);
     }

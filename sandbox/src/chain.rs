@@ -35,9 +35,31 @@ impl Stake {
 /// The chain API's own state.
 #[derive(Debug, Default)]
 pub struct ChainState {
-    /// Accounts whose activity is public (the rest are private).
-    pub public: BTreeSet<AccountId>,
     pub stakes: HashMap<AccountId, Stake>,
     /// Transfer ids already used, per account.
     pub transfer_ids: BTreeSet<(AccountId, String)>,
+    /// The private accounts, each since when; the others are public. Privacy is opt-in:
+    /// the chain RPC's docs say it hides only what was done after it was turned on.
+    pub private_since: HashMap<AccountId, i64>,
+}
+
+impl ChainState {
+    /// Makes the account's activity public or private from `now` on.
+    pub fn set_public(&mut self, acct: AccountId, public: bool, now: i64) {
+        if public {
+            self.private_since.remove(&acct);
+        } else {
+            self.private_since.entry(acct).or_insert(now);
+        }
+    }
+
+    pub fn is_private(&self, acct: AccountId) -> bool {
+        self.private_since.contains_key(&acct)
+    }
+
+    /// Whether what the account did at `time` is hidden from the chain's public reads: it
+    /// is private now and was at that time.
+    pub fn hides(&self, acct: AccountId, time: i64) -> bool {
+        self.private_since.get(&acct).is_some_and(|since| time >= *since)
+    }
 }

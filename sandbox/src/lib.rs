@@ -22,6 +22,7 @@ mod params;
 mod prediction;
 mod rate_limits;
 pub mod routes;
+mod rpc;
 mod server;
 mod spot;
 mod state;

@@ -417,6 +417,9 @@ fn without_unsigned(message: &str, unsigned: &[&str]) -> String {
 
 fn serve(shared: &Shared, venue: Venue, method: &str, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
     let now = now_ms();
+    if venue == Venue::Spot && method == "POST" && uri.path() == "/info" {
+        return serve_rpc(shared, headers, body, now);
+    }
     let route = match find_route(venue, method, uri.path()) {
         Ok(r) => r,
         Err(e) => return Reply::error(&e),
@@ -481,6 +484,21 @@ fn serve(shared: &Shared, venue: Venue, method: &str, uri: &Uri, headers: &Heade
     ex.run_strategies(now);
     crate::ws::flush_user_events(shared, &mut ex);
     with_headers(reply, extra_headers)
+}
+
+/// A chain RPC call: weight 1 against the host's budget, then the JSON-RPC answer.
+fn serve_rpc(shared: &Shared, headers: &HeaderMap, body: &[u8], now: i64) -> Reply {
+    let weight_rule = WeightRule::of(&lock(&shared.exchange).cfg);
+    let used = match charge_weight(shared, 1, &weight_rule, now) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let json_content =
+        headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("application/json"));
+    let mut ex = lock(&shared.exchange);
+    ex.sweep(now);
+    let body = crate::rpc::answer(&ex, body, json_content, now);
+    Reply { status: 200, body, headers: vec![(shared.weight_header, used.to_string())] }
 }
 
 fn with_headers(mut r: Reply, headers: Vec<(&'static str, String)>) -> Reply {

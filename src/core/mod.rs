@@ -65,6 +65,8 @@ struct Inner {
     environment: crate::Environment,
     /// The chain V3 signatures name: the environment's unless configured.
     chain_id: u64,
+    /// The id of the next JSON-RPC call; a reply must echo its call's.
+    rpc_ids: std::sync::atomic::AtomicU64,
 }
 
 /// Client order ids for requests that carry none: unique per process (a random prefix)
@@ -161,6 +163,8 @@ struct Target<'a> {
     weight: &'static str,
     /// The request that reads the rate limits: admitted on the limits known so far.
     learning: bool,
+    /// A JSON-RPC method: the params go as its positional list, the reply's `result` back.
+    rpc: Option<crate::request::RpcMethod>,
 }
 
 /// Per-request options of a [`Call`](crate::Call).
@@ -224,8 +228,16 @@ impl Core {
         };
         let opts = Options { recv_window, ..Options::default() };
         // Outside the spec, the weight is not known: 1, as for most endpoints.
-        let target =
-            Target { method, path, security, auth: self.untyped_auth(), name: "request", weight: "1", learning: false };
+        let target = Target {
+            method,
+            path,
+            security,
+            auth: self.untyped_auth(),
+            name: "request",
+            weight: "1",
+            learning: false,
+            rpc: None,
+        };
         let reply = self.send_retrying_clock(target, opts, Vec::new(), write).await?;
         reply.decode_as()
     }
@@ -293,6 +305,7 @@ impl Core {
             name: spec.name,
             weight: spec.weight,
             learning: false,
+            rpc: E::RPC,
         };
         self.send_retrying_clock(target, opts, client_order_ids, || write_request(&params, &extra)).await
     }
@@ -346,6 +359,7 @@ impl Core {
             name: "time",
             weight: "1",
             learning: false,
+            rpc: None,
         };
         let before = now_ms();
         let reply: serde_json::Value =
@@ -456,7 +470,13 @@ impl Core {
         let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
         // Admitted before signing: a wait must not age the timestamp or the nonce.
         self.admit(target, &w, client_order_ids.len()).await?;
-        let sent = Sent { method, path: path.to_string(), client_order_ids, items_may_fail: opts.items_may_fail };
+        let sent = Sent {
+            method,
+            path: path.to_string(),
+            client_order_ids,
+            items_may_fail: opts.items_may_fail,
+            writes: method.changes_state() && target.rpc.is_none(),
+        };
         let send_key = match auth {
             Auth::Hmac => {
                 self.sign_hmac(security, name, &mut w, &opts)?;
@@ -471,11 +491,26 @@ impl Core {
         };
         // V3 sends DELETE params in the body, as its docs ask of every non-GET method.
         let in_query = matches!(method, Method::Get) || (matches!(method, Method::Delete) && auth == Auth::Hmac);
+        let rpc_call = match target.rpc {
+            Some(rpc) => {
+                let id = inner.rpc_ids.fetch_add(1, Ordering::Relaxed);
+                Some((id, crate::request::rpc::body(&rpc, &w, id)?))
+            }
+            None => None,
+        };
         let payload = w.into_string();
         let mut url = String::with_capacity(inner.base_url.len() + path.len() + payload.len() + 1);
         url.push_str(&inner.base_url);
         url.push_str(path);
+        let rpc_id = rpc_call.as_ref().map(|(id, _)| *id);
         let mut req = match method {
+            _ if rpc_call.is_some() => {
+                let body = rpc_call.map(|(_, body)| body).unwrap_or_default();
+                http.request(method.to_http(), url)
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .header(http::header::CONTENT_LENGTH, body.len())
+                    .body(body)
+            }
             _ if in_query => {
                 if !payload.is_empty() {
                     url.push('?');
@@ -512,7 +547,10 @@ impl Core {
             self.log_reply(method, path, status, latency, &LimitUsage::from_headers(&headers));
         }
         let rate_limited = matches!(status, 418 | 429);
-        let outcome = classify(Reply { status, headers, body, keep_headers: inner.show_header, sent });
+        let mut outcome = classify(Reply { status, headers, body, keep_headers: inner.show_header, sent });
+        if let Some(id) = rpc_id {
+            outcome = outcome.and_then(|reply| crate::request::rpc::result(reply, id));
+        }
         if rate_limited {
             inner.governor.observe_refusal(outcome.as_ref().err()).await;
         }
@@ -577,6 +615,7 @@ impl Core {
             name: "exchange_info",
             weight: "1",
             learning: true,
+            rpc: None,
         };
         let reply = self.dispatch(&target, ParamWriter::new(), Options::default(), Vec::new()).await;
         match reply.and_then(|r| r.decode_as::<serde_json::Value>()) {

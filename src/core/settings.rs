@@ -105,6 +105,7 @@ impl Settings {
                 api,
                 environment: self.environment,
                 chain_id: self.chain_id.unwrap_or(self.environment.chain_id()),
+                rpc_ids: std::sync::atomic::AtomicU64::new(1),
             }),
         })
     }

@@ -8,6 +8,7 @@ pub mod enums;
 pub mod errors;
 pub mod models;
 pub mod chain_models;
+pub mod chain_rpc_models;
 pub mod prediction_models;
 pub mod spot_models;
 pub mod futures_v1;
@@ -17,6 +18,7 @@ pub mod futures_v3;
 #[cfg(feature = "ws")]
 pub mod futures_v3_streams;
 pub mod chain;
+pub mod chain_rpc;
 pub mod spot_v1;
 #[cfg(feature = "ws")]
 pub mod spot_v1_streams;

@@ -143,6 +143,26 @@ impl WalletSigning {
     };
 }
 
+/// A JSON-RPC method: its name and its positional parameters, in order. The request is
+/// `{"jsonrpc":"2.0","id":…,"method":…,"params":[…]}` posted as JSON, each parameter at
+/// its index, `null` where an optional one is unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RpcMethod {
+    /// The method's name, e.g. `aster_getBalance`.
+    pub method: &'static str,
+    /// The parameters by index.
+    pub params: &'static [RpcParam],
+}
+
+/// One positional JSON-RPC parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RpcParam {
+    /// The name the request type writes it under.
+    pub name: &'static str,
+    /// Sent as a JSON number (a time in ms) instead of a string.
+    pub number: bool,
+}
+
 /// Static facts about an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EndpointSpec {
@@ -201,4 +221,7 @@ pub trait Endpoint<A: Api = FuturesV1>: Params {
     /// Whether the exchange's testnet serves the endpoint (the spec says which it does
     /// not); a client for the testnet refuses the others before sending.
     const ON_TESTNET: bool = true;
+    /// A JSON-RPC method: the params go as a positional JSON list, and only the reply's
+    /// `result` is the endpoint's reply. `None`: a REST endpoint.
+    const RPC: Option<RpcMethod> = None;
 }

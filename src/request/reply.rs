@@ -28,6 +28,9 @@ pub(crate) struct Sent {
     /// Whether the reply answers item by item (a batch), so a list may hold refusals
     /// beside successes.
     pub items_may_fail: bool,
+    /// Whether the request may change state: never retried, and a lost reply is an
+    /// unknown outcome. A JSON-RPC read is posted but changes nothing.
+    pub writes: bool,
 }
 
 impl Sent {
@@ -47,7 +50,7 @@ impl Sent {
     pub(crate) fn transport_error(&self, e: reqwest::Error) -> Error {
         let e = e.without_url();
         let sent = !e.is_connect() && !e.is_builder();
-        match (self.method.changes_state() && sent, e.is_timeout()) {
+        match (self.writes && sent, e.is_timeout()) {
             (true, true) => self.unknown(None, "timed out waiting for the reply".into(), None),
             (true, false) => self.unknown(None, e.to_string(), None),
             (false, true) => Error::Timeout { method: self.method.as_str(), path: self.path.clone() },
@@ -76,8 +79,8 @@ impl Reply {
 
     /// A 2xx body that is not the endpoint's success shape. A write was very likely
     /// executed, but what it did cannot be read.
-    fn undecodable(&self, why: &str) -> Error {
-        if self.sent.method.changes_state() {
+    pub(crate) fn undecodable(&self, why: &str) -> Error {
+        if self.sent.writes {
             self.sent.unknown(Some(self.status), format!("the reply cannot be decoded: {why}"), Some(&self.body))
         } else {
             Error::Decode { message: why.to_string(), excerpt: Error::excerpt(&self.body, 200) }
@@ -96,7 +99,7 @@ impl Reply {
 pub(crate) async fn read_body(sent: &Sent, mut resp: reqwest::Response, cap: usize) -> Result<bytes::Bytes> {
     let too_large = || {
         let message = format!("the reply is larger than the {cap}-byte limit");
-        if sent.method.changes_state() {
+        if sent.writes {
             sent.unknown(None, message, None)
         } else {
             Error::ReplyTooLarge { limit: cap }
@@ -160,7 +163,7 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
 /// decode is an error too); a refusal keeps the exchange's code and words.
 pub(crate) fn classify(mut reply: Reply) -> Result<Reply> {
     let status = reply.status;
-    let writes = reply.sent.method.changes_state();
+    let writes = reply.sent.writes;
     match status {
         200..=299 => {
             // A byte-order mark or whitespace around the JSON is not part of it.

@@ -340,6 +340,11 @@ pub(crate) fn client_id_ok(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'/' | b'_' | b'-'))
 }
 
+/// What an account starts with on the prediction market: its spot USDT.
+fn prediction_funds(spot: &[(String, Decimal)]) -> Vec<(String, Decimal)> {
+    spot.iter().filter(|(asset, _)| asset == "USDT").cloned().collect()
+}
+
 impl Exchange {
     pub fn new(cfg: SandboxConfig, now: i64) -> Self {
         let mut accounts = vec![Account::new(String::new(), String::new(), Vec::new(), true)];
@@ -352,10 +357,7 @@ impl Exchange {
         let spot_balances: Vec<_> =
             cfg.accounts.iter().enumerate().map(|(i, a)| (i + 1, a.spot_balances.clone())).collect();
         let spot = crate::spot::SpotMarket::new(&cfg.spot_symbols, &spot_balances, (cfg.maker_fee, cfg.taker_fee), now);
-        let prediction_balances: Vec<_> = spot_balances
-            .iter()
-            .map(|(a, list)| (*a, list.iter().filter(|(asset, _)| asset == "USDT").cloned().collect()))
-            .collect();
+        let prediction_balances: Vec<_> = spot_balances.iter().map(|(a, list)| (*a, prediction_funds(list))).collect();
         let prediction = crate::prediction::PredictionMarket::new(
             &cfg.prediction_events,
             &prediction_balances,
@@ -407,11 +409,17 @@ impl Exchange {
         self.accounts.iter().position(|a| !a.house && a.api_key == key)
     }
 
+    /// An account added after start, set up as the configured ones are: both wallets
+    /// funded (the prediction market's with the spot USDT), its V3 and Solana wallets.
     pub fn add_account(&mut self, cfg: &crate::config::AccountConfig) -> AccountId {
         let mut acct = Account::new(cfg.api_key.clone(), cfg.secret.clone(), cfg.balances.clone(), false);
         acct.set_wallet(cfg.wallet.as_ref());
+        acct.solana_wallet = cfg.solana_wallet.clone();
         self.accounts.push(acct);
-        self.accounts.len() - 1
+        let id = self.accounts.len() - 1;
+        self.spot.fund(id, &cfg.spot_balances);
+        self.prediction.market.fund(id, &prediction_funds(&cfg.spot_balances));
+        id
     }
 
     /// The account whose main wallet is `user`.

@@ -91,16 +91,17 @@ fn w50(_: &crate::params::Params) -> u64 {
 }
 
 fn account_status(c: &mut Ctx) -> ApiResult<Value> {
-    let public = c.ex.chain.public.contains(&c.acct);
-    Ok(json!({ "status": if public { "PUBLIC" } else { "PRIVATE" } }))
+    let private = c.ex.chain.is_private(c.acct);
+    Ok(json!({ "status": if private { "PRIVATE" } else { "PUBLIC" } }))
 }
 
 fn modify_status(c: &mut Ctx) -> ApiResult<Value> {
-    match c.p.req_str("status")? {
-        "PUBLIC" => c.ex.chain.public.insert(c.acct),
-        "PRIVATE" => c.ex.chain.public.remove(&c.acct),
+    let public = match c.p.req_str("status")? {
+        "PUBLIC" => true,
+        "PRIVATE" => false,
         _ => return Err(ApiError::invalid_param("status")),
     };
+    c.ex.chain.set_public(c.acct, public, c.now);
     account_status(c)
 }
 

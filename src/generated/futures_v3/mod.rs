@@ -5,7 +5,7 @@ use super::enums::*;
 use super::models::*;
 use crate::request::{
     check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany,
-    ParamWriter, Params, Security, WalletRole, WalletSigning,
+    ParamWriter, Params, RpcMethod, RpcParam, Security, WalletRole, WalletSigning,
 };
 use crate::Error;
 use crate::v3::Client as Client;

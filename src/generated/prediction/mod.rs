@@ -7,7 +7,7 @@ use super::spot_models::*;
 use super::prediction_models::*;
 use crate::request::{
     check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany,
-    ParamWriter, Params, Security, WalletRole, WalletSigning,
+    ParamWriter, Params, RpcMethod, RpcParam, Security, WalletRole, WalletSigning,
 };
 use crate::Error;
 use crate::prediction::Client as Client;

@@ -6,7 +6,7 @@ use super::models::*;
 use super::spot_models::*;
 use crate::request::{
     check, Auth, BatchResult, Call, Endpoint, EndpointSpec, Method, OneOrMany,
-    ParamWriter, Params, Security, WalletRole, WalletSigning,
+    ParamWriter, Params, RpcMethod, RpcParam, Security, WalletRole, WalletSigning,
 };
 use crate::Error;
 use crate::spot::Client as Client;

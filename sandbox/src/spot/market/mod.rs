@@ -235,9 +235,7 @@ impl SpotMarket {
             next_trade_id: 3_000_001,
         };
         for (acct, list) in balances {
-            for (asset, amount) in list {
-                m.balances.entry((*acct, asset.clone())).or_default().free += *amount;
-            }
+            m.fund(*acct, list);
         }
         for i in 0..m.pairs.len() {
             m.seed_history(i, now);
@@ -280,6 +278,13 @@ impl SpotMarket {
     /// Every asset the account holds or has held, with its balance.
     pub fn balances_of(&self, acct: AccountId) -> impl Iterator<Item = (&String, &Balance)> + '_ {
         self.balances.iter().filter(move |((a, _), _)| *a == acct).map(|((_, asset), b)| (asset, b))
+    }
+
+    /// Adds an account's starting balances, free.
+    pub fn fund(&mut self, acct: AccountId, balances: &[(String, Decimal)]) {
+        for (asset, amount) in balances {
+            self.balances.entry((acct, asset.clone())).or_default().free += *amount;
+        }
     }
 
     fn bal(&mut self, acct: AccountId, asset: &str) -> &mut Balance {
