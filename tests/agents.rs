@@ -270,3 +270,106 @@ async fn a_builders_fee_is_charged_within_the_rate_the_user_approved() {
     assert!(user.get_builders().await.unwrap().is_empty());
     assert_eq!(market("0.00005").await.unwrap_err().error_code(), Some(-1102), "a deleted builder charges nothing");
 }
+
+/// A Solana main wallet's fixture: its user, key and nonce, and each request's query.
+#[cfg(feature = "solana")]
+#[derive(Deserialize)]
+struct SolanaFixture {
+    user: String,
+    keypair_base58: String,
+    nonce: u64,
+    vectors: Vec<SolanaVector>,
+}
+
+#[cfg(feature = "solana")]
+#[derive(Deserialize)]
+struct SolanaVector {
+    #[serde(flatten)]
+    call: Vector,
+    /// Everything sent before `&signature=`, all of it signed.
+    query: String,
+}
+
+#[cfg(feature = "solana")]
+fn solana_main(base_url: String, user: &str, key: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .user(user)
+        .private_key(common::wallet_key_hex(0x33))
+        .solana_main_key(key)
+        .rate_limits(RateLimitSettings::off())
+        .build()
+        .unwrap()
+}
+
+#[cfg(feature = "solana")]
+#[tokio::test]
+async fn a_solana_main_wallet_signs_approvals_like_the_independent_implementation() {
+    let f: SolanaFixture = serde_json::from_str(include_str!("fixtures/solana_agent_vectors.json")).unwrap();
+    assert_eq!(f.vectors.len(), 6, "every agent and builder write");
+    for v in &f.vectors {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = solana_main(format!("http://{}", listener.local_addr().unwrap()), &f.user, &f.keypair_base58);
+        let (body, reply) = tokio::join!(capture(&listener), send(&client, &v.call, f.nonce));
+        reply.unwrap();
+        assert_eq!(body, format!("{}&signature={}", v.query, v.call.signature), "{}", v.call.endpoint);
+    }
+}
+
+#[cfg(feature = "solana")]
+#[tokio::test]
+async fn a_solana_main_wallet_approves_an_agent_that_then_trades_and_a_forged_approval_is_refused() {
+    use aster::solana::SolanaKey;
+    let f: SolanaFixture = serde_json::from_str(include_str!("fixtures/solana_agent_vectors.json")).unwrap();
+    let sb = common::sandbox().await;
+    sb.add_account(
+        aster_sandbox::AccountConfig::new("k-sol", "k-sol")
+            .with_wallet(f.user.clone(), common::wallet_key(0x34).address().to_string()),
+    );
+    let main = solana_main(sb.base_url(), &f.user, &f.keypair_base58);
+    assert_eq!((main.user(), main.user_text()), (None, Some(f.user.as_str())));
+    let api_wallet = |byte: u8| {
+        Client::builder().base_url(sb.base_url()).user(f.user.clone()).private_key(common::wallet_key_hex(byte)).build()
+    };
+    // The configured API wallet signs for the Solana user as for any other.
+    api_wallet(0x34).unwrap().get_stp_mode().await.expect("an API wallet of a Solana user reads");
+
+    let agent = api_wallet(0xd5).unwrap();
+    let agent_address = common::wallet_key(0xd5).address().to_string();
+    assert_eq!(agent.get_stp_mode().await.unwrap_err().error_code(), Some(-2015), "not approved yet");
+    // The demo's query, sent by hand: signed by another Solana key it is refused, signed by
+    // the user's own it is taken (so the refusal is the signature's).
+    let query = format!(
+        "agentName=hand&agentAddress={agent_address}&ipWhitelist=&expired={}&canSpotTrade=false&canPerpTrade=true\
+         &canWithdraw=false&signatureChainId=101&nonce={}&user={}",
+        common::unix_ms() + 3_600_000,
+        common::unix_ms() * 1000,
+        f.user
+    );
+    let post = |key: &SolanaKey| {
+        let body = format!("{query}&signature={}", key.sign_text(&query));
+        let http = aster::http_client_builder().unwrap().build().unwrap();
+        http.post(format!("{}/fapi/v3/approveAgent", sb.base_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let forged = post(&SolanaKey::from_seed(&[42; 32])).await.unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    assert!(forged.text().await.unwrap().contains("-1022"), "a signature not the user's");
+    assert_eq!(agent.get_stp_mode().await.unwrap_err().error_code(), Some(-2015), "nothing was approved");
+    let own = post(&SolanaKey::from_base58(&f.keypair_base58).unwrap()).await.unwrap();
+    assert_eq!(own.status().as_u16(), 200, "{}", own.text().await.unwrap());
+    resting_order(&agent).await.expect("the agent a Solana wallet approved trades for it");
+
+    // Through the typed client: delete, approve again without futures, builders too.
+    main.delete_agent(&agent_address, 101).await.unwrap();
+    assert_eq!(agent.get_stp_mode().await.unwrap_err().error_code(), Some(-2015), "deleted");
+    main.approve_agent("sol-bot", &agent_address, common::unix_ms() + 60_000, true, false, false, 101).await.unwrap();
+    assert_eq!(resting_order(&agent).await.unwrap_err().error_code(), Some(-2015), "no futures permission");
+    main.approve_builder("0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D", common::dec("0.0001"), "b", 101).await.unwrap();
+    assert_eq!(api_wallet(0x34).unwrap().get_builders().await.unwrap().len(), 1);
+    // What the exchange documents only for EVM main wallets is refused before sending.
+    let refused = main.create_sub_account("0x014c85ffb0fF2F2972237AA950B452f92C69Ae1D", "sub", "0x00").await;
+    assert!(matches!(refused, Err(aster::Error::Config(_))), "{refused:?}");
+}

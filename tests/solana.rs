@@ -1,6 +1,8 @@
 //! Solana main wallets (feature `solana`): the withdrawal signature byte for byte against
 //! an independent Ed25519 implementation (`fixtures/make_solana_vectors.py`), and a signed
-//! withdrawal accepted by the sandbox, recorded on chain, and refused when forged.
+//! withdrawal accepted by the sandbox, recorded on chain, and refused when forged; a V3
+//! client of a Solana user built only with that user's own Solana key. (Agent and builder
+//! approvals by a Solana main wallet are in `agents.rs`.)
 #![cfg(feature = "solana")]
 
 mod common;
@@ -54,6 +56,30 @@ fn a_keypair_whose_halves_disagree_is_refused_and_keys_never_print() {
     let key = SolanaKey::from_seed(&seed(v));
     let shown = format!("{key:?}");
     assert!(shown.contains(v["address"].as_str().unwrap()) && !shown.contains(&v["seed_hex"].as_str().unwrap()[..16]));
+}
+
+#[test]
+fn a_solana_user_takes_only_its_own_solana_key_and_never_prints_it() {
+    let (v, other) = (&vectors()[0], &vectors()[1]);
+    let (user, secret) = (v["address"].as_str().unwrap(), v["keypair_base58"].as_str().unwrap());
+    let builder = || aster::v3::Client::builder().user(user).private_key(wallet_key_hex(0x33));
+    let client = builder().solana_main_key(secret).build().unwrap();
+    assert_eq!(client.user_text(), Some(user));
+    assert!(!format!("{client:?}").contains(&secret[..12]), "the secret never prints");
+    let refused = [
+        builder().solana_main_key(other["keypair_base58"].as_str().unwrap()).build().map(|_| ()),
+        builder().main_private_key(wallet_key_hex(0x34)).build().map(|_| ()),
+        aster::v3::Client::builder()
+            .user(wallet_key(0x34).address().to_string())
+            .private_key(wallet_key_hex(0x33))
+            .solana_main_key(secret)
+            .build()
+            .map(|_| ()),
+        aster::v3::Client::builder().user("not-an-address").private_key(wallet_key_hex(0x33)).build().map(|_| ()),
+    ];
+    for (i, r) in refused.into_iter().enumerate() {
+        assert!(matches!(r, Err(aster::Error::Config(_))), "case {i}: {r:?}");
+    }
 }
 
 fn bs58_decode(s: &str) -> Vec<u8> {

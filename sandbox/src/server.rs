@@ -347,14 +347,22 @@ fn authenticate_wallet(
 ) -> Result<(AccountId, String), ApiError> {
     use crate::wallet::{parse_address, recover, split_message};
     let chain_id = ex.cfg.network.chain_id();
-    let (message, signature) = split_message(query, body)?;
-    let message = without_unsigned(&message, route.unsigned);
+    let (whole, signature) = split_message(query, body)?;
+    let message = without_unsigned(&whole, route.unsigned);
     let nonce = params.req_i64("nonce")?;
     let nonce = u64::try_from(nonce).map_err(|_| ApiError::invalid_param("nonce"))?;
     let address = |name: &str| -> Result<_, ApiError> {
         parse_address(params.req_str(name)?).ok_or_else(|| ApiError::invalid_param(name))
     };
-    let acct = if route.security == Security::MainWallet {
+    let solana_user = params.str("user").filter(|u| parse_address(u).is_none() && crate::wallet::is_solana_address(u));
+    let acct = if let (Security::MainWallet, Some(user)) = (route.security, solana_user) {
+        // A Solana main wallet signs the whole query with Ed25519, and only the approvals
+        // of agents and builders (the typed routes).
+        if route.typed.is_none() || !crate::wallet::verify_solana(user, &whole, &signature) {
+            return Err(ApiError::bad_signature());
+        }
+        ex.account_by_solana_user(user).ok_or_else(ApiError::signer_not_allowed)?
+    } else if route.security == Security::MainWallet {
         let chain = match params.str("signatureChainId") {
             Some(c) => c.parse::<u64>().map_err(|_| ApiError::invalid_param("signatureChainId"))?,
             None => chain_id,
@@ -393,7 +401,11 @@ fn authenticate_wallet(
                 return Err(ApiError::signer_not_allowed());
             }
         }
-        if params.has("user") && ex.accounts[acct].wallet_user != Some(address("user")?) {
+        let named = match solana_user {
+            Some(user) => ex.accounts[acct].solana_user.as_deref() == Some(user),
+            None => !params.has("user") || ex.accounts[acct].wallet_user == Some(address("user")?),
+        };
+        if !named {
             return Err(ApiError::signer_not_allowed());
         }
         acct

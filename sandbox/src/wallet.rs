@@ -220,6 +220,11 @@ impl NonceBook {
 
 /// Whether `signature` (Base58) is the Ed25519 signature of `message` by the Solana
 /// address `address` (Base58 public key).
+/// Whether `text` is a Solana address: Base58 of 32 bytes.
+pub fn is_solana_address(text: &str) -> bool {
+    bs58::decode(text).into_vec().is_ok_and(|b| b.len() == 32)
+}
+
 pub fn verify_solana(address: &str, message: &str, signature: &str) -> bool {
     let Ok(key) = bs58::decode(address).into_vec() else { return false };
     let Ok(sig) = bs58::decode(signature).into_vec() else { return false };

@@ -159,7 +159,8 @@ impl<A: HmacApi> ApiClientBuilder<A> {
 }
 
 impl<A: WalletApi> ApiClientBuilder<A> {
-    /// The user's main wallet address (the account traded).
+    /// The user's main wallet address (the account traded): an EVM address (`0x…`), or
+    /// with the `solana` feature a Solana wallet's Base58 address.
     pub fn user(mut self, address: impl Into<String>) -> Self {
         self.settings.wallet.user = Some(address.into());
         self
@@ -183,6 +184,16 @@ impl<A: WalletApi> ApiClientBuilder<A> {
     /// (sub-accounts, asset migration, agent registration). Must belong to `user`.
     pub fn main_private_key(mut self, key: impl Into<String>) -> Self {
         self.settings.wallet.main_private_key = Some(zeroize::Zeroizing::new(key.into()));
+        self
+    }
+
+    /// A Solana main wallet's secret key (Base58 of the 64-byte keypair or the 32-byte
+    /// seed), for a `user` that is that wallet's address: it signs the agent and builder
+    /// approvals (Ed25519 over the request's query, as the exchange's Solana demo does).
+    /// Wiped on drop, never shown.
+    #[cfg(feature = "solana")]
+    pub fn solana_main_key(mut self, secret: impl Into<String>) -> Self {
+        self.settings.wallet.solana_main_key = Some(zeroize::Zeroizing::new(secret.into()));
         self
     }
 }

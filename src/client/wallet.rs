@@ -11,7 +11,13 @@ impl<A: WalletApi> ApiClient<A> {
     /// The user's main wallet address (the account traded); `None` for a client built
     /// without an API wallet (market data only).
     pub fn user(&self) -> Option<Address> {
-        self.core.wallet().map(|w| w.user)
+        self.core.wallet().and_then(|w| w.user)
+    }
+
+    /// The user as requests send it: the EVM address, or a Solana main wallet's Base58
+    /// address (for which [`user`](Self::user) is `None`).
+    pub fn user_text(&self) -> Option<&str> {
+        self.core.wallet().map(|w| w.user_text.as_str())
     }
 
     /// The API wallet address requests are signed by; `None` without an API wallet.

@@ -104,7 +104,7 @@ impl fmt::Debug for Core {
             .field("recv_window", &i.recv_window)
             .field("show_limit_usage", &i.show_limit_usage)
             .field("show_header", &i.show_header)
-            .field("user", &i.wallet.as_ref().map(|w| w.user))
+            .field("user", &i.wallet.as_ref().map(|w| &w.user_text))
             .field("signer", &i.wallet.as_ref().map(|w| w.api_key.address()))
             .finish()
     }
@@ -403,6 +403,31 @@ impl Core {
             .ok_or(Error::MissingCredentials { endpoint: name, needs: "an API wallet (user, signer, private key)" })
     }
 
+    /// The nonce a request signs with: the caller's pinned one, else the next.
+    fn take_nonce(&self, opts: &Options) -> u64 {
+        match opts.nonce {
+            Some(n) => {
+                self.inner.nonces.observe(n);
+                n
+            }
+            None => self.inner.nonces.next(),
+        }
+    }
+
+    fn wallet_values<'w>(
+        &self,
+        wallet: &'w WalletAuth,
+        nonce: u64,
+    ) -> crate::request::wallet_payload::WalletValues<'w> {
+        crate::request::wallet_payload::WalletValues {
+            user: &wallet.user_text,
+            signer: &wallet.signer_text,
+            nonce,
+            chain_id: self.inner.chain_id,
+            aster_chain: self.inner.environment.aster_chain(),
+        }
+    }
+
     /// The message of a V3 request under `nonce`: what it signs and what it sends unsigned.
     pub(crate) fn wallet_message(
         &self,
@@ -412,14 +437,7 @@ impl Core {
         nonce: u64,
     ) -> Result<crate::request::wallet_payload::Built> {
         let wallet = self.wallet_auth(name)?;
-        let values = crate::request::wallet_payload::WalletValues {
-            user: &wallet.user_text,
-            signer: &wallet.signer_text,
-            nonce,
-            chain_id: self.inner.chain_id,
-            aster_chain: self.inner.environment.aster_chain(),
-        };
-        crate::request::wallet_payload::build(signing, w, &values)
+        crate::request::wallet_payload::build(signing, w, &self.wallet_values(wallet, nonce))
     }
 
     /// Adds the V3 wallet params and the EIP-712 signature; the result is the whole payload.
@@ -431,6 +449,15 @@ impl Core {
         opts: &Options,
     ) -> Result<ParamWriter> {
         let wallet = self.wallet_auth(name)?;
+        #[cfg(feature = "solana")]
+        if let (WalletRole::MainWallet, Some(solana)) = (signing.key, &wallet.solana_main_key) {
+            let values = self.wallet_values(wallet, self.take_nonce(opts));
+            let message = crate::request::wallet_payload::solana_message(signing, &w, &values)?;
+            let mut out = ParamWriter::from_encoded(message);
+            let signature = solana.sign_text(out.as_str());
+            out.put_encoded("signature", &signature);
+            return Ok(out);
+        }
         let key = match signing.key {
             WalletRole::ApiWallet => &wallet.api_key,
             WalletRole::MainWallet => wallet.main_key.as_ref().ok_or(Error::MissingCredentials {
@@ -438,14 +465,7 @@ impl Core {
                 needs: "the main wallet's private key (.main_private_key(..))",
             })?,
         };
-        let nonce = match opts.nonce {
-            Some(n) => {
-                self.inner.nonces.observe(n);
-                n
-            }
-            None => self.inner.nonces.next(),
-        };
-        let built = self.wallet_message(signing, name, w, nonce)?;
+        let built = self.wallet_message(signing, name, w, self.take_nonce(opts))?;
         let signature = match &built.digest {
             Some(digest) => format!("0x{}", hex::encode(key.sign_digest(digest))),
             None => key.sign_message(built.chain_id, &built.message),

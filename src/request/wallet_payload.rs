@@ -97,6 +97,39 @@ pub(crate) fn build(signing: &WalletSigning, mut business: ParamWriter, wallet: 
     Ok(Built { message: out.into_string(), unsigned: unsigned.into_string(), chain_id, digest: None })
 }
 
+/// The query a Solana main wallet signs, and sends before `&signature=`, for a request
+/// the main wallet signs as a typed struct (agent and builder approvals): the struct's own
+/// keys in its order (an unset optional one empty, as EVM wallets send it), then the params
+/// sent beside it, then `nonce` and `user` — the layout of the exchange's Solana demo,
+/// where no `asterChain` is sent. All of it is signed.
+#[cfg_attr(not(feature = "solana"), allow(dead_code))]
+pub(crate) fn solana_message(signing: &WalletSigning, business: &ParamWriter, wallet: &WalletValues) -> Result<String> {
+    let Some(typed) = &signing.typed else {
+        return Err(Error::Config(
+            "a Solana main wallet signs only agent and builder approvals (the exchange documents no other)".into(),
+        ));
+    };
+    let outside = |k: &str| !signing.message.contains(&k) && !signing.unsigned.contains(&k);
+    if let Some((extra, _)) = business.pairs().find(|(k, _)| outside(k)) {
+        return Err(Error::ParameterValue {
+            name: extra.to_string(),
+            reason: format!("`{}` signs a fixed set of fields that has no such one", typed.primary_type),
+        });
+    }
+    let mut out = ParamWriter::new();
+    let own = signing.message.iter().filter(|k| !matches!(**k, "asterChain" | "user" | "nonce" | "signer"));
+    for key in own.chain(signing.unsigned) {
+        match business.pairs().find(|(k, _)| k == key) {
+            Some((k, v)) => out.put_encoded(k, v),
+            None if signing.unsigned.contains(key) => {}
+            None => out.put(key, ""),
+        }
+    }
+    out.put("nonce", &wallet.nonce);
+    out.put("user", wallet.user);
+    Ok(out.into_string())
+}
+
 /// Every key of a typed request's struct, in order, with its value (an unset optional one
 /// empty, as it is also sent), and the struct's digest.
 fn typed_message(

@@ -82,6 +82,8 @@ pub struct Account {
     pub start_usdt: Decimal,
     /// V3: the main wallet, the API wallets that sign for it, and its recent nonces.
     pub wallet_user: Option<Address>,
+    /// V3 for a Solana main wallet: its Base58 address, which requests name as `user`.
+    pub solana_user: Option<String>,
     /// The account's Solana wallet (Base58 address), where its Solana withdrawals go.
     pub solana_wallet: Option<String>,
     pub agents: Vec<Agent>,
@@ -158,6 +160,7 @@ impl Account {
             countdowns: HashMap::new(),
             update_time: 0,
             wallet_user: None,
+            solana_user: None,
             solana_wallet: None,
             agents: Vec::new(),
             builders: Vec::new(),
@@ -174,6 +177,9 @@ impl Account {
     pub fn set_wallet(&mut self, wallet: Option<&crate::config::WalletAccount>) {
         if let Some(w) = wallet {
             self.wallet_user = crate::wallet::parse_address(&w.user);
+            if self.wallet_user.is_none() && crate::wallet::is_solana_address(&w.user) {
+                self.solana_user = Some(w.user.clone());
+            }
             self.agents = w
                 .signers
                 .iter()

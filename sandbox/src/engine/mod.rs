@@ -427,6 +427,11 @@ impl Exchange {
         self.accounts.iter().position(|a| !a.house && a.wallet_user.as_ref() == Some(user))
     }
 
+    /// The account whose main wallet is the Solana wallet `user` (Base58).
+    pub fn account_by_solana_user(&self, user: &str) -> Option<AccountId> {
+        self.accounts.iter().position(|a| !a.house && a.solana_user.as_deref() == Some(user))
+    }
+
     /// The account an API wallet signs for, while the wallet has not expired.
     pub fn account_by_agent(&self, signer: &crate::wallet::Address, now: i64) -> Option<AccountId> {
         self.accounts.iter().position(|a| !a.house && a.agents.iter().any(|g| &g.address == signer && g.expires > now))

@@ -19,7 +19,7 @@ pub struct ApproveAgentParams {
     pub can_perp_trade: bool,
     /// `canWithdraw`: Whether the account can withdraw.
     pub can_withdraw: bool,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for ApproveAgentParams {
@@ -100,7 +100,7 @@ impl ApproveAgentParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -175,7 +175,7 @@ impl Client {
     /// - `canSpotTrade` (argument `can_spot_trade`)
     /// - `canPerpTrade` (argument `can_perp_trade`)
     /// - `canWithdraw`: Whether the account can withdraw. (argument `can_withdraw`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn approve_agent(
         &self,
         agent_name: impl Into<String>,
@@ -221,7 +221,7 @@ pub struct UpdateAgentParams {
     pub can_perp_trade: bool,
     /// `canWithdraw`: Whether the account can withdraw.
     pub can_withdraw: bool,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for UpdateAgentParams {
@@ -284,7 +284,7 @@ impl UpdateAgentParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -351,7 +351,7 @@ impl Client {
     /// - `canSpotTrade` (argument `can_spot_trade`)
     /// - `canPerpTrade` (argument `can_perp_trade`)
     /// - `canWithdraw`: Whether the account can withdraw. (argument `can_withdraw`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn update_agent(
         &self,
         agent_address: impl Into<String>,
@@ -385,7 +385,7 @@ impl<A: crate::api::Api> Call<'_, UpdateAgentParams, A> {
 pub struct DeleteAgentParams {
     /// `agentAddress`
     pub agent_address: String,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for DeleteAgentParams {
@@ -409,7 +409,7 @@ impl DeleteAgentParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -455,7 +455,7 @@ impl Client {
     /// `DELETE /fapi/v3/agent` · security `TRADE` · weight `5`
     ///
     /// - `agentAddress` (argument `agent_address`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn delete_agent(
         &self,
         agent_address: impl Into<String>,
@@ -514,7 +514,7 @@ pub struct ApproveBuilderParams {
     pub max_fee_rate: Decimal,
     /// `builderName`
     pub builder_name: String,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for ApproveBuilderParams {
@@ -559,7 +559,7 @@ impl ApproveBuilderParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -618,7 +618,7 @@ impl Client {
     /// - `builder`: The builder's wallet address. (argument `builder`)
     /// - `maxFeeRate`: The highest fee rate the builder may charge, e.g. 0.0001. (argument `max_fee_rate`)
     /// - `builderName` (argument `builder_name`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn approve_builder(
         &self,
         builder: impl Into<String>,
@@ -644,7 +644,7 @@ pub struct UpdateBuilderParams {
     pub builder: String,
     /// `maxFeeRate`
     pub max_fee_rate: Decimal,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for UpdateBuilderParams {
@@ -680,7 +680,7 @@ impl UpdateBuilderParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -729,7 +729,7 @@ impl Client {
     ///
     /// - `builder` (argument `builder`)
     /// - `maxFeeRate` (argument `max_fee_rate`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn update_builder(
         &self,
         builder: impl Into<String>,
@@ -751,7 +751,7 @@ impl Client {
 pub struct DeleteBuilderParams {
     /// `builder`
     pub builder: String,
-    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets.
+    /// `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.
     pub signature_chain_id: i64,
 }
 impl Params for DeleteBuilderParams {
@@ -775,7 +775,7 @@ impl DeleteBuilderParams {
             name: "signatureChainId",
             kind: crate::dynamic::ParamKind::Integer,
             required: true,
-            doc: "Chain id of the main wallet's signature: 56 for EVM wallets.",
+            doc: "Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one.",
             allowed: &[],
         },
     ];
@@ -821,7 +821,7 @@ impl Client {
     /// `DELETE /fapi/v3/builder` · security `TRADE` · weight `5`
     ///
     /// - `builder` (argument `builder`)
-    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets. (argument `signature_chain_id`)
+    /// - `signatureChainId`: Chain id of the main wallet's signature: 56 for EVM wallets, 101 for a Solana one. (argument `signature_chain_id`)
     pub fn delete_builder(
         &self,
         builder: impl Into<String>,
