@@ -153,6 +153,8 @@ async fn a_reply_that_does_not_prove_it_answers_the_call_is_never_success() {
         r#"{"jsonrpc":"2.0","id":1}"#.to_string(),
         r#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_string(),
         result.to_string(),
+        String::new(),
+        "[]".to_string(),
     ] {
         let e = first_call_with_reply(&sb, &body).await.expect_err(&body);
         assert!(matches!(e, aster::Error::Decode { .. }), "{body}: {e:?}");
@@ -160,6 +162,9 @@ async fn a_reply_that_does_not_prove_it_answers_the_call_is_never_success() {
     for body in [
         format!(r#"{{"jsonrpc":"2.0","id":1,"error":{{"code":-32000,"message":"busy"}},"result":{result}}}"#),
         r#"{"jsonrpc":"2.0","id":1,"error":{"message":"busy","code":-32000}}"#.to_string(),
+        // A gateway or the REST front end saying no in the exchange's own shape.
+        r#"{"msg":"busy","code":-32000}"#.to_string(),
+        "\u{feff} {\"error\":{\"code\":-32000,\"msg\":\"busy\"}}".to_string(),
     ] {
         let e = first_call_with_reply(&sb, &body).await.expect_err(&body);
         assert_eq!(e.error_code(), Some(-32000), "{body}");
