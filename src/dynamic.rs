@@ -30,6 +30,44 @@ pub struct EndpointInfo {
     pub doc: &'static str,
     /// Its parameters in spec order (signing params are added by the client).
     pub params: &'static [ParamInfo],
+    /// Builds the typed request from text and sends it.
+    pub(crate) call: CallFn,
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// How one endpoint is called by name: the same generic function for every endpoint
+/// ([`call_endpoint`]), instantiated with its request type.
+pub(crate) type CallFn = for<'a> fn(&'a crate::core::Core, &'a Args) -> BoxFuture<'a, Result<Bytes>>;
+
+/// A request type built from text arguments; generated for every endpoint's params.
+pub(crate) trait FromArgs: Sized {
+    /// Its parameters, as a caller working by name sees them.
+    const PARAM_INFO: &'static [ParamInfo];
+    /// Parses each argument to its parameter's type.
+    fn from_args(args: &Args) -> Result<Self>;
+}
+
+/// Parses `args` into `E` and sends it through `A`'s pipeline.
+pub(crate) fn call_endpoint<'a, E, A>(core: &'a crate::core::Core, args: &'a Args) -> BoxFuture<'a, Result<Bytes>>
+where
+    E: Endpoint<A> + FromArgs + Send + Sync + 'static,
+    A: crate::api::Api,
+{
+    Box::pin(async move { send(Call::<E, A>::new(core, E::from_args(args)?), args).await })
+}
+
+/// Calls the endpoint named `name` of an API's table.
+pub(crate) async fn call_by_name(
+    endpoints: &[EndpointInfo],
+    core: &crate::core::Core,
+    name: &str,
+    args: &Args,
+) -> Result<Bytes> {
+    match endpoints.iter().find(|e| e.spec.name == name) {
+        Some(endpoint) => (endpoint.call)(core, args).await,
+        None => Err(Error::Config(format!("no endpoint `{name}` in this API"))),
+    }
 }
 
 /// One parameter of an endpoint.

@@ -13,7 +13,6 @@ use quote::{format_ident, quote};
 
 pub fn emit(spec: &Spec, shared: &Shared) -> TokenStream {
     let infos = spec.rest.endpoints.iter().map(endpoint_info);
-    let arms = spec.rest.endpoints.iter().map(dispatch_arm);
     // A shared object's conversion comes with it from the API that emits it.
     let objects = spec.rest.param_objects.iter().filter(|o| shared.object(&o.name).is_none()).map(|o| {
         let id = format_ident!("{}", o.name);
@@ -35,11 +34,7 @@ pub fn emit(spec: &Spec, shared: &Shared) -> TokenStream {
         /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
         /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
         pub async fn call_by_name(client: &Client, name: &str, args: &crate::dynamic::Args) -> Result<bytes::Bytes, Error> {
-            let core = &client.core;
-            match name {
-                #(#arms)*
-                other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
-            }
+            crate::dynamic::call_by_name(ENDPOINT_INFO, &client.core, name, args).await
         }
 
         #(#objects)*
@@ -69,15 +64,12 @@ fn endpoint_info(ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let doc = ep.doc.split_whitespace().collect::<Vec<_>>().join(" ");
     quote! {
-        crate::dynamic::EndpointInfo { spec: <#struct_id as Endpoint<ThisApi>>::SPEC, doc: #doc, params: #struct_id::PARAM_INFO }
-    }
-}
-
-fn dispatch_arm(ep: &Endpoint) -> TokenStream {
-    let name = &ep.name;
-    let struct_id = format_ident!("{}", names::params_struct(&ep.name));
-    quote! {
-        #name => crate::dynamic::send(Call::<_, ThisApi>::new(core, #struct_id::from_args(args)?), args).await,
+        crate::dynamic::EndpointInfo {
+            spec: <#struct_id as Endpoint<ThisApi>>::SPEC,
+            doc: #doc,
+            params: <#struct_id as crate::dynamic::FromArgs>::PARAM_INFO,
+            call: crate::dynamic::call_endpoint::<#struct_id, ThisApi>,
+        }
     }
 }
 
@@ -102,9 +94,9 @@ pub fn params_by_name(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let args = if ps.is_empty() { quote!(_: &crate::dynamic::Args) } else { quote!(args: &crate::dynamic::Args) };
     quote! {
         #[cfg(feature = "dynamic")]
-        impl #struct_id {
-            pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[#(#infos),*];
-            pub(crate) fn from_args(#args) -> Result<Self, Error> {
+        impl crate::dynamic::FromArgs for #struct_id {
+            const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[#(#infos),*];
+            fn from_args(#args) -> Result<Self, Error> {
                 Ok(Self { #(#fields),* })
             }
         }

@@ -9,9 +9,9 @@ impl Params for AccountStatusParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl AccountStatusParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for AccountStatusParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -58,8 +58,8 @@ impl Params for ModifyAccountStatusParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ModifyAccountStatusParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ModifyAccountStatusParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "status",
             kind: crate::dynamic::ParamKind::Enum(&["PUBLIC", "PRIVATE"]),
@@ -68,7 +68,7 @@ impl ModifyAccountStatusParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             status: args.req("status")?,
         })
@@ -141,8 +141,8 @@ impl Params for TransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl TransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for TransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -172,7 +172,7 @@ impl TransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             amount: args.req("amount")?,
@@ -275,8 +275,8 @@ impl Params for PerpWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl PerpWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for PerpWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -327,7 +327,7 @@ impl PerpWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             chain_id: args.req("chainId")?,
@@ -429,8 +429,8 @@ impl Params for PerpSolanaWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl PerpSolanaWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for PerpSolanaWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -481,7 +481,7 @@ impl PerpSolanaWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             chain_id: args.req("chainId")?,
@@ -551,9 +551,9 @@ impl Params for WithdrawInfoParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawInfoParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for WithdrawInfoParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -593,8 +593,8 @@ impl Params for DepositWithdrawHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl DepositWithdrawHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for DepositWithdrawHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::String,
@@ -603,7 +603,7 @@ impl DepositWithdrawHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.opt("chainId")?,
         })
@@ -675,8 +675,8 @@ impl Params for PerpWalletTransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl PerpWalletTransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for PerpWalletTransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -706,7 +706,7 @@ impl PerpWalletTransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             amount: args.req("amount")?,
@@ -803,8 +803,8 @@ impl Params for SpotWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SpotWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SpotWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -855,7 +855,7 @@ impl SpotWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             chain_id: args.req("chainId")?,
@@ -957,8 +957,8 @@ impl Params for SpotSolanaWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SpotSolanaWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SpotSolanaWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -1009,7 +1009,7 @@ impl SpotSolanaWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             chain_id: args.req("chainId")?,
@@ -1099,8 +1099,8 @@ impl Params for SpotWalletTransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SpotWalletTransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SpotWalletTransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -1130,7 +1130,7 @@ impl SpotWalletTransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.req("asset")?,
             amount: args.req("amount")?,
@@ -1204,8 +1204,8 @@ impl Params for WithdrawFeeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawFeeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawFeeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -1221,7 +1221,7 @@ impl WithdrawFeeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,

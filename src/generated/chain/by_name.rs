@@ -7,102 +7,122 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     crate::dynamic::EndpointInfo {
         spec: <AccountStatusParams as Endpoint<ThisApi>>::SPEC,
         doc: "Whether the account's activity on the Aster chain is public or private. Signed by the API wallet, as the chain API's other reads are (the docs list no parameters).",
-        params: AccountStatusParams::PARAM_INFO,
+        params: <AccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AccountStatusParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ModifyAccountStatusParams as Endpoint<ThisApi>>::SPEC,
         doc: "Makes the account's activity on the Aster chain public or private. Signed by the main wallet, as the chain API's other writes are.",
-        params: ModifyAccountStatusParams::PARAM_INFO,
+        params: <ModifyAccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ModifyAccountStatusParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Sends an asset to another registered Aster chain address. Signed by the main wallet. The client id makes a retry safe.",
-        params: TransferParams::PARAM_INFO,
+        params: <TransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <StakingAccountStatusParams as Endpoint<ThisApi>>::SPEC,
         doc: "The state of the account's staking account. Signed by the API wallet.",
-        params: StakingAccountStatusParams::PARAM_INFO,
+        params: <StakingAccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<StakingAccountStatusParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MyStakingParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's staking position. Signed by the API wallet.",
-        params: MyStakingParams::PARAM_INFO,
+        params: <MyStakingParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MyStakingParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ClaimableRewardsParams as Endpoint<ThisApi>>::SPEC,
         doc: "The staking rewards the account can claim, and what has accrued. Signed by the API wallet.",
-        params: ClaimableRewardsParams::PARAM_INFO,
+        params: <ClaimableRewardsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ClaimableRewardsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CreateStakingParams as Endpoint<ThisApi>>::SPEC,
         doc: "Delegates ASTER to a validator for a lock period (on chain: TokenDelegate, Stake). Signed by the main wallet.",
-        params: CreateStakingParams::PARAM_INFO,
+        params: <CreateStakingParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CreateStakingParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DepositStakeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Adds ASTER to the position at a validator (on chain: TokenDelegate, AddStake). Signed by the main wallet.",
-        params: DepositStakeParams::PARAM_INFO,
+        params: <DepositStakeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DepositStakeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateLockPeriodParams as Endpoint<ThisApi>>::SPEC,
         doc: "Extends the position's lock to a longer period (on chain: TokenDelegate, ExtendStakingTime). Signed by the main wallet.",
-        params: UpdateLockPeriodParams::PARAM_INFO,
+        params: <UpdateLockPeriodParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateLockPeriodParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ClaimRewardsParams as Endpoint<ThisApi>>::SPEC,
         doc: "Claims staking rewards, at most what is claimable (on chain: TokenDelegate, ClaimRewards). Signed by the main wallet.",
-        params: ClaimRewardsParams::PARAM_INFO,
+        params: <ClaimRewardsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ClaimRewardsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <LockedAsterParams as Endpoint<ThisApi>>::SPEC,
         doc: "How much ASTER the whole network has locked for 208 weeks.",
-        params: LockedAsterParams::PARAM_INFO,
+        params: <LockedAsterParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<LockedAsterParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PerpWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the perp (futures) wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: PerpWithdrawParams::PARAM_INFO,
+        params: <PerpWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PerpWithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PerpSolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the perp (futures) wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: PerpSolanaWithdrawParams::PARAM_INFO,
+        params: <PerpSolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PerpSolanaWithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
         doc: "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
-        params: WithdrawInfoParams::PARAM_INFO,
+        params: <WithdrawInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawInfoParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's deposits and withdrawals with their state on chain.",
-        params: DepositWithdrawHistoryParams::PARAM_INFO,
+        params: <DepositWithdrawHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DepositWithdrawHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PerpWalletTransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
-        params: PerpWalletTransferParams::PARAM_INFO,
+        params: <PerpWalletTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PerpWalletTransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SpotWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the spot wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: SpotWithdrawParams::PARAM_INFO,
+        params: <SpotWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SpotWithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SpotSolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the spot wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: SpotSolanaWithdrawParams::PARAM_INFO,
+        params: <SpotSolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SpotSolanaWithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SpotWalletTransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
-        params: SpotWalletTransferParams::PARAM_INFO,
+        params: <SpotWalletTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SpotWalletTransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
         doc: "What a withdrawal of an asset to a chain costs now.",
-        params: WithdrawFeeParams::PARAM_INFO,
+        params: <WithdrawFeeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawFeeParams, ThisApi>,
     },
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
@@ -112,175 +132,5 @@ pub async fn call_by_name(
     name: &str,
     args: &crate::dynamic::Args,
 ) -> Result<bytes::Bytes, Error> {
-    let core = &client.core;
-    match name {
-        "account_status" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AccountStatusParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "modify_account_status" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ModifyAccountStatusParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "transfer" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "staking_account_status" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, StakingAccountStatusParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "my_staking" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, MyStakingParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "claimable_rewards" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ClaimableRewardsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "create_staking" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, CreateStakingParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "deposit_stake" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DepositStakeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_lock_period" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, UpdateLockPeriodParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "claim_rewards" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ClaimRewardsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "locked_aster" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, LockedAsterParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "perp_withdraw" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, PerpWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "perp_solana_withdraw" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, PerpSolanaWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw_info" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawInfoParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "deposit_withdraw_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, DepositWithdrawHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "perp_wallet_transfer" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, PerpWalletTransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "spot_withdraw" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, SpotWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "spot_solana_withdraw" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SpotSolanaWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "spot_wallet_transfer" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SpotWalletTransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw_fee" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawFeeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
-    }
+    crate::dynamic::call_by_name(ENDPOINT_INFO, &client.core, name, args).await
 }

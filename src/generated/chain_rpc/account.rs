@@ -18,8 +18,8 @@ impl Params for GetBalanceParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetBalanceParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetBalanceParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "address",
             kind: crate::dynamic::ParamKind::String,
@@ -35,7 +35,7 @@ impl GetBalanceParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             address: args.req("address")?,
             block_tag: args.req("blockTag")?,

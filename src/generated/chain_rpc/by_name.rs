@@ -7,27 +7,32 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     crate::dynamic::EndpointInfo {
         spec: <GetBalanceParams as Endpoint<ThisApi>>::SPEC,
         doc: "An address's perp wallet balances, open positions and staking summary, at a block.",
-        params: GetBalanceParams::PARAM_INFO,
+        params: <GetBalanceParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetBalanceParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <OpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "An address's open futures orders (at most 1000, only those placed since the chain's first block).",
-        params: OpenOrdersParams::PARAM_INFO,
+        params: <OpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<OpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UserFillsParams as Endpoint<ThisApi>>::SPEC,
         doc: "An address's futures fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
-        params: UserFillsParams::PARAM_INFO,
+        params: <UserFillsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UserFillsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SpotOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "An address's open spot orders (at most 1000, only those placed since the chain's first block).",
-        params: SpotOpenOrdersParams::PARAM_INFO,
+        params: <SpotOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SpotOpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SpotUserFillsParams as Endpoint<ThisApi>>::SPEC,
         doc: "An address's spot fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
-        params: SpotUserFillsParams::PARAM_INFO,
+        params: <SpotUserFillsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SpotUserFillsParams, ThisApi>,
     },
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
@@ -37,46 +42,5 @@ pub async fn call_by_name(
     name: &str,
     args: &crate::dynamic::Args,
 ) -> Result<bytes::Bytes, Error> {
-    let core = &client.core;
-    match name {
-        "get_balance" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetBalanceParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "open_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, OpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "user_fills" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, UserFillsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "spot_open_orders" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SpotOpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "spot_user_fills" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, SpotUserFillsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
-    }
+    crate::dynamic::call_by_name(ENDPOINT_INFO, &client.core, name, args).await
 }

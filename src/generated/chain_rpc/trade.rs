@@ -21,8 +21,8 @@ impl Params for OpenOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl OpenOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for OpenOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "address",
             kind: crate::dynamic::ParamKind::String,
@@ -45,7 +45,7 @@ impl OpenOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             address: args.req("address")?,
             symbol: args.opt("symbol")?,
@@ -146,8 +146,8 @@ impl Params for UserFillsParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UserFillsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UserFillsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "address",
             kind: crate::dynamic::ParamKind::String,
@@ -184,7 +184,7 @@ impl UserFillsParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             address: args.req("address")?,
             symbol: args.opt("symbol")?,
@@ -297,8 +297,8 @@ impl Params for SpotOpenOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SpotOpenOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SpotOpenOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "address",
             kind: crate::dynamic::ParamKind::String,
@@ -321,7 +321,7 @@ impl SpotOpenOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             address: args.req("address")?,
             symbol: args.opt("symbol")?,
@@ -422,8 +422,8 @@ impl Params for SpotUserFillsParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SpotUserFillsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SpotUserFillsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "address",
             kind: crate::dynamic::ParamKind::String,
@@ -460,7 +460,7 @@ impl SpotUserFillsParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             address: args.req("address")?,
             symbol: args.opt("symbol")?,

@@ -15,8 +15,8 @@ impl Params for ChangePositionModeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ChangePositionModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ChangePositionModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "dualSidePosition",
             kind: crate::dynamic::ParamKind::Bool,
@@ -25,7 +25,7 @@ impl ChangePositionModeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             dual_side_position: args.req("dualSidePosition")?,
         })
@@ -71,9 +71,9 @@ impl Params for GetPositionModeParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetPositionModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetPositionModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -113,8 +113,8 @@ impl Params for ChangeMultiAssetModeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ChangeMultiAssetModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ChangeMultiAssetModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "multiAssetsMargin",
             kind: crate::dynamic::ParamKind::Bool,
@@ -123,7 +123,7 @@ impl ChangeMultiAssetModeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             multi_assets_margin: args.req("multiAssetsMargin")?,
         })
@@ -169,9 +169,9 @@ impl Params for GetMultiAssetModeParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetMultiAssetModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetMultiAssetModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -225,8 +225,8 @@ impl Params for FuturesTransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl FuturesTransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for FuturesTransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "amount",
             kind: crate::dynamic::ParamKind::Decimal,
@@ -256,7 +256,7 @@ impl FuturesTransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             amount: args.req("amount")?,
             asset: args.req("asset")?,
@@ -314,9 +314,9 @@ impl Params for BalanceParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl BalanceParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for BalanceParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -350,9 +350,9 @@ impl Params for AccountParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl AccountParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for AccountParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -399,8 +399,8 @@ impl Params for ChangeLeverageParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ChangeLeverageParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ChangeLeverageParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -416,7 +416,7 @@ impl ChangeLeverageParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             leverage: args.req("leverage")?,
@@ -475,8 +475,8 @@ impl Params for ChangeMarginTypeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ChangeMarginTypeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ChangeMarginTypeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -492,7 +492,7 @@ impl ChangeMarginTypeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             margin_type: args.req("marginType")?,
@@ -566,8 +566,8 @@ impl Params for ModifyIsolatedPositionMarginParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ModifyIsolatedPositionMarginParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ModifyIsolatedPositionMarginParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -597,7 +597,7 @@ impl ModifyIsolatedPositionMarginParams {
             allowed: &[1i64, 2i64],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             position_side: args.opt("positionSide")?,
@@ -689,8 +689,8 @@ impl Params for GetPositionMarginHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetPositionMarginHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetPositionMarginHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -727,7 +727,7 @@ impl GetPositionMarginHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             change_type: args.opt("type")?,
@@ -813,8 +813,8 @@ impl Params for GetPositionRiskParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetPositionRiskParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetPositionRiskParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -823,7 +823,7 @@ impl GetPositionRiskParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -897,8 +897,8 @@ impl Params for GetIncomeHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetIncomeHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetIncomeHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -945,7 +945,7 @@ impl GetIncomeHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             income_type: args.opt("incomeType")?,
@@ -1033,8 +1033,8 @@ impl Params for LeverageBracketsParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl LeverageBracketsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for LeverageBracketsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1043,7 +1043,7 @@ impl LeverageBracketsParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1099,8 +1099,8 @@ impl Params for AdlQuantileParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl AdlQuantileParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for AdlQuantileParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1109,7 +1109,7 @@ impl AdlQuantileParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1178,8 +1178,8 @@ impl Params for ForceOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ForceOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ForceOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1216,7 +1216,7 @@ impl ForceOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             auto_close_type: args.opt("autoCloseType")?,
@@ -1304,8 +1304,8 @@ impl Params for CommissionRateParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CommissionRateParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CommissionRateParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1314,7 +1314,7 @@ impl CommissionRateParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
         })
@@ -1369,8 +1369,8 @@ impl Params for RemainingOpenableNotionalParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl RemainingOpenableNotionalParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for RemainingOpenableNotionalParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1386,7 +1386,7 @@ impl RemainingOpenableNotionalParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             leverage: args.req("leverage")?,
@@ -1436,9 +1436,9 @@ impl Params for WithdrawInfoParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawInfoParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for WithdrawInfoParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -1472,9 +1472,9 @@ impl Params for DepositWithdrawHistoryParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl DepositWithdrawHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for DepositWithdrawHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -1542,8 +1542,8 @@ impl Params for WithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -1594,7 +1594,7 @@ impl WithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,
@@ -1696,8 +1696,8 @@ impl Params for SolanaWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SolanaWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SolanaWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["101"]),
@@ -1748,7 +1748,7 @@ impl SolanaWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,

@@ -9,9 +9,9 @@ impl Params for PingParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl PingParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for PingParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -45,9 +45,9 @@ impl Params for TimeParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl TimeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for TimeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -81,9 +81,9 @@ impl Params for ExchangeInfoParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl ExchangeInfoParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for ExchangeInfoParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -134,8 +134,8 @@ impl Params for DepthParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl DepthParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for DepthParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -151,7 +151,7 @@ impl DepthParams {
             allowed: &[5i64, 10i64, 20i64, 50i64, 100i64, 500i64, 1000i64],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             limit: args.opt("limit")?,
@@ -213,8 +213,8 @@ impl Params for TradesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl TradesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for TradesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -230,7 +230,7 @@ impl TradesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             limit: args.opt("limit")?,
@@ -295,8 +295,8 @@ impl Params for HistoricalTradesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl HistoricalTradesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for HistoricalTradesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -319,7 +319,7 @@ impl HistoricalTradesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             limit: args.opt("limit")?,
@@ -407,8 +407,8 @@ impl Params for AggTradesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl AggTradesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for AggTradesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -445,7 +445,7 @@ impl AggTradesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             from_id: args.opt("fromId")?,
@@ -549,8 +549,8 @@ impl Params for KlinesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl KlinesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for KlinesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -605,7 +605,7 @@ impl KlinesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             interval: args.req("interval")?,
@@ -705,8 +705,8 @@ impl Params for IndexPriceKlinesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl IndexPriceKlinesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for IndexPriceKlinesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "pair",
             kind: crate::dynamic::ParamKind::String,
@@ -761,7 +761,7 @@ impl IndexPriceKlinesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             pair: args.req("pair")?,
             interval: args.req("interval")?,
@@ -861,8 +861,8 @@ impl Params for MarkPriceKlinesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl MarkPriceKlinesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for MarkPriceKlinesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -917,7 +917,7 @@ impl MarkPriceKlinesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             interval: args.req("interval")?,
@@ -999,8 +999,8 @@ impl Params for MarkPriceParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl MarkPriceParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for MarkPriceParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1009,7 +1009,7 @@ impl MarkPriceParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1069,8 +1069,8 @@ impl Params for FundingRateParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl FundingRateParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for FundingRateParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1100,7 +1100,7 @@ impl FundingRateParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             start_time: args.opt("startTime")?,
@@ -1180,8 +1180,8 @@ impl Params for FundingInfoParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl FundingInfoParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for FundingInfoParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1190,7 +1190,7 @@ impl FundingInfoParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1241,8 +1241,8 @@ impl Params for Ticker24hrPriceChangeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl Ticker24hrPriceChangeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for Ticker24hrPriceChangeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1251,7 +1251,7 @@ impl Ticker24hrPriceChangeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1309,8 +1309,8 @@ impl Params for TickerPriceParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl TickerPriceParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for TickerPriceParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1319,7 +1319,7 @@ impl TickerPriceParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1370,8 +1370,8 @@ impl Params for BookTickerParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl BookTickerParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for BookTickerParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1380,7 +1380,7 @@ impl BookTickerParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })

@@ -150,8 +150,8 @@ impl Params for NewOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -278,7 +278,7 @@ impl NewOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             side: args.req("side")?,
@@ -460,8 +460,8 @@ impl Params for NewBatchOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewBatchOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewBatchOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "batchOrders",
             kind: crate::dynamic::ParamKind::Json,
@@ -470,7 +470,7 @@ impl NewBatchOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             batch_orders: args.req("batchOrders")?,
         })
@@ -538,8 +538,8 @@ impl Params for QueryOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl QueryOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for QueryOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -562,7 +562,7 @@ impl QueryOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id: args.opt("orderId")?,
@@ -650,8 +650,8 @@ impl Params for CancelOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CancelOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CancelOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -674,7 +674,7 @@ impl CancelOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id: args.opt("orderId")?,
@@ -747,8 +747,8 @@ impl Params for CancelOpenOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CancelOpenOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CancelOpenOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -757,7 +757,7 @@ impl CancelOpenOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
         })
@@ -840,8 +840,8 @@ impl Params for CancelBatchOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CancelBatchOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CancelBatchOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -864,7 +864,7 @@ impl CancelBatchOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id_list: args.opt("orderIdList")?,
@@ -941,8 +941,8 @@ impl Params for CountdownCancelOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CountdownCancelOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CountdownCancelOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -958,7 +958,7 @@ impl CountdownCancelOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             countdown_time: args.req("countdownTime")?,
@@ -1029,8 +1029,8 @@ impl Params for GetOpenOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetOpenOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetOpenOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1053,7 +1053,7 @@ impl GetOpenOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id: args.opt("orderId")?,
@@ -1126,8 +1126,8 @@ impl Params for GetOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1136,7 +1136,7 @@ impl GetOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -1205,8 +1205,8 @@ impl Params for GetAllOrdersParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetAllOrdersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetAllOrdersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1243,7 +1243,7 @@ impl GetAllOrdersParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id: args.opt("orderId")?,
@@ -1347,8 +1347,8 @@ impl Params for GetAccountTradesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetAccountTradesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetAccountTradesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1385,7 +1385,7 @@ impl GetAccountTradesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             start_time: args.opt("startTime")?,

@@ -69,8 +69,8 @@ impl Params for ChangeStpModeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ChangeStpModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ChangeStpModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "stpMode",
             kind: crate::dynamic::ParamKind::Enum(
@@ -81,7 +81,7 @@ impl ChangeStpModeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             stp_mode: args.req("stpMode")?,
         })
@@ -121,9 +121,9 @@ impl Params for GetStpModeParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetStpModeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetStpModeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -661,8 +661,8 @@ impl Params for UpdateMmpParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UpdateMmpParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UpdateMmpParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -706,7 +706,7 @@ impl UpdateMmpParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             window_ms: args.req("windowTimeInMilliseconds")?,
@@ -792,8 +792,8 @@ impl Params for GetMmpParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetMmpParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetMmpParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -802,7 +802,7 @@ impl GetMmpParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -853,8 +853,8 @@ impl Params for DeleteMmpParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl DeleteMmpParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for DeleteMmpParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -863,7 +863,7 @@ impl DeleteMmpParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
         })
@@ -915,8 +915,8 @@ impl Params for ResetMmpParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ResetMmpParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ResetMmpParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -925,7 +925,7 @@ impl ResetMmpParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
         })
@@ -980,8 +980,8 @@ impl Params for GetDirectAnnouncementsParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetDirectAnnouncementsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetDirectAnnouncementsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "page",
             kind: crate::dynamic::ParamKind::Integer,
@@ -997,7 +997,7 @@ impl GetDirectAnnouncementsParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             page: args.opt("page")?,
             size: args.opt("size")?,
@@ -1063,8 +1063,8 @@ impl Params for GetDirectAnnouncementParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetDirectAnnouncementParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetDirectAnnouncementParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "id",
             kind: crate::dynamic::ParamKind::Integer,
@@ -1073,7 +1073,7 @@ impl GetDirectAnnouncementParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self { id: args.req("id")? })
     }
 }
@@ -1190,8 +1190,8 @@ impl Params for WithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -1242,7 +1242,7 @@ impl WithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,

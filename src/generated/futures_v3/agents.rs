@@ -45,8 +45,8 @@ impl Params for ApproveAgentParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ApproveAgentParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ApproveAgentParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "agentName",
             kind: crate::dynamic::ParamKind::String,
@@ -104,7 +104,7 @@ impl ApproveAgentParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             agent_name: args.req("agentName")?,
             agent_address: args.req("agentAddress")?,
@@ -243,8 +243,8 @@ impl Params for UpdateAgentParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UpdateAgentParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UpdateAgentParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "agentAddress",
             kind: crate::dynamic::ParamKind::String,
@@ -288,7 +288,7 @@ impl UpdateAgentParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             agent_address: args.req("agentAddress")?,
             ip_whitelist: args.opt("ipWhitelist")?,
@@ -396,8 +396,8 @@ impl Params for DeleteAgentParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl DeleteAgentParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for DeleteAgentParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "agentAddress",
             kind: crate::dynamic::ParamKind::String,
@@ -413,7 +413,7 @@ impl DeleteAgentParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             agent_address: args.req("agentAddress")?,
             signature_chain_id: args.req("signatureChainId")?,
@@ -477,9 +477,9 @@ impl Params for GetAgentsParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetAgentsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetAgentsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -532,8 +532,8 @@ impl Params for ApproveBuilderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ApproveBuilderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ApproveBuilderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "builder",
             kind: crate::dynamic::ParamKind::String,
@@ -563,7 +563,7 @@ impl ApproveBuilderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             builder: args.req("builder")?,
             max_fee_rate: args.req("maxFeeRate")?,
@@ -660,8 +660,8 @@ impl Params for UpdateBuilderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UpdateBuilderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UpdateBuilderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "builder",
             kind: crate::dynamic::ParamKind::String,
@@ -684,7 +684,7 @@ impl UpdateBuilderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             builder: args.req("builder")?,
             max_fee_rate: args.req("maxFeeRate")?,
@@ -762,8 +762,8 @@ impl Params for DeleteBuilderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl DeleteBuilderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for DeleteBuilderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "builder",
             kind: crate::dynamic::ParamKind::String,
@@ -779,7 +779,7 @@ impl DeleteBuilderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             builder: args.req("builder")?,
             signature_chain_id: args.req("signatureChainId")?,
@@ -843,9 +843,9 @@ impl Params for GetBuildersParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetBuildersParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetBuildersParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }

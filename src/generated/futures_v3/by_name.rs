@@ -7,417 +7,503 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     crate::dynamic::EndpointInfo {
         spec: <PingParams as Endpoint<ThisApi>>::SPEC,
         doc: "Checks that the REST API can be reached.",
-        params: PingParams::PARAM_INFO,
+        params: <PingParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PingParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TimeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Returns the exchange's clock in milliseconds.",
-        params: TimeParams::PARAM_INFO,
+        params: <TimeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TimeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ExchangeInfoParams as Endpoint<ThisApi>>::SPEC,
         doc: "Trading rules, rate limits, assets and symbol filters.",
-        params: ExchangeInfoParams::PARAM_INFO,
+        params: <ExchangeInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ExchangeInfoParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DepthParams as Endpoint<ThisApi>>::SPEC,
         doc: "Snapshot of the order book's price levels.",
-        params: DepthParams::PARAM_INFO,
+        params: <DepthParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DepthParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "The most recent order-book trades of a symbol.",
-        params: TradesParams::PARAM_INFO,
+        params: <TradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <HistoricalTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Older order-book trades, paged by trade id; needs an API key.",
-        params: HistoricalTradesParams::PARAM_INFO,
+        params: <HistoricalTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<HistoricalTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <AggTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Trades of one taker order at one price, merged into one row.",
-        params: AggTradesParams::PARAM_INFO,
+        params: <AggTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AggTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <KlinesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Candlesticks of a symbol, keyed by open time.",
-        params: KlinesParams::PARAM_INFO,
+        params: <KlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<KlinesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <IndexPriceKlinesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Candlesticks of a pair's index price.",
-        params: IndexPriceKlinesParams::PARAM_INFO,
+        params: <IndexPriceKlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<IndexPriceKlinesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MarkPriceKlinesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Candlesticks of a symbol's mark price.",
-        params: MarkPriceKlinesParams::PARAM_INFO,
+        params: <MarkPriceKlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MarkPriceKlinesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MarkPriceParams as Endpoint<ThisApi>>::SPEC,
         doc: "Mark price, index price and funding rate; one symbol, or all when none is given.",
-        params: MarkPriceParams::PARAM_INFO,
+        params: <MarkPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MarkPriceParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <FundingRateParams as Endpoint<ThisApi>>::SPEC,
         doc: "Past funding rates, oldest first.",
-        params: FundingRateParams::PARAM_INFO,
+        params: <FundingRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<FundingRateParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <FundingInfoParams as Endpoint<ThisApi>>::SPEC,
         doc: "Funding interval, cap and floor per symbol.",
-        params: FundingInfoParams::PARAM_INFO,
+        params: <FundingInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<FundingInfoParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <Ticker24hrPriceChangeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Rolling 24-hour statistics; one symbol, or all when none is given.",
-        params: Ticker24hrPriceChangeParams::PARAM_INFO,
+        params: <Ticker24hrPriceChangeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<Ticker24hrPriceChangeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TickerPriceParams as Endpoint<ThisApi>>::SPEC,
         doc: "Last traded price; one symbol, or all when none is given.",
-        params: TickerPriceParams::PARAM_INFO,
+        params: <TickerPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TickerPriceParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <BookTickerParams as Endpoint<ThisApi>>::SPEC,
         doc: "Best bid and ask with their quantities; one symbol, or all when none is given.",
-        params: BookTickerParams::PARAM_INFO,
+        params: <BookTickerParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<BookTickerParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NoopParams as Endpoint<ThisApi>>::SPEC,
         doc: "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
-        params: NoopParams::PARAM_INFO,
+        params: <NoopParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NoopParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <IndexReferencesParams as Endpoint<ThisApi>>::SPEC,
         doc: "The outside markets the index price of a symbol is made of, and their weights.",
-        params: IndexReferencesParams::PARAM_INFO,
+        params: <IndexReferencesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<IndexReferencesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ChangePositionModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Switches every symbol between hedge mode (true) and one-way mode (false).",
-        params: ChangePositionModeParams::PARAM_INFO,
+        params: <ChangePositionModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ChangePositionModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetPositionModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Whether the account is in hedge mode.",
-        params: GetPositionModeParams::PARAM_INFO,
+        params: <GetPositionModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetPositionModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ChangeStpModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Sets the account's default self-trade prevention mode, for every symbol.",
-        params: ChangeStpModeParams::PARAM_INFO,
+        params: <ChangeStpModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ChangeStpModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetStpModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's default self-trade prevention mode.",
-        params: GetStpModeParams::PARAM_INFO,
+        params: <GetStpModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetStpModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ChangeMultiAssetModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Switches every symbol between multi-assets margin (true) and single-asset margin (false).",
-        params: ChangeMultiAssetModeParams::PARAM_INFO,
+        params: <ChangeMultiAssetModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ChangeMultiAssetModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetMultiAssetModeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Whether the account is in multi-assets margin mode.",
-        params: GetMultiAssetModeParams::PARAM_INFO,
+        params: <GetMultiAssetModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetMultiAssetModeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Places an order. The parameters each order type needs are checked before sending.",
-        params: NewOrderParams::PARAM_INFO,
+        params: <NewOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ModifyOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Changes the quantity and price of an open LIMIT order in place. A new value that breaks a filter is rejected and the order stays as it was.",
-        params: ModifyOrderParams::PARAM_INFO,
+        params: <ModifyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ModifyOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewChaseOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "A post-only limit order that follows the best bid (BUY) or ask (SELL) at a fixed distance until it fills, is cancelled, or the market runs further than maxChaseOffset.",
-        params: NewChaseOrderParams::PARAM_INFO,
+        params: <NewChaseOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewChaseOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewBatchOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Places up to five orders in one request; each gets its own result or error, in order.",
-        params: NewBatchOrderParams::PARAM_INFO,
+        params: <NewBatchOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewBatchOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves an asset between the futures and the spot wallet.",
-        params: FuturesTransferParams::PARAM_INFO,
+        params: <FuturesTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<FuturesTransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <QueryOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "The state of one order, by exchange id or client id.",
-        params: QueryOrderParams::PARAM_INFO,
+        params: <QueryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<QueryOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CancelOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Cancels one open order, by exchange id or client id.",
-        params: CancelOrderParams::PARAM_INFO,
+        params: <CancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CancelOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CancelOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "Cancels every open order of a symbol.",
-        params: CancelOpenOrdersParams::PARAM_INFO,
+        params: <CancelOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CancelOpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CancelBatchOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Cancels up to ten orders of a symbol; each gets its own result or error, in order.",
-        params: CancelBatchOrderParams::PARAM_INFO,
+        params: <CancelBatchOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CancelBatchOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CountdownCancelOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Arms (or with 0 disarms) a timer that cancels all open orders of a symbol unless renewed.",
-        params: CountdownCancelOrderParams::PARAM_INFO,
+        params: <CountdownCancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CountdownCancelOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "One open order, by exchange id or client id.",
-        params: GetOpenOrdersParams::PARAM_INFO,
+        params: <GetOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetOpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "All open orders of a symbol, or of every symbol when none is given.",
-        params: GetOrdersParams::PARAM_INFO,
+        params: <GetOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetAllOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "Open, cancelled and filled orders of a symbol.",
-        params: GetAllOrdersParams::PARAM_INFO,
+        params: <GetAllOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetAllOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <BalanceParams as Endpoint<ThisApi>>::SPEC,
         doc: "Wallet and available balance per asset.",
-        params: BalanceParams::PARAM_INFO,
+        params: <BalanceParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<BalanceParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <AccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Margins, balances per asset and positions of the account.",
-        params: AccountParams::PARAM_INFO,
+        params: <AccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AccountParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ChangeLeverageParams as Endpoint<ThisApi>>::SPEC,
         doc: "Sets the initial leverage of a symbol.",
-        params: ChangeLeverageParams::PARAM_INFO,
+        params: <ChangeLeverageParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ChangeLeverageParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ChangeMarginTypeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Switches a symbol between isolated and crossed margin.",
-        params: ChangeMarginTypeParams::PARAM_INFO,
+        params: <ChangeMarginTypeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ChangeMarginTypeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ModifyIsolatedPositionMarginParams as Endpoint<ThisApi>>::SPEC,
         doc: "Adds margin to, or removes it from, an isolated position.",
-        params: ModifyIsolatedPositionMarginParams::PARAM_INFO,
+        params: <ModifyIsolatedPositionMarginParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<
+            ModifyIsolatedPositionMarginParams,
+            ThisApi,
+        >,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetPositionMarginHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "Past isolated-margin changes of a symbol.",
-        params: GetPositionMarginHistoryParams::PARAM_INFO,
+        params: <GetPositionMarginHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetPositionMarginHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetPositionRiskParams as Endpoint<ThisApi>>::SPEC,
         doc: "Positions with entry, mark and liquidation price.",
-        params: GetPositionRiskParams::PARAM_INFO,
+        params: <GetPositionRiskParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetPositionRiskParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's own fills on a symbol.",
-        params: GetAccountTradesParams::PARAM_INFO,
+        params: <GetAccountTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetAccountTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetIncomeHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "Realized PnL, funding, commissions, transfers and other balance changes.",
-        params: GetIncomeHistoryParams::PARAM_INFO,
+        params: <GetIncomeHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetIncomeHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <LeverageBracketsParams as Endpoint<ThisApi>>::SPEC,
         doc: "Notional brackets with their maximum leverage and maintenance ratio.",
-        params: LeverageBracketsParams::PARAM_INFO,
+        params: <LeverageBracketsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<LeverageBracketsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <AdlQuantileParams as Endpoint<ThisApi>>::SPEC,
         doc: "Where each position stands in the auto-deleveraging queue (0 low to 4 high).",
-        params: AdlQuantileParams::PARAM_INFO,
+        params: <AdlQuantileParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AdlQuantileParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ForceOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's liquidation and auto-deleveraging orders.",
-        params: ForceOrdersParams::PARAM_INFO,
+        params: <ForceOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ForceOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CommissionRateParams as Endpoint<ThisApi>>::SPEC,
         doc: "Maker and taker commission rates of a symbol.",
-        params: CommissionRateParams::PARAM_INFO,
+        params: <CommissionRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CommissionRateParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateMmpParams as Endpoint<ThisApi>>::SPEC,
         doc: "Sets market maker protection for a symbol: when fills within the window pass a limit, MMP orders are refused for the frozen time.",
-        params: UpdateMmpParams::PARAM_INFO,
+        params: <UpdateMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateMmpParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetMmpParams as Endpoint<ThisApi>>::SPEC,
         doc: "Market maker protection settings, of one symbol or all.",
-        params: GetMmpParams::PARAM_INFO,
+        params: <GetMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetMmpParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DeleteMmpParams as Endpoint<ThisApi>>::SPEC,
         doc: "Removes market maker protection from a symbol.",
-        params: DeleteMmpParams::PARAM_INFO,
+        params: <DeleteMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DeleteMmpParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ResetMmpParams as Endpoint<ThisApi>>::SPEC,
         doc: "Ends a symbol's frozen period and clears its counters.",
-        params: ResetMmpParams::PARAM_INFO,
+        params: <ResetMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ResetMmpParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewStrategyOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Places linked orders: OTO (one triggers the other), OCO (one cancels the other) or OTOCO (one triggers an OCO pair). OTO and OCO take 2 sub-orders, OTOCO 3.",
-        params: NewStrategyOrderParams::PARAM_INFO,
+        params: <NewStrategyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewStrategyOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateStrategyOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Changes sub-orders of a working strategy; one result per sub-order.",
-        params: UpdateStrategyOrderParams::PARAM_INFO,
+        params: <UpdateStrategyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateStrategyOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <QueryStrategyOpenOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "A working strategy and its sub-orders, by strategyId or clientStrategyId.",
-        params: QueryStrategyOpenOrderParams::PARAM_INFO,
+        params: <QueryStrategyOpenOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<QueryStrategyOpenOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <QueryStrategyHistoryOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "A finished strategy and its sub-orders; at most 90 days back.",
-        params: QueryStrategyHistoryOrderParams::PARAM_INFO,
+        params: <QueryStrategyHistoryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<QueryStrategyHistoryOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <BindSubAccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Binds an existing wallet as a sub-account. `childSignature` is the sub-account wallet's own signature over this request's message without childSignature; pin the nonce it was made with on the request.",
-        params: BindSubAccountParams::PARAM_INFO,
+        params: <BindSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<BindSubAccountParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CreateSubAccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Creates a sub-account for a wallet (whitelisted addresses only). `childSignature` is that wallet's signature over the message without it.",
-        params: CreateSubAccountParams::PARAM_INFO,
+        params: <CreateSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CreateSubAccountParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetSubAccountListParams as Endpoint<ThisApi>>::SPEC,
         doc: "The main account and its sub-accounts.",
-        params: GetSubAccountListParams::PARAM_INFO,
+        params: <GetSubAccountListParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetSubAccountListParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateSubAccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Renames, freezes or unfreezes a sub-account; a frozen one cannot transfer.",
-        params: UpdateSubAccountParams::PARAM_INFO,
+        params: <UpdateSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateSubAccountParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SubAccountTransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves an asset between the main account and its sub-accounts, futures or spot side.",
-        params: SubAccountTransferParams::PARAM_INFO,
+        params: <SubAccountTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SubAccountTransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MigrateUserAssetsParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves every asset with a positive balance (up to 300) out of the signing wallet's account, which must have no positions and no open orders. Keep the batchId.",
-        params: MigrateUserAssetsParams::PARAM_INFO,
+        params: <MigrateUserAssetsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MigrateUserAssetsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MigrateUserAssetsHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "The state of each asset of one migration batch.",
-        params: MigrateUserAssetsHistoryParams::PARAM_INFO,
+        params: <MigrateUserAssetsHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MigrateUserAssetsHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <RegisterAndApproveAgentParams as Endpoint<ThisApi>>::SPEC,
         doc: "Registers an API wallet (agent) for the user and grants its permissions. The main wallet signs on the chain id given in signatureChainId (56 for EVM wallets).",
-        params: RegisterAndApproveAgentParams::PARAM_INFO,
+        params: <RegisterAndApproveAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<RegisterAndApproveAgentParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ApproveAgentParams as Endpoint<ThisApi>>::SPEC,
         doc: "Approves an API wallet (agent) for the user with its permissions, signed by the main wallet. The agent then signs the user's requests until `expired` or until it is deleted.",
-        params: ApproveAgentParams::PARAM_INFO,
+        params: <ApproveAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ApproveAgentParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateAgentParams as Endpoint<ThisApi>>::SPEC,
         doc: "Changes an approved agent's permissions and allowed IPs, signed by the main wallet.",
-        params: UpdateAgentParams::PARAM_INFO,
+        params: <UpdateAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateAgentParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DeleteAgentParams as Endpoint<ThisApi>>::SPEC,
         doc: "Removes an agent, signed by the main wallet; its signatures are refused from then on.",
-        params: DeleteAgentParams::PARAM_INFO,
+        params: <DeleteAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DeleteAgentParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetAgentsParams as Endpoint<ThisApi>>::SPEC,
         doc: "The user's approved agents.",
-        params: GetAgentsParams::PARAM_INFO,
+        params: <GetAgentsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetAgentsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ApproveBuilderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Lets a builder add a fee to the user's orders, up to `maxFeeRate` of each order's value, signed by the main wallet.",
-        params: ApproveBuilderParams::PARAM_INFO,
+        params: <ApproveBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ApproveBuilderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <UpdateBuilderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Changes an approved builder's highest fee rate, signed by the main wallet.",
-        params: UpdateBuilderParams::PARAM_INFO,
+        params: <UpdateBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<UpdateBuilderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DeleteBuilderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws a builder's approval, signed by the main wallet; its fees are refused from then on.",
-        params: DeleteBuilderParams::PARAM_INFO,
+        params: <DeleteBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DeleteBuilderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetBuildersParams as Endpoint<ThisApi>>::SPEC,
         doc: "The user's approved builders.",
-        params: GetBuildersParams::PARAM_INFO,
+        params: <GetBuildersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetBuildersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetDirectAnnouncementsParams as Endpoint<ThisApi>>::SPEC,
         doc: "Announcements addressed to this user, a page at a time.",
-        params: GetDirectAnnouncementsParams::PARAM_INFO,
+        params: <GetDirectAnnouncementsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetDirectAnnouncementsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetDirectAnnouncementParams as Endpoint<ThisApi>>::SPEC,
         doc: "One announcement addressed to this user.",
-        params: GetDirectAnnouncementParams::PARAM_INFO,
+        params: <GetDirectAnnouncementParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetDirectAnnouncementParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Creates the account's listen key, or returns and extends the active one.",
-        params: NewListenKeyParams::PARAM_INFO,
+        params: <NewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewListenKeyParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Extends the listen key's validity by 60 minutes.",
-        params: RenewListenKeyParams::PARAM_INFO,
+        params: <RenewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<RenewListenKeyParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Invalidates the listen key and closes its stream.",
-        params: CloseListenKeyParams::PARAM_INFO,
+        params: <CloseListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CloseListenKeyParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
         doc: "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
-        params: WithdrawInfoParams::PARAM_INFO,
+        params: <WithdrawInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawInfoParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's deposits and withdrawals with their state on chain.",
-        params: DepositWithdrawHistoryParams::PARAM_INFO,
+        params: <DepositWithdrawHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DepositWithdrawHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's own nonce (`userNonce`), apart from the request's. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.",
-        params: WithdrawParams::PARAM_INFO,
+        params: <WithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
-        params: SolanaWithdrawParams::PARAM_INFO,
+        params: <SolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SolanaWithdrawParams, ThisApi>,
     },
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
@@ -427,714 +513,7 @@ pub async fn call_by_name(
     name: &str,
     args: &crate::dynamic::Args,
 ) -> Result<bytes::Bytes, Error> {
-    let core = &client.core;
-    match name {
-        "ping" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, PingParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "time" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TimeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "exchange_info" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ExchangeInfoParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "depth" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DepthParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "trades" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "historical_trades" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, HistoricalTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "agg_trades" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AggTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "klines" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, KlinesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "index_price_klines" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, IndexPriceKlinesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "mark_price_klines" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, MarkPriceKlinesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "mark_price" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, MarkPriceParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "funding_rate" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, FundingRateParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "funding_info" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, FundingInfoParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "ticker_24hr_price_change" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, Ticker24hrPriceChangeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "ticker_price" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TickerPriceParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "book_ticker" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, BookTickerParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "noop" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NoopParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "index_references" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, IndexReferencesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "change_position_mode" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ChangePositionModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_position_mode" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetPositionModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "change_stp_mode" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ChangeStpModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_stp_mode" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetStpModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "change_multi_asset_mode" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ChangeMultiAssetModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_multi_asset_mode" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetMultiAssetModeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "modify_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ModifyOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_chase_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewChaseOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_batch_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewBatchOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "futures_transfer" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, FuturesTransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "query_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, QueryOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "cancel_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, CancelOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "cancel_open_orders" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CancelOpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "cancel_batch_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CancelBatchOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "countdown_cancel_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CountdownCancelOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_open_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetOpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_all_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetAllOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "balance" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, BalanceParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "account" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AccountParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "change_leverage" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ChangeLeverageParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "change_margin_type" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ChangeMarginTypeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "modify_isolated_position_margin" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ModifyIsolatedPositionMarginParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_position_margin_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetPositionMarginHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_position_risk" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetPositionRiskParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_account_trades" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetAccountTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_income_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetIncomeHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "leverage_brackets" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, LeverageBracketsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "adl_quantile" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AdlQuantileParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "force_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ForceOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "commission_rate" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CommissionRateParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_mmp" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, UpdateMmpParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_mmp" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetMmpParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "delete_mmp" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DeleteMmpParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "reset_mmp" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ResetMmpParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_strategy_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, NewStrategyOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_strategy_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, UpdateStrategyOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "query_strategy_open_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, QueryStrategyOpenOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "query_strategy_history_order" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, QueryStrategyHistoryOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "bind_sub_account" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, BindSubAccountParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "create_sub_account" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CreateSubAccountParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_sub_account_list" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetSubAccountListParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_sub_account" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, UpdateSubAccountParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "sub_account_transfer" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SubAccountTransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "migrate_user_assets" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, MigrateUserAssetsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "migrate_user_assets_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, MigrateUserAssetsHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "register_and_approve_agent" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, RegisterAndApproveAgentParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "approve_agent" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ApproveAgentParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_agent" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, UpdateAgentParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "delete_agent" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DeleteAgentParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_agents" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetAgentsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "approve_builder" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, ApproveBuilderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "update_builder" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, UpdateBuilderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "delete_builder" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DeleteBuilderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_builders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetBuildersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_direct_announcements" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetDirectAnnouncementsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_direct_announcement" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetDirectAnnouncementParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_listen_key" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "renew_listen_key" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, RenewListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "close_listen_key" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CloseListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw_info" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawInfoParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "deposit_withdraw_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, DepositWithdrawHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "solana_withdraw" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SolanaWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
-    }
+    crate::dynamic::call_by_name(ENDPOINT_INFO, &client.core, name, args).await
 }
 impl crate::dynamic::FromArg for Vec<StrategySubOrder> {
     fn from_arg(name: &str, text: &str) -> Result<Self, Error> {

@@ -37,8 +37,8 @@ impl Params for NewStrategyOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewStrategyOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewStrategyOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "clientStrategyId",
             kind: crate::dynamic::ParamKind::String,
@@ -75,7 +75,7 @@ impl NewStrategyOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             client_strategy_id: args.opt("clientStrategyId")?,
             strategy_type: args.req("strategyType")?,
@@ -171,8 +171,8 @@ impl Params for UpdateStrategyOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UpdateStrategyOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UpdateStrategyOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "strategyId",
             kind: crate::dynamic::ParamKind::Integer,
@@ -195,7 +195,7 @@ impl UpdateStrategyOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             strategy_id: args.req("strategyId")?,
             strategy_type: args.req("strategyType")?,
@@ -274,8 +274,8 @@ impl Params for QueryStrategyOpenOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl QueryStrategyOpenOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for QueryStrategyOpenOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "strategyId",
             kind: crate::dynamic::ParamKind::Integer,
@@ -298,7 +298,7 @@ impl QueryStrategyOpenOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             strategy_id: args.opt("strategyId")?,
             client_strategy_id: args.opt("clientStrategyId")?,
@@ -399,8 +399,8 @@ impl Params for QueryStrategyHistoryOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl QueryStrategyHistoryOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for QueryStrategyHistoryOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "strategyId",
             kind: crate::dynamic::ParamKind::Integer,
@@ -444,7 +444,7 @@ impl QueryStrategyHistoryOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             strategy_id: args.opt("strategyId")?,
             client_strategy_id: args.opt("clientStrategyId")?,

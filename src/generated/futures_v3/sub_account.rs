@@ -21,8 +21,8 @@ impl Params for BindSubAccountParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl BindSubAccountParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for BindSubAccountParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "childAddress",
             kind: crate::dynamic::ParamKind::String,
@@ -45,7 +45,7 @@ impl BindSubAccountParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             child_address: args.req("childAddress")?,
             name: args.req("name")?,
@@ -121,8 +121,8 @@ impl Params for CreateSubAccountParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CreateSubAccountParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CreateSubAccountParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "subSourceAddr",
             kind: crate::dynamic::ParamKind::String,
@@ -145,7 +145,7 @@ impl CreateSubAccountParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             sub_source_addr: args.req("subSourceAddr")?,
             sub_account_name: args.req("subAccountName")?,
@@ -212,9 +212,9 @@ impl Params for GetSubAccountListParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl GetSubAccountListParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for GetSubAccountListParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -279,8 +279,8 @@ impl Params for UpdateSubAccountParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl UpdateSubAccountParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for UpdateSubAccountParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "subSourceAddr",
             kind: crate::dynamic::ParamKind::String,
@@ -303,7 +303,7 @@ impl UpdateSubAccountParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             sub_source_addr: args.req("subSourceAddr")?,
             sub_account_name: args.opt("subAccountName")?,
@@ -404,8 +404,8 @@ impl Params for SubAccountTransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SubAccountTransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SubAccountTransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "toAccountAddress",
             kind: crate::dynamic::ParamKind::String,
@@ -444,7 +444,7 @@ impl SubAccountTransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             to_account_address: args.req("toAccountAddress")?,
             asset: args.req("asset")?,
@@ -530,9 +530,9 @@ impl Params for MigrateUserAssetsParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl MigrateUserAssetsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for MigrateUserAssetsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -578,8 +578,8 @@ impl Params for MigrateUserAssetsHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl MigrateUserAssetsHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for MigrateUserAssetsHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "batchId",
             kind: crate::dynamic::ParamKind::String,
@@ -588,7 +588,7 @@ impl MigrateUserAssetsHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             batch_id: args.req("batchId")?,
         })
@@ -673,8 +673,8 @@ impl Params for RegisterAndApproveAgentParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl RegisterAndApproveAgentParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for RegisterAndApproveAgentParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "agentName",
             kind: crate::dynamic::ParamKind::String,
@@ -739,7 +739,7 @@ impl RegisterAndApproveAgentParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             agent_name: args.req("agentName")?,
             agent_address: args.req("agentAddress")?,

@@ -169,8 +169,8 @@ impl Params for NewOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -334,7 +334,7 @@ impl NewOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             side: args.req("side")?,
@@ -569,8 +569,8 @@ impl Params for ModifyOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl ModifyOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for ModifyOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "orderId",
             kind: crate::dynamic::ParamKind::Integer,
@@ -607,7 +607,7 @@ impl ModifyOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             order_id: args.opt("orderId")?,
             orig_client_order_id: args.opt("origClientOrderId")?,
@@ -733,8 +733,8 @@ impl Params for NewChaseOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewChaseOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewChaseOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -822,7 +822,7 @@ impl NewChaseOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             side: args.req("side")?,
@@ -967,8 +967,8 @@ impl Params for NewBatchOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl NewBatchOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for NewBatchOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "batchOrders",
             kind: crate::dynamic::ParamKind::Json,
@@ -977,7 +977,7 @@ impl NewBatchOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             batch_orders: args.req("batchOrders")?,
         })
@@ -1164,8 +1164,8 @@ impl Params for CancelBatchOrderParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CancelBatchOrderParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CancelBatchOrderParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -1188,7 +1188,7 @@ impl CancelBatchOrderParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             order_id_list: args.opt("orderIdList")?,

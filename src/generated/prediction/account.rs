@@ -37,8 +37,8 @@ impl Params for TransactionHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl TransactionHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for TransactionHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -100,7 +100,7 @@ impl TransactionHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.opt("asset")?,
             kind: args.opt("type")?,

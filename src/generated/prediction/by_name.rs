@@ -7,187 +7,224 @@ pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
     crate::dynamic::EndpointInfo {
         spec: <MintParams as Endpoint<ThisApi>>::SPEC,
         doc: "Turns quote asset into pairs of one YES and one NO token of a market, at the current prices (which add up to 1). Not an order: an unknown outcome cannot be looked up by its client id, so read the balances before sending it again.",
-        params: MintParams::PARAM_INFO,
+        params: <MintParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MintParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <BurnParams as Endpoint<ThisApi>>::SPEC,
         doc: "Turns pairs of one YES and one NO token back into quote asset; the account must hold both. Works after the market closed too.",
-        params: BurnParams::PARAM_INFO,
+        params: <BurnParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<BurnParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SplitParams as Endpoint<ThisApi>>::SPEC,
         doc: "For an event of several outcomes: turns quote asset into tokens of the named market, priced against the other outcomes' last prices.",
-        params: SplitParams::PARAM_INFO,
+        params: <SplitParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SplitParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <MergeParams as Endpoint<ThisApi>>::SPEC,
         doc: "For an event of several outcomes: hands in one token of every outcome per set and returns the quote asset for them.",
-        params: MergeParams::PARAM_INFO,
+        params: <MergeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<MergeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PositionsParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's holdings of outcome tokens, of one pair or all.",
-        params: PositionsParams::PARAM_INFO,
+        params: <PositionsParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PositionsParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PositionHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "Positions that ended, closed by the account or settled with their market.",
-        params: PositionHistoryParams::PARAM_INFO,
+        params: <PositionHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PositionHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SettlementHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "What each token the account held paid when its market settled.",
-        params: SettlementHistoryParams::PARAM_INFO,
+        params: <SettlementHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SettlementHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NoopParams as Endpoint<ThisApi>>::SPEC,
         doc: "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
-        params: NoopParams::PARAM_INFO,
+        params: <NoopParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NoopParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <PingParams as Endpoint<ThisApi>>::SPEC,
         doc: "Checks that the REST API can be reached.",
-        params: PingParams::PARAM_INFO,
+        params: <PingParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<PingParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TimeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Returns the exchange's clock in milliseconds.",
-        params: TimeParams::PARAM_INFO,
+        params: <TimeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TimeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <ExchangeInfoParams as Endpoint<ThisApi>>::SPEC,
         doc: "Rate limits, assets, every outcome token's pair with its filters, and the events they belong to.",
-        params: ExchangeInfoParams::PARAM_INFO,
+        params: <ExchangeInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<ExchangeInfoParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <DepthParams as Endpoint<ThisApi>>::SPEC,
         doc: "Snapshot of the order book's price levels.",
-        params: DepthParams::PARAM_INFO,
+        params: <DepthParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<DepthParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "The most recent trades of a pair.",
-        params: TradesParams::PARAM_INFO,
+        params: <TradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <HistoricalTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Older trades, paged by trade id; needs an API key.",
-        params: HistoricalTradesParams::PARAM_INFO,
+        params: <HistoricalTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<HistoricalTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <AggTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Trades of one taker order at one price, combined; by id or by a window of at most an hour.",
-        params: AggTradesParams::PARAM_INFO,
+        params: <AggTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AggTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <KlinesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Candlesticks of an outcome token's pair, by the second or the minute, identified by their open time.",
-        params: KlinesParams::PARAM_INFO,
+        params: <KlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<KlinesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <Ticker24hrPriceChangeParams as Endpoint<ThisApi>>::SPEC,
         doc: "Rolling 24-hour statistics; one pair, or all when none is given.",
-        params: Ticker24hrPriceChangeParams::PARAM_INFO,
+        params: <Ticker24hrPriceChangeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<Ticker24hrPriceChangeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TickerPriceParams as Endpoint<ThisApi>>::SPEC,
         doc: "Last traded price; one pair, or all when none is given.",
-        params: TickerPriceParams::PARAM_INFO,
+        params: <TickerPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TickerPriceParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <BookTickerParams as Endpoint<ThisApi>>::SPEC,
         doc: "Best bid and ask with their quantities; one pair, or all when none is given.",
-        params: BookTickerParams::PARAM_INFO,
+        params: <BookTickerParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<BookTickerParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CommissionRateParams as Endpoint<ThisApi>>::SPEC,
         doc: "The account's maker and taker fee rates on a pair.",
-        params: CommissionRateParams::PARAM_INFO,
+        params: <CommissionRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CommissionRateParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Places an order for outcome tokens (prices lie between 0 and 1). A MARKET buy may give the amount to spend in the quote asset (quoteOrderQty) instead of a quantity. What each order type needs is checked before sending.",
-        params: NewOrderParams::PARAM_INFO,
+        params: <NewOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CancelOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "Cancels an open order, by exchange id or client id.",
-        params: CancelOrderParams::PARAM_INFO,
+        params: <CancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CancelOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <QueryOrderParams as Endpoint<ThisApi>>::SPEC,
         doc: "The state of one order, by exchange id or client id.",
-        params: QueryOrderParams::PARAM_INFO,
+        params: <QueryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<QueryOrderParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "One open order, by exchange id or client id.",
-        params: GetOpenOrdersParams::PARAM_INFO,
+        params: <GetOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetOpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "All open orders of a pair, or of every pair when none is given.",
-        params: GetOrdersParams::PARAM_INFO,
+        params: <GetOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CancelOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "Cancels the open orders of a pair; all of them, or those whose ids are listed.",
-        params: CancelOpenOrdersParams::PARAM_INFO,
+        params: <CancelOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CancelOpenOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetAllOrdersParams as Endpoint<ThisApi>>::SPEC,
         doc: "Open, cancelled and filled orders of a pair, from the last 7 days unless a window is given.",
-        params: GetAllOrdersParams::PARAM_INFO,
+        params: <GetAllOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetAllOrdersParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <TransactionHistoryParams as Endpoint<ThisApi>>::SPEC,
         doc: "Changes of the balances (trades, transfers, mints, burns, settlements), newest 7 days unless a window is given.",
-        params: TransactionHistoryParams::PARAM_INFO,
+        params: <TransactionHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<TransactionHistoryParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
         doc: "Moves an asset between the spot and the futures wallet of the account.",
-        params: FuturesTransferParams::PARAM_INFO,
+        params: <FuturesTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<FuturesTransferParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
         doc: "The current least fee of a withdrawal of an asset to a chain.",
-        params: WithdrawFeeParams::PARAM_INFO,
+        params: <WithdrawFeeParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawFeeParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <WithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them. Weighs 5 here (1 on spot).",
-        params: WithdrawParams::PARAM_INFO,
+        params: <WithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<WithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
         doc: "Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
-        params: SolanaWithdrawParams::PARAM_INFO,
+        params: <SolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<SolanaWithdrawParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <AccountParams as Endpoint<ThisApi>>::SPEC,
         doc: "Permissions and the balance of every asset of the spot account.",
-        params: AccountParams::PARAM_INFO,
+        params: <AccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<AccountParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
         doc: "Fills of the account's orders, newest 7 days unless a window (at most 7 days) is given.",
-        params: GetAccountTradesParams::PARAM_INFO,
+        params: <GetAccountTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<GetAccountTradesParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Creates the spot account's listen key, or returns and extends the active one.",
-        params: NewListenKeyParams::PARAM_INFO,
+        params: <NewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<NewListenKeyParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Extends the listen key's validity by 60 minutes.",
-        params: RenewListenKeyParams::PARAM_INFO,
+        params: <RenewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<RenewListenKeyParams, ThisApi>,
     },
     crate::dynamic::EndpointInfo {
         spec: <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
         doc: "Invalidates the listen key and closes its stream.",
-        params: CloseListenKeyParams::PARAM_INFO,
+        params: <CloseListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
+        call: crate::dynamic::call_endpoint::<CloseListenKeyParams, ThisApi>,
     },
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
@@ -197,303 +234,5 @@ pub async fn call_by_name(
     name: &str,
     args: &crate::dynamic::Args,
 ) -> Result<bytes::Bytes, Error> {
-    let core = &client.core;
-    match name {
-        "mint" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, MintParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "burn" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, BurnParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "split" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, SplitParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "merge" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, MergeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "positions" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, PositionsParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "position_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, PositionHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "settlement_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SettlementHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "noop" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NoopParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "ping" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, PingParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "time" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TimeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "exchange_info" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, ExchangeInfoParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "depth" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, DepthParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "trades" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "historical_trades" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, HistoricalTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "agg_trades" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AggTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "klines" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, KlinesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "ticker_24hr_price_change" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, Ticker24hrPriceChangeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "ticker_price" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, TickerPriceParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "book_ticker" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, BookTickerParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "commission_rate" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CommissionRateParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "cancel_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, CancelOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "query_order" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, QueryOrderParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_open_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetOpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "cancel_open_orders" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CancelOpenOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_all_orders" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, GetAllOrdersParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "transaction_history" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, TransactionHistoryParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "futures_transfer" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, FuturesTransferParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw_fee" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawFeeParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "withdraw" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, WithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "solana_withdraw" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, SolanaWithdrawParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "account" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, AccountParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "get_account_trades" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, GetAccountTradesParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "new_listen_key" => {
-            crate::dynamic::send(
-                    Call::<_, ThisApi>::new(core, NewListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "renew_listen_key" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, RenewListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        "close_listen_key" => {
-            crate::dynamic::send(
-                    Call::<
-                        _,
-                        ThisApi,
-                    >::new(core, CloseListenKeyParams::from_args(args)?),
-                    args,
-                )
-                .await
-        }
-        other => Err(Error::Config(format!("no endpoint `{other}` in this API"))),
-    }
+    crate::dynamic::call_by_name(ENDPOINT_INFO, &client.core, name, args).await
 }

@@ -21,8 +21,8 @@ impl Params for MintParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl MintParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for MintParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -45,7 +45,7 @@ impl MintParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             quantity: args.req("quantity")?,
@@ -119,8 +119,8 @@ impl Params for BurnParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl BurnParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for BurnParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -143,7 +143,7 @@ impl BurnParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.req("symbol")?,
             quantity: args.req("quantity")?,
@@ -225,8 +225,8 @@ impl Params for SplitParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SplitParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SplitParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "event",
             kind: crate::dynamic::ParamKind::String,
@@ -256,7 +256,7 @@ impl SplitParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             event: args.req("event")?,
             symbol: args.req("symbol")?,
@@ -334,8 +334,8 @@ impl Params for MergeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl MergeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for MergeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "event",
             kind: crate::dynamic::ParamKind::String,
@@ -358,7 +358,7 @@ impl MergeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             event: args.req("event")?,
             quantity: args.req("quantity")?,
@@ -426,8 +426,8 @@ impl Params for PositionsParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl PositionsParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for PositionsParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -436,7 +436,7 @@ impl PositionsParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
         })
@@ -499,8 +499,8 @@ impl Params for PositionHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl PositionHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for PositionHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -530,7 +530,7 @@ impl PositionHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             start_time: args.opt("startTime")?,
@@ -622,8 +622,8 @@ impl Params for SettlementHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SettlementHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SettlementHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -653,7 +653,7 @@ impl SettlementHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             start_time: args.opt("startTime")?,

@@ -37,8 +37,8 @@ impl Params for TransactionHistoryParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl TransactionHistoryParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for TransactionHistoryParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "asset",
             kind: crate::dynamic::ParamKind::String,
@@ -94,7 +94,7 @@ impl TransactionHistoryParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             asset: args.opt("asset")?,
             kind: args.opt("type")?,
@@ -196,8 +196,8 @@ impl Params for FuturesTransferParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl FuturesTransferParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for FuturesTransferParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "amount",
             kind: crate::dynamic::ParamKind::Decimal,
@@ -227,7 +227,7 @@ impl FuturesTransferParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             amount: args.req("amount")?,
             asset: args.req("asset")?,
@@ -294,8 +294,8 @@ impl Params for WithdrawFeeParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawFeeParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawFeeParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -311,7 +311,7 @@ impl WithdrawFeeParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,
@@ -393,8 +393,8 @@ impl Params for WithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -445,7 +445,7 @@ impl WithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,
@@ -547,8 +547,8 @@ impl Params for SolanaWithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl SolanaWithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for SolanaWithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["101"]),
@@ -599,7 +599,7 @@ impl SolanaWithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,
@@ -679,9 +679,9 @@ impl Params for AccountParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl AccountParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for AccountParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -747,8 +747,8 @@ impl Params for GetAccountTradesParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl GetAccountTradesParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for GetAccountTradesParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "symbol",
             kind: crate::dynamic::ParamKind::String,
@@ -792,7 +792,7 @@ impl GetAccountTradesParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             symbol: args.opt("symbol")?,
             order_id: args.opt("orderId")?,

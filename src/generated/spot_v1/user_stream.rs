@@ -9,9 +9,9 @@ impl Params for NewListenKeyParams {
     fn write_params(&self, _: &mut ParamWriter) {}
 }
 #[cfg(feature = "dynamic")]
-impl NewListenKeyParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
-    pub(crate) fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
+impl crate::dynamic::FromArgs for NewListenKeyParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[];
+    fn from_args(_: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {})
     }
 }
@@ -51,8 +51,8 @@ impl Params for RenewListenKeyParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl RenewListenKeyParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for RenewListenKeyParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "listenKey",
             kind: crate::dynamic::ParamKind::String,
@@ -61,7 +61,7 @@ impl RenewListenKeyParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             listen_key: args.req("listenKey")?,
         })
@@ -113,8 +113,8 @@ impl Params for CloseListenKeyParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl CloseListenKeyParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for CloseListenKeyParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "listenKey",
             kind: crate::dynamic::ParamKind::String,
@@ -123,7 +123,7 @@ impl CloseListenKeyParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             listen_key: args.req("listenKey")?,
         })

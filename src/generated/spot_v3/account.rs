@@ -150,8 +150,8 @@ impl Params for WithdrawParams {
     }
 }
 #[cfg(feature = "dynamic")]
-impl WithdrawParams {
-    pub(crate) const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
+impl crate::dynamic::FromArgs for WithdrawParams {
+    const PARAM_INFO: &'static [crate::dynamic::ParamInfo] = &[
         crate::dynamic::ParamInfo {
             name: "chainId",
             kind: crate::dynamic::ParamKind::Enum(&["1", "56", "42161"]),
@@ -195,7 +195,7 @@ impl WithdrawParams {
             allowed: &[],
         },
     ];
-    pub(crate) fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
+    fn from_args(args: &crate::dynamic::Args) -> Result<Self, Error> {
         Ok(Self {
             chain_id: args.req("chainId")?,
             asset: args.req("asset")?,
