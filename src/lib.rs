@@ -131,6 +131,7 @@ mod environment;
 pub mod error;
 mod governor;
 mod request;
+mod wire_enum;
 #[rustfmt::skip]
 mod generated;
 pub mod nonce;

@@ -109,8 +109,9 @@ fn window(from: &Value, to: &Value, now: i64) -> Result<(i64, i64), Refusal> {
     Ok((start, end))
 }
 
+/// A decimal as a JSON number, every digit kept.
 fn number(d: Decimal) -> Box<RawValue> {
-    RawValue::from_string(d.normalize().to_string()).unwrap_or_else(|_| RawValue::from_string("0".into()).unwrap())
+    RawValue::from_string(text(d)).expect("a decimal's text is a JSON number")
 }
 
 fn text(d: Decimal) -> String {

@@ -511,34 +511,31 @@ impl Core {
         };
         // V3 sends DELETE params in the body, as its docs ask of every non-GET method.
         let in_query = matches!(method, Method::Get) || (matches!(method, Method::Delete) && auth == Auth::Hmac);
-        let rpc_call = match target.rpc {
-            Some(rpc) => {
-                let id = inner.rpc_ids.fetch_add(1, Ordering::Relaxed);
-                Some((id, crate::request::rpc::body(&rpc, &w, id)?))
-            }
-            None => None,
+        // A JSON-RPC call's body is the method and its params as a JSON list, under an id
+        // its reply must echo.
+        let rpc_id = target.rpc.map(|_| inner.rpc_ids.fetch_add(1, Ordering::Relaxed));
+        let rpc_body = match (target.rpc, rpc_id) {
+            (Some(rpc), Some(id)) => Some(crate::request::rpc::body(&rpc, &w, id)?),
+            _ => None,
         };
         let payload = w.into_string();
         let mut url = String::with_capacity(inner.base_url.len() + path.len() + payload.len() + 1);
         url.push_str(&inner.base_url);
         url.push_str(path);
-        let rpc_id = rpc_call.as_ref().map(|(id, _)| *id);
-        let mut req = match method {
-            _ if rpc_call.is_some() => {
-                let body = rpc_call.map(|(_, body)| body).unwrap_or_default();
-                http.request(method.to_http(), url)
-                    .header(http::header::CONTENT_TYPE, "application/json")
-                    .header(http::header::CONTENT_LENGTH, body.len())
-                    .body(body)
-            }
-            _ if in_query => {
+        let mut req = match rpc_body {
+            Some(body) => http
+                .request(method.to_http(), url)
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .header(http::header::CONTENT_LENGTH, body.len())
+                .body(body),
+            None if in_query => {
                 if !payload.is_empty() {
                     url.push('?');
                     url.push_str(&payload);
                 }
                 http.request(method.to_http(), url)
             }
-            _ => {
+            None => {
                 // Stated even for an empty body: front ends answer 411 to a POST without it.
                 let length = payload.len();
                 http.request(method.to_http(), url)
