@@ -31,6 +31,9 @@ fn main() {
     let base = rx.recv().unwrap();
     let url = format!("{base}/fapi/v1/ping");
     let client = aster::Client::builder().base_url(&base).build().unwrap();
+    // The same without the rate-limit governor: the difference is the governor's cost.
+    let ungoverned =
+        aster::Client::builder().base_url(&base).rate_limits(aster::RateLimitSettings::off()).build().unwrap();
     // The same reqwest setup the client uses, so the difference is the client's own work.
     let raw = aster::http_client_builder().unwrap().build().unwrap();
     let depth_url = format!("{base}/fapi/v1/depth?symbol=BTCUSDT&limit=5");
@@ -63,11 +66,24 @@ fn main() {
                 client.depth("BTCUSDT").limit(5).send().await.unwrap();
                 t.client_depth.push(s.elapsed());
             }
+            for _ in 0..BATCH {
+                let s = Instant::now();
+                ungoverned.ping().send().await.unwrap();
+                t.ungoverned_ping.push(s.elapsed());
+            }
+            for _ in 0..BATCH {
+                let s = Instant::now();
+                ungoverned.depth("BTCUSDT").limit(5).send().await.unwrap();
+                t.ungoverned_depth.push(s.elapsed());
+            }
         }
     });
     println!("round trips over loopback, {} requests each, interleaved in batches of {BATCH}", ROUNDS * BATCH);
     report("ping", "raw reqwest GET", &mut t.raw_ping, "client.ping()", &mut t.client_ping);
     report("depth(limit=5)", "raw reqwest bytes", &mut t.raw_depth, "client.depth(..).limit(5)", &mut t.client_depth);
+    report("ping, governor off", "raw reqwest GET", &mut t.raw_ping, "client.ping()", &mut t.ungoverned_ping);
+    let (raw, client) = (&mut t.raw_depth, &mut t.ungoverned_depth);
+    report("depth(limit=5), governor off", "raw reqwest bytes", raw, "client.depth(..).limit(5)", client);
 }
 
 #[derive(Default)]
@@ -76,6 +92,8 @@ struct Timings {
     client_ping: Vec<Duration>,
     raw_depth: Vec<Duration>,
     client_depth: Vec<Duration>,
+    ungoverned_ping: Vec<Duration>,
+    ungoverned_depth: Vec<Duration>,
 }
 
 fn report(what: &str, raw_name: &str, raw: &mut [Duration], client_name: &str, client: &mut [Duration]) {

@@ -49,11 +49,12 @@ pub(crate) fn refusal(body: &[u8], channel: Channel) -> Option<Refusal> {
 /// `success` do, and a key written with `\u` escapes could spell one. Most replies hold
 /// none, and are then not parsed twice.
 fn may_say_no(body: &[u8]) -> bool {
-    use memchr::memmem::find;
-    find(body, b"code").is_some()
-        || find(body, b"error").is_some()
-        || find(body, b"success").is_some()
-        || find(body, b"\\u").is_some()
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // Built once: building a searcher costs more than searching a reply.
+    static MARKERS: LazyLock<[Finder<'static>; 4]> =
+        LazyLock::new(|| [Finder::new(b"code"), Finder::new(b"error"), Finder::new(b"success"), Finder::new(b"\\u")]);
+    MARKERS.iter().any(|marker| marker.find(body).is_some())
 }
 
 /// The keys of one object that can say "no".
