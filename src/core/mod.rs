@@ -159,8 +159,8 @@ struct Target<'a> {
     auth: Auth,
     /// The endpoint's name, for errors and logs.
     name: &'static str,
-    /// The endpoint's weight rule (the spec's text), evaluated on what is sent.
-    weight: &'static str,
+    /// The endpoint's weight rule, evaluated on what is sent.
+    weight: crate::governor::WeightRule,
     /// The request that reads the rate limits: admitted on the limits known so far.
     learning: bool,
     /// A JSON-RPC method: the params go as its positional list, the reply's `result` back.
@@ -234,7 +234,7 @@ impl Core {
             security,
             auth: self.untyped_auth(),
             name: "request",
-            weight: "1",
+            weight: crate::governor::WeightRule::fixed(1),
             learning: false,
             rpc: None,
         };
@@ -303,7 +303,8 @@ impl Core {
             security: spec.security,
             auth: spec.auth,
             name: spec.name,
-            weight: spec.weight,
+            // Read from the spec's text when the crate is built, not on every call.
+            weight: const { crate::governor::WeightRule::parse(E::SPEC.weight) },
             learning: false,
             rpc: E::RPC,
         };
@@ -357,7 +358,7 @@ impl Core {
             security: Security::None,
             auth: Auth::Hmac,
             name: "time",
-            weight: "1",
+            weight: crate::governor::WeightRule::fixed(1),
             learning: false,
             rpc: None,
         };
@@ -602,7 +603,7 @@ impl Core {
         let exit = matches!(target.method, Method::Delete)
             || w.pairs().any(|(k, v)| matches!(k, "reduceOnly" | "closePosition") && v == "true");
         let cost = crate::governor::Cost {
-            weight: crate::governor::weight(target.weight, w.pairs()),
+            weight: target.weight.weight(w.pairs()),
             orders: u32::try_from(orders).unwrap_or(u32::MAX),
             exit,
         };
@@ -630,7 +631,7 @@ impl Core {
             security: Security::None,
             auth: Auth::Hmac,
             name: "exchange_info",
-            weight: "1",
+            weight: crate::governor::WeightRule::fixed(1),
             learning: true,
             rpc: None,
         };

@@ -6,7 +6,7 @@ use super::window::Window;
 use super::Cost;
 use crate::{Error, Result};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -158,8 +158,10 @@ pub(crate) struct HostBudget {
     limits_read_at: AtomicI64,
     back_off_until: AtomicI64,
     back_off_status: AtomicU16,
-    /// Calls queue here in order: one queue for exits, one for the rest.
+    /// Calls that must wait queue here in order: one queue for exits, one for the rest.
     turnstiles: [tokio::sync::Mutex<()>; 2],
+    /// How many calls are in each queue: while any are, new calls join it.
+    queued: [AtomicU32; 2],
     learning: tokio::sync::Mutex<()>,
 }
 
@@ -177,6 +179,7 @@ impl HostBudget {
             back_off_until: AtomicI64::new(0),
             back_off_status: AtomicU16::new(0),
             turnstiles: [tokio::sync::Mutex::new(()), tokio::sync::Mutex::new(())],
+            queued: [AtomicU32::new(0), AtomicU32::new(0)],
             learning: tokio::sync::Mutex::new(()),
         }
     }
@@ -190,9 +193,21 @@ impl HostBudget {
     }
 
     /// Whether the exchange's limits are still to be read (never, or long ago).
-    pub fn limits_unknown(&self) -> bool {
+    pub fn limits_unknown(&self, now: i64) -> bool {
         let read_at = self.limits_read_at.load(Ordering::Relaxed);
-        self.limits_state.load(Ordering::Relaxed) == LIMITS_DEFAULT || super::now_ms() - read_at > LIMITS_TTL_MS
+        self.limits_state.load(Ordering::Relaxed) == LIMITS_DEFAULT || now - read_at > LIMITS_TTL_MS
+    }
+
+    /// Whether no call of this kind is queued for room.
+    pub fn queue_is_empty(&self, exit: bool) -> bool {
+        self.queued[usize::from(exit)].load(Ordering::Acquire) == 0
+    }
+
+    /// Counts a call into the queue of its kind until the guard drops.
+    pub fn queue(&self, exit: bool) -> Queued<'_> {
+        let count = &self.queued[usize::from(exit)];
+        count.fetch_add(1, Ordering::AcqRel);
+        Queued(count)
     }
 
     /// Limits a user set: they are the truth, never re-read.
@@ -293,18 +308,40 @@ impl AccountBudget {
     }
 }
 
-/// How long until `cost` fits the host's (and the account's) budgets under `share`.
-pub(crate) fn wait_for(
+/// A call's place in a queue, left when dropped.
+pub(crate) struct Queued<'a>(&'a AtomicU32);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Spends `cost` from the host's (and the account's) budgets under `share` when it fits
+/// them now (0); otherwise spends nothing and says how long until it may (ms).
+pub(crate) fn take(
     host: &HostBudget,
     account: Option<&AccountBudget>,
     cost: Cost,
     share: f64,
     now: i64,
 ) -> Result<i64> {
-    let mut wait = lock(&host.windows).wait_for(cost, share, now)?;
     if let Some(account) = account {
         account.sync(host);
-        wait = wait.max(lock(&account.windows).wait_for(cost, share, now)?);
+    }
+    // Both held until spent, so no other call takes the room in between (always the
+    // host's first: the only place two are held).
+    let mut host_windows = lock(&host.windows);
+    let mut wait = host_windows.wait_for(cost, share, now)?;
+    let mut account_windows = account.map(|a| lock(&a.windows));
+    if let Some(windows) = &mut account_windows {
+        wait = wait.max(windows.wait_for(cost, share, now)?);
+    }
+    if wait == 0 {
+        host_windows.spend(cost, now);
+        if let Some(windows) = &mut account_windows {
+            windows.spend(cost, now);
+        }
     }
     Ok(wait)
 }
@@ -329,6 +366,7 @@ pub(crate) fn plan(
     Ok((host_part, account_part))
 }
 
+#[cfg(feature = "redis")]
 pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
     lock(&host.windows).spend(cost, now);
     if let Some(account) = account {

@@ -82,13 +82,36 @@ fn unit_seconds(unit: &str) -> Option<u64> {
     }
 }
 
-/// A server's counts by interval: `(interval ms, count)`.
-pub(crate) type Counts = Vec<(i64, u64)>;
+/// A server's counts by interval: `(interval ms, count)`, kept inline since every reply
+/// has them; past [`Counts::MAX`] intervals of one kind the rest are not read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    items: [(i64, u64); Counts::MAX],
+    len: usize,
+}
+
+impl Counts {
+    const MAX: usize = 8;
+
+    fn push(&mut self, item: (i64, u64)) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = item;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for Counts {
+    type Target = [(i64, u64)];
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len]
+    }
+}
 
 /// The server's counts in a reply's headers, as `(interval ms, count)`: request weight
 /// (`X-MBX-USED-WEIGHT-*`) and orders (`X-MBX-ORDER-COUNT-*`).
 pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Counts, Counts) {
-    let (mut weight, mut orders) = (Vec::new(), Vec::new());
+    let (mut weight, mut orders) = (Counts::default(), Counts::default());
     for (name, value) in headers {
         let name = name.as_str();
         let (list, suffix) = if let Some(s) = name.strip_prefix("x-mbx-used-weight-") {

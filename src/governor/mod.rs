@@ -14,7 +14,7 @@ mod window;
 pub use limits::{LimitKind, RateLimit, RateLimitSettings, RateUsage};
 #[cfg(feature = "redis")]
 pub use shared::SharedBudget;
-pub(crate) use weight::weight;
+pub(crate) use weight::WeightRule;
 
 use crate::{Error, Result};
 use budget::{AccountBudget, HostBudget};
@@ -101,17 +101,24 @@ impl Governor {
         if !self.settings.enabled {
             return Ok(Admission::Admitted);
         }
-        self.check_back_off(cost)?;
-        if !learning && self.host.limits_unknown() {
+        let now = now_ms();
+        self.check_back_off(cost, now)?;
+        if !learning && self.host.limits_unknown(now) {
             return Ok(Admission::LimitsUnknown);
+        }
+        let share =
+            if cost.exit { self.settings.share } else { self.settings.share * (1.0 - self.settings.exit_reserve) };
+        // When nobody queues for room, a call that fits now goes at once: the queue below
+        // is only for calls that must wait, so the common call takes one lock.
+        if !self.shared_budget() && self.host.queue_is_empty(cost.exit) && self.take_local(cost, share, now)? == 0 {
+            return Ok(Admission::Admitted);
         }
         let started = tokio::time::Instant::now();
         // One queue per kind of call: exits never wait behind calls that wait for room.
+        let _queued = self.host.queue(cost.exit);
         let _turn = self.host.turnstile(cost.exit).lock().await;
         loop {
-            self.check_back_off(cost)?;
-            let share =
-                if cost.exit { self.settings.share } else { self.settings.share * (1.0 - self.settings.exit_reserve) };
+            self.check_back_off(cost, now_ms())?;
             let wait = self.take(cost, share).await?;
             if wait == 0 {
                 return Ok(Admission::Admitted);
@@ -128,17 +135,26 @@ impl Governor {
 
     /// Spends `cost` when it fits now (0), or says how long until it may (ms).
     async fn take(&self, cost: Cost, share: f64) -> Result<i64> {
-        let account = self.account.as_deref().filter(|_| cost.orders > 0);
         #[cfg(feature = "redis")]
         if let Some(shared) = &self.shared {
+            let account = self.account.as_deref().filter(|_| cost.orders > 0);
             return self.take_shared(shared, account, cost, share).await;
         }
-        let now = now_ms();
-        let wait = budget::wait_for(&self.host, account, cost, share, now)?;
-        if wait == 0 {
-            budget::spend(&self.host, account, cost, now);
-        }
-        Ok(wait)
+        self.take_local(cost, share, now_ms())
+    }
+
+    /// [`Governor::take`] from this process's own budgets.
+    fn take_local(&self, cost: Cost, share: f64, now: i64) -> Result<i64> {
+        let account = self.account.as_deref().filter(|_| cost.orders > 0);
+        budget::take(&self.host, account, cost, share, now)
+    }
+
+    /// Whether the budget is kept in Redis (every take goes there, in turn).
+    fn shared_budget(&self) -> bool {
+        #[cfg(feature = "redis")]
+        return self.shared.is_some();
+        #[cfg(not(feature = "redis"))]
+        false
     }
 
     #[cfg(feature = "redis")]
@@ -170,8 +186,7 @@ impl Governor {
         }
     }
 
-    fn check_back_off(&self, cost: Cost) -> Result<()> {
-        let now = now_ms();
+    fn check_back_off(&self, cost: Cost, now: i64) -> Result<()> {
         if let Some((until_ms, status_code)) = self.host.backing_off(now) {
             return Err(Error::BackingOff { until_ms, status_code });
         }
@@ -189,7 +204,7 @@ impl Governor {
     }
 
     pub fn limits_unknown(&self) -> bool {
-        self.host.limits_unknown()
+        self.host.limits_unknown(now_ms())
     }
 
     /// The host's limits as read from `exchangeInfo` (or the defaults, when it said none).
