@@ -600,8 +600,9 @@ impl Core {
         if !governor.enabled() {
             return Ok(());
         }
+        // Only a call that places orders can be one that only reduces or closes.
         let exit = matches!(target.method, Method::Delete)
-            || w.pairs().any(|(k, v)| matches!(k, "reduceOnly" | "closePosition") && v == "true");
+            || (orders > 0 && w.pairs().any(|(k, v)| matches!(k, "reduceOnly" | "closePosition") && v == "true"));
         let cost = crate::governor::Cost {
             weight: target.weight.weight(w.pairs()),
             orders: u32::try_from(orders).unwrap_or(u32::MAX),

@@ -74,7 +74,9 @@ impl Reply {
     }
 
     pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| self.undecodable(&e.to_string()))
+        // JSON is UTF-8: checked once here, so the parser need not check each string again.
+        let text = std::str::from_utf8(&self.body).map_err(|e| self.undecodable(&e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| self.undecodable(&e.to_string()))
     }
 
     /// A 2xx body that is not the endpoint's success shape. A write was very likely
