@@ -17,12 +17,12 @@ pub fn emit_enums(spec: &Spec) -> TokenStream {
 
 /// The shared models, one file per endpoint group (`models/<group>.rs`) and a `mod.rs`
 /// that brings them together: `(file name, code)`.
-pub fn emit(spec: &Spec, apis: &[Spec]) -> Vec<(String, TokenStream)> {
+pub fn emit(spec: &Spec, apis: &[Spec], pairs: &Pairs) -> Vec<(String, TokenStream)> {
     let glossary = &spec.models.field_docs;
     let groups = model_groups(spec, apis);
     let mut by_group: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     for (name, model) in &spec.models.models {
-        by_group.entry(groups[name.as_str()].as_str()).or_default().push(emit_model(name, model, glossary));
+        by_group.entry(groups[name.as_str()].as_str()).or_default().push(emit_model(name, model, glossary, pairs));
     }
     let modules: Vec<_> = by_group.keys().map(|g| format_ident!("{}", g)).collect();
     let mut files = vec![(
@@ -79,13 +79,18 @@ fn model_groups(spec: &Spec, apis: &[Spec]) -> BTreeMap<String, String> {
 /// A product's own enums and models, beside the shared ones they may use.
 /// A product's own models; `before` are the product modules listed ahead of it, whose
 /// models it may use (prediction builds on spot's).
-pub fn emit_product(own: &crate::spec::ModelsFile, glossary: &Glossary, before: &[String]) -> TokenStream {
+pub fn emit_product(
+    own: &crate::spec::ModelsFile,
+    glossary: &Glossary,
+    before: &[String],
+    pairs: &Pairs,
+) -> TokenStream {
     let before = before.iter().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
     });
     let enums = own.enums.iter().map(|(name, values)| emit_enum(name, values));
-    let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary));
+    let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary, pairs));
     quote! {
         #![allow(unused_imports)]
         use super::enums::*;
@@ -147,13 +152,30 @@ fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
 
 type Glossary = std::collections::BTreeMap<String, String>;
 
-fn emit_model(name: &str, model: &Model, glossary: &Glossary) -> TokenStream {
+/// The models sent as an array of exactly two required decimals (a book's price levels):
+/// lists of them decode through the core's reader for such rows.
+pub type Pairs = std::collections::BTreeSet<String>;
+
+/// The decimal-pair models among `models`.
+pub fn decimal_pairs<'a>(models: impl IntoIterator<Item = (&'a String, &'a Model)>) -> Pairs {
+    models.into_iter().filter(|(_, m)| is_decimal_pair(m)).map(|(name, _)| name.clone()).collect()
+}
+
+fn is_decimal_pair(model: &Model) -> bool {
+    model.repr.as_deref() == Some("array") && two_decimals(&model.fields)
+}
+
+fn two_decimals(fields: &[Field]) -> bool {
+    fields.len() == 2 && fields.iter().all(|f| !f.optional && matches!(FieldType::parse(&f.ty), Ok(FieldType::Decimal)))
+}
+
+fn emit_model(name: &str, model: &Model, glossary: &Glossary, pairs: &Pairs) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = if model.doc.is_empty() { format!("The `{name}` reply.") } else { model.doc.clone() };
     if model.repr.as_deref() == Some("array") {
         return emit_array_model(&id, &doc, &model.fields, glossary);
     }
-    let fields = model.fields.iter().map(|f| emit_field(f, glossary));
+    let fields = model.fields.iter().map(|f| emit_field(f, glossary, pairs));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,7 +199,7 @@ fn glossary_meaning<'a>(f: &Field, json: &str, glossary: &'a Glossary) -> &'a st
     glossary.get(json).or_else(by_name).map(String::as_str).unwrap_or("")
 }
 
-fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
+fn emit_field(f: &Field, glossary: &Glossary, pairs: &Pairs) -> TokenStream {
     let ty = FieldType::parse(&f.ty).expect("validated");
     let rust_name = format_ident!("{}", names::field(f).expect("validated"));
     let json = f.json.clone().expect("validated");
@@ -188,6 +210,9 @@ fn emit_field(f: &Field, glossary: &Glossary) -> TokenStream {
         (false, t) if is_lenient(t) => (base, quote!(deserialize_with = "crate::de::lenient")),
         // From the raw JSON text: a number keeps every digit.
         (false, FieldType::Decimal) => (base, quote!(deserialize_with = "crate::de::decimal")),
+        (false, FieldType::Array(item)) if matches!(&**item, FieldType::Named(n) if pairs.contains(n)) => {
+            (base, quote!(deserialize_with = "crate::de::decimal_pairs"))
+        }
         (false, _) => (base, quote!()),
         (true, t) if is_lenient(t) => (
             quote!(Option<#base>),
@@ -247,9 +272,17 @@ fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field], glossa
     });
     let reads = field_ids.iter().zip(&types).zip(fields).enumerate().map(|(i, ((fid, ty), f))| {
         let rt = ty.rust();
-        if f.optional {
+        if f.optional && matches!(ty, FieldType::Decimal) {
+            quote! { let #fid = seq.next_element_seed(crate::de::DecimalElement)?; }
+        } else if f.optional {
             // A column the exchange may leave off the end: `None` when absent.
             quote! { let #fid = seq.next_element::<#rt>()?; }
+        } else if matches!(ty, FieldType::Decimal) {
+            // From the raw JSON text, as a decimal field: a number keeps every digit.
+            quote! {
+                let #fid = seq.next_element_seed(crate::de::DecimalElement)?
+                    .ok_or_else(|| serde::de::Error::invalid_length(#i, &self))?;
+            }
         } else if is_lenient(ty) {
             quote! {
                 let #fid = seq.next_element::<crate::de::Lenient<#rt>>()?
@@ -263,7 +296,21 @@ fn emit_array_model(id: &proc_macro2::Ident, doc: &str, fields: &[Field], glossa
         }
     });
     let expecting = format!("an array of at least {} values", fields.len());
+    let pair = match &field_ids[..] {
+        [first, second] if two_decimals(fields) => {
+            quote! {
+                impl crate::de::DecimalPair for #id {
+                    fn from_pair(first: Decimal, second: Decimal) -> Self {
+                        #id { #first: first, #second: second }
+                    }
+                }
+            }
+        }
+        _ => quote!(),
+    };
     quote! {
+        #pair
+
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub struct #id {

@@ -116,7 +116,15 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         GeneratedFile { name: "enums.rs".into(), contents: render(emit_models::emit_enums(first))? },
         GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(&all_errors(apis)))? },
     ];
-    for (name, code) in emit_models::emit(first, apis) {
+    // Every API's models, shared and product, so a list names a pair model wherever it is.
+    let pairs = emit_models::decimal_pairs(
+        first
+            .models
+            .models
+            .iter()
+            .chain(apis.iter().flat_map(|a| a.product_models.iter().flat_map(|(_, m)| &m.models))),
+    );
+    for (name, code) in emit_models::emit(first, apis, &pairs) {
         files.push(GeneratedFile { name: format!("models/{name}"), contents: render(code)? });
     }
     // Each product's own models once, before the APIs that use them.
@@ -128,7 +136,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
             if product_modules.insert(name.clone()) {
                 files.push(GeneratedFile {
                     name: format!("{name}.rs"),
-                    contents: render(emit_models::emit_product(own, &api.models.field_docs, &before))?,
+                    contents: render(emit_models::emit_product(own, &api.models.field_docs, &before, &pairs))?,
                 });
             }
         }

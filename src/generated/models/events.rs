@@ -268,10 +268,10 @@ pub struct DepthUpdateEvent {
     #[serde(rename = "pu", deserialize_with = "crate::de::lenient")]
     pub prev_final_update_id: i64,
     /// Buy levels, best (highest) first. — `b`
-    #[serde(rename = "b", alias = "bids")]
+    #[serde(rename = "b", deserialize_with = "crate::de::decimal_pairs", alias = "bids")]
     pub bids: Vec<PriceLevel>,
     /// Sell levels, best (lowest) first. — `a`
-    #[serde(rename = "a", alias = "asks")]
+    #[serde(rename = "a", deserialize_with = "crate::de::decimal_pairs", alias = "asks")]
     pub asks: Vec<PriceLevel>,
 }
 /// The liquidation order inside a liquidation stream event.

@@ -202,36 +202,36 @@ impl<'de> Deserialize<'de> for Kline {
                     .ok_or_else(|| serde::de::Error::invalid_length(0usize, &self))?
                     .0;
                 let open = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(1usize, &self))?;
                 let high = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(2usize, &self))?;
                 let low = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(3usize, &self))?;
                 let close = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(4usize, &self))?;
                 let volume = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(5usize, &self))?;
                 let close_time = seq
                     .next_element::<crate::de::Lenient<i64>>()?
                     .ok_or_else(|| serde::de::Error::invalid_length(6usize, &self))?
                     .0;
                 let quote_volume = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(7usize, &self))?;
                 let trade_count = seq
                     .next_element::<crate::de::Lenient<i64>>()?
                     .ok_or_else(|| serde::de::Error::invalid_length(8usize, &self))?
                     .0;
                 let taker_buy_base_volume = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(9usize, &self))?;
                 let taker_buy_quote_volume = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(10usize, &self))?;
                 let ignore = seq.next_element::<serde_json::Value>()?;
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
@@ -323,9 +323,19 @@ pub struct OrderBook {
     )]
     pub transaction_time: Option<i64>,
     /// Buy levels, best (highest) first. — `bids`
+    #[serde(deserialize_with = "crate::de::decimal_pairs")]
     pub bids: Vec<PriceLevel>,
     /// Sell levels, best (lowest) first. — `asks`
+    #[serde(deserialize_with = "crate::de::decimal_pairs")]
     pub asks: Vec<PriceLevel>,
+}
+impl crate::de::DecimalPair for PriceLevel {
+    fn from_pair(first: Decimal, second: Decimal) -> Self {
+        PriceLevel {
+            price: first,
+            qty: second,
+        }
+    }
 }
 /// One price level of a book: price and quantity, sent as a two-element array.
 #[derive(Debug, Clone, PartialEq)]
@@ -350,10 +360,10 @@ impl<'de> Deserialize<'de> for PriceLevel {
                 mut seq: A,
             ) -> Result<PriceLevel, A::Error> {
                 let price = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(0usize, &self))?;
                 let qty = seq
-                    .next_element::<Decimal>()?
+                    .next_element_seed(crate::de::DecimalElement)?
                     .ok_or_else(|| serde::de::Error::invalid_length(1usize, &self))?;
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok(PriceLevel { price, qty })

@@ -2,6 +2,9 @@
 //! as JSON numbers or booleans in another. Decoding accepts both, so one spelling change
 //! upstream does not break a whole call.
 
+mod pairs;
+
+pub use pairs::{decimal_pairs, DecimalPair};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -121,6 +124,17 @@ where
 /// what the buffer kept.
 pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawDecimal)
+}
+
+/// One required decimal of a model sent as an array, read as [`decimal`] reads a field;
+/// `None` when the array has ended.
+pub struct DecimalElement;
+
+impl<'de> de::DeserializeSeed<'de> for DecimalElement {
+    type Value = Decimal;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+        decimal(d)
+    }
 }
 
 /// A decimal field that must be present: as [`opt_decimal`], and null or empty refused.
