@@ -132,7 +132,8 @@ impl Cursor<'_> {
         if rest[len] != b'"' {
             return None;
         }
-        let value = Decimal::from_str(&self.raw[self.at..self.at + len]).ok()?;
+        let text = &self.raw[self.at..self.at + len];
+        let value = super::plain_decimal(text).or_else(|| Decimal::from_str(text).ok())?;
         self.at += len + 1;
         Some(value)
     }
