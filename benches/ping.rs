@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 200;
+const ROUNDS: usize = 300;
 const BATCH: usize = 50;
 
 fn median(v: &mut [Duration]) -> Duration {
@@ -45,63 +45,53 @@ fn main() {
             raw.get(&depth_url).send().await.unwrap().bytes().await.unwrap();
             client.depth("BTCUSDT").limit(5).send().await.unwrap();
         }
-        for _ in 0..ROUNDS {
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                raw.get(&url).send().await.unwrap().bytes().await.unwrap();
-                t.raw_ping.push(s.elapsed());
-            }
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                client.ping().send().await.unwrap();
-                t.client_ping.push(s.elapsed());
-            }
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                raw.get(&depth_url).send().await.unwrap().bytes().await.unwrap();
-                t.raw_depth.push(s.elapsed());
-            }
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                client.depth("BTCUSDT").limit(5).send().await.unwrap();
-                t.client_depth.push(s.elapsed());
-            }
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                ungoverned.ping().send().await.unwrap();
-                t.ungoverned_ping.push(s.elapsed());
-            }
-            for _ in 0..BATCH {
-                let s = Instant::now();
-                ungoverned.depth("BTCUSDT").limit(5).send().await.unwrap();
-                t.ungoverned_depth.push(s.elapsed());
+        for round in 0..ROUNDS {
+            // Each round starts its six batches at another one, so no kind of call always
+            // follows the same other kind (whatever one leaves in the caches, all share).
+            for step in 0..KINDS {
+                let kind = (round + step) % KINDS;
+                for _ in 0..BATCH {
+                    let s = Instant::now();
+                    match kind {
+                        0 => drop(raw.get(&url).send().await.unwrap().bytes().await.unwrap()),
+                        1 => drop(client.ping().send().await.unwrap()),
+                        2 => drop(raw.get(&depth_url).send().await.unwrap().bytes().await.unwrap()),
+                        3 => drop(client.depth("BTCUSDT").limit(5).send().await.unwrap()),
+                        4 => drop(ungoverned.ping().send().await.unwrap()),
+                        _ => drop(ungoverned.depth("BTCUSDT").limit(5).send().await.unwrap()),
+                    }
+                    t.0[kind].push(s.elapsed());
+                }
             }
         }
     });
     println!("round trips over loopback, {} requests each, interleaved in batches of {BATCH}", ROUNDS * BATCH);
-    report("ping", "raw reqwest GET", &mut t.raw_ping, "client.ping()", &mut t.client_ping);
-    report("depth(limit=5)", "raw reqwest bytes", &mut t.raw_depth, "client.depth(..).limit(5)", &mut t.client_depth);
-    report("ping, governor off", "raw reqwest GET", &mut t.raw_ping, "client.ping()", &mut t.ungoverned_ping);
-    let (raw, client) = (&mut t.raw_depth, &mut t.ungoverned_depth);
-    report("depth(limit=5), governor off", "raw reqwest bytes", raw, "client.depth(..).limit(5)", client);
+    let [raw_ping, client_ping, raw_depth, client_depth, ungoverned_ping, ungoverned_depth] = &t.0;
+    report("ping", "raw reqwest GET", raw_ping, "client.ping()", client_ping);
+    report("depth(limit=5)", "raw reqwest bytes", raw_depth, "client.depth(..).limit(5)", client_depth);
+    report("ping, governor off", "raw reqwest GET", raw_ping, "client.ping()", ungoverned_ping);
+    report(
+        "depth(limit=5), governor off",
+        "raw reqwest bytes",
+        raw_depth,
+        "client.depth(..).limit(5)",
+        ungoverned_depth,
+    );
 }
 
+/// The kinds of call measured, each a batch per round.
+const KINDS: usize = 6;
+
+/// Each kind's round trips, in the order of the `match` above.
 #[derive(Default)]
-struct Timings {
-    raw_ping: Vec<Duration>,
-    client_ping: Vec<Duration>,
-    raw_depth: Vec<Duration>,
-    client_depth: Vec<Duration>,
-    ungoverned_ping: Vec<Duration>,
-    ungoverned_depth: Vec<Duration>,
-}
+struct Timings([Vec<Duration>; KINDS]);
 
-fn report(what: &str, raw_name: &str, raw: &mut [Duration], client_name: &str, client: &mut [Duration]) {
+fn report(what: &str, raw_name: &str, raw: &[Duration], client_name: &str, client: &[Duration]) {
     let (r, c) = (median(&mut raw.to_vec()), median(&mut client.to_vec()));
     println!("{what}:");
     println!("  {raw_name:<28} median {:>8.1} µs", r.as_secs_f64() * 1e6);
     println!("  {client_name:<28} median {:>8.1} µs", c.as_secs_f64() * 1e6);
-    // Each round's client batch against the raw batch just before it, so slow drifts of the
+    // Each round's client batch against the raw batch of the same round, so slow drifts of the
     // machine cancel out; the median of those ratios is the figure to compare.
     let mut ratios: Vec<f64> = raw
         .chunks(BATCH)
