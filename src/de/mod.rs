@@ -145,6 +145,19 @@ pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
 /// The name under which serde_json hands a value's raw text to a visitor.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
+/// Reads serde_json's raw text of a value, which it hands over as a map of one entry (the
+/// token, then the text), with `seed`; an object that is not that one entry is no `what`.
+fn raw_entry<'de, A: de::MapAccess<'de>, S: de::DeserializeSeed<'de>>(
+    mut map: A,
+    seed: S,
+    what: &str,
+) -> Result<S::Value, A::Error> {
+    if map.next_key::<de::IgnoredAny>()?.is_none() {
+        return Err(de::Error::custom(format!("an empty object is not {what}")));
+    }
+    map.next_value_seed(seed)
+}
+
 /// Takes serde_json's raw text of a value (one map entry: the token, then the text), or,
 /// from a deserializer that cannot give it, the value itself.
 struct RawDecimal;
@@ -154,11 +167,8 @@ impl<'de> Visitor<'de> for RawDecimal {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a decimal as a string or number, or null")
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        if map.next_key::<de::IgnoredAny>()?.is_none() {
-            return Err(de::Error::custom("an empty object is not a decimal"));
-        }
-        map.next_value_seed(RawText)
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        raw_entry(map, RawText, "a decimal")
     }
     fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
         d.deserialize_option(BufferedDecimal)

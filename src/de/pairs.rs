@@ -35,11 +35,8 @@ impl<'de, T: DecimalPair + DeserializeOwned> Visitor<'de> for RawRows<T> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of rows of two decimals")
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        if map.next_key::<de::IgnoredAny>()?.is_none() {
-            return Err(de::Error::custom("an empty object is not a list of rows"));
-        }
-        map.next_value_seed(RowsText(PhantomData))
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        super::raw_entry(map, RowsText(PhantomData), "a list of rows")
     }
     fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
         <Vec<T> as serde::Deserialize>::deserialize(d)
