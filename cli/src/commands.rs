@@ -106,6 +106,10 @@ fn group(api: Api) -> Command {
     for info in api.endpoints() {
         g = g.subcommand(endpoint(api, info));
     }
+    // An API without streams (the chain API and its RPC) offers no stream commands.
+    if api.stream_names().is_empty() {
+        return g;
+    }
     g.subcommand(
         Command::new("stream")
             .about("Print market streams, one JSON object per line, until Ctrl-C (reconnects; gaps on stderr)")

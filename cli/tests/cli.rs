@@ -280,6 +280,23 @@ fn every_endpoint_of_the_spec_has_a_command() {
 }
 
 #[test]
+fn only_apis_with_streams_offer_stream_commands() {
+    let commands = |group: &str| {
+        let o = aster().args([group, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout).into_owned();
+        ["stream ", "streams ", "user-data "].map(|c| help.lines().any(|l| l.trim_start().starts_with(c)))
+    };
+    for group in ["futures", "futures-v3", "spot", "spot-v3", "prediction"] {
+        assert_eq!(commands(group), [true; 3], "{group}");
+    }
+    for group in ["chain", "chain-rpc"] {
+        assert_eq!(commands(group), [false; 3], "{group}");
+        let o = aster().args([group, "stream", "btcusdt@bookTicker"]).output().unwrap();
+        assert_ne!(o.status.code(), Some(0), "{group} stream");
+    }
+}
+
+#[test]
 fn completions_are_generated() {
     let o = aster().args(["completions", "bash"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
