@@ -253,11 +253,12 @@ fn parse_opt_decimal<E: de::Error>(s: &str) -> Result<Option<Decimal>, E> {
 /// digits at most) read in one short loop; `None` for anything else, which the full parser
 /// then reads. The result is the full parser's: same digits, same scale.
 pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
-    let bytes = text.as_bytes();
-    if bytes.is_empty() || bytes.len() > 20 {
-        return None;
-    }
-    let (mut mantissa, mut scale, mut digits, mut point) = (0u64, 0u32, 0, false);
+    plain_decimal_prefix(text.as_bytes()).filter(|&(_, len)| len == text.len()).map(|(d, _)| d)
+}
+
+/// [`plain_decimal`] of the longest start of `bytes` spelled that way, and its length.
+pub(crate) fn plain_decimal_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
+    let (mut mantissa, mut scale, mut digits, mut point, mut len) = (0u64, 0u32, 0, false, 0);
     for &b in bytes {
         match b {
             b'0'..=b'9' if digits < 19 => {
@@ -265,15 +266,18 @@ pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
                 digits += 1;
                 scale += u32::from(point);
             }
+            // A 20th digit: more than a u64 holds, so none of it is read here.
+            b'0'..=b'9' => return None,
             b'.' if !point => point = true,
-            _ => return None,
+            _ => break,
         }
+        len += 1;
     }
-    // "5." and ".5" are left to the full parser, as are more digits than a u64 holds.
-    if bytes[0] == b'.' || bytes[bytes.len() - 1] == b'.' {
+    // "5." and ".5" are left to the full parser.
+    if len == 0 || bytes[0] == b'.' || bytes[len - 1] == b'.' {
         return None;
     }
-    Some(Decimal::from_i128_with_scale(i128::from(mantissa), scale))
+    Some((Decimal::from_i128_with_scale(i128::from(mantissa), scale), len))
 }
 
 /// Reads a string without copying it when the input allows.

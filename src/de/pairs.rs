@@ -125,12 +125,16 @@ impl Cursor<'_> {
     fn decimal(&mut self) -> Option<Decimal> {
         self.expect(b'"')?;
         let rest = &self.raw.as_bytes()[self.at..];
+        if let Some((value, len)) = super::plain_decimal_prefix(rest).filter(|&(_, len)| rest.get(len) == Some(&b'"')) {
+            self.at += len + 1;
+            return Some(value);
+        }
         let len = rest.iter().position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))?;
         if rest[len] != b'"' {
             return None;
         }
         let text = &self.raw[self.at..self.at + len];
-        let value = super::plain_decimal(text).or_else(|| Decimal::from_str(text).ok())?;
+        let value = Decimal::from_str(text).ok()?;
         self.at += len + 1;
         Some(value)
     }
