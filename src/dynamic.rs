@@ -34,6 +34,17 @@ pub struct EndpointInfo {
     pub(crate) call: CallFn,
 }
 
+impl EndpointInfo {
+    /// The entry of request type `E` in API `A`: its spec, its parameters, and its call.
+    pub(crate) const fn of<E, A>(doc: &'static str) -> Self
+    where
+        E: Endpoint<A> + FromArgs + Send + Sync + 'static,
+        A: crate::api::Api,
+    {
+        EndpointInfo { spec: E::SPEC, doc, params: E::PARAM_INFO, call: call_endpoint::<E, A> }
+    }
+}
+
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// How one endpoint is called by name: the same generic function for every endpoint

@@ -63,14 +63,7 @@ fn kind(spec: &Spec, ty: &ParamType) -> TokenStream {
 fn endpoint_info(ep: &Endpoint) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let doc = ep.doc.split_whitespace().collect::<Vec<_>>().join(" ");
-    quote! {
-        crate::dynamic::EndpointInfo {
-            spec: <#struct_id as Endpoint<ThisApi>>::SPEC,
-            doc: #doc,
-            params: <#struct_id as crate::dynamic::FromArgs>::PARAM_INFO,
-            call: crate::dynamic::call_endpoint::<#struct_id, ThisApi>,
-        }
-    }
+    quote!(crate::dynamic::EndpointInfo::of::<#struct_id, ThisApi>(#doc))
 }
 
 /// What a request type offers callers working by name, emitted with the type (once for

@@ -4,126 +4,116 @@
 use super::*;
 /// Every endpoint of this API with its parameters, for callers that work by name.
 pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
-    crate::dynamic::EndpointInfo {
-        spec: <AccountStatusParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Whether the account's activity on the Aster chain is public or private. Signed by the API wallet, as the chain API's other reads are (the docs list no parameters).",
-        params: <AccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AccountStatusParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ModifyAccountStatusParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Makes the account's activity on the Aster chain public or private. Signed by the main wallet, as the chain API's other writes are.",
-        params: <ModifyAccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ModifyAccountStatusParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Sends an asset to another registered Aster chain address. Signed by the main wallet. The client id makes a retry safe.",
-        params: <TransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <StakingAccountStatusParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The state of the account's staking account. Signed by the API wallet.",
-        params: <StakingAccountStatusParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<StakingAccountStatusParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MyStakingParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's staking position. Signed by the API wallet.",
-        params: <MyStakingParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MyStakingParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ClaimableRewardsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The staking rewards the account can claim, and what has accrued. Signed by the API wallet.",
-        params: <ClaimableRewardsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ClaimableRewardsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CreateStakingParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Delegates ASTER to a validator for a lock period (on chain: TokenDelegate, Stake). Signed by the main wallet.",
-        params: <CreateStakingParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CreateStakingParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DepositStakeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Adds ASTER to the position at a validator (on chain: TokenDelegate, AddStake). Signed by the main wallet.",
-        params: <DepositStakeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DepositStakeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateLockPeriodParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Extends the position's lock to a longer period (on chain: TokenDelegate, ExtendStakingTime). Signed by the main wallet.",
-        params: <UpdateLockPeriodParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateLockPeriodParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ClaimRewardsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Claims staking rewards, at most what is claimable (on chain: TokenDelegate, ClaimRewards). Signed by the main wallet.",
-        params: <ClaimRewardsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ClaimRewardsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <LockedAsterParams as Endpoint<ThisApi>>::SPEC,
-        doc: "How much ASTER the whole network has locked for 208 weeks.",
-        params: <LockedAsterParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<LockedAsterParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PerpWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the perp (futures) wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: <PerpWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PerpWithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PerpSolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the perp (futures) wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: <PerpSolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PerpSolanaWithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
-        doc: "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
-        params: <WithdrawInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawInfoParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's deposits and withdrawals with their state on chain.",
-        params: <DepositWithdrawHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DepositWithdrawHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PerpWalletTransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
-        params: <PerpWalletTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PerpWalletTransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SpotWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the spot wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: <SpotWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SpotWithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SpotSolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the spot wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
-        params: <SpotSolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SpotSolanaWithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SpotWalletTransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
-        params: <SpotWalletTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SpotWalletTransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "What a withdrawal of an asset to a chain costs now.",
-        params: <WithdrawFeeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawFeeParams, ThisApi>,
-    },
+    crate::dynamic::EndpointInfo::of::<
+        AccountStatusParams,
+        ThisApi,
+    >(
+        "Whether the account's activity on the Aster chain is public or private. Signed by the API wallet, as the chain API's other reads are (the docs list no parameters).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        ModifyAccountStatusParams,
+        ThisApi,
+    >(
+        "Makes the account's activity on the Aster chain public or private. Signed by the main wallet, as the chain API's other writes are.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        TransferParams,
+        ThisApi,
+    >(
+        "Sends an asset to another registered Aster chain address. Signed by the main wallet. The client id makes a retry safe.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        StakingAccountStatusParams,
+        ThisApi,
+    >("The state of the account's staking account. Signed by the API wallet."),
+    crate::dynamic::EndpointInfo::of::<
+        MyStakingParams,
+        ThisApi,
+    >("The account's staking position. Signed by the API wallet."),
+    crate::dynamic::EndpointInfo::of::<
+        ClaimableRewardsParams,
+        ThisApi,
+    >(
+        "The staking rewards the account can claim, and what has accrued. Signed by the API wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        CreateStakingParams,
+        ThisApi,
+    >(
+        "Delegates ASTER to a validator for a lock period (on chain: TokenDelegate, Stake). Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        DepositStakeParams,
+        ThisApi,
+    >(
+        "Adds ASTER to the position at a validator (on chain: TokenDelegate, AddStake). Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateLockPeriodParams,
+        ThisApi,
+    >(
+        "Extends the position's lock to a longer period (on chain: TokenDelegate, ExtendStakingTime). Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        ClaimRewardsParams,
+        ThisApi,
+    >(
+        "Claims staking rewards, at most what is claimable (on chain: TokenDelegate, ClaimRewards). Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        LockedAsterParams,
+        ThisApi,
+    >("How much ASTER the whole network has locked for 208 weeks."),
+    crate::dynamic::EndpointInfo::of::<
+        PerpWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the perp (futures) wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        PerpSolanaWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the perp (futures) wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawInfoParams,
+        ThisApi,
+    >(
+        "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        DepositWithdrawHistoryParams,
+        ThisApi,
+    >("The account's deposits and withdrawals with their state on chain."),
+    crate::dynamic::EndpointInfo::of::<
+        PerpWalletTransferParams,
+        ThisApi,
+    >(
+        "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SpotWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the spot wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal (`userSignature` over `userNonce`); the request is signed by the API wallet as the guide's V3 withdrawals are. Not an order: an unknown outcome is read back from the history, never by sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SpotSolanaWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the spot wallet to the account's Solana address, signed by that Solana wallet (here required, as the chain API's docs say). Not an order: an unknown outcome is read back from the history, never by sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SpotWalletTransferParams,
+        ThisApi,
+    >(
+        "Moves an asset between the spot wallet and the perp (futures) wallet. Signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawFeeParams,
+        ThisApi,
+    >("What a withdrawal of an asset to a chain costs now."),
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
 /// endpoint's checks run before anything is sent. Returns the reply's body as sent.

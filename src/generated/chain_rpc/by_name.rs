@@ -4,36 +4,36 @@
 use super::*;
 /// Every endpoint of this API with its parameters, for callers that work by name.
 pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
-    crate::dynamic::EndpointInfo {
-        spec: <GetBalanceParams as Endpoint<ThisApi>>::SPEC,
-        doc: "An address's perp wallet balances, open positions and staking summary, at a block.",
-        params: <GetBalanceParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetBalanceParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <OpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "An address's open futures orders (at most 1000, only those placed since the chain's first block).",
-        params: <OpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<OpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UserFillsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "An address's futures fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
-        params: <UserFillsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UserFillsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SpotOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "An address's open spot orders (at most 1000, only those placed since the chain's first block).",
-        params: <SpotOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SpotOpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SpotUserFillsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "An address's spot fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
-        params: <SpotUserFillsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SpotUserFillsParams, ThisApi>,
-    },
+    crate::dynamic::EndpointInfo::of::<
+        GetBalanceParams,
+        ThisApi,
+    >(
+        "An address's perp wallet balances, open positions and staking summary, at a block.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        OpenOrdersParams,
+        ThisApi,
+    >(
+        "An address's open futures orders (at most 1000, only those placed since the chain's first block).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        UserFillsParams,
+        ThisApi,
+    >(
+        "An address's futures fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SpotOpenOrdersParams,
+        ThisApi,
+    >(
+        "An address's open spot orders (at most 1000, only those placed since the chain's first block).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SpotUserFillsParams,
+        ThisApi,
+    >(
+        "An address's spot fills in a window of at most 7 days (at most 1000; the last 7 days when no bound is given).",
+    ),
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
 /// endpoint's checks run before anything is sent. Returns the reply's body as sent.

@@ -4,507 +4,386 @@
 use super::*;
 /// Every endpoint of this API with its parameters, for callers that work by name.
 pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
-    crate::dynamic::EndpointInfo {
-        spec: <PingParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Checks that the REST API can be reached.",
-        params: <PingParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PingParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TimeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Returns the exchange's clock in milliseconds.",
-        params: <TimeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TimeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ExchangeInfoParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Trading rules, rate limits, assets and symbol filters.",
-        params: <ExchangeInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ExchangeInfoParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DepthParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Snapshot of the order book's price levels.",
-        params: <DepthParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DepthParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The most recent order-book trades of a symbol.",
-        params: <TradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <HistoricalTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Older order-book trades, paged by trade id; needs an API key.",
-        params: <HistoricalTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<HistoricalTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <AggTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Trades of one taker order at one price, merged into one row.",
-        params: <AggTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AggTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <KlinesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Candlesticks of a symbol, keyed by open time.",
-        params: <KlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<KlinesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <IndexPriceKlinesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Candlesticks of a pair's index price.",
-        params: <IndexPriceKlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<IndexPriceKlinesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MarkPriceKlinesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Candlesticks of a symbol's mark price.",
-        params: <MarkPriceKlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MarkPriceKlinesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MarkPriceParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Mark price, index price and funding rate; one symbol, or all when none is given.",
-        params: <MarkPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MarkPriceParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <FundingRateParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Past funding rates, oldest first.",
-        params: <FundingRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<FundingRateParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <FundingInfoParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Funding interval, cap and floor per symbol.",
-        params: <FundingInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<FundingInfoParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <Ticker24hrPriceChangeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Rolling 24-hour statistics; one symbol, or all when none is given.",
-        params: <Ticker24hrPriceChangeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<Ticker24hrPriceChangeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TickerPriceParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Last traded price; one symbol, or all when none is given.",
-        params: <TickerPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TickerPriceParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <BookTickerParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Best bid and ask with their quantities; one symbol, or all when none is given.",
-        params: <BookTickerParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<BookTickerParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NoopParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
-        params: <NoopParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NoopParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <IndexReferencesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The outside markets the index price of a symbol is made of, and their weights.",
-        params: <IndexReferencesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<IndexReferencesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ChangePositionModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Switches every symbol between hedge mode (true) and one-way mode (false).",
-        params: <ChangePositionModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ChangePositionModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetPositionModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Whether the account is in hedge mode.",
-        params: <GetPositionModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetPositionModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ChangeStpModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Sets the account's default self-trade prevention mode, for every symbol.",
-        params: <ChangeStpModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ChangeStpModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetStpModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's default self-trade prevention mode.",
-        params: <GetStpModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetStpModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ChangeMultiAssetModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Switches every symbol between multi-assets margin (true) and single-asset margin (false).",
-        params: <ChangeMultiAssetModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ChangeMultiAssetModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetMultiAssetModeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Whether the account is in multi-assets margin mode.",
-        params: <GetMultiAssetModeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetMultiAssetModeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Places an order. The parameters each order type needs are checked before sending.",
-        params: <NewOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ModifyOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Changes the quantity and price of an open LIMIT order in place. A new value that breaks a filter is rejected and the order stays as it was.",
-        params: <ModifyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ModifyOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewChaseOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "A post-only limit order that follows the best bid (BUY) or ask (SELL) at a fixed distance until it fills, is cancelled, or the market runs further than maxChaseOffset.",
-        params: <NewChaseOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewChaseOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewBatchOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Places up to five orders in one request; each gets its own result or error, in order.",
-        params: <NewBatchOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewBatchOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves an asset between the futures and the spot wallet.",
-        params: <FuturesTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<FuturesTransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <QueryOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The state of one order, by exchange id or client id.",
-        params: <QueryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<QueryOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CancelOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Cancels one open order, by exchange id or client id.",
-        params: <CancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CancelOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CancelOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Cancels every open order of a symbol.",
-        params: <CancelOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CancelOpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CancelBatchOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Cancels up to ten orders of a symbol; each gets its own result or error, in order.",
-        params: <CancelBatchOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CancelBatchOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CountdownCancelOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Arms (or with 0 disarms) a timer that cancels all open orders of a symbol unless renewed.",
-        params: <CountdownCancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CountdownCancelOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "One open order, by exchange id or client id.",
-        params: <GetOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetOpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "All open orders of a symbol, or of every symbol when none is given.",
-        params: <GetOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetAllOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Open, cancelled and filled orders of a symbol.",
-        params: <GetAllOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetAllOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <BalanceParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Wallet and available balance per asset.",
-        params: <BalanceParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<BalanceParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <AccountParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Margins, balances per asset and positions of the account.",
-        params: <AccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AccountParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ChangeLeverageParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Sets the initial leverage of a symbol.",
-        params: <ChangeLeverageParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ChangeLeverageParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ChangeMarginTypeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Switches a symbol between isolated and crossed margin.",
-        params: <ChangeMarginTypeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ChangeMarginTypeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ModifyIsolatedPositionMarginParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Adds margin to, or removes it from, an isolated position.",
-        params: <ModifyIsolatedPositionMarginParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<
-            ModifyIsolatedPositionMarginParams,
-            ThisApi,
-        >,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetPositionMarginHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Past isolated-margin changes of a symbol.",
-        params: <GetPositionMarginHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetPositionMarginHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetPositionRiskParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Positions with entry, mark and liquidation price.",
-        params: <GetPositionRiskParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetPositionRiskParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's own fills on a symbol.",
-        params: <GetAccountTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetAccountTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetIncomeHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Realized PnL, funding, commissions, transfers and other balance changes.",
-        params: <GetIncomeHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetIncomeHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <LeverageBracketsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Notional brackets with their maximum leverage and maintenance ratio.",
-        params: <LeverageBracketsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<LeverageBracketsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <AdlQuantileParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Where each position stands in the auto-deleveraging queue (0 low to 4 high).",
-        params: <AdlQuantileParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AdlQuantileParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ForceOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's liquidation and auto-deleveraging orders.",
-        params: <ForceOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ForceOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CommissionRateParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Maker and taker commission rates of a symbol.",
-        params: <CommissionRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CommissionRateParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateMmpParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Sets market maker protection for a symbol: when fills within the window pass a limit, MMP orders are refused for the frozen time.",
-        params: <UpdateMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateMmpParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetMmpParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Market maker protection settings, of one symbol or all.",
-        params: <GetMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetMmpParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DeleteMmpParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Removes market maker protection from a symbol.",
-        params: <DeleteMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DeleteMmpParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ResetMmpParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Ends a symbol's frozen period and clears its counters.",
-        params: <ResetMmpParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ResetMmpParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewStrategyOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Places linked orders: OTO (one triggers the other), OCO (one cancels the other) or OTOCO (one triggers an OCO pair). OTO and OCO take 2 sub-orders, OTOCO 3.",
-        params: <NewStrategyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewStrategyOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateStrategyOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Changes sub-orders of a working strategy; one result per sub-order.",
-        params: <UpdateStrategyOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateStrategyOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <QueryStrategyOpenOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "A working strategy and its sub-orders, by strategyId or clientStrategyId.",
-        params: <QueryStrategyOpenOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<QueryStrategyOpenOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <QueryStrategyHistoryOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "A finished strategy and its sub-orders; at most 90 days back.",
-        params: <QueryStrategyHistoryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<QueryStrategyHistoryOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <BindSubAccountParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Binds an existing wallet as a sub-account. `childSignature` is the sub-account wallet's own signature over this request's message without childSignature; pin the nonce it was made with on the request.",
-        params: <BindSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<BindSubAccountParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CreateSubAccountParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Creates a sub-account for a wallet (whitelisted addresses only). `childSignature` is that wallet's signature over the message without it.",
-        params: <CreateSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CreateSubAccountParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetSubAccountListParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The main account and its sub-accounts.",
-        params: <GetSubAccountListParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetSubAccountListParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateSubAccountParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Renames, freezes or unfreezes a sub-account; a frozen one cannot transfer.",
-        params: <UpdateSubAccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateSubAccountParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SubAccountTransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves an asset between the main account and its sub-accounts, futures or spot side.",
-        params: <SubAccountTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SubAccountTransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MigrateUserAssetsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves every asset with a positive balance (up to 300) out of the signing wallet's account, which must have no positions and no open orders. Keep the batchId.",
-        params: <MigrateUserAssetsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MigrateUserAssetsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MigrateUserAssetsHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The state of each asset of one migration batch.",
-        params: <MigrateUserAssetsHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MigrateUserAssetsHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <RegisterAndApproveAgentParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Registers an API wallet (agent) for the user and grants its permissions. The main wallet signs on the chain id given in signatureChainId (56 for EVM wallets).",
-        params: <RegisterAndApproveAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<RegisterAndApproveAgentParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ApproveAgentParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Approves an API wallet (agent) for the user with its permissions, signed by the main wallet. The agent then signs the user's requests until `expired` or until it is deleted.",
-        params: <ApproveAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ApproveAgentParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateAgentParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Changes an approved agent's permissions and allowed IPs, signed by the main wallet.",
-        params: <UpdateAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateAgentParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DeleteAgentParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Removes an agent, signed by the main wallet; its signatures are refused from then on.",
-        params: <DeleteAgentParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DeleteAgentParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetAgentsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The user's approved agents.",
-        params: <GetAgentsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetAgentsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ApproveBuilderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Lets a builder add a fee to the user's orders, up to `maxFeeRate` of each order's value, signed by the main wallet.",
-        params: <ApproveBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ApproveBuilderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <UpdateBuilderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Changes an approved builder's highest fee rate, signed by the main wallet.",
-        params: <UpdateBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<UpdateBuilderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DeleteBuilderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws a builder's approval, signed by the main wallet; its fees are refused from then on.",
-        params: <DeleteBuilderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DeleteBuilderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetBuildersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The user's approved builders.",
-        params: <GetBuildersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetBuildersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetDirectAnnouncementsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Announcements addressed to this user, a page at a time.",
-        params: <GetDirectAnnouncementsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetDirectAnnouncementsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetDirectAnnouncementParams as Endpoint<ThisApi>>::SPEC,
-        doc: "One announcement addressed to this user.",
-        params: <GetDirectAnnouncementParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetDirectAnnouncementParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Creates the account's listen key, or returns and extends the active one.",
-        params: <NewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewListenKeyParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Extends the listen key's validity by 60 minutes.",
-        params: <RenewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<RenewListenKeyParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Invalidates the listen key and closes its stream.",
-        params: <CloseListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CloseListenKeyParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawInfoParams as Endpoint<ThisApi>>::SPEC,
-        doc: "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
-        params: <WithdrawInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawInfoParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DepositWithdrawHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's deposits and withdrawals with their state on chain.",
-        params: <DepositWithdrawHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DepositWithdrawHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's own nonce (`userNonce`), apart from the request's. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.",
-        params: <WithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
-        params: <SolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SolanaWithdrawParams, ThisApi>,
-    },
+    crate::dynamic::EndpointInfo::of::<
+        PingParams,
+        ThisApi,
+    >("Checks that the REST API can be reached."),
+    crate::dynamic::EndpointInfo::of::<
+        TimeParams,
+        ThisApi,
+    >("Returns the exchange's clock in milliseconds."),
+    crate::dynamic::EndpointInfo::of::<
+        ExchangeInfoParams,
+        ThisApi,
+    >("Trading rules, rate limits, assets and symbol filters."),
+    crate::dynamic::EndpointInfo::of::<
+        DepthParams,
+        ThisApi,
+    >("Snapshot of the order book's price levels."),
+    crate::dynamic::EndpointInfo::of::<
+        TradesParams,
+        ThisApi,
+    >("The most recent order-book trades of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        HistoricalTradesParams,
+        ThisApi,
+    >("Older order-book trades, paged by trade id; needs an API key."),
+    crate::dynamic::EndpointInfo::of::<
+        AggTradesParams,
+        ThisApi,
+    >("Trades of one taker order at one price, merged into one row."),
+    crate::dynamic::EndpointInfo::of::<
+        KlinesParams,
+        ThisApi,
+    >("Candlesticks of a symbol, keyed by open time."),
+    crate::dynamic::EndpointInfo::of::<
+        IndexPriceKlinesParams,
+        ThisApi,
+    >("Candlesticks of a pair's index price."),
+    crate::dynamic::EndpointInfo::of::<
+        MarkPriceKlinesParams,
+        ThisApi,
+    >("Candlesticks of a symbol's mark price."),
+    crate::dynamic::EndpointInfo::of::<
+        MarkPriceParams,
+        ThisApi,
+    >(
+        "Mark price, index price and funding rate; one symbol, or all when none is given.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        FundingRateParams,
+        ThisApi,
+    >("Past funding rates, oldest first."),
+    crate::dynamic::EndpointInfo::of::<
+        FundingInfoParams,
+        ThisApi,
+    >("Funding interval, cap and floor per symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        Ticker24hrPriceChangeParams,
+        ThisApi,
+    >("Rolling 24-hour statistics; one symbol, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        TickerPriceParams,
+        ThisApi,
+    >("Last traded price; one symbol, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        BookTickerParams,
+        ThisApi,
+    >("Best bid and ask with their quantities; one symbol, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        NoopParams,
+        ThisApi,
+    >(
+        "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        IndexReferencesParams,
+        ThisApi,
+    >("The outside markets the index price of a symbol is made of, and their weights."),
+    crate::dynamic::EndpointInfo::of::<
+        ChangePositionModeParams,
+        ThisApi,
+    >("Switches every symbol between hedge mode (true) and one-way mode (false)."),
+    crate::dynamic::EndpointInfo::of::<
+        GetPositionModeParams,
+        ThisApi,
+    >("Whether the account is in hedge mode."),
+    crate::dynamic::EndpointInfo::of::<
+        ChangeStpModeParams,
+        ThisApi,
+    >("Sets the account's default self-trade prevention mode, for every symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        GetStpModeParams,
+        ThisApi,
+    >("The account's default self-trade prevention mode."),
+    crate::dynamic::EndpointInfo::of::<
+        ChangeMultiAssetModeParams,
+        ThisApi,
+    >(
+        "Switches every symbol between multi-assets margin (true) and single-asset margin (false).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetMultiAssetModeParams,
+        ThisApi,
+    >("Whether the account is in multi-assets margin mode."),
+    crate::dynamic::EndpointInfo::of::<
+        NewOrderParams,
+        ThisApi,
+    >(
+        "Places an order. The parameters each order type needs are checked before sending.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        ModifyOrderParams,
+        ThisApi,
+    >(
+        "Changes the quantity and price of an open LIMIT order in place. A new value that breaks a filter is rejected and the order stays as it was.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        NewChaseOrderParams,
+        ThisApi,
+    >(
+        "A post-only limit order that follows the best bid (BUY) or ask (SELL) at a fixed distance until it fills, is cancelled, or the market runs further than maxChaseOffset.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        NewBatchOrderParams,
+        ThisApi,
+    >(
+        "Places up to five orders in one request; each gets its own result or error, in order.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        FuturesTransferParams,
+        ThisApi,
+    >("Moves an asset between the futures and the spot wallet."),
+    crate::dynamic::EndpointInfo::of::<
+        QueryOrderParams,
+        ThisApi,
+    >("The state of one order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        CancelOrderParams,
+        ThisApi,
+    >("Cancels one open order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        CancelOpenOrdersParams,
+        ThisApi,
+    >("Cancels every open order of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        CancelBatchOrderParams,
+        ThisApi,
+    >(
+        "Cancels up to ten orders of a symbol; each gets its own result or error, in order.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        CountdownCancelOrderParams,
+        ThisApi,
+    >(
+        "Arms (or with 0 disarms) a timer that cancels all open orders of a symbol unless renewed.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetOpenOrdersParams,
+        ThisApi,
+    >("One open order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        GetOrdersParams,
+        ThisApi,
+    >("All open orders of a symbol, or of every symbol when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        GetAllOrdersParams,
+        ThisApi,
+    >("Open, cancelled and filled orders of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        BalanceParams,
+        ThisApi,
+    >("Wallet and available balance per asset."),
+    crate::dynamic::EndpointInfo::of::<
+        AccountParams,
+        ThisApi,
+    >("Margins, balances per asset and positions of the account."),
+    crate::dynamic::EndpointInfo::of::<
+        ChangeLeverageParams,
+        ThisApi,
+    >("Sets the initial leverage of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        ChangeMarginTypeParams,
+        ThisApi,
+    >("Switches a symbol between isolated and crossed margin."),
+    crate::dynamic::EndpointInfo::of::<
+        ModifyIsolatedPositionMarginParams,
+        ThisApi,
+    >("Adds margin to, or removes it from, an isolated position."),
+    crate::dynamic::EndpointInfo::of::<
+        GetPositionMarginHistoryParams,
+        ThisApi,
+    >("Past isolated-margin changes of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        GetPositionRiskParams,
+        ThisApi,
+    >("Positions with entry, mark and liquidation price."),
+    crate::dynamic::EndpointInfo::of::<
+        GetAccountTradesParams,
+        ThisApi,
+    >("The account's own fills on a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        GetIncomeHistoryParams,
+        ThisApi,
+    >("Realized PnL, funding, commissions, transfers and other balance changes."),
+    crate::dynamic::EndpointInfo::of::<
+        LeverageBracketsParams,
+        ThisApi,
+    >("Notional brackets with their maximum leverage and maintenance ratio."),
+    crate::dynamic::EndpointInfo::of::<
+        AdlQuantileParams,
+        ThisApi,
+    >("Where each position stands in the auto-deleveraging queue (0 low to 4 high)."),
+    crate::dynamic::EndpointInfo::of::<
+        ForceOrdersParams,
+        ThisApi,
+    >("The account's liquidation and auto-deleveraging orders."),
+    crate::dynamic::EndpointInfo::of::<
+        CommissionRateParams,
+        ThisApi,
+    >("Maker and taker commission rates of a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateMmpParams,
+        ThisApi,
+    >(
+        "Sets market maker protection for a symbol: when fills within the window pass a limit, MMP orders are refused for the frozen time.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetMmpParams,
+        ThisApi,
+    >("Market maker protection settings, of one symbol or all."),
+    crate::dynamic::EndpointInfo::of::<
+        DeleteMmpParams,
+        ThisApi,
+    >("Removes market maker protection from a symbol."),
+    crate::dynamic::EndpointInfo::of::<
+        ResetMmpParams,
+        ThisApi,
+    >("Ends a symbol's frozen period and clears its counters."),
+    crate::dynamic::EndpointInfo::of::<
+        NewStrategyOrderParams,
+        ThisApi,
+    >(
+        "Places linked orders: OTO (one triggers the other), OCO (one cancels the other) or OTOCO (one triggers an OCO pair). OTO and OCO take 2 sub-orders, OTOCO 3.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateStrategyOrderParams,
+        ThisApi,
+    >("Changes sub-orders of a working strategy; one result per sub-order."),
+    crate::dynamic::EndpointInfo::of::<
+        QueryStrategyOpenOrderParams,
+        ThisApi,
+    >("A working strategy and its sub-orders, by strategyId or clientStrategyId."),
+    crate::dynamic::EndpointInfo::of::<
+        QueryStrategyHistoryOrderParams,
+        ThisApi,
+    >("A finished strategy and its sub-orders; at most 90 days back."),
+    crate::dynamic::EndpointInfo::of::<
+        BindSubAccountParams,
+        ThisApi,
+    >(
+        "Binds an existing wallet as a sub-account. `childSignature` is the sub-account wallet's own signature over this request's message without childSignature; pin the nonce it was made with on the request.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        CreateSubAccountParams,
+        ThisApi,
+    >(
+        "Creates a sub-account for a wallet (whitelisted addresses only). `childSignature` is that wallet's signature over the message without it.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetSubAccountListParams,
+        ThisApi,
+    >("The main account and its sub-accounts."),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateSubAccountParams,
+        ThisApi,
+    >("Renames, freezes or unfreezes a sub-account; a frozen one cannot transfer."),
+    crate::dynamic::EndpointInfo::of::<
+        SubAccountTransferParams,
+        ThisApi,
+    >(
+        "Moves an asset between the main account and its sub-accounts, futures or spot side.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        MigrateUserAssetsParams,
+        ThisApi,
+    >(
+        "Moves every asset with a positive balance (up to 300) out of the signing wallet's account, which must have no positions and no open orders. Keep the batchId.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        MigrateUserAssetsHistoryParams,
+        ThisApi,
+    >("The state of each asset of one migration batch."),
+    crate::dynamic::EndpointInfo::of::<
+        RegisterAndApproveAgentParams,
+        ThisApi,
+    >(
+        "Registers an API wallet (agent) for the user and grants its permissions. The main wallet signs on the chain id given in signatureChainId (56 for EVM wallets).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        ApproveAgentParams,
+        ThisApi,
+    >(
+        "Approves an API wallet (agent) for the user with its permissions, signed by the main wallet. The agent then signs the user's requests until `expired` or until it is deleted.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateAgentParams,
+        ThisApi,
+    >(
+        "Changes an approved agent's permissions and allowed IPs, signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        DeleteAgentParams,
+        ThisApi,
+    >(
+        "Removes an agent, signed by the main wallet; its signatures are refused from then on.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetAgentsParams,
+        ThisApi,
+    >("The user's approved agents."),
+    crate::dynamic::EndpointInfo::of::<
+        ApproveBuilderParams,
+        ThisApi,
+    >(
+        "Lets a builder add a fee to the user's orders, up to `maxFeeRate` of each order's value, signed by the main wallet.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        UpdateBuilderParams,
+        ThisApi,
+    >("Changes an approved builder's highest fee rate, signed by the main wallet."),
+    crate::dynamic::EndpointInfo::of::<
+        DeleteBuilderParams,
+        ThisApi,
+    >(
+        "Withdraws a builder's approval, signed by the main wallet; its fees are refused from then on.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        GetBuildersParams,
+        ThisApi,
+    >("The user's approved builders."),
+    crate::dynamic::EndpointInfo::of::<
+        GetDirectAnnouncementsParams,
+        ThisApi,
+    >("Announcements addressed to this user, a page at a time."),
+    crate::dynamic::EndpointInfo::of::<
+        GetDirectAnnouncementParams,
+        ThisApi,
+    >("One announcement addressed to this user."),
+    crate::dynamic::EndpointInfo::of::<
+        NewListenKeyParams,
+        ThisApi,
+    >("Creates the account's listen key, or returns and extends the active one."),
+    crate::dynamic::EndpointInfo::of::<
+        RenewListenKeyParams,
+        ThisApi,
+    >("Extends the listen key's validity by 60 minutes."),
+    crate::dynamic::EndpointInfo::of::<
+        CloseListenKeyParams,
+        ThisApi,
+    >("Invalidates the listen key and closes its stream."),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawInfoParams,
+        ThisApi,
+    >(
+        "How much the account may withdraw today, per asset and chain, from either wallet, and the fees.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        DepositWithdrawHistoryParams,
+        ThisApi,
+    >("The account's deposits and withdrawals with their state on chain."),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the futures wallet to the account's own address on an EVM chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) under the withdrawal's own nonce (`userNonce`), apart from the request's. Not an order: an unknown outcome is read back from `deposit_withdraw_history`, never by sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SolanaWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the futures wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
+    ),
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
 /// endpoint's checks run before anything is sent. Returns the reply's body as sent.

@@ -4,228 +4,182 @@
 use super::*;
 /// Every endpoint of this API with its parameters, for callers that work by name.
 pub static ENDPOINT_INFO: &[crate::dynamic::EndpointInfo] = &[
-    crate::dynamic::EndpointInfo {
-        spec: <MintParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Turns quote asset into pairs of one YES and one NO token of a market, at the current prices (which add up to 1). Not an order: an unknown outcome cannot be looked up by its client id, so read the balances before sending it again.",
-        params: <MintParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MintParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <BurnParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Turns pairs of one YES and one NO token back into quote asset; the account must hold both. Works after the market closed too.",
-        params: <BurnParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<BurnParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SplitParams as Endpoint<ThisApi>>::SPEC,
-        doc: "For an event of several outcomes: turns quote asset into tokens of the named market, priced against the other outcomes' last prices.",
-        params: <SplitParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SplitParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <MergeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "For an event of several outcomes: hands in one token of every outcome per set and returns the quote asset for them.",
-        params: <MergeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<MergeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PositionsParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's holdings of outcome tokens, of one pair or all.",
-        params: <PositionsParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PositionsParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PositionHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Positions that ended, closed by the account or settled with their market.",
-        params: <PositionHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PositionHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SettlementHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "What each token the account held paid when its market settled.",
-        params: <SettlementHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SettlementHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NoopParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
-        params: <NoopParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NoopParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <PingParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Checks that the REST API can be reached.",
-        params: <PingParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<PingParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TimeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Returns the exchange's clock in milliseconds.",
-        params: <TimeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TimeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <ExchangeInfoParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Rate limits, assets, every outcome token's pair with its filters, and the events they belong to.",
-        params: <ExchangeInfoParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<ExchangeInfoParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <DepthParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Snapshot of the order book's price levels.",
-        params: <DepthParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<DepthParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The most recent trades of a pair.",
-        params: <TradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <HistoricalTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Older trades, paged by trade id; needs an API key.",
-        params: <HistoricalTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<HistoricalTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <AggTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Trades of one taker order at one price, combined; by id or by a window of at most an hour.",
-        params: <AggTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AggTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <KlinesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Candlesticks of an outcome token's pair, by the second or the minute, identified by their open time.",
-        params: <KlinesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<KlinesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <Ticker24hrPriceChangeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Rolling 24-hour statistics; one pair, or all when none is given.",
-        params: <Ticker24hrPriceChangeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<Ticker24hrPriceChangeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TickerPriceParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Last traded price; one pair, or all when none is given.",
-        params: <TickerPriceParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TickerPriceParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <BookTickerParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Best bid and ask with their quantities; one pair, or all when none is given.",
-        params: <BookTickerParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<BookTickerParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CommissionRateParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The account's maker and taker fee rates on a pair.",
-        params: <CommissionRateParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CommissionRateParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Places an order for outcome tokens (prices lie between 0 and 1). A MARKET buy may give the amount to spend in the quote asset (quoteOrderQty) instead of a quantity. What each order type needs is checked before sending.",
-        params: <NewOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CancelOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Cancels an open order, by exchange id or client id.",
-        params: <CancelOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CancelOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <QueryOrderParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The state of one order, by exchange id or client id.",
-        params: <QueryOrderParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<QueryOrderParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "One open order, by exchange id or client id.",
-        params: <GetOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetOpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "All open orders of a pair, or of every pair when none is given.",
-        params: <GetOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CancelOpenOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Cancels the open orders of a pair; all of them, or those whose ids are listed.",
-        params: <CancelOpenOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CancelOpenOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetAllOrdersParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Open, cancelled and filled orders of a pair, from the last 7 days unless a window is given.",
-        params: <GetAllOrdersParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetAllOrdersParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <TransactionHistoryParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Changes of the balances (trades, transfers, mints, burns, settlements), newest 7 days unless a window is given.",
-        params: <TransactionHistoryParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<TransactionHistoryParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <FuturesTransferParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Moves an asset between the spot and the futures wallet of the account.",
-        params: <FuturesTransferParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<FuturesTransferParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawFeeParams as Endpoint<ThisApi>>::SPEC,
-        doc: "The current least fee of a withdrawal of an asset to a chain.",
-        params: <WithdrawFeeParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawFeeParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <WithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them. Weighs 5 here (1 on spot).",
-        params: <WithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<WithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <SolanaWithdrawParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
-        params: <SolanaWithdrawParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<SolanaWithdrawParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <AccountParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Permissions and the balance of every asset of the spot account.",
-        params: <AccountParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<AccountParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <GetAccountTradesParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Fills of the account's orders, newest 7 days unless a window (at most 7 days) is given.",
-        params: <GetAccountTradesParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<GetAccountTradesParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <NewListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Creates the spot account's listen key, or returns and extends the active one.",
-        params: <NewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<NewListenKeyParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <RenewListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Extends the listen key's validity by 60 minutes.",
-        params: <RenewListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<RenewListenKeyParams, ThisApi>,
-    },
-    crate::dynamic::EndpointInfo {
-        spec: <CloseListenKeyParams as Endpoint<ThisApi>>::SPEC,
-        doc: "Invalidates the listen key and closes its stream.",
-        params: <CloseListenKeyParams as crate::dynamic::FromArgs>::PARAM_INFO,
-        call: crate::dynamic::call_endpoint::<CloseListenKeyParams, ThisApi>,
-    },
+    crate::dynamic::EndpointInfo::of::<
+        MintParams,
+        ThisApi,
+    >(
+        "Turns quote asset into pairs of one YES and one NO token of a market, at the current prices (which add up to 1). Not an order: an unknown outcome cannot be looked up by its client id, so read the balances before sending it again.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        BurnParams,
+        ThisApi,
+    >(
+        "Turns pairs of one YES and one NO token back into quote asset; the account must hold both. Works after the market closed too.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SplitParams,
+        ThisApi,
+    >(
+        "For an event of several outcomes: turns quote asset into tokens of the named market, priced against the other outcomes' last prices.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        MergeParams,
+        ThisApi,
+    >(
+        "For an event of several outcomes: hands in one token of every outcome per set and returns the quote asset for them.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        PositionsParams,
+        ThisApi,
+    >("The account's holdings of outcome tokens, of one pair or all."),
+    crate::dynamic::EndpointInfo::of::<
+        PositionHistoryParams,
+        ThisApi,
+    >("Positions that ended, closed by the account or settled with their market."),
+    crate::dynamic::EndpointInfo::of::<
+        SettlementHistoryParams,
+        ThisApi,
+    >("What each token the account held paid when its market settled."),
+    crate::dynamic::EndpointInfo::of::<
+        NoopParams,
+        ThisApi,
+    >(
+        "Does nothing, under a nonce. Sent with the nonce of an earlier request that has not reached the chain yet (pin it with `.nonce(n)`), it takes that nonce's place, so the earlier request is dropped as a duplicate. Best effort: the earlier one may win.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        PingParams,
+        ThisApi,
+    >("Checks that the REST API can be reached."),
+    crate::dynamic::EndpointInfo::of::<
+        TimeParams,
+        ThisApi,
+    >("Returns the exchange's clock in milliseconds."),
+    crate::dynamic::EndpointInfo::of::<
+        ExchangeInfoParams,
+        ThisApi,
+    >(
+        "Rate limits, assets, every outcome token's pair with its filters, and the events they belong to.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        DepthParams,
+        ThisApi,
+    >("Snapshot of the order book's price levels."),
+    crate::dynamic::EndpointInfo::of::<
+        TradesParams,
+        ThisApi,
+    >("The most recent trades of a pair."),
+    crate::dynamic::EndpointInfo::of::<
+        HistoricalTradesParams,
+        ThisApi,
+    >("Older trades, paged by trade id; needs an API key."),
+    crate::dynamic::EndpointInfo::of::<
+        AggTradesParams,
+        ThisApi,
+    >(
+        "Trades of one taker order at one price, combined; by id or by a window of at most an hour.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        KlinesParams,
+        ThisApi,
+    >(
+        "Candlesticks of an outcome token's pair, by the second or the minute, identified by their open time.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        Ticker24hrPriceChangeParams,
+        ThisApi,
+    >("Rolling 24-hour statistics; one pair, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        TickerPriceParams,
+        ThisApi,
+    >("Last traded price; one pair, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        BookTickerParams,
+        ThisApi,
+    >("Best bid and ask with their quantities; one pair, or all when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        CommissionRateParams,
+        ThisApi,
+    >("The account's maker and taker fee rates on a pair."),
+    crate::dynamic::EndpointInfo::of::<
+        NewOrderParams,
+        ThisApi,
+    >(
+        "Places an order for outcome tokens (prices lie between 0 and 1). A MARKET buy may give the amount to spend in the quote asset (quoteOrderQty) instead of a quantity. What each order type needs is checked before sending.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        CancelOrderParams,
+        ThisApi,
+    >("Cancels an open order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        QueryOrderParams,
+        ThisApi,
+    >("The state of one order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        GetOpenOrdersParams,
+        ThisApi,
+    >("One open order, by exchange id or client id."),
+    crate::dynamic::EndpointInfo::of::<
+        GetOrdersParams,
+        ThisApi,
+    >("All open orders of a pair, or of every pair when none is given."),
+    crate::dynamic::EndpointInfo::of::<
+        CancelOpenOrdersParams,
+        ThisApi,
+    >("Cancels the open orders of a pair; all of them, or those whose ids are listed."),
+    crate::dynamic::EndpointInfo::of::<
+        GetAllOrdersParams,
+        ThisApi,
+    >(
+        "Open, cancelled and filled orders of a pair, from the last 7 days unless a window is given.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        TransactionHistoryParams,
+        ThisApi,
+    >(
+        "Changes of the balances (trades, transfers, mints, burns, settlements), newest 7 days unless a window is given.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        FuturesTransferParams,
+        ThisApi,
+    >("Moves an asset between the spot and the futures wallet of the account."),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawFeeParams,
+        ThisApi,
+    >("The current least fee of a withdrawal of an asset to a chain."),
+    crate::dynamic::EndpointInfo::of::<
+        WithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws an asset to the account's own address on a chain. The main wallet signs the withdrawal itself (`userSignature`, see `aster::spot::withdraw_signature`) over the request's nonce: take one with `client.next_nonce()` and pin it with `.nonce(n)`. Spot funds move to futures first when futures lack them. Weighs 5 here (1 on spot).",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        SolanaWithdrawParams,
+        ThisApi,
+    >(
+        "Withdraws from the spot wallet to a Solana address. The Solana wallet's Ed25519 signature (`userSignature` with `userNonce`, see `aster::solana`, feature `solana`) is optional today and required later; only signed withdrawals are recorded on the Aster chain.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        AccountParams,
+        ThisApi,
+    >("Permissions and the balance of every asset of the spot account."),
+    crate::dynamic::EndpointInfo::of::<
+        GetAccountTradesParams,
+        ThisApi,
+    >(
+        "Fills of the account's orders, newest 7 days unless a window (at most 7 days) is given.",
+    ),
+    crate::dynamic::EndpointInfo::of::<
+        NewListenKeyParams,
+        ThisApi,
+    >("Creates the spot account's listen key, or returns and extends the active one."),
+    crate::dynamic::EndpointInfo::of::<
+        RenewListenKeyParams,
+        ThisApi,
+    >("Extends the listen key's validity by 60 minutes."),
+    crate::dynamic::EndpointInfo::of::<
+        CloseListenKeyParams,
+        ThisApi,
+    >("Invalidates the listen key and closes its stream."),
 ];
 /// Calls the endpoint `name` with text arguments: each is parsed to its type and the
 /// endpoint's checks run before anything is sent. Returns the reply's body as sent.
