@@ -151,10 +151,11 @@ fn add_extra_params(w: &mut ParamWriter, spec_params: &[&str], extra: &[(String,
 }
 
 /// Where a request goes and how it is signed.
-#[derive(Debug, Clone, Copy)]
-struct Target<'a> {
+#[derive(Debug, Clone)]
+struct Target {
     method: Method,
-    path: &'a str,
+    /// Borrowed for every endpoint of the spec; owned only for a path given at run time.
+    path: std::borrow::Cow<'static, str>,
     security: Security,
     auth: Auth,
     /// The endpoint's name, for errors and logs.
@@ -230,7 +231,7 @@ impl Core {
         // Outside the spec, the weight is not known: 1, as for most endpoints.
         let target = Target {
             method,
-            path,
+            path: path.to_owned().into(),
             security,
             auth: self.untyped_auth(),
             name: "request",
@@ -299,7 +300,7 @@ impl Core {
         };
         let target = Target {
             method: spec.method,
-            path: spec.path,
+            path: spec.path.into(),
             security: spec.security,
             auth: spec.auth,
             name: spec.name,
@@ -315,26 +316,41 @@ impl Core {
     /// sends it once more, written anew by `write` (timestamps and nonces are added then).
     async fn send_retrying_clock(
         &self,
-        target: Target<'_>,
+        target: Target,
         opts: Options,
         client_order_ids: Vec<String>,
         write: impl Fn() -> Result<ParamWriter>,
     ) -> Result<Reply> {
-        match self.dispatch(&target, write()?, opts, client_order_ids.clone()).await {
+        let first = self.dispatch(&target, write()?, opts, client_order_ids.clone()).await;
+        match first {
             Err(e) if self.inner.resync_on_clock_error && self.clock_rejected(&e, target.auth, opts) => {
-                // The exchange refused the request's time, so it did not act: take its clock
-                // and send once more (the same client order ids keep it idempotent).
-                let name = target.name;
-                tracing::info!(target: "aster::rest", endpoint = name, "clock rejected; resyncing and retrying once");
-                if let Err(why) = self.resync().await {
-                    // The exchange's refusal is what the caller needs, not the resync's failure.
-                    tracing::warn!(target: "aster::rest", endpoint = name, error = %why, "clock resync failed");
-                    return Err(e);
-                }
-                self.dispatch(&target, write()?, opts, client_order_ids).await
+                self.resend_on_exchange_clock(&target, e, opts, client_order_ids, &write).await
             }
             other => other,
         }
+    }
+
+    /// The exchange refused the request's time (`refused`), so it did not act: takes its
+    /// clock and sends once more (the same client order ids keep it idempotent). Made and
+    /// boxed here, not in the caller: a rare path, kept out of every call's future.
+    fn resend_on_exchange_clock<'a>(
+        &'a self,
+        target: &'a Target,
+        refused: Error,
+        opts: Options,
+        client_order_ids: Vec<String>,
+        write: &'a impl Fn() -> Result<ParamWriter>,
+    ) -> std::pin::Pin<Box<impl std::future::Future<Output = Result<Reply>> + 'a>> {
+        Box::pin(async move {
+            let name = target.name;
+            tracing::info!(target: "aster::rest", endpoint = name, "clock rejected; resyncing and retrying once");
+            if let Err(why) = self.resync().await {
+                // The exchange's refusal is what the caller needs, not the resync's failure.
+                tracing::warn!(target: "aster::rest", endpoint = name, error = %why, "clock resync failed");
+                return Err(refused);
+            }
+            self.dispatch(target, write()?, opts, client_order_ids).await
+        })
     }
 
     /// Whether `e` is the exchange refusing the request's time: -1021 (timestamp outside
@@ -354,7 +370,7 @@ impl Core {
         let path = self.inner.api.own(self.inner.api.time_path, "time")?;
         let target = Target {
             method: Method::Get,
-            path,
+            path: path.into(),
             security: Security::None,
             auth: Auth::Hmac,
             name: "time",
@@ -481,19 +497,20 @@ impl Core {
 
     async fn dispatch(
         &self,
-        target: &Target<'_>,
+        target: &Target,
         mut w: ParamWriter,
         opts: Options,
         client_order_ids: Vec<String>,
     ) -> Result<Reply> {
-        let Target { method, path, security, auth, name, .. } = *target;
+        let Target { method, security, auth, name, .. } = *target;
+        let path: &str = &target.path;
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
         // Admitted before signing: a wait must not age the timestamp or the nonce.
         self.admit(target, &w, client_order_ids.len()).await?;
         let sent = Sent {
             method,
-            path: path.to_string(),
+            path: target.path.clone(),
             client_order_ids,
             items_may_fail: opts.items_may_fail,
             writes: method.changes_state() && target.rpc.is_none(),
@@ -520,27 +537,19 @@ impl Core {
             _ => None,
         };
         let payload = w.into_string();
-        let mut url = String::with_capacity(inner.base_url.len() + path.len() + payload.len() + 1);
-        url.push_str(&inner.base_url);
-        url.push_str(path);
+        let query = if in_query && rpc_body.is_none() && !payload.is_empty() { payload.as_str() } else { "" };
+        let separator = if query.is_empty() { "" } else { "?" };
+        let req = with_url(&[&inner.base_url, path, separator, query], |url| http.request(method.to_http(), url));
         let mut req = match rpc_body {
-            Some(body) => http
-                .request(method.to_http(), url)
+            Some(body) => req
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .header(http::header::CONTENT_LENGTH, body.len())
                 .body(body),
-            None if in_query => {
-                if !payload.is_empty() {
-                    url.push('?');
-                    url.push_str(&payload);
-                }
-                http.request(method.to_http(), url)
-            }
+            None if in_query => req,
             None => {
                 // Stated even for an empty body: front ends answer 411 to a POST without it.
                 let length = payload.len();
-                http.request(method.to_http(), url)
-                    .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                req.header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(http::header::CONTENT_LENGTH, length)
                     .body(payload)
             }
@@ -570,7 +579,7 @@ impl Core {
             outcome = outcome.and_then(|reply| crate::request::rpc::result(reply, id));
         }
         if rate_limited {
-            inner.governor.observe_refusal(outcome.as_ref().err()).await;
+            Box::pin(inner.governor.observe_refusal(outcome.as_ref().err())).await;
         }
         outcome
     }
@@ -595,7 +604,7 @@ impl Core {
 
     /// Waits for room under the rate limits (reading the exchange's limits first, once an
     /// hour), or refuses the call before anything is sent.
-    async fn admit(&self, target: &Target<'_>, w: &ParamWriter, orders: usize) -> Result<()> {
+    async fn admit(&self, target: &Target, w: &ParamWriter, orders: usize) -> Result<()> {
         let governor = &self.inner.governor;
         if !governor.enabled() {
             return Ok(());
@@ -628,7 +637,7 @@ impl Core {
         let Some(path) = self.inner.api.exchange_info_path else { return Vec::new() };
         let target = Target {
             method: Method::Get,
-            path,
+            path: path.into(),
             security: Security::None,
             auth: Auth::Hmac,
             name: "exchange_info",
@@ -645,6 +654,27 @@ impl Core {
             }
         }
     }
+}
+
+/// Hands `f` the URL made of `parts`, written in a buffer kept per thread: reqwest parses
+/// it into its own form anyway, so a new string per request would only be thrown away.
+fn with_url<R>(parts: &[&str], f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static URL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    URL.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut url) => {
+            url.clear();
+            parts.iter().for_each(|p| url.push_str(p));
+            let out = f(&url);
+            // A batch's long query is not kept for the life of the thread.
+            if url.capacity() > 16 * 1024 {
+                *url = String::new();
+            }
+            out
+        }
+        Err(_) => f(&parts.concat()),
+    })
 }
 
 #[cfg(test)]

@@ -108,9 +108,10 @@ impl Windows {
     }
 }
 
-/// `share` of `limit`, at least 1.
+/// `share` of `limit` rounded down, at least 1.
 fn cap(limit: u32, share: f64) -> u64 {
-    ((f64::from(limit) * share).floor() as u64).max(1)
+    // The product is never negative, so the cast's truncation is the floor.
+    ((f64::from(limit) * share) as u64).max(1)
 }
 
 /// Above the limit itself a cost never fits; above only the share, the caller asked for too

@@ -113,32 +113,40 @@ impl std::ops::Deref for Counts {
 pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Counts, Counts) {
     let (mut weight, mut orders) = (Counts::default(), Counts::default());
     for (name, value) in headers {
-        let name = name.as_str();
-        let (list, suffix) = if let Some(s) = name.strip_prefix("x-mbx-used-weight-") {
+        let name = name.as_str().as_bytes();
+        let (list, suffix) = if let Some(s) = name.strip_prefix(b"x-mbx-used-weight-") {
             (&mut weight, s)
-        } else if let Some(s) = name.strip_prefix("x-mbx-order-count-") {
+        } else if let Some(s) = name.strip_prefix(b"x-mbx-order-count-") {
             (&mut orders, s)
         } else {
             continue;
         };
-        let count = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok());
-        if let (Some(interval), Some(count)) = (header_interval_ms(suffix), count) {
+        if let (Some(interval), Some(count)) = (header_interval_ms(suffix), whole_number(value.as_bytes())) {
             list.push((interval, count));
         }
     }
     (weight, orders)
 }
 
+/// A header's unsigned whole number (ASCII digits, at most 19, spaces around allowed).
+fn whole_number(text: &[u8]) -> Option<u64> {
+    let digits = text.trim_ascii();
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    // Nineteen digits always fit a u64.
+    digits.iter().try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))
+}
+
 /// The interval of a usage header's suffix (`1M` in `X-MBX-USED-WEIGHT-1M`), in ms.
-fn header_interval_ms(suffix: &str) -> Option<i64> {
-    let suffix = suffix.trim();
-    let unit = suffix.chars().last()?;
-    let num: i64 = suffix[..suffix.len() - unit.len_utf8()].parse().ok()?;
+fn header_interval_ms(suffix: &[u8]) -> Option<i64> {
+    let (&unit, num) = suffix.trim_ascii().split_last()?;
+    let num = i64::try_from(whole_number(num)?).ok()?;
     let seconds = match unit.to_ascii_uppercase() {
-        'S' => 1,
-        'M' => 60,
-        'H' => 3600,
-        'D' => 86_400,
+        b'S' => 1,
+        b'M' => 60,
+        b'H' => 3600,
+        b'D' => 86_400,
         _ => return None,
     };
     num.checked_mul(seconds * 1000)
@@ -231,5 +239,35 @@ impl RateLimitSettings {
     pub fn shared(mut self, budget: super::SharedBudget) -> Self {
         self.shared = Some(budget);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_headers_are_read_by_interval_and_anything_else_is_skipped() {
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in [
+            ("x-mbx-used-weight-1m", "17"),
+            ("x-mbx-used-weight-10s", " 4 "),
+            ("x-mbx-used-weight-2h", "18446744073709551615"), // 20 digits: not read
+            ("x-mbx-used-weight-1d", "-3"),
+            ("x-mbx-used-weight-1x", "5"),
+            ("x-mbx-used-weight-m", "5"),
+            ("x-mbx-used-weight", "9"),
+            ("x-mbx-order-count-1d", "0"),
+            ("x-mbx-order-count-10s", "1.5"),
+            ("content-type", "application/json"),
+        ] {
+            headers.insert(http::HeaderName::from_static(name), http::HeaderValue::from_static(value));
+        }
+        let (weight, orders) = counts_in(&headers);
+        let mut weight = weight.to_vec();
+        weight.sort_unstable();
+        assert_eq!(weight, [(10_000, 4), (60_000, 17)]);
+        assert_eq!(orders.to_vec(), [(86_400_000, 0)]);
+        assert_eq!(header_interval_ms(b"9999999999999999999S"), None, "an interval past i64 ms");
     }
 }

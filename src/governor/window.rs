@@ -12,6 +12,10 @@ use std::collections::VecDeque;
 pub(crate) struct Window {
     pub interval_ms: i64,
     pub limit: u32,
+    /// How long an entry counts: the interval and the guard for arrival jitter.
+    span: i64,
+    /// The length of the time slices spending is grouped in.
+    slice: i64,
     spent: VecDeque<(i64, u32)>,
     total: u64,
     /// What this log spent since the start of the server's current fixed window, as
@@ -21,16 +25,27 @@ pub(crate) struct Window {
 
 impl Window {
     pub fn new(interval_ms: i64, limit: u32) -> Self {
-        Window { interval_ms, limit, spent: VecDeque::new(), total: 0, fixed: (i64::MIN, 0) }
+        Window {
+            interval_ms,
+            limit,
+            span: interval_ms.saturating_add((interval_ms / 50).max(100)),
+            // One entry per thousandth of the interval at most, so a fast caller keeps a
+            // small log (it stays in cache).
+            slice: (interval_ms / 1000).max(1),
+            spent: VecDeque::new(),
+            total: 0,
+            fixed: (i64::MIN, 0),
+        }
     }
 
     /// How long an entry counts: the interval and the guard for arrival jitter.
+    #[cfg(feature = "redis")]
     pub fn span(&self) -> i64 {
-        self.interval_ms.saturating_add((self.interval_ms / 50).max(100))
+        self.span
     }
 
     fn expire(&mut self, now: i64) {
-        let span = self.span();
+        let span = self.span;
         while let Some(&(at, amount)) = self.spent.front() {
             if at > now - span {
                 break;
@@ -57,7 +72,7 @@ impl Window {
             return Some(0);
         }
         // The oldest entries leave first: wait until enough of them have.
-        let span = self.span();
+        let span = self.span;
         for &(at, spent) in &self.spent {
             excess = excess.saturating_sub(u64::from(spent));
             if excess == 0 {
@@ -68,10 +83,9 @@ impl Window {
     }
 
     pub fn spend(&mut self, amount: u32, now: i64) {
-        // One entry per thousandth of the interval at most, so a fast caller keeps a small
-        // log (it stays in cache); each is stamped at the end of its slice, so it leaves the
-        // window no earlier than its spending would.
-        let slice = (self.interval_ms / 1000).max(1);
+        // Each entry is stamped at the end of its slice, so it leaves the window no earlier
+        // than its spending would.
+        let slice = self.slice;
         let at = now - now.rem_euclid(slice) + slice - 1;
         match self.spent.back_mut() {
             Some((last, spent)) if *last == at => *spent = spent.saturating_add(amount),

@@ -66,16 +66,16 @@ impl serde::Serialize for Flag {
     }
 }
 
-macro_rules! display_param {
+macro_rules! integer_param {
     ($($t:ty),*) => {$(
         impl ParamValue for $t {
             fn write_raw(&self, out: &mut String) {
-                let _ = write!(out, "{self}");
+                out.push_str(itoa::Buffer::new().format(*self));
             }
         }
     )*};
 }
-display_param!(u32, u64, i32, i64);
+integer_param!(u32, u64, i32, i64);
 
 /// The one wire form of a decimal, in the query, in JSON lists and in every signed digest:
 /// normalised, so no trailing zeros (`0.0020` is `0.002`), never exponent form, never
@@ -119,31 +119,37 @@ impl<T: serde::Serialize> ParamValue for Vec<T> {
 #[derive(Debug, Default, Clone)]
 pub struct ParamWriter {
     query: String,
-    scratch: String,
 }
 
 impl ParamWriter {
-    /// An empty parameter list.
+    /// An empty parameter list (nothing is allocated until a parameter is put).
     pub fn new() -> Self {
-        Self { query: String::with_capacity(256), scratch: String::with_capacity(64) }
+        Self { query: String::new() }
     }
 
     /// A writer holding an already encoded `key=value&…` string.
     pub(crate) fn from_encoded(query: String) -> Self {
-        Self { query, scratch: String::new() }
+        Self { query }
     }
 
     /// Appends a parameter.
     pub fn put<V: ParamValue + ?Sized>(&mut self, key: &str, value: &V) {
-        self.scratch.clear();
-        value.write_raw(&mut self.scratch);
-        if !self.query.is_empty() {
+        if self.query.is_empty() {
+            // One allocation for a whole ordinary request, not a growth per parameter.
+            self.query.reserve(128);
+        } else {
             self.query.push('&');
         }
         // Names are encoded as values are: `side=SELL&x` stays one parameter.
         encode_into(key, &mut self.query);
         self.query.push('=');
-        encode_into(&self.scratch, &mut self.query);
+        // Written in place; only a value that needs escaping is taken out and encoded.
+        let start = self.query.len();
+        value.write_raw(&mut self.query);
+        if !self.query.as_bytes()[start..].iter().all(|&b| unreserved(b)) {
+            let raw = self.query.split_off(start);
+            encode_into(&raw, &mut self.query);
+        }
     }
 
     /// Appends a parameter when it is set.
@@ -208,17 +214,31 @@ pub(crate) fn decode(encoded: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// RFC 3986's unreserved characters: the only ones sent as they are.
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn encode_into(raw: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in raw.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+    // Runs of unreserved (ASCII) characters are copied whole; a run starts and ends next
+    // to ASCII bytes, so its bounds are character boundaries.
+    let mut run = 0;
+    for (at, &b) in raw.as_bytes().iter().enumerate() {
+        if unreserved(b) {
+            continue;
         }
+        if at > run {
+            out.push_str(&raw[run..at]);
+        }
+        out.push('%');
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+        run = at + 1;
+    }
+    if run < raw.len() {
+        out.push_str(&raw[run..]);
     }
 }
 
@@ -244,7 +264,10 @@ mod tests {
         let mut w = ParamWriter::new();
         w.put("a", "x y&z=\"é\"");
         w.put("b", &7u32);
-        assert_eq!(w.as_str(), "a=x%20y%26z%3D%22%C3%A9%22&b=7");
+        w.put("c", "ü€-_.~Zz09 €");
+        w.put("d", &-42i64);
+        assert_eq!(w.as_str(), "a=x%20y%26z%3D%22%C3%A9%22&b=7&c=%C3%BC%E2%82%AC-_.~Zz09%20%E2%82%AC&d=-42");
+        assert_eq!(decode(w.pairs().nth(2).unwrap().1), "ü€-_.~Zz09 €");
     }
 
     #[test]

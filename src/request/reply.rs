@@ -22,7 +22,7 @@ const BODY_KEPT: usize = 4096;
 #[derive(Debug, Clone)]
 pub(crate) struct Sent {
     pub method: Method,
-    pub path: String,
+    pub path: std::borrow::Cow<'static, str>,
     /// The client order ids the request carries (generated where the caller gave none).
     pub client_order_ids: Vec<String>,
     /// Whether the reply answers item by item (a batch), so a list may hold refusals
@@ -37,7 +37,7 @@ impl Sent {
     pub(crate) fn unknown(&self, status_code: Option<u16>, message: String, body: Option<&[u8]>) -> Error {
         Error::UnknownOutcome {
             method: self.method.as_str(),
-            path: self.path.clone(),
+            path: self.path.to_string(),
             status_code,
             message,
             client_order_ids: self.client_order_ids.clone(),
@@ -53,7 +53,7 @@ impl Sent {
         match (self.writes && sent, e.is_timeout()) {
             (true, true) => self.unknown(None, "timed out waiting for the reply".into(), None),
             (true, false) => self.unknown(None, e.to_string(), None),
-            (false, true) => Error::Timeout { method: self.method.as_str(), path: self.path.clone() },
+            (false, true) => Error::Timeout { method: self.method.as_str(), path: self.path.to_string() },
             (false, false) => Error::Transport(e),
         }
     }
