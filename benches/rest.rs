@@ -3,9 +3,9 @@
 //!
 //! `cargo bench --bench rest`
 
-use aster::endpoint::{ParamWriter, Params};
+use aster::endpoint::{Endpoint, ParamWriter, Params};
 use aster::models::OrderBook;
-use aster::params::NewOrderParams;
+use aster::params::{DepthParams, NewOrderParams};
 use aster::sign::Signer;
 use aster::{OrderType, Side, TimeInForce};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -63,12 +63,18 @@ fn decode(c: &mut Criterion) {
     let info = fetch("/fapi/v1/exchangeInfo");
     assert_eq!(serde_json::from_slice::<OrderBook>(&depth).unwrap().bids.len(), 1000);
     let mut group = c.benchmark_group("decode");
+    // As the client reads a book: its common spelling straight from the text.
+    let plain = |body: &[u8]| {
+        <DepthParams as Endpoint<aster::api::FuturesV1>>::read_plain(std::str::from_utf8(body).unwrap()).unwrap()
+    };
     group.throughput(Throughput::Bytes(depth.len() as u64));
-    group.bench_function("depth limit=1000", |b| {
+    group.bench_function("depth limit=1000", |b| b.iter(|| plain(black_box(&depth))));
+    group.bench_function("depth limit=1000, general decoder", |b| {
         b.iter(|| serde_json::from_slice::<OrderBook>(black_box(&depth)).unwrap())
     });
     group.throughput(Throughput::Bytes(depth5.len() as u64));
-    group.bench_function("depth limit=5", |b| {
+    group.bench_function("depth limit=5", |b| b.iter(|| plain(black_box(&depth5))));
+    group.bench_function("depth limit=5, general decoder", |b| {
         b.iter(|| serde_json::from_slice::<OrderBook>(black_box(&depth5)).unwrap())
     });
     group.throughput(Throughput::Bytes(info.len() as u64));

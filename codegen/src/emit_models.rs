@@ -17,12 +17,12 @@ pub fn emit_enums(spec: &Spec) -> TokenStream {
 
 /// The shared models, one file per endpoint group (`models/<group>.rs`) and a `mod.rs`
 /// that brings them together: `(file name, code)`.
-pub fn emit(spec: &Spec, apis: &[Spec], pairs: &Pairs) -> Vec<(String, TokenStream)> {
+pub fn emit(spec: &Spec, apis: &[Spec], sets: &ModelSets) -> Vec<(String, TokenStream)> {
     let glossary = &spec.models.field_docs;
     let groups = model_groups(spec, apis);
     let mut by_group: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     for (name, model) in &spec.models.models {
-        by_group.entry(groups[name.as_str()].as_str()).or_default().push(emit_model(name, model, glossary, pairs));
+        by_group.entry(groups[name.as_str()].as_str()).or_default().push(emit_model(name, model, glossary, sets));
     }
     let modules: Vec<_> = by_group.keys().map(|g| format_ident!("{}", g)).collect();
     let mut files = vec![(
@@ -83,14 +83,14 @@ pub fn emit_product(
     own: &crate::spec::ModelsFile,
     glossary: &Glossary,
     before: &[String],
-    pairs: &Pairs,
+    sets: &ModelSets,
 ) -> TokenStream {
     let before = before.iter().map(|m| {
         let m = format_ident!("{}", m);
         quote!(use super::#m::*;)
     });
     let enums = own.enums.iter().map(|(name, values)| emit_enum(name, values));
-    let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary, pairs));
+    let models = own.models.iter().map(|(name, model)| emit_model(name, model, glossary, sets));
     quote! {
         #![allow(unused_imports)]
         use super::enums::*;
@@ -152,8 +152,9 @@ fn emit_enum(name: &str, values: &[crate::spec::EnumValue]) -> TokenStream {
 
 type Glossary = std::collections::BTreeMap<String, String>;
 
-/// The models sent as an array of exactly two required decimals (a book's price levels):
-/// lists of them decode through the core's reader for such rows.
+/// A set of model names: the models sent as an array of exactly two required decimals (a
+/// book's price levels), whose lists decode through the core's reader for such rows, or
+/// the models read straight from a reply's text.
 pub type Pairs = std::collections::BTreeSet<String>;
 
 /// The decimal-pair models among `models`.
@@ -169,18 +170,92 @@ fn two_decimals(fields: &[Field]) -> bool {
     fields.len() == 2 && fields.iter().all(|f| !f.optional && matches!(FieldType::parse(&f.ty), Ok(FieldType::Decimal)))
 }
 
-fn emit_model(name: &str, model: &Model, glossary: &Glossary, pairs: &Pairs) -> TokenStream {
+fn emit_model(name: &str, model: &Model, glossary: &Glossary, sets: &ModelSets) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = if model.doc.is_empty() { format!("The `{name}` reply.") } else { model.doc.clone() };
     if model.repr.as_deref() == Some("array") {
         return emit_array_model(&id, &doc, &model.fields, glossary);
     }
-    let fields = model.fields.iter().map(|f| emit_field(f, glossary, pairs));
+    let fields = model.fields.iter().map(|f| emit_field(f, glossary, &sets.pairs));
+    let plain = if sets.plain.contains(name) { emit_read_plain(&id, model, &sets.pairs) } else { quote!() };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         pub struct #id {
             #(#fields)*
+        }
+        #plain
+    }
+}
+
+/// The sets of models that decode in their own way.
+pub struct ModelSets {
+    /// The decimal-pair models.
+    pub pairs: Pairs,
+    /// The replies read straight from their text.
+    pub plain: Pairs,
+}
+
+impl ModelSets {
+    /// The sets among `models`; `replies` names the models an endpoint answers with.
+    pub fn of<'a>(models: &[(&'a String, &'a Model)], replies: &Pairs) -> Self {
+        let pairs = decimal_pairs(models.iter().copied());
+        let plain = models
+            .iter()
+            .filter(|(name, m)| replies.contains(*name) && plain_readers(m, &pairs).is_some())
+            .map(|(name, _)| (*name).clone())
+            .collect();
+        ModelSets { pairs, plain }
+    }
+}
+
+/// How each field of `model` is read straight from the text, when all can be: the hot,
+/// flat replies (integers, decimals, lists of price levels), such as an order book.
+fn plain_readers(model: &Model, pairs: &Pairs) -> Option<Vec<TokenStream>> {
+    if model.repr.is_some() || model.fields.is_empty() {
+        return None;
+    }
+    model.fields.iter().map(|f| plain_reader(f, pairs)).collect()
+}
+
+/// The core's reader for one field of a plainly read model.
+fn plain_reader(f: &Field, pairs: &Pairs) -> Option<TokenStream> {
+    match FieldType::parse(&f.ty).ok()? {
+        FieldType::Int | FieldType::Long => Some(quote!(integer)),
+        FieldType::Decimal => Some(quote!(decimal)),
+        FieldType::Array(item) if !f.optional && matches!(&*item, FieldType::Named(n) if pairs.contains(n)) => {
+            Some(quote!(pairs))
+        }
+        _ => None,
+    }
+}
+
+/// `ReadPlain` for a reply every field of which has a plain reader: keys by their JSON
+/// names and aliases; an unknown key, a missing required field or anything else unusual
+/// gives up, and the general decoder reads the reply instead.
+fn emit_read_plain(id: &proc_macro2::Ident, model: &Model, pairs: &Pairs) -> TokenStream {
+    let Some(readers) = plain_readers(model, pairs) else { return quote!() };
+    let slots: Vec<_> = model.fields.iter().map(|f| format_ident!("{}", names::field(f).expect("validated"))).collect();
+    let arms = model.fields.iter().zip(&slots).zip(&readers).map(|((f, slot), reader)| {
+        let json = f.json.clone().expect("validated");
+        let aliases = &f.aliases;
+        quote!(#json #(| #aliases)* => object.#reader(&mut #slot)?,)
+    });
+    let values =
+        model.fields.iter().zip(&slots).map(|(f, slot)| if f.optional { quote!(#slot) } else { quote!(#slot?) });
+    quote! {
+        impl crate::de::ReadPlain for #id {
+            fn read_plain(text: &str) -> Option<Self> {
+                let mut object = crate::de::PlainObject::open(text)?;
+                #( let mut #slots = None; )*
+                while let Some(key) = object.next_key()? {
+                    match key {
+                        #(#arms)*
+                        _ => return None,
+                    }
+                }
+                Some(#id { #( #slots: #values ),* })
+            }
         }
     }
 }

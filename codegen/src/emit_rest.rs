@@ -30,12 +30,12 @@ pub fn groups(spec: &Spec) -> Vec<&str> {
     seen
 }
 
-pub fn emit(spec: &Spec, shared: &Shared) -> ApiFiles {
+pub fn emit(spec: &Spec, shared: &Shared, plain: &crate::emit_models::Pairs) -> ApiFiles {
     let groups: Vec<(String, TokenStream)> = groups(spec)
         .into_iter()
         .map(|g| {
             let endpoints =
-                spec.rest.endpoints.iter().filter(|ep| ep.group == g).map(|ep| emit_endpoint(spec, shared, ep));
+                spec.rest.endpoints.iter().filter(|ep| ep.group == g).map(|ep| emit_endpoint(spec, shared, ep, plain));
             let code = quote! {
                 #![allow(unused_imports)]
                 use super::*;
@@ -184,10 +184,10 @@ fn auth_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
     }
 }
 
-fn emit_endpoint(spec: &Spec, shared: &Shared, ep: &Endpoint) -> TokenStream {
+fn emit_endpoint(spec: &Spec, shared: &Shared, ep: &Endpoint, plain: &crate::emit_models::Pairs) -> TokenStream {
     let struct_id = format_ident!("{}", names::params_struct(&ep.name));
     let ps = params(&ep.params, spec);
-    let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id);
+    let endpoint_impl = emit_endpoint_impl(spec, ep, &struct_id, plain);
     let method = emit_client_method(ep, &struct_id, &ps);
     if shared.endpoint(&ep.name).is_some() {
         // The request type is an earlier API's: only where it goes differs here.
@@ -283,8 +283,17 @@ fn emit_params_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, ps: &[P]) -> 
 }
 
 /// Where this API sends the request, how it signs it, what comes back.
-fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident) -> TokenStream {
-    let response = ResponseType::parse(&ep.response).expect("validated").rust();
+fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident, plain: &crate::emit_models::Pairs) -> TokenStream {
+    let response_type = ResponseType::parse(&ep.response).expect("validated");
+    let response = response_type.rust();
+    let read_plain = match &response_type {
+        ResponseType::Model(name) if plain.contains(name) => quote! {
+            fn read_plain(text: &str) -> Option<Self::Response> {
+                crate::de::ReadPlain::read_plain(text)
+            }
+        },
+        _ => quote!(),
+    };
     let (name, title, path, weight) = (&ep.name, &ep.title, &ep.path, ep.weight_text());
     let method_v = method_variant(&ep.method);
     let security_v = security_variant(ep.security.as_deref().unwrap_or_default());
@@ -319,6 +328,7 @@ fn emit_endpoint_impl(spec: &Spec, ep: &Endpoint, struct_id: &Ident) -> TokenStr
             #per_item
             #on_testnet
             #rpc
+            #read_plain
         }
     }
 }

@@ -117,14 +117,22 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
         GeneratedFile { name: "errors.rs".into(), contents: render(emit_errors::emit(&all_errors(apis)))? },
     ];
     // Every API's models, shared and product, so a list names a pair model wherever it is.
-    let pairs = emit_models::decimal_pairs(
-        first
-            .models
-            .models
-            .iter()
-            .chain(apis.iter().flat_map(|a| a.product_models.iter().flat_map(|(_, m)| &m.models))),
-    );
-    for (name, code) in emit_models::emit(first, apis, &pairs) {
+    let all_models: Vec<_> = first
+        .models
+        .models
+        .iter()
+        .chain(apis.iter().flat_map(|a| a.product_models.iter().flat_map(|(_, m)| &m.models)))
+        .collect();
+    let replies: emit_models::Pairs = apis
+        .iter()
+        .flat_map(|a| &a.rest.endpoints)
+        .filter_map(|ep| match types::ResponseType::parse(&ep.response) {
+            Ok(types::ResponseType::Model(name)) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let sets = emit_models::ModelSets::of(&all_models, &replies);
+    for (name, code) in emit_models::emit(first, apis, &sets) {
         files.push(GeneratedFile { name: format!("models/{name}"), contents: render(code)? });
     }
     // Each product's own models once, before the APIs that use them.
@@ -136,7 +144,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
             if product_modules.insert(name.clone()) {
                 files.push(GeneratedFile {
                     name: format!("{name}.rs"),
-                    contents: render(emit_models::emit_product(own, &api.models.field_docs, &before, &pairs))?,
+                    contents: render(emit_models::emit_product(own, &api.models.field_docs, &before, &sets))?,
                 });
             }
         }
@@ -148,7 +156,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
     for (i, (api, shared)) in apis.iter().zip(&shared).enumerate() {
         module.push_str(&format!("pub mod {};\n", api.api.module));
         let module_dir = &api.api.module;
-        let rest = emit_rest::emit(api, shared);
+        let rest = emit_rest::emit(api, shared, &sets.plain);
         files.push(GeneratedFile { name: format!("{module_dir}/mod.rs"), contents: render(rest.root)? });
         for (group, code) in rest.groups {
             files.push(GeneratedFile { name: format!("{module_dir}/{group}.rs"), contents: render(code)? });

@@ -1,14 +1,24 @@
-//! Lenient decoding: the exchange writes some numbers and flags as strings in one place and
-//! as JSON numbers or booleans in another. Decoding accepts both, so one spelling change
-//! upstream does not break a whole call.
+//! Decoding replies. Lenient: the exchange writes some numbers and flags as strings in one
+//! place and as JSON numbers or booleans in another, and decoding accepts both, so one
+//! spelling change upstream does not break a whole call. Exact: a decimal keeps every digit
+//! however it is spelled. Fast where it counts: book levels and the hot flat replies are
+//! read straight from the text in their common spelling (`pairs`, `plain`).
 
 mod pairs;
+mod plain;
 
-pub use pairs::{decimal_pairs, DecimalPair};
+pub use pairs::decimal_pairs;
+pub use plain::{PlainObject, ReadPlain};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
 use std::str::FromStr;
+
+/// A model that is two decimals, in order (a price level: price, then quantity).
+pub trait DecimalPair: Sized {
+    /// The model of its two values.
+    fn from_pair(first: Decimal, second: Decimal) -> Self;
+}
 
 /// A value read from either its JSON type or its string spelling.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -4,18 +4,11 @@
 //! else (numbers, extra columns, escapes) goes through the general reader, so both give
 //! the same values and accept the same replies.
 
-use super::RAW_VALUE_TOKEN;
-use rust_decimal::Decimal;
+use super::plain::Cursor;
+use super::{DecimalPair, RAW_VALUE_TOKEN};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
-use std::str::FromStr;
-
-/// A model that is two decimals, in order (a price level: price, then quantity).
-pub trait DecimalPair: Sized {
-    /// The model of its two values.
-    fn from_pair(first: Decimal, second: Decimal) -> Self;
-}
 
 /// `deserialize_with` target for a list of [`DecimalPair`] rows.
 pub fn decimal_pairs<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -69,75 +62,9 @@ impl<'de, T: DecimalPair + DeserializeOwned> Visitor<'de> for RowsText<T> {
 /// `raw` read as rows of exactly two plain decimal strings, or `None` when it is spelled
 /// any other way (the general reader then decides).
 fn plain_rows<T: DecimalPair>(raw: &str) -> Option<Vec<T>> {
-    let mut text = Cursor { raw, at: 0 };
-    text.expect(b'[')?;
-    let mut rows = Vec::with_capacity(16);
-    if text.take(b']') {
-        return text.at_end().then_some(rows);
-    }
-    loop {
-        text.expect(b'[')?;
-        let first = text.decimal()?;
-        text.expect(b',')?;
-        let second = text.decimal()?;
-        text.expect(b']')?;
-        rows.push(T::from_pair(first, second));
-        if text.take(b']') {
-            return text.at_end().then_some(rows);
-        }
-        text.expect(b',')?;
-    }
-}
-
-struct Cursor<'a> {
-    raw: &'a str,
-    at: usize,
-}
-
-impl Cursor<'_> {
-    fn skip_space(&mut self) {
-        let bytes = self.raw.as_bytes();
-        while bytes.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
-            self.at += 1;
-        }
-    }
-
-    /// Takes `byte` (after any space) when it is next.
-    fn take(&mut self, byte: u8) -> bool {
-        self.skip_space();
-        let next = self.raw.as_bytes().get(self.at) == Some(&byte);
-        if next {
-            self.at += 1;
-        }
-        next
-    }
-
-    fn expect(&mut self, byte: u8) -> Option<()> {
-        self.take(byte).then_some(())
-    }
-
-    fn at_end(&mut self) -> bool {
-        self.skip_space();
-        self.at == self.raw.len()
-    }
-
-    /// A string of digits, `.` and `-` only, read as a decimal.
-    fn decimal(&mut self) -> Option<Decimal> {
-        self.expect(b'"')?;
-        let rest = &self.raw.as_bytes()[self.at..];
-        if let Some((value, len)) = super::plain_decimal_prefix(rest).filter(|&(_, len)| rest.get(len) == Some(&b'"')) {
-            self.at += len + 1;
-            return Some(value);
-        }
-        let len = rest.iter().position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))?;
-        if rest[len] != b'"' {
-            return None;
-        }
-        let text = &self.raw[self.at..self.at + len];
-        let value = Decimal::from_str(text).ok()?;
-        self.at += len + 1;
-        Some(value)
-    }
+    let mut text = Cursor::new(raw);
+    let rows = text.decimal_rows()?;
+    text.at_end().then_some(rows)
 }
 
 #[cfg(test)]

@@ -248,6 +248,36 @@ pub struct ChainWithdrawFee {
     #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }
+impl crate::de::ReadPlain for ChainWithdrawFee {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut gas_price = None;
+        let mut gas_limit = None;
+        let mut native_price = None;
+        let mut token_price = None;
+        let mut gas_cost = None;
+        let mut gas_usd_value = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "gasPrice" => object.integer(&mut gas_price)?,
+                "gasLimit" => object.integer(&mut gas_limit)?,
+                "nativePrice" => object.decimal(&mut native_price)?,
+                "tokenPrice" => object.decimal(&mut token_price)?,
+                "gasCost" => object.decimal(&mut gas_cost)?,
+                "gasUsdValue" => object.decimal(&mut gas_usd_value)?,
+                _ => return None,
+            }
+        }
+        Some(ChainWithdrawFee {
+            gas_price: gas_price?,
+            gas_limit: gas_limit?,
+            native_price: native_price?,
+            token_price: token_price?,
+            gas_cost: gas_cost?,
+            gas_usd_value: gas_usd_value?,
+        })
+    }
+}
 /// Staking rewards: what can be claimed now and what has accrued.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimableRewards {

@@ -786,3 +786,24 @@ pub struct WithdrawFee {
     #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }
+impl crate::de::ReadPlain for WithdrawFee {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut token_price = None;
+        let mut gas_cost = None;
+        let mut gas_usd_value = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "tokenPrice" => object.decimal(&mut token_price)?,
+                "gasCost" => object.decimal(&mut gas_cost)?,
+                "gasUsdValue" => object.decimal(&mut gas_usd_value)?,
+                _ => return None,
+            }
+        }
+        Some(WithdrawFee {
+            token_price: token_price?,
+            gas_cost: gas_cost?,
+            gas_usd_value: gas_usd_value?,
+        })
+    }
+}

@@ -81,14 +81,14 @@ impl<'a, E: Endpoint<A>, A: Api> Call<'a, E, A> {
     /// Sends the request and decodes the typed reply.
     pub async fn send(self) -> Result<E::Response> {
         let reply = self.client.execute::<E, A>(self.params, self.opts, self.extra).await?;
-        reply.decode()
+        reply.decode_with(E::read_plain)
     }
 
     /// Sends the request; returns the typed reply with its status, rate-limit usage and
     /// (with `show_header`) headers.
     pub async fn send_with_meta(self) -> Result<Response<E::Response>> {
         let reply = self.client.execute::<E, A>(self.params, self.opts, self.extra).await?;
-        reply.into_response()
+        reply.into_response(E::read_plain)
     }
 
     /// Sends the request and returns the reply's body exactly as the exchange sent it (a

@@ -224,4 +224,11 @@ pub trait Endpoint<A: Api = FuturesV1>: Params {
     /// A JSON-RPC method: the params go as a positional JSON list, and only the reply's
     /// `result` is the endpoint's reply. `None`: a REST endpoint.
     const RPC: Option<RpcMethod> = None;
+
+    /// Reads a reply spelled the common way straight from its text (the hot, flat replies
+    /// such as an order book); `None` leaves the reply to the general decoder, which alone
+    /// decides what else is accepted.
+    fn read_plain(_text: &str) -> Option<Self::Response> {
+        None
+    }
 }

@@ -69,13 +69,18 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        self.decode_as()
+    pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
+        self.decode_with(|_| None)
     }
 
-    pub(crate) fn decode_as<T: DeserializeOwned>(&self) -> Result<T> {
+    /// The reply as `T`: read by `plain` when it is spelled as that reader expects, else
+    /// (and only then) by the general decoder, which has the last word on what is accepted.
+    pub(crate) fn decode_with<T: DeserializeOwned>(&self, plain: fn(&str) -> Option<T>) -> Result<T> {
         // JSON is UTF-8: checked once here, so the parser need not check each string again.
         let text = std::str::from_utf8(&self.body).map_err(|e| self.undecodable(&e.to_string()))?;
+        if let Some(value) = plain(text) {
+            return Ok(value);
+        }
         serde_json::from_str(text).map_err(|e| self.undecodable(&e.to_string()))
     }
 
@@ -89,8 +94,8 @@ impl Reply {
         }
     }
 
-    pub(crate) fn into_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        let data = self.decode_as()?;
+    pub(crate) fn into_response<T: DeserializeOwned>(self, plain: fn(&str) -> Option<T>) -> Result<Response<T>> {
+        let data = self.decode_with(plain)?;
         let limit_usage = LimitUsage::from_headers(&self.headers);
         let headers = if self.keep_headers { self.headers } else { HeaderMap::new() };
         Ok(Response { data, status: self.status, limit_usage, headers })

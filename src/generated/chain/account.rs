@@ -1240,6 +1240,9 @@ impl Endpoint<ThisApi> for WithdrawFeeParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Estimate Withdraw Fee.

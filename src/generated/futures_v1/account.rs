@@ -1405,6 +1405,9 @@ impl Endpoint<ThisApi> for RemainingOpenableNotionalParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Remaining Openable Notional Value.

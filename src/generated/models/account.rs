@@ -582,6 +582,23 @@ pub struct RemainingOpenableNotional {
     )]
     pub remaining_openable_notional_value: Decimal,
 }
+impl crate::de::ReadPlain for RemainingOpenableNotional {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut remaining_openable_notional_value = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "remainingOpenableNotionalValue" => {
+                    object.decimal(&mut remaining_openable_notional_value)?
+                }
+                _ => return None,
+            }
+        }
+        Some(RemainingOpenableNotional {
+            remaining_openable_notional_value: remaining_openable_notional_value?,
+        })
+    }
+}
 /// The account's default self-trade prevention mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StpModeInfo {

@@ -226,6 +226,9 @@ impl Endpoint<ThisApi> for WithdrawFeeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get withdraw fee.

@@ -330,6 +330,9 @@ impl Endpoint<ThisApi> for WithdrawFeeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get withdraw fee.

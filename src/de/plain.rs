@@ -1,0 +1,335 @@
+//! Reading a reply in its common spelling straight from the text, for the few replies that
+//! are hot and flat (an order book: integers, decimal strings and price levels). A reader
+//! here gives up (`None`) at anything it does not expect, and the general decoder then
+//! reads the reply and decides what is accepted; a reader only ever takes what that decoder
+//! would take, with the same values (tests compare the two on many spellings).
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A model that can be read from a reply's text in its common spelling.
+pub trait ReadPlain: Sized {
+    /// The model, or `None` when `text` is spelled any other way.
+    fn read_plain(text: &str) -> Option<Self>;
+}
+
+/// A position in a JSON text, read forwards.
+pub(crate) struct Cursor<'a> {
+    raw: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        Cursor { raw, at: 0 }
+    }
+
+    fn skip_space(&mut self) {
+        let bytes = self.raw.as_bytes();
+        while bytes.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// Takes `byte` (after any space) when it is next.
+    pub fn take(&mut self, byte: u8) -> bool {
+        self.skip_space();
+        let next = self.raw.as_bytes().get(self.at) == Some(&byte);
+        if next {
+            self.at += 1;
+        }
+        next
+    }
+
+    pub fn expect(&mut self, byte: u8) -> Option<()> {
+        self.take(byte).then_some(())
+    }
+
+    /// Whether only space is left.
+    pub fn at_end(&mut self) -> bool {
+        self.skip_space();
+        self.at == self.raw.len()
+    }
+
+    /// A string of digits, `.` and `-` only, read as a decimal.
+    pub fn decimal(&mut self) -> Option<Decimal> {
+        self.expect(b'"')?;
+        let rest = &self.raw.as_bytes()[self.at..];
+        if let Some((value, len)) = super::plain_decimal_prefix(rest).filter(|&(_, len)| rest.get(len) == Some(&b'"')) {
+            self.at += len + 1;
+            return Some(value);
+        }
+        let len = rest.iter().position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))?;
+        if rest[len] != b'"' {
+            return None;
+        }
+        let text = &self.raw[self.at..self.at + len];
+        let value = Decimal::from_str(text).ok()?;
+        self.at += len + 1;
+        Some(value)
+    }
+
+    /// A JSON integer as JSON spells it (no leading zeros, no fraction or exponent), of at
+    /// most 18 digits so it always fits an i64; `-0` is left to the general decoder.
+    fn integer(&mut self) -> Option<i64> {
+        self.skip_space();
+        let bytes = &self.raw.as_bytes()[self.at..];
+        let negative = bytes.first() == Some(&b'-');
+        let digits = &bytes[usize::from(negative)..];
+        let len = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+        if len == 0 || len > 18 || (digits[0] == b'0' && (len > 1 || negative)) {
+            return None;
+        }
+        if matches!(digits.get(len), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        let value = digits[..len].iter().fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+        self.at += usize::from(negative) + len;
+        Some(if negative { -value } else { value })
+    }
+
+    /// A list of rows of exactly two decimal strings.
+    pub fn decimal_rows<T: super::DecimalPair>(&mut self) -> Option<Vec<T>> {
+        self.expect(b'[')?;
+        let mut rows = Vec::with_capacity(16);
+        if self.take(b']') {
+            return Some(rows);
+        }
+        loop {
+            self.expect(b'[')?;
+            let first = self.decimal()?;
+            self.expect(b',')?;
+            let second = self.decimal()?;
+            self.expect(b']')?;
+            rows.push(T::from_pair(first, second));
+            if self.take(b']') {
+                return Some(rows);
+            }
+            self.expect(b',')?;
+        }
+    }
+
+    /// A key without escapes or control characters, and its colon.
+    fn key(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let rest = &self.raw.as_bytes()[self.at..];
+        let len = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        if rest[len] != b'"' {
+            return None;
+        }
+        let key = &self.raw[self.at..self.at + len];
+        self.at += len + 1;
+        self.expect(b':')?;
+        Some(key)
+    }
+}
+
+/// An object read key by key; a value's slot refuses a second value for its key (the
+/// general decoder refuses duplicate keys).
+pub struct PlainObject<'a> {
+    text: Cursor<'a>,
+    first: bool,
+}
+
+impl<'a> PlainObject<'a> {
+    /// The object `text` is, from its opening brace.
+    pub fn open(text: &'a str) -> Option<Self> {
+        let mut text = Cursor::new(text);
+        text.expect(b'{')?;
+        Some(PlainObject { text, first: true })
+    }
+
+    /// The next key (`Some(None)`: the object and the text ended); `None`: give up.
+    pub fn next_key(&mut self) -> Option<Option<&'a str>> {
+        if self.text.take(b'}') {
+            return self.text.at_end().then_some(None);
+        }
+        if !std::mem::take(&mut self.first) {
+            self.text.expect(b',')?;
+        }
+        self.text.key().map(Some)
+    }
+
+    /// An integer value, into an integer type it fits.
+    pub fn integer<T: TryFrom<i64>>(&mut self, slot: &mut Option<T>) -> Option<()> {
+        let value = T::try_from(self.text.integer()?).ok()?;
+        slot.replace(value).is_none().then_some(())
+    }
+
+    /// A decimal value, spelled as a string.
+    pub fn decimal(&mut self, slot: &mut Option<Decimal>) -> Option<()> {
+        let value = self.text.decimal()?;
+        slot.replace(value).is_none().then_some(())
+    }
+
+    /// A list of rows of two decimal strings.
+    pub fn pairs<T: super::DecimalPair>(&mut self, slot: &mut Option<Vec<T>>) -> Option<()> {
+        let value = self.text.decimal_rows()?;
+        slot.replace(value).is_none().then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReadPlain;
+    use crate::models::{OrderBook, ServerTime};
+
+    /// What the plain reader and the general decoder make of `text`: the plain reader may
+    /// give up, but whatever it reads the general decoder must read the same, digit for digit.
+    fn agree<T: ReadPlain + serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> bool {
+        let general = serde_json::from_str::<T>(text);
+        match T::read_plain(text) {
+            Some(plain) => {
+                let general = general.unwrap_or_else(|e| panic!("`{text}`: read plainly, refused generally ({e})"));
+                assert_eq!(format!("{plain:?}"), format!("{general:?}"), "`{text}`");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_common_spelling_of_a_book_is_read_plainly() {
+        let book = r#"{"E":1796593249424,"T":1796593249424,"asks":[["62121.1","0.945"],["62127.3","0.756"]],"bids":[["62108.7","0.141"]],"lastUpdateId":100}"#;
+        assert!(agree::<OrderBook>(book));
+        let spaced = "{ \"lastUpdateId\" : 7 ,\n\t\"bids\" : [ ] , \"asks\":[ [ \"1.50\" , \"-0.000\" ] ] }\r\n";
+        assert!(agree::<OrderBook>(spaced));
+        let read = OrderBook::read_plain(spaced).unwrap();
+        assert_eq!((read.asks[0].price.to_string(), read.asks[0].qty.to_string()), ("1.50".into(), "0.000".into()));
+        assert!(agree::<ServerTime>(r#"{"serverTime":1499827319559}"#));
+        // Every API's book endpoint reads its reply this way.
+        use crate::api::{FuturesV1, FuturesV3, SpotV1, SpotV3};
+        use crate::endpoint::Endpoint;
+        use crate::generated::{futures_v1, spot_v1};
+        assert!(<futures_v1::DepthParams as Endpoint<FuturesV1>>::read_plain(book).is_some());
+        assert!(<futures_v1::DepthParams as Endpoint<FuturesV3>>::read_plain(book).is_some());
+        assert!(<spot_v1::DepthParams as Endpoint<SpotV1>>::read_plain(book).is_some());
+        assert!(<spot_v1::DepthParams as Endpoint<SpotV3>>::read_plain(book).is_some());
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_general_decoder() {
+        let unusual = [
+            r#"{"lastUpdateId":1,"bids":[],"asks":[],"extra":1}"#,
+            r#"{"lastUpdateId":1,"lastUpdateId":2,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1,"bids":[]}"#,
+            r#"{"lastUpdateId":"1","bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":01,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":-0,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1.0,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1e3,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1234567890123456789,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1,"E":null,"bids":[],"asks":[]}"#,
+            r#"{"\u006castUpdateId":1,"bids":[],"asks":[]}"#,
+            r#"{"lastUpdateId":1,"bids":[[1.5,"2"]],"asks":[]}"#,
+            r#"{"lastUpdateId":1,"bids":[["1.5","2","3"]],"asks":[]}"#,
+            r#"{"lastUpdateId":1,"bids":[],"asks":[]} x"#,
+            r#"{"lastUpdateId":1,"bids":[],"asks":[],}"#,
+            r#"{"lastUpdateId":1 "bids":[],"asks":[]}"#,
+            r#"[{"lastUpdateId":1,"bids":[],"asks":[]}]"#,
+            r#"{"lastUpdateId":1,"bids":[],"asks":[]"#,
+        ];
+        for text in unusual {
+            assert!(!agree::<OrderBook>(text), "`{text}` was read plainly");
+        }
+        // The general decoder still reads those it accepts.
+        assert_eq!(serde_json::from_str::<OrderBook>(unusual[0]).unwrap().last_update_id, 1);
+        assert_eq!(serde_json::from_str::<OrderBook>(unusual[3]).unwrap().last_update_id, 1);
+    }
+
+    #[test]
+    fn plain_and_general_reading_agree_on_generated_spellings() {
+        // Books put together from parts, good and bad, by a fixed generator: whatever is
+        // read plainly must be read the same by the general decoder.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let keys = ["lastUpdateId", "E", "T", "bids", "asks", "lastUpdateID", "e", ""];
+        let integers = [
+            "0",
+            "7",
+            "-12",
+            "999999999999999999",
+            "-999999999999999999", // read plainly
+            "01",
+            "-0",
+            "1.5",
+            "2e2",
+            "\"9\"",
+            "null",
+            "9999999999999999999",
+            "9223372036854775807",
+            "-",
+        ];
+        let decimals = [
+            "\"1\"",
+            "\"0.5\"",
+            "\"-2.25\"",
+            "\"00012.300\"", // read plainly
+            "\"1.\"",
+            "\".5\"",
+            "\"\"",
+            "\"-\"",
+            "\"1.2.3\"",
+            "\"1e3\"",
+            "1.5",
+            "\"12345678901234567890.12345\"",
+            "\"7\\u0030\"",
+            "null",
+            "\"1 \"",
+        ];
+        let spaces = ["", "", "", " ", "\n", "\t ", "\r\n"];
+        let (mut plain, mut total) = (0, 0);
+        for _ in 0..30_000 {
+            // Mostly the book's own keys, each once, in any order; now and then a key missing,
+            // repeated or unknown, and values now and then spelled another way.
+            let mut fields: Vec<&str> =
+                keys[..5].iter().copied().filter(|k| next(if k.len() == 1 { 2 } else { 20 }) != 0).collect();
+            if next(20) == 0 {
+                fields.push(keys[next(keys.len())]);
+            }
+            for i in (1..fields.len()).rev() {
+                fields.swap(i, next(i + 1));
+            }
+            let pick = |next: &mut dyn FnMut(usize) -> usize, list: &[&'static str], good: usize| {
+                if next(10) < 8 {
+                    list[next(good)]
+                } else {
+                    list[next(list.len())]
+                }
+            };
+            let mut text = String::from("{");
+            for (i, key) in fields.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(if next(60) == 0 { "" } else { "," });
+                }
+                text.push_str(spaces[next(spaces.len())]);
+                text.push_str(&format!("\"{key}\"{}:{}", spaces[next(spaces.len())], spaces[next(spaces.len())]));
+                if matches!(*key, "bids" | "asks") && next(20) != 0 {
+                    let rows: Vec<String> = (0..next(4))
+                        .map(|_| {
+                            let cells = [1, 2, 2, 2, 2, 2, 2, 2, 2, 3][next(10)];
+                            let cells: Vec<&str> = (0..cells).map(|_| pick(&mut next, &decimals, 4)).collect();
+                            format!("[{}]", cells.join(&format!(",{}", spaces[next(spaces.len())])))
+                        })
+                        .collect();
+                    text.push_str(&format!("[{}]", rows.join(",")));
+                } else {
+                    text.push_str(pick(&mut next, &integers, 5));
+                }
+            }
+            text.push_str(spaces[next(spaces.len())]);
+            text.push_str(if next(60) == 0 { "}}" } else { "}" });
+            total += 1;
+            if agree::<OrderBook>(&text) {
+                plain += 1;
+            }
+        }
+        // Enough of them are read plainly for the comparison to mean something.
+        assert!(plain > total / 10, "only {plain} of {total} read plainly");
+    }
+}
