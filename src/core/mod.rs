@@ -160,8 +160,9 @@ struct Target {
     auth: Auth,
     /// The endpoint's name, for errors and logs.
     name: &'static str,
-    /// The endpoint's weight rule, evaluated on what is sent.
-    weight: crate::governor::WeightRule,
+    /// The endpoint's weight rule, evaluated on what is sent (by reference: a rule is a
+    /// few hundred bytes, and every call's future holds its target).
+    weight: &'static crate::governor::WeightRule,
     /// The request that reads the rate limits: admitted on the limits known so far.
     learning: bool,
     /// A JSON-RPC method: the params go as its positional list, the reply's `result` back.
@@ -235,7 +236,7 @@ impl Core {
             security,
             auth: self.untyped_auth(),
             name: "request",
-            weight: crate::governor::WeightRule::fixed(1),
+            weight: &const { crate::governor::WeightRule::fixed(1) },
             learning: false,
             rpc: None,
         };
@@ -305,7 +306,7 @@ impl Core {
             auth: spec.auth,
             name: spec.name,
             // Read from the spec's text when the crate is built, not on every call.
-            weight: const { crate::governor::WeightRule::parse(E::SPEC.weight) },
+            weight: &const { crate::governor::WeightRule::parse(E::SPEC.weight) },
             learning: false,
             rpc: E::RPC,
         };
@@ -374,7 +375,7 @@ impl Core {
             security: Security::None,
             auth: Auth::Hmac,
             name: "time",
-            weight: crate::governor::WeightRule::fixed(1),
+            weight: &const { crate::governor::WeightRule::fixed(1) },
             learning: false,
             rpc: None,
         };
@@ -507,7 +508,15 @@ impl Core {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|why| Error::Config(why.clone()))?;
         // Admitted before signing: a wait must not age the timestamp or the nonce.
-        self.admit(target, &w, client_order_ids.len()).await?;
+        let governor = &inner.governor;
+        if governor.enabled() {
+            let cost = self.cost_of(target, &w, client_order_ids.len());
+            if !governor.admit_at_once(cost, target.learning)? {
+                // Boxed: waiting (or reading the limits first) is rare, and kept out of
+                // every call's future.
+                Box::pin(self.admit(cost, target.learning)).await?;
+            }
+        }
         let sent = Sent {
             method,
             path: target.path.clone(),
@@ -560,17 +569,18 @@ impl Core {
             }
         }
 
-        let started = Instant::now();
+        // Timed and parsed only when someone will look: the reply is logged or its usage kept.
+        let logged = inner.show_limit_usage || tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG);
+        let started = logged.then(Instant::now);
         let mut resp = req.send().await.map_err(|e| sent.transport_error(e))?;
         let status = resp.status().as_u16();
         // Taken, not cloned: the body read below consumes the response.
         let headers = std::mem::take(resp.headers_mut());
         let body = read_body(&sent, resp, inner.max_reply_bytes).await?;
-        let latency = started.elapsed();
 
         inner.governor.observe_counts(&headers);
-        // Parsed only when someone will look at it.
-        if inner.show_limit_usage || tracing::enabled!(target: "aster::rest", tracing::Level::DEBUG) {
+        if let Some(started) = started {
+            let latency = started.elapsed();
             self.log_reply(method, path, status, latency, &LimitUsage::from_headers(&headers));
         }
         let rate_limited = matches!(status, 418 | 429);
@@ -602,23 +612,24 @@ impl Core {
         }
     }
 
-    /// Waits for room under the rate limits (reading the exchange's limits first, once an
-    /// hour), or refuses the call before anything is sent.
-    async fn admit(&self, target: &Target, w: &ParamWriter, orders: usize) -> Result<()> {
-        let governor = &self.inner.governor;
-        if !governor.enabled() {
-            return Ok(());
-        }
+    /// What a call spends from the rate limits.
+    fn cost_of(&self, target: &Target, w: &ParamWriter, orders: usize) -> crate::governor::Cost {
         // Only a call that places orders can be one that only reduces or closes.
         let exit = matches!(target.method, Method::Delete)
             || (orders > 0 && w.pairs().any(|(k, v)| matches!(k, "reduceOnly" | "closePosition") && v == "true"));
-        let cost = crate::governor::Cost {
+        crate::governor::Cost {
             weight: target.weight.weight(w.pairs()),
             orders: u32::try_from(orders).unwrap_or(u32::MAX),
             exit,
-        };
+        }
+    }
+
+    /// Waits for room under the rate limits (reading the exchange's limits first, once an
+    /// hour), or refuses the call before anything is sent.
+    async fn admit(&self, cost: crate::governor::Cost, learning: bool) -> Result<()> {
+        let governor = &self.inner.governor;
         loop {
-            match governor.admit(cost, target.learning).await? {
+            match governor.admit(cost, learning).await? {
                 crate::governor::Admission::Admitted => return Ok(()),
                 crate::governor::Admission::LimitsUnknown => {
                     let _one_reader = governor.learning().lock().await;
@@ -641,7 +652,7 @@ impl Core {
             security: Security::None,
             auth: Auth::Hmac,
             name: "exchange_info",
-            weight: crate::governor::WeightRule::fixed(1),
+            weight: &const { crate::governor::WeightRule::fixed(1) },
             learning: true,
             rpc: None,
         };

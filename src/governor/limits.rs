@@ -114,6 +114,10 @@ pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Counts, Counts) {
     let (mut weight, mut orders) = (Counts::default(), Counts::default());
     for (name, value) in headers {
         let name = name.as_str().as_bytes();
+        // Most of a reply's headers are passed over on their first letter.
+        if name.first() != Some(&b'x') {
+            continue;
+        }
         let (list, suffix) = if let Some(s) = name.strip_prefix(b"x-mbx-used-weight-") {
             (&mut weight, s)
         } else if let Some(s) = name.strip_prefix(b"x-mbx-order-count-") {

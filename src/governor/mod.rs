@@ -94,25 +94,44 @@ impl Governor {
         self.settings.enabled
     }
 
-    /// Waits until the call fits every budget, then spends it. Refuses before sending when
-    /// the host or account is backing off, when the call can never fit, or when the wait
-    /// would exceed the configured maximum.
-    pub async fn admit(&self, cost: Cost, learning: bool) -> Result<Admission> {
+    /// Admits a call that fits now while nobody queues (true: spent, send it). False: the
+    /// call must go through [`Governor::admit`] (it has to wait, or the limits are still
+    /// to be read). Refuses before sending as `admit` does.
+    pub fn admit_at_once(&self, cost: Cost, learning: bool) -> Result<bool> {
         if !self.settings.enabled {
-            return Ok(Admission::Admitted);
+            return Ok(true);
         }
         let now = now_ms();
         self.check_back_off(cost, now)?;
         if !learning && self.host.limits_unknown(now) {
-            return Ok(Admission::LimitsUnknown);
+            return Ok(false);
         }
-        let share =
-            if cost.exit { self.settings.share } else { self.settings.share * (1.0 - self.settings.exit_reserve) };
-        // When nobody queues for room, a call that fits now goes at once: the queue below
-        // is only for calls that must wait, so the common call takes one lock.
-        if !self.shared_budget() && self.host.queue_is_empty(cost.exit) && self.take_local(cost, share, now)? == 0 {
+        // The queue is only for calls that must wait, so the common call takes one lock.
+        Ok(!self.shared_budget()
+            && self.host.queue_is_empty(cost.exit)
+            && self.take_local(cost, self.share(cost), now)? == 0)
+    }
+
+    /// The share of each limit a call may use: less the exit reserve unless it is an exit.
+    fn share(&self, cost: Cost) -> f64 {
+        if cost.exit {
+            self.settings.share
+        } else {
+            self.settings.share * (1.0 - self.settings.exit_reserve)
+        }
+    }
+
+    /// Waits until the call fits every budget, then spends it. Refuses before sending when
+    /// the host or account is backing off, when the call can never fit, or when the wait
+    /// would exceed the configured maximum.
+    pub async fn admit(&self, cost: Cost, learning: bool) -> Result<Admission> {
+        if self.admit_at_once(cost, learning)? {
             return Ok(Admission::Admitted);
         }
+        if !learning && self.host.limits_unknown(now_ms()) {
+            return Ok(Admission::LimitsUnknown);
+        }
+        let share = self.share(cost);
         let started = tokio::time::Instant::now();
         // One queue per kind of call: exits never wait behind calls that wait for room.
         let _queued = self.host.queue(cost.exit);

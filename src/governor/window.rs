@@ -16,7 +16,14 @@ pub(crate) struct Window {
     span: i64,
     /// The length of the time slices spending is grouped in.
     slice: i64,
-    spent: VecDeque<(i64, u32)>,
+    /// The newest slice's (end, amount), kept here rather than in the log, so the common
+    /// spend (another call in the same slice) touches no log entry; amount 0: none yet.
+    newest: (i64, u32),
+    /// The slices before the newest, oldest first.
+    older: VecDeque<(i64, u32)>,
+    /// When the oldest of `older` was stamped (`i64::MAX`: none), so expiring reads no
+    /// log entry until one is due to leave.
+    oldest_at: i64,
     total: u64,
     /// What this log spent since the start of the server's current fixed window, as
     /// `(window start, sum)`, so reconciling does not walk the log on every reply.
@@ -32,7 +39,9 @@ impl Window {
             // One entry per thousandth of the interval at most, so a fast caller keeps a
             // small log (it stays in cache).
             slice: (interval_ms / 1000).max(1),
-            spent: VecDeque::new(),
+            newest: (i64::MIN, 0),
+            older: VecDeque::new(),
+            oldest_at: i64::MAX,
             total: 0,
             fixed: (i64::MIN, 0),
         }
@@ -45,14 +54,22 @@ impl Window {
     }
 
     fn expire(&mut self, now: i64) {
-        let span = self.span;
-        while let Some(&(at, amount)) = self.spent.front() {
-            if at > now - span {
-                break;
+        let cutoff = now - self.span;
+        while self.oldest_at <= cutoff {
+            if let Some((_, amount)) = self.older.pop_front() {
+                self.total -= u64::from(amount);
             }
-            self.spent.pop_front();
-            self.total -= u64::from(amount);
+            self.oldest_at = self.older.front().map_or(i64::MAX, |&(at, _)| at);
         }
+        if self.newest.1 > 0 && self.newest.0 <= cutoff {
+            self.total -= u64::from(self.newest.1);
+            self.newest = (i64::MIN, 0);
+        }
+    }
+
+    /// The log's entries, oldest first.
+    fn entries(&self) -> impl DoubleEndedIterator<Item = (i64, u32)> + '_ {
+        self.older.iter().copied().chain((self.newest.1 > 0).then_some(self.newest))
     }
 
     /// What was spent in the interval ending now.
@@ -72,24 +89,33 @@ impl Window {
             return Some(0);
         }
         // The oldest entries leave first: wait until enough of them have.
-        let span = self.span;
-        for &(at, spent) in &self.spent {
+        for (at, spent) in self.entries() {
             excess = excess.saturating_sub(u64::from(spent));
             if excess == 0 {
-                return Some((at + span - now).max(1));
+                return Some((at + self.span - now).max(1));
             }
         }
-        Some(span)
+        Some(self.span)
     }
 
     pub fn spend(&mut self, amount: u32, now: i64) {
+        if amount == 0 {
+            return;
+        }
         // Each entry is stamped at the end of its slice, so it leaves the window no earlier
         // than its spending would.
         let slice = self.slice;
         let at = now - now.rem_euclid(slice) + slice - 1;
-        match self.spent.back_mut() {
-            Some((last, spent)) if *last == at => *spent = spent.saturating_add(amount),
-            _ => self.spent.push_back((at, amount)),
+        if self.newest.1 > 0 && self.newest.0 == at {
+            self.newest.1 = self.newest.1.saturating_add(amount);
+        } else {
+            if self.newest.1 > 0 {
+                if self.older.is_empty() {
+                    self.oldest_at = self.newest.0;
+                }
+                self.older.push_back(self.newest);
+            }
+            self.newest = (at, amount);
         }
         self.total += u64::from(amount);
         if now >= self.fixed.0 {
@@ -103,8 +129,8 @@ impl Window {
     pub fn reconcile(&mut self, server_used: u64, window_start: i64, now: i64) {
         self.expire(now);
         if self.fixed.0 != window_start {
-            let since = self.spent.iter().rev().take_while(|(at, _)| *at >= window_start);
-            self.fixed = (window_start, since.map(|(_, a)| u64::from(*a)).sum());
+            let since = self.entries().rev().take_while(|(at, _)| *at >= window_start);
+            self.fixed = (window_start, since.map(|(_, a)| u64::from(a)).sum());
         }
         let ours = self.fixed.1;
         if let Some(missing) = server_used.checked_sub(ours).filter(|m| *m > 0) {
@@ -145,8 +171,64 @@ mod tests {
             w.spend(1, at);
         }
         w.spend(1, 60);
-        assert_eq!(w.spent.len(), 2, "one entry per slice");
+        assert_eq!(w.entries().count(), 2, "one entry per slice");
         assert_eq!(w.used(59 + 61_200 - 1), 4);
         assert_eq!(w.used(59 + 61_200), 1, "the first slice leaves a full span after its end");
+    }
+
+    #[test]
+    fn the_window_counts_as_a_plain_log_of_every_spending_would() {
+        // Random spending and questions, against a log of every spending kept whole.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for interval in [1000, 10_000, 60_000] {
+            let mut w = Window::new(interval, 50);
+            let mut log: Vec<(i64, u32)> = Vec::new();
+            let slice = (interval / 1000).max(1);
+            let mut now = 0;
+            for _ in 0..20_000 {
+                now += next(interval as u64 / 20) as i64;
+                log.retain(|(at, _)| *at > now - w.span);
+                let live = |log: &[(i64, u32)], now: i64| -> Vec<(i64, u32)> {
+                    log.iter().copied().filter(|(at, _)| *at > now - w.span).collect()
+                };
+                match next(3) {
+                    0 => {
+                        let amount = next(5) as u32;
+                        w.spend(amount, now);
+                        if amount > 0 {
+                            log.push((now - now.rem_euclid(slice) + slice - 1, amount));
+                        }
+                    }
+                    1 => {
+                        let used: u64 = live(&log, now).iter().map(|(_, a)| u64::from(*a)).sum();
+                        assert_eq!(w.used(now), used, "at {now}");
+                    }
+                    _ => {
+                        let (amount, cap) = (next(10) as u32, 50);
+                        let entries = live(&log, now);
+                        let used: u64 = entries.iter().map(|(_, a)| u64::from(*a)).sum();
+                        let mut excess = (used + u64::from(amount)).saturating_sub(cap);
+                        let expected = if excess == 0 {
+                            0
+                        } else {
+                            entries
+                                .iter()
+                                .find(|(_, a)| {
+                                    excess = excess.saturating_sub(u64::from(*a));
+                                    excess == 0
+                                })
+                                .map_or(w.span, |(at, _)| (at + w.span - now).max(1))
+                        };
+                        assert_eq!(w.wait_for(amount, cap, now), Some(expected), "at {now}");
+                    }
+                }
+            }
+        }
     }
 }

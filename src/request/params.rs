@@ -176,7 +176,23 @@ impl ParamWriter {
 
     /// The encoded `(key, value)` pairs written so far, in order.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+        // Split by bytes: the separators are ASCII, so every cut is a character boundary.
+        let mut rest = self.query.as_str();
+        std::iter::from_fn(move || loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
+            let pair = &rest[..end];
+            rest = rest.get(end + 1..).unwrap_or("");
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match pair.bytes().position(|b| b == b'=') {
+                Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+                None => (pair, ""),
+            });
+        })
     }
 
     /// Reorders the pairs by key in ASCII order; pairs with equal keys keep their order.
@@ -268,6 +284,14 @@ mod tests {
         w.put("d", &-42i64);
         assert_eq!(w.as_str(), "a=x%20y%26z%3D%22%C3%A9%22&b=7&c=%C3%BC%E2%82%AC-_.~Zz09%20%E2%82%AC&d=-42");
         assert_eq!(decode(w.pairs().nth(2).unwrap().1), "ü€-_.~Zz09 €");
+    }
+
+    #[test]
+    fn pairs_are_split_at_each_separator() {
+        let w = ParamWriter::from_encoded("&a=1&&b&c=&d=x=y&".to_string());
+        let pairs: Vec<_> = w.pairs().collect();
+        assert_eq!(pairs, [("a", "1"), ("b", ""), ("c", ""), ("d", "x=y")]);
+        assert_eq!(ParamWriter::new().pairs().count(), 0);
     }
 
     #[test]

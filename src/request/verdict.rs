@@ -49,12 +49,18 @@ pub(crate) fn refusal(body: &[u8], channel: Channel) -> Option<Refusal> {
 /// `success` do, and a key written with `\u` escapes could spell one. Most replies hold
 /// none, and are then not parsed twice.
 fn may_say_no(body: &[u8]) -> bool {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    // Built once: building a searcher costs more than searching a reply.
-    static MARKERS: LazyLock<[Finder<'static>; 4]> =
-        LazyLock::new(|| [Finder::new(b"code"), Finder::new(b"error"), Finder::new(b"success"), Finder::new(b"\\u")]);
-    MARKERS.iter().any(|marker| marker.find(body).is_some())
+    // One pass for the bytes every marker holds one of: `c` (code, success), `r` (error)
+    // and `\` (an escape); most replies (numbers and plain keys) hold few of them.
+    memchr::memchr3_iter(b'c', b'r', b'\\', body).any(|at| {
+        let holds = |marker: &[u8], offset: usize| {
+            at.checked_sub(offset).and_then(|start| body.get(start..start + marker.len())) == Some(marker)
+        };
+        match body[at] {
+            b'c' => holds(b"code", 0) || holds(b"success", 2) || holds(b"success", 3),
+            b'r' => holds(b"error", 1) || holds(b"error", 2) || holds(b"error", 4),
+            _ => body.get(at + 1) == Some(&b'u'),
+        }
+    })
 }
 
 /// The keys of one object that can say "no".
@@ -239,6 +245,30 @@ mod tests {
         assert_eq!(code(r#"{"\u0063ode":-2019,"msg":"x"}"#, REST), Some(Some(-2019)));
         assert_eq!(code(r#"{"\u0065rror":{"code":-1}}"#, REST), Some(Some(-1)));
         assert!(!may_say_no(br#"{"orderId":1,"status":"NEW","symbol":"BTCUSDT"}"#));
+    }
+
+    #[test]
+    fn every_body_holding_a_marker_is_looked_into() {
+        // Bodies of marker pieces and filler, from a fixed generator, against a plain search.
+        let pieces: [&[u8]; 12] =
+            [b"code", b"error", b"success", b"\\u", b"\\", b"c", b"r", b"o", b"e", b"s", b"\"", b"1"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut marked, mut total) = (0, 0);
+        for _ in 0..100_000 {
+            let body: Vec<u8> = (0..next(12)).flat_map(|_| pieces[next(pieces.len())].iter().copied()).collect();
+            let expected =
+                [&b"code"[..], b"error", b"success", b"\\u"].iter().any(|m| body.windows(m.len()).any(|w| w == *m));
+            assert_eq!(may_say_no(&body), expected, "{}", String::from_utf8_lossy(&body));
+            marked += usize::from(expected);
+            total += 1;
+        }
+        assert!(marked > total / 10 && marked < total * 9 / 10, "{marked} of {total} marked");
     }
 
     #[test]
