@@ -15,11 +15,51 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A set of windows of one budget, each with what it counts.
+/// A set of windows of one budget, each with what it counts, and the server's counts seen
+/// since they were last read.
 #[derive(Debug, Default)]
-struct Windows(Vec<(LimitKind, Window)>);
+struct Windows(Vec<(LimitKind, Window)>, Seen);
+
+/// The server's latest count per interval as `(interval ms, count, start of its fixed
+/// window)`, kept by a reply and applied by the next call that reads the windows: a reply
+/// then touches only this, and the next call applies it while it holds them anyway.
+#[derive(Debug, Default)]
+struct Seen {
+    items: [(i64, u64, i64); Seen::MAX],
+    len: usize,
+}
+
+impl Seen {
+    /// As many intervals of one kind as a reply's counts keep.
+    const MAX: usize = 8;
+
+    /// Keeps the latest count of each interval: a later fixed window's, or the highest of
+    /// the same window (replies may be read out of order).
+    fn note(&mut self, interval: i64, count: u64, start: i64) {
+        let seen = &mut self.items[..self.len];
+        match seen.iter_mut().find(|(i, _, _)| *i == interval) {
+            Some(item) if start > item.2 || (start == item.2 && count > item.1) => *item = (interval, count, start),
+            Some(_) => {}
+            None if self.len < Self::MAX => {
+                self.items[self.len] = (interval, count, start);
+                self.len += 1;
+            }
+            None => {}
+        }
+    }
+}
 
 impl Windows {
+    /// Applies the server's counts seen since the last read, as of `now`.
+    fn settle(&mut self, kind: LimitKind, now: i64) {
+        let seen = std::mem::take(&mut self.1);
+        for &(interval, used, start) in &seen.items[..seen.len] {
+            for (_, w) in self.0.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
+                w.reconcile(used, start, now);
+            }
+        }
+    }
+
     /// Takes `limits` of the kinds this budget keeps; a window whose interval stays keeps
     /// what it counted.
     fn set(&mut self, limits: &[RateLimit], kinds: &[LimitKind]) {
@@ -85,13 +125,10 @@ impl Windows {
         }
     }
 
-    /// The server's counts by interval, into the windows of that interval.
-    fn reconcile(&mut self, kind: LimitKind, counts: &[(i64, u64)], now: i64) {
+    /// The server's counts by interval, kept until the windows are next read.
+    fn note(&mut self, counts: &[(i64, u64)], now: i64) {
         for &(interval, used) in counts {
-            let start = now - now.rem_euclid(interval);
-            for (_, w) in self.0.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
-                w.reconcile(used, start, now);
-            }
+            self.1.note(interval, used, now - now.rem_euclid(interval));
         }
     }
 
@@ -232,10 +269,6 @@ impl HostBudget {
         *lock(&self.order_limits) = limits.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect();
     }
 
-    fn order_limits(&self) -> Vec<RateLimit> {
-        lock(&self.order_limits).clone()
-    }
-
     pub fn backing_off(&self, now: i64) -> Option<(i64, u16)> {
         let until = self.back_off_until.load(Ordering::Relaxed);
         (now < until).then(|| (until, self.back_off_status.load(Ordering::Relaxed)))
@@ -261,12 +294,19 @@ impl HostBudget {
 
     pub fn reconcile(&self, used_weight: &[(i64, u64)], now: i64) {
         if !used_weight.is_empty() {
-            lock(&self.windows).reconcile(LimitKind::RequestWeight, used_weight, now);
+            lock(&self.windows).note(used_weight, now);
         }
     }
 
+    /// The windows, with the server's counts seen so far applied.
+    fn windows(&self, now: i64) -> MutexGuard<'_, Windows> {
+        let mut windows = lock(&self.windows);
+        windows.settle(LimitKind::RequestWeight, now);
+        windows
+    }
+
     pub fn usage(&self, now: i64) -> Vec<RateUsage> {
-        lock(&self.windows).usage(now)
+        self.windows(now).usage(now)
     }
 }
 
@@ -280,10 +320,16 @@ pub(crate) struct AccountBudget {
 impl AccountBudget {
     /// Follows the host's order limits (they change when the exchange's are read).
     fn sync(&self, host: &HostBudget) {
-        let limits = host.order_limits();
+        // Compared in place (the host's list is locked first, as everywhere): an order
+        // call allocates nothing here.
+        let limits = lock(&host.order_limits);
         let mut windows = lock(&self.windows);
         let same = windows.0.len() == limits.len()
-            && windows.0.iter().zip(&limits).all(|((_, w), l)| w.interval_ms == l.interval_ms() && w.limit == l.limit);
+            && windows
+                .0
+                .iter()
+                .zip(limits.iter())
+                .all(|((_, w), l)| w.interval_ms == l.interval_ms() && w.limit == l.limit);
         if !same {
             windows.set(&limits, &[LimitKind::Orders]);
         }
@@ -300,12 +346,19 @@ impl AccountBudget {
 
     pub fn reconcile(&self, order_count: &[(i64, u64)], now: i64) {
         if !order_count.is_empty() {
-            lock(&self.windows).reconcile(LimitKind::Orders, order_count, now);
+            lock(&self.windows).note(order_count, now);
         }
     }
 
+    /// The windows, with the server's counts seen so far applied.
+    fn windows(&self, now: i64) -> MutexGuard<'_, Windows> {
+        let mut windows = lock(&self.windows);
+        windows.settle(LimitKind::Orders, now);
+        windows
+    }
+
     pub fn usage(&self, now: i64) -> Vec<RateUsage> {
-        lock(&self.windows).usage(now)
+        self.windows(now).usage(now)
     }
 }
 
@@ -332,9 +385,9 @@ pub(crate) fn take(
     }
     // Both held until spent, so no other call takes the room in between (always the
     // host's first: the only place two are held).
-    let mut host_windows = lock(&host.windows);
+    let mut host_windows = host.windows(now);
     let mut wait = host_windows.wait_for(cost, share, now)?;
-    let mut account_windows = account.map(|a| lock(&a.windows));
+    let mut account_windows = account.map(|a| a.windows(now));
     if let Some(windows) = &mut account_windows {
         wait = wait.max(windows.wait_for(cost, share, now)?);
     }
@@ -369,9 +422,9 @@ pub(crate) fn plan(
 
 #[cfg(feature = "redis")]
 pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
-    lock(&host.windows).spend(cost, now);
+    host.windows(now).spend(cost, now);
     if let Some(account) = account {
-        lock(&account.windows).spend(cost, now);
+        account.windows(now).spend(cost, now);
     }
 }
 
