@@ -463,3 +463,27 @@ pub(crate) fn account(host: &str, account: &str, host_budget: &HostBudget) -> Ar
 pub(crate) fn account_digest(account: &str) -> String {
     hex::encode(<sha2::Sha256 as sha2::Digest>::digest(account.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replys_count_is_applied_by_the_next_read_and_the_latest_count_wins() {
+        let host = HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 100)]);
+        let cost = Cost { weight: 1, orders: 0, exit: false };
+        assert_eq!(take(&host, None, cost, 1.0, 1_000).unwrap(), 0);
+        // Replies read out of order: the highest count of the window is kept, and a later
+        // window's count replaces an earlier one's.
+        host.reconcile(&[(60_000, 40)], 2_000);
+        host.reconcile(&[(60_000, 30)], 2_100);
+        let used = |host: &HostBudget, now| host.usage(now)[0].used;
+        assert_eq!(used(&host, 2_200), 40, "our 1, and the 39 the server counted beyond it");
+        host.reconcile(&[(60_000, 45)], 61_000);
+        host.reconcile(&[(60_000, 90)], 59_000);
+        assert_eq!(used(&host, 61_100), 85, "the new window's 45 on top of the 40 still in the last minute");
+        // What is seen is applied before a take decides: 85 + 20 is over 100.
+        host.reconcile(&[(60_000, 50)], 61_200);
+        assert!(take(&host, None, Cost { weight: 20, ..cost }, 1.0, 61_300).unwrap() > 0);
+    }
+}
