@@ -142,6 +142,8 @@ pub mod sign;
 #[cfg(feature = "solana")]
 pub mod solana;
 pub mod spot;
+#[cfg(test)]
+mod testing;
 mod tls;
 pub mod v3;
 pub mod wallet;

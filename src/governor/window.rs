@@ -179,20 +179,14 @@ mod tests {
     #[test]
     fn the_window_counts_as_a_plain_log_of_every_spending_would() {
         // Random spending and questions, against a log of every spending kept whole.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::testing::numbers_below(0x2545_f491_4f6c_dd1d);
         for interval in [1000, 10_000, 60_000] {
             let mut w = Window::new(interval, 50);
             let mut log: Vec<(i64, u32)> = Vec::new();
             let slice = (interval / 1000).max(1);
             let mut now = 0;
             for _ in 0..20_000 {
-                now += next(interval as u64 / 20) as i64;
+                now += next(interval as usize / 20) as i64;
                 log.retain(|(at, _)| *at > now - w.span);
                 let live = |log: &[(i64, u32)], now: i64| -> Vec<(i64, u32)> {
                     log.iter().copied().filter(|(at, _)| *at > now - w.span).collect()

@@ -252,13 +252,7 @@ mod tests {
         // Bodies of marker pieces and filler, from a fixed generator, against a plain search.
         let pieces: [&[u8]; 12] =
             [b"code", b"error", b"success", b"\\u", b"\\", b"c", b"r", b"o", b"e", b"s", b"\"", b"1"];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::numbers_below(0x9e37_79b9_7f4a_7c15);
         let (mut marked, mut total) = (0, 0);
         for _ in 0..100_000 {
             let body: Vec<u8> = (0..next(12)).flat_map(|_| pieces[next(pieces.len())].iter().copied()).collect();
