@@ -30,6 +30,8 @@ pub struct EndpointInfo {
     pub doc: &'static str,
     /// Its parameters in spec order (signing params are added by the client).
     pub params: &'static [ParamInfo],
+    /// The JSON-RPC method it calls, for an endpoint of an RPC API.
+    pub rpc: Option<crate::endpoint::RpcMethod>,
     /// Builds the typed request from text and sends it.
     pub(crate) call: CallFn,
 }
@@ -41,7 +43,7 @@ impl EndpointInfo {
         E: Endpoint<A> + FromArgs + Send + Sync + 'static,
         A: crate::api::Api,
     {
-        EndpointInfo { spec: E::SPEC, doc, params: E::PARAM_INFO, call: call_endpoint::<E, A> }
+        EndpointInfo { spec: E::SPEC, doc, params: E::PARAM_INFO, rpc: E::RPC, call: call_endpoint::<E, A> }
     }
 }
 

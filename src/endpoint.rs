@@ -35,6 +35,6 @@
 //! ```
 
 pub use crate::request::{
-    Auth, Endpoint, EndpointSpec, Method, ParamValue, ParamWriter, Params, Security, TypedMessage, WalletRole,
-    WalletSigning,
+    Auth, Endpoint, EndpointSpec, Method, ParamValue, ParamWriter, Params, RpcMethod, RpcParam, Security, TypedMessage,
+    WalletRole, WalletSigning,
 };

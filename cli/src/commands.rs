@@ -126,8 +126,10 @@ fn group(api: Api) -> Command {
 fn endpoint(api: Api, info: &EndpointInfo) -> Command {
     let s = &info.spec;
     let about = s.title.to_string();
+    // A JSON-RPC endpoint is known by its method: every one is posted to the same path.
+    let rpc = info.rpc.map(|r| format!("JSON-RPC {} · ", r.method)).unwrap_or_default();
     let long = format!(
-        "{}\n\n{}\n\n{} {} · security {} · weight {}",
+        "{}\n\n{}\n\n{rpc}{} {} · security {} · weight {}",
         s.title,
         info.doc,
         s.method.as_str(),

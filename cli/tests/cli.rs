@@ -297,6 +297,15 @@ fn only_apis_with_streams_offer_stream_commands() {
 }
 
 #[test]
+fn an_rpc_commands_help_names_its_method() {
+    let o = aster().args(["chain-rpc", "get-balance", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.contains("JSON-RPC aster_getBalance"), "{help}");
+    let o = aster().args(["futures", "ping", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("JSON-RPC"));
+}
+
+#[test]
 fn completions_are_generated() {
     let o = aster().args(["completions", "bash"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
