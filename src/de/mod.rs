@@ -268,26 +268,29 @@ pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
 
 /// [`plain_decimal`] of the longest start of `bytes` spelled that way, and its length.
 pub(crate) fn plain_decimal_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
-    let (mut mantissa, mut scale, mut digits, mut point, mut len) = (0u64, 0u32, 0, false, 0);
-    for &b in bytes {
-        match b {
-            b'0'..=b'9' if digits < 19 => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-                scale += u32::from(point);
-            }
-            // A 20th digit: more than a u64 holds, so none of it is read here.
-            b'0'..=b'9' => return None,
-            b'.' if !point => point = true,
-            _ => break,
-        }
-        len += 1;
-    }
-    // "5." and ".5" are left to the full parser.
-    if len == 0 || bytes[0] == b'.' || bytes[len - 1] == b'.' {
+    // One pass: the whole digits, then any point and its digits, accumulated as read.
+    let (whole, point) = digit_run(bytes, 0, 0);
+    let (mantissa, end) = match bytes.get(point) {
+        Some(b'.') => digit_run(bytes, point + 1, whole),
+        _ => (whole, point),
+    };
+    let scale = end.saturating_sub(point + 1);
+    // "5." and ".5" are left to the full parser, as is a 20th digit (past a u64).
+    if point == 0 || (end > point && scale == 0) || point + scale > 19 {
         return None;
     }
-    Some((Decimal::from_i128_with_scale(i128::from(mantissa), scale), len))
+    // At most 19 digits: the mantissa fits 64 bits, the scale is at most 19.
+    Some((Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale as u32), end))
+}
+
+/// The digits of `bytes` from `at` on, appended to `value` (exact for up to 19 digits in
+/// all; past that the value wraps and callers refuse it by the count), and where they end.
+pub(crate) fn digit_run(bytes: &[u8], mut at: usize, mut value: u64) -> (u64, usize) {
+    while let Some(digit) = bytes.get(at).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        at += 1;
+    }
+    (value, at)
 }
 
 /// Reads a string without copying it when the input allows.

@@ -55,22 +55,13 @@ impl<'a> Cursor<'a> {
     pub fn decimal(&mut self) -> Option<Decimal> {
         self.expect(b'"')?;
         let bytes = self.raw.as_bytes();
-        // The common spelling (unsigned, a digit before any point and one after it, at
-        // most 19 digits) is read here in one pass; anything else by the full parser.
         let start = self.at;
-        let (whole, point) = digit_run(bytes, start, 0);
-        let (mantissa, end) = match bytes.get(point) {
-            Some(b'.') => digit_run(bytes, point + 1, whole),
-            _ => (whole, point),
-        };
-        let scale = end.saturating_sub(point + 1);
-        let digits = (point - start) + scale;
-        if point > start && (end == point || scale > 0) && digits <= 19 && bytes.get(end) == Some(&b'"') {
-            self.at = end + 1;
-            // At most 19 digits: the mantissa fits 64 bits, the scale is at most 19.
-            return Some(Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale as u32));
+        let rest = &bytes[start..];
+        if let Some((value, len)) = super::plain_decimal_prefix(rest).filter(|&(_, len)| rest.get(len) == Some(&b'"')) {
+            self.at = start + len + 1;
+            return Some(value);
         }
-        let len = bytes[start..].iter().position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))?;
+        let len = rest.iter().position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))?;
         if bytes[start + len] != b'"' {
             return None;
         }
@@ -86,7 +77,7 @@ impl<'a> Cursor<'a> {
         let bytes = self.raw.as_bytes();
         let negative = bytes.get(self.at) == Some(&b'-');
         let start = self.at + usize::from(negative);
-        let (value, end) = digit_run(bytes, start, 0);
+        let (value, end) = super::digit_run(bytes, start, 0);
         let len = end - start;
         if len == 0 || len > 18 || (bytes[start] == b'0' && (len > 1 || negative)) {
             return None;
@@ -134,16 +125,6 @@ impl<'a> Cursor<'a> {
         self.expect(b':')?;
         Some(key)
     }
-}
-
-/// The digits from `at` on, appended to `value` (exact for up to 19 digits in all; past
-/// that the value wraps and callers refuse it by the count), and where they end.
-fn digit_run(bytes: &[u8], mut at: usize, mut value: u64) -> (u64, usize) {
-    while let Some(digit) = bytes.get(at).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
-        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
-        at += 1;
-    }
-    (value, at)
 }
 
 /// An object read key by key; a value's slot refuses a second value for its key (the
