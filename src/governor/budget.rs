@@ -31,7 +31,7 @@ struct Seen {
 
 impl Seen {
     /// As many intervals of one kind as a reply's counts keep.
-    const MAX: usize = 8;
+    const MAX: usize = super::limits::Counts::MAX;
 
     /// Keeps the latest count of each interval: a later fixed window's, or the highest of
     /// the same window (replies may be read out of order).

@@ -91,7 +91,7 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    const MAX: usize = 8;
+    pub(crate) const MAX: usize = 8;
 
     fn push(&mut self, item: (i64, u64)) {
         if let Some(slot) = self.items.get_mut(self.len) {
