@@ -1,12 +1,14 @@
 //! The budgets calls spend from, one per host and one per account on a host, shared by
 //! every client of the process (a registry keeps them while a client uses them).
 
+use super::credit::{self, Credit};
 use super::limits::{LimitKind, RateLimit, RateUsage};
+use super::seen::{self, SeenCounts};
 use super::window::Window;
 use super::Cost;
 use crate::{Error, Result};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -15,46 +17,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A set of windows of one budget, each with what it counts, and the server's counts seen
-/// since they were last read.
+/// A set of windows of one budget, each with what it counts.
 #[derive(Debug, Default)]
-struct Windows(Vec<(LimitKind, Window)>, Seen);
-
-/// The server's latest count per interval as `(interval ms, count, start of its fixed
-/// window)`, kept by a reply and applied by the next call that reads the windows: a reply
-/// then touches only this, and the next call applies it while it holds them anyway.
-#[derive(Debug, Default)]
-struct Seen {
-    items: [(i64, u64, i64); Seen::MAX],
-    len: usize,
-}
-
-impl Seen {
-    /// As many intervals of one kind as a reply's counts keep.
-    const MAX: usize = super::limits::Counts::MAX;
-
-    /// Keeps the latest count of each interval: a later fixed window's, or the highest of
-    /// the same window (replies may be read out of order).
-    fn note(&mut self, interval: i64, count: u64, start: i64) {
-        let seen = &mut self.items[..self.len];
-        match seen.iter_mut().find(|(i, _, _)| *i == interval) {
-            Some(item) if start > item.2 || (start == item.2 && count > item.1) => *item = (interval, count, start),
-            Some(_) => {}
-            None if self.len < Self::MAX => {
-                self.items[self.len] = (interval, count, start);
-                self.len += 1;
-            }
-            None => {}
-        }
-    }
+struct Windows {
+    list: Vec<(LimitKind, Window)>,
+    /// The budget's server counts as last applied, per slot.
+    applied: [u64; seen::SLOTS],
+    /// When the host's outstanding credit was spent in these windows (None: none is).
+    credit_spent_at: Option<i64>,
 }
 
 impl Windows {
-    /// Applies the server's counts seen since the last read, as of `now`.
-    fn settle(&mut self, kind: LimitKind, now: i64) {
-        let seen = std::mem::take(&mut self.1);
-        for &(interval, used, start) in &seen.items[..seen.len] {
-            for (_, w) in self.0.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
+    /// Applies the server's counts noted since the last read, as of `now`.
+    fn settle(&mut self, seen: &SeenCounts, kind: LimitKind, now: i64) {
+        for (interval, used, start) in seen.fresh(&mut self.applied) {
+            for (_, w) in self.list.iter_mut().filter(|(k, w)| *k == kind && w.interval_ms == interval) {
                 w.reconcile(used, start, now);
             }
         }
@@ -62,8 +39,9 @@ impl Windows {
 
     /// Takes `limits` of the kinds this budget keeps; a window whose interval stays keeps
     /// what it counted.
-    fn set(&mut self, limits: &[RateLimit], kinds: &[LimitKind]) {
-        let mut old = std::mem::take(&mut self.0);
+    /// `seen` follows the intervals of the kind the server's counts are read for.
+    fn set(&mut self, limits: &[RateLimit], kinds: &[LimitKind], seen: &SeenCounts, counted: LimitKind) {
+        let mut old = std::mem::take(&mut self.list);
         for l in limits.iter().filter(|l| kinds.contains(&l.kind)) {
             let at = old.iter().position(|(k, w)| *k == l.kind && w.interval_ms == l.interval_ms());
             let mut window = match at {
@@ -71,8 +49,9 @@ impl Windows {
                 None => Window::new(l.interval_ms(), l.limit),
             };
             window.limit = l.limit;
-            self.0.push((l.kind, window));
+            self.list.push((l.kind, window));
         }
+        seen.set_intervals(self.list.iter().filter(|(k, _)| *k == counted).map(|(_, w)| w.interval_ms));
     }
 
     fn amount(kind: LimitKind, cost: Cost) -> u32 {
@@ -86,7 +65,7 @@ impl Windows {
     /// The longest wait of any window for this cost under `share` of each limit.
     fn wait_for(&mut self, cost: Cost, share: f64, now: i64) -> Result<i64> {
         let mut longest = 0;
-        for (kind, w) in &mut self.0 {
+        for (kind, w) in &mut self.list {
             let amount = Self::amount(*kind, cost);
             if amount == 0 {
                 continue;
@@ -104,7 +83,7 @@ impl Windows {
     /// elsewhere; refused when it can never fit.
     #[cfg(feature = "redis")]
     fn plan(&self, cost: Cost, share: f64) -> Result<Vec<Planned>> {
-        self.0
+        self.list
             .iter()
             .map(|(kind, w)| {
                 let (amount, cap) = (Self::amount(*kind, cost), cap(w.limit, share));
@@ -116,24 +95,55 @@ impl Windows {
             .collect()
     }
 
-    fn spend(&mut self, cost: Cost, now: i64) {
-        for (kind, w) in &mut self.0 {
-            let amount = Self::amount(*kind, cost);
+    /// Takes back credit left unused: `cost`'s weight and `requests`, spent at `spent_at`.
+    fn unspend(&mut self, cost: Cost, requests: u32, spent_at: i64) {
+        for (kind, w) in &mut self.list {
+            let amount = if *kind == LimitKind::RawRequests { requests } else { Self::amount(*kind, cost) };
+            w.unspend(amount, spent_at);
+        }
+    }
+
+    /// Spends room ahead for the calls that follow in this time slice (a part of what is
+    /// left under `share`, so the rest stays for calls that must be counted one by one):
+    /// the credit's weight, requests and end, or none when there is no room.
+    fn take_ahead(&mut self, share: f64, now: i64) -> Option<(u32, u32, i64)> {
+        let (mut weight, mut requests, mut ends) = (credit::MAX, credit::MAX, i64::MAX);
+        for (kind, w) in &self.list {
+            let cap = cap(w.limit, share);
+            // A sixteenth of what is left, and at most a 64th of the limit: credit a
+            // reply's count has not yet corrected can overshoot by no more than that.
+            let ahead = u32::try_from((w.room(cap) / 16).min(cap / 64)).unwrap_or(u32::MAX);
+            match kind {
+                LimitKind::RequestWeight => weight = weight.min(ahead),
+                LimitKind::RawRequests => requests = requests.min(ahead),
+                LimitKind::Orders => continue,
+            }
+            ends = ends.min(w.slice_ends(now));
+        }
+        if weight == 0 || requests == 0 || ends == i64::MAX {
+            return None;
+        }
+        self.spend(Cost { weight, orders: 0, exit: false }, requests, now);
+        self.credit_spent_at = Some(now);
+        Some((weight, requests, ends))
+    }
+
+    fn spend_one(&mut self, cost: Cost, now: i64) {
+        self.spend(cost, 1, now);
+    }
+
+    /// Spends `cost`'s weight and orders and `requests` requests.
+    fn spend(&mut self, cost: Cost, requests: u32, now: i64) {
+        for (kind, w) in &mut self.list {
+            let amount = if *kind == LimitKind::RawRequests { requests } else { Self::amount(*kind, cost) };
             if amount > 0 {
                 w.spend(amount, now);
             }
         }
     }
 
-    /// The server's counts by interval, kept until the windows are next read.
-    fn note(&mut self, counts: &[(i64, u64)], now: i64) {
-        for &(interval, used) in counts {
-            self.1.note(interval, used, now - now.rem_euclid(interval));
-        }
-    }
-
     fn usage(&mut self, now: i64) -> Vec<RateUsage> {
-        self.0
+        self.list
             .iter_mut()
             .map(|(kind, w)| RateUsage {
                 kind: *kind,
@@ -179,45 +189,49 @@ impl Planned {
     }
 }
 
-/// What a host's limits are known from.
-const LIMITS_DEFAULT: u8 = 0;
-const LIMITS_LEARNED: u8 = 1;
-
 /// Re-read the exchange's limits this often.
 const LIMITS_TTL_MS: i64 = 60 * 60 * 1000;
 
 /// An IP's budget on one host: request weight and requests.
 #[derive(Debug)]
 pub(crate) struct HostBudget {
+    /// What every call reads, together.
+    hot: Hot,
     windows: Mutex<Windows>,
+    /// The server's counts of request weight, noted by replies.
+    seen: SeenCounts,
     /// The order limits the host's accounts take.
     order_limits: Mutex<Vec<RateLimit>>,
-    limits_state: AtomicU8,
-    limits_read_at: AtomicI64,
-    back_off_until: AtomicI64,
-    back_off_status: AtomicU16,
     /// Calls that must wait queue here in order: one queue for exits, one for the rest.
     turnstiles: [tokio::sync::Mutex<()>; 2],
+    learning: tokio::sync::Mutex<()>,
+}
+
+/// The part of a host's budget a call admitted at once reads, in one cache line.
+#[derive(Debug, Default)]
+#[repr(C, align(64))]
+struct Hot {
+    credit: Credit,
+    back_off_until: AtomicI64,
+    /// When the exchange's limits were read (0: never; the defaults apply).
+    limits_read_at: AtomicI64,
     /// How many calls are in each queue: while any are, new calls join it.
     queued: [AtomicU32; 2],
-    learning: tokio::sync::Mutex<()>,
+    back_off_status: AtomicU16,
 }
 
 const HOST_KINDS: [LimitKind; 2] = [LimitKind::RequestWeight, LimitKind::RawRequests];
 
 impl HostBudget {
     fn new(defaults: &[RateLimit]) -> Self {
-        let mut windows = Windows::default();
-        windows.set(defaults, &HOST_KINDS);
+        let (mut windows, seen) = (Windows::default(), SeenCounts::default());
+        windows.set(defaults, &HOST_KINDS, &seen, LimitKind::RequestWeight);
         HostBudget {
+            hot: Hot::default(),
             windows: Mutex::new(windows),
+            seen,
             order_limits: Mutex::new(defaults.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect()),
-            limits_state: AtomicU8::new(LIMITS_DEFAULT),
-            limits_read_at: AtomicI64::new(0),
-            back_off_until: AtomicI64::new(0),
-            back_off_status: AtomicU16::new(0),
             turnstiles: [tokio::sync::Mutex::new(()), tokio::sync::Mutex::new(())],
-            queued: [AtomicU32::new(0), AtomicU32::new(0)],
             learning: tokio::sync::Mutex::new(()),
         }
     }
@@ -232,18 +246,18 @@ impl HostBudget {
 
     /// Whether the exchange's limits are still to be read (never, or long ago).
     pub fn limits_unknown(&self, now: i64) -> bool {
-        let read_at = self.limits_read_at.load(Ordering::Relaxed);
-        self.limits_state.load(Ordering::Relaxed) == LIMITS_DEFAULT || now - read_at > LIMITS_TTL_MS
+        let read_at = self.hot.limits_read_at.load(Ordering::Relaxed);
+        read_at == 0 || now - read_at > LIMITS_TTL_MS
     }
 
     /// Whether no call of this kind is queued for room.
     pub fn queue_is_empty(&self, exit: bool) -> bool {
-        self.queued[usize::from(exit)].load(Ordering::Acquire) == 0
+        self.hot.queued[usize::from(exit)].load(Ordering::Acquire) == 0
     }
 
     /// Counts a call into the queue of its kind until the guard drops.
     pub fn queue(&self, exit: bool) -> Queued<'_> {
-        let count = &self.queued[usize::from(exit)];
+        let count = &self.hot.queued[usize::from(exit)];
         count.fetch_add(1, Ordering::AcqRel);
         Queued(count)
     }
@@ -251,8 +265,7 @@ impl HostBudget {
     /// Limits a user set: they are the truth, never re-read.
     pub fn set_limits(&self, limits: &[RateLimit]) {
         self.apply(limits);
-        self.limits_read_at.store(i64::MAX / 2, Ordering::Relaxed);
-        self.limits_state.store(LIMITS_LEARNED, Ordering::Relaxed);
+        self.hot.limits_read_at.store(i64::MAX / 2, Ordering::Relaxed);
     }
 
     /// Limits read from the exchange (empty: it said none we know; the defaults stay).
@@ -260,23 +273,22 @@ impl HostBudget {
         if !limits.is_empty() {
             self.apply(limits);
         }
-        self.limits_read_at.store(super::now_ms(), Ordering::Relaxed);
-        self.limits_state.store(LIMITS_LEARNED, Ordering::Relaxed);
+        self.hot.limits_read_at.store(super::now_ms().max(1), Ordering::Relaxed);
     }
 
     fn apply(&self, limits: &[RateLimit]) {
-        lock(&self.windows).set(limits, &HOST_KINDS);
+        self.windows(super::now_ms()).set(limits, &HOST_KINDS, &self.seen, LimitKind::RequestWeight);
         *lock(&self.order_limits) = limits.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect();
     }
 
     pub fn backing_off(&self, now: i64) -> Option<(i64, u16)> {
-        let until = self.back_off_until.load(Ordering::Relaxed);
-        (now < until).then(|| (until, self.back_off_status.load(Ordering::Relaxed)))
+        let until = self.hot.back_off_until.load(Ordering::Relaxed);
+        (now < until).then(|| (until, self.hot.back_off_status.load(Ordering::Relaxed)))
     }
 
     pub fn back_off(&self, until: i64, status: u16) {
-        if self.back_off_until.fetch_max(until, Ordering::Relaxed) < until {
-            self.back_off_status.store(status, Ordering::Relaxed);
+        if self.hot.back_off_until.fetch_max(until, Ordering::Relaxed) < until {
+            self.hot.back_off_status.store(status, Ordering::Relaxed);
         }
     }
 
@@ -284,7 +296,7 @@ impl HostBudget {
     pub fn shortest_weight_interval(&self) -> i64 {
         let windows = lock(&self.windows);
         windows
-            .0
+            .list
             .iter()
             .filter(|(k, _)| *k == LimitKind::RequestWeight)
             .map(|(_, w)| w.interval_ms)
@@ -292,16 +304,25 @@ impl HostBudget {
             .unwrap_or(60_000)
     }
 
-    pub fn reconcile(&self, used_weight: &[(i64, u64)], now: i64) {
-        if !used_weight.is_empty() {
-            lock(&self.windows).note(used_weight, now);
-        }
+    /// Notes the server's count of request weight over `interval` in a reply read at `now`.
+    pub fn note_count(&self, interval: i64, used: u64, now: i64) {
+        self.seen.note(interval, used, now);
     }
 
-    /// The windows, with the server's counts seen so far applied.
+    /// Admits a call from the credit taken ahead (true), without a lock.
+    pub fn spend_credit(&self, weight: u32, now: i64) -> bool {
+        self.hot.credit.spend(weight, now)
+    }
+
+    /// The windows with the unused credit taken back and the server's counts noted so far
+    /// applied: what they hold is then what was spent.
     fn windows(&self, now: i64) -> MutexGuard<'_, Windows> {
         let mut windows = lock(&self.windows);
-        windows.settle(LimitKind::RequestWeight, now);
+        if let Some(spent_at) = windows.credit_spent_at.take() {
+            let (weight, requests) = self.hot.credit.take_back();
+            windows.unspend(Cost { weight, orders: 0, exit: false }, requests, spent_at);
+        }
+        windows.settle(&self.seen, LimitKind::RequestWeight, now);
         windows
     }
 
@@ -314,6 +335,8 @@ impl HostBudget {
 #[derive(Debug)]
 pub(crate) struct AccountBudget {
     windows: Mutex<Windows>,
+    /// The server's counts of orders, noted by replies.
+    seen: SeenCounts,
     back_off_until: AtomicI64,
 }
 
@@ -324,14 +347,14 @@ impl AccountBudget {
         // call allocates nothing here.
         let limits = lock(&host.order_limits);
         let mut windows = lock(&self.windows);
-        let same = windows.0.len() == limits.len()
+        let same = windows.list.len() == limits.len()
             && windows
-                .0
+                .list
                 .iter()
                 .zip(limits.iter())
                 .all(|((_, w), l)| w.interval_ms == l.interval_ms() && w.limit == l.limit);
         if !same {
-            windows.set(&limits, &[LimitKind::Orders]);
+            windows.set(&limits, &[LimitKind::Orders], &self.seen, LimitKind::Orders);
         }
     }
 
@@ -344,16 +367,15 @@ impl AccountBudget {
         self.back_off_until.fetch_max(until, Ordering::Relaxed);
     }
 
-    pub fn reconcile(&self, order_count: &[(i64, u64)], now: i64) {
-        if !order_count.is_empty() {
-            lock(&self.windows).note(order_count, now);
-        }
+    /// Notes the server's count of orders over `interval` in a reply read at `now`.
+    pub fn note_count(&self, interval: i64, orders: u64, now: i64) {
+        self.seen.note(interval, orders, now);
     }
 
     /// The windows, with the server's counts seen so far applied.
     fn windows(&self, now: i64) -> MutexGuard<'_, Windows> {
         let mut windows = lock(&self.windows);
-        windows.settle(LimitKind::Orders, now);
+        windows.settle(&self.seen, LimitKind::Orders, now);
         windows
     }
 
@@ -372,13 +394,16 @@ impl Drop for Queued<'_> {
 }
 
 /// Spends `cost` from the host's (and the account's) budgets under `share` when it fits
-/// them now (0); otherwise spends nothing and says how long until it may (ms).
+/// them now (0); otherwise spends nothing and says how long until it may (ms). With
+/// `ahead`, a call that fits (and is not an exit) also takes credit for the calls that
+/// follow.
 pub(crate) fn take(
     host: &HostBudget,
     account: Option<&AccountBudget>,
     cost: Cost,
     share: f64,
     now: i64,
+    ahead: bool,
 ) -> Result<i64> {
     if let Some(account) = account {
         account.sync(host);
@@ -392,9 +417,15 @@ pub(crate) fn take(
         wait = wait.max(windows.wait_for(cost, share, now)?);
     }
     if wait == 0 {
-        host_windows.spend(cost, now);
+        host_windows.spend_one(cost, now);
         if let Some(windows) = &mut account_windows {
-            windows.spend(cost, now);
+            windows.spend_one(cost, now);
+        }
+        // Exits may spend the reserve: credit is taken under the share of every other call.
+        if ahead && !cost.exit {
+            if let Some((weight, requests, ends)) = host_windows.take_ahead(share, now) {
+                host.hot.credit.issue(ends, weight, requests);
+            }
         }
     }
     Ok(wait)
@@ -422,9 +453,9 @@ pub(crate) fn plan(
 
 #[cfg(feature = "redis")]
 pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
-    host.windows(now).spend(cost, now);
+    host.windows(now).spend_one(cost, now);
     if let Some(account) = account {
-        account.windows(now).spend(cost, now);
+        account.windows(now).spend_one(cost, now);
     }
 }
 
@@ -453,7 +484,11 @@ pub(crate) fn account(host: &str, account: &str, host_budget: &HostBudget) -> Ar
     if let Some(b) = accounts.get(&key).and_then(Weak::upgrade) {
         return b;
     }
-    let b = Arc::new(AccountBudget { windows: Mutex::new(Windows::default()), back_off_until: AtomicI64::new(0) });
+    let b = Arc::new(AccountBudget {
+        windows: Mutex::new(Windows::default()),
+        seen: SeenCounts::default(),
+        back_off_until: AtomicI64::new(0),
+    });
     b.sync(host_budget);
     accounts.insert(key, Arc::downgrade(&b));
     b
@@ -472,18 +507,70 @@ mod tests {
     fn a_replys_count_is_applied_by_the_next_read_and_the_latest_count_wins() {
         let host = HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 100)]);
         let cost = Cost { weight: 1, orders: 0, exit: false };
-        assert_eq!(take(&host, None, cost, 1.0, 1_000).unwrap(), 0);
+        assert_eq!(take(&host, None, cost, 1.0, 1_000, false).unwrap(), 0);
         // Replies read out of order: the highest count of the window is kept, and a later
         // window's count replaces an earlier one's.
-        host.reconcile(&[(60_000, 40)], 2_000);
-        host.reconcile(&[(60_000, 30)], 2_100);
+        host.note_count(60_000, 40, 2_000);
+        host.note_count(60_000, 30, 2_100);
         let used = |host: &HostBudget, now| host.usage(now)[0].used;
         assert_eq!(used(&host, 2_200), 40, "our 1, and the 39 the server counted beyond it");
-        host.reconcile(&[(60_000, 45)], 61_000);
-        host.reconcile(&[(60_000, 90)], 59_000);
+        host.note_count(60_000, 45, 61_000);
+        host.note_count(60_000, 90, 59_000);
         assert_eq!(used(&host, 61_100), 85, "the new window's 45 on top of the 40 still in the last minute");
         // What is seen is applied before a take decides: 85 + 20 is over 100.
-        host.reconcile(&[(60_000, 50)], 61_200);
-        assert!(take(&host, None, Cost { weight: 20, ..cost }, 1.0, 61_300).unwrap() > 0);
+        host.note_count(60_000, 50, 61_200);
+        assert!(take(&host, None, Cost { weight: 20, ..cost }, 1.0, 61_300, false).unwrap() > 0);
+    }
+
+    fn limits() -> [RateLimit; 3] {
+        [
+            RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 2_400),
+            RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(10), 600),
+            RateLimit::new(LimitKind::RawRequests, Duration::from_secs(300), 30_000),
+        ]
+    }
+
+    #[test]
+    fn calls_admitted_from_credit_are_counted_as_calls_admitted_one_by_one() {
+        // The same calls against two budgets: one admits from credit where it can, the
+        // other takes every call under the lock. Every decision and every reading agree.
+        let (ahead, one_by_one) = (HostBudget::new(&limits()), HostBudget::new(&limits()));
+        let mut next = crate::testing::numbers_below(0x9e37_79b9_7f4a_7c15);
+        let (mut now, mut from_credit, mut admitted_in_all, mut refused) = (1_000, 0, 0, 0);
+        for step in 0..100_000 {
+            // Bursts of calls a millisecond or so apart, with pauses between them that are
+            // long in quiet spells and short in busy ones (calls then wait for room).
+            let pause = if step / 10_000 % 2 == 0 { 800 } else { 100 };
+            now += if next(8) == 0 { next(pause) } else { next(2) } as i64;
+            let cost = Cost { weight: next(4) as u32, orders: 0, exit: next(10) == 0 };
+            let share = if cost.exit { 1.0 } else { 0.9 };
+            let credited = !cost.exit && ahead.spend_credit(cost.weight, now);
+            from_credit += usize::from(credited);
+            let admitted = credited || take(&ahead, None, cost, share, now, true).unwrap() == 0;
+            let expected = take(&one_by_one, None, cost, share, now, false).unwrap() == 0;
+            assert_eq!(admitted, expected, "step {step} at {now}");
+            admitted_in_all += usize::from(admitted);
+            refused += usize::from(!admitted);
+            if next(50) == 0 {
+                assert_eq!(ahead.usage(now), one_by_one.usage(now), "step {step} at {now}");
+            }
+        }
+        assert!(
+            from_credit * 3 > admitted_in_all && refused > 10_000,
+            "over a third of the calls are admitted from credit ({from_credit} of {admitted_in_all}), and many wait ({refused})"
+        );
+    }
+
+    #[test]
+    fn unused_credit_is_taken_back_before_the_servers_count_is_applied() {
+        let host = HostBudget::new(&limits());
+        let cost = Cost { weight: 10, orders: 0, exit: false };
+        assert_eq!(take(&host, None, cost, 1.0, 5_000, true).unwrap(), 0);
+        assert!(host.spend_credit(1, 5_000), "credit was taken ahead");
+        // The server counted 50 (others on the IP spent 39): the 11 spent here, not the
+        // credit left over, is what its count is compared with.
+        host.note_count(60_000, 50, 5_000);
+        assert_eq!(host.usage(5_000)[0].used, 50);
+        assert!(!host.spend_credit(1, 5_000), "reading the windows took the credit back");
     }
 }

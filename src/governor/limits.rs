@@ -93,6 +93,7 @@ pub(crate) struct Counts {
 impl Counts {
     pub(crate) const MAX: usize = 8;
 
+    #[cfg(any(test, feature = "redis"))]
     fn push(&mut self, item: (i64, u64)) {
         if let Some(slot) = self.items.get_mut(self.len) {
             *slot = item;
@@ -110,26 +111,37 @@ impl std::ops::Deref for Counts {
 
 /// The server's counts in a reply's headers, as `(interval ms, count)`: request weight
 /// (`X-MBX-USED-WEIGHT-*`) and orders (`X-MBX-ORDER-COUNT-*`).
+#[cfg(any(test, feature = "redis"))]
 pub(crate) fn counts_in(headers: &http::HeaderMap) -> (Counts, Counts) {
     let (mut weight, mut orders) = (Counts::default(), Counts::default());
+    each_count(headers, |kind, interval, count| match kind {
+        LimitKind::Orders => orders.push((interval, count)),
+        _ => weight.push((interval, count)),
+    });
+    (weight, orders)
+}
+
+/// Gives `seen` each of the server's counts in a reply's headers, as `(what it counts,
+/// interval ms, count)`: request weight (`X-MBX-USED-WEIGHT-*`) or orders
+/// (`X-MBX-ORDER-COUNT-*`).
+pub(crate) fn each_count(headers: &http::HeaderMap, mut seen: impl FnMut(LimitKind, i64, u64)) {
     for (name, value) in headers {
         let name = name.as_str().as_bytes();
         // Most of a reply's headers are passed over on their first letter.
         if name.first() != Some(&b'x') {
             continue;
         }
-        let (list, suffix) = if let Some(s) = name.strip_prefix(b"x-mbx-used-weight-") {
-            (&mut weight, s)
+        let (kind, suffix) = if let Some(s) = name.strip_prefix(b"x-mbx-used-weight-") {
+            (LimitKind::RequestWeight, s)
         } else if let Some(s) = name.strip_prefix(b"x-mbx-order-count-") {
-            (&mut orders, s)
+            (LimitKind::Orders, s)
         } else {
             continue;
         };
         if let (Some(interval), Some(count)) = (header_interval_ms(suffix), whole_number(value.as_bytes())) {
-            list.push((interval, count));
+            seen(kind, interval, count);
         }
     }
-    (weight, orders)
 }
 
 /// A header's unsigned whole number (ASCII digits, at most 19, spaces around allowed).

@@ -5,7 +5,9 @@
 //! until the exchange's back-off ends.
 
 mod budget;
+mod credit;
 mod limits;
+mod seen;
 #[cfg(feature = "redis")]
 mod shared;
 mod weight;
@@ -106,10 +108,15 @@ impl Governor {
         if !learning && self.host.limits_unknown(now) {
             return Ok(false);
         }
-        // The queue is only for calls that must wait, so the common call takes one lock.
-        Ok(!self.shared_budget()
-            && self.host.queue_is_empty(cost.exit)
-            && self.take_local(cost, self.share(cost), now)? == 0)
+        // The queue is only for calls that must wait: the common call spends credit taken
+        // ahead, or takes one lock (and credit for the calls after it).
+        if self.shared_budget() || !self.host.queue_is_empty(cost.exit) {
+            return Ok(false);
+        }
+        if cost.orders == 0 && self.host.spend_credit(cost.weight, now) {
+            return Ok(true);
+        }
+        Ok(self.take_local(cost, self.share(cost), now, true)? == 0)
     }
 
     /// The share of each limit a call may use: less the exit reserve unless it is an exit.
@@ -159,13 +166,13 @@ impl Governor {
             let account = self.account.as_deref().filter(|_| cost.orders > 0);
             return self.take_shared(shared, account, cost, share).await;
         }
-        self.take_local(cost, share, now_ms())
+        self.take_local(cost, share, now_ms(), false)
     }
 
     /// [`Governor::take`] from this process's own budgets.
-    fn take_local(&self, cost: Cost, share: f64, now: i64) -> Result<i64> {
+    fn take_local(&self, cost: Cost, share: f64, now: i64, ahead: bool) -> Result<i64> {
         let account = self.account.as_deref().filter(|_| cost.orders > 0);
-        budget::take(&self.host, account, cost, share, now)
+        budget::take(&self.host, account, cost, share, now, ahead)
     }
 
     /// Whether the budget is kept in Redis (every take goes there, in turn).
@@ -237,15 +244,16 @@ impl Governor {
             return;
         }
         let now = now_ms();
-        let (weight, orders) = limits::counts_in(headers);
         #[cfg(feature = "redis")]
         if let Some(shared) = &self.shared {
+            let (weight, orders) = limits::counts_in(headers);
             self.reconcile_shared(shared, &weight, &orders);
         }
-        self.host.reconcile(&weight, now);
-        if let Some(account) = &self.account {
-            account.reconcile(&orders, now);
-        }
+        limits::each_count(headers, |kind, interval, count| match (kind, &self.account) {
+            (LimitKind::Orders, Some(account)) => account.note_count(interval, count, now),
+            (LimitKind::Orders, None) => {}
+            _ => self.host.note_count(interval, count, now),
+        });
     }
 
     /// Where the server counted more than every process together did (a process outside

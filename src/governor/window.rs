@@ -102,10 +102,7 @@ impl Window {
         if amount == 0 {
             return;
         }
-        // Each entry is stamped at the end of its slice, so it leaves the window no earlier
-        // than its spending would.
-        let slice = self.slice;
-        let at = now - now.rem_euclid(slice) + slice - 1;
+        let at = self.stamp(now);
         if self.newest.1 > 0 && self.newest.0 == at {
             self.newest.1 = self.newest.1.saturating_add(amount);
         } else {
@@ -120,6 +117,41 @@ impl Window {
         self.total += u64::from(amount);
         if now >= self.fixed.0 {
             self.fixed.1 += u64::from(amount);
+        }
+    }
+
+    /// The stamp of spending at `now`: the end of its slice, so it leaves the window no
+    /// earlier than the spending itself would.
+    fn stamp(&self, now: i64) -> i64 {
+        now - now.rem_euclid(self.slice) + self.slice - 1
+    }
+
+    /// When the slice containing `now` ends: spending until then shares one stamp.
+    pub fn slice_ends(&self, now: i64) -> i64 {
+        self.stamp(now) + 1
+    }
+
+    /// What more fits under `cap` now (after [`Window::wait_for`] or [`Window::used`]).
+    pub fn room(&self, cap: u64) -> u64 {
+        cap.saturating_sub(self.total)
+    }
+
+    /// Takes back up to `amount` of what was spent at `spent_at` (credit left unused),
+    /// unless it has already left the window.
+    pub fn unspend(&mut self, amount: u32, spent_at: i64) {
+        let at = self.stamp(spent_at);
+        let entry = if self.newest.1 > 0 && self.newest.0 == at {
+            Some(&mut self.newest.1)
+        } else {
+            self.older.iter_mut().rev().find(|(stamp, _)| *stamp == at).map(|(_, spent)| spent)
+        };
+        if let Some(spent) = entry {
+            let back = amount.min(*spent);
+            *spent -= back;
+            self.total -= u64::from(back);
+            if at >= self.fixed.0 {
+                self.fixed.1 = self.fixed.1.saturating_sub(u64::from(back));
+            }
         }
     }
 
