@@ -198,8 +198,6 @@ pub(crate) struct HostBudget {
     /// What every call reads, together.
     hot: Hot,
     windows: Mutex<Windows>,
-    /// The server's counts of request weight, noted by replies.
-    seen: SeenCounts,
     /// The order limits the host's accounts take.
     order_limits: Mutex<Vec<RateLimit>>,
     /// Calls that must wait queue here in order: one queue for exits, one for the rest.
@@ -207,7 +205,8 @@ pub(crate) struct HostBudget {
     learning: tokio::sync::Mutex<()>,
 }
 
-/// The part of a host's budget a call admitted at once reads, in one cache line.
+/// The part of a host's budget every call reads (a call admitted at once, a reply's
+/// count), laid out so that the common call touches its first cache line only.
 #[derive(Debug, Default)]
 #[repr(C, align(64))]
 struct Hot {
@@ -218,18 +217,23 @@ struct Hot {
     /// How many calls are in each queue: while any are, new calls join it.
     queued: [AtomicU32; 2],
     back_off_status: AtomicU16,
+    /// The server's counts of request weight, noted by replies (the first interval's in
+    /// the same cache line as the rest).
+    seen: SeenCounts,
 }
+
+// The first interval's count (request weight a minute, on every API) shares the line.
+const _: () = assert!(std::mem::offset_of!(Hot, seen) + 16 <= 64);
 
 const HOST_KINDS: [LimitKind; 2] = [LimitKind::RequestWeight, LimitKind::RawRequests];
 
 impl HostBudget {
     fn new(defaults: &[RateLimit]) -> Self {
-        let (mut windows, seen) = (Windows::default(), SeenCounts::default());
-        windows.set(defaults, &HOST_KINDS, &seen, LimitKind::RequestWeight);
+        let (mut windows, hot) = (Windows::default(), Hot::default());
+        windows.set(defaults, &HOST_KINDS, &hot.seen, LimitKind::RequestWeight);
         HostBudget {
-            hot: Hot::default(),
+            hot,
             windows: Mutex::new(windows),
-            seen,
             order_limits: Mutex::new(defaults.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect()),
             turnstiles: [tokio::sync::Mutex::new(()), tokio::sync::Mutex::new(())],
             learning: tokio::sync::Mutex::new(()),
@@ -277,7 +281,7 @@ impl HostBudget {
     }
 
     fn apply(&self, limits: &[RateLimit]) {
-        self.windows(super::now_ms()).set(limits, &HOST_KINDS, &self.seen, LimitKind::RequestWeight);
+        self.windows(super::now_ms()).set(limits, &HOST_KINDS, &self.hot.seen, LimitKind::RequestWeight);
         *lock(&self.order_limits) = limits.iter().filter(|l| l.kind == LimitKind::Orders).copied().collect();
     }
 
@@ -306,7 +310,7 @@ impl HostBudget {
 
     /// Notes the server's count of request weight over `interval` in a reply read at `now`.
     pub fn note_count(&self, interval: i64, used: u64, now: i64) {
-        self.seen.note(interval, used, now);
+        self.hot.seen.note(interval, used, now);
     }
 
     /// Admits a call from the credit taken ahead (true), without a lock.
@@ -322,7 +326,7 @@ impl HostBudget {
             let (weight, requests) = self.hot.credit.take_back();
             windows.unspend(Cost { weight, orders: 0, exit: false }, requests, spent_at);
         }
-        windows.settle(&self.seen, LimitKind::RequestWeight, now);
+        windows.settle(&self.hot.seen, LimitKind::RequestWeight, now);
         windows
     }
 

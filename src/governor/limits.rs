@@ -91,7 +91,7 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    pub(crate) const MAX: usize = 8;
+    pub(crate) const MAX: usize = 4;
 
     #[cfg(any(test, feature = "redis"))]
     fn push(&mut self, item: (i64, u64)) {

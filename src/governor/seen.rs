@@ -11,12 +11,18 @@ pub(crate) const SLOTS: usize = Counts::MAX;
 /// One slot per interval the budget counts.
 #[derive(Debug, Default)]
 pub(crate) struct SeenCounts {
-    /// Each slot's interval in ms (0: unused), set with the budget's windows.
-    intervals: [AtomicI64; SLOTS],
-    /// Each slot's latest count, packed by [`pack`]: a later fixed window's count, or a
-    /// higher count of the same window, is the larger number, so `fetch_max` keeps the
-    /// latest even when replies are read out of order.
-    latest: [AtomicU64; SLOTS],
+    slots: [Slot; SLOTS],
+}
+
+/// One interval's latest count, the two side by side (a reply touches one slot).
+#[derive(Debug, Default)]
+struct Slot {
+    /// The interval in ms (0: unused), set with the budget's windows.
+    interval: AtomicI64,
+    /// The latest count, packed by [`pack`]: a later fixed window's count, or a higher
+    /// count of the same window, is the larger number, so `fetch_max` keeps the latest
+    /// even when replies are read out of order.
+    latest: AtomicU64,
 }
 
 /// A count and the number of its fixed window (its start over the interval) in one word.
@@ -35,10 +41,10 @@ impl SeenCounts {
     /// whose interval changed forgets its count.
     pub fn set_intervals(&self, intervals: impl IntoIterator<Item = i64>) {
         let mut intervals = intervals.into_iter();
-        for (slot, latest) in self.intervals.iter().zip(&self.latest) {
+        for slot in &self.slots {
             let interval = intervals.next().unwrap_or(0);
-            if slot.swap(interval, Ordering::AcqRel) != interval {
-                latest.store(0, Ordering::Release);
+            if slot.interval.swap(interval, Ordering::AcqRel) != interval {
+                slot.latest.store(0, Ordering::Release);
             }
         }
     }
@@ -46,24 +52,24 @@ impl SeenCounts {
     /// Notes the server's `count` over `interval` (ms) seen in a reply read at `now`; an
     /// interval the budget does not count is passed over.
     pub fn note(&self, interval: i64, count: u64, now: i64) {
-        let Some(slot) = self.intervals.iter().position(|i| i.load(Ordering::Acquire) == interval) else {
+        if interval <= 0 {
             return;
-        };
-        if interval > 0 {
-            self.latest[slot].fetch_max(pack(now.div_euclid(interval), count), Ordering::AcqRel);
+        }
+        if let Some(slot) = self.slots.iter().find(|s| s.interval.load(Ordering::Acquire) == interval) {
+            slot.latest.fetch_max(pack(now.div_euclid(interval), count), Ordering::AcqRel);
         }
     }
 
     /// The counts noted since `applied` last recorded them, as `(interval ms, count, start
     /// of its fixed window)`; `applied` is updated.
     pub fn fresh<'a>(&'a self, applied: &'a mut [u64; SLOTS]) -> impl Iterator<Item = (i64, u64, i64)> + 'a {
-        self.latest.iter().zip(&self.intervals).zip(applied.iter_mut()).filter_map(|((latest, interval), applied)| {
-            let word = latest.load(Ordering::Acquire);
+        self.slots.iter().zip(applied.iter_mut()).filter_map(|(slot, applied)| {
+            let word = slot.latest.load(Ordering::Acquire);
             if word == 0 || word == *applied {
                 return None;
             }
             *applied = word;
-            let interval = interval.load(Ordering::Acquire);
+            let interval = slot.interval.load(Ordering::Acquire);
             let (window, count) = unpack(word);
             (interval > 0).then(|| (interval, count, window * interval))
         })
