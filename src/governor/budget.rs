@@ -577,4 +577,23 @@ mod tests {
         assert_eq!(host.usage(5_000)[0].used, 50);
         assert!(!host.spend_credit(1, 5_000), "reading the windows took the credit back");
     }
+
+    #[test]
+    fn a_replys_count_waits_for_the_credit_to_run_out_or_its_slice_to_end_and_no_longer() {
+        // 6,400 a minute: credit holds at most a 64th (100), and a minute's slice is 60 ms.
+        let host = HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 6_400)]);
+        let cost = Cost { weight: 1, orders: 0, exit: false };
+        assert_eq!(take(&host, None, cost, 1.0, 1_000, true).unwrap(), 0);
+        host.note_count(60_000, 6_000, 1_001);
+        // Until the credit is spent or its slice (960..1020) ends, calls spend it.
+        assert!((0..100).all(|_| host.spend_credit(1, 1_019)));
+        assert!(!host.spend_credit(1, 1_019), "the credit held 100");
+        assert_eq!(take(&host, None, cost, 1.0, 1_019, true).unwrap(), 0);
+        assert_eq!(host.usage(1_019)[0].used, 6_001, "the count is applied at the next lock");
+        assert_eq!(take(&host, None, cost, 1.0, 1_019, true).unwrap(), 0);
+        host.note_count(60_000, 6_390, 1_019);
+        assert!(host.spend_credit(1, 1_019), "credit taken ahead before the count was seen");
+        assert!(!host.spend_credit(1, 1_020), "its slice ended");
+        assert!(take(&host, None, Cost { weight: 20, ..cost }, 1.0, 1_020, true).unwrap() > 0, "6,390 seen");
+    }
 }
