@@ -507,10 +507,16 @@ pub(crate) fn account_digest(account: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A call of weight 1 that places no order.
+    const ONE: Cost = Cost { weight: 1, orders: 0, exit: false };
+
+    fn weight_a_minute(limit: u32) -> HostBudget {
+        HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), limit)])
+    }
+
     #[test]
     fn a_replys_count_is_applied_by_the_next_read_and_the_latest_count_wins() {
-        let host = HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 100)]);
-        let cost = Cost { weight: 1, orders: 0, exit: false };
+        let (host, cost) = (weight_a_minute(100), ONE);
         assert_eq!(take(&host, None, cost, 1.0, 1_000, false).unwrap(), 0);
         // Replies read out of order: the highest count of the window is kept, and a later
         // window's count replaces an earlier one's.
@@ -581,8 +587,7 @@ mod tests {
     #[test]
     fn a_replys_count_waits_for_the_credit_to_run_out_or_its_slice_to_end_and_no_longer() {
         // 6,400 a minute: credit holds at most a 64th (100), and a minute's slice is 60 ms.
-        let host = HostBudget::new(&[RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 6_400)]);
-        let cost = Cost { weight: 1, orders: 0, exit: false };
+        let (host, cost) = (weight_a_minute(6_400), ONE);
         assert_eq!(take(&host, None, cost, 1.0, 1_000, true).unwrap(), 0);
         host.note_count(60_000, 6_000, 1_001);
         // Until the credit is spent or its slice (960..1020) ends, calls spend it.
