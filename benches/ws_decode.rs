@@ -1,4 +1,5 @@
-//! Typed decoding of stream messages: bookTicker, aggTrade and depthUpdate, on one core.
+//! Typed decoding of stream messages: bookTicker, aggTrade and depthUpdate, on one core, as
+//! a subscription reads them and through the general decoder alone.
 //!
 //! `cargo bench --bench ws_decode`
 
@@ -20,16 +21,24 @@ fn depth_update() -> String {
 }
 
 fn decode(c: &mut Criterion) {
+    // As a subscription decodes its stream's messages (plainly where it can), and through
+    // the general decoder alone, for comparison.
     let mut g = c.benchmark_group("stream decode");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("bookTicker", |b| {
+    let book_ticker = aster::streams::book_ticker("BNBUSDT");
+    g.bench_function("bookTicker", |b| b.iter(|| book_ticker.decode(black_box(BOOK_TICKER)).unwrap()));
+    g.bench_function("bookTicker, general decoder", |b| {
         b.iter(|| serde_json::from_str::<aster::models::BookTickerEvent>(black_box(BOOK_TICKER)).unwrap())
     });
-    g.bench_function("aggTrade", |b| {
+    let agg_trade = aster::streams::agg_trade("BTCUSDT");
+    g.bench_function("aggTrade", |b| b.iter(|| agg_trade.decode(black_box(AGG_TRADE)).unwrap()));
+    g.bench_function("aggTrade, general decoder", |b| {
         b.iter(|| serde_json::from_str::<aster::models::AggTradeEvent>(black_box(AGG_TRADE)).unwrap())
     });
     let depth = depth_update();
-    g.bench_function("depthUpdate (20+20 levels)", |b| {
+    let diff_depth = aster::streams::diff_book_depth("BTCUSDT", aster::DepthSpeed::Ms100);
+    g.bench_function("depthUpdate (20+20 levels)", |b| b.iter(|| diff_depth.decode(black_box(&depth)).unwrap()));
+    g.bench_function("depthUpdate (20+20 levels), general decoder", |b| {
         b.iter(|| serde_json::from_str::<aster::models::DepthUpdateEvent>(black_box(&depth)).unwrap())
     });
     g.finish();

@@ -192,12 +192,13 @@ fn emit_model(name: &str, model: &Model, glossary: &Glossary, sets: &ModelSets) 
 pub struct ModelSets {
     /// The decimal-pair models.
     pub pairs: Pairs,
-    /// The replies read straight from their text.
+    /// The replies and stream events read straight from their text.
     pub plain: Pairs,
 }
 
 impl ModelSets {
-    /// The sets among `models`; `replies` names the models an endpoint answers with.
+    /// The sets among `models`; `replies` names the models an endpoint answers with or a
+    /// stream sends one by one.
     pub fn of<'a>(models: &[(&'a String, &'a Model)], replies: &Pairs) -> Self {
         let pairs = decimal_pairs(models.iter().copied());
         let plain = models
@@ -210,7 +211,8 @@ impl ModelSets {
 }
 
 /// How each field of `model` is read straight from the text, when all can be: the hot,
-/// flat replies (integers, decimals, lists of price levels), such as an order book.
+/// flat replies and stream events (integers, decimals, strings, booleans, lists of price
+/// levels), such as an order book or a book ticker.
 fn plain_readers(model: &Model, pairs: &Pairs) -> Option<Vec<TokenStream>> {
     if model.repr.is_some() || model.fields.is_empty() {
         return None;
@@ -223,6 +225,8 @@ fn plain_reader(f: &Field, pairs: &Pairs) -> Option<TokenStream> {
     match FieldType::parse(&f.ty).ok()? {
         FieldType::Int | FieldType::Long => Some(quote!(integer)),
         FieldType::Decimal => Some(quote!(decimal)),
+        FieldType::String => Some(quote!(string)),
+        FieldType::Bool => Some(quote!(boolean)),
         FieldType::Array(item) if !f.optional && matches!(&*item, FieldType::Named(n) if pairs.contains(n)) => {
             Some(quote!(pairs))
         }

@@ -48,7 +48,7 @@ fn expand_with(
     Ok(names)
 }
 
-fn emit_stream(s: &Stream) -> TokenStream {
+fn emit_stream(s: &Stream, plain: &crate::emit_models::Pairs) -> TokenStream {
     let fn_id = format_ident!("{}", s.name);
     let payload = format_ident!("{}", s.payload);
     let ty = if s.array { quote!(Vec<#payload>) } else { quote!(#payload) };
@@ -85,16 +85,19 @@ fn emit_stream(s: &Stream) -> TokenStream {
         if s.array { " (an array of them)" } else { "" }
     );
     let body = if s.params.is_empty() { quote!(#fmt.to_string()) } else { quote!(format!(#fmt, #(#values),*)) };
+    let make =
+        if !s.array && plain.contains(&s.payload) { quote!(Subscription::plain) } else { quote!(Subscription::new) };
     quote! {
         #[doc = #doc]
         pub fn #fn_id(#(#args),*) -> Subscription<#ty> {
-            Subscription::new(#body)
+            #make(#body)
         }
     }
 }
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let streams: Vec<TokenStream> = spec.streams.streams.iter().map(emit_stream).collect();
+/// `plain` names the events read straight from their text in their common spelling.
+pub fn emit(spec: &Spec, plain: &crate::emit_models::Pairs) -> TokenStream {
+    let streams: Vec<TokenStream> = spec.streams.streams.iter().map(|s| emit_stream(s, plain)).collect();
     let names: Vec<String> = spec.streams.streams.iter().flat_map(|s| every_name(s, &spec.models.enums)).collect();
     emit_with(
         spec,

@@ -130,6 +130,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
             Ok(types::ResponseType::Model(name)) => Some(name),
             _ => None,
         })
+        .chain(apis.iter().flat_map(|a| &a.streams.streams).filter(|s| !s.array).map(|s| s.payload.clone()))
         .collect();
     let sets = emit_models::ModelSets::of(&all_models, &replies);
     for (name, code) in emit_models::emit(first, apis, &sets) {
@@ -171,7 +172,7 @@ pub fn generate_all(apis: &[Spec]) -> Result<Vec<GeneratedFile>, Error> {
             let earlier = apis[..i].iter().find(|a| a.streams.streams == api.streams.streams);
             let tokens = match earlier {
                 Some(a) => emit_streams::emit_reusing(api, &format!("{}_streams", a.api.module)),
-                None => emit_streams::emit(api),
+                None => emit_streams::emit(api, &sets.plain),
             };
             files.push(GeneratedFile { name: format!("{name}.rs"), contents: render(tokens)? });
         }

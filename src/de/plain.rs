@@ -112,18 +112,42 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A key without escapes or control characters, and its colon.
-    fn key(&mut self) -> Option<&'a str> {
+    /// A string without escapes or control characters: its text as JSON means it.
+    fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let rest = &self.raw.as_bytes()[self.at..];
         let len = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
         if rest[len] != b'"' {
             return None;
         }
-        let key = &self.raw[self.at..self.at + len];
+        let text = &self.raw[self.at..self.at + len];
         self.at += len + 1;
+        Some(text)
+    }
+
+    /// A key (a string as [`Cursor::string`] reads it) and its colon.
+    fn key(&mut self) -> Option<&'a str> {
+        let key = self.string()?;
         self.expect(b':')?;
         Some(key)
+    }
+
+    /// `true` or `false`, followed by something that cannot continue a JSON literal.
+    fn boolean(&mut self) -> Option<bool> {
+        self.skip_space();
+        let rest = &self.raw.as_bytes()[self.at..];
+        let (value, len) = if rest.starts_with(b"true") {
+            (true, 4)
+        } else if rest.starts_with(b"false") {
+            (false, 5)
+        } else {
+            return None;
+        };
+        if rest.get(len).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        self.at += len;
+        Some(value)
     }
 }
 
@@ -162,6 +186,18 @@ impl<'a> PlainObject<'a> {
     /// A decimal value, spelled as a string.
     pub fn decimal(&mut self, slot: &mut Option<Decimal>) -> Option<()> {
         let value = self.text.decimal()?;
+        slot.replace(value).is_none().then_some(())
+    }
+
+    /// A string value without escapes.
+    pub fn string(&mut self, slot: &mut Option<String>) -> Option<()> {
+        let value = self.text.string()?;
+        slot.replace(value.to_owned()).is_none().then_some(())
+    }
+
+    /// A `true` or `false` value.
+    pub fn boolean(&mut self, slot: &mut Option<bool>) -> Option<()> {
+        let value = self.text.boolean()?;
         slot.replace(value).is_none().then_some(())
     }
 
@@ -341,6 +377,85 @@ mod tests {
             }
         }
         // Enough of them are read plainly for the comparison to mean something.
+        assert!(plain > total / 10, "only {plain} of {total} read plainly");
+    }
+
+    const BOOK_TICKER: &str = r#"{"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}"#;
+    const AGG_TRADE: &str = r#"{"e":"aggTrade","E":123456789,"s":"BTCUSDT","a":5933014,"p":"60001.10","q":"0.100","f":100,"l":105,"T":123456785,"m":true}"#;
+    const DEPTH_UPDATE: &str = r#"{"e":"depthUpdate","E":1571889248277,"T":1571889248276,"s":"BTCUSDT","U":390497796,"u":390497878,"pu":390497794,"b":[["7403.89","0.002"]],"a":[["7405.96","3.340"],["7406.63","4.525"]]}"#;
+
+    #[test]
+    fn the_common_spelling_of_a_stream_event_is_read_plainly() {
+        use crate::models::{AggTradeEvent, BookTickerEvent, DepthUpdateEvent};
+        assert!(agree::<BookTickerEvent>(BOOK_TICKER));
+        assert!(agree::<AggTradeEvent>(AGG_TRADE));
+        assert!(agree::<DepthUpdateEvent>(DEPTH_UPDATE));
+        // A key's alias is read too; both spellings of one field are a repeated key.
+        assert!(agree::<DepthUpdateEvent>(&DEPTH_UPDATE.replace(r#""b":"#, r#""bids":"#)));
+        let both = DEPTH_UPDATE.replace(r#""b":"#, r#""bids":[],"b":"#);
+        assert!(!agree::<DepthUpdateEvent>(&both));
+        assert!(serde_json::from_str::<DepthUpdateEvent>(&both).is_err());
+    }
+
+    #[test]
+    fn strings_and_booleans_read_as_the_general_decoder_reads_them() {
+        // Trades put together from parts by a fixed generator, strings and booleans spelled
+        // every way JSON allows and some it does not: whatever is read plainly must be read
+        // the same by the general decoder.
+        use crate::models::AggTradeEvent;
+        let mut next = crate::testing::numbers_below(0x517c_c1b7_2722_0a95);
+        let strings = [
+            "\"aggTrade\"",
+            "\"BTCUSDT\"",
+            "\"\"",
+            "\"é😀 \u{7f}\"", // read plainly
+            "\"a\\\"b\"",
+            "\"a\\\\\"",
+            "\"\\u0041\"",
+            "\"tab\there\"",
+            "\"new\nline\"",
+            "\"\u{1}\"",
+            "1",
+            "null",
+            "\"open",
+            "'x'",
+        ];
+        let booleans = ["true", "false", "True", "tru", "truex", "false1", "1", "0", "\"true\"", "null"];
+        let integers = ["123456789", "0", "-5", "01", "1.0", "\"7\"", "null"];
+        let decimals = ["\"60001.10\"", "\"0.100\"", "\"1e2\"", "60001.1", "\"\"", "null"];
+        let fields: [(&str, &[&str], usize); 11] = [
+            ("e", &strings, 4),
+            ("E", &integers, 3),
+            ("s", &strings, 4),
+            ("a", &integers, 3),
+            ("p", &decimals, 2),
+            ("q", &decimals, 2),
+            ("f", &integers, 3),
+            ("l", &integers, 3),
+            ("T", &integers, 3),
+            ("m", &booleans, 2),
+            ("M", &booleans, 2),
+        ];
+        let spaces = ["", "", " ", "\n"];
+        let (mut plain, mut total) = (0, 0);
+        for _ in 0..30_000 {
+            let mut order: Vec<usize> = (0..fields.len()).filter(|_| next(40) != 0).collect();
+            for i in (1..order.len()).rev() {
+                order.swap(i, next(i + 1));
+            }
+            let parts: Vec<String> = order
+                .iter()
+                .map(|&f| {
+                    let (key, values, good) = fields[f];
+                    let value = if next(10) < 8 { values[next(good)] } else { values[next(values.len())] };
+                    format!("\"{key}\":{}{value}{}", spaces[next(spaces.len())], spaces[next(spaces.len())])
+                })
+                .collect();
+            total += 1;
+            if agree::<AggTradeEvent>(&format!("{{{}}}", parts.join(","))) {
+                plain += 1;
+            }
+        }
         assert!(plain > total / 10, "only {plain} of {total} read plainly");
     }
 }

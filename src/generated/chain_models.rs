@@ -293,6 +293,30 @@ pub struct ClaimableRewards {
     #[serde(rename = "lastClaimTime", deserialize_with = "crate::de::lenient")]
     pub last_claim_time: i64,
 }
+impl crate::de::ReadPlain for ClaimableRewards {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut claimable_amount = None;
+        let mut asset = None;
+        let mut accrued_rewards = None;
+        let mut last_claim_time = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "claimableAmount" => object.decimal(&mut claimable_amount)?,
+                "asset" => object.string(&mut asset)?,
+                "accruedRewards" => object.decimal(&mut accrued_rewards)?,
+                "lastClaimTime" => object.integer(&mut last_claim_time)?,
+                _ => return None,
+            }
+        }
+        Some(ClaimableRewards {
+            claimable_amount: claimable_amount?,
+            asset: asset?,
+            accrued_rewards: accrued_rewards?,
+            last_claim_time: last_claim_time?,
+        })
+    }
+}
 /// How much ASTER the whole network has locked for a lock period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LockedAster {
@@ -302,6 +326,24 @@ pub struct LockedAster {
     /// Sent as a JSON number; read exactly as written. — `totalVolume`
     #[serde(rename = "totalVolume", deserialize_with = "crate::de::decimal")]
     pub total_volume: Decimal,
+}
+impl crate::de::ReadPlain for LockedAster {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut period_code = None;
+        let mut total_volume = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "periodCode" => object.string(&mut period_code)?,
+                "totalVolume" => object.decimal(&mut total_volume)?,
+                _ => return None,
+            }
+        }
+        Some(LockedAster {
+            period_code: period_code?,
+            total_volume: total_volume?,
+        })
+    }
 }
 /// The account's staking position: its validator, amount, lock period and state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -336,4 +378,17 @@ pub struct StakeAccountStatus {
 pub struct StakingResult {
     /// `SUCCESS`. — `result`
     pub result: String,
+}
+impl crate::de::ReadPlain for StakingResult {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut result = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "result" => object.string(&mut result)?,
+                _ => return None,
+            }
+        }
+        Some(StakingResult { result: result? })
+    }
 }

@@ -6,11 +6,11 @@ use super::enums::*;
 use crate::ws::Subscription;
 /// Aggregate Trade Streams: `<symbol>@aggTrade`; updates 100ms. Payload: [`AggTradeEvent`].
 pub fn agg_trade(symbol: &str) -> Subscription<AggTradeEvent> {
-    Subscription::new(format!("{}@aggTrade", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@aggTrade", symbol.to_lowercase()))
 }
 /// Mark Price Stream: `<symbol>@markPrice`, `<symbol>@markPrice@1s`; updates 3000ms / 1000ms. Payload: [`MarkPriceEvent`].
 pub fn mark_price(symbol: &str, speed: MarkPriceSpeed) -> Subscription<MarkPriceEvent> {
-    Subscription::new(format!("{}@markPrice{}", symbol.to_lowercase(), speed.as_str()))
+    Subscription::plain(format!("{}@markPrice{}", symbol.to_lowercase(), speed.as_str()))
 }
 /// Mark Price Stream for All market: `!markPrice@arr`, `!markPrice@arr@1s`; updates 3000ms / 1000ms. Payload: [`MarkPriceEvent`] (an array of them).
 pub fn all_mark_price(speed: MarkPriceSpeed) -> Subscription<Vec<MarkPriceEvent>> {
@@ -22,7 +22,7 @@ pub fn kline(symbol: &str, interval: KlineInterval) -> Subscription<KlineEvent> 
 }
 /// Individual Symbol Mini Ticker Stream: `<symbol>@miniTicker`; updates 500ms. Payload: [`MiniTickerEvent`].
 pub fn mini_ticker(symbol: &str) -> Subscription<MiniTickerEvent> {
-    Subscription::new(format!("{}@miniTicker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@miniTicker", symbol.to_lowercase()))
 }
 /// All Market Mini Tickers Stream: `!miniTicker@arr`; updates 1000ms. Payload: [`MiniTickerEvent`] (an array of them).
 pub fn all_mini_ticker() -> Subscription<Vec<MiniTickerEvent>> {
@@ -30,7 +30,7 @@ pub fn all_mini_ticker() -> Subscription<Vec<MiniTickerEvent>> {
 }
 /// Individual Symbol Ticker Streams: `<symbol>@ticker`; updates 500ms. Payload: [`TickerEvent`].
 pub fn ticker(symbol: &str) -> Subscription<TickerEvent> {
-    Subscription::new(format!("{}@ticker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@ticker", symbol.to_lowercase()))
 }
 /// All Market Tickers Streams: `!ticker@arr`; updates 1000ms. Payload: [`TickerEvent`] (an array of them).
 pub fn all_ticker() -> Subscription<Vec<TickerEvent>> {
@@ -38,11 +38,11 @@ pub fn all_ticker() -> Subscription<Vec<TickerEvent>> {
 }
 /// Individual Symbol Book Ticker Streams: `<symbol>@bookTicker`; updates Real-time. Payload: [`BookTickerEvent`].
 pub fn book_ticker(symbol: &str) -> Subscription<BookTickerEvent> {
-    Subscription::new(format!("{}@bookTicker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@bookTicker", symbol.to_lowercase()))
 }
 /// All Book Tickers Stream: `!bookTicker`; updates Real-time. Payload: [`BookTickerEvent`].
 pub fn all_book_ticker() -> Subscription<BookTickerEvent> {
-    Subscription::new("!bookTicker".to_string())
+    Subscription::plain("!bookTicker".to_string())
 }
 /// Liquidation Order Streams: `<symbol>@forceOrder`; updates 1000ms. Payload: [`ForceOrderEvent`].
 pub fn liquidation_order(symbol: &str) -> Subscription<ForceOrderEvent> {
@@ -58,7 +58,7 @@ pub fn partial_book_depth(
     levels: DepthLevels,
     speed: DepthSpeed,
 ) -> Subscription<DepthUpdateEvent> {
-    Subscription::new(
+    Subscription::plain(
         format!("{}@depth{}{}", symbol.to_lowercase(), levels.as_str(), speed.as_str()),
     )
 }
@@ -67,7 +67,7 @@ pub fn diff_book_depth(
     symbol: &str,
     speed: DepthSpeed,
 ) -> Subscription<DepthUpdateEvent> {
-    Subscription::new(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
+    Subscription::plain(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
 }
 /// Event: TradePro: `<symbol>@tradepro`; updates as they happen. Payload: [`TradeProEvent`].
 pub fn trade_pro(symbol: &str) -> Subscription<TradeProEvent> {

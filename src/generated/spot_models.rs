@@ -742,6 +742,42 @@ pub struct TradeEvent {
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
+impl crate::de::ReadPlain for TradeEvent {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut event_type = None;
+        let mut event_time = None;
+        let mut symbol = None;
+        let mut trade_id = None;
+        let mut price = None;
+        let mut qty = None;
+        let mut trade_time = None;
+        let mut is_buyer_maker = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "e" => object.string(&mut event_type)?,
+                "E" => object.integer(&mut event_time)?,
+                "s" => object.string(&mut symbol)?,
+                "t" => object.integer(&mut trade_id)?,
+                "p" => object.decimal(&mut price)?,
+                "q" => object.decimal(&mut qty)?,
+                "T" => object.integer(&mut trade_time)?,
+                "m" => object.boolean(&mut is_buyer_maker)?,
+                _ => return None,
+            }
+        }
+        Some(TradeEvent {
+            event_type: event_type?,
+            event_time: event_time?,
+            symbol: symbol?,
+            trade_id: trade_id?,
+            price: price?,
+            qty: qty?,
+            trade_time: trade_time?,
+            is_buyer_maker: is_buyer_maker?,
+        })
+    }
+}
 /// One change of a spot balance: a trade leg, a transfer, an airdrop, a fee rebate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransactionRecord {

@@ -7,11 +7,11 @@ use super::enums::*;
 use crate::ws::Subscription;
 /// Collection transaction flow: `<symbol>@aggTrade`; updates Real-time. Payload: [`AggTradeEvent`].
 pub fn agg_trade(symbol: &str) -> Subscription<AggTradeEvent> {
-    Subscription::new(format!("{}@aggTrade", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@aggTrade", symbol.to_lowercase()))
 }
 /// Tick-by-tick trades: `<symbol>@trade`; updates as they happen. Payload: [`TradeEvent`].
 pub fn trade(symbol: &str) -> Subscription<TradeEvent> {
-    Subscription::new(format!("{}@trade", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@trade", symbol.to_lowercase()))
 }
 /// K-line streams: `<symbol>@kline_<interval>`; updates 2000ms. Payload: [`KlineEvent`].
 pub fn kline(symbol: &str, interval: KlineInterval) -> Subscription<KlineEvent> {
@@ -19,7 +19,7 @@ pub fn kline(symbol: &str, interval: KlineInterval) -> Subscription<KlineEvent> 
 }
 /// Simplified ticker by symbol: `<symbol>@miniTicker`; updates 1000ms. Payload: [`MiniTickerEvent`].
 pub fn mini_ticker(symbol: &str) -> Subscription<MiniTickerEvent> {
-    Subscription::new(format!("{}@miniTicker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@miniTicker", symbol.to_lowercase()))
 }
 /// Compact tickers for all symbols in the entire market: `!miniTicker@arr`; updates 1000ms. Payload: [`MiniTickerEvent`] (an array of them).
 pub fn all_mini_ticker() -> Subscription<Vec<MiniTickerEvent>> {
@@ -27,7 +27,7 @@ pub fn all_mini_ticker() -> Subscription<Vec<MiniTickerEvent>> {
 }
 /// Full ticker per symbol: `<symbol>@ticker`; updates 1000ms. Payload: [`TickerEvent`].
 pub fn ticker(symbol: &str) -> Subscription<TickerEvent> {
-    Subscription::new(format!("{}@ticker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@ticker", symbol.to_lowercase()))
 }
 /// Complete ticker for all trading pairs on the entire market: `!ticker@arr`; updates 1000ms. Payload: [`TickerEvent`] (an array of them).
 pub fn all_ticker() -> Subscription<Vec<TickerEvent>> {
@@ -35,11 +35,11 @@ pub fn all_ticker() -> Subscription<Vec<TickerEvent>> {
 }
 /// Best order book information by symbol: `<symbol>@bookTicker`; updates Real-time. Payload: [`BookTickerEvent`].
 pub fn book_ticker(symbol: &str) -> Subscription<BookTickerEvent> {
-    Subscription::new(format!("{}@bookTicker", symbol.to_lowercase()))
+    Subscription::plain(format!("{}@bookTicker", symbol.to_lowercase()))
 }
 /// Best order book information across the entire market: `!bookTicker`; updates Real-time. Payload: [`BookTickerEvent`].
 pub fn all_book_ticker() -> Subscription<BookTickerEvent> {
-    Subscription::new("!bookTicker".to_string())
+    Subscription::plain("!bookTicker".to_string())
 }
 /// Limited depth information: `<symbol>@depth<levels>`, `<symbol>@depth<levels>@100ms`; updates 1000ms / 100ms. Payload: [`DepthUpdateEvent`].
 pub fn partial_book_depth(
@@ -47,7 +47,7 @@ pub fn partial_book_depth(
     levels: DepthLevels,
     speed: SpotDepthSpeed,
 ) -> Subscription<DepthUpdateEvent> {
-    Subscription::new(
+    Subscription::plain(
         format!("{}@depth{}{}", symbol.to_lowercase(), levels.as_str(), speed.as_str()),
     )
 }
@@ -56,7 +56,7 @@ pub fn diff_book_depth(
     symbol: &str,
     speed: SpotDepthSpeed,
 ) -> Subscription<DepthUpdateEvent> {
-    Subscription::new(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
+    Subscription::plain(format!("{}@depth{}", symbol.to_lowercase(), speed.as_str()))
 }
 /// Every market stream name of the API, `<symbol>` standing for a lower-case
 /// symbol; see [`crate::ws::is_stream_name`].

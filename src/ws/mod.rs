@@ -137,21 +137,84 @@ pub const DEFAULT_STREAM_URL: &str = crate::Environment::Mainnet.futures_stream_
 
 /// A stream to subscribe to: its name and the type its messages decode into. Made by the
 /// generated helpers in [`crate::streams`], so no stream name is written by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Subscription<T> {
     name: String,
+    /// Reads an event in its common spelling straight from the text; anything else goes to
+    /// the general decoder.
+    plain: Option<fn(&str) -> Option<T>>,
     payload: PhantomData<fn() -> T>,
 }
 
 impl<T> Subscription<T> {
     /// A subscription to the stream of this name, e.g. `btcusdt@aggTrade`.
     pub fn new(name: String) -> Self {
-        Self { name, payload: PhantomData }
+        Self { name, plain: None, payload: PhantomData }
     }
 
     /// The stream name as sent in SUBSCRIBE, e.g. `btcusdt@depth20@100ms`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+}
+
+// By name: the name says what is subscribed, and the type what its events decode into.
+impl<T> std::fmt::Debug for Subscription<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl<T> Clone for Subscription<T> {
+    fn clone(&self) -> Self {
+        Self { name: self.name.clone(), plain: self.plain, payload: PhantomData }
+    }
+}
+
+impl<T> PartialEq for Subscription<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl<T> Eq for Subscription<T> {}
+
+impl<T> std::hash::Hash for Subscription<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Subscription<T> {
+    /// Decodes one message of this stream (its payload, as a subscriber receives it) the
+    /// way [`WsClient::subscribe`]'s stream does: for recorded messages, or text from
+    /// [`WsClient::subscribe_raw`].
+    pub fn decode(&self, text: &str) -> Result<T, WsError> {
+        stream::read_event(self.plain, stream::decode_json::<T>, text)
+    }
+}
+
+impl<T: crate::de::ReadPlain> Subscription<T> {
+    /// A subscription whose events are read plainly where they can be.
+    pub(crate) fn plain(name: String) -> Self {
+        Self { name, plain: Some(T::read_plain), payload: PhantomData }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::streams;
+
+    #[test]
+    fn the_hot_market_streams_read_their_events_plainly() {
+        let speed = crate::DepthSpeed::Ms100;
+        let levels = crate::DepthLevels::Levels20;
+        assert!(streams::book_ticker("BTCUSDT").plain.is_some());
+        assert!(streams::agg_trade("BTCUSDT").plain.is_some());
+        assert!(streams::diff_book_depth("BTCUSDT", crate::DepthSpeed::Ms100).plain.is_some());
+        assert!(streams::partial_book_depth("BTCUSDT", levels, speed).plain.is_some());
+        // A list of events, or an event with nested or enum fields, goes to serde.
+        assert!(streams::all_mini_ticker().plain.is_none());
+        assert!(streams::liquidation_order("BTCUSDT").plain.is_none());
     }
 }
 
@@ -384,7 +447,7 @@ impl WsClient {
         sub: Subscription<T>,
     ) -> crate::Result<EventStream<T>> {
         let rx = self.subscribe_name(sub.name, None).await?;
-        Ok(EventStream::typed(rx))
+        Ok(EventStream::typed(rx, sub.plain))
     }
 
     /// Subscribes to a stream by name and returns its messages as JSON text.

@@ -153,12 +153,26 @@ impl Route {
 /// The events of one subscription, as a `futures::Stream`.
 pub struct EventStream<T> {
     rx: Mailbox,
+    /// Tried first, where the event has a plain reader; `decode` reads whatever it gives up on.
+    plain: Option<fn(&str) -> Option<T>>,
     decode: fn(&str) -> Result<T, String>,
     ended: bool,
     _t: PhantomData<fn() -> T>,
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+/// A message's event: read plainly when `plain` reads it, by `decode` otherwise.
+pub(crate) fn read_event<T>(
+    plain: Option<fn(&str) -> Option<T>>,
+    decode: fn(&str) -> Result<T, String>,
+    text: &str,
+) -> Result<T, WsError> {
+    if let Some(event) = plain.and_then(|read| read(text)) {
+        return Ok(event);
+    }
+    decode(text).map_err(|error| WsError::Decode { raw: text.to_string(), error })
+}
+
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
@@ -167,14 +181,14 @@ fn keep_text(text: &str) -> Result<String, String> {
 }
 
 impl<T: serde::de::DeserializeOwned> EventStream<T> {
-    pub(crate) fn typed(rx: Mailbox) -> Self {
-        EventStream { rx, decode: decode_json::<T>, ended: false, _t: PhantomData }
+    pub(crate) fn typed(rx: Mailbox, plain: Option<fn(&str) -> Option<T>>) -> Self {
+        EventStream { rx, plain, decode: decode_json::<T>, ended: false, _t: PhantomData }
     }
 }
 
 impl EventStream<String> {
     pub(crate) fn raw(rx: Mailbox) -> Self {
-        EventStream { rx, decode: keep_text, ended: false, _t: PhantomData }
+        EventStream { rx, plain: None, decode: keep_text, ended: false, _t: PhantomData }
     }
 }
 
@@ -186,10 +200,7 @@ impl<T> Stream for EventStream<T> {
             return Poll::Ready(None);
         }
         match self.rx.poll_next(cx) {
-            Poll::Ready(Some(Ok(text))) => {
-                let decode = self.decode;
-                Poll::Ready(Some(decode(&text).map_err(|error| WsError::Decode { raw: text.to_string(), error })))
-            }
+            Poll::Ready(Some(Ok(text))) => Poll::Ready(Some(read_event(self.plain, self.decode, &text))),
             Poll::Ready(Some(Err(e))) => {
                 if matches!(e, WsError::Ended(_)) {
                     self.ended = true;

@@ -208,7 +208,7 @@ pub(crate) async fn start<K: ListenKeys, T: DeserializeOwned>(
     let socket = connect(&shared, &key).await.map_err(|e| crate::Error::WebSocket(e.message))?;
     let (route, rx) = Route::new(shared.config.buffer, shared.config.buffer_bytes);
     tokio::spawn(run(shared, rest, key, route, Some(socket)));
-    Ok(EventStream::typed(rx))
+    Ok(EventStream::typed(rx, None))
 }
 
 /// Why a socket's session ended.

@@ -351,6 +351,9 @@ impl Endpoint<ThisApi> for PerpWithdrawParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Withdraw.
@@ -505,6 +508,9 @@ impl Endpoint<ThisApi> for PerpSolanaWithdrawParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Solana Withdraw.
@@ -734,6 +740,9 @@ impl Endpoint<ThisApi> for PerpWalletTransferParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Wallet Transfer.
@@ -879,6 +888,9 @@ impl Endpoint<ThisApi> for SpotWithdrawParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Withdraw.
@@ -1033,6 +1045,9 @@ impl Endpoint<ThisApi> for SpotSolanaWithdrawParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Solana Withdraw.
@@ -1158,6 +1173,9 @@ impl Endpoint<ThisApi> for SpotWalletTransferParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Wallet Transfer.

@@ -122,6 +122,9 @@ impl Endpoint<ThisApi> for ClaimableRewardsParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Claimable Rewards.
@@ -209,6 +212,9 @@ impl Endpoint<ThisApi> for CreateStakingParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Create Staking.
@@ -295,6 +301,9 @@ impl Endpoint<ThisApi> for DepositStakeParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Deposit Stake.
@@ -369,6 +378,9 @@ impl Endpoint<ThisApi> for UpdateLockPeriodParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Update Lock Period.
@@ -438,6 +450,9 @@ impl Endpoint<ThisApi> for ClaimRewardsParams {
         }),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Claim Rewards.
@@ -484,6 +499,9 @@ impl Endpoint<ThisApi> for LockedAsterParams {
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Locked Aster.

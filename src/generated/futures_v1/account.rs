@@ -43,6 +43,9 @@ impl Endpoint<ThisApi> for ChangePositionModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Position Mode.
@@ -89,6 +92,9 @@ impl Endpoint<ThisApi> for GetPositionModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Current Position Mode.
@@ -141,6 +147,9 @@ impl Endpoint<ThisApi> for ChangeMultiAssetModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Multi-Assets Mode.
@@ -187,6 +196,9 @@ impl Endpoint<ThisApi> for GetMultiAssetModeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Current Multi-Assets Mode.
@@ -277,6 +289,9 @@ impl Endpoint<ThisApi> for FuturesTransferParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Transfer Between Futures And Spot.
@@ -435,6 +450,9 @@ impl Endpoint<ThisApi> for ChangeLeverageParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Initial Leverage.
@@ -511,6 +529,9 @@ impl Endpoint<ThisApi> for ChangeMarginTypeParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Margin Type.
@@ -618,6 +639,9 @@ impl Endpoint<ThisApi> for ModifyIsolatedPositionMarginParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Modify Isolated Position Margin.
@@ -1332,6 +1356,9 @@ impl Endpoint<ThisApi> for CommissionRateParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Commission Rate.
@@ -1621,6 +1648,9 @@ impl Endpoint<ThisApi> for WithdrawParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to an EVM chain.
@@ -1775,6 +1805,9 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to Solana.

@@ -775,6 +775,9 @@ impl Endpoint<ThisApi> for CancelOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Cancel All Open Orders.
@@ -977,6 +980,9 @@ impl Endpoint<ThisApi> for CountdownCancelOrderParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Auto-Cancel All Open Orders.

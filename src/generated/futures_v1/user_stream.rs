@@ -27,6 +27,9 @@ impl Endpoint<ThisApi> for NewListenKeyParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Start User Data Stream.

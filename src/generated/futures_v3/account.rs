@@ -13,6 +13,9 @@ impl Endpoint<ThisApi> for ChangePositionModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Position Mode.
@@ -45,6 +48,9 @@ impl Endpoint<ThisApi> for GetPositionModeParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Current Position Mode.
@@ -98,6 +104,9 @@ impl Endpoint<ThisApi> for ChangeStpModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change STP Mode.
@@ -160,6 +169,9 @@ impl Endpoint<ThisApi> for ChangeMultiAssetModeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Multi-Assets Mode.
@@ -192,6 +204,9 @@ impl Endpoint<ThisApi> for GetMultiAssetModeParams {
         weight: "30",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get Current Multi-Assets Mode.
@@ -214,6 +229,9 @@ impl Endpoint<ThisApi> for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Transfer Between Futures And Spot.
@@ -299,6 +317,9 @@ impl Endpoint<ThisApi> for ChangeLeverageParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Initial Leverage.
@@ -334,6 +355,9 @@ impl Endpoint<ThisApi> for ChangeMarginTypeParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Change Margin Type.
@@ -369,6 +393,9 @@ impl Endpoint<ThisApi> for ModifyIsolatedPositionMarginParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Modify Isolated Position Margin.
@@ -605,6 +632,9 @@ impl Endpoint<ThisApi> for CommissionRateParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// User Commission Rate.
@@ -1265,6 +1295,9 @@ impl Endpoint<ThisApi> for WithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to an EVM chain.
@@ -1315,6 +1348,9 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to Solana.

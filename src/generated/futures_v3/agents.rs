@@ -160,6 +160,9 @@ impl Endpoint<ThisApi> for ApproveAgentParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Approve Agent.
@@ -338,6 +341,9 @@ impl Endpoint<ThisApi> for UpdateAgentParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Update Agent.
@@ -446,6 +452,9 @@ impl Endpoint<ThisApi> for DeleteAgentParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Delete Agent.
@@ -607,6 +616,9 @@ impl Endpoint<ThisApi> for ApproveBuilderParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Approve Builder.
@@ -719,6 +731,9 @@ impl Endpoint<ThisApi> for UpdateBuilderParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Update Builder.
@@ -812,6 +827,9 @@ impl Endpoint<ThisApi> for DeleteBuilderParams {
             }),
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Delete Builder.

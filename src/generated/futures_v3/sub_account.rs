@@ -71,6 +71,9 @@ impl Endpoint<ThisApi> for BindSubAccountParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Bind Sub-Account.
@@ -178,6 +181,9 @@ impl Endpoint<ThisApi> for CreateSubAccountParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Create Sub-Account.
@@ -336,6 +342,9 @@ impl Endpoint<ThisApi> for UpdateSubAccountParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Update Sub-Account.
@@ -481,6 +490,9 @@ impl Endpoint<ThisApi> for SubAccountTransferParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Sub-Account Transfer.
@@ -554,6 +566,9 @@ impl Endpoint<ThisApi> for MigrateUserAssetsParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Migrate User Assets.
@@ -782,6 +797,9 @@ impl Endpoint<ThisApi> for RegisterAndApproveAgentParams {
             typed: None,
         }),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Register and Approve Agent.

@@ -1099,6 +1099,9 @@ impl Endpoint<ThisApi> for CancelOpenOrdersParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Cancel All Open Orders.
@@ -1259,6 +1262,9 @@ impl Endpoint<ThisApi> for CountdownCancelOrderParams {
         weight: "10",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Auto-Cancel All Open Orders.

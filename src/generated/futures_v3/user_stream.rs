@@ -13,6 +13,9 @@ impl Endpoint<ThisApi> for NewListenKeyParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Start User Data Stream.

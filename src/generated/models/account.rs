@@ -337,6 +337,21 @@ pub struct CodeMsg {
     /// Result message. — `msg`
     pub msg: String,
 }
+impl crate::de::ReadPlain for CodeMsg {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut code = None;
+        let mut msg = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "code" => object.integer(&mut code)?,
+                "msg" => object.string(&mut msg)?,
+                _ => return None,
+            }
+        }
+        Some(CodeMsg { code: code?, msg: msg? })
+    }
+}
 /// The account's maker and taker fee rates for a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommissionRate {
@@ -356,6 +371,30 @@ pub struct CommissionRate {
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_commission_rate: Option<Decimal>,
+}
+impl crate::de::ReadPlain for CommissionRate {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut symbol = None;
+        let mut maker_commission_rate = None;
+        let mut taker_commission_rate = None;
+        let mut settle_commission_rate = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "symbol" => object.string(&mut symbol)?,
+                "makerCommissionRate" => object.decimal(&mut maker_commission_rate)?,
+                "takerCommissionRate" => object.decimal(&mut taker_commission_rate)?,
+                "settleCommissionRate" => object.decimal(&mut settle_commission_rate)?,
+                _ => return None,
+            }
+        }
+        Some(CommissionRate {
+            symbol: symbol?,
+            maker_commission_rate: maker_commission_rate?,
+            taker_commission_rate: taker_commission_rate?,
+            settle_commission_rate: settle_commission_rate,
+        })
+    }
 }
 /// A deposit or withdrawal of the account and its state on chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -431,6 +470,27 @@ pub struct Leverage {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
 }
+impl crate::de::ReadPlain for Leverage {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut leverage = None;
+        let mut max_notional_value = None;
+        let mut symbol = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "leverage" => object.integer(&mut leverage)?,
+                "maxNotionalValue" => object.decimal(&mut max_notional_value)?,
+                "symbol" => object.string(&mut symbol)?,
+                _ => return None,
+            }
+        }
+        Some(Leverage {
+            leverage: leverage?,
+            max_notional_value: max_notional_value?,
+            symbol: symbol?,
+        })
+    }
+}
 /// The notional brackets of a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageBracket {
@@ -488,6 +548,21 @@ pub struct MultiAssetsMode {
     #[serde(rename = "multiAssetsMargin", deserialize_with = "crate::de::lenient")]
     pub multi_assets_margin: bool,
 }
+impl crate::de::ReadPlain for MultiAssetsMode {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut multi_assets_margin = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "multiAssetsMargin" => object.boolean(&mut multi_assets_margin)?,
+                _ => return None,
+            }
+        }
+        Some(MultiAssetsMode {
+            multi_assets_margin: multi_assets_margin?,
+        })
+    }
+}
 /// One past change of isolated margin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
@@ -523,12 +598,51 @@ pub struct PositionMarginResult {
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
 }
+impl crate::de::ReadPlain for PositionMarginResult {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut amount = None;
+        let mut code = None;
+        let mut msg = None;
+        let mut change_type = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "amount" => object.decimal(&mut amount)?,
+                "code" => object.integer(&mut code)?,
+                "msg" => object.string(&mut msg)?,
+                "type" => object.integer(&mut change_type)?,
+                _ => return None,
+            }
+        }
+        Some(PositionMarginResult {
+            amount: amount?,
+            code: code?,
+            msg: msg?,
+            change_type: change_type?,
+        })
+    }
+}
 /// Whether hedge mode is on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMode {
     /// Whether hedge mode (separate long and short positions) is on. — `dualSidePosition`
     #[serde(rename = "dualSidePosition", deserialize_with = "crate::de::lenient")]
     pub dual_side_position: bool,
+}
+impl crate::de::ReadPlain for PositionMode {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut dual_side_position = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "dualSidePosition" => object.boolean(&mut dual_side_position)?,
+                _ => return None,
+            }
+        }
+        Some(PositionMode {
+            dual_side_position: dual_side_position?,
+        })
+    }
 }
 /// A position with its entry, mark and liquidation prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -615,6 +729,24 @@ pub struct TransferResult {
     /// Current state. — `status`
     pub status: String,
 }
+impl crate::de::ReadPlain for TransferResult {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut tran_id = None;
+        let mut status = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "tranId" => object.integer(&mut tran_id)?,
+                "status" => object.string(&mut status)?,
+                _ => return None,
+            }
+        }
+        Some(TransferResult {
+            tran_id: tran_id?,
+            status: status?,
+        })
+    }
+}
 /// How much the account may withdraw today: the daily limits in USD, and per asset and chain what each wallet can send and the fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawInfo {
@@ -644,4 +776,22 @@ pub struct WithdrawResult {
     pub withdraw_id: String,
     /// An identifier of the withdrawal (the guide: the digest of the user's signature; not a transaction hash). — `hash`
     pub hash: String,
+}
+impl crate::de::ReadPlain for WithdrawResult {
+    fn read_plain(text: &str) -> Option<Self> {
+        let mut object = crate::de::PlainObject::open(text)?;
+        let mut withdraw_id = None;
+        let mut hash = None;
+        while let Some(key) = object.next_key()? {
+            match key {
+                "withdrawId" => object.string(&mut withdraw_id)?,
+                "hash" => object.string(&mut hash)?,
+                _ => return None,
+            }
+        }
+        Some(WithdrawResult {
+            withdraw_id: withdraw_id?,
+            hash: hash?,
+        })
+    }
 }

@@ -185,6 +185,9 @@ impl Endpoint<ThisApi> for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Perp-spot transfer.
@@ -264,6 +267,9 @@ impl Endpoint<ThisApi> for WithdrawParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw.
@@ -311,6 +317,9 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to Solana.

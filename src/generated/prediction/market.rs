@@ -13,6 +13,9 @@ impl Endpoint<ThisApi> for NoopParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Noop.
@@ -465,6 +468,9 @@ impl Endpoint<ThisApi> for CommissionRateParams {
         weight: "20",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get symbol fees.

@@ -248,6 +248,9 @@ impl Endpoint<ThisApi> for FuturesTransferParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Perp-spot transfer.
@@ -472,6 +475,9 @@ impl Endpoint<ThisApi> for WithdrawParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw.
@@ -626,6 +632,9 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to Solana.

@@ -927,6 +927,9 @@ impl Endpoint<ThisApi> for CommissionRateParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Get symbol fees.

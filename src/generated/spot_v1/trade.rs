@@ -782,6 +782,9 @@ impl Endpoint<ThisApi> for CancelOpenOrdersParams {
         auth: Auth::Hmac,
     };
     const ON_TESTNET: bool = false;
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Cancel All Open Orders.

@@ -50,6 +50,9 @@ impl Endpoint<ThisApi> for FuturesTransferParams {
         weight: "5",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Perp-spot transfer.
@@ -220,6 +223,9 @@ impl Endpoint<ThisApi> for WithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw.
@@ -267,6 +273,9 @@ impl Endpoint<ThisApi> for SolanaWithdrawParams {
         weight: "1",
         auth: Auth::Wallet(WalletSigning::STANDARD),
     };
+    fn read_plain(text: &str) -> Option<Self::Response> {
+        crate::de::ReadPlain::read_plain(text)
+    }
 }
 impl Client {
     /// Withdraw to Solana.
