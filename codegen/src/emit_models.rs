@@ -234,33 +234,20 @@ fn plain_reader(f: &Field, pairs: &Pairs) -> Option<TokenStream> {
     }
 }
 
-/// `ReadPlain` for a reply every field of which has a plain reader: keys by their JSON
-/// names and aliases; an unknown key, a missing required field or anything else unusual
-/// gives up, and the general decoder reads the reply instead.
+/// `ReadPlain` for a reply or event every field of which has a plain reader, by the
+/// core's `plain_reader!`: keys by their JSON names and aliases; an unknown key, a missing
+/// required field or anything else unusual gives up, and the general decoder reads it.
 fn emit_read_plain(id: &proc_macro2::Ident, model: &Model, pairs: &Pairs) -> TokenStream {
     let Some(readers) = plain_readers(model, pairs) else { return quote!() };
-    let slots: Vec<_> = model.fields.iter().map(|f| format_ident!("{}", names::field(f).expect("validated"))).collect();
-    let arms = model.fields.iter().zip(&slots).zip(&readers).map(|((f, slot), reader)| {
+    let fields = model.fields.iter().zip(&readers).map(|(f, reader)| {
+        let slot = format_ident!("{}", names::field(f).expect("validated"));
+        let need = if f.optional { quote!(optional) } else { quote!(required) };
         let json = f.json.clone().expect("validated");
         let aliases = &f.aliases;
-        quote!(#json #(| #aliases)* => object.#reader(&mut #slot)?,)
+        quote!(#slot: #reader #need = #json #(| #aliases)*)
     });
-    let values =
-        model.fields.iter().zip(&slots).map(|(f, slot)| if f.optional { quote!(#slot) } else { quote!(#slot?) });
     quote! {
-        impl crate::de::ReadPlain for #id {
-            fn read_plain(text: &str) -> Option<Self> {
-                let mut object = crate::de::PlainObject::open(text)?;
-                #( let mut #slots = None; )*
-                while let Some(key) = object.next_key()? {
-                    match key {
-                        #(#arms)*
-                        _ => return None,
-                    }
-                }
-                Some(#id { #( #slots: #values ),* })
-            }
-        }
+        crate::de::plain_reader!(#id { #(#fields),* });
     }
 }
 

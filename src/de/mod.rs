@@ -8,6 +8,7 @@ mod pairs;
 mod plain;
 
 pub use pairs::decimal_pairs;
+pub(crate) use plain::{optional, plain_reader, required};
 pub use plain::{PlainObject, ReadPlain};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, Visitor};

@@ -13,6 +13,39 @@ pub trait ReadPlain: Sized {
     fn read_plain(text: &str) -> Option<Self>;
 }
 
+/// Implements [`ReadPlain`] for a flat model: each field's slot, the reader of its value
+/// (a method of [`PlainObject`]), whether the field is `required` or `optional`, and its
+/// JSON keys (name and aliases). An unknown or repeated key, or a required field missing,
+/// gives up. The generator writes one of these per plainly read model.
+macro_rules! plain_reader {
+    ($model:ident { $($slot:ident: $reader:ident $need:ident = $($json:literal)|+),* $(,)? }) => {
+        impl $crate::de::ReadPlain for $model {
+            fn read_plain(text: &str) -> Option<Self> {
+                let mut object = $crate::de::PlainObject::open(text)?;
+                $(let mut $slot = None;)*
+                while let Some(key) = object.next_key()? {
+                    match key {
+                        $($($json)|+ => object.$reader(&mut $slot)?,)*
+                        _ => return None,
+                    }
+                }
+                Some($model { $($slot: $crate::de::$need($slot)?),* })
+            }
+        }
+    };
+}
+pub(crate) use plain_reader;
+
+/// A required field's value: none when it was missing.
+pub(crate) fn required<T>(slot: Option<T>) -> Option<T> {
+    slot
+}
+
+/// An optional field's value, present or not.
+pub(crate) fn optional<T>(slot: Option<T>) -> Option<Option<T>> {
+    Some(slot)
+}
+
 /// A position in a JSON text, read forwards.
 pub(crate) struct Cursor<'a> {
     raw: &'a str,

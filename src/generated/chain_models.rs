@@ -248,36 +248,12 @@ pub struct ChainWithdrawFee {
     #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }
-impl crate::de::ReadPlain for ChainWithdrawFee {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut gas_price = None;
-        let mut gas_limit = None;
-        let mut native_price = None;
-        let mut token_price = None;
-        let mut gas_cost = None;
-        let mut gas_usd_value = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "gasPrice" => object.integer(&mut gas_price)?,
-                "gasLimit" => object.integer(&mut gas_limit)?,
-                "nativePrice" => object.decimal(&mut native_price)?,
-                "tokenPrice" => object.decimal(&mut token_price)?,
-                "gasCost" => object.decimal(&mut gas_cost)?,
-                "gasUsdValue" => object.decimal(&mut gas_usd_value)?,
-                _ => return None,
-            }
-        }
-        Some(ChainWithdrawFee {
-            gas_price: gas_price?,
-            gas_limit: gas_limit?,
-            native_price: native_price?,
-            token_price: token_price?,
-            gas_cost: gas_cost?,
-            gas_usd_value: gas_usd_value?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    ChainWithdrawFee { gas_price : integer required = "gasPrice", gas_limit : integer
+    required = "gasLimit", native_price : decimal required = "nativePrice", token_price :
+    decimal required = "tokenPrice", gas_cost : decimal required = "gasCost",
+    gas_usd_value : decimal required = "gasUsdValue" }
+);
 /// Staking rewards: what can be claimed now and what has accrued.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimableRewards {
@@ -293,30 +269,11 @@ pub struct ClaimableRewards {
     #[serde(rename = "lastClaimTime", deserialize_with = "crate::de::lenient")]
     pub last_claim_time: i64,
 }
-impl crate::de::ReadPlain for ClaimableRewards {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut claimable_amount = None;
-        let mut asset = None;
-        let mut accrued_rewards = None;
-        let mut last_claim_time = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "claimableAmount" => object.decimal(&mut claimable_amount)?,
-                "asset" => object.string(&mut asset)?,
-                "accruedRewards" => object.decimal(&mut accrued_rewards)?,
-                "lastClaimTime" => object.integer(&mut last_claim_time)?,
-                _ => return None,
-            }
-        }
-        Some(ClaimableRewards {
-            claimable_amount: claimable_amount?,
-            asset: asset?,
-            accrued_rewards: accrued_rewards?,
-            last_claim_time: last_claim_time?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    ClaimableRewards { claimable_amount : decimal required = "claimableAmount", asset :
+    string required = "asset", accrued_rewards : decimal required = "accruedRewards",
+    last_claim_time : integer required = "lastClaimTime" }
+);
 /// How much ASTER the whole network has locked for a lock period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LockedAster {
@@ -327,24 +284,10 @@ pub struct LockedAster {
     #[serde(rename = "totalVolume", deserialize_with = "crate::de::decimal")]
     pub total_volume: Decimal,
 }
-impl crate::de::ReadPlain for LockedAster {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut period_code = None;
-        let mut total_volume = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "periodCode" => object.string(&mut period_code)?,
-                "totalVolume" => object.decimal(&mut total_volume)?,
-                _ => return None,
-            }
-        }
-        Some(LockedAster {
-            period_code: period_code?,
-            total_volume: total_volume?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    LockedAster { period_code : string required = "periodCode", total_volume : decimal
+    required = "totalVolume" }
+);
 /// The account's staking position: its validator, amount, lock period and state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyStaking {
@@ -379,16 +322,4 @@ pub struct StakingResult {
     /// `SUCCESS`. — `result`
     pub result: String,
 }
-impl crate::de::ReadPlain for StakingResult {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut result = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "result" => object.string(&mut result)?,
-                _ => return None,
-            }
-        }
-        Some(StakingResult { result: result? })
-    }
-}
+crate::de::plain_reader!(StakingResult { result : string required = "result" });

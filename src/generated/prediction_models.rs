@@ -415,33 +415,11 @@ pub struct MintBurnResult {
     #[serde(rename = "pairCount", deserialize_with = "crate::de::decimal")]
     pub pair_count: Decimal,
 }
-impl crate::de::ReadPlain for MintBurnResult {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut client_order_id = None;
-        let mut quote_amount = None;
-        let mut yes_price = None;
-        let mut no_price = None;
-        let mut pair_count = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "clientOrderId" => object.string(&mut client_order_id)?,
-                "quoteAmount" => object.decimal(&mut quote_amount)?,
-                "yesPrice" => object.decimal(&mut yes_price)?,
-                "noPrice" => object.decimal(&mut no_price)?,
-                "pairCount" => object.decimal(&mut pair_count)?,
-                _ => return None,
-            }
-        }
-        Some(MintBurnResult {
-            client_order_id: client_order_id?,
-            quote_amount: quote_amount?,
-            yes_price: yes_price,
-            no_price: no_price,
-            pair_count: pair_count?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    MintBurnResult { client_order_id : string required = "clientOrderId", quote_amount :
+    decimal required = "quoteAmount", yes_price : decimal optional = "yesPrice", no_price
+    : decimal optional = "noPrice", pair_count : decimal required = "pairCount" }
+);
 /// An outcome token's pair and its last price, as a split or merge saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomePrice {
@@ -744,42 +722,12 @@ pub struct PredictionRoundEvent {
     #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
     pub winner: Option<String>,
 }
-impl crate::de::ReadPlain for PredictionRoundEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut market = None;
-        let mut yes_symbol = None;
-        let mut no_symbol = None;
-        let mut price = None;
-        let mut remaining = None;
-        let mut time = None;
-        let mut winner = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "m" => object.string(&mut market)?,
-                "y" => object.string(&mut yes_symbol)?,
-                "n" => object.string(&mut no_symbol)?,
-                "p" => object.decimal(&mut price)?,
-                "r" => object.integer(&mut remaining)?,
-                "t" => object.integer(&mut time)?,
-                "w" => object.string(&mut winner)?,
-                _ => return None,
-            }
-        }
-        Some(PredictionRoundEvent {
-            event_type: event_type?,
-            market: market?,
-            yes_symbol: yes_symbol?,
-            no_symbol: no_symbol?,
-            price: price?,
-            remaining: remaining,
-            time: time?,
-            winner: winner,
-        })
-    }
-}
+crate::de::plain_reader!(
+    PredictionRoundEvent { event_type : string required = "e", market : string required =
+    "m", yes_symbol : string required = "y", no_symbol : string required = "n", price :
+    decimal required = "p", remaining : integer optional = "r", time : integer required =
+    "t", winner : string optional = "w" }
+);
 /// What one outcome token paid when its market settled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSettlement {

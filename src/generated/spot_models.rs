@@ -742,42 +742,12 @@ pub struct TradeEvent {
     #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
     pub is_buyer_maker: bool,
 }
-impl crate::de::ReadPlain for TradeEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut symbol = None;
-        let mut trade_id = None;
-        let mut price = None;
-        let mut qty = None;
-        let mut trade_time = None;
-        let mut is_buyer_maker = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "s" => object.string(&mut symbol)?,
-                "t" => object.integer(&mut trade_id)?,
-                "p" => object.decimal(&mut price)?,
-                "q" => object.decimal(&mut qty)?,
-                "T" => object.integer(&mut trade_time)?,
-                "m" => object.boolean(&mut is_buyer_maker)?,
-                _ => return None,
-            }
-        }
-        Some(TradeEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            symbol: symbol?,
-            trade_id: trade_id?,
-            price: price?,
-            qty: qty?,
-            trade_time: trade_time?,
-            is_buyer_maker: is_buyer_maker?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    TradeEvent { event_type : string required = "e", event_time : integer required = "E",
+    symbol : string required = "s", trade_id : integer required = "t", price : decimal
+    required = "p", qty : decimal required = "q", trade_time : integer required = "T",
+    is_buyer_maker : boolean required = "m" }
+);
 /// One change of a spot balance: a trade leg, a transfer, an airdrop, a fee rebate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransactionRecord {
@@ -822,24 +792,7 @@ pub struct WithdrawFee {
     #[serde(rename = "gasUsdValue", deserialize_with = "crate::de::decimal")]
     pub gas_usd_value: Decimal,
 }
-impl crate::de::ReadPlain for WithdrawFee {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut token_price = None;
-        let mut gas_cost = None;
-        let mut gas_usd_value = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "tokenPrice" => object.decimal(&mut token_price)?,
-                "gasCost" => object.decimal(&mut gas_cost)?,
-                "gasUsdValue" => object.decimal(&mut gas_usd_value)?,
-                _ => return None,
-            }
-        }
-        Some(WithdrawFee {
-            token_price: token_price?,
-            gas_cost: gas_cost?,
-            gas_usd_value: gas_usd_value?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    WithdrawFee { token_price : decimal required = "tokenPrice", gas_cost : decimal
+    required = "gasCost", gas_usd_value : decimal required = "gasUsdValue" }
+);

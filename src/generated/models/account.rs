@@ -337,21 +337,9 @@ pub struct CodeMsg {
     /// Result message. — `msg`
     pub msg: String,
 }
-impl crate::de::ReadPlain for CodeMsg {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut code = None;
-        let mut msg = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "code" => object.integer(&mut code)?,
-                "msg" => object.string(&mut msg)?,
-                _ => return None,
-            }
-        }
-        Some(CodeMsg { code: code?, msg: msg? })
-    }
-}
+crate::de::plain_reader!(
+    CodeMsg { code : integer required = "code", msg : string required = "msg" }
+);
 /// The account's maker and taker fee rates for a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommissionRate {
@@ -372,30 +360,12 @@ pub struct CommissionRate {
     )]
     pub settle_commission_rate: Option<Decimal>,
 }
-impl crate::de::ReadPlain for CommissionRate {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut symbol = None;
-        let mut maker_commission_rate = None;
-        let mut taker_commission_rate = None;
-        let mut settle_commission_rate = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "symbol" => object.string(&mut symbol)?,
-                "makerCommissionRate" => object.decimal(&mut maker_commission_rate)?,
-                "takerCommissionRate" => object.decimal(&mut taker_commission_rate)?,
-                "settleCommissionRate" => object.decimal(&mut settle_commission_rate)?,
-                _ => return None,
-            }
-        }
-        Some(CommissionRate {
-            symbol: symbol?,
-            maker_commission_rate: maker_commission_rate?,
-            taker_commission_rate: taker_commission_rate?,
-            settle_commission_rate: settle_commission_rate,
-        })
-    }
-}
+crate::de::plain_reader!(
+    CommissionRate { symbol : string required = "symbol", maker_commission_rate : decimal
+    required = "makerCommissionRate", taker_commission_rate : decimal required =
+    "takerCommissionRate", settle_commission_rate : decimal optional =
+    "settleCommissionRate" }
+);
 /// A deposit or withdrawal of the account and its state on chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DepositWithdrawRecord {
@@ -470,27 +440,10 @@ pub struct Leverage {
     /// Trading pair, e.g. `BTCUSDT`. — `symbol`
     pub symbol: String,
 }
-impl crate::de::ReadPlain for Leverage {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut leverage = None;
-        let mut max_notional_value = None;
-        let mut symbol = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "leverage" => object.integer(&mut leverage)?,
-                "maxNotionalValue" => object.decimal(&mut max_notional_value)?,
-                "symbol" => object.string(&mut symbol)?,
-                _ => return None,
-            }
-        }
-        Some(Leverage {
-            leverage: leverage?,
-            max_notional_value: max_notional_value?,
-            symbol: symbol?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    Leverage { leverage : integer required = "leverage", max_notional_value : decimal
+    required = "maxNotionalValue", symbol : string required = "symbol" }
+);
 /// The notional brackets of a symbol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverageBracket {
@@ -548,21 +501,9 @@ pub struct MultiAssetsMode {
     #[serde(rename = "multiAssetsMargin", deserialize_with = "crate::de::lenient")]
     pub multi_assets_margin: bool,
 }
-impl crate::de::ReadPlain for MultiAssetsMode {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut multi_assets_margin = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "multiAssetsMargin" => object.boolean(&mut multi_assets_margin)?,
-                _ => return None,
-            }
-        }
-        Some(MultiAssetsMode {
-            multi_assets_margin: multi_assets_margin?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    MultiAssetsMode { multi_assets_margin : boolean required = "multiAssetsMargin" }
+);
 /// One past change of isolated margin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMarginChange {
@@ -598,30 +539,10 @@ pub struct PositionMarginResult {
     #[serde(rename = "type", deserialize_with = "crate::de::lenient")]
     pub change_type: i32,
 }
-impl crate::de::ReadPlain for PositionMarginResult {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut amount = None;
-        let mut code = None;
-        let mut msg = None;
-        let mut change_type = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "amount" => object.decimal(&mut amount)?,
-                "code" => object.integer(&mut code)?,
-                "msg" => object.string(&mut msg)?,
-                "type" => object.integer(&mut change_type)?,
-                _ => return None,
-            }
-        }
-        Some(PositionMarginResult {
-            amount: amount?,
-            code: code?,
-            msg: msg?,
-            change_type: change_type?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    PositionMarginResult { amount : decimal required = "amount", code : integer required
+    = "code", msg : string required = "msg", change_type : integer required = "type" }
+);
 /// Whether hedge mode is on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionMode {
@@ -629,21 +550,9 @@ pub struct PositionMode {
     #[serde(rename = "dualSidePosition", deserialize_with = "crate::de::lenient")]
     pub dual_side_position: bool,
 }
-impl crate::de::ReadPlain for PositionMode {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut dual_side_position = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "dualSidePosition" => object.boolean(&mut dual_side_position)?,
-                _ => return None,
-            }
-        }
-        Some(PositionMode {
-            dual_side_position: dual_side_position?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    PositionMode { dual_side_position : boolean required = "dualSidePosition" }
+);
 /// A position with its entry, mark and liquidation prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PositionRisk {
@@ -696,23 +605,10 @@ pub struct RemainingOpenableNotional {
     )]
     pub remaining_openable_notional_value: Decimal,
 }
-impl crate::de::ReadPlain for RemainingOpenableNotional {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut remaining_openable_notional_value = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "remainingOpenableNotionalValue" => {
-                    object.decimal(&mut remaining_openable_notional_value)?
-                }
-                _ => return None,
-            }
-        }
-        Some(RemainingOpenableNotional {
-            remaining_openable_notional_value: remaining_openable_notional_value?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    RemainingOpenableNotional { remaining_openable_notional_value : decimal required =
+    "remainingOpenableNotionalValue" }
+);
 /// The account's default self-trade prevention mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StpModeInfo {
@@ -729,24 +625,10 @@ pub struct TransferResult {
     /// Current state. — `status`
     pub status: String,
 }
-impl crate::de::ReadPlain for TransferResult {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut tran_id = None;
-        let mut status = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "tranId" => object.integer(&mut tran_id)?,
-                "status" => object.string(&mut status)?,
-                _ => return None,
-            }
-        }
-        Some(TransferResult {
-            tran_id: tran_id?,
-            status: status?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    TransferResult { tran_id : integer required = "tranId", status : string required =
+    "status" }
+);
 /// How much the account may withdraw today: the daily limits in USD, and per asset and chain what each wallet can send and the fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawInfo {
@@ -777,21 +659,7 @@ pub struct WithdrawResult {
     /// An identifier of the withdrawal (the guide: the digest of the user's signature; not a transaction hash). — `hash`
     pub hash: String,
 }
-impl crate::de::ReadPlain for WithdrawResult {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut withdraw_id = None;
-        let mut hash = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "withdrawId" => object.string(&mut withdraw_id)?,
-                "hash" => object.string(&mut hash)?,
-                _ => return None,
-            }
-        }
-        Some(WithdrawResult {
-            withdraw_id: withdraw_id?,
-            hash: hash?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    WithdrawResult { withdraw_id : string required = "withdrawId", hash : string required
+    = "hash" }
+);

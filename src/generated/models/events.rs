@@ -135,51 +135,13 @@ pub struct AggTradeEvent {
     )]
     pub ignore: Option<bool>,
 }
-impl crate::de::ReadPlain for AggTradeEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut symbol = None;
-        let mut agg_trade_id = None;
-        let mut price = None;
-        let mut qty = None;
-        let mut first_trade_id = None;
-        let mut last_trade_id = None;
-        let mut trade_time = None;
-        let mut is_buyer_maker = None;
-        let mut ignore = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "s" => object.string(&mut symbol)?,
-                "a" => object.integer(&mut agg_trade_id)?,
-                "p" => object.decimal(&mut price)?,
-                "q" => object.decimal(&mut qty)?,
-                "f" => object.integer(&mut first_trade_id)?,
-                "l" => object.integer(&mut last_trade_id)?,
-                "T" => object.integer(&mut trade_time)?,
-                "m" => object.boolean(&mut is_buyer_maker)?,
-                "M" => object.boolean(&mut ignore)?,
-                _ => return None,
-            }
-        }
-        Some(AggTradeEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            symbol: symbol?,
-            agg_trade_id: agg_trade_id?,
-            price: price?,
-            qty: qty?,
-            first_trade_id: first_trade_id?,
-            last_trade_id: last_trade_id?,
-            trade_time: trade_time?,
-            is_buyer_maker: is_buyer_maker?,
-            ignore: ignore,
-        })
-    }
-}
+crate::de::plain_reader!(
+    AggTradeEvent { event_type : string required = "e", event_time : integer required =
+    "E", symbol : string required = "s", agg_trade_id : integer required = "a", price :
+    decimal required = "p", qty : decimal required = "q", first_trade_id : integer
+    required = "f", last_trade_id : integer required = "l", trade_time : integer required
+    = "T", is_buyer_maker : boolean required = "m", ignore : boolean optional = "M" }
+);
 /// An announcement as its stream event carries it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementBody {
@@ -288,45 +250,13 @@ pub struct BookTickerEvent {
     #[serde(rename = "A", deserialize_with = "crate::de::decimal")]
     pub ask_qty: Decimal,
 }
-impl crate::de::ReadPlain for BookTickerEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut update_id = None;
-        let mut event_time = None;
-        let mut transaction_time = None;
-        let mut symbol = None;
-        let mut bid_price = None;
-        let mut bid_qty = None;
-        let mut ask_price = None;
-        let mut ask_qty = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "u" => object.integer(&mut update_id)?,
-                "E" => object.integer(&mut event_time)?,
-                "T" => object.integer(&mut transaction_time)?,
-                "s" => object.string(&mut symbol)?,
-                "b" => object.decimal(&mut bid_price)?,
-                "B" => object.decimal(&mut bid_qty)?,
-                "a" => object.decimal(&mut ask_price)?,
-                "A" => object.decimal(&mut ask_qty)?,
-                _ => return None,
-            }
-        }
-        Some(BookTickerEvent {
-            event_type: event_type,
-            update_id: update_id?,
-            event_time: event_time,
-            transaction_time: transaction_time,
-            symbol: symbol?,
-            bid_price: bid_price?,
-            bid_qty: bid_qty?,
-            ask_price: ask_price?,
-            ask_qty: ask_qty?,
-        })
+crate::de::plain_reader!(
+    BookTickerEvent { event_type : string optional = "e", update_id : integer required =
+    "u", event_time : integer optional = "E", transaction_time : integer optional = "T",
+    symbol : string required = "s", bid_price : decimal required = "b", bid_qty : decimal
+    required = "B", ask_price : decimal required = "a", ask_qty : decimal required = "A"
     }
-}
+);
 /// Order book levels (`<symbol>@depth<levels>` and `<symbol>@depth` diffs); quantities are absolute, 0 removes a level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DepthUpdateEvent {
@@ -358,45 +288,13 @@ pub struct DepthUpdateEvent {
     #[serde(rename = "a", deserialize_with = "crate::de::decimal_pairs", alias = "asks")]
     pub asks: Vec<PriceLevel>,
 }
-impl crate::de::ReadPlain for DepthUpdateEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut transaction_time = None;
-        let mut symbol = None;
-        let mut first_update_id = None;
-        let mut final_update_id = None;
-        let mut prev_final_update_id = None;
-        let mut bids = None;
-        let mut asks = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "T" => object.integer(&mut transaction_time)?,
-                "s" => object.string(&mut symbol)?,
-                "U" => object.integer(&mut first_update_id)?,
-                "u" => object.integer(&mut final_update_id)?,
-                "pu" => object.integer(&mut prev_final_update_id)?,
-                "b" | "bids" => object.pairs(&mut bids)?,
-                "a" | "asks" => object.pairs(&mut asks)?,
-                _ => return None,
-            }
-        }
-        Some(DepthUpdateEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            transaction_time: transaction_time?,
-            symbol: symbol?,
-            first_update_id: first_update_id?,
-            final_update_id: final_update_id?,
-            prev_final_update_id: prev_final_update_id?,
-            bids: bids?,
-            asks: asks?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    DepthUpdateEvent { event_type : string required = "e", event_time : integer required
+    = "E", transaction_time : integer required = "T", symbol : string required = "s",
+    first_update_id : integer required = "U", final_update_id : integer required = "u",
+    prev_final_update_id : integer required = "pu", bids : pairs required = "b" | "bids",
+    asks : pairs required = "a" | "asks" }
+);
 /// The liquidation order inside a liquidation stream event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForceOrderData {
@@ -630,42 +528,12 @@ pub struct MarkPriceEvent {
     #[serde(rename = "T", deserialize_with = "crate::de::lenient")]
     pub next_funding_time: i64,
 }
-impl crate::de::ReadPlain for MarkPriceEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut symbol = None;
-        let mut mark_price = None;
-        let mut index_price = None;
-        let mut estimated_settle_price = None;
-        let mut funding_rate = None;
-        let mut next_funding_time = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "s" => object.string(&mut symbol)?,
-                "p" => object.decimal(&mut mark_price)?,
-                "i" => object.decimal(&mut index_price)?,
-                "P" => object.decimal(&mut estimated_settle_price)?,
-                "r" => object.decimal(&mut funding_rate)?,
-                "T" => object.integer(&mut next_funding_time)?,
-                _ => return None,
-            }
-        }
-        Some(MarkPriceEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            symbol: symbol?,
-            mark_price: mark_price?,
-            index_price: index_price,
-            estimated_settle_price: estimated_settle_price,
-            funding_rate: funding_rate?,
-            next_funding_time: next_funding_time?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    MarkPriceEvent { event_type : string required = "e", event_time : integer required =
+    "E", symbol : string required = "s", mark_price : decimal required = "p", index_price
+    : decimal optional = "i", estimated_settle_price : decimal optional = "P",
+    funding_rate : decimal required = "r", next_funding_time : integer required = "T" }
+);
 /// Rolling 24-hour mini ticker (`<symbol>@miniTicker`, items of `!miniTicker@arr`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MiniTickerEvent {
@@ -697,45 +565,12 @@ pub struct MiniTickerEvent {
     #[serde(rename = "q", deserialize_with = "crate::de::decimal")]
     pub quote_volume: Decimal,
 }
-impl crate::de::ReadPlain for MiniTickerEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut symbol = None;
-        let mut close = None;
-        let mut open = None;
-        let mut high = None;
-        let mut low = None;
-        let mut volume = None;
-        let mut quote_volume = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "s" => object.string(&mut symbol)?,
-                "c" => object.decimal(&mut close)?,
-                "o" => object.decimal(&mut open)?,
-                "h" => object.decimal(&mut high)?,
-                "l" => object.decimal(&mut low)?,
-                "v" => object.decimal(&mut volume)?,
-                "q" => object.decimal(&mut quote_volume)?,
-                _ => return None,
-            }
-        }
-        Some(MiniTickerEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            symbol: symbol?,
-            close: close?,
-            open: open?,
-            high: high?,
-            low: low?,
-            volume: volume?,
-            quote_volume: quote_volume?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    MiniTickerEvent { event_type : string required = "e", event_time : integer required =
+    "E", symbol : string required = "s", close : decimal required = "c", open : decimal
+    required = "o", high : decimal required = "h", low : decimal required = "l", volume :
+    decimal required = "v", quote_volume : decimal required = "q" }
+);
 /// An order was placed, filled, cancelled or expired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderTradeUpdateEvent {
@@ -977,72 +812,17 @@ pub struct TickerEvent {
     #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
     pub trade_count: i64,
 }
-impl crate::de::ReadPlain for TickerEvent {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut event_type = None;
-        let mut event_time = None;
-        let mut symbol = None;
-        let mut price_change = None;
-        let mut price_change_percent = None;
-        let mut weighted_avg_price = None;
-        let mut last_price = None;
-        let mut last_qty = None;
-        let mut open = None;
-        let mut high = None;
-        let mut low = None;
-        let mut volume = None;
-        let mut quote_volume = None;
-        let mut open_time = None;
-        let mut close_time = None;
-        let mut first_trade_id = None;
-        let mut last_trade_id = None;
-        let mut trade_count = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "e" => object.string(&mut event_type)?,
-                "E" => object.integer(&mut event_time)?,
-                "s" => object.string(&mut symbol)?,
-                "p" => object.decimal(&mut price_change)?,
-                "P" => object.decimal(&mut price_change_percent)?,
-                "w" => object.decimal(&mut weighted_avg_price)?,
-                "c" => object.decimal(&mut last_price)?,
-                "Q" => object.decimal(&mut last_qty)?,
-                "o" => object.decimal(&mut open)?,
-                "h" => object.decimal(&mut high)?,
-                "l" => object.decimal(&mut low)?,
-                "v" => object.decimal(&mut volume)?,
-                "q" => object.decimal(&mut quote_volume)?,
-                "O" => object.integer(&mut open_time)?,
-                "C" => object.integer(&mut close_time)?,
-                "F" => object.integer(&mut first_trade_id)?,
-                "L" => object.integer(&mut last_trade_id)?,
-                "n" => object.integer(&mut trade_count)?,
-                _ => return None,
-            }
-        }
-        Some(TickerEvent {
-            event_type: event_type?,
-            event_time: event_time?,
-            symbol: symbol?,
-            price_change: price_change?,
-            price_change_percent: price_change_percent?,
-            weighted_avg_price: weighted_avg_price?,
-            last_price: last_price?,
-            last_qty: last_qty?,
-            open: open?,
-            high: high?,
-            low: low?,
-            volume: volume?,
-            quote_volume: quote_volume?,
-            open_time: open_time?,
-            close_time: close_time?,
-            first_trade_id: first_trade_id?,
-            last_trade_id: last_trade_id?,
-            trade_count: trade_count?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    TickerEvent { event_type : string required = "e", event_time : integer required =
+    "E", symbol : string required = "s", price_change : decimal required = "p",
+    price_change_percent : decimal required = "P", weighted_avg_price : decimal required
+    = "w", last_price : decimal required = "c", last_qty : decimal required = "Q", open :
+    decimal required = "o", high : decimal required = "h", low : decimal required = "l",
+    volume : decimal required = "v", quote_volume : decimal required = "q", open_time :
+    integer required = "O", close_time : integer required = "C", first_trade_id : integer
+    required = "F", last_trade_id : integer required = "L", trade_count : integer
+    required = "n" }
+);
 /// A trade with its transaction hash and participants (`<symbol>@tradepro`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TradeProEvent {

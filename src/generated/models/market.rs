@@ -329,33 +329,11 @@ pub struct OrderBook {
     #[serde(deserialize_with = "crate::de::decimal_pairs")]
     pub asks: Vec<PriceLevel>,
 }
-impl crate::de::ReadPlain for OrderBook {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut last_update_id = None;
-        let mut message_time = None;
-        let mut transaction_time = None;
-        let mut bids = None;
-        let mut asks = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "lastUpdateId" => object.integer(&mut last_update_id)?,
-                "E" => object.integer(&mut message_time)?,
-                "T" => object.integer(&mut transaction_time)?,
-                "bids" => object.pairs(&mut bids)?,
-                "asks" => object.pairs(&mut asks)?,
-                _ => return None,
-            }
-        }
-        Some(OrderBook {
-            last_update_id: last_update_id?,
-            message_time: message_time,
-            transaction_time: transaction_time,
-            bids: bids?,
-            asks: asks?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    OrderBook { last_update_id : integer required = "lastUpdateId", message_time :
+    integer optional = "E", transaction_time : integer optional = "T", bids : pairs
+    required = "bids", asks : pairs required = "asks" }
+);
 impl crate::de::DecimalPair for PriceLevel {
     fn from_pair(first: Decimal, second: Decimal) -> Self {
         PriceLevel {
@@ -442,21 +420,7 @@ pub struct ServerTime {
     #[serde(rename = "serverTime", deserialize_with = "crate::de::lenient")]
     pub server_time: i64,
 }
-impl crate::de::ReadPlain for ServerTime {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut server_time = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "serverTime" => object.integer(&mut server_time)?,
-                _ => return None,
-            }
-        }
-        Some(ServerTime {
-            server_time: server_time?,
-        })
-    }
-}
+crate::de::plain_reader!(ServerTime { server_time : integer required = "serverTime" });
 /// One trading rule of a symbol; which fields are present depends on `filter_type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SymbolFilter {

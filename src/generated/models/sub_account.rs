@@ -12,19 +12,7 @@ pub struct MigrateBatch {
     #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
 }
-impl crate::de::ReadPlain for MigrateBatch {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut batch_id = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "batchId" => object.string(&mut batch_id)?,
-                _ => return None,
-            }
-        }
-        Some(MigrateBatch { batch_id: batch_id })
-    }
-}
+crate::de::plain_reader!(MigrateBatch { batch_id : string optional = "batchId" });
 /// One asset of a migration; status I (pending), S (done) or F (failed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrateDetail {

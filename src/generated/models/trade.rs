@@ -141,24 +141,10 @@ pub struct CountdownCancelAll {
     #[serde(rename = "countdownTime", deserialize_with = "crate::de::lenient")]
     pub countdown_time: i64,
 }
-impl crate::de::ReadPlain for CountdownCancelAll {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut symbol = None;
-        let mut countdown_time = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "symbol" => object.string(&mut symbol)?,
-                "countdownTime" => object.integer(&mut countdown_time)?,
-                _ => return None,
-            }
-        }
-        Some(CountdownCancelAll {
-            symbol: symbol?,
-            countdown_time: countdown_time?,
-        })
-    }
-}
+crate::de::plain_reader!(
+    CountdownCancelAll { symbol : string required = "symbol", countdown_time : integer
+    required = "countdownTime" }
+);
 /// An order as the exchange reports it after placing, querying or cancelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {

@@ -12,18 +12,4 @@ pub struct ListenKey {
     #[serde(rename = "listenKey")]
     pub listen_key: String,
 }
-impl crate::de::ReadPlain for ListenKey {
-    fn read_plain(text: &str) -> Option<Self> {
-        let mut object = crate::de::PlainObject::open(text)?;
-        let mut listen_key = None;
-        while let Some(key) = object.next_key()? {
-            match key {
-                "listenKey" => object.string(&mut listen_key)?,
-                _ => return None,
-            }
-        }
-        Some(ListenKey {
-            listen_key: listen_key?,
-        })
-    }
-}
+crate::de::plain_reader!(ListenKey { listen_key : string required = "listenKey" });
