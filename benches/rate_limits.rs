@@ -4,8 +4,10 @@
 //! accepted is reported as a share of what the limit allows in that time, with the 429s
 //! and 418s seen (there must be none).
 //!
-//! `cargo bench --bench rate_limits` prints the figures for the default settings (a tenth
-//! of each limit kept for cancels and closing orders) and without that reserve.
+//! `cargo bench --bench rate_limits` prints the figures for the default settings, alone on
+//! the host (nothing is kept for exits: no client could send one) and beside a trading
+//! client (a tenth of each limit kept for cancels and closing orders), and without that
+//! reserve.
 
 use aster::{Error, RateLimitSettings};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,9 +49,10 @@ async fn greedy(c: aster::Client, tally: Arc<Tally>, until: tokio::time::Instant
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
-        for (name, settings) in [
-            ("default settings (10% kept for exits)", RateLimitSettings::default()),
-            ("no exit reserve", RateLimitSettings::default().exit_reserve(0.0)),
+        for (name, settings, trading) in [
+            ("default settings (no client can send an exit: nothing kept)", RateLimitSettings::default(), false),
+            ("default settings, a trading client on the host (10% kept for exits)", RateLimitSettings::default(), true),
+            ("no exit reserve, a trading client on the host", RateLimitSettings::default().exit_reserve(0.0), true),
         ] {
             let cfg = aster_sandbox::SandboxConfig {
                 weight_limit_1m: LIMIT,
@@ -57,7 +60,13 @@ fn main() {
                 ..Default::default()
             };
             let sb = aster_sandbox::Sandbox::start(cfg).await.unwrap();
-            let client = aster::Client::builder().base_url(sb.base_url()).rate_limits(settings).build().unwrap();
+            let client =
+                aster::Client::builder().base_url(sb.base_url()).rate_limits(settings.clone()).build().unwrap();
+            // A client acting for an account could send exits: the reserve is kept for them.
+            let _trader = trading.then(|| {
+                let trader = aster::Client::builder().base_url(sb.base_url()).key(sb.api_key()).secret(sb.secret());
+                trader.rate_limits(settings).build().unwrap()
+            });
             client.ping().await.unwrap(); // reads the limits
             let tally = Arc::new(Tally::default());
             let started = tokio::time::Instant::now();

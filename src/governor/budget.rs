@@ -216,6 +216,8 @@ struct Hot {
     limits_read_at: AtomicI64,
     /// How many calls are in each queue: while any are, new calls join it.
     queued: [AtomicU32; 2],
+    /// How many clients of the host act for an account: only they can send an exit.
+    accounts: AtomicU32,
     back_off_status: AtomicU16,
     /// The server's counts of request weight, noted by replies (the first interval's in
     /// the same cache line as the rest).
@@ -313,6 +315,18 @@ impl HostBudget {
         self.hot.seen.note(interval, used, now);
     }
 
+    /// Counts a client acting for an account in, until the guard drops.
+    pub fn account_client(self: &Arc<Self>) -> AccountClient {
+        self.hot.accounts.fetch_add(1, Ordering::AcqRel);
+        AccountClient(self.clone())
+    }
+
+    /// Whether any client of the host could send an exit (it acts for an account): only
+    /// then is the exit reserve kept.
+    pub fn exits_possible(&self) -> bool {
+        self.hot.accounts.load(Ordering::Acquire) > 0
+    }
+
     /// Admits a call from the credit taken ahead (true), without a lock.
     pub fn spend_credit(&self, weight: u32, now: i64) -> bool {
         self.hot.credit.spend(weight, now)
@@ -385,6 +399,16 @@ impl AccountBudget {
 
     pub fn usage(&self, now: i64) -> Vec<RateUsage> {
         self.windows(now).usage(now)
+    }
+}
+
+/// A client acting for an account on a host, counted until dropped.
+#[derive(Debug)]
+pub(crate) struct AccountClient(Arc<HostBudget>);
+
+impl Drop for AccountClient {
+    fn drop(&mut self) {
+        self.0.hot.accounts.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -235,7 +235,8 @@ impl RateLimitSettings {
 
     /// The share of each limit kept for cancels and reduce-only or closing orders (0.1 by
     /// default): other calls wait when only the reserve is left, so a way out of the market
-    /// is always open.
+    /// is always open. It is kept while a client of the process acts for an account on the
+    /// host; with none, no exit can be sent, and other calls may use the whole limit.
     pub fn exit_reserve(mut self, reserve: f64) -> Self {
         self.exit_reserve = if reserve.is_finite() { reserve.clamp(0.0, 0.9) } else { 0.1 };
         self

@@ -38,6 +38,8 @@ pub(crate) struct Governor {
     settings: RateLimitSettings,
     host: Arc<HostBudget>,
     account: Option<Arc<AccountBudget>>,
+    /// Counts this client in while it acts for an account (the exit reserve is kept then).
+    _account_client: Option<budget::AccountClient>,
     #[cfg(feature = "redis")]
     shared: Option<Shared>,
 }
@@ -82,10 +84,12 @@ impl Governor {
             last_seen: Default::default(),
         });
         let account = account.map(|a| budget::account(host, a, &host_budget));
+        let account_client = account.as_ref().map(|_| host_budget.account_client());
         Governor {
             settings,
             host: host_budget,
             account,
+            _account_client: account_client,
             #[cfg(feature = "redis")]
             shared,
         }
@@ -119,9 +123,10 @@ impl Governor {
         Ok(self.take_local(cost, self.share(cost), now, true)? == 0)
     }
 
-    /// The share of each limit a call may use: less the exit reserve unless it is an exit.
+    /// The share of each limit a call may use: less the exit reserve unless it is an exit,
+    /// or no client of the host acts for an account (none could send an exit).
     fn share(&self, cost: Cost) -> f64 {
-        if cost.exit {
+        if cost.exit || !self.host.exits_possible() {
             self.settings.share
         } else {
             self.settings.share * (1.0 - self.settings.exit_reserve)
@@ -361,3 +366,37 @@ impl Governor {
 const BAN_MINIMUM_MS: i64 = 2 * 60 * 1000;
 
 use crate::clock::now_ms;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A governor of `host` under a limit of 100 weight a minute, acting for `account`.
+    fn governor(host: &str, account: Option<&str>) -> Governor {
+        let limits = vec![RateLimit::new(LimitKind::RequestWeight, Duration::from_secs(60), 100)];
+        Governor::new(RateLimitSettings::default().limits(limits), host, account, &[])
+    }
+
+    /// How many calls of weight 1 are admitted at once, one after another.
+    fn admitted(g: &Governor, exit: bool) -> usize {
+        let cost = Cost { weight: 1, orders: 0, exit };
+        (0..200).take_while(|_| g.admit_at_once(cost, false).unwrap()).count()
+    }
+
+    #[test]
+    fn the_exit_reserve_is_kept_only_while_a_client_of_the_host_can_send_an_exit() {
+        // No client of the host acts for an account: no exit can be sent, nothing is kept.
+        assert_eq!(admitted(&governor("http://market-data.test", None), false), 100);
+        // With a trading client on the host, every other call leaves the tenth to exits.
+        let trader = governor("http://trading.test", Some("key"));
+        let market_data = governor("http://trading.test", None);
+        assert_eq!(admitted(&market_data, false), 90);
+        assert_eq!(admitted(&trader, false), 0);
+        assert_eq!(admitted(&trader, true), 10);
+        // Once the trading client is gone, the reserve is free again.
+        let trader = governor("http://traded.test", Some("key"));
+        let market_data = governor("http://traded.test", None);
+        drop(trader);
+        assert_eq!(admitted(&market_data, false), 100);
+    }
+}
