@@ -54,10 +54,11 @@ impl Windows {
         seen.set_intervals(self.list.iter().filter(|(k, _)| *k == counted).map(|(_, w)| w.interval_ms));
     }
 
-    fn amount(kind: LimitKind, cost: Cost) -> u32 {
+    /// What `cost` takes from a window of `kind`, as `requests` requests (1 for a call).
+    fn amount(kind: LimitKind, cost: Cost, requests: u32) -> u32 {
         match kind {
             LimitKind::RequestWeight => cost.weight,
-            LimitKind::RawRequests => 1,
+            LimitKind::RawRequests => requests,
             LimitKind::Orders => cost.orders,
         }
     }
@@ -66,7 +67,7 @@ impl Windows {
     fn wait_for(&mut self, cost: Cost, share: f64, now: i64) -> Result<i64> {
         let mut longest = 0;
         for (kind, w) in &mut self.list {
-            let amount = Self::amount(*kind, cost);
+            let amount = Self::amount(*kind, cost, 1);
             if amount == 0 {
                 continue;
             }
@@ -86,7 +87,7 @@ impl Windows {
         self.list
             .iter()
             .map(|(kind, w)| {
-                let (amount, cap) = (Self::amount(*kind, cost), cap(w.limit, share));
+                let (amount, cap) = (Self::amount(*kind, cost, 1), cap(w.limit, share));
                 if u64::from(amount) > cap {
                     return Err(over_limit(amount, cap, w.limit));
                 }
@@ -98,7 +99,7 @@ impl Windows {
     /// Takes back credit left unused: `cost`'s weight and `requests`, spent at `spent_at`.
     fn unspend(&mut self, cost: Cost, requests: u32, spent_at: i64) {
         for (kind, w) in &mut self.list {
-            let amount = if *kind == LimitKind::RawRequests { requests } else { Self::amount(*kind, cost) };
+            let amount = Self::amount(*kind, cost, requests);
             w.unspend(amount, spent_at);
         }
     }
@@ -128,14 +129,10 @@ impl Windows {
         Some((weight, requests, ends))
     }
 
-    fn spend_one(&mut self, cost: Cost, now: i64) {
-        self.spend(cost, 1, now);
-    }
-
     /// Spends `cost`'s weight and orders and `requests` requests.
     fn spend(&mut self, cost: Cost, requests: u32, now: i64) {
         for (kind, w) in &mut self.list {
-            let amount = if *kind == LimitKind::RawRequests { requests } else { Self::amount(*kind, cost) };
+            let amount = Self::amount(*kind, cost, requests);
             if amount > 0 {
                 w.spend(amount, now);
             }
@@ -445,9 +442,9 @@ pub(crate) fn take(
         wait = wait.max(windows.wait_for(cost, share, now)?);
     }
     if wait == 0 {
-        host_windows.spend_one(cost, now);
+        host_windows.spend(cost, 1, now);
         if let Some(windows) = &mut account_windows {
-            windows.spend_one(cost, now);
+            windows.spend(cost, 1, now);
         }
         // Exits may spend the reserve: credit is taken under the share of every other call.
         if ahead && !cost.exit {
@@ -481,9 +478,9 @@ pub(crate) fn plan(
 
 #[cfg(feature = "redis")]
 pub(crate) fn spend(host: &HostBudget, account: Option<&AccountBudget>, cost: Cost, now: i64) {
-    host.windows(now).spend_one(cost, now);
+    host.windows(now).spend(cost, 1, now);
     if let Some(account) = account {
-        account.windows(now).spend_one(cost, now);
+        account.windows(now).spend(cost, 1, now);
     }
 }
 

@@ -249,16 +249,22 @@ impl Governor {
             return;
         }
         let now = now_ms();
+        let note = |kind, interval, count| match (kind, &self.account) {
+            (LimitKind::Orders, Some(account)) => account.note_count(interval, count, now),
+            (LimitKind::Orders, None) => {}
+            _ => self.host.note_count(interval, count, now),
+        };
+        // The headers are read once: kept for the shared budget too when there is one.
         #[cfg(feature = "redis")]
         if let Some(shared) = &self.shared {
             let (weight, orders) = limits::counts_in(headers);
             self.reconcile_shared(shared, &weight, &orders);
+            let weight = weight.iter().map(|&(interval, count)| (LimitKind::RequestWeight, interval, count));
+            let orders = orders.iter().map(|&(interval, count)| (LimitKind::Orders, interval, count));
+            weight.chain(orders).for_each(|(kind, interval, count)| note(kind, interval, count));
+            return;
         }
-        limits::each_count(headers, |kind, interval, count| match (kind, &self.account) {
-            (LimitKind::Orders, Some(account)) => account.note_count(interval, count, now),
-            (LimitKind::Orders, None) => {}
-            _ => self.host.note_count(interval, count, now),
-        });
+        limits::each_count(headers, note);
     }
 
     /// Where the server counted more than every process together did (a process outside
